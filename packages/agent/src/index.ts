@@ -1,0 +1,3 @@
+import './polyfill.js'
+
+export * from './envs/env.js'

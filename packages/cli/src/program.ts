@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander'
+import { CliError, ExitCode } from './exit-codes.js'
+import type { Io } from './output.js'
+import { cliVersion } from './version.js'
+
+/** Builds the `l2d2c` command tree. Each command lives in its own module under commands/. */
+export function createProgram (io: Io): Command {
+  const program = new Command()
+  program
+    .name('l2d2c')
+    .description('Lifelong RL agents that share task masks over a peer-to-peer network (L2D2-C).')
+    .version(cliVersion(), '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: s => io.stdout.write(s),
+      writeErr: s => io.stderr.write(s)
+    })
+    .exitOverride()
+  return program
+}
+
+/** Runs the program on argv and returns the exit code; never calls process.exit itself. */
+export async function run (argv: string[], io: Io): Promise<number> {
+  const program = createProgram(io)
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return ExitCode.OK
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end with exitCode 0; usage errors with 1, which we map to 2.
+      if (err.exitCode === 0) return ExitCode.OK
+      return ExitCode.USAGE
+    }
+    if (err instanceof CliError) {
+      io.stderr.write(`l2d2c: ${err.message}\n`)
+      return err.exitCode
+    }
+    io.stderr.write(`l2d2c: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    return ExitCode.INTERNAL
+  }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// The README's test command: build, run the whole vitest suite, and end with the line
+// "N passed, N failed" that CI reads (vitest's own summary is not that line).
+import { spawnSync } from 'node:child_process'
+import { readFileSync, rmSync } from 'node:fs'
+
+const extra = process.argv.slice(2)
+const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b'], { stdio: 'inherit' })
+if (build.status !== 0) {
+  console.log('0 passed, 1 failed')
+  process.exit(build.status ?? 1)
+}
+rmSync('test-results.json', { force: true })
+const vitest = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results.json', ...extra], { stdio: 'inherit' })
+let summary = '0 passed, 1 failed'
+let code = vitest.status ?? 1
+try {
+  const r = JSON.parse(readFileSync('test-results.json', 'utf8'))
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
+  summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped > 0 ? `, ${skipped} skipped` : '')
+  if (r.numTotalTests === 0) code = 1
+  // A suite that failed to load (syntax error, failing hook) counts as a failure even with no failed test.
+  if (r.success === false && code === 0) code = 1
+} catch (err) {
+  console.error(`could not read test-results.json: ${err.message}`)
+  code = code === 0 ? 1 : code
+}
+console.log(summary)
+process.exit(code)
