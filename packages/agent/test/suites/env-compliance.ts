@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import type { Env } from '../../src/envs/env.js'
+
+/** Minimal deterministic PRNG for the suite's own action choices (mulberry32). */
+function actionRng (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export interface EnvComplianceOptions {
+  /** Creates a fresh environment of the family under test. */
+  create: () => Env
+  /** Longest possible episode (steps); the suite checks every episode ends within it. */
+  maxEpisodeSteps: number
+  /** Inclusive bounds of raw observation values. */
+  observationRange?: [number, number]
+  episodes?: number
+}
+
+/**
+ * The contract every environment family must honour (architecture.md §8): step before reset
+ * throws, same seed gives the same trajectory, observations have the declared size and range,
+ * rewards are finite, and every episode ends within its limit.
+ */
+export function envComplianceSuite (name: string, opts: EnvComplianceOptions): void {
+  const [lo, hi] = opts.observationRange ?? [0, 255]
+  const episodes = opts.episodes ?? 20
+
+  const rollout = (seed: number): number[] => {
+    const env = opts.create()
+    const pick = actionRng(seed)
+    const trace: number[] = []
+    for (let e = 0; e < episodes; e++) {
+      let obs = env.reset(seed + e)
+      trace.push(obs.reduce((s, v) => s + v, 0))
+      for (let t = 0; t < opts.maxEpisodeSteps; t++) {
+        const r = env.step(Math.floor(pick() * env.numActions))
+        trace.push(r.reward, r.observation.reduce((s, v) => s + v, 0))
+        if (r.terminated || r.truncated) break
+        obs = r.observation
+      }
+    }
+    return trace
+  }
+
+  describe(`${name}: environment compliance`, () => {
+    it('throws when step is called before reset', () => {
+      expect(() => opts.create().step(0)).toThrow()
+    })
+
+    it('declares positive sizes and returns observations of that size, in range', () => {
+      const env = opts.create()
+      expect(env.observationSize).toBeGreaterThan(0)
+      expect(env.numActions).toBeGreaterThan(1)
+      const pick = actionRng(7)
+      const obs = env.reset(1)
+      expect(obs.length).toBe(env.observationSize)
+      for (let i = 0; i < 200; i++) {
+        const r = env.step(Math.floor(pick() * env.numActions))
+        expect(r.observation.length).toBe(env.observationSize)
+        for (const v of r.observation) { expect(v).toBeGreaterThanOrEqual(lo); expect(v).toBeLessThanOrEqual(hi) }
+        expect(Number.isFinite(r.reward)).toBe(true)
+        if (r.terminated || r.truncated) env.reset()
+      }
+    })
+
+    it('gives the same trajectory for the same seed and actions', () => {
+      expect(rollout(42)).toEqual(rollout(42))
+    })
+
+    it(`ends every episode within ${opts.maxEpisodeSteps} steps`, () => {
+      const env = opts.create()
+      const pick = actionRng(3)
+      for (let e = 0; e < episodes; e++) {
+        env.reset(e)
+        let ended = false
+        for (let t = 0; t < opts.maxEpisodeSteps && !ended; t++) {
+          const r = env.step(Math.floor(pick() * env.numActions))
+          ended = r.terminated || r.truncated
+        }
+        expect(ended).toBe(true)
+      }
+    })
+
+    it('rejects invalid actions', () => {
+      const env = opts.create()
+      env.reset(0)
+      expect(() => env.step(env.numActions)).toThrow()
+      expect(() => env.step(-1)).toThrow()
+      expect(() => env.step(0.5)).toThrow()
+    })
+  })
+}
