@@ -88,7 +88,11 @@ const SEED1_IMAGE0 = [
  */
 const FP_SENSITIVE = new Set(['2/6', '3/12', '8/15', '13/11', '15/2', '16/11'])
 
-const sum = (a: ArrayLike<number>): number => Array.prototype.reduce.call(a, (s: number, v: number) => s + v, 0) as number
+function sum (values: ArrayLike<number>): number {
+  let total = 0
+  for (let i = 0; i < values.length; i++) total += values[i] as number
+  return total
+}
 const hex = (a: Uint8Array): string => Buffer.from(a).toString('hex')
 
 describe('CT-graph image draws', () => {
