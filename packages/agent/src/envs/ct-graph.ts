@@ -176,7 +176,7 @@ export interface CtGraphStateDescription {
  * image = first + (max(v - 1, 0) mod range size). For B = 2 this is the node's breadth-first
  * index; for B = 3 the L2D2-C ranges are too small for that and images alias (kept on purpose).
  */
-export function ctGraphStateImage (config: CtGraphConfig, stateType: 'home' | 'wait' | 'decision' | 'end' | 'crash', path: readonly number[]): number {
+export function ctGraphStateImage (config: CtGraphConfig, stateType: CtGraphStateType, path: readonly number[]): number {
   if (stateType === 'home') return 0
   if (stateType === 'crash') return 1
   const range = stateType === 'wait' ? config.waitStates : stateType === 'decision' ? config.decisionStates : config.graphEnds
@@ -247,7 +247,7 @@ export class CtGraphEnv implements Env {
   private readonly leafExitResult: StepResult
   /** Results of entering a leaf (cue image + reward), built on first visit; key leaf·nrOfImages + image. */
   private readonly endResults = new Map<number, StepResult>()
-  /** Image ranges as [first, size], copied so later edits to the caller's config cannot leak in. */
+  /** First image and size of each range, copied so later edits to the caller's config cannot leak in. */
   private readonly waitFirst: number
   private readonly waitCount: number
   private readonly decisionFirst: number
@@ -390,8 +390,9 @@ export class CtGraphEnv implements Env {
   }
 
   /**
-   * `CTgraphEnv.X` for the current node: in MDP mode first + (max(v - 1, 0) mod size) with
-   * v = 0 at the root and the node code below it; otherwise a uniform draw from the graph RNG.
+   * `CTgraphEnv.X` in MDP mode for the current node: first + (max(v - 1, 0) mod size), with v = 0
+   * at the root and v = the node code below it (see ctGraphStateImage). The non-MDP alternative,
+   * a uniform draw over the range from the graph RNG, is made by the callers below.
    */
   private mdpImage (first: number, count: number): number {
     return this.depthIndex === 0 ? first : first + ((this.node - 1) % count)
