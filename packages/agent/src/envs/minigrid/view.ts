@@ -1,5 +1,5 @@
 import type { Grid } from './grid.js'
-import { ObjectType, seeThrough, WALL, type CellCode } from './objects.js'
+import { DoorState, ObjectType, type CellCode } from './objects.js'
 
 /** Side of the agent's square view. */
 export const VIEW_SIZE = 7
@@ -11,6 +11,7 @@ export const DIRECTION_VECTORS: ReadonlyArray<readonly [number, number]> = [[1, 
 
 const HALF = (VIEW_SIZE - 1) / 2
 const LAST = VIEW_SIZE - 1
+const CELLS = VIEW_SIZE * VIEW_SIZE
 /** The agent's own view cell (i = 3, j = 6): bottom middle, looking up the view. */
 const AGENT_CELL = HALF * VIEW_SIZE + LAST
 
@@ -18,36 +19,36 @@ const AGENT_CELL = HALF * VIEW_SIZE + LAST
  * Builds the egocentric partial view of gym-minigrid 1.1.0 (`gen_obs` + `ImgObsWrapper`,
  * environments.md §3.4) into a caller-owned buffer, without allocating. View cell (i, j),
  * i = 0..6 left to right, j = 0..6 far to near, shows world cell
- * `pos + (i-3)·right + (6-j)·forward`, and is written at `((i·7 + j)·3 + channel)`.
+ * `pos + (i-3)·right + (6-j)·forward` (right = (-fy, fx)), and is written at
+ * `((i·7 + j)·3 + channel)`. Cells outside the world come from the grid's wall margin.
  */
 export class ViewBuilder {
-  /** Offset of each view cell's world cell in `grid.cells`, or -1 outside the grid. */
-  private readonly offsets = new Int32Array(VIEW_SIZE * VIEW_SIZE)
+  /** Offset of each view cell's world cell in `grid.cells`. */
+  private readonly offsets = new Int32Array(CELLS)
   /** 1 where the view cell does not block sight. */
-  private readonly clear = new Uint8Array(VIEW_SIZE * VIEW_SIZE)
-  private readonly visible = new Uint8Array(VIEW_SIZE * VIEW_SIZE)
+  private readonly clear = new Uint8Array(CELLS)
+  private readonly visible = new Uint8Array(CELLS)
 
   write (grid: Grid, agentX: number, agentY: number, dir: number, carrying: CellCode | null, out: Uint8Array): void {
-    const { offsets, clear, visible } = this
+    const offsets = this.offsets
+    const clear = this.clear
+    const visible = this.visible
     const cells = grid.cells
-    const [fx, fy] = DIRECTION_VECTORS[dir] ?? [1, 0]
-    const rx = -fy
-    const ry = fx
+    const fx = dir === 0 ? 1 : dir === 2 ? -1 : 0
+    const fy = dir === 1 ? 1 : dir === 3 ? -1 : 0
+    // Steps through `cells` for one cell forward and one cell to the right.
+    const forwardStep = fx * 3 + fy * grid.rowStride
+    const rightStep = -fy * 3 + fx * grid.rowStride
+    const agentOffset = grid.offset(agentX, agentY)
 
     for (let i = 0; i < VIEW_SIZE; i++) {
-      for (let j = 0; j < VIEW_SIZE; j++) {
+      let o = agentOffset + (i - HALF) * rightStep + LAST * forwardStep
+      for (let j = 0; j < VIEW_SIZE; j++, o -= forwardStep) {
         const k = i * VIEW_SIZE + j
-        const x = agentX + (i - HALF) * rx + (LAST - j) * fx
-        const y = agentY + (i - HALF) * ry + (LAST - j) * fy
-        if (x >= 0 && y >= 0 && x < grid.width && y < grid.height) {
-          const o = (y * grid.width + x) * 3
-          offsets[k] = o
-          clear[k] = seeThrough(cells[o] ?? 0, cells[o + 2] ?? 0) ? 1 : 0
-        } else {
-          // Outside the world reads as wall, which blocks sight.
-          offsets[k] = -1
-          clear[k] = 0
-        }
+        offsets[k] = o
+        const type = cells[o]
+        // Walls and doors that are not open block sight.
+        clear[k] = type === ObjectType.WALL || (type === ObjectType.DOOR && cells[o + 2] !== DoorState.OPEN) ? 0 : 1
       }
     }
 
@@ -69,17 +70,12 @@ export class ViewBuilder {
       }
     }
 
-    for (let k = 0; k < VIEW_SIZE * VIEW_SIZE; k++) {
-      const p = k * 3
+    for (let k = 0, p = 0; k < CELLS; k++, p += 3) {
       if (visible[k] === 0) {
         out[p] = 0; out[p + 1] = 0; out[p + 2] = 0
-        continue
-      }
-      const o = offsets[k] ?? -1
-      if (o < 0) {
-        out[p] = WALL.type; out[p + 1] = WALL.color; out[p + 2] = WALL.state
       } else {
-        out[p] = cells[o] ?? 0; out[p + 1] = cells[o + 1] ?? 0; out[p + 2] = cells[o + 2] ?? 0
+        const o = offsets[k] as number
+        out[p] = cells[o] as number; out[p + 1] = cells[o + 1] as number; out[p + 2] = cells[o + 2] as number
       }
     }
 
