@@ -47,8 +47,12 @@ export interface MiniGridState {
  * (ReseedWrapper + ImgObsWrapper + flattening, environments.md §3): raw uint8 observations of
  * 147 values, layouts fixed by the task's seed, time-outs reported as `truncated`.
  *
- * `reset(seed)` with a seed switches the layout seed for this and every later reset, as if the
- * ReseedWrapper had been built with that seed; `reset()` replays the current layout seed.
+ * Reset seeds: the layout seed is part of the task (its key names it), and nothing is random
+ * after a reset, so a seed passed to `reset(seed)` has nothing to seed. It is validated and then
+ * ignored: every reset replays the task's layout, exactly like L2D2-C's ReseedWrapper, which
+ * always re-seeds with the task seed. This keeps a generic trainer that seeds its workers'
+ * resets from silently turning the env into another task. For another layout, construct an env
+ * with another `layoutSeed`.
  *
  * Observation buffers: the env alternates between two buffers, so the array returned by a call
  * stays unchanged until the second call after it (a step's observation survives the auto-reset
@@ -60,7 +64,7 @@ export class MiniGridEnv implements Env {
   readonly numActions: number
   readonly maxSteps: number
 
-  private layoutSeed: number | bigint
+  readonly layoutSeed: number | bigint
   private layout: Layout | null = null
   private readonly grid: Grid
   private readonly view = new ViewBuilder()
@@ -84,8 +88,9 @@ export class MiniGridEnv implements Env {
   }
 
   reset (seed?: number): Uint8Array {
-    if (seed !== undefined) this.layoutSeed = validSeed(seed)
-    const layout = layoutFor(this.spec, this.layoutSeed)
+    if (seed !== undefined) validSeed(seed) // then ignored: see the class comment
+    // The layout never changes for this env: look it up once.
+    const layout = this.layout ?? layoutFor(this.spec, this.layoutSeed)
     this.layout = layout
     layout.copyInto(this.grid)
     this.agentX = layout.agentX
@@ -185,7 +190,10 @@ export class MiniGridEnv implements Env {
     return this.layout
   }
 
-  /** Door: a locked one opens with a key of its colour; otherwise open/closed flips. Others: nothing. */
+  /**
+   * Door: a locked one opens with a key of its colour; otherwise open/closed flips. Nothing else
+   * reacts (gym-minigrid's only other toggle, a box, never occurs in these tasks).
+   */
   private toggle (x: number, y: number): void {
     const door = this.grid.get(x, y)
     if (door.type !== ObjectType.DOOR) return

@@ -136,16 +136,21 @@ describe('MiniGridEnv usage', () => {
     expect(() => env.reset(2.5)).toThrow(EnvUsageError)
   })
 
-  it('replays the task seed on every reset; reset(seed) switches the layout seed for later resets', () => {
+  it('replays the task layout on every reset; a reset seed is validated but does not change the task', () => {
     const env = new MiniGridEnv('SimpleCrossingS9N1', { layoutSeed: 9157 })
     expect(sum(env.reset())).toBe(68)
     env.step(1)
+    env.step(2)
     expect(sum(env.reset())).toBe(68)
-    expect(env.describe()).toMatchObject({ stepCount: 0, direction: 0, layoutSeed: 9157 })
-    expect(sum(env.reset(860))).toBe(46)
-    expect(sum(env.reset())).toBe(46)
-    expect(env.describe().layoutSeed).toBe(860)
+    expect(env.describe()).toMatchObject({ agentX: 1, agentY: 1, stepCount: 0, direction: 0, layoutSeed: 9157 })
+    expect(sum(env.reset(860))).toBe(68)
+    expect(env.describe().layoutSeed).toBe(9157)
+    // The layout seed is chosen at construction: seed 860 is another task.
+    const other = new MiniGridEnv('SimpleCrossingS9N1', { layoutSeed: 860 })
+    expect(sum(other.reset())).toBe(46)
+    expect(other.layoutSeed).toBe(860)
     expect(sum(new MiniGridEnv('SimpleCrossingS9N1').reset())).toBe(68) // default seed 9157
+    expect(new MiniGridEnv('SimpleCrossingS9N1', { layoutSeed: 2n ** 70n }).reset().length).toBe(147)
   })
 
   it('renders the whole grid as text with the agent as >, v, < or ^', () => {
