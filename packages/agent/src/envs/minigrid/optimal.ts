@@ -21,18 +21,19 @@ const TOGGLE = 5
 export function shortestSolution (spec: MiniGridSpec, layout: Layout): number[] | null {
   const w = layout.width
   const h = layout.height
+  // The generators place at most one key and one door.
   let keyCell = -1
+  let keyColor = -1
   let doorCell = -1
   let doorColor = -1
+  let initialDoor: number = DoorState.OPEN
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const c = layout.cell(x, y)
-      if (c.type === ObjectType.KEY) keyCell = y * w + x
-      if (c.type === ObjectType.DOOR) { doorCell = y * w + x; doorColor = c.color }
+      if (c.type === ObjectType.KEY) { keyCell = y * w + x; keyColor = c.color }
+      if (c.type === ObjectType.DOOR) { doorCell = y * w + x; doorColor = c.color; initialDoor = c.state }
     }
   }
-  const keyColor = keyCell >= 0 ? layout.cell(keyCell % w, Math.floor(keyCell / w)).color : -1
-  const initialDoor = doorCell >= 0 ? layout.cell(doorCell % w, Math.floor(doorCell / w)).state : DoorState.OPEN
   const actions = spec.kind === 'crossing' ? [LEFT, RIGHT, FORWARD] : [LEFT, RIGHT, FORWARD, PICKUP, TOGGLE]
 
   // State id = (((doorState · 2 + hasKey) · H + y) · W + x) · 4 + dir.
