@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { ExitAfterOutput } from './action.js'
+import { registerEnvCommands } from './commands/env.js'
 import { registerMaskCommands } from './commands/mask.js'
 import { CliError, ExitCode } from './exit-codes.js'
 import type { Io } from './output.js'
@@ -18,6 +19,7 @@ export function createProgram (io: Io): Command {
       writeErr: s => io.stderr.write(s)
     })
     .exitOverride()
+  registerEnvCommands(program, io)
   registerMaskCommands(program, io)
   // Subcommands inherit the output configuration and exit behaviour of the root.
   for (const cmd of allCommands(program)) {

@@ -1,3 +1,5 @@
+import { MiniGridNameError, parseMiniGridName } from './minigrid/spec.js'
+
 /**
  * Canonical task keys (architecture.md §4). The key alone defines the task on every node,
  * so parsing is strict and canonical: one task has exactly one key (no leading zeros, no
@@ -78,12 +80,16 @@ function parseCtGraphKey (key: string, parts: string[]): CtGraphTaskDescriptor {
   return { family: 'ctgraph', key, depth, branching, imageSeed, goalPath }
 }
 
-const MINIGRID_NAME = /^(SimpleCrossingS[0-9]+N[0-9]+|LavaCrossingS[0-9]+N[0-9]+|DoorKey-[0-9]+x[0-9]+)$/
-
 function parseMiniGridKey (key: string, parts: string[]): MiniGridTaskDescriptor {
   if (parts.length !== 3) throw new TaskKeyError(key, 'expected minigrid/{EnvName}/seed{layoutSeed}')
   const envName = parts[1] ?? ''
-  if (!MINIGRID_NAME.test(envName)) throw new TaskKeyError(key, `unknown MiniGrid environment "${envName}" (expected SimpleCrossingS{S}N{N}, LavaCrossingS{S}N{N} or DoorKey-{n}x{n})`)
+  try {
+    // Bare names only (no gym `MiniGrid-...-v0` form), so the key stays canonical.
+    if (parseMiniGridName(envName).name !== envName) throw new MiniGridNameError(envName, 'use the bare name')
+  } catch (err) {
+    if (err instanceof MiniGridNameError) throw new TaskKeyError(key, `unknown MiniGrid environment: ${err.message} (expected SimpleCrossingS{S}N{N}, LavaCrossingS{S}N{N} or DoorKey-{n}x{n})`)
+    throw err
+  }
   const seed = /^seed(.+)$/.exec(parts[2] ?? '')
   if (seed === null) throw new TaskKeyError(key, `seed part "${parts[2] ?? ''}" must look like seed9157`)
   return { family: 'minigrid', key, envName, layoutSeed: parseUint(seed[1] ?? '', key, 'layout seed', MAX_SEED) }
