@@ -809,6 +809,9 @@ export namespace l2d2c {
         /** InventoryAnnouncement addrs. */
         addrs: Uint8Array[];
 
+        /** InventoryAnnouncement totalSteps. */
+        totalSteps: (number|Long);
+
         /**
          * Creates a new InventoryAnnouncement instance using the specified properties.
          * @param [properties] Properties to set
@@ -861,6 +864,9 @@ export namespace l2d2c {
 
             /** InventoryAnnouncement addrs */
             addrs?: (Uint8Array[]|null);
+
+            /** InventoryAnnouncement totalSteps */
+            totalSteps?: (number|Long|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

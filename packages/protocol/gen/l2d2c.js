@@ -1956,6 +1956,7 @@ export const l2d2c = $root.l2d2c = (() => {
          * @property {number|Long|null} [timestampMs] InventoryAnnouncement timestampMs
          * @property {string|null} [role] InventoryAnnouncement role
          * @property {Array.<Uint8Array>|null} [addrs] InventoryAnnouncement addrs
+         * @property {number|Long|null} [totalSteps] InventoryAnnouncement totalSteps
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2046,6 +2047,14 @@ export const l2d2c = $root.l2d2c = (() => {
         InventoryAnnouncement.prototype.addrs = $util.emptyArray;
 
         /**
+         * InventoryAnnouncement totalSteps.
+         * @member {number|Long} totalSteps
+         * @memberof l2d2c.InventoryAnnouncement
+         * @instance
+         */
+        InventoryAnnouncement.prototype.totalSteps = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
          * Creates a new InventoryAnnouncement instance using the specified properties.
          * @function create
          * @memberof l2d2c.InventoryAnnouncement
@@ -2093,6 +2102,8 @@ export const l2d2c = $root.l2d2c = (() => {
             if (message.addrs != null && message.addrs.length)
                 for (let i = 0; i < message.addrs.length; ++i)
                     writer.uint32(/* id 7, wireType 2 =*/58).bytes(message.addrs[i]);
+            if (message.totalSteps != null && $Object.hasOwnProperty.call(message, "totalSteps") && (typeof message.totalSteps === "object" ? message.totalSteps.low || message.totalSteps.high : message.totalSteps !== 0))
+                writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.totalSteps);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2196,6 +2207,15 @@ export const l2d2c = $root.l2d2c = (() => {
                         if (!(message.addrs && message.addrs.length))
                             message.addrs = [];
                         message.addrs.push(reader.bytes());
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.totalSteps = value;
+                        else
+                            delete message.totalSteps;
                         continue;
                     }
                 }

@@ -97,6 +97,8 @@ export interface InventoryAnnouncement {
   role: NodeRole
   /** Binary multiaddrs the publisher can be dialled on. */
   addrs: Uint8Array[]
+  /** Environment steps the publisher has trained in total. */
+  totalSteps: number
 }
 
 export interface InventoryRequest {
@@ -426,7 +428,8 @@ export function encodeAnnouncement (a: InventoryAnnouncement): Uint8Array {
     sequence: a.sequence,
     timestampMs: a.timestampMs,
     role: a.role,
-    addrs: a.addrs
+    addrs: a.addrs,
+    totalSteps: a.totalSteps
   }
   const bytes = finish(pb.InventoryAnnouncement.encode(msg), MAX_ANNOUNCEMENT_BYTES, 'announcement')
   decodeAnnouncement(bytes)
@@ -453,7 +456,8 @@ export function decodeAnnouncement (bytes: Uint8Array): InventoryAnnouncement {
     sequence: toSafeInteger(m.sequence, 'announcement sequence'),
     timestampMs: toSafeInteger(m.timestampMs, 'announcement time'),
     role,
-    addrs: addrs.map(plainBytes)
+    addrs: addrs.map(plainBytes),
+    totalSteps: toSafeInteger(m.totalSteps, 'announcement total steps')
   }
 }
 

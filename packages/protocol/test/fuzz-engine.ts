@@ -74,7 +74,8 @@ export const decoders: DecoderUnderTest[] = [
       sequence: 4,
       timestampMs: meta.createdAtMs,
       role: 'learner',
-      addrs: [Uint8Array.of(4, 127, 0, 0, 1, 6, 0x0f, 0xa0)]
+      addrs: [Uint8Array.of(4, 127, 0, 0, 1, 6, 0x0f, 0xa0)],
+      totalSteps: 51_200
     })]
   },
   { name: 'InventoryRequest', decode: decodeInventoryRequest, seeds: [encodeInventoryRequest({ requestId: 77 })] },

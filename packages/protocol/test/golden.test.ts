@@ -58,9 +58,9 @@ const vectors: Record<string, { bytes: Uint8Array, decode: (b: Uint8Array) => un
   },
   chunk: { bytes: encodeChunk({ index: 0, data: maskBits }), decode: decodeChunk, value: { index: 0, data: maskBits } },
   announcement: {
-    bytes: encodeAnnouncement({ backboneId: mask.backboneId, masks: [{ taskKey: mask.taskKey, cid, reward: 0.96875, stepsTrained: 25_600, encodedSize: maskBits.length, encodings: ['bits', 'f16', 'f32'], origin }], sequence: 3, timestampMs: 1_790_000_000_000, role: 'learner', addrs: [Uint8Array.of(4, 127, 0, 0, 1, 6, 0x0f, 0xa1)] }),
+    bytes: encodeAnnouncement({ backboneId: mask.backboneId, masks: [{ taskKey: mask.taskKey, cid, reward: 0.96875, stepsTrained: 25_600, encodedSize: maskBits.length, encodings: ['bits', 'f16', 'f32'], origin }], sequence: 3, timestampMs: 1_790_000_000_000, role: 'learner', addrs: [Uint8Array.of(4, 127, 0, 0, 1, 6, 0x0f, 0xa1)], totalSteps: 409_600 }),
     decode: decodeAnnouncement,
-    value: { backboneId: mask.backboneId, masks: [{ taskKey: mask.taskKey, cid, reward: 0.96875, stepsTrained: 25_600, encodedSize: maskBits.length, encodings: ['bits', 'f16', 'f32'], origin }], sequence: 3, timestampMs: 1_790_000_000_000, role: 'learner', addrs: [Uint8Array.of(4, 127, 0, 0, 1, 6, 0x0f, 0xa1)] }
+    value: { backboneId: mask.backboneId, masks: [{ taskKey: mask.taskKey, cid, reward: 0.96875, stepsTrained: 25_600, encodedSize: maskBits.length, encodings: ['bits', 'f16', 'f32'], origin }], sequence: 3, timestampMs: 1_790_000_000_000, role: 'learner', addrs: [Uint8Array.of(4, 127, 0, 0, 1, 6, 0x0f, 0xa1)], totalSteps: 409_600 }
   },
   'inventory-request': { bytes: encodeInventoryRequest({ requestId: 99 }), decode: decodeInventoryRequest, value: { requestId: 99 } }
 }

@@ -54,7 +54,8 @@ const announcementArb: fc.Arbitrary<InventoryAnnouncement> = fc.record({
   sequence: stepsArb,
   timestampMs: fc.nat({ max: 2 ** 45 }),
   role: fc.constantFrom('learner' as const, 'evaluator' as const),
-  addrs: fc.array(fc.uint8Array({ minLength: 1, maxLength: 40 }), { maxLength: 4 })
+  addrs: fc.array(fc.uint8Array({ minLength: 1, maxLength: 40 }), { maxLength: 4 }),
+  totalSteps: stepsArb
 })
 
 describe('messages: property round trips', () => {
@@ -116,7 +117,7 @@ describe('messages: validation', () => {
 
   it('refuses oversized frames before parsing them', () => {
     expectCode(() => decodeQuery(new Uint8Array(MAX_CONTROL_MESSAGE_BYTES + 1)), 'TOO_LARGE')
-    expectCode(() => encodeAnnouncement({ backboneId: 'b', masks: Array.from({ length: MAX_ANNOUNCED_MASKS + 1 }, () => ({ taskKey: 'a', cid: contentIdBytes(Uint8Array.of(1)), reward: 1, stepsTrained: 1, encodedSize: 1, encodings: [], origin: '' })), sequence: 0, timestampMs: 0, role: 'learner', addrs: [] }), 'TOO_LARGE')
+    expectCode(() => encodeAnnouncement({ backboneId: 'b', masks: Array.from({ length: MAX_ANNOUNCED_MASKS + 1 }, () => ({ taskKey: 'a', cid: contentIdBytes(Uint8Array.of(1)), reward: 1, stepsTrained: 1, encodedSize: 1, encodings: [], origin: '' })), sequence: 0, timestampMs: 0, role: 'learner', addrs: [], totalSteps: 0 }), 'TOO_LARGE')
   })
 
   it('turns protobuf parse failures into MALFORMED', () => {
