@@ -34,7 +34,7 @@ describe('node state file', () => {
     curriculumId: 'abc',
     position: { taskIndex, stepsOnTask: 1280 },
     totalSteps: 99_840,
-    knowledge: new KnowledgeBase([]).recordTraining('t/a', { steps: 10, reward: 0.5 }, 3) && [{ taskKey: 't/a', reward: 0.5, stepsTrained: 10, source: 'trained' as const, origin: '', cid: null, adoptions: [], updatedAt: 3 }],
+    knowledge: [new KnowledgeBase().recordTraining('t/a', { steps: 10, reward: 0.5 }, 3)],
     savedAt: 4
   })
 
