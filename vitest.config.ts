@@ -9,10 +9,11 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url))
 // run the same code.
 export default defineConfig({
   resolve: {
-    alias: {
-      '@l2d2c/protocol': here('./packages/protocol/src/index.ts'),
-      '@l2d2c/agent': here('./packages/agent/src/index.ts')
-    }
+    alias: [
+      { find: /^@l2d2c\/protocol$/, replacement: here('./packages/protocol/src/index.ts') },
+      { find: /^@l2d2c\/agent$/, replacement: here('./packages/agent/src/index.ts') },
+      { find: /^@l2d2c\/agent\/(.+)$/, replacement: here('./packages/agent/src/') + '$1/index.ts' }
+    ]
   },
   test: {
     include: ['packages/*/test/**/*.test.ts'],

@@ -1,4 +1,7 @@
 import { Command, CommanderError } from 'commander'
+import { ExitAfterOutput } from './action.js'
+import { registerEnvCommands } from './commands/env.js'
+import { registerMaskCommands } from './commands/mask.js'
 import { CliError, ExitCode } from './exit-codes.js'
 import type { Io } from './output.js'
 import { cliVersion } from './version.js'
@@ -16,7 +19,17 @@ export function createProgram (io: Io): Command {
       writeErr: s => io.stderr.write(s)
     })
     .exitOverride()
+  registerEnvCommands(program, io)
+  registerMaskCommands(program, io)
+  // Subcommands inherit the output configuration and exit behaviour of the root.
+  for (const cmd of allCommands(program)) {
+    cmd.exitOverride().configureOutput({ writeOut: s => io.stdout.write(s), writeErr: s => io.stderr.write(s) }).showHelpAfterError('(run with --help for usage)')
+  }
   return program
+}
+
+function allCommands (cmd: Command): Command[] {
+  return cmd.commands.flatMap(c => [c, ...allCommands(c)])
 }
 
 /** Runs the program on argv and returns the exit code; never calls process.exit itself. */
@@ -30,6 +43,10 @@ export async function run (argv: string[], io: Io): Promise<number> {
       // --help and --version end with exitCode 0; usage errors with 1, which we map to 2.
       if (err.exitCode === 0) return ExitCode.OK
       return ExitCode.USAGE
+    }
+    if (err instanceof ExitAfterOutput) {
+      if (err.reason !== null) io.stderr.write(`l2d2c: ${err.reason}\n`)
+      return err.exitCode
     }
     if (err instanceof CliError) {
       io.stderr.write(`l2d2c: ${err.message}\n`)

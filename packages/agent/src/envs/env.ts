@@ -3,8 +3,9 @@
  *
  * Observations are raw, flattened uint8 values (normalisation is the learner's job; each task
  * spec says by how much to scale). Observation arrays handed out by an environment are
- * read-only for the caller and may be shared or reused by the environment: copy them if you
- * need to keep them across steps.
+ * read-only for the caller and may be shared or reused by the environment, but an array stays
+ * unchanged until at least the second reset/step call after the one that returned it (so a
+ * terminal observation survives the auto-reset that follows it). Copy to keep one longer.
  */
 export interface StepResult {
   /** Raw observation after the step; on a terminal step, the terminal observation. */

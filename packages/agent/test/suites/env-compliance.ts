@@ -61,13 +61,15 @@ export function envComplianceSuite (name: string, opts: EnvComplianceOptions): v
       const pick = actionRng(7)
       const obs = env.reset(1)
       expect(obs.length).toBe(env.observationSize)
+      const problems: string[] = []
       for (let i = 0; i < 200; i++) {
         const r = env.step(Math.floor(pick() * env.numActions))
-        expect(r.observation.length).toBe(env.observationSize)
-        for (const v of r.observation) { expect(v).toBeGreaterThanOrEqual(lo); expect(v).toBeLessThanOrEqual(hi) }
-        expect(Number.isFinite(r.reward)).toBe(true)
+        if (r.observation.length !== env.observationSize) problems.push(`step ${i}: observation of length ${r.observation.length}`)
+        for (const v of r.observation) if (v < lo || v > hi) problems.push(`step ${i}: value ${v} outside [${lo}, ${hi}]`)
+        if (!Number.isFinite(r.reward)) problems.push(`step ${i}: reward ${r.reward}`)
         if (r.terminated || r.truncated) env.reset()
       }
+      expect(problems.slice(0, 5)).toEqual([])
     })
 
     it('gives the same trajectory for the same seed and actions', () => {

@@ -1,0 +1,9 @@
+// Environments, task keys, the task catalogue and curricula: pure code, no I/O.
+export * from './env.js'
+export * from './task.js'
+export * from './task-key.js'
+export * from './registry.js'
+export * from './curriculum.js'
+export { CtGraphEnv, CtGraphConfigError, l2d2cCtGraphConfig, type CtGraphConfig, type CtGraphStateDescription } from './ct-graph.js'
+export * as minigrid from './minigrid/index.js'
+export { MiniGridEnv } from './minigrid/env.js'

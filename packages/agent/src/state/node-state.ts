@@ -1,0 +1,95 @@
+import { readFile, rename } from 'node:fs/promises'
+import { writeJsonAtomic } from '../store/atomic-file.js'
+import type { KnowledgeEntry } from './knowledge-base.js'
+
+/**
+ * A node's durable state besides its masks and key: where it is in its curriculum and its
+ * knowledge base. Written atomically; validated field by field when read, so a damaged file
+ * is reported (and moved aside) instead of silently resetting progress or crashing.
+ */
+export interface CurriculumPosition {
+  /** Index of the current task in the agent's task list (= tasks.length when done). */
+  readonly taskIndex: number
+  /** Env steps already trained on the current task. */
+  readonly stepsOnTask: number
+}
+
+export interface NodeState {
+  readonly version: 1
+  /** Fingerprint of the curriculum the position refers to (a changed curriculum restarts it). */
+  readonly curriculumId: string
+  readonly position: CurriculumPosition
+  readonly totalSteps: number
+  readonly knowledge: readonly KnowledgeEntry[]
+  readonly savedAt: number
+}
+
+export class NodeStateError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'NodeStateError'
+  }
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+const isNat = (v: unknown): v is number => isNum(v) && Number.isInteger(v) && v >= 0
+
+function validateEntry (e: unknown, i: number): KnowledgeEntry {
+  const where = `knowledge[${i}]`
+  if (typeof e !== 'object' || e === null) throw new NodeStateError(`${where} is not an object`)
+  const o = e as Record<string, unknown>
+  if (typeof o.taskKey !== 'string' || o.taskKey === '') throw new NodeStateError(`${where}.taskKey is missing`)
+  if (o.reward !== null && !isNum(o.reward)) throw new NodeStateError(`${where}.reward is not a number`)
+  if (!isNat(o.stepsTrained)) throw new NodeStateError(`${where}.stepsTrained is not a natural number`)
+  if (o.source !== 'trained' && o.source !== 'received') throw new NodeStateError(`${where}.source is invalid`)
+  if (typeof o.origin !== 'string') throw new NodeStateError(`${where}.origin is not a string`)
+  if (o.cid !== null && typeof o.cid !== 'string') throw new NodeStateError(`${where}.cid is invalid`)
+  if (!Array.isArray(o.adoptions)) throw new NodeStateError(`${where}.adoptions is not an array`)
+  if (!isNum(o.updatedAt)) throw new NodeStateError(`${where}.updatedAt is not a number`)
+  return o as unknown as KnowledgeEntry
+}
+
+export function validateNodeState (doc: unknown): NodeState {
+  if (typeof doc !== 'object' || doc === null) throw new NodeStateError('state is not an object')
+  const o = doc as Record<string, unknown>
+  if (o.version !== 1) throw new NodeStateError(`unsupported state version ${JSON.stringify(o.version)}`)
+  if (typeof o.curriculumId !== 'string') throw new NodeStateError('curriculumId is missing')
+  const p = o.position as Record<string, unknown> | undefined
+  if (typeof p !== 'object' || p === null || !isNat(p.taskIndex) || !isNat(p.stepsOnTask)) throw new NodeStateError('position is invalid')
+  if (!isNat(o.totalSteps)) throw new NodeStateError('totalSteps is invalid')
+  if (!Array.isArray(o.knowledge)) throw new NodeStateError('knowledge is not an array')
+  return {
+    version: 1,
+    curriculumId: o.curriculumId,
+    position: { taskIndex: p.taskIndex, stepsOnTask: p.stepsOnTask },
+    totalSteps: o.totalSteps,
+    knowledge: o.knowledge.map(validateEntry),
+    savedAt: isNum(o.savedAt) ? o.savedAt : 0
+  }
+}
+
+export class NodeStateFile {
+  constructor (readonly path: string) {}
+
+  /** Reads the state; null when there is none yet. A damaged file is moved to `<path>.corrupt-<time>`. */
+  async load (now: number): Promise<{ state: NodeState | null, problem: string | null }> {
+    let text: string
+    try {
+      text = await readFile(this.path, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: null, problem: null }
+      throw err
+    }
+    try {
+      return { state: validateNodeState(JSON.parse(text)), problem: null }
+    } catch (err) {
+      const aside = `${this.path}.corrupt-${now}`
+      await rename(this.path, aside)
+      return { state: null, problem: `${(err as Error).message}; moved to ${aside}` }
+    }
+  }
+
+  async save (state: NodeState): Promise<void> {
+    await writeJsonAtomic(this.path, state)
+  }
+}

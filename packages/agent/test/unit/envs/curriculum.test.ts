@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest'
+import { CurriculumError, parseCurriculum, parseCurriculumJson, randomCurriculum, rotatedCurriculum, sameOrderCurriculum, type TaskShape } from '../../../src/envs/curriculum.js'
+import { META_CTGRAPH_TASKS } from '../../../src/envs/task-key.js'
+
+const shapes = (key: string): TaskShape => key.startsWith('ctgraph') ? { observationSize: 144, numActions: 3 } : { observationSize: 147, numActions: 3 }
+
+function mulberry32 (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+describe('curriculum documents', () => {
+  const valid = {
+    version: 1,
+    name: 'two agents',
+    stepsPerTask: 25_600,
+    agents: [
+      { tasks: ['ctgraph/d2b2/img1/leaf00', 'ctgraph/d2b2/img1/leaf01'] },
+      { tasks: ['ctgraph/d2b2/img2/leaf11'], stepsPerTask: 12_800, seed: 7 }
+    ]
+  }
+
+  it('accepts a valid document and applies the default budget', () => {
+    const c = parseCurriculum(valid, shapes)
+    expect(c.agents[0]).toEqual({ tasks: valid.agents[0]!.tasks, stepsPerTask: 25_600 })
+    expect(c.agents[1]).toEqual({ tasks: ['ctgraph/d2b2/img2/leaf11'], stepsPerTask: 12_800, seed: 7 })
+    expect(c.name).toBe('two agents')
+  })
+
+  it('refuses bad documents with the JSON path of the problem', () => {
+    const cases: Array<[unknown, string]> = [
+      [[], 'curriculum: must be a JSON object'],
+      [{ ...valid, version: 2 }, 'version: must be 1'],
+      [{ ...valid, extra: true }, 'extra: unknown field'],
+      [{ ...valid, stepsPerTask: 0 }, 'stepsPerTask: must be an integer'],
+      [{ ...valid, stepsPerTask: 1.5 }, 'stepsPerTask: must be an integer'],
+      [{ ...valid, agents: [] }, 'agents: must be a non-empty array'],
+      [{ ...valid, agents: [{ tasks: [] }] }, 'agents[0].tasks: must be a non-empty array'],
+      [{ ...valid, agents: [{ tasks: ['ctgraph/d2b2/img1/leaf00'], max_steps: 5 }] }, 'agents[0].max_steps: unknown field'],
+      [{ ...valid, agents: [{ tasks: ['ctgraph/d2b2/img1/leaf00', 'nope'] }] }, 'agents[0].tasks[1]: invalid task key "nope"'],
+      [{ ...valid, agents: [{ tasks: [3] }] }, 'agents[0].tasks[0]: must be a task key string'],
+      [{ ...valid, agents: [{ tasks: ['ctgraph/d2b2/img1/leaf00'], seed: -1 }] }, 'agents[0].seed: must be an integer'],
+      [{ ...valid, agents: [valid.agents[0], { tasks: ['minigrid/SimpleCrossingS9N1/seed9157'] }] }, 'agents[1].tasks[0]: minigrid/SimpleCrossingS9N1/seed9157 has 147 inputs']
+    ]
+    for (const [doc, message] of cases) {
+      let err: unknown
+      try { parseCurriculum(doc, shapes) } catch (e) { err = e }
+      expect(err, message).toBeInstanceOf(CurriculumError)
+      expect((err as Error).message).toContain(message)
+    }
+  })
+
+  it('reports JSON syntax errors as curriculum errors', () => {
+    expect(() => parseCurriculumJson('{"version": 1,', shapes)).toThrow(/not valid JSON/)
+  })
+})
+
+describe('curriculum shapes', () => {
+  it('same order: every agent gets the full list', () => {
+    const c = sameOrderCurriculum(META_CTGRAPH_TASKS, 3, 1000)
+    expect(c.agents.map(a => a.tasks)).toEqual([META_CTGRAPH_TASKS, META_CTGRAPH_TASKS, META_CTGRAPH_TASKS])
+  })
+
+  it('rotated: starts spread evenly; every agent still meets every task once', () => {
+    const c = rotatedCurriculum(META_CTGRAPH_TASKS, 4, 1000)
+    expect(c.agents.map(a => a.tasks[0])).toEqual([META_CTGRAPH_TASKS[0], META_CTGRAPH_TASKS[4], META_CTGRAPH_TASKS[8], META_CTGRAPH_TASKS[12]])
+    for (const a of c.agents) expect([...a.tasks].sort()).toEqual([...META_CTGRAPH_TASKS].sort())
+  })
+
+  it('rotated with the reference offset i => -i (shell_16x16 starts 0, 15, 14, ...)', () => {
+    const c = rotatedCurriculum(META_CTGRAPH_TASKS, 3, 1000, i => -i)
+    expect(c.agents.map(a => a.tasks[0])).toEqual([META_CTGRAPH_TASKS[0], META_CTGRAPH_TASKS[15], META_CTGRAPH_TASKS[14]])
+  })
+
+  it('random draws are reproducible from the seed and cover the task set', () => {
+    const a = randomCurriculum(META_CTGRAPH_TASKS, 2, 200, 1000, mulberry32(9157))
+    const b = randomCurriculum(META_CTGRAPH_TASKS, 2, 200, 1000, mulberry32(9157))
+    const c = randomCurriculum(META_CTGRAPH_TASKS, 2, 200, 1000, mulberry32(1))
+    expect(a).toEqual(b)
+    expect(a).not.toEqual(c)
+    expect(new Set(a.agents[0]!.tasks).size).toBe(16)
+    expect(parseCurriculum(a, shapes)).toEqual(a)
+  })
+
+  it('refuses empty task lists and zero agents', () => {
+    expect(() => sameOrderCurriculum([], 1, 10)).toThrow(CurriculumError)
+    expect(() => rotatedCurriculum(META_CTGRAPH_TASKS, 0, 10)).toThrow(CurriculumError)
+  })
+})

@@ -1,0 +1,142 @@
+import type { Command } from 'commander'
+import { action } from '../action.js'
+import { CliError, ExitCode } from '../exit-codes.js'
+import { table, type Io } from '../output.js'
+
+// Environments are pure code without the ML stack, so this imports only @l2d2c/agent/envs.
+type Envs = typeof import('@l2d2c/agent/envs')
+const loadEnvs = async (): Promise<Envs> => await import('@l2d2c/agent/envs')
+
+async function specOrUsage (envs: Envs, key: string): Promise<ReturnType<Envs['taskSpec']>> {
+  try {
+    return envs.taskSpec(key)
+  } catch (err) {
+    if (err instanceof envs.TaskKeyError) throw new CliError(err.message, ExitCode.USAGE)
+    throw err
+  }
+}
+
+function parseActions (text: string | undefined, numActions: number): number[] {
+  if (text === undefined || text.trim() === '') return []
+  return text.split(',').map((s, i) => {
+    const t = s.trim()
+    if (!/^[0-9]+$/.test(t) || Number(t) >= numActions) {
+      throw new CliError(`--actions: item ${i + 1} ("${t}") is not an action in 0..${numActions - 1}`, ExitCode.USAGE)
+    }
+    return Number(t)
+  })
+}
+
+const sum = (o: Uint8Array): number => { let s = 0; for (const v of o) s += v; return s }
+
+export interface TraceStep { action: number | null, obsSum: number, reward: number, done: boolean }
+export interface Trace { task: string, obsSize: number, numActions: number, steps: TraceStep[] }
+
+/** Raw environment trace: reset, then each action; a done step shows the terminal observation. */
+export async function traceTask (key: string, actionsText: string | undefined): Promise<Trace> {
+  const envs = await loadEnvs()
+  const spec = await specOrUsage(envs, key)
+  const actions = parseActions(actionsText, spec.numActions)
+  const env = spec.createEnv()
+  const steps: TraceStep[] = [{ action: null, obsSum: sum(env.reset()), reward: 0, done: false }]
+  let needsReset = false
+  for (const a of actions) {
+    if (needsReset) env.reset()
+    const r = env.step(a)
+    const done = r.terminated || r.truncated
+    steps.push({ action: a, obsSum: sum(r.observation), reward: r.reward, done })
+    needsReset = done
+  }
+  return { task: spec.key, obsSize: spec.observationSize, numActions: spec.numActions, steps }
+}
+
+const SHADES = ' .:-=+*#%@'
+
+function imageArt (obs: Uint8Array): string {
+  const rows: string[] = []
+  for (let r = 0; r < 12; r++) {
+    let line = ''
+    for (let c = 0; c < 12; c++) { const v = obs[r * 12 + c] ?? 0; const ch = SHADES[Math.min(SHADES.length - 1, Math.floor(v / 256 * SHADES.length))] ?? ' '; line += ch + ch }
+    rows.push('    |' + line + '|')
+  }
+  return rows.join('\n')
+}
+
+interface RenderFrame { action: number | null, reward: number, done: boolean, text: string }
+
+export async function renderTask (key: string, actionsText: string | undefined): Promise<{ task: string, frames: RenderFrame[] }> {
+  const envs = await loadEnvs()
+  const spec = await specOrUsage(envs, key)
+  const actions = parseActions(actionsText, spec.numActions)
+  const env = spec.createEnv()
+  const frames: RenderFrame[] = []
+  const describe = (obs: Uint8Array): string => {
+    if (env instanceof envs.CtGraphEnv) {
+      const d = env.describe()
+      const where = d.stateType === 'home' || d.stateType === 'crash' ? d.stateType : `${d.stateType} (decisions taken: ${d.depthIndex}${d.path.length > 0 ? `, path ${d.path.join('')}` : ''})`
+      return `state ${where}, image ${d.imageIndex}${d.stateType === 'end' ? (obs[3 * 12 + 3] === 254 ? ', goal cue' : ', no-goal cue') : ''}\n${imageArt(obs)}`
+    }
+    if (env instanceof envs.MiniGridEnv) {
+      const d = env.describe()
+      return `agent at (${d.agentX},${d.agentY}) facing ${['east', 'south', 'west', 'north'][d.direction] ?? '?'}, step ${d.stepCount}/${d.maxSteps}${d.carrying !== null ? `, carrying ${d.carrying}` : ''}\n${env.renderText()}`
+    }
+    return `observation sum ${sum(obs)}`
+  }
+  frames.push({ action: null, reward: 0, done: false, text: describe(env.reset()) })
+  let needsReset = false
+  for (const a of actions) {
+    if (needsReset) { const obs = env.reset(); frames.push({ action: null, reward: 0, done: false, text: `(reset)\n${describe(obs)}` }) }
+    const r = env.step(a)
+    const done = r.terminated || r.truncated
+    frames.push({ action: a, reward: r.reward, done, text: describe(r.observation) })
+    needsReset = done
+  }
+  return { task: spec.key, frames }
+}
+
+export function registerEnvCommands (program: Command, io: Io): void {
+  const env = program.command('env').description('list, trace and render the benchmark tasks')
+
+  env.command('list')
+    .description('list the named tasks (any valid task key also works; see README "Task keys")')
+    .option('--family <family>', 'only ctgraph or minigrid tasks')
+    .option('--json', 'print one JSON document')
+    .action(action(io, async (opts: { family?: string }) => {
+      if (opts.family !== undefined && opts.family !== 'ctgraph' && opts.family !== 'minigrid') {
+        throw new CliError(`--family must be ctgraph or minigrid, got "${opts.family}"`, ExitCode.USAGE)
+      }
+      const envs = await loadEnvs()
+      const tasks = envs.catalogue().filter(e => opts.family === undefined || e.family === opts.family).map(e => {
+        const s = envs.taskSpec(e.key)
+        return { ...e, observationSize: s.observationSize, numActions: s.numActions, optimalReturn: Math.round(s.optimalReturn * 1e6) / 1e6 }
+      })
+      return {
+        data: { tasks },
+        human: (d: { tasks: typeof tasks }) => table(['task key', 'group', 'obs', 'actions', 'optimal', 'description'], d.tasks.map(t => [t.key, t.group, t.observationSize, t.numActions, t.optimalReturn.toFixed(4), t.description]))
+      }
+    }))
+
+  env.command('trace')
+    .description('step a task with given actions; one line per step with the observation checksum')
+    .requiredOption('--task <key>', 'task key, e.g. ctgraph/d2b2/img1/leaf00')
+    .option('--actions <list>', 'comma-separated actions, e.g. 0,0,1,0,1,0,0')
+    .option('--json', 'print one JSON document')
+    .action(action(io, async (opts: { task: string, actions?: string }) => ({
+      data: await traceTask(opts.task, opts.actions),
+      human: (t: Trace) => [
+        `${t.task}: ${t.obsSize} observation values, ${t.numActions} actions`,
+        table(['step', 'action', 'obs sum', 'reward', 'done'], t.steps.map((s, i) => [i, s.action ?? 'reset', s.obsSum, Number(s.reward.toFixed(6)), s.done ? 'yes' : '']))
+      ].join('\n')
+    })))
+
+  env.command('render')
+    .description('draw a task as text: MiniGrid grid with the agent, CT-graph state and image')
+    .requiredOption('--task <key>', 'task key')
+    .option('--actions <list>', 'comma-separated actions to apply, drawing each step')
+    .option('--json', 'print one JSON document')
+    .action(action(io, async (opts: { task: string, actions?: string }) => ({
+      data: await renderTask(opts.task, opts.actions),
+      human: (d: { task: string, frames: RenderFrame[] }) => d.frames.map((f, i) =>
+        `${i === 0 ? 'reset' : `step ${i}: action ${f.action ?? '-'}`}${f.reward !== 0 ? `, reward ${Number(f.reward.toFixed(6))}` : ''}${f.done ? ', done' : ''}\n${f.text}`).join('\n\n')
+    })))
+}

@@ -1,0 +1,353 @@
+import { ByteReader, ByteWriter, utf8Encode } from './bytes.js'
+import { contentId, verifyContentId, type CID } from './cid.js'
+import { MASK_FORMAT_VERSION, MAX_LAYER_RANK, MAX_LAYERS, MAX_MASK_BYTES, MAX_MASK_HEADER_BYTES, MAX_MASK_WEIGHTS } from './constants.js'
+import { ProtocolError } from './errors.js'
+import { fromHalfBits, toHalfBits } from './half-float.js'
+import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
+
+/**
+ * The canonical binary encoding of a mask: what crosses the wire, what is stored on disk
+ * (inside the file envelope) and what the content id hashes. All integers little-endian.
+ *
+ *   offset  size  field
+ *   0       4     magic "L2DM"
+ *   4       1     format version (1)
+ *   5       1     encoding: 1 BITS, 2 F16, 3 F32, 4 DELTA (reserved, refused by version 1)
+ *   6       2     flags (reserved, must be 0)
+ *   8       1+K   task key: length K (1..200), UTF-8 bytes
+ *   .       1+B   backbone id: length B (1..64), ASCII bytes
+ *   .       1     layer count L (1..64)
+ *   .       L x   layer table: name (1-byte length + ASCII), rank R (1..4), R x u32 dims
+ *   .       ...   payload, layer by layer in table order, weights row-major ([out][in]):
+ *                   BITS: f32 magnitude c (finite, > 0), then ceil(n/8) bytes; weight i is
+ *                         bit (i & 7) of byte (i >> 3) (LSB first); 1 means score >= 0;
+ *                         unused bits of the last byte are 0
+ *                   F16:  n x binary16
+ *                   F32:  n x binary32 (finite)
+ *
+ * The encoding is canonical: the encoder is deterministic and the decoder rejects anything
+ * it would not produce itself (non-zero flags or padding bits, trailing bytes), so equal
+ * masks in one encoding always have equal content ids.
+ *
+ * BITS carries exactly what the forward pass uses (the sign test) and, per layer, the mean
+ * absolute score c so the receiver can rebuild scores as ±c and keep training: the policy
+ * transfers exactly at 1/32 of the F32 size.
+ */
+
+export type MaskEncoding = 'bits' | 'f16' | 'f32' | 'delta'
+
+/** Encodings this implementation produces and accepts. DELTA is reserved in the format. */
+export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32']
+
+const ENCODING_CODE: Record<MaskEncoding, number> = { bits: 1, f16: 2, f32: 3, delta: 4 }
+const CODE_ENCODING: Record<number, MaskEncoding> = { 1: 'bits', 2: 'f16', 3: 'f32', 4: 'delta' }
+
+export function encodingCode (encoding: MaskEncoding): number { return ENCODING_CODE[encoding] }
+
+export function encodingFromCode (code: number): MaskEncoding {
+  const e = CODE_ENCODING[code]
+  if (e === undefined) throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding ${code}`)
+  return e
+}
+
+export function parseEncodingName (name: string): MaskEncoding {
+  const e = name.toLowerCase() as MaskEncoding
+  if (!(e in ENCODING_CODE)) throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding "${name}" (expected bits, f16 or f32)`)
+  return e
+}
+
+const MAGIC = [0x4c, 0x32, 0x44, 0x4d] // "L2DM"
+/** BITS magnitudes below this are raised to it, so a rebuilt score is never ±0. */
+export const MIN_BITS_MAGNITUDE = 1e-6
+
+export interface LayerSpec {
+  readonly name: string
+  /** Dimensions, row-major; dense layers are [out, in]. */
+  readonly shape: readonly number[]
+}
+
+export interface MaskLayer extends LayerSpec {
+  /** Scores, row-major, length = product of shape. */
+  readonly scores: Float32Array
+}
+
+export interface Mask {
+  readonly taskKey: string
+  readonly backboneId: string
+  readonly layers: readonly MaskLayer[]
+}
+
+export interface DecodedMask extends Mask {
+  readonly encoding: MaskEncoding
+}
+
+/** What can be read from a canonical mask without decoding its payload. */
+export interface MaskHeader {
+  readonly formatVersion: number
+  readonly encoding: MaskEncoding
+  readonly taskKey: string
+  readonly backboneId: string
+  readonly layers: readonly LayerSpec[]
+  /** Total number of weights over all layers. */
+  readonly weights: number
+  /** Offset of the payload in the encoding. */
+  readonly payloadOffset: number
+}
+
+export interface DecodeMaskOptions {
+  /** Verify the bytes hash to this CID (binary or parsed); CID_MISMATCH otherwise. */
+  readonly expectedCid?: Uint8Array | CID
+  /** Refuse masks of another backbone (BACKBONE_MISMATCH). */
+  readonly expectedBackboneId?: string
+  /** Refuse masks whose layer table differs from this one (INCONSISTENT_SHAPE). */
+  readonly expectedLayers?: readonly LayerSpec[]
+  /** Refuse masks for another task (INVALID_FIELD). */
+  readonly expectedTaskKey?: string
+}
+
+function layerSize (shape: readonly number[]): number {
+  let n = 1
+  for (const d of shape) n *= d
+  return n
+}
+
+function payloadBytes (encoding: MaskEncoding, n: number): number {
+  switch (encoding) {
+    case 'bits': return 4 + Math.ceil(n / 8)
+    case 'f16': return 2 * n
+    case 'f32': return 4 * n
+    case 'delta': throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+  }
+}
+
+function validateLayerTable (layers: readonly LayerSpec[]): number {
+  if (layers.length === 0 || layers.length > MAX_LAYERS) {
+    throw new ProtocolError('TOO_LARGE', `a mask has 1..${MAX_LAYERS} layers, got ${layers.length}`)
+  }
+  const names = new Set<string>()
+  let total = 0
+  for (const layer of layers) {
+    assertLayerName(layer.name)
+    if (names.has(layer.name)) throw new ProtocolError('INCONSISTENT_SHAPE', `duplicate layer name "${layer.name}"`)
+    names.add(layer.name)
+    if (layer.shape.length === 0 || layer.shape.length > MAX_LAYER_RANK) {
+      throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${layer.name}" has rank ${layer.shape.length}, expected 1..${MAX_LAYER_RANK}`)
+    }
+    for (const d of layer.shape) {
+      if (!Number.isInteger(d) || d < 1 || d > MAX_MASK_WEIGHTS) {
+        throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${layer.name}" has an invalid dimension ${d}`)
+      }
+    }
+    total += layerSize(layer.shape)
+    if (total > MAX_MASK_WEIGHTS) throw new ProtocolError('TOO_LARGE', `mask has more than ${MAX_MASK_WEIGHTS} weights`)
+  }
+  return total
+}
+
+/** Encodes a mask canonically. Scores must be finite; throws ProtocolError otherwise. */
+export function encodeMask (mask: Mask, encoding: MaskEncoding = 'bits'): Uint8Array {
+  assertTaskKey(mask.taskKey)
+  assertBackboneId(mask.backboneId)
+  validateLayerTable(mask.layers)
+  const key = utf8Encode(mask.taskKey)
+  const backbone = utf8Encode(mask.backboneId)
+  const names = mask.layers.map(l => utf8Encode(l.name))
+  let headerSize = 8 + 1 + key.length + 1 + backbone.length + 1
+  let size = 0
+  mask.layers.forEach((layer, i) => {
+    const n = layerSize(layer.shape)
+    if (layer.scores.length !== n) {
+      throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${layer.name}" has ${layer.scores.length} scores for shape [${layer.shape.join(', ')}]`)
+    }
+    headerSize += 1 + (names[i] as Uint8Array).length + 1 + 4 * layer.shape.length
+    size += payloadBytes(encoding, n)
+  })
+  const w = new ByteWriter(headerSize + size)
+  w.raw(Uint8Array.from(MAGIC))
+  w.u8(MASK_FORMAT_VERSION)
+  w.u8(ENCODING_CODE[encoding])
+  w.u16(0)
+  w.shortString(key)
+  w.shortString(backbone)
+  w.u8(mask.layers.length)
+  mask.layers.forEach((layer, i) => {
+    w.shortString(names[i] as Uint8Array)
+    w.u8(layer.shape.length)
+    for (const d of layer.shape) w.u32(d)
+  })
+  for (const layer of mask.layers) writePayload(w, encoding, layer)
+  return w.bytes
+}
+
+function writePayload (w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer): void {
+  const s = layer.scores
+  const n = s.length
+  switch (encoding) {
+    case 'bits': {
+      let sumAbs = 0
+      for (let i = 0; i < n; i++) {
+        const v = s[i] as number
+        if (!Number.isFinite(v)) throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score at ${i}`)
+        sumAbs += Math.abs(v)
+      }
+      w.f32(Math.max(sumAbs / n, MIN_BITS_MAGNITUDE))
+      const out = w.bytes
+      let o = w.offset
+      for (let i = 0; i < n; i += 8) {
+        let byte = 0
+        const end = Math.min(8, n - i)
+        for (let b = 0; b < end; b++) if ((s[i + b] as number) >= 0) byte |= 1 << b
+        out[o++] = byte
+      }
+      w.offset = o
+      return
+    }
+    case 'f16': {
+      for (let i = 0; i < n; i++) {
+        const v = s[i] as number
+        if (!Number.isFinite(v)) throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score at ${i}`)
+        w.u16(toHalfBits(v))
+      }
+      return
+    }
+    case 'f32': {
+      for (let i = 0; i < n; i++) {
+        const v = s[i] as number
+        if (!Number.isFinite(v)) throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score at ${i}`)
+        w.f32(v)
+      }
+      return
+    }
+    case 'delta':
+      throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+  }
+}
+
+/** Reads and validates the header (layer table included) without touching the payload. */
+export function readMaskHeader (bytes: Uint8Array): MaskHeader {
+  if (bytes.length > MAX_MASK_BYTES) throw new ProtocolError('TOO_LARGE', `mask of ${bytes.length} bytes exceeds ${MAX_MASK_BYTES}`)
+  const r = new ByteReader(bytes)
+  const magic = r.raw(4, 'magic')
+  if (magic.some((b, i) => b !== MAGIC[i])) throw new ProtocolError('MALFORMED', 'not an l2d2c mask (bad magic)')
+  const formatVersion = r.u8('format version')
+  if (formatVersion !== MASK_FORMAT_VERSION) throw new ProtocolError('UNKNOWN_VERSION', `mask format version ${formatVersion} is not supported (this implementation reads ${MASK_FORMAT_VERSION})`)
+  const code = r.u8('encoding')
+  const encoding = encodingFromCode(code)
+  if (encoding === 'delta') throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+  const flags = r.u16('flags')
+  if (flags !== 0) throw new ProtocolError('MALFORMED', `reserved mask flags are set (0x${flags.toString(16)})`)
+  const taskKey = r.shortString('task key')
+  assertTaskKey(taskKey)
+  const backboneId = r.shortString('backbone id')
+  assertBackboneId(backboneId)
+  const count = r.u8('layer count')
+  if (count === 0 || count > MAX_LAYERS) throw new ProtocolError('TOO_LARGE', `a mask has 1..${MAX_LAYERS} layers, got ${count}`)
+  const layers: LayerSpec[] = []
+  for (let i = 0; i < count; i++) {
+    const name = r.shortString(`layer ${i} name`)
+    const rank = r.u8(`layer ${i} rank`)
+    if (rank === 0 || rank > MAX_LAYER_RANK) throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${name}" has rank ${rank}, expected 1..${MAX_LAYER_RANK}`)
+    const shape: number[] = []
+    for (let d = 0; d < rank; d++) shape.push(r.u32(`layer ${i} shape`))
+    layers.push({ name, shape })
+    if (r.offset > MAX_MASK_HEADER_BYTES) throw new ProtocolError('TOO_LARGE', `mask header exceeds ${MAX_MASK_HEADER_BYTES} bytes`)
+  }
+  const weights = validateLayerTable(layers)
+  return { formatVersion, encoding, taskKey, backboneId, layers, weights, payloadOffset: r.offset }
+}
+
+/**
+ * Decodes a canonical mask. Checks, in order: size limit, CID (if expected), header, expected
+ * backbone/task/layers, exact payload length (before allocating any score array), finiteness,
+ * canonical padding. BITS scores come back as ±magnitude per layer.
+ */
+export function decodeMask (bytes: Uint8Array, opts: DecodeMaskOptions = {}): DecodedMask {
+  if (bytes.length > MAX_MASK_BYTES) throw new ProtocolError('TOO_LARGE', `mask of ${bytes.length} bytes exceeds ${MAX_MASK_BYTES}`)
+  if (opts.expectedCid !== undefined) verifyContentId(bytes, opts.expectedCid)
+  const header = readMaskHeader(bytes)
+  if (opts.expectedBackboneId !== undefined && header.backboneId !== opts.expectedBackboneId) {
+    throw new ProtocolError('BACKBONE_MISMATCH', `mask is for backbone ${header.backboneId}, expected ${opts.expectedBackboneId}`)
+  }
+  if (opts.expectedTaskKey !== undefined && header.taskKey !== opts.expectedTaskKey) {
+    throw new ProtocolError('INVALID_FIELD', `mask is for task ${header.taskKey}, expected ${opts.expectedTaskKey}`)
+  }
+  if (opts.expectedLayers !== undefined) assertSameLayers(header.layers, opts.expectedLayers)
+  let expected = header.payloadOffset
+  for (const l of header.layers) expected += payloadBytes(header.encoding, layerSize(l.shape))
+  if (bytes.length < expected) throw new ProtocolError('TRUNCATED', `mask payload is truncated: ${bytes.length} of ${expected} bytes`)
+  if (bytes.length > expected) throw new ProtocolError('TRAILING_BYTES', `mask has ${bytes.length - expected} bytes after its payload`)
+  const r = new ByteReader(bytes)
+  r.offset = header.payloadOffset
+  const layers: MaskLayer[] = header.layers.map(spec => ({ name: spec.name, shape: spec.shape, scores: readPayload(r, header.encoding, spec) }))
+  return { taskKey: header.taskKey, backboneId: header.backboneId, encoding: header.encoding, layers }
+}
+
+function readPayload (r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): Float32Array {
+  const n = layerSize(spec.shape)
+  const scores = new Float32Array(n)
+  switch (encoding) {
+    case 'bits': {
+      const c = r.f32(`layer "${spec.name}" magnitude`)
+      if (!Number.isFinite(c)) throw new ProtocolError('NON_FINITE', `layer "${spec.name}" has a non-finite magnitude`)
+      if (!(c > 0)) throw new ProtocolError('INVALID_FIELD', `layer "${spec.name}" has a non-positive magnitude ${c}`)
+      const bits = r.raw(Math.ceil(n / 8), `layer "${spec.name}" bits`)
+      for (let i = 0; i < n; i++) scores[i] = ((bits[i >> 3] as number) >> (i & 7)) & 1 ? c : -c
+      const used = n & 7
+      if (used !== 0 && ((bits[bits.length - 1] as number) >> used) !== 0) {
+        throw new ProtocolError('MALFORMED', `layer "${spec.name}" has non-zero padding bits (not canonical)`)
+      }
+      return scores
+    }
+    case 'f16': {
+      const raw = r.raw(2 * n, `layer "${spec.name}" scores`)
+      for (let i = 0; i < n; i++) {
+        const v = fromHalfBits((raw[2 * i] as number) | ((raw[2 * i + 1] as number) << 8))
+        if (!Number.isFinite(v)) throw new ProtocolError('NON_FINITE', `layer "${spec.name}" has a non-finite score at ${i}`)
+        scores[i] = v
+      }
+      return scores
+    }
+    case 'f32': {
+      const raw = r.raw(4 * n, `layer "${spec.name}" scores`)
+      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength)
+      for (let i = 0; i < n; i++) {
+        const v = view.getFloat32(4 * i, true)
+        if (!Number.isFinite(v)) throw new ProtocolError('NON_FINITE', `layer "${spec.name}" has a non-finite score at ${i}`)
+        scores[i] = v
+      }
+      return scores
+    }
+    case 'delta':
+      throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+  }
+}
+
+/** Throws INCONSISTENT_SHAPE unless both layer tables have the same names and shapes in order. */
+export function assertSameLayers (got: readonly LayerSpec[], want: readonly LayerSpec[]): void {
+  const describe = (ls: readonly LayerSpec[]): string => ls.map(l => `${l.name}[${l.shape.join('x')}]`).join(', ')
+  const same = got.length === want.length && got.every((l, i) => {
+    const w = want[i] as LayerSpec
+    return l.name === w.name && l.shape.length === w.shape.length && l.shape.every((d, j) => d === w.shape[j])
+  })
+  if (!same) throw new ProtocolError('INCONSISTENT_SHAPE', `layer table ${describe(got)} differs from the expected ${describe(want)}`)
+}
+
+/** Size in bytes of a mask's canonical encoding, without encoding it. */
+export function encodedMaskSize (mask: Pick<Mask, 'taskKey' | 'backboneId'> & { layers: readonly LayerSpec[] }, encoding: MaskEncoding): number {
+  let size = 8 + 1 + utf8Encode(mask.taskKey).length + 1 + utf8Encode(mask.backboneId).length + 1
+  for (const l of mask.layers) size += 1 + utf8Encode(l.name).length + 1 + 4 * l.shape.length + payloadBytes(encoding, layerSize(l.shape))
+  return size
+}
+
+/** Encodes and returns the bytes with their content id. */
+export function encodeMaskWithCid (mask: Mask, encoding: MaskEncoding = 'bits'): { bytes: Uint8Array, cid: CID } {
+  const bytes = encodeMask(mask, encoding)
+  return { bytes, cid: contentId(bytes) }
+}
+
+/** The binary mask 1[score >= 0] of a layer, one byte per weight (for comparisons and tests). */
+export function binaryMask (scores: Float32Array): Uint8Array {
+  const m = new Uint8Array(scores.length)
+  for (let i = 0; i < scores.length; i++) m[i] = (scores[i] as number) >= 0 ? 1 : 0
+  return m
+}
