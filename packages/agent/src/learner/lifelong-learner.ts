@@ -5,7 +5,7 @@ import { cloneLayers, validateMask, type TaskMask } from '../masks/mask.js'
 import { initialTaskScores } from '../masks/score-init.js'
 import { deriveStream, type Prng } from '../rng/prng.js'
 import { createBackbone, type Backbone, type BackboneConfig } from './backbone.js'
-import { evaluatePolicy, type EvaluationOptions, type EvaluationResult } from './evaluator.js'
+import { DEFAULT_EVAL_EPISODES, evaluatePolicy, type EvaluationOptions, type EvaluationResult } from './evaluator.js'
 import { resolvePpoConfig, type PpoConfig, type PpoPreset } from './hyperparams.js'
 import { MaskedNet, type Combination } from './masked-net.js'
 import { argmax, JsPolicy, type Policy } from './policy-js.js'
@@ -103,8 +103,10 @@ export class LifelongLearner {
   readonly gradients: GradientMode
   private readonly net: MaskedNet
   private optimizer: TaskOptimizer | null = null
-  private readonly policy: Policy
-  private readonly scratchPolicy: Policy
+  private readonly policy: Policy & { release: () => void }
+  private readonly scratchPolicy: Policy & { release: () => void }
+  /** Effective weights for greedyAction, per task; dropped whenever any scores change. */
+  private greedyCache: { key: string, policy: JsPolicy } | null = null
   private readonly tasks = new Map<string, TaskRecord>()
   private readonly evalEnvs = new Map<string, Env[]>()
   private readonly actionRng: Prng
@@ -146,7 +148,7 @@ export class LifelongLearner {
       throw new LearnerError('bad-options', `newMaskMode '${this.newMaskMode}' needs gradients 'manual', not '${this.gradients}'`)
     }
     this.net = new MaskedNet(this.backbone)
-    const makePolicy = (): Policy => options.inference === 'js' ? new JsPolicy(this.backbone) : new TfPolicy(this.backbone)
+    const makePolicy = (): Policy & { release: () => void } => options.inference === 'js' ? new JsPolicy(this.backbone) : new TfPolicy(this.backbone)
     this.policy = makePolicy()
     this.scratchPolicy = makePolicy()
     this.batch = allocateBatch(this.config.numEnvs, this.config.rolloutLength, this.backbone.inputSize)
@@ -190,6 +192,7 @@ export class LifelongLearner {
     if (this.current === null) return
     // Consolidation: an LC/BLC task's stored mask becomes the combination itself (self-contained).
     this.current.record.scores = this.net.readEffectiveWire()
+    this.greedyCache = null
     this.optimizer?.dispose()
     this.optimizer = null
     this.net.unload()
@@ -232,22 +235,25 @@ export class LifelongLearner {
     const spec = typeof task === 'string' ? this.tasks.get(task)?.spec ?? null : task
     if (spec === null) throw new LearnerError('unknown-task', `no task spec known for '${String(task)}'`)
     this.checkSpec(spec)
-    let policy: Policy
+    const envs = this.evaluationEnvs(spec, options.episodes ?? DEFAULT_EVAL_EPISODES)
+    if (options.mask === undefined && this.current?.record.key === spec.key) {
+      return evaluatePolicy(this.policy, envs, spec.observationScale, this.evalRng, options)
+    }
+    let scores: readonly Float32Array[]
     if (options.mask !== undefined) {
       validateMask(options.mask, this.backbone)
       if (options.mask.taskKey !== spec.key) throw new LearnerError('task-mismatch', `mask is for '${options.mask.taskKey}', not '${spec.key}'`)
-      policy = this.scratchPolicy
-      policy.setWireScores(options.mask.layers.map(l => l.scores))
-    } else if (this.current?.record.key === spec.key) {
-      policy = this.policy
+      scores = options.mask.layers.map(l => l.scores)
     } else {
-      const record = this.tasks.get(spec.key)
-      if (record === undefined) throw new LearnerError('unknown-task', `no mask for task '${spec.key}'`)
-      policy = this.scratchPolicy
-      policy.setWireScores(record.scores)
+      scores = this.requireRecord(spec.key).scores
     }
-    const episodes = options.episodes ?? 25
-    return evaluatePolicy(policy, this.evaluationEnvs(spec, episodes), spec.observationScale, this.evalRng, options)
+    // Another mask than the one being trained: upload it for this evaluation only.
+    this.scratchPolicy.setWireScores(scores)
+    try {
+      return evaluatePolicy(this.scratchPolicy, envs, spec.observationScale, this.evalRng, options)
+    } finally {
+      this.scratchPolicy.release()
+    }
   }
 
   /** The task's mask as plain data (a copy). For the current LC/BLC task, the current combination. */
@@ -279,25 +285,32 @@ export class LifelongLearner {
       this.installScores(scores, null)
       this.current.combination = false
     }
+    this.greedyCache = null
   }
 
-  /** Greedy action of a task's mask (default: the current task) for one raw observation. */
+  /**
+   * Greedy action of a task's mask (default: the current task) for one raw observation. Computed
+   * in JS over the mask's effective weights (cached per task until its scores change), so it
+   * allocates no tensors and gives the same answer for the same mask on every node. (The network
+   * has no biases and ReLU units, so it is positively homogeneous: the observation scale does not
+   * change the argmax.)
+   */
   greedyAction (observation: Uint8Array, taskKey?: string): number {
     this.checkAlive()
     const key = taskKey ?? this.current?.record.key
     if (key === undefined) throw new LearnerError('no-current-task', 'no task given and no current task')
     if (observation.length !== this.backbone.inputSize) throw new LearnerError('task-mismatch', `observation has ${observation.length} values, expected ${this.backbone.inputSize}`)
-    let policy = this.policy
-    if (this.current?.record.key !== key) {
-      policy = this.scratchPolicy
-      policy.setWireScores(this.requireRecord(key).scores)
+    if (this.greedyCache?.key !== key) {
+      const scores = this.current?.record.key === key ? this.net.readEffectiveWire() : this.requireRecord(key).scores
+      const policy = new JsPolicy(this.backbone)
+      policy.setWireScores(scores)
+      this.greedyCache = { key, policy }
     }
-    const record = this.tasks.get(key)
-    const scale = record?.spec?.observationScale ?? this.current?.spec.observationScale ?? 1
+    const scale = this.tasks.get(key)?.spec?.observationScale ?? this.current?.spec.observationScale ?? 1
     const x = new Float32Array(this.backbone.inputSize)
     scaleInto(observation, scale, x, 0)
     const logits = new Float32Array(this.backbone.numActions)
-    policy.forward(x, 1, logits, new Float32Array(1))
+    this.greedyCache.policy.forward(x, 1, logits, new Float32Array(1))
     return argmax(logits, 0, logits.length)
   }
 
@@ -326,13 +339,15 @@ export class LifelongLearner {
     this.optimizer?.dispose()
     this.optimizer = null
     this.net.dispose()
-    for (const p of [this.policy, this.scratchPolicy]) if (p instanceof TfPolicy) p.release()
+    this.policy.release()
+    this.scratchPolicy.release()
     this.current = null
     this.disposed = true
   }
 
   /** Loads scores into the network with fresh optimizer state and refreshes the inference weights. */
   private installScores (wireScores: readonly Float32Array[], combination: Combination | null): void {
+    this.greedyCache = null
     this.optimizer?.dispose()
     this.net.load(wireScores, combination)
     this.optimizer = new TaskOptimizer(this.net, this.config)
@@ -340,6 +355,7 @@ export class LifelongLearner {
   }
 
   private refreshPolicy (): void {
+    this.greedyCache = null
     if (this.policy instanceof TfPolicy) this.policy.setFromNet(this.net)
     else this.policy.setWireScores(this.net.readEffectiveWire())
   }

@@ -47,6 +47,10 @@ export class JsPolicy implements Policy {
     return this.effective !== null
   }
 
+  release (): void {
+    this.effective = null
+  }
+
   forward (obs: Float32Array, batch: number, logits: Float32Array, values: Float32Array): void {
     const effective = this.effective
     if (effective === null) throw new Error('JsPolicy: no scores installed')

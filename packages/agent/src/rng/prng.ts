@@ -43,17 +43,18 @@ export function fnv1a64 (bytes: Uint8Array, start: bigint = FNV64_OFFSET): bigin
   return h
 }
 
-function splitmix64Pair (key: bigint): [bigint, bigint] {
-  let state = key
-  const next = (): bigint => {
-    state = (state + 0x9e3779b97f4a7c15n) & MASK64
-    let z = state
+/** The first `count` outputs of splitmix64 started from `state` (unsigned BigInts < 2^64). */
+export function splitmix64 (state: bigint, count: number): bigint[] {
+  const out: bigint[] = []
+  let s = state & MASK64
+  for (let i = 0; i < count; i++) {
+    s = (s + 0x9e3779b97f4a7c15n) & MASK64
+    let z = s
     z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK64
     z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK64
-    return z ^ (z >> 31n)
+    out.push(z ^ (z >> 31n))
   }
-  const z1 = next()
-  return [z1, next()]
+  return out
 }
 
 const utf8 = new TextEncoder()
@@ -68,7 +69,7 @@ export function streamState (seed: number, label = ''): Uint32Array {
   const seedBytes = new Uint8Array(8)
   new DataView(seedBytes.buffer).setBigUint64(0, BigInt(seed), true)
   const key = fnv1a64(utf8.encode(label), fnv1a64(seedBytes))
-  const [z1, z2] = splitmix64Pair(key)
+  const [z1, z2] = splitmix64(key, 2) as [bigint, bigint]
   const s = Uint32Array.of(Number(z1 & 0xffffffffn), Number(z1 >> 32n), Number(z2 & 0xffffffffn), Number(z2 >> 32n))
   if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1
   return s
