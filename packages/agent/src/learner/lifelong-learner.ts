@@ -1,7 +1,7 @@
 import { AutoResetEnv, type Env } from '../envs/env.js'
 import { taskSpec } from '../envs/registry.js'
 import type { TaskSpec } from '../envs/task.js'
-import { initialBetaLogits, type NewMaskMode } from '../masks/combine.js'
+import { initialBetaLogits, normalizeScoreScale, type CombineScale, type NewMaskMode } from '../masks/combine.js'
 import { cloneLayers, validateMask, type TaskMask } from '../masks/mask.js'
 import { initialTaskScores } from '../masks/score-init.js'
 import { deriveStream, type Prng } from '../rng/prng.js'
@@ -25,6 +25,8 @@ export interface LearnerOptions {
   /** This learner's own seed: action sampling, minibatch shuffles, evaluation draws. */
   readonly seed?: number
   readonly newMaskMode?: NewMaskMode
+  /** How earlier masks enter an LC/BLC combination (default 'normalized', see masks/combine.ts). */
+  readonly combineScale?: CombineScale
   readonly preset?: PpoPreset
   readonly ppo?: Partial<PpoConfig>
   /** How gradients are computed (default 'manual'; 'fused'/'autodiff' do not support LC/BLC). */
@@ -101,6 +103,7 @@ export class LifelongLearner {
   readonly backbone: Backbone
   readonly config: PpoConfig
   readonly newMaskMode: NewMaskMode
+  readonly combineScale: CombineScale
   readonly gradients: GradientMode
   private readonly net: MaskedNet
   private optimizer: TaskOptimizer | null = null
@@ -139,6 +142,7 @@ export class LifelongLearner {
     this.backbone = createBackbone(backboneConfig)
     this.config = resolvePpoConfig(options.preset ?? 'default', options.ppo ?? {})
     this.newMaskMode = options.newMaskMode ?? 'random'
+    this.combineScale = options.combineScale ?? 'normalized'
     const seed = options.seed ?? 1
     this.actionRng = deriveStream(seed, 'learner/actions')
     this.shuffleRng = deriveStream(seed, 'learner/minibatches')
@@ -176,8 +180,9 @@ export class LifelongLearner {
       this.tasks.set(spec.key, record)
       const mode = this.newMaskMode
       if (mode !== 'random' && earlier.length > 0) {
+        const fanIn = this.backbone.layers.map(l => l.inSize)
         combination = {
-          earlier: earlier.map(r => r.scores),
+          earlier: earlier.map(r => this.combineScale === 'normalized' ? normalizeScoreScale(r.scores, fanIn) : r.scores),
           betaLogits: this.backbone.layers.map(() => initialBetaLogits(mode, earlier.length))
         }
       }

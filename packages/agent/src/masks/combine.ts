@@ -51,3 +51,27 @@ export function combineScores (scores: readonly Float32Array[], weights: ArrayLi
   for (let k = 0; k < out.length; k++) out[k] = acc[k]!
   return out
 }
+
+/**
+ * How earlier masks enter an LC/BLC combination:
+ *  - 'raw': their scores as stored (the reference). Trained scores grow far beyond the initial
+ *    ±1/sqrt(fan_in) (Adam keeps stepping ~lr per update), so an earlier mask's signs dominate the
+ *    sum and the new task starts from that task's confident policy — fatal when it is wrong (same
+ *    images, another goal: no reward is ever seen again).
+ *  - 'normalized': each earlier mask is first rescaled per layer to the RMS of the initial score
+ *    distribution, 1/sqrt(3·fan_in). Signs (so each mask's own policy) are unchanged; the β weights
+ *    then mean what they say, and the new mask keeps its share of the sign pattern.
+ */
+export type CombineScale = 'raw' | 'normalized'
+
+/** Per-layer copies of `scores` rescaled to RMS 1/sqrt(3·fanIn[l]) (all-zero layers stay zero). */
+export function normalizeScoreScale (scores: readonly Float32Array[], fanIn: readonly number[]): Float32Array[] {
+  return scores.map((s, l) => {
+    let ss = 0
+    for (let k = 0; k < s.length; k++) ss += s[k]! * s[k]!
+    const rms = Math.sqrt(ss / Math.max(1, s.length))
+    const target = 1 / Math.sqrt(3 * fanIn[l]!)
+    const f = rms > 0 ? target / rms : 0
+    return Float32Array.from(s, v => v * f)
+  })
+}

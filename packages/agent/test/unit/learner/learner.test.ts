@@ -3,7 +3,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { META_CTGRAPH_TASKS, taskSpec } from '../../../src/envs/index.js'
 import { LearnerError, LifelongLearner, type LearnerOptions } from '../../../src/learner/lifelong-learner.js'
 import { initTfBackend } from '../../../src/learner/tf-backend.js'
+import { normalizeScoreScale } from '../../../src/masks/combine.js'
 import { MaskCompatibilityError, type TaskMask } from '../../../src/masks/mask.js'
+import { initialTaskScores } from '../../../src/masks/score-init.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
 const A = taskSpec(META_CTGRAPH_TASKS[0]!)
@@ -218,6 +220,22 @@ describe('lifelong learner: LC and BLC', () => {
     // A revisited task trains plainly (no combination).
     learner.setTask(B)
     expect(learner.status().combinationWeights).toBeNull()
+  })
+
+  it('combines earlier masks rescaled to the initial score scale by default, as stored on request', () => {
+    for (const combineScale of ['normalized', 'raw'] as const) {
+      const learner = make({ newMaskMode: 'blc', combineScale })
+      learner.setTask(A)
+      for (let i = 0; i < 3; i++) learner.trainIteration()
+      const stored = learner.exportMask(A.key).layers.map(l => l.scores)
+      learner.setTask(B)
+      const live = learner.exportMask(B.key)
+      const own = initialTaskScores(learner.backbone, B.key)
+      const earlier = combineScale === 'normalized' ? normalizeScoreScale(stored, learner.backbone.layers.map(l => l.inSize)) : stored
+      live.layers.forEach((l, i) => {
+        for (let k = 0; k < l.scores.length; k += 97) expect(l.scores[k]).toBeCloseTo(0.5 * earlier[i]![k]! + 0.5 * own[i]![k]!, 5)
+      })
+    }
   })
 
   it('importing a mask into the current LC task replaces the combination by that mask', () => {
