@@ -1,7 +1,7 @@
 import { AutoResetEnv, type Env } from '../envs/env.js'
 import { taskSpec } from '../envs/registry.js'
 import type { TaskSpec } from '../envs/task.js'
-import { initialBetaLogits, normalizeScoreScale, type CombineScale, type NewMaskMode } from '../masks/combine.js'
+import { initialBetaLogits, type CombineLayers, type NewMaskMode } from '../masks/combine.js'
 import { cloneLayers, validateMask, type TaskMask } from '../masks/mask.js'
 import { initialTaskScores } from '../masks/score-init.js'
 import { deriveStream, type Prng } from '../rng/prng.js'
@@ -25,8 +25,8 @@ export interface LearnerOptions {
   /** This learner's own seed: action sampling, minibatch shuffles, evaluation draws. */
   readonly seed?: number
   readonly newMaskMode?: NewMaskMode
-  /** How earlier masks enter an LC/BLC combination (default 'normalized', see masks/combine.ts). */
-  readonly combineScale?: CombineScale
+  /** Which layers an LC/BLC task combines (default 'body', see masks/combine.ts). */
+  readonly combineLayers?: CombineLayers
   readonly preset?: PpoPreset
   readonly ppo?: Partial<PpoConfig>
   /** How gradients are computed (default 'manual'; 'fused'/'autodiff' do not support LC/BLC). */
@@ -103,7 +103,7 @@ export class LifelongLearner {
   readonly backbone: Backbone
   readonly config: PpoConfig
   readonly newMaskMode: NewMaskMode
-  readonly combineScale: CombineScale
+  readonly combineLayers: CombineLayers
   readonly gradients: GradientMode
   private readonly net: MaskedNet
   private optimizer: TaskOptimizer | null = null
@@ -142,7 +142,7 @@ export class LifelongLearner {
     this.backbone = createBackbone(backboneConfig)
     this.config = resolvePpoConfig(options.preset ?? 'default', options.ppo ?? {})
     this.newMaskMode = options.newMaskMode ?? 'random'
-    this.combineScale = options.combineScale ?? 'normalized'
+    this.combineLayers = options.combineLayers ?? 'body'
     const seed = options.seed ?? 1
     this.actionRng = deriveStream(seed, 'learner/actions')
     this.shuffleRng = deriveStream(seed, 'learner/minibatches')
@@ -180,10 +180,10 @@ export class LifelongLearner {
       this.tasks.set(spec.key, record)
       const mode = this.newMaskMode
       if (mode !== 'random' && earlier.length > 0) {
-        const fanIn = this.backbone.layers.map(l => l.inSize)
+        const bodyOnly = this.combineLayers === 'body'
         combination = {
-          earlier: earlier.map(r => this.combineScale === 'normalized' ? normalizeScoreScale(r.scores, fanIn) : r.scores),
-          betaLogits: this.backbone.layers.map(() => initialBetaLogits(mode, earlier.length))
+          earlier: earlier.map(r => r.scores),
+          betaLogits: this.backbone.layers.map((_, l) => bodyOnly && l >= this.backbone.bodyDepth ? null : initialBetaLogits(mode, earlier.length))
         }
       }
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createBackbone } from '../../../src/learner/backbone.js'
-import { combineScores, initialBetaLogits, normalizeScoreScale, softmax } from '../../../src/masks/combine.js'
+import { combineScores, initialBetaLogits, softmax } from '../../../src/masks/combine.js'
 import { MaskCompatibilityError, validateMask, type TaskMask } from '../../../src/masks/mask.js'
 import { initialTaskScores } from '../../../src/masks/score-init.js'
 import { deriveStream } from '../../../src/rng/prng.js'
@@ -91,16 +91,5 @@ describe('LC / BLC combination weights', () => {
     const out = combineScores([Float32Array.of(1, -2), Float32Array.of(3, 4)], [0.25, 0.75])
     expect(Array.from(out)).toEqual([2.5, 2.5])
     expect(() => combineScores([Float32Array.of(1)], [0.5, 0.5])).toThrow(RangeError)
-  })
-  it('normalises an earlier mask to the initial score RMS per layer, keeping every sign', () => {
-    const trained = initialTaskScores(backbone, 'x').map((s, l) => Float32Array.from(s, v => v * (10 + l)))
-    const fanIn = backbone.layers.map(l => l.inSize)
-    const out = normalizeScoreScale(trained, fanIn)
-    out.forEach((s, l) => {
-      const rms = Math.sqrt(s.reduce((a, v) => a + v * v, 0) / s.length)
-      expect(rms).toBeCloseTo(1 / Math.sqrt(3 * fanIn[l]!), 6)
-      for (let k = 0; k < s.length; k++) expect(Math.sign(s[k]!)).toBe(Math.sign(trained[l]![k]!))
-    })
-    expect(Array.from(normalizeScoreScale([new Float32Array(3)], [4])[0]!)).toEqual([0, 0, 0])
   })
 })
