@@ -13,7 +13,7 @@ import { argmax, JsPolicy, type Policy } from './policy-js.js'
 import { TfPolicy } from './policy-tf.js'
 import { ppoUpdate, TaskOptimizer, type GradientMode, type UpdateStats } from './ppo.js'
 import { allocateBatch, scaleInto, VectorRollout, type RolloutBatch } from './rollout.js'
-import { initTfBackend, type BackendChoice, type BackendName } from './tf-backend.js'
+import { activeBackend, initTfBackend, type BackendChoice, type BackendName } from './tf-backend.js'
 
 export interface LearnerOptions {
   /** Observation length and action count of every task this learner will meet. */
@@ -81,7 +81,7 @@ export class LearnerError extends Error {
 interface TaskRecord {
   readonly key: string
   spec: TaskSpec | null
-  /** Wire-layout scores. For the current task they are stale until `syncCurrent`. */
+  /** Wire-layout scores. For the current task the network holds the live ones; written back by endTask. */
   scores: Float32Array[]
   stepsTrained: number
   origin: TaskStatus['origin']
@@ -121,14 +121,11 @@ export class LifelongLearner {
   private current: CurrentTask | null = null
   private totalSteps = 0
   private disposed = false
-  private backend: BackendName | null = null
 
   /** Creates a learner after selecting the tfjs backend (see tf-backend.ts). */
   static async create (options: LearnerOptions & { backend?: BackendChoice }): Promise<LifelongLearner> {
-    const info = await initTfBackend(options.backend ?? 'auto')
-    const learner = new LifelongLearner(options)
-    learner.backend = info.name
-    return learner
+    await initTfBackend(options.backend ?? 'auto')
+    return new LifelongLearner(options)
   }
 
   /** Synchronous constructor; the tfjs backend must already be initialised. */
@@ -330,7 +327,7 @@ export class LifelongLearner {
     const weights = this.current?.combination === true ? this.net.combinationWeights() : null
     return {
       backboneId: this.backbone.id,
-      backend: this.backend,
+      backend: activeBackend()?.name ?? null,
       currentTask: this.current?.record.key ?? null,
       newMaskMode: this.newMaskMode,
       totalSteps: this.totalSteps,

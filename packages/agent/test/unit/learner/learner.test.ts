@@ -164,6 +164,13 @@ describe('lifelong learner: masks per task', () => {
     expect(() => learner.setTask('ctgraph/d2b2/img1/leaf2')).toThrow(LearnerError)
   })
 
+  it('is created after selecting the backend and reports it', async () => {
+    const learner = await LifelongLearner.create({ ...small, backend: 'wasm' })
+    learners.push(learner)
+    expect(learner.status()).toMatchObject({ backend: 'wasm', currentTask: null, newMaskMode: 'random', totalSteps: 0, tasks: [] })
+    expect(learner.status().backboneId).toBe(learner.backbone.id)
+  })
+
   it('reports misuse with typed errors', () => {
     const learner = make()
     expect(() => learner.trainIteration()).toThrow(LearnerError)
