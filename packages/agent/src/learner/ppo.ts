@@ -137,29 +137,42 @@ export interface Gradients {
 }
 
 /**
- * Manual backward pass (see GradientMode). Returns tensors owned by the caller's tidy scope.
+ * Manual backward pass (see GradientMode), feature-major (see MaskedNet.forwardFeatureMajor) so
+ * that every matrix product's freshly computed right-hand operand is a small [features, B] or
+ * [B, features] matrix. Returns tensors owned by the caller's tidy scope.
  */
 export function manualGradients (net: MaskedNet, mb: Minibatch, config: PpoConfig): Gradients {
   const a = net.numActions
-  const x = tf.tensor2d(mb.obs, [mb.size, net.layers[0]!.inSize])
+  const n = mb.size
+  const inSize = net.layers[0]!.inSize
   const weights = net.effectiveWeights()
-  const act = net.forwardWith(weights, x)
-  const dHeads = new Float32Array(mb.size * (a + 1))
-  const loss = ppoLossAndGradient(act.heads.dataSync(), mb, a, config, dHeads)
-  let dz: tf.Tensor2D = tf.tensor2d(dHeads, [mb.size, a + 1])
+  const weightsT = weights.map(e => tf.transpose(e))
+  const act = net.forwardFeatureMajor(weightsT, tf.tensor2d(transposeRows(mb.obs, n, inSize), [inSize, n]))
+  const heads = transposeRows(act.headsT.dataSync() as Float32Array, a + 1, n)
+  const dHeads = new Float32Array(n * (a + 1))
+  const loss = ppoLossAndGradient(heads, mb, a, config, dHeads)
+  let dzT: tf.Tensor2D = tf.tensor2d(transposeRows(dHeads, n, a + 1), [a + 1, n])
   const last = net.layers.length - 1
-  // dE_j = h_{j-1}ᵀ·dz_j: the gradient with respect to the effective weights of layer j.
+  // dE_j = h_jᵀ·dz_j ([in, out]): the gradient with respect to the effective weights of layer j.
   const dE: tf.Tensor2D[] = new Array<tf.Tensor2D>(net.layers.length)
   for (let j = last; j >= 0; j--) {
-    const input = act.inputs[j]!
-    dE[j] = tf.matMul(tf.transpose(input), dz)
-    if (j > 0) dz = tf.mul(tf.matMul(dz, tf.transpose(weights[j]!)), tf.step(input))
+    const inputT = act.inputsT[j]!
+    dE[j] = tf.matMul(inputT, tf.transpose(dzT))
+    // dh_jᵀ = E_j·dz_jᵀ, through the ReLU that produced h_j.
+    if (j > 0) dzT = tf.mul(tf.matMul(weights[j]!, dzT), tf.step(inputT))
   }
   if (!net.hasCombination) {
     // Straight-through: ∂L/∂S = ∂L/∂E ⊙ W.
     return { scores: dE.map((g, j) => tf.mul(g, net.weights[j]!)), betas: null, loss }
   }
   return { ...combinationGradients(net, dE), loss }
+}
+
+/** A [rows, cols] row-major matrix transposed to [cols, rows]. */
+function transposeRows (m: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols)
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!
+  return out
 }
 
 /**

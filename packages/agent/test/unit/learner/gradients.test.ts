@@ -5,6 +5,7 @@ import { resolvePpoConfig } from '../../../src/learner/hyperparams.js'
 import { toInternal } from '../../../src/learner/layout.js'
 import { autodiffMaskedDense, fusedMaskedDense } from '../../../src/learner/masked-dense.js'
 import { MaskedNet } from '../../../src/learner/masked-net.js'
+import { TfPolicy } from '../../../src/learner/policy-tf.js'
 import { manualGradients, ppoLossAndGradient, ppoLossTensor, tapeGradients, type Minibatch } from '../../../src/learner/ppo.js'
 import { initTfBackend } from '../../../src/learner/tf-backend.js'
 import { initialTaskScores } from '../../../src/masks/score-init.js'
@@ -20,8 +21,12 @@ function randomScores (backbone: Backbone, rng: Prng): Float32Array[] {
 function minibatch (net: MaskedNet, rng: Prng, size: number, inSize: number): Minibatch {
   const obs = Float32Array.from({ length: size * inSize }, () => rng.nextFloat())
   const actions = Int32Array.from({ length: size }, () => rng.nextInt(net.numActions))
-  const logits = tf.tidy(() => net.forwardWith(net.effectiveWeights(), tf.tensor2d(obs, [size, inSize])).heads.dataSync())
-  const w = net.numActions + 1
+  const policy = new TfPolicy(net.backbone)
+  policy.setFromNet(net)
+  const logits = new Float32Array(size * net.numActions)
+  policy.forward(obs, size, logits, new Float32Array(size))
+  policy.release()
+  const w = net.numActions
   const oldLogProbs = Float32Array.from({ length: size }, (_, b) => {
     let max = -Infinity
     for (let k = 0; k < net.numActions; k++) max = Math.max(max, logits[b * w + k]!)
