@@ -122,12 +122,13 @@ async function inferenceCost (): Promise<void> {
 async function throughput (): Promise<void> {
   await initTfBackend('wasm')
   console.log('\n== Env steps/s with PPO updates included, default settings, wasm, 1 core ==')
-  const iterations = quick ? 4 : 12
+  const iterations = quick ? 8 : 30
   const stepsPerIteration = DEFAULT_PPO.numEnvs * DEFAULT_PPO.rolloutLength
-  console.log(`(${iterations} iterations of ${stepsPerIteration} steps per measurement, best of 2)`)
+  console.log(`(${iterations} iterations of ${stepsPerIteration} steps per measurement after a warm-up, best of 3)`)
   const measure = (learner: LifelongLearner): { sps: number, rolloutShare: number } => {
     let best = { sps: 0, rolloutShare: 0 }
-    for (let r = 0; r < 2; r++) {
+    for (let i = 0; i < iterations / 2; i++) learner.trainIteration()
+    for (let r = 0; r < 3; r++) {
       let ms = 0
       let rollout = 0
       for (let i = 0; i < iterations; i++) {
@@ -143,7 +144,6 @@ async function throughput (): Promise<void> {
   for (const mode of ['random', 'lc', 'blc'] as NewMaskMode[]) {
     const learner = new LifelongLearner({ inputSize: 144, numActions: 3, newMaskMode: mode, seed: 1 })
     learner.setTask(taskSpec(META_CTGRAPH_TASKS[0]!))
-    learner.trainIteration()
     const first = measure(learner)
     // Fill the learner with 14 more tasks (trained one iteration each), then measure on the 16th.
     for (let t = 1; t < 15; t++) {
@@ -151,7 +151,6 @@ async function throughput (): Promise<void> {
       learner.trainIteration()
     }
     learner.setTask(taskSpec(META_CTGRAPH_TASKS[15]!))
-    learner.trainIteration()
     const last = measure(learner)
     console.log(`${mode.padEnd(7)} task 1: ${first.sps.toFixed(0).padStart(6)} steps/s (rollout ${(first.rolloutShare * 100).toFixed(0)}% of time)   task 16: ${last.sps.toFixed(0).padStart(6)} steps/s (rollout ${(last.rolloutShare * 100).toFixed(0)}%)   task16/task1 ${(last.sps / first.sps).toFixed(2)}`)
     learner.dispose()

@@ -22,6 +22,12 @@ interface LcBlock {
   readonly cols: number
   /** Earlier masks' scores for this block, [t, in·cols] (internal [in][cols] order per row). */
   readonly stack: tf.Tensor2D
+  /**
+   * The same, transposed ([in·cols, t]), for the beta gradient ⟨G, S_i⟩ = G_row·stackᵀ: as the
+   * constant right-hand operand of the product it stays packed by XNNPACK across steps, while
+   * stack·G_column would repack the fresh 40,000-value gradient every step.
+   */
+  readonly stackT: tf.Tensor2D
 }
 
 interface LcState {
@@ -95,7 +101,8 @@ export class MaskedNet {
           for (let o = 0; o < block.cols; o++) stack[i * n + r * block.cols + o] = src[r * layer.outSize + block.col + o]!
         }
       })
-      return { wire: block.wire, col: block.col, cols: block.cols, stack: tf.keep(tf.tensor2d(stack, [t, n])) }
+      const stackTensor = tf.keep(tf.tensor2d(stack, [t, n]))
+      return { wire: block.wire, col: block.col, cols: block.cols, stack: stackTensor, stackT: tf.keep(tf.transpose(stackTensor)) }
     }))
     const betas = c.betaLogits.map((logits, wire) => {
       if (logits === null) return new Float64Array(0)
@@ -242,7 +249,7 @@ export class MaskedNet {
   unload (): void {
     for (const v of this.params ?? []) v.dispose()
     this.params = null
-    for (const blocks of this.lc?.blocks ?? []) for (const b of blocks) b.stack.dispose()
+    for (const blocks of this.lc?.blocks ?? []) for (const b of blocks) { b.stack.dispose(); b.stackT.dispose() }
     this.lc = null
   }
 

@@ -197,7 +197,7 @@ function combinationGradients (net: MaskedNet, dE: readonly tf.Tensor2D[]): { sc
       const single = lc.blocks[j]!.length === 1
       const gb = single ? g : tf.slice(g, [0, block.col], [layer.inSize, block.cols])
       const sb = single ? s : tf.slice(s, [0, block.col], [layer.inSize, block.cols])
-      const earlier = tf.reshape(tf.matMul(block.stack, tf.reshape(gb, [-1, 1])), [-1])
+      const earlier = tf.reshape(tf.matMul(tf.reshape(gb, [1, -1]), block.stackT), [-1])
       dots.push(tf.concat([earlier, tf.reshape(tf.sum(tf.mul(gb, sb)), [1])]))
       order.push(block.wire)
     }
