@@ -55,7 +55,13 @@ export const NODE_LIMITS = {
   /** Largest gossipsub RPC accepted: inventory announcements are small, masks travel by stream. */
   gossipMaxMessageBytes: 1024 * 1024,
   /** Bootstrap dials this long after start (libp2p's default waits 1 s for nothing). */
-  bootstrapDelayMs: 50
+  bootstrapDelayMs: 50,
+  /**
+   * Every DHT query waits for the node's first self-query, which kad-dht starts 1 s after
+   * start by default; that second is pure latency here. The self-query itself still waits
+   * for a first DHT peer, so starting it at once costs nothing.
+   */
+  dhtFirstSelfQueryDelayMs: 0
 } as const
 
 /** gossipsub's heartbeat: mesh grafting and gossip run at this period. */
@@ -195,7 +201,8 @@ export async function createNode (options: CreateNodeOptions): Promise<L2d2cNode
         clientMode: false,
         // the default mapper drops private and loopback addresses, which on a LAN or on
         // 127.0.0.1 leaves every peer without addresses: none enters the routing table
-        peerInfoMapper: passthroughMapper
+        peerInfoMapper: passthroughMapper,
+        initialQuerySelfInterval: NODE_LIMITS.dhtFirstSelfQueryDelayMs
       }),
       pubsub: gossipsub({
         // sign every message and reject unsigned ones: `message.from` is then the
