@@ -5,8 +5,11 @@
  *
  * Lifecycle: the node is returned NOT started (unless `start: true`), so the caller can
  * register its protocol handlers and topologies before the first peer connects (identify
- * then advertises them from the first exchange). `await node.start()` / `await node.stop()`
- * are idempotent. After stop() no timer or socket of the node keeps the process alive.
+ * then advertises them from the first exchange). Start it with `startNode(node)` (maps a
+ * listen failure to NodeConfigError) or `node.start()`; start and stop are idempotent.
+ * After stop() nothing periodic remains, but libp2p 3.3.11 leaves ~1 s debounce timers
+ * (address manager, identify-push) and one gossipsub heartbeat: a process whose last
+ * activity was the node exits about 1 s after stop() resolves.
  *
  * Visible addresses: after start, `node.getMultiaddrs()` lists what peers can dial, each
  * ending in `/p2p/<peer id>` (with `listen: ['/ip4/127.0.0.1/tcp/0']` the real port is
@@ -123,7 +126,7 @@ export interface CreateNodeOptions {
   logger?: ComponentLogger
   /** Sent to peers by identify, e.g. `l2d2c/0.1.0`. */
   userAgent?: string
-  /** Start before returning. Default false: register handlers first, then `node.start()`. */
+  /** Start before returning. Default false: register handlers first, then `startNode(node)`. */
   start?: boolean
 }
 
@@ -173,7 +176,6 @@ export async function createNode (options: CreateNodeOptions): Promise<L2d2cNode
 
   const config: Libp2pOptions<L2d2cServices> = {
     privateKey: options.privateKey,
-    start: options.start ?? false,
     addresses: { listen, ...(announce.length > 0 ? { announce } : {}) },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -230,13 +232,22 @@ export async function createNode (options: CreateNodeOptions): Promise<L2d2cNode
   if (options.logger !== undefined) config.logger = options.logger
   if (options.userAgent !== undefined) config.nodeInfo = { userAgent: options.userAgent }
 
+  const node = await createLibp2p({ ...config, start: false })
+  if (options.start === true) await startNode(node)
+  return node
+}
+
+/**
+ * `node.start()`, with a listen failure (EADDRINUSE, EADDRNOTAVAIL, an address no transport
+ * handles) reported as a NodeConfigError on `listen`. libp2p stops the half-started node
+ * itself before rethrowing, so nothing is left running.
+ */
+export async function startNode (node: Libp2p): Promise<void> {
   try {
-    return await createLibp2p(config)
+    await node.start()
   } catch (err) {
-    // a listen address in use or not local, a bad key: surface which option it was
-    const message = err instanceof Error ? err.message : String(err)
-    if (errorName(err) === 'NoValidAddressesError' || /listen|EADDR/i.test(message)) {
-      throw new NodeConfigError('listen', `cannot listen: ${message}`, { cause: err })
+    if (errorName(err) === 'UnsupportedListenAddressesError' || errorName(err) === 'NoValidAddressesError') {
+      throw new NodeConfigError('listen', `cannot listen: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
     }
     throw err
   }

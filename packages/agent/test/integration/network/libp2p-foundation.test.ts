@@ -159,7 +159,8 @@ describe('request/response on a custom protocol', () => {
     }))
     open() // the two admitted handlers answer now
     const outcomes = await Promise.all(streams.map(async (stream, i) => {
-      if (sent[i] !== null) return sent[i]
+      const refused = sent[i]
+      if (refused !== null && refused !== undefined) return refused
       try {
         return `ok ${(await readFrame(stream, { maxBytes: 10, signal: AbortSignal.timeout(3000) }))[0]}`
       } catch (err) {
@@ -271,7 +272,7 @@ describe('request/response on a custom protocol', () => {
     const pending = protocolError(request(client, server, text('x'), { maxResponseBytes: 200_000, signal: AbortSignal.timeout(10_000) }))
     await reached
     const t = performance.now()
-    const stopping = server.stop().then(() => since(t))
+    const stopping = (async () => { await server.stop(); return since(t) })()
     const err = await pending
     record('server.stop() mid-response -> requester error', since(t))
     record('server.stop() with a handler still running', await stopping)

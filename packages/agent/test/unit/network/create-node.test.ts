@@ -5,7 +5,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { Registry } from 'prom-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  L2D2C_DHT_PROTOCOL, NodeConfigError, createNode, listeningAddresses, type CreateNodeOptions, type L2d2cNode
+  L2D2C_DHT_PROTOCOL, NodeConfigError, createNode, listeningAddresses, startNode, type CreateNodeOptions, type L2d2cNode
 } from '../../../src/network/create-node.js'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
 
@@ -79,6 +79,15 @@ describe('createNode: options', () => {
     expect(listeningAddresses(n)).toEqual([`/dns4/agent-a/tcp/4001/p2p/${n.peerId.toString()}`])
   })
 
+  it('identifies itself to peers with the configured user agent', async () => {
+    const [a, b] = await Promise.all([node({ start: true, userAgent: 'l2d2c/9.9.9' }), node({ start: true })])
+    const identified = new Promise<string | undefined>(resolve => {
+      b.addEventListener('peer:identify', (evt) => { if (evt.detail.peerId.equals(a.peerId)) resolve(evt.detail.agentVersion) })
+    })
+    await b.dial(a.getMultiaddrs())
+    expect(await identified).toBe('l2d2c/9.9.9')
+  })
+
   it('refuses bad options with a NodeConfigError naming the option', async () => {
     const key = await generateKeyPair('Ed25519')
     expect((await configError(createNode({ privateKey: key, listen: ['127.0.0.1:4001'] }))).option).toBe('listen')
@@ -89,11 +98,16 @@ describe('createNode: options', () => {
     expect((await configError(createNode({ privateKey: key, dialTimeoutMs: Number.NaN }))).option).toBe('dialTimeoutMs')
   })
 
-  it('reports an address that cannot be listened on as a listen error', async () => {
+  it('reports an address that cannot be listened on as a listen error, leaving the node stopped', async () => {
     const first = await node({ start: true })
     const taken = listeningAddresses(first)[0]?.replace(/\/p2p\/.*$/, '') ?? ''
     const err = await configError(node({ start: true, listen: [taken] }))
     expect(err.option).toBe('listen')
+    expect(err.message).toMatch(/EADDRINUSE/)
+
+    const unstarted = await node({ listen: ['/ip4/127.0.0.1/udp/0/quic-v1'] })
+    expect((await configError(startNode(unstarted))).message).toMatch(/No transport was configured/)
+    expect(unstarted.status).toBe('stopped')
   })
 })
 
