@@ -1,0 +1,98 @@
+import type { OptimizerConfig } from './optimizer.js'
+
+export interface PpoConfig {
+  /** Parallel environments stepped together (one batched forward per step). */
+  readonly numEnvs: number
+  /** Steps per environment per iteration; an iteration collects numEnvs · rolloutLength samples. */
+  readonly rolloutLength: number
+  readonly gamma: number
+  /** GAE λ. */
+  readonly gaeLambda: number
+  readonly clipRatio: number
+  readonly entropyCoef: number
+  /** Weight of mean((R − V)²) in the loss. */
+  readonly valueLossCoef: number
+  /** Global gradient-norm clip over the trainable tensors. */
+  readonly maxGradNorm: number
+  readonly epochs: number
+  /** Samples per minibatch (the last minibatch of an epoch takes the remainder). */
+  readonly minibatchSize: number
+  readonly optimizer: OptimizerConfig
+  /** Normalise advantages per iteration: (Â − mean)/(std + 1e-6). */
+  readonly normalizeAdvantages: boolean
+  /**
+   * Value-function target: 'gae' uses λ-returns Â + V (standard PPO); 'discounted' uses the
+   * bootstrapped discounted return R_t = r_t + γ(1 − d_t)R_{t+1} (the reference).
+   */
+  readonly valueTarget: 'gae' | 'discounted'
+  /**
+   * On a time-limit cut (`truncated`), bootstrap with γ·V(terminal observation) instead of
+   * treating it as a terminal state. The reference (gym 0.24 `done`) does not.
+   */
+  readonly bootstrapTruncated: boolean
+}
+
+/**
+ * The L2D2-C release CT-graph settings (reference-system.md §1.3). The reference configures
+ * 8 epochs × 64 minibatches, but its Batcher bug leaves epochs 2–8 empty: it really runs ONE epoch
+ * of 64 minibatches (20 samples each), which is what this preset reproduces. The value loss there is
+ * 0.5·mean((R − V)²) with weight 1, i.e. valueLossCoef 0.5.
+ */
+export const REFERENCE_PPO: PpoConfig = {
+  numEnvs: 4,
+  rolloutLength: 320,
+  gamma: 0.99,
+  gaeLambda: 0.99,
+  clipRatio: 0.1,
+  entropyCoef: 1.5e-4,
+  valueLossCoef: 0.5,
+  maxGradNorm: 5,
+  epochs: 1,
+  minibatchSize: 20,
+  optimizer: { kind: 'rmsprop', lr: 1.5e-4, alpha: 0.99, eps: 1e-8 },
+  normalizeAdvantages: true,
+  valueTarget: 'discounted',
+  bootstrapTruncated: false
+}
+
+/** Defaults chosen on measurements here (see the learner report / bench/learner.bench.ts). */
+export const DEFAULT_PPO: PpoConfig = {
+  ...REFERENCE_PPO,
+  valueTarget: 'gae',
+  bootstrapTruncated: true
+}
+
+export type PpoPreset = 'default' | 'reference'
+
+export const PPO_PRESETS: Readonly<Record<PpoPreset, PpoConfig>> = { default: DEFAULT_PPO, reference: REFERENCE_PPO }
+
+export class PpoConfigError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'PpoConfigError'
+  }
+}
+
+/** Resolves a preset plus overrides and checks every field. */
+export function resolvePpoConfig (preset: PpoPreset = 'default', overrides: Partial<PpoConfig> = {}): PpoConfig {
+  const base = PPO_PRESETS[preset]
+  if (base === undefined) throw new PpoConfigError(`unknown PPO preset '${String(preset)}'`)
+  const c: PpoConfig = { ...base, ...overrides }
+  const posInt = (v: number, k: string): void => { if (!Number.isSafeInteger(v) || v <= 0) throw new PpoConfigError(`${k} must be a positive integer, got ${v}`) }
+  const unit = (v: number, k: string): void => { if (!(v >= 0 && v <= 1)) throw new PpoConfigError(`${k} must be in [0, 1], got ${v}`) }
+  const nonNeg = (v: number, k: string): void => { if (!(v >= 0) || !Number.isFinite(v)) throw new PpoConfigError(`${k} must be a finite number >= 0, got ${v}`) }
+  posInt(c.numEnvs, 'numEnvs')
+  posInt(c.rolloutLength, 'rolloutLength')
+  posInt(c.epochs, 'epochs')
+  posInt(c.minibatchSize, 'minibatchSize')
+  unit(c.gamma, 'gamma')
+  unit(c.gaeLambda, 'gaeLambda')
+  nonNeg(c.clipRatio, 'clipRatio')
+  nonNeg(c.entropyCoef, 'entropyCoef')
+  nonNeg(c.valueLossCoef, 'valueLossCoef')
+  if (!(c.maxGradNorm > 0)) throw new PpoConfigError(`maxGradNorm must be > 0, got ${c.maxGradNorm}`)
+  if (!(c.optimizer.lr > 0)) throw new PpoConfigError(`optimizer.lr must be > 0, got ${c.optimizer.lr}`)
+  if (c.optimizer.kind !== 'rmsprop' && c.optimizer.kind !== 'adam') throw new PpoConfigError(`unknown optimizer '${String((c.optimizer as { kind: unknown }).kind)}'`)
+  if (c.valueTarget !== 'gae' && c.valueTarget !== 'discounted') throw new PpoConfigError(`valueTarget must be 'gae' or 'discounted'`)
+  return c
+}

@@ -1,0 +1,385 @@
+import { AutoResetEnv, type Env } from '../envs/env.js'
+import type { TaskSpec } from '../envs/task.js'
+import { initialBetaLogits, type NewMaskMode } from '../masks/combine.js'
+import { cloneLayers, validateMask, type TaskMask } from '../masks/mask.js'
+import { initialTaskScores } from '../masks/score-init.js'
+import { deriveStream, type Prng } from '../rng/prng.js'
+import { createBackbone, type Backbone, type BackboneConfig } from './backbone.js'
+import { DEFAULT_EVAL_EPISODES, evaluatePolicy, type EvaluationOptions, type EvaluationResult } from './evaluator.js'
+import { resolvePpoConfig, type PpoConfig, type PpoPreset } from './hyperparams.js'
+import { MaskedNet, type Combination } from './masked-net.js'
+import { argmax, JsPolicy, type Policy } from './policy-js.js'
+import { TfPolicy } from './policy-tf.js'
+import { ppoUpdate, TaskOptimizer, type GradientMode, type UpdateStats } from './ppo.js'
+import { allocateBatch, scaleInto, VectorRollout, type RolloutBatch } from './rollout.js'
+import { initTfBackend, type BackendChoice, type BackendName } from './tf-backend.js'
+
+export interface LearnerOptions {
+  /** Observation length and action count of every task this learner will meet. */
+  readonly inputSize: number
+  readonly numActions: number
+  readonly hiddenSizes?: readonly number[]
+  /** Backbone seed shared by all nodes (default 9157, as the reference). */
+  readonly backboneSeed?: number
+  /** This learner's own seed: action sampling, minibatch shuffles, evaluation draws. */
+  readonly seed?: number
+  readonly newMaskMode?: NewMaskMode
+  readonly preset?: PpoPreset
+  readonly ppo?: Partial<PpoConfig>
+  /** How gradients are computed (default 'manual'; 'fused'/'autodiff' do not support LC/BLC). */
+  readonly gradients?: GradientMode
+  /** Where rollout/evaluation inference runs (default 'tf', measured faster; 'js' is the reference). */
+  readonly inference?: 'tf' | 'js'
+  /** Clock for the timings in the stats (default performance.now). */
+  readonly now?: () => number
+}
+
+export interface IterationStats {
+  readonly taskKey: string
+  /** Env steps in this iteration (numEnvs · rolloutLength). */
+  readonly steps: number
+  /** Env steps trained on this task so far, this iteration included. */
+  readonly taskSteps: number
+  /** Mean return of the episodes that finished in this iteration (null if none did). */
+  readonly meanEpisodeReturn: number | null
+  readonly episodes: number
+  readonly update: UpdateStats
+  readonly timings: { readonly rolloutMs: number, readonly updateMs: number, readonly totalMs: number }
+}
+
+export interface TaskStatus {
+  readonly key: string
+  readonly stepsTrained: number
+  /** 'initial': never trained here; 'trained': trained here; 'imported': last set by importMask. */
+  readonly origin: 'initial' | 'trained' | 'imported'
+}
+
+export interface LearnerStatus {
+  readonly backboneId: string
+  readonly backend: BackendName | null
+  readonly currentTask: string | null
+  readonly newMaskMode: NewMaskMode
+  readonly totalSteps: number
+  readonly tasks: TaskStatus[]
+  /** softmax(β) per wire layer of the current task while it is an LC/BLC combination. */
+  readonly combinationWeights: number[][] | null
+  readonly ppo: PpoConfig
+}
+
+export type LearnerErrorCode = 'unknown-task' | 'no-current-task' | 'task-mismatch' | 'disposed' | 'bad-options'
+
+export class LearnerError extends Error {
+  constructor (readonly code: LearnerErrorCode, message: string) {
+    super(message)
+    this.name = 'LearnerError'
+  }
+}
+
+interface TaskRecord {
+  readonly key: string
+  spec: TaskSpec | null
+  /** Wire-layout scores. For the current task they are stale until `syncCurrent`. */
+  scores: Float32Array[]
+  stepsTrained: number
+  origin: TaskStatus['origin']
+}
+
+interface CurrentTask {
+  readonly record: TaskRecord
+  readonly spec: TaskSpec
+  readonly rollout: VectorRollout
+  combination: boolean
+}
+
+/**
+ * The lifelong learner: one fixed backbone, one mask per task, PPO on the current task's scores.
+ * Its API takes and returns plain data (no tensors), so it can run behind a worker-thread
+ * message port (architecture.md §5). Every call is synchronous and runs between iterations.
+ */
+export class LifelongLearner {
+  readonly backbone: Backbone
+  readonly config: PpoConfig
+  readonly newMaskMode: NewMaskMode
+  readonly gradients: GradientMode
+  private readonly net: MaskedNet
+  private optimizer: TaskOptimizer | null = null
+  private readonly policy: Policy & { release: () => void }
+  private readonly scratchPolicy: Policy & { release: () => void }
+  /** Effective weights for greedyAction, per task; dropped whenever any scores change. */
+  private greedyCache: { key: string, policy: JsPolicy } | null = null
+  private readonly tasks = new Map<string, TaskRecord>()
+  private readonly evalEnvs = new Map<string, Env[]>()
+  private readonly actionRng: Prng
+  private readonly shuffleRng: Prng
+  private readonly evalRng: Prng
+  private readonly batch: RolloutBatch
+  private readonly now: () => number
+  private current: CurrentTask | null = null
+  private totalSteps = 0
+  private disposed = false
+  private backend: BackendName | null = null
+
+  /** Creates a learner after selecting the tfjs backend (see tf-backend.ts). */
+  static async create (options: LearnerOptions & { backend?: BackendChoice }): Promise<LifelongLearner> {
+    const info = await initTfBackend(options.backend ?? 'auto')
+    const learner = new LifelongLearner(options)
+    learner.backend = info.name
+    return learner
+  }
+
+  /** Synchronous constructor; the tfjs backend must already be initialised. */
+  constructor (options: LearnerOptions) {
+    const backboneConfig: BackboneConfig = {
+      inputSize: options.inputSize,
+      numActions: options.numActions,
+      ...(options.hiddenSizes !== undefined ? { hiddenSizes: options.hiddenSizes } : {}),
+      ...(options.backboneSeed !== undefined ? { seed: options.backboneSeed } : {})
+    }
+    this.backbone = createBackbone(backboneConfig)
+    this.config = resolvePpoConfig(options.preset ?? 'default', options.ppo ?? {})
+    this.newMaskMode = options.newMaskMode ?? 'random'
+    const seed = options.seed ?? 1
+    this.actionRng = deriveStream(seed, 'learner/actions')
+    this.shuffleRng = deriveStream(seed, 'learner/minibatches')
+    this.evalRng = deriveStream(seed, 'learner/evaluation')
+    this.now = options.now ?? (() => performance.now())
+    this.gradients = options.gradients ?? 'manual'
+    if (this.gradients !== 'manual' && this.newMaskMode !== 'random') {
+      throw new LearnerError('bad-options', `newMaskMode '${this.newMaskMode}' needs gradients 'manual', not '${this.gradients}'`)
+    }
+    this.net = new MaskedNet(this.backbone)
+    const makePolicy = (): Policy & { release: () => void } => options.inference === 'js' ? new JsPolicy(this.backbone) : new TfPolicy(this.backbone)
+    this.policy = makePolicy()
+    this.scratchPolicy = makePolicy()
+    this.batch = allocateBatch(this.config.numEnvs, this.config.rolloutLength, this.backbone.inputSize)
+  }
+
+  /**
+   * Makes `spec` the task being trained. The previous task is consolidated (an LC/BLC combination
+   * is written into its scores) and unloaded; the new task's scores come from its record, or from
+   * its deterministic initial scores (plus a combination of the earlier masks under LC/BLC).
+   * Optimizer state starts fresh. Setting the current task again is a no-op.
+   */
+  setTask (spec: TaskSpec): void {
+    this.checkAlive()
+    this.checkSpec(spec)
+    if (this.current?.record.key === spec.key) return
+    this.endTask()
+    let record = this.tasks.get(spec.key)
+    let combination: Combination | null = null
+    if (record === undefined) {
+      const earlier = [...this.tasks.values()]
+      record = { key: spec.key, spec, scores: initialTaskScores(this.backbone, spec.key), stepsTrained: 0, origin: 'initial' }
+      this.tasks.set(spec.key, record)
+      const mode = this.newMaskMode
+      if (mode !== 'random' && earlier.length > 0) {
+        combination = {
+          earlier: earlier.map(r => r.scores),
+          betaLogits: this.backbone.layers.map(() => initialBetaLogits(mode, earlier.length))
+        }
+      }
+    }
+    record.spec = spec
+    this.installScores(record.scores, combination)
+    const envs = Array.from({ length: this.config.numEnvs }, () => new AutoResetEnv(spec.createEnv()))
+    const rollout = new VectorRollout(envs, spec.observationScale, this.policy, this.actionRng, this.config.gamma, this.config.bootstrapTruncated)
+    this.current = { record, spec, rollout, combination: combination !== null }
+  }
+
+  /** Consolidates and unloads the current task (no-op without one). */
+  endTask (): void {
+    this.checkAlive()
+    if (this.current === null) return
+    // Consolidation: an LC/BLC task's stored mask becomes the combination itself (self-contained).
+    this.current.record.scores = this.net.readEffectiveWire()
+    this.greedyCache = null
+    this.optimizer?.dispose()
+    this.optimizer = null
+    this.net.unload()
+    this.current = null
+  }
+
+  /** Collects one rollout on the current task and runs one PPO update on its scores. */
+  trainIteration (): IterationStats {
+    this.checkAlive()
+    const current = this.current
+    if (current === null) throw new LearnerError('no-current-task', 'setTask() must be called before trainIteration()')
+    const t0 = this.now()
+    const { episodeReturns } = current.rollout.collect(this.batch)
+    const t1 = this.now()
+    const update = ppoUpdate(this.net, this.optimizer!, this.batch, this.config, this.shuffleRng, this.gradients)
+    this.refreshPolicy()
+    const t2 = this.now()
+    const steps = this.config.numEnvs * this.config.rolloutLength
+    current.record.stepsTrained += steps
+    current.record.origin = 'trained'
+    this.totalSteps += steps
+    return {
+      taskKey: current.record.key,
+      steps,
+      taskSteps: current.record.stepsTrained,
+      meanEpisodeReturn: episodeReturns.length > 0 ? episodeReturns.reduce((s, r) => s + r, 0) / episodeReturns.length : null,
+      episodes: episodeReturns.length,
+      update,
+      timings: { rolloutMs: t1 - t0, updateMs: t2 - t1, totalMs: t2 - t0 }
+    }
+  }
+
+  /**
+   * Evaluates a task's mask (or the given candidate `mask`, without adopting it) on fresh
+   * episodes of that task, batched across episodes. A task known only by key must have been
+   * set before; otherwise pass its TaskSpec.
+   */
+  evaluate (task: string | TaskSpec, options: EvaluationOptions & { mask?: TaskMask } = {}): EvaluationResult {
+    this.checkAlive()
+    const spec = typeof task === 'string' ? this.tasks.get(task)?.spec ?? null : task
+    if (spec === null) throw new LearnerError('unknown-task', `no task spec known for '${String(task)}'`)
+    this.checkSpec(spec)
+    const envs = this.evaluationEnvs(spec, options.episodes ?? DEFAULT_EVAL_EPISODES)
+    if (options.mask === undefined && this.current?.record.key === spec.key) {
+      return evaluatePolicy(this.policy, envs, spec.observationScale, this.evalRng, options)
+    }
+    let scores: readonly Float32Array[]
+    if (options.mask !== undefined) {
+      validateMask(options.mask, this.backbone)
+      if (options.mask.taskKey !== spec.key) throw new LearnerError('task-mismatch', `mask is for '${options.mask.taskKey}', not '${spec.key}'`)
+      scores = options.mask.layers.map(l => l.scores)
+    } else {
+      scores = this.requireRecord(spec.key).scores
+    }
+    // Another mask than the one being trained: upload it for this evaluation only.
+    this.scratchPolicy.setWireScores(scores)
+    try {
+      return evaluatePolicy(this.scratchPolicy, envs, spec.observationScale, this.evalRng, options)
+    } finally {
+      this.scratchPolicy.release()
+    }
+  }
+
+  /** The task's mask as plain data (a copy). For the current LC/BLC task, the current combination. */
+  exportMask (taskKey: string): TaskMask {
+    this.checkAlive()
+    const scores = this.current?.record.key === taskKey ? this.net.readEffectiveWire() : cloneLayers(this.requireRecord(taskKey).scores)
+    return {
+      taskKey,
+      backboneId: this.backbone.id,
+      layers: this.backbone.layers.map((l, i) => ({ name: l.name, shape: [l.outSize, l.inSize] as const, scores: scores[i]! }))
+    }
+  }
+
+  /**
+   * Installs a mask (validated against this backbone; MaskCompatibilityError otherwise). For the
+   * current task it replaces the scores being trained, drops any LC/BLC combination, and resets
+   * the optimizer state; other tasks are untouched.
+   */
+  importMask (mask: TaskMask): void {
+    this.checkAlive()
+    validateMask(mask, this.backbone)
+    const scores = mask.layers.map(l => l.scores.slice())
+    const existing = this.tasks.get(mask.taskKey)
+    const record: TaskRecord = existing ?? { key: mask.taskKey, spec: null, scores, stepsTrained: 0, origin: 'imported' }
+    record.scores = scores
+    record.origin = 'imported'
+    this.tasks.set(mask.taskKey, record)
+    if (this.current?.record.key === mask.taskKey) {
+      this.installScores(scores, null)
+      this.current.combination = false
+    }
+    this.greedyCache = null
+  }
+
+  /**
+   * Greedy action of a task's mask (default: the current task) for one raw observation. Computed
+   * in JS over the mask's effective weights (cached per task until its scores change), so it
+   * allocates no tensors and gives the same answer for the same mask on every node. (The network
+   * has no biases and ReLU units, so it is positively homogeneous: the observation scale does not
+   * change the argmax.)
+   */
+  greedyAction (observation: Uint8Array, taskKey?: string): number {
+    this.checkAlive()
+    const key = taskKey ?? this.current?.record.key
+    if (key === undefined) throw new LearnerError('no-current-task', 'no task given and no current task')
+    if (observation.length !== this.backbone.inputSize) throw new LearnerError('task-mismatch', `observation has ${observation.length} values, expected ${this.backbone.inputSize}`)
+    if (this.greedyCache?.key !== key) {
+      const scores = this.current?.record.key === key ? this.net.readEffectiveWire() : this.requireRecord(key).scores
+      const policy = new JsPolicy(this.backbone)
+      policy.setWireScores(scores)
+      this.greedyCache = { key, policy }
+    }
+    const scale = this.tasks.get(key)?.spec?.observationScale ?? this.current?.spec.observationScale ?? 1
+    const x = new Float32Array(this.backbone.inputSize)
+    scaleInto(observation, scale, x, 0)
+    const logits = new Float32Array(this.backbone.numActions)
+    this.greedyCache.policy.forward(x, 1, logits, new Float32Array(1))
+    return argmax(logits, 0, logits.length)
+  }
+
+  /** Keys of all tasks with a mask here, in the order they were met. */
+  taskKeys (): string[] {
+    return [...this.tasks.keys()]
+  }
+
+  status (): LearnerStatus {
+    this.checkAlive()
+    const weights = this.current?.combination === true ? this.net.combinationWeights() : null
+    return {
+      backboneId: this.backbone.id,
+      backend: this.backend,
+      currentTask: this.current?.record.key ?? null,
+      newMaskMode: this.newMaskMode,
+      totalSteps: this.totalSteps,
+      tasks: [...this.tasks.values()].map(r => ({ key: r.key, stepsTrained: r.stepsTrained, origin: r.origin })),
+      combinationWeights: weights === null ? null : weights.map(w => Array.from(w)),
+      ppo: this.config
+    }
+  }
+
+  dispose (): void {
+    if (this.disposed) return
+    this.optimizer?.dispose()
+    this.optimizer = null
+    this.net.dispose()
+    this.policy.release()
+    this.scratchPolicy.release()
+    this.current = null
+    this.disposed = true
+  }
+
+  /** Loads scores into the network with fresh optimizer state and refreshes the inference weights. */
+  private installScores (wireScores: readonly Float32Array[], combination: Combination | null): void {
+    this.greedyCache = null
+    this.optimizer?.dispose()
+    this.net.load(wireScores, combination)
+    this.optimizer = new TaskOptimizer(this.net, this.config)
+    this.refreshPolicy()
+  }
+
+  private refreshPolicy (): void {
+    this.greedyCache = null
+    if (this.policy instanceof TfPolicy) this.policy.setFromNet(this.net)
+    else this.policy.setWireScores(this.net.readEffectiveWire())
+  }
+
+  private evaluationEnvs (spec: TaskSpec, n: number): Env[] {
+    let envs = this.evalEnvs.get(spec.key)
+    if (envs === undefined) { envs = []; this.evalEnvs.set(spec.key, envs) }
+    while (envs.length < n) envs.push(spec.createEnv())
+    return envs
+  }
+
+  private requireRecord (taskKey: string): TaskRecord {
+    const record = this.tasks.get(taskKey)
+    if (record === undefined) throw new LearnerError('unknown-task', `no mask for task '${taskKey}'`)
+    return record
+  }
+
+  private checkSpec (spec: TaskSpec): void {
+    if (spec.observationSize !== this.backbone.inputSize || spec.numActions !== this.backbone.numActions) {
+      throw new LearnerError('task-mismatch', `task '${spec.key}' has ${spec.observationSize} inputs and ${spec.numActions} actions; this learner's backbone has ${this.backbone.inputSize} and ${this.backbone.numActions}`)
+    }
+  }
+
+  private checkAlive (): void {
+    if (this.disposed) throw new LearnerError('disposed', 'the learner has been disposed')
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * New-task mask modes (reference-system.md §1.2):
+ *  - 'random': the new task starts from its own random scores (the L2D2-C release, "MASK RI").
+ *  - 'lc': linear combination of the t earlier masks and the new one; beta logits start equal
+ *    (1/(t+1) each, as L2D2-C), so the softmax weights start uniform at 1/(t+1).
+ *  - 'blc': balanced LC (modulating-masks paper): logits log(0.5) for the new mask and log(0.5/t)
+ *    for each earlier one, so the new mask starts with weight 0.5.
+ * While an LC/BLC task trains, the effective scores of each layer are
+ * Σ_{i<t} softmax(β)_i · stopgrad(S_i) + softmax(β)_t · S_t, with the mask 1[· >= 0]; gradients reach
+ * β and S_t only. At task end the combination is written into S_t (consolidation), so the stored
+ * mask is self-contained and no longer depends on the earlier ones.
+ */
+export type NewMaskMode = 'random' | 'lc' | 'blc'
+
+export const NEW_MASK_MODES: readonly NewMaskMode[] = ['random', 'lc', 'blc']
+
+/** Initial beta logits for a task with `numEarlier` earlier masks: [earlier..., new]. */
+export function initialBetaLogits (mode: Exclude<NewMaskMode, 'random'>, numEarlier: number): Float32Array {
+  const n = numEarlier + 1
+  const logits = new Float32Array(n)
+  if (mode === 'lc') {
+    logits.fill(1 / n)
+  } else {
+    logits.fill(numEarlier > 0 ? Math.log(0.5 / numEarlier) : 0)
+    logits[numEarlier] = numEarlier > 0 ? Math.log(0.5) : 0
+  }
+  return logits
+}
+
+/** Numerically stable softmax in float64. */
+export function softmax (logits: ArrayLike<number>): Float64Array {
+  let max = -Infinity
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!)
+  const out = new Float64Array(logits.length)
+  let sum = 0
+  for (let i = 0; i < logits.length; i++) { out[i] = Math.exp(logits[i]! - max); sum += out[i]! }
+  for (let i = 0; i < out.length; i++) out[i]! /= sum
+  return out
+}
+
+/** Σ_i weights[i] · scores[i], element-wise (one layer). */
+export function combineScores (scores: readonly Float32Array[], weights: ArrayLike<number>): Float32Array {
+  if (scores.length !== weights.length || scores.length === 0) throw new RangeError(`need one weight per score array (${scores.length} arrays, ${weights.length} weights)`)
+  const out = new Float32Array(scores[0]!.length)
+  const acc = new Float64Array(out.length)
+  scores.forEach((s, i) => {
+    if (s.length !== out.length) throw new RangeError('score arrays differ in length')
+    const w = weights[i]!
+    for (let k = 0; k < s.length; k++) acc[k]! += w * s[k]!
+  })
+  for (let k = 0; k < out.length; k++) out[k] = acc[k]!
+  return out
+}

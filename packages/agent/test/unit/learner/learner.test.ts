@@ -1,0 +1,225 @@
+import * as tf from '@tensorflow/tfjs'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { META_CTGRAPH_TASKS, taskSpec } from '../../../src/envs/index.js'
+import { LearnerError, LifelongLearner, type LearnerOptions } from '../../../src/learner/lifelong-learner.js'
+import { initTfBackend } from '../../../src/learner/tf-backend.js'
+import { MaskCompatibilityError, type TaskMask } from '../../../src/masks/mask.js'
+import { createPrng } from '../../../src/rng/prng.js'
+
+const A = taskSpec(META_CTGRAPH_TASKS[0]!)
+const B = taskSpec(META_CTGRAPH_TASKS[5]!)
+const C = taskSpec(META_CTGRAPH_TASKS[10]!)
+/** Small iterations keep these tests fast; the maths is the same. */
+const small: LearnerOptions = { inputSize: 144, numActions: 3, seed: 3, ppo: { numEnvs: 2, rolloutLength: 32, minibatchSize: 32, epochs: 2 } }
+
+function randomObservations (n: number, seed: number): Uint8Array[] {
+  const rng = createPrng(seed)
+  return Array.from({ length: n }, () => Uint8Array.from({ length: 144 }, () => rng.nextInt(256)))
+}
+
+/** The BITS encoding: keep only the sign of each score, rebuild as ±c per layer. */
+function rebuildFromBits (mask: TaskMask): TaskMask {
+  return {
+    ...mask,
+    layers: mask.layers.map((l, i) => {
+      const c = 0.01 * (i + 1)
+      return { ...l, scores: Float32Array.from(l.scores, v => v >= 0 ? c : -c) }
+    })
+  }
+}
+
+function sameBits (a: Float32Array, b: Float32Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+}
+
+const learners: LifelongLearner[] = []
+function make (options: Partial<LearnerOptions> = {}): LifelongLearner {
+  const l = new LifelongLearner({ ...small, ...options, ppo: { ...small.ppo, ...options.ppo } })
+  learners.push(l)
+  return l
+}
+
+beforeAll(async () => { await initTfBackend('wasm') })
+afterEach(() => { for (const l of learners.splice(0)) l.dispose() })
+
+describe('lifelong learner: memory', () => {
+  it('leaks no tensors across training, evaluation, task switches, import/export and dispose', () => {
+    const before = tf.memory().numTensors
+    const learner = make()
+    learner.setTask(A)
+    const steady = tf.memory().numTensors
+    learner.trainIteration()
+    expect(tf.memory().numTensors).toBe(steady)
+    learner.evaluate(A.key, { episodes: 5 })
+    expect(tf.memory().numTensors).toBe(steady)
+    learner.importMask(learner.exportMask(A.key))
+    expect(tf.memory().numTensors).toBe(steady)
+    learner.setTask(B)
+    learner.trainIteration()
+    learner.evaluate(A.key, { episodes: 5 })
+    learner.importMask(rebuildFromBits(learner.exportMask(A.key)))
+    expect(tf.memory().numTensors).toBe(steady)
+    learner.greedyAction(randomObservations(1, 1)[0]!, A.key)
+    learner.setTask(A)
+    expect(tf.memory().numTensors).toBe(steady)
+    learner.dispose()
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('leaks no tensors under LC (combination stacks are freed at task end)', () => {
+    const learner = make({ newMaskMode: 'lc' })
+    learner.setTask(A)
+    const steady = tf.memory().numTensors
+    learner.trainIteration()
+    learner.setTask(B)
+    learner.trainIteration()
+    learner.evaluate(B.key, { episodes: 3 })
+    learner.setTask(A)
+    expect(tf.memory().numTensors).toBe(steady)
+  })
+})
+
+describe('lifelong learner: masks per task', () => {
+  it('never forgets: training task B leaves task A scores and greedy actions bit-identical', () => {
+    const learner = make()
+    learner.setTask(A)
+    learner.trainIteration()
+    learner.trainIteration()
+    const maskA = learner.exportMask(A.key)
+    const obs = randomObservations(200, 2)
+    const actionsA = obs.map(o => learner.greedyAction(o, A.key))
+    learner.setTask(B)
+    for (let i = 0; i < 3; i++) learner.trainIteration()
+    const again = learner.exportMask(A.key)
+    again.layers.forEach((l, i) => expect(sameBits(l.scores, maskA.layers[i]!.scores)).toBe(true))
+    expect(obs.map(o => learner.greedyAction(o, A.key))).toEqual(actionsA)
+    // B did move away from its initial scores.
+    const fresh = make()
+    fresh.setTask(B)
+    expect(sameBits(learner.exportMask(B.key).layers[0]!.scores, fresh.exportMask(B.key).layers[0]!.scores)).toBe(false)
+  })
+
+  it('starts each new task from the scores any node regenerates from (backbone, task key)', () => {
+    const one = make({ seed: 1 })
+    const two = make({ seed: 99 })
+    one.setTask(C)
+    two.setTask(C)
+    one.exportMask(C.key).layers.forEach((l, i) => expect(sameBits(l.scores, two.exportMask(C.key).layers[i]!.scores)).toBe(true))
+  })
+
+  it('a mask rebuilt from its bits (±c) reproduces the exporter greedy action on every observation', () => {
+    const exporter = make()
+    exporter.setTask(A)
+    for (let i = 0; i < 3; i++) exporter.trainIteration()
+    const bits = rebuildFromBits(exporter.exportMask(A.key))
+    const obs = randomObservations(1000, 3)
+    const expected = obs.map(o => exporter.greedyAction(o))
+    expect(new Set(expected).size).toBeGreaterThan(1)
+
+    const elsewhere = make({ seed: 17 })
+    elsewhere.importMask(bits)
+    expect(obs.map(o => elsewhere.greedyAction(o, A.key))).toEqual(expected)
+
+    // Installed as the current task of a learner that was training it.
+    const current = make({ seed: 18 })
+    current.setTask(A)
+    current.trainIteration()
+    current.importMask(bits)
+    expect(obs.map(o => current.greedyAction(o))).toEqual(expected)
+    current.trainIteration()
+    expect(current.status().tasks.find(t => t.key === A.key)?.origin).toBe('trained')
+  })
+
+  it('refuses incompatible masks with a typed error and keeps its own', () => {
+    const learner = make()
+    learner.setTask(A)
+    const mask = learner.exportMask(A.key)
+    const other = new LifelongLearner({ ...small, backboneSeed: 1234 })
+    learners.push(other)
+    expect(() => other.importMask(mask)).toThrow(MaskCompatibilityError)
+    expect(() => learner.importMask({ ...mask, layers: mask.layers.slice(1) })).toThrow(MaskCompatibilityError)
+    expect(() => learner.exportMask('ctgraph/d2b2/img9/leaf11')).toThrow(LearnerError)
+  })
+
+  it('evaluates a candidate mask without adopting it', () => {
+    const learner = make()
+    learner.setTask(A)
+    const own = learner.exportMask(A.key)
+    const candidate = rebuildFromBits(own)
+    candidate.layers[3]!.scores.fill(-1)
+    const result = learner.evaluate(A, { episodes: 4, mask: candidate })
+    expect(result.episodes).toBe(4)
+    learner.exportMask(A.key).layers.forEach((l, i) => expect(sameBits(l.scores, own.layers[i]!.scores)).toBe(true))
+  })
+
+  it('reports misuse with typed errors', () => {
+    const learner = make()
+    expect(() => learner.trainIteration()).toThrow(LearnerError)
+    expect(() => learner.setTask({ ...A, observationSize: 147 })).toThrow(LearnerError)
+    expect(() => make({ newMaskMode: 'lc', gradients: 'fused' })).toThrow(LearnerError)
+    learner.dispose()
+    expect(() => learner.setTask(A)).toThrow(LearnerError)
+  })
+})
+
+describe('lifelong learner: LC and BLC', () => {
+  it('starts a new LC task with uniform weights 1/(t+1) over the earlier masks and itself', () => {
+    const learner = make({ newMaskMode: 'lc' })
+    learner.setTask(A)
+    expect(learner.status().combinationWeights).toBeNull()
+    learner.setTask(B)
+    learner.setTask(C)
+    const weights = learner.status().combinationWeights!
+    expect(weights).toHaveLength(5)
+    for (const w of weights) for (const v of w) expect(v).toBeCloseTo(1 / 3, 6)
+  })
+
+  it('starts a new BLC task with 0.5 on itself and 0.5/t on each earlier mask', () => {
+    const learner = make({ newMaskMode: 'blc' })
+    learner.setTask(A)
+    learner.setTask(B)
+    learner.setTask(C)
+    for (const w of learner.status().combinationWeights!) {
+      expect(w[0]).toBeCloseTo(0.25, 6)
+      expect(w[1]).toBeCloseTo(0.25, 6)
+      expect(w[2]).toBeCloseTo(0.5, 6)
+    }
+  })
+
+  it('consolidates at task end: the stored mask is the combination, and earlier masks are untouched', () => {
+    const learner = make({ newMaskMode: 'blc' })
+    learner.setTask(A)
+    learner.trainIteration()
+    const maskA = learner.exportMask(A.key)
+    learner.setTask(B)
+    learner.trainIteration()
+    learner.trainIteration()
+    const weights = learner.status().combinationWeights!
+    expect(weights[0]![1]).not.toBeCloseTo(0.5, 6)
+    const live = learner.exportMask(B.key)
+    const obs = randomObservations(300, 4)
+    const actions = obs.map(o => learner.greedyAction(o))
+    learner.endTask()
+    const stored = learner.exportMask(B.key)
+    stored.layers.forEach((l, i) => expect(sameBits(l.scores, live.layers[i]!.scores)).toBe(true))
+    expect(obs.map(o => learner.greedyAction(o, B.key))).toEqual(actions)
+    learner.exportMask(A.key).layers.forEach((l, i) => expect(sameBits(l.scores, maskA.layers[i]!.scores)).toBe(true))
+    // A revisited task trains plainly (no combination).
+    learner.setTask(B)
+    expect(learner.status().combinationWeights).toBeNull()
+  })
+
+  it('importing a mask into the current LC task replaces the combination by that mask', () => {
+    const learner = make({ newMaskMode: 'lc' })
+    learner.setTask(A)
+    learner.setTask(B)
+    expect(learner.status().combinationWeights).not.toBeNull()
+    const donor = make({ seed: 8 })
+    donor.setTask(B)
+    donor.trainIteration()
+    const mask = donor.exportMask(B.key)
+    learner.importMask(mask)
+    expect(learner.status().combinationWeights).toBeNull()
+    learner.exportMask(B.key).layers.forEach((l, i) => expect(sameBits(l.scores, mask.layers[i]!.scores)).toBe(true))
+  })
+})
