@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { ExitAfterOutput } from './action.js'
 import { registerEnvCommands } from './commands/env.js'
 import { registerMaskCommands } from './commands/mask.js'
+import { registerTrainCommand } from './commands/train.js'
 import { CliError, ExitCode } from './exit-codes.js'
 import type { Io } from './output.js'
 import { cliVersion } from './version.js'
@@ -21,6 +22,7 @@ export function createProgram (io: Io): Command {
     .exitOverride()
   registerEnvCommands(program, io)
   registerMaskCommands(program, io)
+  registerTrainCommand(program, io)
   // Subcommands inherit the output configuration and exit behaviour of the root.
   for (const cmd of allCommands(program)) {
     cmd.exitOverride().configureOutput({ writeOut: s => io.stdout.write(s), writeErr: s => io.stderr.write(s) }).showHelpAfterError('(run with --help for usage)')
