@@ -7,6 +7,7 @@ import type { ComponentLogger } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 import { taskSpec } from '../envs/registry.js'
 import type { PpoConfig, PpoPreset } from '../learner/hyperparams.js'
+import type { IterationStats } from '../learner/lifelong-learner.js'
 import type { BackendChoice } from '../learner/tf-backend.js'
 import type { Logger } from '../logging/logger.js'
 import type { NewMaskMode } from '../masks/combine.js'
@@ -65,9 +66,18 @@ export interface AgentNodeConfig {
     readonly prefetchNext?: boolean
   }
   readonly logger: Logger
+  /** Notified of training and sharing events (metrics, progress displays). */
+  readonly observer?: AgentObserver
   readonly libp2pLogger?: ComponentLogger
   readonly metricsRegistry?: Registry
   readonly now?: () => number
+}
+
+export interface AgentObserver {
+  iteration?: (stats: IterationStats, ctx: { taskIndex: number, stepsOnTask: number, totalSteps: number }) => void
+  evaluation?: (taskKey: string, reward: number) => void
+  adopted?: (taskKey: string, adoption: Adoption) => void
+  round?: (round: RoundResult) => void
 }
 
 export interface AgentStatus {
@@ -290,6 +300,7 @@ export class AgentNode {
     })
     this.rounds.push(round)
     if (this.rounds.length > 200) this.rounds.shift()
+    this.config.observer?.round?.(round)
     if (round.adopted === null) return null
     const a = round.adopted
     return { mask: a.mask, verifiedReward: a.verifiedReward, from: a.from, cid: a.cid, claimedReward: a.claimedReward, origin: a.meta.origin, latencyMs: round.latencyMs }
@@ -306,12 +317,14 @@ export class AgentNode {
       onIteration: (stats, ctx) => {
         this.totalSteps = ctx.totalSteps
         this.kb.recordTraining(stats.taskKey, { steps: stats.steps }, this.now())
+        this.config.observer?.iteration?.(stats, ctx)
         onProgress?.({ taskKey: stats.taskKey, stepsOnTask: ctx.stepsOnTask, totalSteps: ctx.totalSteps, reward: this.kb.get(stats.taskKey)?.reward ?? null })
       },
-      onEvaluation: (taskKey, reward) => { this.kb.recordTraining(taskKey, { reward }, this.now()) },
+      onEvaluation: (taskKey, reward) => { this.kb.recordTraining(taskKey, { reward }, this.now()); this.config.observer?.evaluation?.(taskKey, reward) },
       onAdopted: async (taskKey, a) => {
         this.kb.recordAdoption(taskKey, { from: a.from, origin: a.origin, cid: a.cid, claimedReward: a.claimedReward, verifiedReward: a.verifiedReward }, this.now())
         this.config.logger.info({ task: taskKey, from: a.from, verified: a.verifiedReward, latencyMs: a.latencyMs }, 'adopted mask')
+        this.config.observer?.adopted?.(taskKey, a)
       },
       onCheckpoint: async (taskKey, mask, info) => {
         const e = this.kb.get(taskKey)
