@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { ExitAfterOutput } from './action.js'
 import { registerDaemonCommand } from './commands/daemon.js'
+import { registerDemoCommand } from './commands/demo.js'
 import { registerEnvCommands } from './commands/env.js'
 import { registerMaskCommands } from './commands/mask.js'
 import { registerQueryCommands } from './commands/query.js'
@@ -23,6 +24,7 @@ export function createProgram (io: Io): Command {
     })
     .exitOverride()
   registerDaemonCommand(program, io)
+  registerDemoCommand(program, io)
   registerEnvCommands(program, io)
   registerMaskCommands(program, io)
   registerTrainCommand(program, io)

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { icrTarget, normaliseCurve, stepsToTarget } from '../../src/demo/metrics.js'
+import { renderPlot } from '../../src/demo/plot.js'
+
+describe('demo metrics', () => {
+  it('target is 15 of 16 tasks, the same fraction for other sizes', () => {
+    expect(icrTarget(16)).toBe(15)
+    expect(icrTarget(4)).toBe(3.75)
+  })
+
+  it('steps to target is the first per-agent step count whose ICR reaches it', () => {
+    const curve = normaliseCurve([{ meanLearnerSteps: 3000, icr: 14.9 }, { meanLearnerSteps: 1000, icr: 2 }, { meanLearnerSteps: 4000, icr: 15 }, { meanLearnerSteps: 5000, icr: 16 }])
+    expect(curve.map(p => p.steps)).toEqual([1000, 3000, 4000, 5000])
+    expect(stepsToTarget(curve, 15)).toBe(4000)
+    expect(stepsToTarget(curve, 16.5)).toBeNull()
+    expect(stepsToTarget([], 1)).toBeNull()
+  })
+
+  it('renders an SVG with both series, the target line and markers', () => {
+    const svg = renderPlot({ title: 't <&>', series: [{ name: 'a', color: 'red', points: [{ steps: 10, icr: 1 }] }, { name: 'b', color: 'blue', points: [] }], yMax: 2, target: 1.5, markers: [{ steps: 10, color: 'red' }, { steps: null, color: 'blue' }] })
+    expect(svg).toContain('t &lt;&amp;&gt;')
+    expect(svg).toContain('stroke="red"')
+    expect(svg).toContain('target 1.5')
+    expect(svg.match(/<circle/g)?.length).toBe(1)
+  })
+})
