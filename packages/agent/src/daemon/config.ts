@@ -11,6 +11,8 @@ import { parseTaskKey, TaskKeyError, META_CTGRAPH_TASKS } from '../envs/task-key
  */
 export interface DaemonConfig {
   dataDir: string
+  /** An existing peer key file to use instead of <dataDir>/peer.key (fixed peer id). */
+  peerKeyFile: string | null
   listen: string[]
   announce: string[]
   bootstrap: string[]
@@ -53,6 +55,7 @@ export class ConfigError extends Error {
 /** A partial configuration as one layer provides it (flags and env are parsed into this shape). */
 export interface ConfigLayer {
   dataDir?: unknown
+  peerKeyFile?: unknown
   listen?: unknown
   announce?: unknown
   bootstrap?: unknown
@@ -76,7 +79,7 @@ export interface ConfigLayer {
   log?: { level?: unknown, format?: unknown }
 }
 
-const TOP = ['dataDir', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'role', 'tasks', 'curriculum', 'agentIndex', 'stepsPerTask', 'seed', 'backboneSeed', 'backend', 'maskInit', 'preset', 'encoding', 'sharing', 'evaluation', 'announceIntervalMs', 'exitWhenDone', 'log']
+const TOP = ['dataDir', 'peerKeyFile', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'role', 'tasks', 'curriculum', 'agentIndex', 'stepsPerTask', 'seed', 'backboneSeed', 'backend', 'maskInit', 'preset', 'encoding', 'sharing', 'evaluation', 'announceIntervalMs', 'exitWhenDone', 'log']
 const NESTED: Record<string, string[]> = {
   sharing: ['enabled', 'commPerTask', 'hysteresis', 'windowMs', 'drop', 'dropMode'],
   evaluation: ['episodes', 'greedy', 'every', 'intervalMs'],
@@ -86,6 +89,7 @@ const NESTED: Record<string, string[]> = {
 /** Environment variables and the config path they set. Lists are comma-separated. */
 export const ENV_VARS: Record<string, string> = {
   L2D2C_DATA_DIR: 'dataDir',
+  L2D2C_PEER_KEY_FILE: 'peerKeyFile',
   L2D2C_LISTEN: 'listen',
   L2D2C_ANNOUNCE: 'announce',
   L2D2C_BOOTSTRAP: 'bootstrap',
@@ -293,6 +297,7 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
   const drop = num('sharing.drop', 0, 1, false)
   return {
     dataDir,
+    peerKeyFile: str('peerKeyFile') ?? null,
     listen: addrs('listen', false),
     announce: addrs('announce', false),
     bootstrap: addrs('bootstrap', true),

@@ -50,6 +50,7 @@ export class Daemon {
     const debug = config.log.level === 'debug' || config.log.level === 'trace'
     this.node = new AgentNode({
       dataDir: config.dataDir,
+      ...(config.peerKeyFile !== null ? { peerKeyFile: config.peerKeyFile } : {}),
       role: config.role,
       tasks: config.curriculum.tasks,
       stepsPerTask: config.stepsPerTask,

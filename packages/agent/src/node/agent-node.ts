@@ -13,7 +13,7 @@ import type { Logger } from '../logging/logger.js'
 import type { NewMaskMode } from '../masks/combine.js'
 import { createNode, listeningAddresses, startNode, type L2d2cNode } from '../network/create-node.js'
 import { MaskExchange, StoreMasks, type LossOptions } from '../network/mask-exchange/index.js'
-import { loadOrCreatePeerKey } from '../network/peer-key.js'
+import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
 import type { CoordinatorOptions, RoundResult } from '../sharing/coordinator.js'
 import { l2d2cStrategy } from '../sharing/l2d2c-strategy.js'
 import { KnowledgeBase } from '../state/knowledge-base.js'
@@ -31,6 +31,8 @@ import { WorkerLearner } from './worker-learner.js'
 export interface AgentNodeConfig {
   /** Where keys, masks and state live; null: nothing persisted (tests, throwaway nodes). */
   readonly dataDir: string | null
+  /** Use this existing key file instead of <dataDir>/peer.key (a fixed, known peer id, e.g. a bootstrap node). */
+  readonly peerKeyFile?: string
   readonly role: NodeRole
   readonly tasks: readonly string[]
   readonly stepsPerTask: number
@@ -156,7 +158,9 @@ export class AgentNode {
     const { config } = this
     const log = config.logger
     // 1. Identity.
-    const privateKey: PrivateKey = config.dataDir === null ? await generateKeyPair('Ed25519') : (await loadOrCreatePeerKey(join(config.dataDir, 'peer.key'))).privateKey
+    const privateKey: PrivateKey = config.peerKeyFile !== undefined
+      ? (await loadPeerKey(config.peerKeyFile)).privateKey
+      : config.dataDir === null ? await generateKeyPair('Ed25519') : (await loadOrCreatePeerKey(join(config.dataDir, 'peer.key'))).privateKey
     // 2. Learner (defines the backbone id every mask is checked against).
     this.learnerImpl = (config.learnerThread ?? 'worker') === 'worker' ? new WorkerLearner() : new InProcessLearner()
     const shapeTask = config.tasks[0]

@@ -9,6 +9,7 @@ interface DaemonFlags {
   config?: string
   checkConfig?: boolean
   dataDir?: string
+  peerKeyFile?: string
   listen: string[]
   announce: string[]
   bootstrap: string[]
@@ -52,7 +53,7 @@ function flagLayer (f: DaemonFlags): Record<string, unknown> {
     if (b === undefined) layer[a] = v
     else layer[a] = { ...(layer[a] as object | undefined), [b]: v }
   }
-  set('dataDir', f.dataDir); set('listen', f.listen); set('announce', f.announce); set('bootstrap', f.bootstrap)
+  set('dataDir', f.dataDir); set('peerKeyFile', f.peerKeyFile); set('listen', f.listen); set('announce', f.announce); set('bootstrap', f.bootstrap)
   set('mdns', f.mdns); set('api', f.api); set('role', f.role); set('tasks', f.tasks); set('curriculum', f.curriculum)
   set('agentIndex', f.agentIndex); set('stepsPerTask', f.stepsPerTask); set('seed', f.seed); set('backboneSeed', f.backboneSeed)
   set('backend', f.backend); set('maskInit', f.maskInit); set('preset', f.preset); set('encoding', f.encoding)
@@ -102,6 +103,7 @@ export function registerDaemonCommand (program: Command, io: Io): void {
     .option('--config <file>', 'JSON configuration file (flags > L2D2C_* env > file > defaults)')
     .option('--check-config', 'print the resolved configuration as JSON and exit')
     .option('--data-dir <dir>', 'where the peer key, masks and state live ($L2D2C_DATA_DIR)')
+    .option('--peer-key-file <file>', 'use this existing peer key (fixed peer id) instead of <data-dir>/peer.key')
     .option('--listen <multiaddr>', 'listen address, repeatable (default /ip4/127.0.0.1/tcp/0)', collect, [])
     .option('--announce <multiaddr>', 'address to advertise instead, repeatable', collect, [])
     .option('--bootstrap <multiaddr>', 'peer to connect to (with /p2p/ID), repeatable', collect, [])
