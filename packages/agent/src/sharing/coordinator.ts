@@ -59,6 +59,11 @@ export interface RoundResult {
 export interface CoordinatorOptions {
   /** How long to collect offers after the queries went out (the reference waited a fixed 200 ms). */
   readonly windowMs?: number
+  /**
+   * Once an offer worth fetching is in, wait at most this much longer for better ones from
+   * peers that have not answered yet (a slow peer must not delay the round to the window).
+   */
+  readonly graceMs?: number
   /** Peers queried per round at most. */
   readonly maxPeers?: number
   /** Offers fetched and evaluated per round at most (a lying peer costs one fetch). */
@@ -117,6 +122,15 @@ export class SharingCoordinator {
     const window = AbortSignal.any([AbortSignal.timeout(windowMs), ...(o.signal !== undefined ? [o.signal] : [])])
     const offers: ReceivedOffer[] = []
     const asked = new Set<string>()
+    const graceMs = this.opts.graceMs ?? 10
+    let graceTimer: ReturnType<typeof setTimeout> | undefined
+    let goodOffer = (): void => {}
+    const graceAfterFirstGood = new Promise<void>(resolve => {
+      goodOffer = () => {
+        if (graceTimer !== undefined || strategy.rank(offers, o.ownReward).length === 0) return
+        graceTimer = setTimeout(resolve, graceMs)
+      }
+    })
     const inflight: Array<Promise<void>> = []
 
     const ask = (peer: PeerId): void => {
@@ -126,7 +140,7 @@ export class SharingCoordinator {
       inflight.push(client.query(peer, query, { signal: window, timeoutMs: windowMs }).then(offer => {
         if (offer === LOST) return
         directory.seen(id, this.c.now())
-        if (offer.status === 'has-mask' && offer.backboneId === this.c.backboneId) offers.push({ peerId: id, offer })
+        if (offer.status === 'has-mask' && offer.backboneId === this.c.backboneId) { offers.push({ peerId: id, offer }); goodOffer() }
         if (offer.status === 'backbone-mismatch') logger.debug({ peer: id, theirs: offer.backboneId }, 'peer has another backbone')
       }, (err: unknown) => {
         directory.failed(id, this.c.now())
@@ -171,7 +185,10 @@ export class SharingCoordinator {
       await dht
       await settle()
     })()
-    await Promise.race([collected, new Promise(resolve => { if (window.aborted) resolve(null); else window.addEventListener('abort', resolve, { once: true }) })])
+    // As soon as one acceptable offer is in, stragglers get a short grace period, no more.
+    await Promise.race([collected, graceAfterFirstGood, new Promise(resolve => { if (window.aborted) resolve(null); else window.addEventListener('abort', resolve, { once: true }) })])
+    if (graceTimer !== undefined) clearTimeout(graceTimer)
+    goodOffer = (): void => {}
 
     const ranked = strategy.rank(offers, o.ownReward)
     const candidates: CandidateResult[] = []

@@ -14,6 +14,9 @@ export interface LocalMasks {
 }
 
 const CONVERSION_CACHE = 32
+/** Versions replaced by a newer checkpoint stay servable by CID this long (an offer may be in flight). */
+const RETIRED_TTL_MS = 60_000
+const RETIRED_MAX = 64
 
 /**
  * LocalMasks over a MaskStore. The store is async; the policy must answer queries without
@@ -23,12 +26,26 @@ const CONVERSION_CACHE = 32
 export class StoreMasks implements LocalMasks {
   private index = new Map<string, HeldMask>()
   private readonly conversions = new Map<string, Uint8Array>()
+  /** Recently replaced masks, by stored CID and BITS CID: a peer may fetch what we just offered. */
+  private readonly retired = new Map<string, { mask: StoredMask, until: number }>()
+  private current = new Map<string, StoredMask>()
 
-  constructor (private readonly store: MaskStore, readonly backboneId: string) {}
+  constructor (private readonly store: MaskStore, readonly backboneId: string, private readonly now: () => number = Date.now) {}
 
   async refresh (): Promise<void> {
     const next = new Map<string, HeldMask>()
+    const nextCurrent = new Map<string, StoredMask>()
+    const t = this.now()
     for (const m of await this.store.list()) {
+      const full = await this.store.get(m.taskKey)
+      if (full !== null) {
+        nextCurrent.set(m.taskKey, full)
+        const old = this.current.get(m.taskKey)
+        if (old !== undefined && old.cid !== full.cid) {
+          this.retired.set(old.cid, { mask: old, until: t + RETIRED_TTL_MS })
+          this.retired.set(old.bitsCid, { mask: old, until: t + RETIRED_TTL_MS })
+        }
+      }
       next.set(m.taskKey, {
         taskKey: m.taskKey,
         reward: m.meta.reward,
@@ -40,6 +57,8 @@ export class StoreMasks implements LocalMasks {
       })
     }
     this.index = next
+    this.current = nextCurrent
+    for (const [cid, r] of this.retired) if (r.until < t || this.retired.size > RETIRED_MAX) this.retired.delete(cid)
   }
 
   held (taskKey: string): HeldMask | null {
@@ -51,7 +70,17 @@ export class StoreMasks implements LocalMasks {
   }
 
   async load (target: FetchTarget, encoding: MaskEncoding): Promise<{ bytes: Uint8Array, meta: MaskMeta } | null> {
-    const m = 'cid' in target ? await this.store.getByCid(parseContentId(target.cid).toString()) : await this.store.get(target.taskKey)
+    let m: StoredMask | null
+    if ('cid' in target) {
+      const cid = parseContentId(target.cid).toString()
+      m = await this.store.getByCid(cid)
+      if (m === null) {
+        const r = this.retired.get(cid)
+        m = r !== undefined && r.until >= this.now() ? r.mask : null
+      }
+    } else {
+      m = await this.store.get(target.taskKey)
+    }
     if (m === null) return null
     return { bytes: this.encoded(m, encoding), meta: m.meta }
   }
