@@ -4,7 +4,7 @@ import { CONTROL_ROUTES, type EvaluationDocument, type StatusDocument } from '@l
 import type { Command } from 'commander'
 import { action } from '../action.js'
 import { launchDaemon, stopDaemons, type ChildDaemon } from '../demo/launcher.js'
-import { icrTarget, normaliseCurve, stepsToTarget, type CurvePoint } from '../demo/metrics.js'
+import { icrTarget, normaliseCurve, stepsAt, stepsToTarget, type CurvePoint } from '../demo/metrics.js'
 import { renderPlot } from '../demo/plot.js'
 import { CliError, ExitCode } from '../exit-codes.js'
 import { table, type Io } from '../output.js'
@@ -84,6 +84,11 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
   let single: ChildDaemon | null = null
   let singleEvaluator: ChildDaemon | null = null
   const histories = { collective: [] as EvaluationDocument['history'], single: [] as EvaluationDocument['history'] }
+  // Per-agent env steps over time, polled from the learners themselves (announcements can be
+  // lost under --drop; the control API cannot). Evaluator rows are placed on this clock.
+  const polled = { collective: [] as Array<{ t: number, steps: number }>, single: [] as Array<{ t: number, steps: number }> }
+  const curveOf = (rows: EvaluationDocument['history'], samples: Array<{ t: number, steps: number }>): CurvePoint[] =>
+    normaliseCurve(rows.map(r => ({ icr: r.icr, meanLearnerSteps: stepsAt(samples, Date.parse(r.time)) })))
   let masksExchanged = 0
   try {
     // The first learner and the lone learner start together; everyone else bootstraps to one of them.
@@ -114,6 +119,10 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
       if (se !== null) histories.single = se.history
       const statuses = await Promise.all(collective.map(async d => d.process.exitCode !== null ? null : await safe(async () => await d.client.get<StatusDocument>(CONTROL_ROUTES.status))))
       const singleStatus = single.process.exitCode !== null ? null : await safe(async () => await single!.client.get<StatusDocument>(CONTROL_ROUTES.status))
+      const now = Date.now()
+      const live = statuses.filter((x): x is StatusDocument => x !== null)
+      if (live.length === collective.length) polled.collective.push({ t: now, steps: live.reduce((a, x) => a + x.totalSteps, 0) / live.length })
+      if (singleStatus !== null) polled.single.push({ t: now, steps: singleStatus.totalSteps })
       const knowledge = await Promise.all(collective.map(async d => d.process.exitCode !== null ? null : await safe(async () => await d.client.get<{ knowledge: Array<{ adoptions: unknown[] }> }>(CONTROL_ROUTES.knowledge))))
       const exchanged = knowledge.reduce((s, kb) => s + (kb?.knowledge.reduce((a, e) => a + e.adoptions.length, 0) ?? 0), 0)
       masksExchanged = Math.max(masksExchanged, exchanged)
@@ -123,13 +132,13 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
       const secs = Math.round((performance.now() - started) / 1000)
       progress.update(`[${secs}s] collective ICR ${cIcr.toFixed(2)}/${k} (${tasksLine}, ${masksExchanged} masks adopted)  single ICR ${sIcr.toFixed(2)}/${k} (${singleStatus?.task === null || singleStatus === null ? 'done' : `${singleStatus.curriculum.index + 1}/${k}`})`)
 
-      const collectiveReached = stepsToTarget(normaliseCurve(histories.collective), target) !== null
-      const singleReached = stepsToTarget(normaliseCurve(histories.single), target) !== null
+      const collectiveReached = stepsToTarget(curveOf(histories.collective, polled.collective), target) !== null
+      const singleReached = stepsToTarget(curveOf(histories.single, polled.single), target) !== null
       // Once the collective has reached the target, its learners are stopped to give the
       // lone baseline the CPU (the comparison is in per-agent env steps, not wall time).
       if (collectiveReached && !singleReached && !collectiveStopped) {
         collectiveStopped = true
-        progress.update(`collective reached ICR ${target} at ${Math.round(stepsToTarget(normaliseCurve(histories.collective), target) ?? 0).toLocaleString('en-US')} steps per agent; stopping its learners`, true)
+        progress.update(`collective reached ICR ${target} at ${Math.round(stepsToTarget(curveOf(histories.collective, polled.collective), target) ?? 0).toLocaleString('en-US')} steps per agent; stopping its learners`, true)
         await stopDaemons([...collective, evaluator])
       }
       const done = (st: StatusDocument | null, d: ChildDaemon): boolean => d.process.exitCode !== null || st?.curriculum.done === true
@@ -148,7 +157,7 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
     await stopDaemons(all)
   }
 
-  const curves = { collective: normaliseCurve(histories.collective), single: normaliseCurve(histories.single) }
+  const curves = { collective: curveOf(histories.collective, polled.collective), single: curveOf(histories.single, polled.single) }
   const c = stepsToTarget(curves.collective, target)
   const s = stepsToTarget(curves.single, target)
   const plotPath = join(out, 'icr.svg')

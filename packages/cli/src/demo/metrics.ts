@@ -26,3 +26,18 @@ export function normaliseCurve (rows: ReadonlyArray<{ meanLearnerSteps: number, 
   points.sort((a, b) => a.steps - b.steps)
   return points
 }
+
+/** Per-agent env steps at time t, linearly interpolated from samples polled from the learners. */
+export function stepsAt (samples: ReadonlyArray<{ t: number, steps: number }>, t: number): number {
+  if (samples.length === 0) return 0
+  const first = samples[0] as { t: number, steps: number }
+  if (t <= first.t) return first.steps
+  for (let i = 1; i < samples.length; i++) {
+    const b = samples[i] as { t: number, steps: number }
+    if (t <= b.t) {
+      const a = samples[i - 1] as { t: number, steps: number }
+      return b.t === a.t ? b.steps : a.steps + (b.steps - a.steps) * (t - a.t) / (b.t - a.t)
+    }
+  }
+  return (samples[samples.length - 1] as { steps: number }).steps
+}

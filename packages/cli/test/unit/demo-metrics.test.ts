@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { icrTarget, normaliseCurve, stepsToTarget } from '../../src/demo/metrics.js'
+import { icrTarget, normaliseCurve, stepsAt, stepsToTarget } from '../../src/demo/metrics.js'
 import { renderPlot } from '../../src/demo/plot.js'
 
 describe('demo metrics', () => {
@@ -14,6 +14,15 @@ describe('demo metrics', () => {
     expect(stepsToTarget(curve, 15)).toBe(4000)
     expect(stepsToTarget(curve, 16.5)).toBeNull()
     expect(stepsToTarget([], 1)).toBeNull()
+  })
+
+  it('places evaluations on the learners\' step clock by interpolation', () => {
+    const samples = [{ t: 1000, steps: 0 }, { t: 2000, steps: 1000 }, { t: 4000, steps: 5000 }]
+    expect(stepsAt(samples, 500)).toBe(0)
+    expect(stepsAt(samples, 1500)).toBe(500)
+    expect(stepsAt(samples, 3000)).toBe(3000)
+    expect(stepsAt(samples, 9000)).toBe(5000)
+    expect(stepsAt([], 1)).toBe(0)
   })
 
   it('renders an SVG with both series, the target line and markers', () => {

@@ -65,7 +65,7 @@ export class MaskExchangeClient {
 
   /** Sends a query; resolves with the offer, or LOST when loss injection dropped the query. */
   async query (target: DialTarget, query: MaskQuery, opts: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<MaskOffer | typeof LOST> {
-    if (this.c.loss.shouldDrop('query')) return LOST
+    if (this.c.loss.shouldDrop('query', peerOf(target))) return LOST
     const deadline = withDeadline(opts.timeoutMs ?? CLIENT_DEFAULTS.queryTimeoutMs, opts.signal)
     let stream: Stream | undefined
     try {
@@ -94,7 +94,7 @@ export class MaskExchangeClient {
    * caller's (it knows the expected backbone and layers).
    */
   async fetch (target: DialTarget, request: MaskFetch, opts: { signal?: AbortSignal, timeoutMs?: number, expectedCid?: Uint8Array } = {}): Promise<FetchedMask> {
-    if (this.c.loss.shouldDrop('fetch')) throw new ProtocolError('TIMEOUT', 'fetch request lost (loss injection)')
+    if (this.c.loss.shouldDrop('fetch', peerOf(target))) throw new ProtocolError('TIMEOUT', 'fetch request lost (loss injection)')
     const deadline = withDeadline(opts.timeoutMs ?? CLIENT_DEFAULTS.fetchTimeoutMs, opts.signal)
     let stream: Stream | undefined
     try {
@@ -152,6 +152,12 @@ export class MaskExchangeClient {
       deadline.clear()
     }
   }
+}
+
+function peerOf (target: DialTarget): string | undefined {
+  if (Array.isArray(target)) return target[0]?.getComponents().find(c => c.name === 'p2p')?.value
+  if ('getComponents' in target) return target.getComponents().find(c => c.name === 'p2p')?.value
+  return target.toString()
 }
 
 function prefixLength (n: number): number {

@@ -70,7 +70,7 @@ export class MaskExchange {
     this.directory = new PeerDirectory()
     if (opts.knownPeers !== undefined) this.directory.load(opts.knownPeers)
     this.loss = opts.loss !== undefined && opts.loss.probability > 0
-      ? new LossInjector(opts.loss, c.random ?? (() => { throw new Error('loss injection needs a seeded random source') }))
+      ? new LossInjector(opts.loss, c.random ?? (() => { throw new Error('loss injection needs a seeded random source') }), peer => this.directory.get(peer)?.role === 'evaluator')
       : LossInjector.none()
     this.strategy = opts.strategy ?? l2d2cStrategy()
     const logger = c.logger

@@ -20,8 +20,12 @@ export class LossInjector {
   private readonly dropped = new Map<OutboundKind, number>()
   private readonly sent = new Map<OutboundKind, number>()
 
-  /** `random` is a seeded uniform [0, 1) source (never Math.random: experiments must replay). */
-  constructor (opts: LossOptions, private readonly random: () => number) {
+  /**
+   * `random` is a seeded uniform [0, 1) source (never Math.random: experiments must replay).
+   * `exempt(peer)` spares messages to peers that only measure (evaluators): as in the
+   * reference, loss experiments cut learner-to-learner transfer, not the measurement.
+   */
+  constructor (opts: LossOptions, private readonly random: () => number, private readonly exempt: (peerId: string) => boolean = () => false) {
     if (!(opts.probability >= 0 && opts.probability <= 1)) throw new RangeError(`drop probability must be in [0, 1], got ${opts.probability}`)
     this.probability = opts.probability
     this.mode = opts.mode ?? 'all'
@@ -31,8 +35,8 @@ export class LossInjector {
     return new LossInjector({ probability: 0 }, () => 1)
   }
 
-  shouldDrop (kind: OutboundKind): boolean {
-    const applies = this.probability > 0 && (this.mode === 'all' || kind === 'query')
+  shouldDrop (kind: OutboundKind, peerId?: string): boolean {
+    const applies = this.probability > 0 && (this.mode === 'all' || kind === 'query') && (peerId === undefined || !this.exempt(peerId))
     const drop = applies && this.random() < this.probability
     const counter = drop ? this.dropped : this.sent
     counter.set(kind, (counter.get(kind) ?? 0) + 1)

@@ -76,7 +76,7 @@ export class MaskExchangeServer {
       const offer: MaskOffer = answer.status === 'has-mask'
         ? { requestId: query.requestId, status: 'has-mask', taskKey: query.taskKey, reward: answer.mask.reward, stepsTrained: answer.mask.stepsTrained, cid: answer.mask.cid, encodedSize: answer.mask.encodedSize, encodings: [...answer.mask.encodings], backboneId: masks.backboneId, origin: answer.mask.origin }
         : { requestId: query.requestId, status: answer.status, taskKey: query.taskKey, reward: 0, stepsTrained: 0, cid: null, encodedSize: 0, encodings: [], backboneId: masks.backboneId, origin: '' }
-      if (loss.shouldDrop('offer')) { abortStream(stream); return }
+      if (loss.shouldDrop('offer', peer)) { abortStream(stream); return }
       const out = encodeOffer(offer)
       await writeFrame(stream, out, { signal: deadline.signal })
       traffic.sent('query', out.length)
@@ -120,7 +120,7 @@ export class MaskExchangeServer {
       counted = true
       const held = await masks.load(request.target, request.encoding)
       if (held === null) { await fail(request.requestId, 'not-found', 'no such mask here'); return }
-      if (loss.shouldDrop('transfer')) { abortStream(stream); return }
+      if (loss.shouldDrop('transfer', peer)) { abortStream(stream); return }
       const chunks = chunkMask(held.bytes, MAX_CHUNK_BYTES)
       // Origin left empty when this node trained the mask: the requester knows who answered (saves ~54 B).
       const origin = held.meta.origin === this.c.node.peerId.toString() ? '' : held.meta.origin
@@ -160,7 +160,7 @@ export class MaskExchangeServer {
       const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal: deadline.signal })
       traffic.received('inventory', bytes.length)
       decodeInventoryRequest(bytes)
-      if (loss.shouldDrop('inventory')) { abortStream(stream); return }
+      if (loss.shouldDrop('inventory', connection.remotePeer.toString())) { abortStream(stream); return }
       const out = encodeAnnouncement(this.c.announcement())
       await writeFrame(stream, out, { signal: deadline.signal })
       traffic.sent('inventory', out.length)

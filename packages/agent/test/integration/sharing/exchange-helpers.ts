@@ -47,7 +47,9 @@ export async function startPeer (opts: { backboneId?: string, bootstrap?: string
   const node = await createNode({ privateKey: await generateKeyPair('Ed25519'), gossipHeartbeatMs: 100, ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {}) })
   const store = new MemoryMaskStore(backboneId)
   const masks = new StoreMasks(store, backboneId)
-  const exchange = new MaskExchange({ node, masks, logger: silentLogger, totalSteps: () => 0 }, { role: 'learner', announceIntervalMs: 500, coordinator: { windowMs: 1500, graceMs: 500 }, ...opts.exchange })
+  let seed = 42
+  const random = (): number => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32 }
+  const exchange = new MaskExchange({ node, masks, logger: silentLogger, totalSteps: () => 0, random }, { role: 'learner', announceIntervalMs: 500, coordinator: { windowMs: 1500, graceMs: 500 }, ...opts.exchange })
   await exchange.register()
   await startNode(node)
   await exchange.start()

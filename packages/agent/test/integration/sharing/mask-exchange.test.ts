@@ -33,6 +33,28 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     expect(t.messages.query.received).toBe(1)
   })
 
+  it('concurrent rounds for the same task are de-duplicated', async () => {
+    const a = await peer(); const b = await peer()
+    await a.hold(syntheticMask(1), 0.95)
+    await connect(b, a)
+    const [r1, r2] = await Promise.all([b.exchange.round(round()), b.exchange.round(round())])
+    expect(r1).toBe(r2)
+    expect(a.exchange.traffic.snapshot().messages.query.received).toBe(1)
+  })
+
+  it('loss injection: a node that loses every outbound message adopts nothing; a mesh at 50% still gets through', async () => {
+    const a = await peer(); const deaf = await peer({ exchange: { loss: { probability: 1 } } })
+    const lossy = await peer({ exchange: { loss: { probability: 0.5 } } })
+    await a.hold(syntheticMask(1), 0.95)
+    await connect(deaf, a); await connect(lossy, a)
+    const r = await deaf.exchange.round(round())
+    expect(r.adopted).toBeNull()
+    expect(deaf.exchange.loss.counts().query.dropped).toBeGreaterThan(0)
+    let adopted = false
+    for (let i = 0; i < 20 && !adopted; i++) adopted = (await lossy.exchange.round(round())).adopted !== null
+    expect(adopted).toBe(true)
+  })
+
   it('with three nodes, B picks the best offer; the hysteresis hides masks that are not clearly better', async () => {
     const a = await peer(); const b = await peer(); const c = await peer()
     await a.hold(syntheticMask(2), 0.6) // a worse mask
