@@ -68,6 +68,7 @@ export class MaskExchangeClient {
     if (this.c.loss.shouldDrop('query', peerOf(target))) return LOST
     const deadline = withDeadline(opts.timeoutMs ?? CLIENT_DEFAULTS.queryTimeoutMs, opts.signal)
     let stream: Stream | undefined
+    const t0 = performance.now()
     try {
       stream = await this.open(target, QUERY_PROTOCOL, deadline.signal)
       const out = encodeQuery(query)
@@ -79,6 +80,7 @@ export class MaskExchangeClient {
       const offer = decodeOffer(bytes)
       if (offer.requestId !== query.requestId) throw new ProtocolError('INVALID_FIELD', `offer answers request ${offer.requestId}, not ${query.requestId}`)
       if (offer.taskKey !== query.taskKey) throw new ProtocolError('INVALID_FIELD', `offer is for ${offer.taskKey}, asked ${query.taskKey}`)
+      this.c.traffic.latency('query', performance.now() - t0)
       return offer
     } catch (err) {
       if (stream !== undefined) abortStream(stream)
@@ -97,6 +99,7 @@ export class MaskExchangeClient {
     if (this.c.loss.shouldDrop('fetch', peerOf(target))) throw new ProtocolError('TIMEOUT', 'fetch request lost (loss injection)')
     const deadline = withDeadline(opts.timeoutMs ?? CLIENT_DEFAULTS.fetchTimeoutMs, opts.signal)
     let stream: Stream | undefined
+    const t0 = performance.now()
     try {
       stream = await this.open(target, MASK_PROTOCOL, deadline.signal)
       const out = encodeFetch(request)
@@ -123,6 +126,7 @@ export class MaskExchangeClient {
       framed.unwrap()
       const bytes = assembler.finish()
       this.c.traffic.received('mask', wireBytes)
+      this.c.traffic.latency('fetch', performance.now() - t0)
       return { header, bytes, meta: header.meta as MaskMeta, wireBytes }
     } catch (err) {
       if (stream !== undefined) abortStream(stream)
