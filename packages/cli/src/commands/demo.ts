@@ -67,7 +67,7 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
   const seed = int(o.seed, '--seed', 0, 1_000_000)
   const out = resolve(o.out)
   await mkdir(out, { recursive: true })
-  const target = icrTarget(k)
+  const target = icrTarget(tasks.map(t => envs.taskSpec(t).optimalReturn))
   const rotated = envs.rotatedCurriculum(tasks, agents, stepsPerTask)
   const evalArgs = ['--role', 'evaluator', '--tasks', tasks.join(','), '--eval-interval-ms', '1500', '--query-window-ms', '300', '--announce-interval-ms', '1000']
   const learnerArgs = (i: number): string[] => ['--tasks', (rotated.agents[i]?.tasks ?? tasks).join(','), '--steps-per-task', String(stepsPerTask), '--seed', String(seed + i + 1), '--announce-interval-ms', '1000', '--query-window-ms', '300', ...(drop > 0 ? ['--drop', String(drop)] : [])]

@@ -15,9 +15,13 @@ export function stepsToTarget (curve: readonly CurvePoint[], target: number): nu
   return null
 }
 
-/** ICR target of a K-task curriculum: 15 of 16 for the default demo, the same fraction otherwise. */
-export function icrTarget (tasks: number): number {
-  return Math.round(tasks * 15 / 16 * 100) / 100
+/**
+ * ICR target: 15/16 of the best achievable ICR (the sum of the tasks' optimal returns), i.e.
+ * 15 of 16 for the default CT-graph demo, the same fraction for other task sets (MiniGrid's
+ * optimal returns are below 1).
+ */
+export function icrTarget (optimalReturns: readonly number[]): number {
+  return Math.round(optimalReturns.reduce((a, b) => a + b, 0) * 15 / 16 * 100) / 100
 }
 
 /** Makes a curve monotone in steps (evaluator rows can repeat a step count) and sorted. */

@@ -3,9 +3,10 @@ import { icrTarget, normaliseCurve, stepsAt, stepsToTarget } from '../../src/dem
 import { renderPlot } from '../../src/demo/plot.js'
 
 describe('demo metrics', () => {
-  it('target is 15 of 16 tasks, the same fraction for other sizes', () => {
-    expect(icrTarget(16)).toBe(15)
-    expect(icrTarget(4)).toBe(3.75)
+  it('target is 15/16 of the best achievable ICR: 15 of 16 CT-graph tasks', () => {
+    expect(icrTarget(Array(16).fill(1))).toBe(15)
+    expect(icrTarget(Array(4).fill(1))).toBe(3.75)
+    expect(icrTarget([0.9583, 0.9583, 0.9583])).toBe(2.7)
   })
 
   it('steps to target is the first per-agent step count whose ICR reaches it', () => {
