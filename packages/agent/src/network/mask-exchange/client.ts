@@ -57,7 +57,10 @@ export class MaskExchangeClient {
 
   private async open (target: DialTarget, protocol: string, signal: AbortSignal): Promise<Stream> {
     try {
-      return await this.c.node.dialProtocol(target, protocol, { signal })
+      // Optimistic protocol selection: the protocol id goes out with the request itself,
+      // saving one round trip per request (a peer without the protocol then fails the
+      // first read, which is handled like any other stream failure).
+      return await this.c.node.dialProtocol(target, protocol, { signal, negotiateFully: false })
     } catch (err) {
       throw dialError(err, signal)
     }
