@@ -54,9 +54,11 @@ export function renderPlot (opts: { title: string, series: readonly PlotSeries[]
     parts.push(`<circle cx="${x(m.steps)}" cy="${y(opts.target)}" r="5" fill="${m.color}"/>`)
     parts.push(`<line x1="${x(m.steps)}" y1="${y(opts.target)}" x2="${x(m.steps)}" y2="${H - B}" stroke="${m.color}" stroke-dasharray="2 3"/>`)
   }
+  // Legend in the lower right, where ICR curves (which rise from the origin) rarely are.
+  const lx = W - R - 190
   opts.series.forEach((s, i) => {
-    const ly = T + 14 + i * 18
-    parts.push(`<line x1="${L + 14}" y1="${ly}" x2="${L + 40}" y2="${ly}" stroke="${s.color}" stroke-width="3"/><text x="${L + 46}" y="${ly + 4}">${esc(s.name)}</text>`)
+    const ly = H - B - 14 - (opts.series.length - 1 - i) * 18
+    parts.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 26}" y2="${ly}" stroke="${s.color}" stroke-width="3"/><text x="${lx + 32}" y="${ly + 4}">${esc(s.name)}</text>`)
   })
   parts.push('</svg>')
   return parts.join('\n') + '\n'
