@@ -6,6 +6,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import type { ComponentLogger } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 import { taskSpec } from '../envs/registry.js'
+import { deriveStream } from '../rng/prng.js'
 import type { PpoConfig, PpoPreset } from '../learner/hyperparams.js'
 import type { IterationStats } from '../learner/lifelong-learner.js'
 import type { BackendChoice } from '../learner/tf-backend.js'
@@ -96,16 +97,10 @@ export interface AgentStatus {
   startedAt: number
 }
 
-/** mulberry32: the seeded uniform source of loss injection (experiments must replay). */
+/** The seeded uniform source of loss injection (experiments must replay). */
 function seededRandom (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const prng = deriveStream(seed, 'loss-injection')
+  return () => prng.nextFloat()
 }
 
 function curriculumId (tasks: readonly string[], stepsPerTask: number): string {

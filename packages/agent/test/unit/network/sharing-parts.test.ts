@@ -3,16 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { LossInjector } from '../../../src/network/mask-exchange/loss.js'
 import { percentile, Traffic } from '../../../src/network/mask-exchange/traffic.js'
 import { PeerDirectory } from '../../../src/network/peer-directory.js'
+import { createPrng } from '../../../src/rng/prng.js'
 
+/** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
 function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const prng = createPrng(seed)
+  return () => prng.nextFloat()
 }
 
 describe('loss injection', () => {
