@@ -6,7 +6,7 @@
  *
  *   pnpm exec tsx packages/agent/bench/learner-tune.ts [--tasks 0,1,2,3] [--seeds 1] [--budget 25600]
  *     [--preset default|reference] [--mode random|lc|blc] [--greedy] [--eval-episodes 25]
- *     [--set numEnvs=8 --set optimizer.lr=0.003 --set optimizer.kind=adam ...] [--json]
+ *     [--set numEnvs=8 --set optimizer.lr=0.003 --set optimizer.kind=adam ...] [--stop-at-threshold] [--json]
  *
  * Tasks that never reach the threshold count as the full budget in the mean (and are listed).
  */
@@ -16,7 +16,7 @@ import type { PpoConfig, PpoPreset } from '../src/learner/hyperparams.js'
 import { LifelongLearner } from '../src/learner/lifelong-learner.js'
 import { initTfBackend, type BackendChoice } from '../src/learner/tf-backend.js'
 
-interface Args {
+export interface TuneArgs {
   tasks: number[]
   seeds: number[]
   budget: number
@@ -28,10 +28,12 @@ interface Args {
   backend: BackendChoice
   json: boolean
   quiet: boolean
+  /** Move to the next task as soon as the threshold is reached (faster tuning runs). */
+  stopAtThreshold: boolean
 }
 
-function parseArgs (argv: string[]): Args {
-  const a: Args = { tasks: [0, 1, 2, 3], seeds: [1], budget: 25_600, preset: 'default', mode: 'random', greedy: false, evalEpisodes: 25, overrides: {}, backend: 'wasm', json: false, quiet: false }
+function parseArgs (argv: string[]): TuneArgs {
+  const a: TuneArgs = { tasks: [0, 1, 2, 3], seeds: [1], budget: 25_600, preset: 'default', mode: 'random', greedy: false, evalEpisodes: 25, overrides: {}, backend: 'wasm', json: false, quiet: false, stopAtThreshold: false }
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!
     const v = (): string => { const x = argv[++i]; if (x === undefined) throw new Error(`${k} needs a value`); return x }
@@ -45,6 +47,7 @@ function parseArgs (argv: string[]): Args {
     else if (k === '--backend') a.backend = v() as BackendChoice
     else if (k === '--json') a.json = true
     else if (k === '--quiet') a.quiet = true
+    else if (k === '--stop-at-threshold') a.stopAtThreshold = true
     else if (k === '--set') {
       const [path, raw] = v().split('=') as [string, string]
       const value: unknown = raw === 'true' ? true : raw === 'false' ? false : Number.isNaN(Number(raw)) ? raw : Number(raw)
@@ -77,7 +80,7 @@ export interface TaskResult {
   stepsPerSecond: number
 }
 
-export async function runSampleEfficiency (args: Args, log: (line: string) => void): Promise<{ seed: number, results: TaskResult[], meanSteps: number, solved: number, stepsPerSecond: number }[]> {
+export async function runSampleEfficiency (args: TuneArgs, log: (line: string) => void): Promise<{ seed: number, results: TaskResult[], meanSteps: number, solved: number, stepsPerSecond: number }[]> {
   await initTfBackend(args.backend)
   const ppo = buildOverrides(args.preset, args.overrides)
   const runs = []
@@ -101,6 +104,7 @@ export async function runSampleEfficiency (args: Args, log: (line: string) => vo
         const ev = learner.evaluate(spec.key, { episodes: args.evalEpisodes, greedy: args.greedy })
         last = ev.meanReturn
         if (hit === null && ev.meanReturn >= 0.9 * spec.optimalReturn) hit = steps
+        if (hit !== null && args.stopAtThreshold) break
       }
       totalSteps += steps
       totalMs += ms

@@ -1,4 +1,5 @@
 import { AutoResetEnv, type Env } from '../envs/env.js'
+import { taskSpec } from '../envs/registry.js'
 import type { TaskSpec } from '../envs/task.js'
 import { initialBetaLogits, type NewMaskMode } from '../masks/combine.js'
 import { cloneLayers, validateMask, type TaskMask } from '../masks/mask.js'
@@ -158,10 +159,12 @@ export class LifelongLearner {
    * Makes `spec` the task being trained. The previous task is consolidated (an LC/BLC combination
    * is written into its scores) and unloaded; the new task's scores come from its record, or from
    * its deterministic initial scores (plus a combination of the earlier masks under LC/BLC).
-   * Optimizer state starts fresh. Setting the current task again is a no-op.
+   * Optimizer state starts fresh. Setting the current task again is a no-op. A task key is
+   * resolved through the task registry, so a worker can be driven with plain strings.
    */
-  setTask (spec: TaskSpec): void {
+  setTask (task: TaskSpec | string): void {
     this.checkAlive()
+    const spec = this.resolveSpec(task)
     this.checkSpec(spec)
     if (this.current?.record.key === spec.key) return
     this.endTask()
@@ -227,13 +230,11 @@ export class LifelongLearner {
 
   /**
    * Evaluates a task's mask (or the given candidate `mask`, without adopting it) on fresh
-   * episodes of that task, batched across episodes. A task known only by key must have been
-   * set before; otherwise pass its TaskSpec.
+   * episodes of that task, batched across episodes. Keys are resolved like setTask's.
    */
   evaluate (task: string | TaskSpec, options: EvaluationOptions & { mask?: TaskMask } = {}): EvaluationResult {
     this.checkAlive()
-    const spec = typeof task === 'string' ? this.tasks.get(task)?.spec ?? null : task
-    if (spec === null) throw new LearnerError('unknown-task', `no task spec known for '${String(task)}'`)
+    const spec = this.resolveSpec(task)
     this.checkSpec(spec)
     const envs = this.evaluationEnvs(spec, options.episodes ?? DEFAULT_EVAL_EPISODES)
     if (options.mask === undefined && this.current?.record.key === spec.key) {
@@ -365,6 +366,18 @@ export class LifelongLearner {
     if (envs === undefined) { envs = []; this.evalEnvs.set(spec.key, envs) }
     while (envs.length < n) envs.push(spec.createEnv())
     return envs
+  }
+
+  /** A spec given, or the one this learner already knows for the key, or the registry's. */
+  private resolveSpec (task: TaskSpec | string): TaskSpec {
+    if (typeof task !== 'string') return task
+    const known = this.tasks.get(task)?.spec
+    if (known != null) return known
+    try {
+      return taskSpec(task)
+    } catch (err) {
+      throw new LearnerError('unknown-task', `cannot resolve task '${task}': ${err instanceof Error ? err.message : String(err)}`)
+    }
   }
 
   private requireRecord (taskKey: string): TaskRecord {

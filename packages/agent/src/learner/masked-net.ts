@@ -139,17 +139,24 @@ export class MaskedNet {
    */
   combinationParts (j: number, lc: LcState = this.requireLc()): { base: tf.Tensor2D, coef: tf.Tensor } {
     const layer = this.layers[j]!
-    const bases: tf.Tensor2D[] = []
-    const coefs: number[] = []
-    for (const block of lc.blocks[j]!) {
+    const bases = lc.blocks[j]!.map(block => {
       const a = softmax(lc.betas[block.wire]!)
       const earlier = tf.matMul(tf.tensor2d(Float32Array.from(a.subarray(0, lc.t)), [1, lc.t]), block.stack)
-      bases.push(tf.reshape(earlier, [layer.inSize, block.cols]))
-      for (let o = 0; o < block.cols; o++) coefs.push(a[lc.t]!)
+      return tf.reshape(earlier, [layer.inSize, block.cols]) as tf.Tensor2D
+    })
+    return { base: bases.length === 1 ? bases[0]! : tf.concat(bases, 1), coef: this.combinationCoef(j, lc) }
+  }
+
+  /** The new mask's coefficient a_t for internal layer j (see combinationParts). */
+  combinationCoef (j: number, lc: LcState = this.requireLc()): tf.Tensor {
+    const blocks = lc.blocks[j]!
+    if (blocks.length === 1) return tf.scalar(softmax(lc.betas[blocks[0]!.wire]!)[lc.t]!)
+    const coefs: number[] = []
+    for (const block of blocks) {
+      const at = softmax(lc.betas[block.wire]!)[lc.t]!
+      for (let o = 0; o < block.cols; o++) coefs.push(at)
     }
-    const base = bases.length === 1 ? bases[0]! : tf.concat(bases, 1)
-    const coef = lc.blocks[j]!.length === 1 ? tf.scalar(coefs[0]!) : tf.tensor2d(coefs, [1, layer.outSize])
-    return { base, coef }
+    return tf.tensor2d(coefs, [1, this.layers[j]!.outSize])
   }
 
   /** Effective masked weights W ⊙ 1[S_eff >= 0] for every internal layer. Call inside tf.tidy. */

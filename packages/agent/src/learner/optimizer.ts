@@ -50,10 +50,11 @@ export class DeviceOptimizer {
         const v1 = tf.add(tf.mul(v, b2), tf.mul(gradSquared, (1 - b2) * scale * scale))
         m.assign(m1)
         v.assign(v1)
+        // lr/bc1 · m/(sqrt(v)/sqrt(bc2) + ε) = (lr·sqrt(bc2)/bc1) · m/(sqrt(v) + ε·sqrt(bc2)): one op fewer.
         const bc1 = 1 - Math.pow(b1, this.steps)
-        const bc2 = 1 - Math.pow(b2, this.steps)
-        const denom = tf.add(tf.mul(tf.sqrt(v1), 1 / Math.sqrt(bc2)), cfg.eps ?? 1e-8)
-        p.assign(tf.sub(p, tf.mul(tf.div(m1, denom), cfg.lr / bc1)))
+        const rootBc2 = Math.sqrt(1 - Math.pow(b2, this.steps))
+        const denom = tf.add(tf.sqrt(v1), (cfg.eps ?? 1e-8) * rootBc2)
+        p.assign(tf.sub(p, tf.mul(tf.div(m1, denom), cfg.lr * rootBc2 / bc1)))
       }
     })
   }

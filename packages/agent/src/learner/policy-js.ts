@@ -14,7 +14,9 @@ export interface Policy {
  * Inference in plain JavaScript over cached effective weights E = W ⊙ 1[S >= 0] (internal
  * [in][out] layout), skipping zero inputs. Measured slower than the tfjs path here (see
  * bench/learner.bench.ts: ~250 µs vs ~20 µs per sample at batch 4 on wasm), so the learner uses
- * TfPolicy; this one is the independent reference the tests compare it with, and needs no backend.
+ * TfPolicy for rollouts and evaluations. This one needs no backend and allocates no tensors: it
+ * serves greedyAction (the same answer for the same mask on every node) and is the independent
+ * reference the tests compare TfPolicy with.
  */
 export class JsPolicy implements Policy {
   readonly layers: readonly InternalLayer[]

@@ -174,8 +174,7 @@ function combinationGradients (net: MaskedNet, dE: readonly tf.Tensor2D[]): { sc
   const order: number[] = []
   net.layers.forEach((layer, j) => {
     const g = tf.mul(dE[j]!, net.weights[j]!)
-    const { coef } = net.combinationParts(j, lc)
-    scoreGrads.push(tf.mul(g, coef))
+    scoreGrads.push(tf.mul(g, net.combinationCoef(j, lc)))
     const s = net.scores[j]!
     for (const block of lc.blocks[j]!) {
       const single = lc.blocks[j]!.length === 1

@@ -124,7 +124,7 @@ describe('LC/BLC gradients', () => {
     const mb = minibatch(net, createPrng(22), 8, 6)
     const manual = tf.tidy(() => {
       const g = manualGradients(net, mb, config)
-      return { scores: g.scores.map(t => t.dataSync() as Float32Array), betas: g.betas! }
+      return { scores: g.scores.map(t => t.dataSync() as Float32Array), betas: g.betas!.map(b => Float32Array.from(b)) }
     })
 
     // Reference: the same model written directly as tf ops, differentiated by the tape.

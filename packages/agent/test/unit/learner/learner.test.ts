@@ -152,6 +152,17 @@ describe('lifelong learner: masks per task', () => {
     learner.exportMask(A.key).layers.forEach((l, i) => expect(sameBits(l.scores, own.layers[i]!.scores)).toBe(true))
   })
 
+  it('is driven by plain task keys (resolved through the task registry)', () => {
+    const learner = make()
+    learner.setTask(B.key)
+    expect(learner.status().currentTask).toBe(B.key)
+    learner.trainIteration()
+    const imported = make({ seed: 5 })
+    imported.importMask(learner.exportMask(B.key))
+    expect(imported.evaluate(B.key, { episodes: 3 }).episodes).toBe(3)
+    expect(() => learner.setTask('ctgraph/d2b2/img1/leaf2')).toThrow(LearnerError)
+  })
+
   it('reports misuse with typed errors', () => {
     const learner = make()
     expect(() => learner.trainIteration()).toThrow(LearnerError)
