@@ -37,7 +37,7 @@ export interface DaemonConfig {
     drop: number
     dropMode: 'all' | 'queries'
   }
-  evaluation: { episodes: number, greedy: boolean, every: number, intervalMs: number }
+  evaluation: { episodes: number, greedy: boolean, everySteps: number, intervalMs: number }
   announceIntervalMs: number
   exitWhenDone: boolean
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent', format: 'auto' | 'json' | 'pretty' }
@@ -73,7 +73,7 @@ export interface ConfigLayer {
   preset?: unknown
   encoding?: unknown
   sharing?: { enabled?: unknown, commPerTask?: unknown, hysteresis?: unknown, windowMs?: unknown, drop?: unknown, dropMode?: unknown }
-  evaluation?: { episodes?: unknown, greedy?: unknown, every?: unknown, intervalMs?: unknown }
+  evaluation?: { episodes?: unknown, greedy?: unknown, everySteps?: unknown, intervalMs?: unknown }
   announceIntervalMs?: unknown
   exitWhenDone?: unknown
   log?: { level?: unknown, format?: unknown }
@@ -82,7 +82,7 @@ export interface ConfigLayer {
 const TOP = ['dataDir', 'peerKeyFile', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'role', 'tasks', 'curriculum', 'agentIndex', 'stepsPerTask', 'seed', 'backboneSeed', 'backend', 'maskInit', 'preset', 'encoding', 'sharing', 'evaluation', 'announceIntervalMs', 'exitWhenDone', 'log']
 const NESTED: Record<string, string[]> = {
   sharing: ['enabled', 'commPerTask', 'hysteresis', 'windowMs', 'drop', 'dropMode'],
-  evaluation: ['episodes', 'greedy', 'every', 'intervalMs'],
+  evaluation: ['episodes', 'greedy', 'everySteps', 'intervalMs'],
   log: ['level', 'format']
 }
 
@@ -114,7 +114,7 @@ export const ENV_VARS: Record<string, string> = {
   L2D2C_DROP_MODE: 'sharing.dropMode',
   L2D2C_EVAL_EPISODES: 'evaluation.episodes',
   L2D2C_EVAL_GREEDY: 'evaluation.greedy',
-  L2D2C_EVAL_EVERY: 'evaluation.every',
+  L2D2C_EVAL_EVERY_STEPS: 'evaluation.everySteps',
   L2D2C_EVAL_INTERVAL_MS: 'evaluation.intervalMs',
   L2D2C_ANNOUNCE_INTERVAL_MS: 'announceIntervalMs',
   L2D2C_EXIT_WHEN_DONE: 'exitWhenDone',
@@ -153,7 +153,7 @@ export const DEFAULTS = {
   preset: 'default',
   encoding: 'bits',
   sharing: { enabled: true, commPerTask: 5, hysteresis: 0.9, windowMs: 500, drop: 0, dropMode: 'all' },
-  evaluation: { episodes: 25, greedy: false, every: 1, intervalMs: 5_000 },
+  evaluation: { episodes: 25, greedy: false, everySteps: 1280, intervalMs: 5_000 },
   announceIntervalMs: 10_000,
   exitWhenDone: false,
   log: { level: 'info', format: 'auto' }
@@ -323,7 +323,7 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
     evaluation: {
       episodes: num('evaluation.episodes', 1, 10_000, true),
       greedy: bool('evaluation.greedy'),
-      every: num('evaluation.every', 1, 1_000_000, true),
+      everySteps: num('evaluation.everySteps', 1, 1_000_000_000, true),
       intervalMs: num('evaluation.intervalMs', 100, 86_400_000, true)
     },
     announceIntervalMs: num('announceIntervalMs', 100, 3_600_000, true),

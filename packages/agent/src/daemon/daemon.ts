@@ -59,7 +59,7 @@ export class Daemon {
       backend: config.backend,
       maskInit: config.maskInit,
       preset: config.preset,
-      driver: { commPerTask: config.sharing.commPerTask, evalEpisodes: config.evaluation.episodes, evalGreedy: config.evaluation.greedy, evalEvery: config.evaluation.every },
+      driver: { commPerTask: config.sharing.commPerTask, evalEpisodes: config.evaluation.episodes, evalGreedy: config.evaluation.greedy, evalEverySteps: config.evaluation.everySteps },
       learnerThread: 'worker',
       network: {
         listen: config.listen,
@@ -85,7 +85,7 @@ export class Daemon {
           this.stepSamples.push({ t: this.now(), steps: ctx.totalSteps })
           if (this.stepSamples.length > 64) this.stepSamples.shift()
         },
-        adopted: () => { this.metrics.adoptions.inc() },
+        adopted: () => { this.metrics.adoptions.inc(); this.adopted++ },
         round: r => { this.metrics.queryRounds.inc({ outcome: r.adopted !== null ? 'adopted' : r.offers > 0 ? 'rejected' : 'no-offer' }) }
       },
       now
@@ -94,6 +94,7 @@ export class Daemon {
 
   private started = false
   private masksHeldCache = 0
+  private adopted = 0
 
   async start (): Promise<void> {
     const { config, logger } = this
@@ -187,7 +188,9 @@ export class Daemon {
       curriculum: { tasks: s.curriculum.tasks, index: s.task?.index ?? s.curriculum.tasks, done: this.curriculumDone || s.curriculum.done },
       totalSteps: s.totalSteps,
       stepsPerSecond: Math.round(rate),
-      dataDir: this.config.dataDir
+      dataDir: this.config.dataDir,
+      masksServed: this.node.exchange.server.transfersServed,
+      masksAdopted: this.adopted
     }
   }
 

@@ -14,27 +14,30 @@ export interface DriverConfig {
   readonly tasks: readonly string[]
   /** Env steps (summed over parallel envs) per task. */
   readonly stepsPerTask: number
-  /** Iterations between evaluations (1 = after every iteration). */
-  readonly evalEvery: number
+  /**
+   * Env steps between evaluations (rounded to whole iterations, at least one): the resolution
+   * of steps-to-threshold. 1,280 = one reference iteration.
+   */
+  readonly evalEverySteps: number
   readonly evalEpisodes: number
   readonly evalGreedy: boolean
   /** A task is mastered when evaluation reaches this fraction of its optimal return. */
   readonly threshold: number
   /** Sharing rounds during a task, besides the one at its start (the reference: 5). */
   readonly commPerTask: number
-  /** Iterations between mask checkpoints (besides improvements and task ends). */
-  readonly checkpointEvery: number
+  /** Env steps between mask checkpoints (besides improvements and task ends). */
+  readonly checkpointEverySteps: number
   /** Re-evaluate every task at the end (forgetting check). */
   readonly finalEvaluation: boolean
 }
 
 export const DEFAULT_DRIVER_CONFIG: Omit<DriverConfig, 'tasks' | 'stepsPerTask'> = {
-  evalEvery: 1,
+  evalEverySteps: 1280,
   evalEpisodes: 25,
   evalGreedy: false,
   threshold: 0.9,
   commPerTask: 5,
-  checkpointEvery: 10,
+  checkpointEverySteps: 5120,
   finalEvaluation: true
 }
 
@@ -106,7 +109,7 @@ export class LifelongDriver {
   constructor (private readonly learner: LearnerApi, private readonly config: DriverConfig, private readonly hooks: DriverHooks = {}) {
     if (config.tasks.length === 0) throw new RangeError('the curriculum has no task')
     if (!(config.stepsPerTask > 0)) throw new RangeError('stepsPerTask must be positive')
-    if (!(config.evalEvery >= 1) || !(config.checkpointEvery >= 1)) throw new RangeError('evalEvery and checkpointEvery must be >= 1')
+    if (!(config.evalEverySteps >= 1) || !(config.checkpointEverySteps >= 1)) throw new RangeError('evalEverySteps and checkpointEverySteps must be >= 1')
   }
 
   private state (key: string): TaskState {
@@ -179,6 +182,8 @@ export class LifelongDriver {
       const info = await this.learner.status()
       const stepsPerIteration = info.ppo.numEnvs * info.ppo.rolloutLength
       const iterations = Math.max(1, Math.ceil(stepsPerTask / stepsPerIteration))
+      const evalEvery = Math.max(1, Math.round(this.config.evalEverySteps / stepsPerIteration))
+      const checkpointEvery = Math.max(1, Math.round(this.config.checkpointEverySteps / stepsPerIteration))
       const schedule = new Set(Array.from({ length: commPerTask }, (_, k) => Math.floor((k + 1) * iterations / (commPerTask + 1))))
       let pending: Promise<Adoption | null> | null = null
       let ready: Adoption | null = null
@@ -201,12 +206,12 @@ export class LifelongDriver {
         this.totalSteps += stats.steps
         await this.hooks.onIteration?.(stats, { taskIndex, stepsOnTask, totalSteps: this.totalSteps })
         let improved = false
-        if (iteration % this.config.evalEvery === 0 || stepsOnTask >= stepsPerTask) {
+        if (iteration % evalEvery === 0 || stepsOnTask >= stepsPerTask) {
           const before = s.lastReward
           const reward = await this.evaluate(key, stepsOnTask)
           improved = before === null || reward >= before + 0.05 || (reward >= this.config.threshold * taskSpec(key).optimalReturn && (before < this.config.threshold * taskSpec(key).optimalReturn))
         }
-        if (improved || iteration % this.config.checkpointEvery === 0) await this.checkpoint(key, false)
+        if (improved || iteration % checkpointEvery === 0) await this.checkpoint(key, false)
         await this.hooks.onPosition?.({ taskIndex, stepsOnTask }, this.totalSteps)
         if (this.hooks.share !== undefined && pending === null && schedule.has(iteration)) {
           const own = s.lastReward

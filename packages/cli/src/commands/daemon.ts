@@ -33,7 +33,7 @@ interface DaemonFlags {
   queryWindowMs?: string
   sharing?: boolean
   evalEpisodes?: string
-  evalEvery?: string
+  evalEverySteps?: string
   evalIntervalMs?: string
   evalGreedy?: boolean
   announceIntervalMs?: string
@@ -59,7 +59,7 @@ function flagLayer (f: DaemonFlags): Record<string, unknown> {
   set('backend', f.backend); set('maskInit', f.maskInit); set('preset', f.preset); set('encoding', f.encoding)
   set('sharing.drop', f.drop); set('sharing.dropMode', f.dropMode); set('sharing.commPerTask', f.commPerTask)
   set('sharing.hysteresis', f.hysteresis); set('sharing.windowMs', f.queryWindowMs); set('sharing.enabled', f.sharing === false ? false : undefined)
-  set('evaluation.episodes', f.evalEpisodes); set('evaluation.every', f.evalEvery); set('evaluation.intervalMs', f.evalIntervalMs); set('evaluation.greedy', f.evalGreedy)
+  set('evaluation.episodes', f.evalEpisodes); set('evaluation.everySteps', f.evalEverySteps); set('evaluation.intervalMs', f.evalIntervalMs); set('evaluation.greedy', f.evalGreedy)
   set('announceIntervalMs', f.announceIntervalMs); set('exitWhenDone', f.exitWhenDone); set('log.level', f.logLevel); set('log.format', f.logFormat)
   return layer
 }
@@ -127,7 +127,7 @@ export function registerDaemonCommand (program: Command, io: Io): void {
     .option('--query-window-ms <ms>', 'how long a round collects offers (default 500)')
     .option('--no-sharing', 'never ask peers for masks (still serve own masks)')
     .option('--eval-episodes <n>', 'episodes per evaluation (default 25)')
-    .option('--eval-every <n>', 'training iterations between evaluations (default 1)')
+    .option('--eval-every-steps <n>', 'env steps between evaluations (default 1280)')
     .option('--eval-interval-ms <ms>', 'evaluator: time between evaluation cycles (default 5000)')
     .option('--eval-greedy', 'evaluate with greedy actions (default: sampled, as the reference)')
     .option('--announce-interval-ms <ms>', 'inventory re-announcement period (default 10000)')

@@ -22,7 +22,10 @@ export interface DemoSummary {
   stepsPerTask: number
   out: string
   wallSeconds: number
+  /** Masks the collective's learners sent (to each other and to the evaluator). */
   masksExchanged: number
+  /** Of those, masks a learner verified and adopted. */
+  masksAdopted: number
   interrupted: boolean
   curves: { collective: CurvePoint[], single: CurvePoint[] }
 }
@@ -60,7 +63,7 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
   const family = o.env === 'ctgraph' ? [...envs.META_CTGRAPH_TASKS] : [...envs.MINIGRID_CROSSING_TASKS]
   const k = o.tasks === undefined ? family.length : int(o.tasks, '--tasks', 1, family.length)
   const tasks = family.slice(0, k)
-  const stepsPerTask = o.stepsPerTask !== undefined ? int(o.stepsPerTask, '--steps-per-task', 1, 100_000_000) : (o.env === 'ctgraph' ? 25_600 : 102_400)
+  const stepsPerTask = o.stepsPerTask !== undefined ? int(o.stepsPerTask, '--steps-per-task', 1, 100_000_000) : (o.env === 'ctgraph' ? 12_800 : 102_400)
   const drop = Number(o.drop)
   if (!(drop >= 0 && drop <= 1)) throw new CliError(`--drop must be in [0, 1], got "${o.drop}"`, ExitCode.USAGE)
   const maxMs = int(o.maxMinutes, '--max-minutes', 1, 10_000) * 60_000
@@ -90,6 +93,7 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
   const curveOf = (rows: EvaluationDocument['history'], samples: Array<{ t: number, steps: number }>): CurvePoint[] =>
     normaliseCurve(rows.map(r => ({ icr: r.icr, meanLearnerSteps: stepsAt(samples, Date.parse(r.time)) })))
   let masksExchanged = 0
+  let masksAdopted = 0
   try {
     // The first learner and the lone learner start together; everyone else bootstraps to one of them.
     const launching: Array<Promise<ChildDaemon>> = []
@@ -101,11 +105,13 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
     single = lone
     collective.push(first)
     const boot = first.discovery.addrs[0] as string
-    const [rest, ev, sev] = await Promise.all([
+    const [rest, sev] = await Promise.all([
       Promise.all(Array.from({ length: agents - 1 }, async (_, j) => await track(launchDaemon(`learner-${j + 2}`, join(out, `learner-${j + 2}`), [...learnerArgs(j + 1), '--bootstrap', boot])))),
-      track(launchDaemon('evaluator', join(out, 'evaluator'), [...evalArgs, '--bootstrap', boot])),
       track(launchDaemon('single-evaluator', join(out, 'single-evaluator'), [...evalArgs, '--bootstrap', lone.discovery.addrs[0] as string]))
     ]).catch(async err => { await Promise.allSettled(launching); throw err })
+    // The evaluator is given every learner: what it measures must not depend on gossip, which
+    // --drop thins out (its own messages are exempt from loss, as the reference's were).
+    const ev = await track(launchDaemon('evaluator', join(out, 'evaluator'), [...evalArgs, ...[first, ...rest].flatMap(d => ['--bootstrap', d.discovery.addrs[0] as string])]))
     collective.push(...rest)
     evaluator = ev
     singleEvaluator = sev
@@ -123,14 +129,16 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
       const live = statuses.filter((x): x is StatusDocument => x !== null)
       if (live.length === collective.length) polled.collective.push({ t: now, steps: live.reduce((a, x) => a + x.totalSteps, 0) / live.length })
       if (singleStatus !== null) polled.single.push({ t: now, steps: singleStatus.totalSteps })
-      const knowledge = await Promise.all(collective.map(async d => d.process.exitCode !== null ? null : await safe(async () => await d.client.get<{ knowledge: Array<{ adoptions: unknown[] }> }>(CONTROL_ROUTES.knowledge))))
-      const exchanged = knowledge.reduce((s, kb) => s + (kb?.knowledge.reduce((a, e) => a + e.adoptions.length, 0) ?? 0), 0)
-      masksExchanged = Math.max(masksExchanged, exchanged)
+      // Masks that crossed the wire: learner to learner (adopted) and learner to evaluator.
+      const served = statuses.reduce((s, x) => s + (x?.masksServed ?? 0), 0)
+      const adopted = statuses.reduce((s, x) => s + (x?.masksAdopted ?? 0), 0)
+      masksExchanged = Math.max(masksExchanged, served)
+      masksAdopted = Math.max(masksAdopted, adopted)
       const cIcr = histories.collective.at(-1)?.icr ?? 0
       const sIcr = histories.single.at(-1)?.icr ?? 0
       const tasksLine = statuses.map((s, i) => s === null ? `L${i + 1}:-` : `L${i + 1}:${s.task === null ? 'done' : `${s.curriculum.index + 1}/${s.curriculum.tasks}`}`).join(' ')
       const secs = Math.round((performance.now() - started) / 1000)
-      progress.update(`[${secs}s] collective ICR ${cIcr.toFixed(2)}/${k} (${tasksLine}, ${masksExchanged} masks adopted)  single ICR ${sIcr.toFixed(2)}/${k} (${singleStatus?.task === null || singleStatus === null ? 'done' : `${singleStatus.curriculum.index + 1}/${k}`})`)
+      progress.update(`[${secs}s] collective ICR ${cIcr.toFixed(2)}/${k} (${tasksLine}; ${masksExchanged} masks sent, ${masksAdopted} adopted by learners)  single ICR ${sIcr.toFixed(2)}/${k} (${singleStatus?.task === null || singleStatus === null ? 'done' : `${singleStatus.curriculum.index + 1}/${k}`})`)
 
       const collectiveReached = stepsToTarget(curveOf(histories.collective, polled.collective), target) !== null
       const singleReached = stepsToTarget(curveOf(histories.single, polled.single), target) !== null
@@ -181,6 +189,7 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
     out,
     wallSeconds: Math.round((performance.now() - started) / 1000),
     masksExchanged,
+    masksAdopted,
     interrupted,
     curves
   }
@@ -198,7 +207,7 @@ function human (d: DemoSummary): string {
       ['final ICR', `${d.collective.finalIcr} / ${d.tasks}`, `${d.single.finalIcr} / ${d.tasks}`]
     ]),
     '',
-    d.speedup !== null ? `speed-up: the collective reached the target ${d.speedup}x sooner (per-agent env steps); ${d.masksExchanged} masks adopted` : `speed-up: n/a (target not reached by ${d.collective.stepsToTarget === null ? 'the collective' : 'the single agent'}; raise --steps-per-task)`,
+    d.speedup !== null ? `speed-up: the collective reached the target ${d.speedup}x sooner (per-agent env steps); the collective's learners sent ${d.masksExchanged} masks, ${d.masksAdopted} adopted by other learners` : `speed-up: n/a (target not reached by ${d.collective.stepsToTarget === null ? 'the collective' : 'the single agent'}; raise --steps-per-task)`,
     `plot: ${d.plot}`,
     `logs and evaluation CSVs: ${d.out}/*/ (${d.wallSeconds} s)`
   ].join('\n')
@@ -210,7 +219,7 @@ export function registerDemoCommand (program: Command, io: Io): void {
     .option('--agents <n>', 'learner daemons in the collective', '4')
     .option('--env <family>', 'ctgraph | minigrid', 'ctgraph')
     .option('--tasks <k>', 'use the first K tasks of the family (default all: 16 CT-graph, 3 MiniGrid)')
-    .option('--steps-per-task <n>', 'env steps per task (default 25600 CT-graph, 102400 MiniGrid)')
+    .option('--steps-per-task <n>', 'env steps per task (default 12800 CT-graph as the reference\'s shell_16x16, 102400 MiniGrid)')
     .option('--drop <p>', 'drop each outbound message of the learners with probability p', '0')
     .option('--seed <s>', 'base seed of the learners', '0')
     .option('--max-minutes <m>', 'stop after this long whatever happens', '30')

@@ -26,7 +26,7 @@ interface TrainOptions {
   maskInit: string
   preset: string
   evalEpisodes: string
-  evalEvery: string
+  evalEverySteps: string
   saveMasks?: string
   encoding: string
 }
@@ -51,7 +51,7 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
   const encoding = oneOf(opts.encoding, '--encoding', ['bits', 'f16', 'f32'] as const)
   const seed = int(opts.seed, '--seed', 0, 0xffffffff)
   const evalEpisodes = int(opts.evalEpisodes, '--eval-episodes', 1, 10_000)
-  const evalEvery = int(opts.evalEvery, '--eval-every', 1, 1_000_000)
+  const evalEverySteps = int(opts.evalEverySteps, '--eval-every-steps', 1, 1_000_000_000)
   let tasks: string[]
   let stepsPerTask: number
   try {
@@ -83,7 +83,7 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
   const progress = new Progress(io)
   const t0 = performance.now()
   let lastReward: number | null = null
-  const driver = new agent.LifelongDriver(learner, { ...agent.DEFAULT_DRIVER_CONFIG, tasks, stepsPerTask, evalEpisodes, evalEvery, commPerTask: 0 }, {
+  const driver = new agent.LifelongDriver(learner, { ...agent.DEFAULT_DRIVER_CONFIG, tasks, stepsPerTask, evalEpisodes, evalEverySteps, commPerTask: 0 }, {
     onEvaluation: (_key, reward) => { lastReward = reward },
     onIteration: (stats, ctx) => {
       const secs = (performance.now() - t0) / 1000
@@ -147,7 +147,7 @@ export function registerTrainCommand (program: Command, io: Io): void {
     .option('--mask-init <m>', 'new-task mask: random | lc | blc', 'random')
     .option('--preset <p>', 'PPO hyper-parameters: default | reference', 'default')
     .option('--eval-episodes <n>', 'episodes per evaluation', '25')
-    .option('--eval-every <n>', 'iterations between evaluations', '1')
+    .option('--eval-every-steps <n>', 'env steps between evaluations (resolution of steps-to-threshold)', '1280')
     .option('--save-masks <dir>', 'write each task\'s final mask there (mask file format)')
     .option('--encoding <e>', 'encoding of saved masks: bits | f16 | f32', 'f32')
     .option('--json', 'print one JSON document')

@@ -45,6 +45,9 @@ export interface StatusDocument {
   totalSteps: number
   stepsPerSecond: number
   dataDir: string
+  /** Masks this node sent to peers / received, verified and adopted, since it started. */
+  masksServed: number
+  masksAdopted: number
 }
 
 export interface PeerEntry {

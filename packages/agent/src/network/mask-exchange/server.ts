@@ -46,6 +46,8 @@ export interface MaskExchangeServerComponents {
 export class MaskExchangeServer {
   private activeTransfers = 0
   private started = false
+  /** Masks sent to peers (complete transfers), since start. */
+  transfersServed = 0
 
   constructor (private readonly c: MaskExchangeServerComponents) {}
 
@@ -143,6 +145,7 @@ export class MaskExchangeServer {
         traffic.sent('mask', frame.length)
       }
       await closeStream(stream, { signal: deadline.signal })
+      this.transfersServed++
       this.c.logger.debug({ peer, bytes: held.bytes.length, encoding: request.encoding }, 'served mask')
     } catch (err) {
       abortStream(stream)
