@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { CliError, ExitCode } from '../exit-codes.js'
 import type { Io } from '../output.js'
-import { createRootLogger } from '../logger.js'
 
 interface DaemonFlags {
   config?: string
@@ -82,6 +81,7 @@ export async function runDaemon (f: DaemonFlags, io: Io): Promise<number> {
     io.stdout.write(JSON.stringify(config, null, 2) + '\n')
     return ExitCode.OK
   }
+  const { createRootLogger } = await import('../logger.js') // pino: only the daemon needs it
   const logger = createRootLogger({ level: config.log.level, format: config.log.format, name: 'l2d2c' })
   const daemon = new agent.Daemon(config, logger)
   try {
