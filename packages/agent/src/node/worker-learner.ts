@@ -28,8 +28,9 @@ export class WorkerLearner implements LearnerApi {
   private nextId = 1
   private dead: Error | null = null
 
-  constructor () {
-    this.worker = new Worker(WORKER_URL)
+  /** `niceness`: the learner thread's nice value (Linux), 10 by default so the network thread wins the CPU. */
+  constructor (opts: { niceness?: number } = {}) {
+    this.worker = new Worker(WORKER_URL, { workerData: { niceness: opts.niceness ?? 10 } })
     this.worker.on('message', (m: { id: number, result?: unknown, error?: { name: string, message: string, code?: string } }) => {
       const p = this.pending.get(m.id)
       if (p === undefined) return
