@@ -5,13 +5,14 @@
  * env-step count at which the evaluation reaches 0.9 × optimal return) and the training speed.
  *
  *   pnpm exec tsx packages/agent/bench/learner-tune.ts [--tasks 0,1,2,3] [--seeds 1] [--budget 25600]
- *     [--preset default|reference] [--mode random|lc|blc] [--greedy] [--eval-episodes 25]
+ *     [--preset default|reference] [--mode random|lc|blc] [--combine-layers body|all]
+ *     [--greedy] [--eval-episodes 25]
  *     [--set numEnvs=8 --set optimizer.lr=0.003 --set optimizer.kind=adam ...] [--stop-at-threshold] [--json]
  *
  * Tasks that never reach the threshold count as the full budget in the mean (and are listed).
  */
 import { META_CTGRAPH_TASKS, taskSpec } from '../src/envs/index.js'
-import type { NewMaskMode } from '../src/masks/combine.js'
+import type { CombineLayers, NewMaskMode } from '../src/masks/combine.js'
 import type { PpoConfig, PpoPreset } from '../src/learner/hyperparams.js'
 import { LifelongLearner } from '../src/learner/lifelong-learner.js'
 import { initTfBackend, type BackendChoice } from '../src/learner/tf-backend.js'
@@ -22,6 +23,7 @@ export interface TuneArgs {
   budget: number
   preset: PpoPreset
   mode: NewMaskMode
+  combineLayers: CombineLayers
   greedy: boolean
   evalEpisodes: number
   overrides: Record<string, unknown>
@@ -33,7 +35,7 @@ export interface TuneArgs {
 }
 
 function parseArgs (argv: string[]): TuneArgs {
-  const a: TuneArgs = { tasks: [0, 1, 2, 3], seeds: [1], budget: 25_600, preset: 'default', mode: 'random', greedy: false, evalEpisodes: 25, overrides: {}, backend: 'wasm', json: false, quiet: false, stopAtThreshold: false }
+  const a: TuneArgs = { tasks: [0, 1, 2, 3], seeds: [1], budget: 25_600, preset: 'default', mode: 'random', combineLayers: 'body', greedy: false, evalEpisodes: 25, overrides: {}, backend: 'wasm', json: false, quiet: false, stopAtThreshold: false }
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!
     const v = (): string => { const x = argv[++i]; if (x === undefined) throw new Error(`${k} needs a value`); return x }
@@ -42,6 +44,7 @@ function parseArgs (argv: string[]): TuneArgs {
     else if (k === '--budget') a.budget = Number(v())
     else if (k === '--preset') a.preset = v() as PpoPreset
     else if (k === '--mode') a.mode = v() as NewMaskMode
+    else if (k === '--combine-layers') a.combineLayers = v() as CombineLayers
     else if (k === '--greedy') a.greedy = true
     else if (k === '--eval-episodes') a.evalEpisodes = Number(v())
     else if (k === '--backend') a.backend = v() as BackendChoice
@@ -86,7 +89,7 @@ export async function runSampleEfficiency (args: TuneArgs, log: (line: string) =
   const runs = []
   for (const seed of args.seeds) {
     const first = taskSpec(META_CTGRAPH_TASKS[args.tasks[0]!]!)
-    const learner = new LifelongLearner({ inputSize: first.observationSize, numActions: first.numActions, seed, preset: args.preset, ppo, newMaskMode: args.mode })
+    const learner = new LifelongLearner({ inputSize: first.observationSize, numActions: first.numActions, seed, preset: args.preset, ppo, newMaskMode: args.mode, combineLayers: args.combineLayers })
     const results: TaskResult[] = []
     let totalSteps = 0
     let totalMs = 0
@@ -128,6 +131,6 @@ if (isMain) {
   const mean = all.reduce((s, r) => s + (r.stepsToThreshold ?? args.budget), 0) / all.length
   const solved = all.filter(r => r.stepsToThreshold !== null).length
   const sps = runs.reduce((s, r) => s + r.stepsPerSecond, 0) / runs.length
-  const summary = { preset: args.preset, mode: args.mode, overrides: args.overrides, tasks: args.tasks.length, seeds: args.seeds, meanStepsToThreshold: Math.round(mean), solved: `${solved}/${all.length}`, stepsPerSecond: Math.round(sps) }
+  const summary = { preset: args.preset, mode: args.mode, combineLayers: args.combineLayers, overrides: args.overrides, tasks: args.tasks.length, seeds: args.seeds, meanStepsToThreshold: Math.round(mean), solved: `${solved}/${all.length}`, stepsPerSecond: Math.round(sps) }
   console.log(args.json ? JSON.stringify(summary) : `SUMMARY ${JSON.stringify(summary)}`)
 }

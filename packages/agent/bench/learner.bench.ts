@@ -168,7 +168,7 @@ async function sampleEfficiency (): Promise<void> {
   console.log(`\n== Steps to threshold (eval ≥ 0.9 × optimal, 25 stochastic episodes after every iteration), preset '${preset}', budget 25,600 per task ==`)
   const table = new Map<NewMaskMode, Array<number | null>>()
   for (const mode of modes) {
-    const runs = await runSampleEfficiency({ tasks, seeds, budget: 25_600, preset, mode, greedy: false, evalEpisodes: 25, overrides: {}, backend: 'wasm', json: false, quiet: true, stopAtThreshold: false }, line => console.log(line))
+    const runs = await runSampleEfficiency({ tasks, seeds, budget: 25_600, preset, mode, combineLayers: 'body', greedy: false, evalEpisodes: 25, overrides: {}, backend: 'wasm', json: false, quiet: true, stopAtThreshold: false }, line => console.log(line))
     for (const run of runs) {
       table.set(mode, run.results.map(r => r.stepsToThreshold))
       const firstHalf = run.results.slice(0, Math.floor(run.results.length / 2))

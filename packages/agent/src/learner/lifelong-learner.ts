@@ -1,7 +1,7 @@
 import { AutoResetEnv, type Env } from '../envs/env.js'
 import { taskSpec } from '../envs/registry.js'
 import type { TaskSpec } from '../envs/task.js'
-import { initialBetaLogits, type NewMaskMode } from '../masks/combine.js'
+import { initialBetaLogits, type CombineLayers, type NewMaskMode } from '../masks/combine.js'
 import { cloneLayers, validateMask, type TaskMask } from '../masks/mask.js'
 import { initialTaskScores } from '../masks/score-init.js'
 import { deriveStream, type Prng } from '../rng/prng.js'
@@ -13,7 +13,7 @@ import { argmax, JsPolicy, type Policy } from './policy-js.js'
 import { TfPolicy } from './policy-tf.js'
 import { ppoUpdate, TaskOptimizer, type GradientMode, type UpdateStats } from './ppo.js'
 import { allocateBatch, scaleInto, VectorRollout, type RolloutBatch } from './rollout.js'
-import { initTfBackend, type BackendChoice, type BackendName } from './tf-backend.js'
+import { activeBackend, initTfBackend, type BackendChoice, type BackendName } from './tf-backend.js'
 
 export interface LearnerOptions {
   /** Observation length and action count of every task this learner will meet. */
@@ -25,6 +25,8 @@ export interface LearnerOptions {
   /** This learner's own seed: action sampling, minibatch shuffles, evaluation draws. */
   readonly seed?: number
   readonly newMaskMode?: NewMaskMode
+  /** Which layers an LC/BLC task combines (default 'body', see masks/combine.ts). */
+  readonly combineLayers?: CombineLayers
   readonly preset?: PpoPreset
   readonly ppo?: Partial<PpoConfig>
   /** How gradients are computed (default 'manual'; 'fused'/'autodiff' do not support LC/BLC). */
@@ -79,7 +81,7 @@ export class LearnerError extends Error {
 interface TaskRecord {
   readonly key: string
   spec: TaskSpec | null
-  /** Wire-layout scores. For the current task they are stale until `syncCurrent`. */
+  /** Wire-layout scores. For the current task the network holds the live ones; written back by endTask. */
   scores: Float32Array[]
   stepsTrained: number
   origin: TaskStatus['origin']
@@ -101,6 +103,7 @@ export class LifelongLearner {
   readonly backbone: Backbone
   readonly config: PpoConfig
   readonly newMaskMode: NewMaskMode
+  readonly combineLayers: CombineLayers
   readonly gradients: GradientMode
   private readonly net: MaskedNet
   private optimizer: TaskOptimizer | null = null
@@ -118,14 +121,11 @@ export class LifelongLearner {
   private current: CurrentTask | null = null
   private totalSteps = 0
   private disposed = false
-  private backend: BackendName | null = null
 
   /** Creates a learner after selecting the tfjs backend (see tf-backend.ts). */
   static async create (options: LearnerOptions & { backend?: BackendChoice }): Promise<LifelongLearner> {
-    const info = await initTfBackend(options.backend ?? 'auto')
-    const learner = new LifelongLearner(options)
-    learner.backend = info.name
-    return learner
+    await initTfBackend(options.backend ?? 'auto')
+    return new LifelongLearner(options)
   }
 
   /** Synchronous constructor; the tfjs backend must already be initialised. */
@@ -139,6 +139,7 @@ export class LifelongLearner {
     this.backbone = createBackbone(backboneConfig)
     this.config = resolvePpoConfig(options.preset ?? 'default', options.ppo ?? {})
     this.newMaskMode = options.newMaskMode ?? 'random'
+    this.combineLayers = options.combineLayers ?? 'body'
     const seed = options.seed ?? 1
     this.actionRng = deriveStream(seed, 'learner/actions')
     this.shuffleRng = deriveStream(seed, 'learner/minibatches')
@@ -176,9 +177,10 @@ export class LifelongLearner {
       this.tasks.set(spec.key, record)
       const mode = this.newMaskMode
       if (mode !== 'random' && earlier.length > 0) {
+        const bodyOnly = this.combineLayers === 'body'
         combination = {
           earlier: earlier.map(r => r.scores),
-          betaLogits: this.backbone.layers.map(() => initialBetaLogits(mode, earlier.length))
+          betaLogits: this.backbone.layers.map((_, l) => bodyOnly && l >= this.backbone.bodyDepth ? null : initialBetaLogits(mode, earlier.length))
         }
       }
     }
@@ -325,7 +327,7 @@ export class LifelongLearner {
     const weights = this.current?.combination === true ? this.net.combinationWeights() : null
     return {
       backboneId: this.backbone.id,
-      backend: this.backend,
+      backend: activeBackend()?.name ?? null,
       currentTask: this.current?.record.key ?? null,
       newMaskMode: this.newMaskMode,
       totalSteps: this.totalSteps,

@@ -7,11 +7,12 @@ import { maskedDense, maskWeights, type KernelKind, type MaskedDense } from './m
 /**
  * LC/BLC state of a task being learned as a combination of earlier masks (masks/combine.ts):
  * the earlier masks' scores (wire layout, [mask][wire layer]) and the initial beta logits per wire
- * layer ([earlier..., new]).
+ * layer ([earlier..., new]), or null for a wire layer that uses the new mask alone (all wire layers
+ * of one internal layer must agree: the policy and value heads are combined or not together).
  */
 export interface Combination {
   readonly earlier: ReadonlyArray<readonly Float32Array[]>
-  readonly betaLogits: readonly Float32Array[]
+  readonly betaLogits: ReadonlyArray<Float32Array | null>
 }
 
 /** One wire layer's share of an internal layer under LC/BLC. */
@@ -25,8 +26,9 @@ interface LcBlock {
 
 interface LcState {
   readonly t: number
-  /** Beta logits per wire layer, [t + 1] each: trained on the JS side (they are tiny). */
+  /** Beta logits per wire layer, [t + 1] each (empty for a layer not combined): trained on the JS side (they are tiny). */
   readonly betas: Float64Array[]
+  /** Per internal layer; empty for a layer that is not combined. */
   readonly blocks: LcBlock[][]
 }
 
@@ -79,7 +81,12 @@ export class MaskedNet {
   private buildLc (c: Combination): LcState {
     const t = c.earlier.length
     const earlierInternal = c.earlier.map(m => toInternal(this.layers, m))
-    const blocks = this.layers.map((layer, j) => layer.blocks.map(block => {
+    const blocks = this.layers.map((layer, j) => {
+      const combined = layer.blocks.map(b => c.betaLogits[b.wire] != null)
+      if (combined.some(x => x !== combined[0])) throw new RangeError(`internal layer ${j}: its wire layers must all be combined or all not`)
+      return combined[0] === true ? layer.blocks : []
+    }).map((layerBlocks, j) => layerBlocks.map(block => {
+      const layer = this.layers[j]!
       const n = layer.inSize * block.cols
       const stack = new Float32Array(t * n)
       earlierInternal.forEach((m, i) => {
@@ -91,6 +98,7 @@ export class MaskedNet {
       return { wire: block.wire, col: block.col, cols: block.cols, stack: tf.keep(tf.tensor2d(stack, [t, n])) }
     }))
     const betas = c.betaLogits.map((logits, wire) => {
+      if (logits === null) return new Float64Array(0)
       if (logits.length !== t + 1) throw new RangeError(`wire layer ${wire}: ${logits.length} beta logits for ${t} earlier masks`)
       return Float64Array.from(logits)
     })
@@ -116,9 +124,21 @@ export class MaskedNet {
     return this.lc?.betas ?? null
   }
 
-  /** softmax(β) per wire layer, or null without a combination. */
+  /** softmax(β) per wire layer ([0, …, 0, 1] for a layer not combined), or null without a combination. */
   combinationWeights (): Float64Array[] | null {
-    return this.lc?.betas.map(b => softmax(b)) ?? null
+    const lc = this.lc
+    if (lc === null) return null
+    return lc.betas.map(b => {
+      if (b.length > 0) return softmax(b)
+      const own = new Float64Array(lc.t + 1)
+      own[lc.t] = 1
+      return own
+    })
+  }
+
+  /** Whether internal layer j is a combination (LC/BLC active and the layer combined). */
+  isCombined (j: number): boolean {
+    return (this.lc?.blocks[j]?.length ?? 0) > 0
   }
 
   /**
@@ -128,7 +148,7 @@ export class MaskedNet {
   effectiveLayer (j: number): tf.Tensor2D {
     const s = this.scores[j]!
     const lc = this.lc
-    if (lc === null) return s
+    if (lc === null || lc.blocks[j]!.length === 0) return s
     const { base, coef } = this.combinationParts(j, lc)
     return tf.add(base, tf.mul(s, coef))
   }
@@ -199,7 +219,8 @@ export class MaskedNet {
   /** Effective scores of every internal layer, read back ([in][out] layout). */
   readEffectiveInternal (): Float32Array[] {
     return this.layers.map((_, j) => {
-      if (this.lc === null) return Float32Array.from(this.scores[j]!.dataSync() as Float32Array)
+      // A layer that is not a combination is the variable itself: read it, never dispose it.
+      if (!this.isCombined(j)) return Float32Array.from(this.scores[j]!.dataSync() as Float32Array)
       const t = tf.tidy(() => this.effectiveLayer(j))
       const data = Float32Array.from(t.dataSync() as Float32Array)
       t.dispose()

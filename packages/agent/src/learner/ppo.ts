@@ -174,6 +174,10 @@ function combinationGradients (net: MaskedNet, dE: readonly tf.Tensor2D[]): { sc
   const order: number[] = []
   net.layers.forEach((layer, j) => {
     const g = tf.mul(dE[j]!, net.weights[j]!)
+    if (!net.isCombined(j)) {
+      scoreGrads.push(g)
+      return
+    }
     scoreGrads.push(tf.mul(g, net.combinationCoef(j, lc)))
     const s = net.scores[j]!
     for (const block of lc.blocks[j]!) {
@@ -185,7 +189,7 @@ function combinationGradients (net: MaskedNet, dE: readonly tf.Tensor2D[]): { sc
       order.push(block.wire)
     }
   })
-  const all = tf.concat(dots).dataSync()
+  const all = dots.length === 0 ? new Float32Array(0) : tf.concat(dots).dataSync()
   const betas: Float64Array[] = lc.betas.map(b => new Float64Array(b.length))
   const n = lc.t + 1
   order.forEach((wire, k) => {

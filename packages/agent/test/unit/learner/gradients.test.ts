@@ -115,56 +115,62 @@ describe('PPO gradients: manual backward vs gradient tape', () => {
 describe('LC/BLC gradients', () => {
   const backbone = createBackbone({ inputSize: 6, numActions: 3, hiddenSizes: [5, 4], seed: 12 })
 
-  it('manual score and beta gradients equal autodiff through the softmax combination', () => {
-    const rng = createPrng(21)
-    const earlier = [randomScores(backbone, rng), randomScores(backbone, rng)]
-    const betaLogits = backbone.layers.map(() => Float32Array.from({ length: 3 }, () => rng.nextFloat() - 0.5))
-    const net = new MaskedNet(backbone)
-    net.load(randomScores(backbone, rng), { earlier, betaLogits })
-    const mb = minibatch(net, createPrng(22), 8, 6)
-    const manual = tf.tidy(() => {
-      const g = manualGradients(net, mb, config)
-      return { scores: g.scores.map(t => t.dataSync() as Float32Array), betas: g.betas!.map(b => Float32Array.from(b)) }
-    })
+  for (const heads of ['combined', 'own'] as const) {
+    it(`manual score and beta gradients equal autodiff through the softmax combination (heads ${heads})`, () => {
+      const rng = createPrng(21)
+      const earlier = [randomScores(backbone, rng), randomScores(backbone, rng)]
+      const betaLogits = backbone.layers.map((_, l) => heads === 'own' && l >= backbone.bodyDepth ? null : Float32Array.from({ length: 3 }, () => rng.nextFloat() - 0.5))
+      const net = new MaskedNet(backbone)
+      net.load(randomScores(backbone, rng), { earlier, betaLogits })
+      const mb = minibatch(net, createPrng(22), 8, 6)
+      const manual = tf.tidy(() => {
+        const g = manualGradients(net, mb, config)
+        return { scores: g.scores.map(t => t.dataSync() as Float32Array), betas: g.betas!.map(b => Float32Array.from(b)) }
+      })
 
-    // Reference: the same model written directly as tf ops, differentiated by the tape.
-    const layers = net.layers
-    const earlierInternal = earlier.map(m => toInternal(layers, m))
-    const betaVars = betaLogits.map(b => tf.variable(tf.tensor1d(b)))
-    const reference = tf.tidy(() => {
-      const { grads } = tf.variableGrads(() => {
-        let h: tf.Tensor2D = tf.tensor2d(mb.obs, [mb.size, 6])
-        let out: tf.Tensor2D | null = null
-        layers.forEach((layer, j) => {
-          const cols = layer.blocks.map(block => {
-            const a = tf.softmax(betaVars[block.wire]!)
-            let s: tf.Tensor = tf.mul(tf.slice(a, [2], [1]), tf.slice(net.scores[j]!, [0, block.col], [layer.inSize, block.cols]))
-            earlierInternal.forEach((m, i) => {
-              const si = tf.slice(tf.tensor2d(m[j]!, [layer.inSize, layer.outSize]), [0, block.col], [layer.inSize, block.cols])
-              s = tf.add(s, tf.mul(tf.slice(a, [i], [1]), si))
+      // Reference: the same model written directly as tf ops, differentiated by the tape.
+      const layers = net.layers
+      const earlierInternal = earlier.map(m => toInternal(layers, m))
+      // A layer outside the combination is the new mask alone: logits (−∞, −∞, 0).
+      const betaVars = betaLogits.map(b => tf.variable(tf.tensor1d(b ?? Float32Array.of(-1e9, -1e9, 0))))
+      const reference = tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => {
+          let h: tf.Tensor2D = tf.tensor2d(mb.obs, [mb.size, 6])
+          let out: tf.Tensor2D | null = null
+          layers.forEach((layer, j) => {
+            const cols = layer.blocks.map(block => {
+              const a = tf.softmax(betaVars[block.wire]!)
+              let s: tf.Tensor = tf.mul(tf.slice(a, [2], [1]), tf.slice(net.scores[j]!, [0, block.col], [layer.inSize, block.cols]))
+              earlierInternal.forEach((m, i) => {
+                const si = tf.slice(tf.tensor2d(m[j]!, [layer.inSize, layer.outSize]), [0, block.col], [layer.inSize, block.cols])
+                s = tf.add(s, tf.mul(tf.slice(a, [i], [1]), si))
+              })
+              return s as tf.Tensor2D
             })
-            return s as tf.Tensor2D
+            const sEff = cols.length === 1 ? cols[0]! : tf.concat(cols, 1)
+            const y = autodiffMaskedDense(net.weights[j]!)(h, sEff)
+            if (layer.relu) h = tf.relu(y)
+            else out = y
           })
-          const sEff = cols.length === 1 ? cols[0]! : tf.concat(cols, 1)
-          const y = autodiffMaskedDense(net.weights[j]!)(h, sEff)
-          if (layer.relu) h = tf.relu(y)
-          else out = y
-        })
-        const logits = tf.slice(out!, [0, 0], [-1, 3]) as tf.Tensor2D
-        const value = tf.reshape(tf.slice(out!, [0, 3], [-1, 1]), [-1]) as tf.Tensor1D
-        return ppoLossTensor(logits, value, mb, 3, config)
-      }, [...net.scores, ...betaVars])
-      return {
-        scores: net.scores.map(v => grads[v.name]!.dataSync() as Float32Array),
-        betas: betaVars.map(v => grads[v.name]!.dataSync() as Float32Array)
-      }
+          const logits = tf.slice(out!, [0, 0], [-1, 3]) as tf.Tensor2D
+          const value = tf.reshape(tf.slice(out!, [0, 3], [-1, 1]), [-1]) as tf.Tensor1D
+          return ppoLossTensor(logits, value, mb, 3, config)
+        }, [...net.scores, ...betaVars])
+        return {
+          scores: net.scores.map(v => grads[v.name]!.dataSync() as Float32Array),
+          betas: betaVars.map(v => grads[v.name]!.dataSync() as Float32Array)
+        }
+      })
+      manual.scores.forEach((g, j) => expectClose(g, reference.scores[j]!, 1e-4))
+      manual.betas.forEach((g, l) => {
+        if (betaLogits[l] === null) expect(g).toHaveLength(0)
+        else expectClose(g, reference.betas[l]!, 1e-4)
+      })
+      expect(manual.betas.some(b => b.some(v => Math.abs(v) > 1e-6))).toBe(true)
+      tf.dispose(betaVars)
+      net.dispose()
     })
-    manual.scores.forEach((g, j) => expectClose(g, reference.scores[j]!, 1e-4))
-    manual.betas.forEach((g, l) => expectClose(g, reference.betas[l]!, 1e-4))
-    expect(manual.betas.some(b => b.some(v => Math.abs(v) > 1e-6))).toBe(true)
-    tf.dispose(betaVars)
-    net.dispose()
-  })
+  }
 
   it('the effective scores are the softmax-weighted sum of the earlier and the new scores', () => {
     const earlier = [initialTaskScores(backbone, 'a'), initialTaskScores(backbone, 'b')]

@@ -4,6 +4,7 @@ import { META_CTGRAPH_TASKS, taskSpec } from '../../../src/envs/index.js'
 import { LearnerError, LifelongLearner, type LearnerOptions } from '../../../src/learner/lifelong-learner.js'
 import { initTfBackend } from '../../../src/learner/tf-backend.js'
 import { MaskCompatibilityError, type TaskMask } from '../../../src/masks/mask.js'
+import { initialTaskScores } from '../../../src/masks/score-init.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
 const A = taskSpec(META_CTGRAPH_TASKS[0]!)
@@ -163,6 +164,13 @@ describe('lifelong learner: masks per task', () => {
     expect(() => learner.setTask('ctgraph/d2b2/img1/leaf2')).toThrow(LearnerError)
   })
 
+  it('is created after selecting the backend and reports it', async () => {
+    const learner = await LifelongLearner.create({ ...small, backend: 'wasm' })
+    learners.push(learner)
+    expect(learner.status()).toMatchObject({ backend: 'wasm', currentTask: null, newMaskMode: 'random', totalSteps: 0, tasks: [] })
+    expect(learner.status().backboneId).toBe(learner.backbone.id)
+  })
+
   it('reports misuse with typed errors', () => {
     const learner = make()
     expect(() => learner.trainIteration()).toThrow(LearnerError)
@@ -182,7 +190,9 @@ describe('lifelong learner: LC and BLC', () => {
     learner.setTask(C)
     const weights = learner.status().combinationWeights!
     expect(weights).toHaveLength(5)
-    for (const w of weights) for (const v of w) expect(v).toBeCloseTo(1 / 3, 6)
+    for (const w of weights.slice(0, 3)) for (const v of w) expect(v).toBeCloseTo(1 / 3, 6)
+    // By default the heads start from the new task's own scores.
+    for (const w of weights.slice(3)) expect(w).toEqual([0, 0, 1])
   })
 
   it('starts a new BLC task with 0.5 on itself and 0.5/t on each earlier mask', () => {
@@ -190,7 +200,7 @@ describe('lifelong learner: LC and BLC', () => {
     learner.setTask(A)
     learner.setTask(B)
     learner.setTask(C)
-    for (const w of learner.status().combinationWeights!) {
+    for (const w of learner.status().combinationWeights!.slice(0, 3)) {
       expect(w[0]).toBeCloseTo(0.25, 6)
       expect(w[1]).toBeCloseTo(0.25, 6)
       expect(w[2]).toBeCloseTo(0.5, 6)
@@ -218,6 +228,27 @@ describe('lifelong learner: LC and BLC', () => {
     // A revisited task trains plainly (no combination).
     learner.setTask(B)
     expect(learner.status().combinationWeights).toBeNull()
+  })
+
+  it('combines the body layers and starts the heads from the new task alone by default, all layers on request', () => {
+    for (const combineLayers of ['body', 'all'] as const) {
+      const learner = make({ newMaskMode: 'blc', combineLayers })
+      learner.setTask(A)
+      for (let i = 0; i < 3; i++) learner.trainIteration()
+      const stored = learner.exportMask(A.key).layers.map(l => l.scores)
+      learner.setTask(B)
+      const live = learner.exportMask(B.key)
+      const own = initialTaskScores(learner.backbone, B.key)
+      live.layers.forEach((l, i) => {
+        const combined = combineLayers === 'all' || i < learner.backbone.bodyDepth
+        for (let k = 0; k < l.scores.length; k += 97) {
+          expect(l.scores[k]).toBeCloseTo(combined ? 0.5 * stored[i]![k]! + 0.5 * own[i]![k]! : own[i]![k]!, 5)
+        }
+      })
+      const weights = learner.status().combinationWeights!
+      expect(weights[3]).toEqual(combineLayers === 'all' ? [0.5, 0.5] : [0, 1])
+      learner.trainIteration()
+    }
   })
 
   it('importing a mask into the current LC task replaces the combination by that mask', () => {
