@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util'
 import { AutoResetEnv } from '../src/envs/env.js'
 import { taskSpec } from '../src/envs/registry.js'
+import { createPrng } from '../src/rng/prng.js'
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '2000000' }, json: { type: 'boolean', default: false } } })
 const steps = Number(values.steps)
@@ -21,16 +22,10 @@ const tasks = [
   'minigrid/DoorKey-5x5/seed9157'
 ]
 
-/** mulberry32: a cheap seeded action source, so the figure measures the environment. */
+/** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
 function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const prng = createPrng(seed)
+  return () => prng.nextFloat()
 }
 
 function measure (key: string, n: number): { stepsPerSecond: number, episodes: number, nsPerStep: number } {

@@ -4,6 +4,10 @@ import type { Writable } from 'node:stream'
 export interface Io {
   stdout: Writable
   stderr: Writable
+  /** Aborted on the first SIGINT/SIGTERM: long commands stop gracefully (bin.ts owns signals). */
+  signal?: AbortSignal
+  /** Environment variables (L2D2C_*), injectable for tests. */
+  env?: NodeJS.ProcessEnv
 }
 
 /** What a command handler returns: data for `--json`, and the same data rendered for humans. */

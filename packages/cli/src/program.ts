@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander'
 import { ExitAfterOutput } from './action.js'
+import { registerDaemonCommand } from './commands/daemon.js'
+import { registerDemoCommand } from './commands/demo.js'
 import { registerEnvCommands } from './commands/env.js'
 import { registerMaskCommands } from './commands/mask.js'
+import { registerQueryCommands } from './commands/query.js'
+import { registerTrainCommand } from './commands/train.js'
 import { CliError, ExitCode } from './exit-codes.js'
 import type { Io } from './output.js'
 import { cliVersion } from './version.js'
@@ -19,8 +23,12 @@ export function createProgram (io: Io): Command {
       writeErr: s => io.stderr.write(s)
     })
     .exitOverride()
+  registerDaemonCommand(program, io)
+  registerDemoCommand(program, io)
   registerEnvCommands(program, io)
   registerMaskCommands(program, io)
+  registerTrainCommand(program, io)
+  registerQueryCommands(program, io)
   // Subcommands inherit the output configuration and exit behaviour of the root.
   for (const cmd of allCommands(program)) {
     cmd.exitOverride().configureOutput({ writeOut: s => io.stdout.write(s), writeErr: s => io.stderr.write(s) }).showHelpAfterError('(run with --help for usage)')

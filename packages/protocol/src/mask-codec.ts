@@ -185,18 +185,20 @@ function writePayload (w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer):
   switch (encoding) {
     case 'bits': {
       let sumAbs = 0
-      for (let i = 0; i < n; i++) {
-        const v = s[i] as number
-        if (!Number.isFinite(v)) throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score at ${i}`)
-        sumAbs += Math.abs(v)
-      }
+      for (let i = 0; i < n; i++) sumAbs += Math.abs(s[i] as number)
+      // One check covers every score: a NaN or an infinity makes the sum non-finite.
+      if (!Number.isFinite(sumAbs)) throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score`)
       w.f32(Math.max(sumAbs / n, MIN_BITS_MAGNITUDE))
       const out = w.bytes
       let o = w.offset
-      for (let i = 0; i < n; i += 8) {
+      const full = n & ~7
+      for (let i = 0; i < full; i += 8) {
+        out[o++] = ((s[i] as number) >= 0 ? 1 : 0) | ((s[i + 1] as number) >= 0 ? 2 : 0) | ((s[i + 2] as number) >= 0 ? 4 : 0) | ((s[i + 3] as number) >= 0 ? 8 : 0) |
+          ((s[i + 4] as number) >= 0 ? 16 : 0) | ((s[i + 5] as number) >= 0 ? 32 : 0) | ((s[i + 6] as number) >= 0 ? 64 : 0) | ((s[i + 7] as number) >= 0 ? 128 : 0)
+      }
+      if (full < n) {
         let byte = 0
-        const end = Math.min(8, n - i)
-        for (let b = 0; b < end; b++) if ((s[i + b] as number) >= 0) byte |= 1 << b
+        for (let b = 0; full + b < n; b++) if ((s[full + b] as number) >= 0) byte |= 1 << b
         out[o++] = byte
       }
       w.offset = o
@@ -291,7 +293,11 @@ function readPayload (r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): F
       if (!Number.isFinite(c)) throw new ProtocolError('NON_FINITE', `layer "${spec.name}" has a non-finite magnitude`)
       if (!(c > 0)) throw new ProtocolError('INVALID_FIELD', `layer "${spec.name}" has a non-positive magnitude ${c}`)
       const bits = r.raw(Math.ceil(n / 8), `layer "${spec.name}" bits`)
-      for (let i = 0; i < n; i++) scores[i] = ((bits[i >> 3] as number) >> (i & 7)) & 1 ? c : -c
+      for (let byteIndex = 0, i = 0; i < n; byteIndex++) {
+        const byte = bits[byteIndex] as number
+        const end = Math.min(n, i + 8)
+        for (let b = 0; i < end; b++, i++) scores[i] = (byte >> b) & 1 ? c : -c
+      }
       const used = n & 7
       if (used !== 0 && ((bits[bits.length - 1] as number) >> used) !== 0) {
         throw new ProtocolError('MALFORMED', `layer "${spec.name}" has non-zero padding bits (not canonical)`)

@@ -91,6 +91,11 @@ export class KnowledgeBase {
     return next
   }
 
+  /** Replaces an entry as persisted (restart). */
+  restore (entry: KnowledgeEntry): void {
+    this.entries.set(entry.taskKey, entry)
+  }
+
   forget (taskKey: string): boolean {
     return this.entries.delete(taskKey)
   }

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../src/envs/env.js'
+import { createPrng } from '../../src/rng/prng.js'
 
-/** Minimal deterministic PRNG for the suite's own action choices (mulberry32). */
+/** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
 function actionRng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const prng = createPrng(seed)
+  return () => prng.nextFloat()
 }
 
 export interface EnvComplianceOptions {

@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { CurriculumError, parseCurriculum, parseCurriculumJson, randomCurriculum, rotatedCurriculum, sameOrderCurriculum, type TaskShape } from '../../../src/envs/curriculum.js'
 import { META_CTGRAPH_TASKS } from '../../../src/envs/task-key.js'
+import { createPrng } from '../../../src/rng/prng.js'
 
 const shapes = (key: string): TaskShape => key.startsWith('ctgraph') ? { observationSize: 144, numActions: 3 } : { observationSize: 147, numActions: 3 }
 
+/** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
 function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const prng = createPrng(seed)
+  return () => prng.nextFloat()
 }
 
 describe('curriculum documents', () => {

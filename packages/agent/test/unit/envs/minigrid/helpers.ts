@@ -1,4 +1,5 @@
 import { MiniGridEnv } from '../../../../src/envs/minigrid/env.js'
+import { createPrng } from '../../../../src/rng/prng.js'
 
 export const sum = (obs: Uint8Array): number => obs.reduce((s, v) => s + v, 0)
 
@@ -32,14 +33,8 @@ export function interiorRows (env: MiniGridEnv): string {
   return lines.slice(1, -1).map(l => l.slice(1, -1).replace(/[>v<^]/, 'A')).join(' ')
 }
 
-/** Small seeded PRNG (mulberry32) for random policies; tests must not use Math.random. */
+/** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
 export function policyRng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const prng = createPrng(seed)
+  return () => prng.nextFloat()
 }

@@ -1,0 +1,86 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { timingSafeEqual } from 'node:crypto'
+import { rm } from 'node:fs/promises'
+import { CONTROL_ROUTES } from '@l2d2c/protocol'
+
+export type RouteHandler = () => Promise<unknown>
+
+/**
+ * The control API: JSON over HTTP, bound to a loopback address or a Unix socket, with a bearer
+ * token for everything but /health and /metrics. Handlers only read state (and /v1/stop asks
+ * for a graceful stop); nothing here blocks on the learner.
+ */
+export class ControlServer {
+  private server: Server | null = null
+  private url: string | null = null
+
+  constructor (private readonly opts: {
+    listen: string
+    token: string
+    routes: Partial<Record<string, RouteHandler>>
+    metrics: () => Promise<{ contentType: string, body: string }>
+  }) {}
+
+  get address (): string {
+    if (this.url === null) throw new Error('control server not started')
+    return this.url
+  }
+
+  async start (): Promise<string> {
+    const server = createServer((req, res) => { void this.handle(req, res) })
+    server.keepAliveTimeout = 1000
+    this.server = server
+    const listen = this.opts.listen
+    if (listen.startsWith('unix:')) {
+      const path = listen.slice(5)
+      await rm(path, { force: true })
+      await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(path, () => { server.off('error', reject); resolve() }) })
+      this.url = listen
+    } else {
+      const i = listen.lastIndexOf(':')
+      const host = listen.slice(0, i).replace(/^\[|\]$/g, '')
+      const port = Number(listen.slice(i + 1))
+      await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, host, () => { server.off('error', reject); resolve() }) })
+      const addr = server.address()
+      if (addr === null || typeof addr === 'string') throw new Error('unexpected server address')
+      this.url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`
+    }
+    return this.url
+  }
+
+  async stop (): Promise<void> {
+    const server = this.server
+    if (server === null) return
+    this.server = null
+    server.closeAllConnections()
+    await new Promise<void>(resolve => { server.close(() => { resolve() }) })
+  }
+
+  private authorised (req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? ''
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '')
+    const want = Buffer.from(this.opts.token)
+    return given.length === want.length && timingSafeEqual(given, want)
+  }
+
+  private async handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
+    const send = (status: number, body: unknown, type = 'application/json'): void => {
+      const text = typeof body === 'string' && type !== 'application/json' ? body : JSON.stringify(body)
+      res.writeHead(status, { 'content-type': type === 'application/json' ? 'application/json; charset=utf-8' : type, 'cache-control': 'no-store' })
+      res.end(text)
+    }
+    try {
+      if (path === CONTROL_ROUTES.health) { send(200, { ok: true }); return }
+      if (path === CONTROL_ROUTES.metrics) { const m = await this.opts.metrics(); send(200, m.body, m.contentType); return }
+      if (!this.authorised(req)) { send(401, { error: 'missing or wrong API token (see api.token in the data dir)' }); return }
+      const handler = this.opts.routes[path]
+      if (handler === undefined) { send(404, { error: `no route ${path}` }); return }
+      const isStop = path === CONTROL_ROUTES.stop
+      if (isStop !== (req.method === 'POST')) { send(405, { error: `use ${isStop ? 'POST' : 'GET'} for ${path}` }); return }
+      send(200, await handler())
+    } catch (err) {
+      send(500, { error: (err as Error).message })
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
+import type { Traffic } from '../network/mask-exchange/traffic.js'
+
+/** Sampling period of the event-loop delay monitor (its own delay is subtracted). */
+const LOOP_RESOLUTION_MS = 10
+
+export interface MetricsSources {
+  traffic: () => Traffic | null
+  masksHeld: () => number
+  peers: () => { connected: number, known: number }
+  taskReturns: () => Array<{ task: string, reward: number }>
+  icr: () => number | null
+}
+
+/**
+ * The daemon's Prometheus metrics, in a registry of its own (libp2p's metrics are added to
+ * the same registry by the node). Counters are incremented by the daemon; everything else is
+ * read from the live components at scrape time.
+ */
+export class DaemonMetrics {
+  readonly registry = new Registry()
+  readonly steps: Counter
+  readonly episodes: Counter
+  readonly iterations: Counter
+  readonly adoptions: Counter
+  readonly queryRounds: Counter
+  private readonly loop: IntervalHistogram
+
+  constructor (sources: MetricsSources) {
+    const r = this.registry
+    collectDefaultMetrics({ register: r, prefix: 'l2d2c_process_' })
+    this.steps = new Counter({ name: 'l2d2c_env_steps_total', help: 'environment steps trained', registers: [r] })
+    this.episodes = new Counter({ name: 'l2d2c_episodes_total', help: 'training episodes finished', registers: [r] })
+    this.iterations = new Counter({ name: 'l2d2c_ppo_iterations_total', help: 'PPO iterations (rollout + update)', registers: [r] })
+    this.adoptions = new Counter({ name: 'l2d2c_adoptions_total', help: 'masks received from peers, verified and adopted', registers: [r] })
+    this.queryRounds = new Counter({ name: 'l2d2c_query_rounds_total', help: 'sharing rounds run', labelNames: ['outcome'], registers: [r] })
+    this.loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS })
+    this.loop.enable()
+    const loop = this.loop
+    new Gauge({ name: 'l2d2c_masks_held', help: 'task masks held', registers: [r], collect () { this.set(sources.masksHeld()) } })
+    new Gauge({
+      name: 'l2d2c_peers',
+      help: 'peers connected and known',
+      labelNames: ['state'],
+      registers: [r],
+      collect () { const p = sources.peers(); this.set({ state: 'connected' }, p.connected); this.set({ state: 'known' }, p.known) }
+    })
+    new Gauge({
+      name: 'l2d2c_task_return',
+      help: 'latest locally measured mean return per task',
+      labelNames: ['task'],
+      registers: [r],
+      collect () { this.reset(); for (const t of sources.taskReturns()) this.set({ task: t.task }, t.reward) }
+    })
+    new Gauge({ name: 'l2d2c_icr', help: 'instant cumulative return (evaluators)', registers: [r], collect () { const v = sources.icr(); if (v !== null) this.set(v) } })
+    new Gauge({
+      name: 'l2d2c_bytes',
+      help: 'application bytes per protocol and direction',
+      labelNames: ['protocol', 'direction'],
+      registers: [r],
+      collect () {
+        const t = sources.traffic()?.snapshot()
+        if (t === undefined) return
+        for (const [p, v] of Object.entries(t.bytes)) { this.set({ protocol: p, direction: 'sent' }, v.sent); this.set({ protocol: p, direction: 'received' }, v.received) }
+      }
+    })
+    new Gauge({
+      name: 'l2d2c_latency_seconds',
+      help: 'latency percentiles of recent operations',
+      labelNames: ['op', 'quantile'],
+      registers: [r],
+      collect () {
+        const t = sources.traffic()?.snapshot()
+        if (t === undefined) return
+        for (const [op, v] of Object.entries(t.latencies)) {
+          if (v.p50 !== null) this.set({ op, quantile: '0.5' }, v.p50 / 1000)
+          if (v.p99 !== null) this.set({ op, quantile: '0.99' }, v.p99 / 1000)
+        }
+      }
+    })
+    new Gauge({
+      name: 'l2d2c_event_loop_lag_seconds',
+      help: 'main event-loop delay (the network thread): p50, p99, max since start',
+      labelNames: ['quantile'],
+      registers: [r],
+      collect () {
+        const lag = (ns: number): number => Math.max(0, ns / 1e9 - LOOP_RESOLUTION_MS / 1000)
+        this.set({ quantile: '0.5' }, lag(loop.percentile(50)))
+        this.set({ quantile: '0.99' }, lag(loop.percentile(99)))
+        this.set({ quantile: 'max' }, lag(loop.max))
+      }
+    })
+  }
+
+  /** Event-loop lag in ms beyond the sampling timer's own period. */
+  eventLoopLagMs (): { p50: number, p99: number, max: number } {
+    const lag = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS)
+    return { p50: lag(this.loop.percentile(50)), p99: lag(this.loop.percentile(99)), max: lag(this.loop.max) }
+  }
+
+  stop (): void {
+    this.loop.disable()
+  }
+}

@@ -1,0 +1,157 @@
+import { ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_MASKS, type InventoryAnnouncement, type NodeRole } from '@l2d2c/protocol'
+import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Logger } from '../../logging/logger.js'
+import type { L2d2cNode } from '../create-node.js'
+import type { PeerDirectory } from '../peer-directory.js'
+import { taskCid } from '../task-cid.js'
+import type { LocalMasks } from './local-masks.js'
+import type { LossInjector } from './loss.js'
+import type { Traffic } from './traffic.js'
+
+export interface AnnouncerOptions {
+  readonly role: NodeRole
+  /** Re-announce this often even without change: gossip loses messages sent before a mesh graft. */
+  readonly intervalMs?: number
+  /** Coalesce bursts of changes into one announcement. */
+  readonly debounceMs?: number
+  /** Deadline of one DHT provide. */
+  readonly provideTimeoutMs?: number
+}
+
+export interface AnnouncerComponents {
+  node: L2d2cNode
+  masks: LocalMasks
+  directory: PeerDirectory
+  loss: LossInjector
+  traffic: Traffic
+  logger: Logger
+  totalSteps: () => number
+  now: () => number
+}
+
+/**
+ * Publishes this node's inventory on the gossipsub topic (on change, debounced, and
+ * periodically) and as DHT provider records keyed by task (so nodes that are not connected can
+ * find holders); consumes other nodes' announcements into the peer directory after
+ * validating them (malformed ones are rejected and not forwarded).
+ */
+export class Announcer {
+  private sequence = 0
+  private timer: ReturnType<typeof setInterval> | null = null
+  private debounce: ReturnType<typeof setTimeout> | null = null
+  private readonly provided = new Set<string>()
+  private readonly providing = new Set<string>()
+  private controller = new AbortController()
+  private started = false
+  private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
+
+  constructor (private readonly c: AnnouncerComponents, private readonly opts: AnnouncerOptions) {}
+
+  async start (): Promise<void> {
+    if (this.started) return
+    this.started = true
+    this.controller = new AbortController()
+    const pubsub = this.c.node.services.pubsub
+    pubsub.topicValidators.set(ANNOUNCE_TOPIC, (_peer, msg) => validate(msg))
+    pubsub.addEventListener('message', this.onMessage)
+    pubsub.subscribe(ANNOUNCE_TOPIC)
+    this.timer = setInterval(() => { this.publish(); this.provideAll() }, this.opts.intervalMs ?? 10_000)
+    this.timer.unref?.()
+    this.changed()
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    this.controller.abort()
+    if (this.timer !== null) clearInterval(this.timer)
+    if (this.debounce !== null) clearTimeout(this.debounce)
+    this.timer = null
+    this.debounce = null
+    const pubsub = this.c.node.services.pubsub
+    pubsub.removeEventListener('message', this.onMessage)
+    try { pubsub.unsubscribe(ANNOUNCE_TOPIC) } catch { /* already stopped */ }
+    pubsub.topicValidators.delete(ANNOUNCE_TOPIC)
+  }
+
+  /** The inventory changed: announce soon and provide any new task. */
+  changed (): void {
+    if (!this.started) return
+    if (this.debounce !== null) return
+    this.debounce = setTimeout(() => {
+      this.debounce = null
+      this.publish()
+      this.provideAll()
+    }, this.opts.debounceMs ?? 50)
+    this.debounce.unref?.()
+  }
+
+  /** The announcement this node would publish now. */
+  announcement (): InventoryAnnouncement {
+    // Wall-clock based so a restarted node's announcements are not ignored as stale.
+    this.sequence = Math.max(this.sequence + 1, this.c.now())
+    const masks = this.c.masks.list()
+      .sort((a, b) => b.reward - a.reward)
+      .slice(0, MAX_ANNOUNCED_MASKS)
+      .map(m => ({ taskKey: m.taskKey, cid: m.cid, reward: m.reward, stepsTrained: m.stepsTrained, encodedSize: m.encodedSize, encodings: [...m.encodings], origin: m.origin }))
+    const addrs = this.c.node.getMultiaddrs().slice(0, 16).map(a => a.bytes)
+    return { backboneId: this.c.masks.backboneId, masks, sequence: this.sequence, timestampMs: this.c.now(), role: this.opts.role, addrs, totalSteps: this.c.totalSteps() }
+  }
+
+  private publish (): void {
+    if (!this.started) return
+    if (this.c.loss.shouldDrop('announce')) return
+    let data: Uint8Array
+    try {
+      data = encodeAnnouncement(this.announcement())
+    } catch (err) {
+      this.c.logger.warn({ err: (err as Error).message }, 'cannot encode announcement')
+      return
+    }
+    this.c.traffic.sent('announce', data.length)
+    this.c.node.services.pubsub.publish(ANNOUNCE_TOPIC, data).catch((err: Error) => {
+      this.c.logger.debug({ err: err.message }, 'announcement not published')
+    })
+  }
+
+  private receive (msg: Message): void {
+    if (msg.topic !== ANNOUNCE_TOPIC || msg.type !== 'signed') return
+    const from = msg.from.toString()
+    if (from === this.c.node.peerId.toString()) return
+    try {
+      const a = decodeAnnouncement(msg.data)
+      this.c.traffic.received('announce', msg.data.length)
+      const addrs = a.addrs.map(b => { try { return multiaddr(b).toString() } catch { return null } }).filter((s): s is string => s !== null)
+      if (this.c.directory.announced(from, a, addrs, this.c.now())) {
+        this.c.logger.debug({ peer: from, masks: a.masks.length, role: a.role }, 'announcement')
+      }
+    } catch (err) {
+      this.c.logger.debug({ peer: from, err: (err as Error).message }, 'ignored invalid announcement')
+    }
+  }
+
+  /** Provides a DHT record for every held task not provided yet (in the background, bounded). */
+  private provideAll (): void {
+    if (!this.started) return
+    for (const m of this.c.masks.list()) {
+      if (this.provided.has(m.taskKey) || this.providing.has(m.taskKey)) continue
+      this.providing.add(m.taskKey)
+      const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.opts.provideTimeoutMs ?? 30_000)])
+      this.c.node.contentRouting.provide(taskCid(m.taskKey), { signal })
+        .then(() => { this.provided.add(m.taskKey) })
+        .catch((err: Error) => { this.c.logger.debug({ task: m.taskKey, err: err.message }, 'DHT provide failed; will retry') })
+        .finally(() => { this.providing.delete(m.taskKey) })
+    }
+  }
+}
+
+function validate (msg: Message): TopicValidatorResult {
+  if (msg.type !== 'signed') return TopicValidatorResult.Reject
+  try {
+    decodeAnnouncement(msg.data)
+    return TopicValidatorResult.Accept
+  } catch {
+    return TopicValidatorResult.Reject
+  }
+}

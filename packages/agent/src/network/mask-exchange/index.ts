@@ -1,0 +1,159 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { PeerId } from '@libp2p/interface'
+import type { Logger } from '../../logging/logger.js'
+import { SharingCoordinator, type CoordinatorOptions, type RoundOptions, type RoundResult } from '../../sharing/coordinator.js'
+import { l2d2cStrategy } from '../../sharing/l2d2c-strategy.js'
+import type { SharingStrategy } from '../../sharing/strategy.js'
+import type { L2d2cNode } from '../create-node.js'
+import { PeerDirectory } from '../peer-directory.js'
+import { Announcer } from './announcer.js'
+import { MaskExchangeClient } from './client.js'
+import type { LocalMasks } from './local-masks.js'
+import { LossInjector, type LossOptions } from './loss.js'
+import { MaskExchangeServer } from './server.js'
+import { Traffic } from './traffic.js'
+import type { NodeRole } from '@l2d2c/protocol'
+
+export interface MaskExchangeComponents {
+  node: L2d2cNode
+  masks: LocalMasks
+  logger: Logger
+  /** Env steps this node trained in total (announced for observers). */
+  totalSteps: () => number
+  now?: () => number
+  /** Seeded uniform [0, 1) source for loss injection. */
+  random?: () => number
+}
+
+export interface MaskExchangeOptions {
+  readonly role: NodeRole
+  readonly strategy?: SharingStrategy
+  readonly loss?: LossOptions
+  readonly coordinator?: CoordinatorOptions
+  readonly announceIntervalMs?: number
+  /** Multiaddrs (with /p2p/) to keep connected to: redialled with back-off when lost. */
+  readonly bootstrap?: readonly string[]
+  /** How often lost bootstrap peers and known peers are redialled. */
+  readonly redialIntervalMs?: number
+  /** Peers from a previous run (PeerDirectory.toJSON()). */
+  readonly knownPeers?: unknown
+}
+
+/**
+ * The mask-sharing service of one node: responder (server), requester (client + query
+ * rounds), inventory announcements (gossipsub + DHT), and the peer directory kept current
+ * from connection events, announcements and failures. start()/stop() are idempotent.
+ */
+export class MaskExchange {
+  readonly traffic = new Traffic()
+  readonly directory: PeerDirectory
+  readonly loss: LossInjector
+  readonly client: MaskExchangeClient
+  readonly server: MaskExchangeServer
+  readonly announcer: Announcer
+  readonly coordinator: SharingCoordinator
+  readonly strategy: SharingStrategy
+  private readonly now: () => number
+  private redialTimer: ReturnType<typeof setInterval> | null = null
+  private started = false
+  private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
+    const id = evt.detail.toString()
+    const addrs = this.c.node.getConnections(evt.detail).map(c => c.remoteAddr.toString())
+    this.directory.seen(id, this.now(), { addrs, connected: true })
+  }
+
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => { this.directory.disconnected(evt.detail.toString(), this.now()) }
+
+  constructor (private readonly c: MaskExchangeComponents, private readonly opts: MaskExchangeOptions) {
+    this.now = c.now ?? Date.now
+    this.directory = new PeerDirectory()
+    if (opts.knownPeers !== undefined) this.directory.load(opts.knownPeers)
+    this.loss = opts.loss !== undefined && opts.loss.probability > 0
+      ? new LossInjector(opts.loss, c.random ?? (() => { throw new Error('loss injection needs a seeded random source') }), peer => this.directory.get(peer)?.role === 'evaluator')
+      : LossInjector.none()
+    this.strategy = opts.strategy ?? l2d2cStrategy()
+    const logger = c.logger
+    this.client = new MaskExchangeClient({ node: c.node, loss: this.loss, traffic: this.traffic })
+    this.announcer = new Announcer({ node: c.node, masks: c.masks, directory: this.directory, loss: this.loss, traffic: this.traffic, logger: logger.child({ component: 'announcer' }), totalSteps: c.totalSteps, now: this.now }, { role: opts.role, ...(opts.announceIntervalMs !== undefined ? { intervalMs: opts.announceIntervalMs } : {}) })
+    this.server = new MaskExchangeServer({ node: c.node, masks: c.masks, strategy: this.strategy, loss: this.loss, traffic: this.traffic, logger: logger.child({ component: 'mask-server' }), announcement: () => this.announcer.announcement() })
+    this.coordinator = new SharingCoordinator({ node: c.node, client: this.client, directory: this.directory, strategy: this.strategy, traffic: this.traffic, logger: logger.child({ component: 'sharing' }), backboneId: c.masks.backboneId, now: this.now }, opts.coordinator)
+  }
+
+  /** Registers the protocol handlers: call before the libp2p node starts (identify then advertises them). */
+  async register (): Promise<void> {
+    await this.server.start()
+  }
+
+  /** Starts announcing and redialling; the libp2p node must be started. */
+  async start (): Promise<void> {
+    if (this.started) return
+    this.started = true
+    await this.server.start()
+    this.c.node.addEventListener('peer:connect', this.onConnect)
+    this.c.node.addEventListener('peer:disconnect', this.onDisconnect)
+    for (const p of this.c.node.getPeers()) this.directory.seen(p.toString(), this.now(), { connected: true })
+    await this.announcer.start()
+    this.redialTimer = setInterval(() => { void this.redial() }, this.opts.redialIntervalMs ?? 15_000)
+    this.redialTimer.unref?.()
+    void this.redial()
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    if (this.redialTimer !== null) clearInterval(this.redialTimer)
+    this.redialTimer = null
+    this.c.node.removeEventListener('peer:connect', this.onConnect)
+    this.c.node.removeEventListener('peer:disconnect', this.onDisconnect)
+    await this.announcer.stop()
+    await this.server.stop()
+  }
+
+  /** The node's masks changed: re-announce and provide. */
+  changed (): void {
+    this.announcer.changed()
+  }
+
+  round (o: RoundOptions): Promise<RoundResult> {
+    return this.coordinator.round(o)
+  }
+
+  /** Redials bootstrap peers and known peers we lost, pruning those that keep failing. */
+  private async redial (): Promise<void> {
+    if (!this.started) return
+    const node = this.c.node
+    const connected = new Set(node.getPeers().map(p => p.toString()))
+    const targets: Array<{ id: string, addr: Multiaddr[] }> = []
+    for (const text of this.opts.bootstrap ?? []) {
+      try {
+        const ma = multiaddr(text)
+        const id = ma.getComponents().find(c => c.name === 'p2p')?.value
+        if (id !== undefined && !connected.has(id)) targets.push({ id, addr: [ma] })
+      } catch { /* validated by the config layer */ }
+    }
+    for (const r of this.directory.list()) {
+      if (connected.has(r.peerId) || r.addrs.length === 0 || targets.some(t => t.id === r.peerId)) continue
+      try {
+        peerIdFromString(r.peerId)
+        targets.push({ id: r.peerId, addr: r.addrs.map(a => multiaddr(a)) })
+      } catch { this.directory.remove(r.peerId) }
+    }
+    await Promise.all(targets.map(async t => {
+      try {
+        await node.dial(t.addr, { signal: AbortSignal.timeout(5_000) })
+        this.directory.seen(t.id, this.now(), { connected: true })
+      } catch (err) {
+        this.directory.failed(t.id, this.now())
+        this.c.logger.debug({ peer: t.id, err: (err as Error).message }, 'redial failed')
+      }
+    }))
+    for (const gone of this.directory.prune(this.now())) this.c.logger.info({ peer: gone }, 'pruned unreachable peer')
+  }
+}
+
+export { MaskExchangeClient, LOST, RemoteRefusal, newRequestId } from './client.js'
+export { MaskExchangeServer, SERVER_LIMITS } from './server.js'
+export { StoreMasks, type LocalMasks } from './local-masks.js'
+export { LossInjector, type LossOptions, type LossMode, type OutboundKind } from './loss.js'
+export { Traffic, percentile, type TrafficSnapshot } from './traffic.js'

@@ -1,0 +1,223 @@
+/**
+ * The node's persistent identity: an Ed25519 private key in a file (libp2p's protobuf key
+ * encoding, as `privateKeyToProtobuf` writes it). libp2p derives the peer id from it and does
+ * not persist it itself (a datastore does not keep the id across restarts).
+ *
+ * An existing file is never replaced: a corrupt or unreadable key is an error the operator
+ * must resolve, because silently generating a new key would give the node a new identity
+ * (its DHT records, peers' knowledge of it and logs would all point at a peer that is gone).
+ */
+import { randomBytes } from 'node:crypto'
+import { chmod, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
+
+export const PeerKeyErrorCode = {
+  /** The file exists but could not be read (permissions, a directory, I/O error). */
+  UNREADABLE: 'UNREADABLE',
+  /** The file does not hold a valid, self-consistent libp2p private key. */
+  CORRUPT: 'CORRUPT',
+  /** The file holds a valid key of another known type than Ed25519 (e.g. secp256k1). */
+  UNSUPPORTED_KEY_TYPE: 'UNSUPPORTED_KEY_TYPE',
+  /** A new key could not be written (directory not writable, disk full). */
+  WRITE_FAILED: 'WRITE_FAILED'
+} as const
+
+export type PeerKeyErrorCode = typeof PeerKeyErrorCode[keyof typeof PeerKeyErrorCode]
+
+export class PeerKeyError extends Error {
+  readonly code: PeerKeyErrorCode
+  readonly path: string
+
+  constructor (code: PeerKeyErrorCode, path: string, message: string, options?: { cause?: unknown }) {
+    super(`${message} (${path})`, options)
+    this.name = 'PeerKeyError'
+    this.code = code
+    this.path = path
+  }
+}
+
+export interface PeerKey {
+  readonly privateKey: Ed25519PrivateKey
+  readonly peerId: PeerId
+  /** True when this call generated the key (first start), false when it was loaded. */
+  readonly created: boolean
+  /** True when a loaded file is readable by group or others: worth a warning, not a refusal. */
+  readonly permissionsTooOpen: boolean
+}
+
+/** File mode of a new key: owner read/write only. */
+export const PEER_KEY_FILE_MODE = 0o600
+
+/**
+ * Loads the key at `path`, or creates it (and missing parent directories, mode 0700) when
+ * no file exists. Creation is atomic: the key is written to a temp file, fsynced, then
+ * hard-linked into place, which fails if another process created `path` meanwhile (its key
+ * then wins and is loaded), so two racing starts still end with one identity.
+ */
+export async function loadOrCreatePeerKey (path: string): Promise<PeerKey> {
+  const existing = await readKeyFile(path)
+  if (existing !== undefined) return existing
+
+  const privateKey = await generateKeyPair('Ed25519')
+  const won = await writeNewKeyFile(path, privateKeyToProtobuf(privateKey))
+  if (!won) {
+    const theirs = await readKeyFile(path)
+    if (theirs === undefined) throw new PeerKeyError(PeerKeyErrorCode.WRITE_FAILED, path, 'key file vanished while it was being created')
+    return theirs
+  }
+  return { privateKey, peerId: peerIdFromPrivateKey(privateKey), created: true, permissionsTooOpen: false }
+}
+
+/** Loads an existing key; a missing file is UNREADABLE (use loadOrCreatePeerKey to create one). */
+export async function loadPeerKey (path: string): Promise<PeerKey> {
+  const key = await readKeyFile(path)
+  if (key === undefined) throw new PeerKeyError(PeerKeyErrorCode.UNREADABLE, path, 'peer key file does not exist')
+  return key
+}
+
+/** Decodes and checks key bytes. Exported for tests and tools that hold the bytes already. */
+export async function decodePeerKey (bytes: Uint8Array, path: string): Promise<Ed25519PrivateKey> {
+  let key
+  try {
+    key = privateKeyFromProtobuf(bytes)
+  } catch (err) {
+    // an empty or garbled file decodes to no or an unknown key type: that is corruption too
+    const detail = errorName(err) === 'UnsupportedKeyTypeError' ? ' (unknown or missing key type)' : ''
+    throw new PeerKeyError(PeerKeyErrorCode.CORRUPT, path, `peer key file is not a valid libp2p private key${detail}`, { cause: err })
+  }
+  if (key.type !== 'Ed25519') {
+    throw new PeerKeyError(PeerKeyErrorCode.UNSUPPORTED_KEY_TYPE, path, `peer key file holds a ${key.type} key, expected Ed25519`)
+  }
+  // The protobuf decoder accepts trailing or reordered bytes, and an Ed25519 key stores its
+  // public half next to the private one without checking that they match (a flipped bit in
+  // the public half would silently change the peer id). Require the canonical encoding and a
+  // key that can sign for its own public key.
+  if (!sameBytes(privateKeyToProtobuf(key), bytes)) {
+    throw new PeerKeyError(PeerKeyErrorCode.CORRUPT, path, 'peer key file has extra or non-canonical bytes')
+  }
+  const probe = new TextEncoder().encode('l2d2c peer key self-check')
+  if (!await verifiesOwnSignature(key, probe)) {
+    throw new PeerKeyError(PeerKeyErrorCode.CORRUPT, path, 'peer key file\'s public key does not match its private key')
+  }
+  return key
+}
+
+async function readKeyFile (path: string): Promise<PeerKey | undefined> {
+  let bytes: Uint8Array
+  let mode: number
+  try {
+    const handle = await open(path, 'r')
+    try {
+      mode = (await handle.stat()).mode
+      bytes = await handle.readFile()
+    } finally {
+      await handle.close()
+    }
+  } catch (err) {
+    // ENOTDIR: a parent is a file, so the key cannot exist either; creating it will fail loudly
+    if (errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR') return undefined
+    throw new PeerKeyError(PeerKeyErrorCode.UNREADABLE, path, `cannot read peer key file: ${errorMessage(err)}`, { cause: err })
+  }
+  const privateKey = await decodePeerKey(bytes, path)
+  return {
+    privateKey,
+    peerId: peerIdFromPrivateKey(privateKey),
+    created: false,
+    permissionsTooOpen: (mode & 0o077) !== 0
+  }
+}
+
+/** Returns false when `path` appeared meanwhile (another writer won). */
+async function writeNewKeyFile (path: string, bytes: Uint8Array): Promise<boolean> {
+  const dir = dirname(path)
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 })
+    const handle = await open(tmp, 'wx', PEER_KEY_FILE_MODE)
+    try {
+      await handle.writeFile(bytes)
+      // the umask may have narrowed the mode; never let it be wider than 0600
+      await handle.chmod(PEER_KEY_FILE_MODE)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    const won = await publish(tmp, path)
+    if (won) await syncDirectory(dir)
+    return won
+  } catch (err) {
+    throw new PeerKeyError(PeerKeyErrorCode.WRITE_FAILED, path, `cannot write peer key file: ${errorMessage(err)}`, { cause: err })
+  } finally {
+    await unlink(tmp).catch(() => {})
+  }
+}
+
+/**
+ * Moves the temp file into place without ever replacing an existing file. link() is atomic
+ * and fails with EEXIST; filesystems without hard links fall back to a checked rename, which
+ * leaves a tiny race between two simultaneous first starts.
+ */
+async function publish (tmp: string, path: string): Promise<boolean> {
+  try {
+    await link(tmp, path)
+    return true
+  } catch (err) {
+    const code = errorCode(err)
+    if (code === 'EEXIST') return false
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err
+  }
+  try {
+    await stat(path)
+    return false
+  } catch (err) {
+    if (errorCode(err) !== 'ENOENT') throw err
+  }
+  await rename(tmp, path)
+  await chmod(path, PEER_KEY_FILE_MODE)
+  return true
+}
+
+/** Makes the new directory entry durable. Some platforms cannot fsync a directory: best effort. */
+async function syncDirectory (dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    // the key file itself is synced; only the rename's durability is at stake
+  }
+}
+
+async function verifiesOwnSignature (key: Ed25519PrivateKey, probe: Uint8Array): Promise<boolean> {
+  try {
+    // sign/verify are synchronous in Node but typed as possibly async (browser WebCrypto)
+    const signature = await key.sign(probe)
+    return await key.publicKey.verify(probe, signature)
+  } catch {
+    return false
+  }
+}
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function errorCode (err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined
+}
+
+function errorName (err: unknown): string | undefined {
+  return err instanceof Error ? err.name : undefined
+}
+
+function errorMessage (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

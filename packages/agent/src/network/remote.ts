@@ -1,0 +1,43 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { createNode, startNode } from './create-node.js'
+import { MaskExchangeClient } from './mask-exchange/client.js'
+import { LossInjector } from './mask-exchange/loss.js'
+import { Traffic } from './mask-exchange/traffic.js'
+
+/** A --peer address that cannot be dialled as given. */
+export class RemoteAddressError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'RemoteAddressError'
+  }
+}
+
+export interface RemoteContext {
+  client: MaskExchangeClient
+  target: Multiaddr
+  peerId: string
+}
+
+/**
+ * Runs `fn` with a throwaway libp2p client (fresh key, no listening address, no daemon) that
+ * dials one remote node directly: what `l2d2c masks --peer` and `fetch --peer` use.
+ */
+export async function withRemoteNode<T> (address: string, timeoutMs: number, fn: (ctx: RemoteContext) => Promise<T>): Promise<T> {
+  let target: Multiaddr
+  try {
+    target = multiaddr(address)
+  } catch (err) {
+    throw new RemoteAddressError(`invalid multiaddr "${address}": ${(err as Error).message}`)
+  }
+  const peerId = target.getComponents().find(c => c.name === 'p2p')?.value
+  if (peerId === undefined) throw new RemoteAddressError(`"${address}" must end with /p2p/<peer id>`)
+  const node = await createNode({ privateKey: await generateKeyPair('Ed25519'), listen: [], dialTimeoutMs: timeoutMs, userAgent: 'l2d2c-cli/0.1.0' })
+  await startNode(node)
+  try {
+    const client = new MaskExchangeClient({ node, loss: LossInjector.none(), traffic: new Traffic() })
+    return await fn({ client, target, peerId })
+  } finally {
+    await node.stop()
+  }
+}

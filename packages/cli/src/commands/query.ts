@@ -1,0 +1,119 @@
+import { writeFile } from 'node:fs/promises'
+import { CONTROL_ROUTES, type MasksDocument, type PeersDocument, type StatusDocument } from '@l2d2c/protocol'
+import type { Command } from 'commander'
+import { action } from '../action.js'
+import { addDaemonTargetOptions, controlFailure, daemonClient, type DaemonTargetOptions } from '../daemon-client.js'
+import { CliError, ExitCode } from '../exit-codes.js'
+import { table, type Io } from '../output.js'
+import { withRemote } from './remote.js'
+
+const ago = (iso: string): string => {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000))
+  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`
+}
+
+const short = (id: string): string => id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id
+
+function humanStatus (s: StatusDocument): string {
+  const lines = [
+    `peer id      ${s.peerId}`,
+    `role         ${s.role}`,
+    `addresses    ${s.addrs.join('\n             ')}`,
+    `backend      ${s.backend}`,
+    `backbone     ${s.backboneId}`,
+    s.role === 'learner'
+      ? `task         ${s.task === null ? `curriculum done (${s.curriculum.tasks} tasks)` : `${s.task.key} (${s.curriculum.index + 1}/${s.curriculum.tasks}): ${s.task.steps.toLocaleString('en-US')}/${s.task.budget.toLocaleString('en-US')} steps`}`
+      : `evaluating   ${s.curriculum.tasks} tasks`,
+    `env steps    ${s.totalSteps.toLocaleString('en-US')} (${s.stepsPerSecond.toLocaleString('en-US')}/s)`,
+    `masks held   ${s.masksHeld}`,
+    `peers        ${s.peersConnected} connected`,
+    `uptime       ${s.uptimeSeconds} s`,
+    `data dir     ${s.dataDir}`
+  ]
+  return lines.join('\n')
+}
+
+function humanMasks (d: MasksDocument): string {
+  if (d.masks.length === 0) return `${d.peer}: no masks (backbone ${d.backboneId})`
+  return [`peer ${d.peer}, backbone ${d.backboneId}`, table(['task', 'reward', 'steps', 'bytes', 'origin', 'cid'], d.masks.map(m => [m.taskKey, m.reward.toFixed(3), m.steps, m.bytes, m.origin === '' ? '-' : short(m.origin), m.cid]))].join('\n')
+}
+
+async function local<T> (opts: DaemonTargetOptions, io: Io, route: string): Promise<T> {
+  const client = await daemonClient(opts, io)
+  try {
+    return await client.get<T>(route)
+  } catch (err) {
+    return controlFailure(err)
+  }
+}
+
+export function registerQueryCommands (program: Command, io: Io): void {
+  addDaemonTargetOptions(program.command('status')
+    .description('show the local daemon: peer id, addresses, role, task progress, masks, peers'))
+    .option('--json', 'print one JSON document')
+    .action(action(io, async (opts: DaemonTargetOptions) => ({ data: await local<StatusDocument>(opts, io, CONTROL_ROUTES.status), human: humanStatus })))
+
+  addDaemonTargetOptions(program.command('peers')
+    .description('connected and known peers with their announced masks and last-seen time'))
+    .option('--json', 'print one JSON document')
+    .action(action(io, async (opts: DaemonTargetOptions) => ({
+      data: await local<PeersDocument>(opts, io, CONTROL_ROUTES.peers),
+      human: (d: PeersDocument) => d.peers.length === 0
+        ? 'no peers known'
+        : table(['peer', 'connected', 'role', 'masks', 'env steps', 'last seen', 'address'], d.peers.map(p => [p.peerId, p.connected ? 'yes' : 'no', p.role ?? '?', p.masks, p.totalSteps, ago(p.lastSeen), p.addrs[0] ?? '-']))
+    })))
+
+  addDaemonTargetOptions(program.command('masks')
+    .description('masks held by the local daemon, or by a remote node with --peer (dialled directly)'))
+    .option('--peer <multiaddr>', 'a remote node (/ip4/…/tcp/…/p2p/ID); no local daemon needed')
+    .option('--timeout-ms <ms>', 'remote: give up after this long', '10000')
+    .option('--json', 'print one JSON document')
+    .action(action(io, async (opts: DaemonTargetOptions & { peer?: string, timeoutMs: string }) => {
+      if (opts.peer === undefined) return { data: await local<MasksDocument>(opts, io, CONTROL_ROUTES.masks), human: humanMasks }
+      const timeoutMs = Number(opts.timeoutMs)
+      if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new CliError('--timeout-ms must be a positive integer', ExitCode.USAGE)
+      const data = await withRemote(opts.peer, timeoutMs, async ({ agent, client, target, peerId }) => {
+        const inv = await client.inventory(target, { timeoutMs })
+        const { parseContentId } = await import('@l2d2c/protocol')
+        void agent
+        const doc: MasksDocument = {
+          peer: peerId,
+          backboneId: inv.backboneId,
+          masks: inv.masks.map(m => ({ taskKey: m.taskKey, cid: parseContentId(m.cid).toString(), reward: m.reward, steps: m.stepsTrained, bytes: m.encodedSize, origin: m.origin, encodings: m.encodings })).sort((a, b) => a.taskKey < b.taskKey ? -1 : 1)
+        }
+        return doc
+      })
+      return { data, human: humanMasks }
+    }))
+
+  program.command('fetch')
+    .description('fetch a task\'s mask from a remote node, verify it, and save it as a mask file')
+    .argument('<task>', 'task key')
+    .requiredOption('--peer <multiaddr>', 'the remote node (/ip4/…/tcp/…/p2p/ID)')
+    .option('--out <file>', 'where to save it (default: <task with / as +>.l2dm)')
+    .option('--encoding <e>', 'bits | f16 | f32', 'bits')
+    .option('--timeout-ms <ms>', 'give up after this long', '10000')
+    .option('--json', 'print one JSON document')
+    .action(action(io, async (task: string, opts: { peer: string, out?: string, encoding: string, timeoutMs: string }) => {
+      const { parseTaskKey, TaskKeyError } = await import('@l2d2c/agent/envs')
+      try { parseTaskKey(task) } catch (err) { if (err instanceof TaskKeyError) throw new CliError(err.message, ExitCode.USAGE); throw err }
+      if (!['bits', 'f16', 'f32'].includes(opts.encoding)) throw new CliError(`--encoding must be bits, f16 or f32, got "${opts.encoding}"`, ExitCode.USAGE)
+      const timeoutMs = Number(opts.timeoutMs)
+      if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new CliError('--timeout-ms must be a positive integer', ExitCode.USAGE)
+      const out = opts.out ?? `${task.replaceAll('/', '+')}.l2dm`
+      const data = await withRemote(opts.peer, timeoutMs, async ({ agent, client, target, peerId }) => {
+        const proto = await import('@l2d2c/protocol')
+        const inv = await client.inventory(target, { timeoutMs })
+        const summary = inv.masks.find(m => m.taskKey === task)
+        if (summary === undefined) throw new CliError(`${peerId} holds no mask for ${task}`, ExitCode.REMOTE)
+        const t0 = performance.now()
+        const fetched = await client.fetch(target, { requestId: agent.newRequestId(), target: { cid: summary.cid }, encoding: opts.encoding as 'bits', backboneId: inv.backboneId }, { timeoutMs, expectedCid: summary.cid })
+        const ms = performance.now() - t0
+        const mask = proto.decodeMask(fetched.bytes, { expectedTaskKey: task, expectedBackboneId: inv.backboneId })
+        const meta = { ...fetched.meta, origin: fetched.meta.origin === '' ? peerId : fetched.meta.origin }
+        await writeFile(out, proto.encodeMaskFile(fetched.bytes, meta))
+        return { task, peer: peerId, file: out, cid: proto.contentId(fetched.bytes).toString(), encoding: opts.encoding, bytes: fetched.bytes.length, wireBytes: fetched.wireBytes, backboneId: mask.backboneId, reward: meta.reward, steps: meta.stepsTrained, origin: meta.origin, milliseconds: Math.round(ms * 10) / 10 }
+      })
+      return { data, human: (d: typeof data) => `saved ${d.task} (${d.encoding}, ${d.bytes.toLocaleString('en-US')} bytes, cid ${d.cid}, reward ${d.reward}) from ${d.peer} to ${d.file} in ${d.milliseconds} ms` }
+    }))
+}

@@ -1,0 +1,155 @@
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Command } from 'commander'
+import { action } from '../action.js'
+import { CliError, ExitCode } from '../exit-codes.js'
+import { table, type Io } from '../output.js'
+import { Progress } from '../progress.js'
+
+export interface TrainResult {
+  backend: string
+  backboneId: string
+  totalSteps: number
+  wallSeconds: number
+  stepsPerSecond: number
+  completed: boolean
+  tasks: Array<{ key: string, stepsTrained: number, stepsToThreshold: number | null, finalReturn: number | null, returnAfterCurriculum: number | null }>
+}
+
+interface TrainOptions {
+  taskSet?: string
+  curriculum?: string
+  agentIndex: string
+  stepsPerTask?: string
+  seed: string
+  backend: string
+  maskInit: string
+  preset: string
+  evalEpisodes: string
+  evalEverySteps: string
+  saveMasks?: string
+  encoding: string
+}
+
+function int (text: string, flag: string, min: number, max: number): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) throw new CliError(`${flag} must be an integer in ${min}..${max}, got "${text}"`, ExitCode.USAGE)
+  return Number(text)
+}
+
+function oneOf<T extends string> (text: string, flag: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(text)) throw new CliError(`${flag} must be one of ${allowed.join(', ')}, got "${text}"`, ExitCode.USAGE)
+  return text as T
+}
+
+/** Single-agent lifelong training, no network: the learner's own benchmark and a user tool. */
+export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
+  const agent = await import('@l2d2c/agent')
+  if ((opts.taskSet === undefined) === (opts.curriculum === undefined)) throw new CliError('give exactly one of --task-set KEYS or --curriculum FILE', ExitCode.USAGE)
+  const backend = oneOf(opts.backend, '--backend', ['auto', 'wasm', 'cpu', 'node'] as const)
+  const maskInit = oneOf(opts.maskInit, '--mask-init', ['random', 'lc', 'blc'] as const)
+  const preset = oneOf(opts.preset, '--preset', ['default', 'reference'] as const)
+  const encoding = oneOf(opts.encoding, '--encoding', ['bits', 'f16', 'f32'] as const)
+  const seed = int(opts.seed, '--seed', 0, 0xffffffff)
+  const evalEpisodes = int(opts.evalEpisodes, '--eval-episodes', 1, 10_000)
+  const evalEverySteps = int(opts.evalEverySteps, '--eval-every-steps', 1, 1_000_000_000)
+  let tasks: string[]
+  let stepsPerTask: number
+  try {
+    if (opts.taskSet !== undefined) {
+      const groups = new Map<string, string[]>()
+      for (const e of agent.catalogue()) groups.set(e.group, [...(groups.get(e.group) ?? []), e.key])
+      tasks = opts.taskSet.split(',').map(s => s.trim()).filter(s => s !== '').flatMap(s => groups.get(s) ?? [s])
+      if (tasks.length === 0) throw new CliError('--task-set is empty', ExitCode.USAGE)
+      if (opts.stepsPerTask === undefined) throw new CliError('--steps-per-task is required with --task-set', ExitCode.USAGE)
+      stepsPerTask = int(opts.stepsPerTask, '--steps-per-task', 1, 1_000_000_000)
+      agent.parseCurriculum({ version: 1, stepsPerTask, agents: [{ tasks }] }, agent.taskShape)
+    } else {
+      const text = await readFile(opts.curriculum as string, 'utf8').catch((err: Error) => { throw new CliError(`cannot read ${opts.curriculum as string}: ${err.message}`, ExitCode.USAGE) })
+      const c = agent.parseCurriculumJson(text, agent.taskShape)
+      const index = int(opts.agentIndex, '--agent-index', 0, c.agents.length - 1)
+      const a = c.agents[index]!
+      tasks = [...a.tasks]
+      stepsPerTask = opts.stepsPerTask !== undefined ? int(opts.stepsPerTask, '--steps-per-task', 1, 1_000_000_000) : a.stepsPerTask
+    }
+  } catch (err) {
+    if (err instanceof agent.CurriculumError || err instanceof agent.TaskKeyError) throw new CliError(err.message, ExitCode.USAGE)
+    throw err
+  }
+
+  const learner = new agent.InProcessLearner()
+  const info = await learner.init({ shapeTask: tasks[0]!, seed, backend, newMaskMode: maskInit, preset })
+  io.stderr.write(`l2d2c train: backend ${info.backend}, backbone ${info.backboneId}, ${tasks.length} tasks x ${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration)\n`)
+  if (opts.saveMasks !== undefined) await mkdir(opts.saveMasks, { recursive: true })
+  const progress = new Progress(io)
+  const t0 = performance.now()
+  let lastReward: number | null = null
+  const driver = new agent.LifelongDriver(learner, { ...agent.DEFAULT_DRIVER_CONFIG, tasks, stepsPerTask, evalEpisodes, evalEverySteps, commPerTask: 0 }, {
+    onEvaluation: (_key, reward) => { lastReward = reward },
+    onIteration: (stats, ctx) => {
+      const secs = (performance.now() - t0) / 1000
+      progress.update(`[task ${ctx.taskIndex + 1}/${tasks.length}] ${stats.taskKey}  ${ctx.stepsOnTask.toLocaleString('en-US')}/${stepsPerTask.toLocaleString('en-US')} steps  eval ${lastReward?.toFixed(3) ?? '-'}  ${Math.round(ctx.totalSteps / secs).toLocaleString('en-US')} steps/s`)
+    },
+    onTaskEnd: report => {
+      progress.update(`task ${report.key}: ${report.stepsToThreshold === null ? 'threshold not reached' : `threshold at ${report.stepsToThreshold.toLocaleString('en-US')} steps`}, final ${report.finalReturn?.toFixed(3) ?? '-'}`, true)
+      if (!(io.stderr as { isTTY?: boolean }).isTTY) return
+      io.stderr.write('\n')
+    },
+    ...(opts.saveMasks !== undefined
+      ? {
+          onCheckpoint: async (key: string, mask: import('@l2d2c/protocol').Mask, cp: { reward: number | null, stepsTrained: number, final: boolean }) => {
+            if (!cp.final) return
+            const { encodeMask, encodeMaskFile } = await import('@l2d2c/protocol')
+            const file = encodeMaskFile(encodeMask(mask, encoding), { reward: cp.reward ?? 0, stepsTrained: cp.stepsTrained, origin: '', createdAtMs: Date.now() })
+            await agent.writeFileAtomic(join(opts.saveMasks as string, `${key.replaceAll('/', '+')}.l2dm`), file)
+          }
+        }
+      : {})
+  })
+  let result
+  try {
+    result = await driver.run(undefined, io.signal)
+  } finally {
+    await learner.dispose()
+  }
+  progress.done()
+  const wallSeconds = (performance.now() - t0) / 1000
+  return {
+    backend: info.backend,
+    backboneId: info.backboneId,
+    totalSteps: result.totalSteps,
+    wallSeconds: Math.round(wallSeconds * 100) / 100,
+    stepsPerSecond: Math.round(result.totalSteps / wallSeconds),
+    completed: result.completed,
+    tasks: result.tasks.map(t => ({ key: t.key, stepsTrained: t.stepsTrained, stepsToThreshold: t.stepsToThreshold, finalReturn: t.finalReturn, returnAfterCurriculum: t.returnAfterCurriculum }))
+  }
+}
+
+function human (r: TrainResult): string {
+  const reached = r.tasks.filter(t => t.stepsToThreshold !== null)
+  const mean = reached.length > 0 ? Math.round(reached.reduce((s, t) => s + (t.stepsToThreshold ?? 0), 0) / reached.length) : null
+  return [
+    table(['task', 'steps', 'steps to 0.9', 'final', 'after curriculum'], r.tasks.map(t => [t.key, t.stepsTrained, t.stepsToThreshold, t.finalReturn?.toFixed(3), t.returnAfterCurriculum?.toFixed(3)])),
+    '',
+    `${r.completed ? 'done' : 'stopped early'}: ${r.totalSteps.toLocaleString('en-US')} env steps in ${r.wallSeconds} s (${r.stepsPerSecond.toLocaleString('en-US')} steps/s, backend ${r.backend}); ` +
+      `${reached.length}/${r.tasks.length} tasks reached the threshold${mean !== null ? `, mean ${mean.toLocaleString('en-US')} steps` : ''}`
+  ].join('\n')
+}
+
+export function registerTrainCommand (program: Command, io: Io): void {
+  program.command('train')
+    .description('single-agent lifelong training without network (progress on stderr, result on stdout)')
+    .option('--task-set <keys>', 'comma-separated task keys or catalogue groups (e.g. meta-ctgraph)')
+    .option('--curriculum <file>', 'a curriculum JSON document')
+    .option('--agent-index <i>', 'which agent of the curriculum to train', '0')
+    .option('--steps-per-task <n>', 'env steps per task (default: the curriculum\'s)')
+    .option('--seed <s>', 'learner seed', '1')
+    .option('--backend <b>', 'auto | wasm | cpu | node', 'auto')
+    .option('--mask-init <m>', 'new-task mask: random | lc | blc', 'random')
+    .option('--preset <p>', 'PPO hyper-parameters: default | reference', 'default')
+    .option('--eval-episodes <n>', 'episodes per evaluation', '25')
+    .option('--eval-every-steps <n>', 'env steps between evaluations (resolution of steps-to-threshold)', '1280')
+    .option('--save-masks <dir>', 'write each task\'s final mask there (mask file format)')
+    .option('--encoding <e>', 'encoding of saved masks: bits | f16 | f32', 'f32')
+    .option('--json', 'print one JSON document')
+    .action(action(io, async (opts: TrainOptions) => ({ data: await train(opts, io), human })))
+}

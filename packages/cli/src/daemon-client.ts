@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ControlClient, ControlError, DAEMON_FILE, TOKEN_FILE, type DaemonDiscovery } from '@l2d2c/protocol'
+import { CliError, ExitCode } from './exit-codes.js'
+import type { Io } from './output.js'
+
+export interface DaemonTargetOptions {
+  dataDir?: string
+  api?: string
+  token?: string
+}
+
+/**
+ * Finds the local daemon: --api HOST:PORT (or unix:/path), else the discovery file in
+ * --data-dir / L2D2C_DATA_DIR. The token comes from --token / L2D2C_API_TOKEN or the data dir.
+ */
+export async function daemonClient (opts: DaemonTargetOptions, io: Io): Promise<ControlClient> {
+  const env = io.env ?? {}
+  const dataDir = opts.dataDir ?? env.L2D2C_DATA_DIR
+  let url: string | undefined
+  if (opts.api !== undefined) url = opts.api.startsWith('unix:') || opts.api.startsWith('http') ? opts.api : `http://${opts.api}`
+  if (url === undefined) {
+    if (dataDir === undefined) throw new CliError('no daemon given: use --data-dir DIR (or L2D2C_DATA_DIR) or --api HOST:PORT', ExitCode.USAGE)
+    const text = await readFile(join(dataDir, DAEMON_FILE), 'utf8').catch(() => null)
+    if (text === null) throw new CliError(`no daemon is running with data dir ${dataDir} (no ${DAEMON_FILE})`, ExitCode.UNAVAILABLE)
+    try {
+      url = (JSON.parse(text) as DaemonDiscovery).api
+    } catch {
+      throw new CliError(`${join(dataDir, DAEMON_FILE)} is not valid JSON`, ExitCode.UNAVAILABLE)
+    }
+  }
+  let token = opts.token ?? env.L2D2C_API_TOKEN
+  if (token === undefined && dataDir !== undefined) token = (await readFile(join(dataDir, TOKEN_FILE), 'utf8').catch(() => '')).trim() || undefined
+  return new ControlClient({ url, ...(token !== undefined ? { token } : {}) })
+}
+
+/** Maps control-API failures to the documented exit codes. */
+export function controlFailure (err: unknown): never {
+  if (err instanceof ControlError) {
+    if (err.kind === 'unreachable') throw new CliError(`${err.message} (is the daemon running?)`, ExitCode.UNAVAILABLE)
+    if (err.kind === 'timeout') throw new CliError(err.message, ExitCode.TIMEOUT)
+    if (err.kind === 'unauthorized') throw new CliError(`${err.message}: pass --token or --data-dir`, ExitCode.UNAVAILABLE)
+    throw new CliError(err.message, ExitCode.REMOTE)
+  }
+  throw err
+}
+
+export function addDaemonTargetOptions<T extends { option: (flags: string, description: string) => T }> (cmd: T): T {
+  return cmd
+    .option('--data-dir <dir>', 'data dir of the local daemon (default: $L2D2C_DATA_DIR)')
+    .option('--api <host:port>', 'control API address of the daemon (instead of --data-dir)')
+    .option('--token <token>', 'control API token (default: from the data dir or $L2D2C_API_TOKEN)')
+}

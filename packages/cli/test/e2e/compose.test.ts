@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { CLI, runCli } from '../helpers.js'
+
+/**
+ * docker/compose.yaml cannot run here (no Docker engine), so this checks every service's
+ * command and environment with the daemon's own config validation, then runs the same
+ * topology as local processes: each service on its own loopback address 127.0.0.x, with the
+ * compose file's commands and variables, rewritten only where a container differs from a
+ * process (host names and 0.0.0.0 → its 127.0.0.x, /config → docker/config, /data → a temp
+ * dir) plus a smaller step budget (L2D2C_STEPS_PER_TASK) so it fits in CI.
+ */
+const repo = fileURLToPath(new URL('../../../../', import.meta.url))
+const compose = parse(readFileSync(join(repo, 'docker/compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, { command: string[], environment: Record<string, string> }> }
+const names = Object.keys(compose.services)
+const ip = (name: string): string => `127.0.0.${names.indexOf(name) + 2}`
+const root = mkdtempSync(join(tmpdir(), 'l2d2c-compose-'))
+const children: ChildProcess[] = []
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
+  rmSync(root, { recursive: true, force: true })
+})
+
+function localise (name: string, text: string): string {
+  let t = text.replaceAll('/ip4/0.0.0.0/', `/ip4/${ip(name)}/`).replaceAll('/config/', join(repo, 'docker/config') + '/')
+  for (const other of names) t = t.replaceAll(`/dns4/${other}/`, `/ip4/${ip(other)}/`)
+  return t
+}
+
+function serviceProcess (name: string, stepsPerTask: string): { args: string[], env: NodeJS.ProcessEnv } {
+  const svc = compose.services[name]!
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(svc.environment)) env[k] = localise(name, String(v))
+  env.L2D2C_DATA_DIR = join(root, name)
+  env.L2D2C_API = `${ip(name)}:5001`
+  env.L2D2C_STEPS_PER_TASK = stepsPerTask
+  return { args: svc.command.map(a => localise(name, String(a))), env }
+}
+
+describe('docker/compose.yaml', () => {
+  it('declares 4 learners with different curricula and one evaluator, with volumes and health checks', () => {
+    expect(names).toEqual(['agent-1', 'agent-2', 'agent-3', 'agent-4', 'evaluator'])
+    const indices = names.slice(0, 4).map(n => compose.services[n]!.command[compose.services[n]!.command.indexOf('--agent-index') + 1])
+    expect(new Set(indices).size).toBe(4)
+    for (const n of names) {
+      const svc = compose.services[n] as unknown as { volumes: string[], healthcheck: { test: string[] }, init: boolean }
+      expect(svc.volumes.some(v => v.endsWith(':/data'))).toBe(true)
+      expect(svc.healthcheck.test).toEqual(['CMD', 'l2d2c', 'status'])
+      expect(svc.init).toBe(true)
+    }
+  })
+
+  it('every service\'s command and environment pass the daemon\'s own config validation', async () => {
+    for (const name of names) {
+      const { args, env } = serviceProcess(name, '25600')
+      const r = await runCli([...args, '--check-config'], { env })
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0)
+      const cfg = JSON.parse(r.stdout)
+      expect(cfg.role).toBe(name === 'evaluator' ? 'evaluator' : 'learner')
+      expect(cfg.curriculum.tasks.length).toBe(16)
+      if (name !== 'agent-1') expect(cfg.bootstrap[0]).toContain('/p2p/12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
+    }
+  })
+
+  it('the same topology as local processes on 127.0.0.x: masks flow from the learners to the evaluator', async () => {
+    for (const name of names) {
+      const { args, env } = serviceProcess(name, '12800')
+      const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env, L2D2C_BACKEND: 'wasm' }, stdio: 'ignore' })
+      children.push(child)
+    }
+    // agent-1's peer id is the one every bootstrap address names (the committed demo key).
+    const deadline = Date.now() + 150_000
+    let evaluation: { latest: { perTask: Record<string, number> } | null } = { latest: null }
+    let sources = new Set<string>()
+    while (Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 2000))
+      if (!existsSync(join(root, 'evaluator', 'daemon.json'))) continue
+      const status = await runCli(['status', '--data-dir', join(root, 'agent-1'), '--json'])
+      if (status.code === 0) expect(JSON.parse(status.stdout).peerId).toBe('12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
+      const peers = await runCli(['peers', '--data-dir', join(root, 'evaluator'), '--json'])
+      if (peers.code !== 0) continue
+      const known = (JSON.parse(peers.stdout) as { peers: Array<{ peerId: string, role: string, masks: number }> }).peers
+      sources = new Set(known.filter(p => p.role === 'learner' && p.masks > 0).map(p => p.peerId))
+      const log = join(root, 'evaluator', 'evaluation.jsonl')
+      if (!existsSync(log)) continue
+      evaluation = JSON.parse(readFileSync(join(root, 'evaluator', 'evaluation.jsonl'), 'utf8').trim().split('\n').at(-1) ?? '{}')
+      const contributing = Object.values((evaluation as unknown as { perTask: Record<string, number> }).perTask ?? {}).filter(v => v > 0).length
+      if (sources.size >= 3 && contributing >= 2) break
+    }
+    expect(sources.size, 'learners whose announced masks reached the evaluator').toBeGreaterThanOrEqual(3)
+    const perTask = (evaluation as unknown as { perTask: Record<string, number> }).perTask ?? {}
+    expect(Object.values(perTask).filter(v => v > 0).length, 'tasks the evaluator measured from fetched masks').toBeGreaterThanOrEqual(2)
+  }, 200_000)
+})

@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runCli } from '../helpers.js'
+import { startDaemon, waitStatus, type RunningDaemon } from '../daemon-harness.js'
+
+const root = mkdtempSync(join(tmpdir(), 'l2d2c-e2e-'))
+const running: RunningDaemon[] = []
+afterAll(async () => {
+  await Promise.all(running.map(async d => { await d.stop('SIGKILL') }))
+  rmSync(root, { recursive: true, force: true })
+})
+
+const X = 'ctgraph/d2b2/img1/leaf10'
+const Y = 'ctgraph/d2b2/img1/leaf11'
+
+describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 127.0.0.1)', () => {
+  it('status, peers, masks (local and remote), fetch, graceful stop', async () => {
+    const a = await startDaemon(join(root, 'a'), ['--tasks', `${X},${Y}`, '--steps-per-task', '1280', '--seed', '1'])
+    running.push(a)
+    const b = await startDaemon(join(root, 'b'), ['--tasks', X, '--steps-per-task', '1280', '--seed', '2', '--bootstrap', a.addr])
+    running.push(b)
+    const sa = await waitStatus(a.dataDir, s => s.curriculum.done === true && s.masksHeld === 2)
+    expect(sa).toMatchObject({ peerId: a.peerId, role: 'learner', backend: 'wasm', task: null, masksHeld: 2, version: '0.1.0' })
+    expect(sa.backboneId).toMatch(/^[0-9a-f]{32}$/)
+    expect(sa.addrs[0]).toContain(`/p2p/${a.peerId}`)
+    expect(typeof sa.uptimeSeconds).toBe('number')
+    for (const k of ['peerId', 'addrs', 'role', 'backend', 'backboneId', 'task', 'masksHeld', 'peersConnected', 'uptimeSeconds']) expect(sa).toHaveProperty(k)
+    await waitStatus(b.dataDir, s => s.curriculum.done === true && s.peersConnected >= 1)
+
+    // peers: B knows A, connected.
+    const peers = JSON.parse((await runCli(['peers', '--data-dir', b.dataDir, '--json'])).stdout)
+    expect(peers.peers.find((p: { peerId: string }) => p.peerId === a.peerId)).toMatchObject({ connected: true })
+    const humanPeers = await runCli(['peers', '--data-dir', b.dataDir])
+    expect(humanPeers.stdout).toContain(a.peerId)
+
+    // masks: the local daemon's view and the remote view of the same node agree.
+    const local = JSON.parse((await runCli(['masks', '--data-dir', a.dataDir, '--json'])).stdout)
+    expect(local.peer).toBe(a.peerId)
+    expect(local.masks.map((m: { taskKey: string }) => m.taskKey)).toEqual([X, Y])
+    for (const m of local.masks) {
+      expect(Object.keys(m)).toEqual(expect.arrayContaining(['taskKey', 'cid', 'reward', 'steps', 'bytes', 'origin']))
+      expect(m.bytes).toBeLessThanOrEqual(14_000)
+      expect(m.origin).toBe(a.peerId)
+    }
+    const remote = await runCli(['masks', '--peer', a.addr, '--json'])
+    expect(remote.code, remote.stderr).toBe(0)
+    const rdoc = JSON.parse(remote.stdout)
+    expect(rdoc.peer).toBe(a.peerId)
+    expect(rdoc.backboneId).toBe(local.backboneId)
+    expect(rdoc.masks.map((m: { taskKey: string, cid: string }) => [m.taskKey, m.cid])).toEqual(local.masks.map((m: { taskKey: string, cid: string }) => [m.taskKey, m.cid]))
+
+    // fetch from the remote node, verify, save; the file inspects as valid.
+    const out = join(root, 'fetched.l2dm')
+    const f = await runCli(['fetch', Y, '--peer', a.addr, '--out', out, '--json'])
+    expect(f.code, f.stderr).toBe(0)
+    expect(JSON.parse(f.stdout)).toMatchObject({ task: Y, peer: a.peerId, file: out, encoding: 'bits' })
+    const inspected = JSON.parse((await runCli(['mask', 'inspect', out, '--json'])).stdout)
+    expect(inspected).toMatchObject({ taskKey: Y, cidValid: true, encoding: 'bits', backboneId: local.backboneId, cid: local.masks[1].cid })
+    // A task the remote does not hold, and a dead address.
+    expect((await runCli(['fetch', 'ctgraph/d2b2/img4/leaf00', '--peer', a.addr])).code).toBe(4)
+    const dead = a.addr.replace(/\/tcp\/[0-9]+/, '/tcp/1')
+    const unreachable = await runCli(['masks', '--peer', dead, '--timeout-ms', '2000'])
+    expect([4, 5]).toContain(unreachable.code)
+
+    // Graceful stop: exit 0, discovery file and lock removed, state kept.
+    expect(await b.stop('SIGTERM')).toBe(0)
+    expect(existsSync(join(b.dataDir, 'daemon.json'))).toBe(false)
+    expect(existsSync(join(b.dataDir, 'lock'))).toBe(false)
+    expect(existsSync(join(b.dataDir, 'state.json'))).toBe(true)
+    expect((await runCli(['status', '--data-dir', b.dataDir])).code).toBe(3)
+  }, 180_000)
+
+  it('a daemon killed with SIGKILL and restarted keeps its peer id, masks and progress', async () => {
+    const dir = join(root, 'k')
+    const d = await startDaemon(dir, ['--tasks', `${X},${Y}`, '--steps-per-task', '2560'])
+    await waitStatus(dir, s => s.curriculum.index >= 1)
+    const before = JSON.parse((await runCli(['masks', '--data-dir', dir, '--json'])).stdout)
+    expect(before.masks.length).toBeGreaterThanOrEqual(1)
+    await d.stop('SIGKILL')
+    expect(existsSync(join(dir, 'lock'))).toBe(true) // a stale lock, taken over at restart
+    const again = await startDaemon(dir, ['--tasks', `${X},${Y}`, '--steps-per-task', '2560'])
+    running.push(again)
+    expect(again.peerId).toBe(d.peerId)
+    const after = JSON.parse((await runCli(['masks', '--data-dir', dir, '--json'])).stdout)
+    for (const m of before.masks) expect(after.masks.map((x: { taskKey: string }) => x.taskKey)).toContain(m.taskKey)
+    expect(readdirSync(join(dir, 'masks')).filter(n => n.endsWith('.tmp'))).toEqual([])
+    const s = await waitStatus(dir, x => x.curriculum.done === true)
+    expect(s.masksHeld).toBe(2)
+    await again.stop()
+  }, 180_000)
+
+  it('configuration errors exit 2 with the path of the problem and its source', async () => {
+    const d = join(root, 'bad')
+    const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
+      [['--tasks', 'ctgraph/d2b2/img1/leaf0'], {}, /tasks\[0\]: invalid task key/],
+      [['--tasks', X, '--drop', '2'], {}, /sharing\.drop: must be a number in \[0, 1\].*from a flag/],
+      [['--tasks', X], { L2D2C_SEED: 'abc' }, /seed: must be an integer.*from the environment/],
+      [['--tasks', X, '--bootstrap', '/ip4/127.0.0.1/tcp/4001'], {}, /bootstrap\[0\].*\/p2p\//],
+      [['--tasks', X, '--api', '0.0.0.0:8080'], {}, /api: must be HOST:PORT on a loopback/],
+      [['--tasks', `${X},minigrid/SimpleCrossingS9N1/seed9157`], {}, /share one backbone/],
+      [[], {}, /no curriculum/]
+    ]
+    for (const [args, env, message] of cases) {
+      const r = await runCli(['daemon', '--data-dir', d, ...args], { env })
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr).toMatch(message)
+    }
+    const cfg = join(root, 'config.json')
+    writeFileSync(cfg, JSON.stringify({ tasks: [X], sharing: { hysterisis: 0.9 } }))
+    const r = await runCli(['daemon', '--data-dir', d, '--config', cfg])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/sharing\.hysterisis: unknown setting.*config file/)
+    // Layering: flag > env > file > default, shown by --check-config.
+    writeFileSync(cfg, JSON.stringify({ tasks: [X], seed: 5, stepsPerTask: 100, sharing: { commPerTask: 2 } }))
+    const ok = await runCli(['daemon', '--data-dir', d, '--config', cfg, '--seed', '7', '--check-config'], { env: { L2D2C_SEED: '6', L2D2C_STEPS_PER_TASK: '200' } })
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(JSON.parse(ok.stdout)).toMatchObject({ seed: 7, stepsPerTask: 200, sharing: { commPerTask: 2, hysteresis: 0.9 } })
+  }, 60_000)
+
+  it('refuses a second daemon on the same data dir', async () => {
+    const dir = join(root, 'dup')
+    const first = await startDaemon(dir, ['--tasks', X, '--steps-per-task', '640'])
+    running.push(first)
+    const second = await runCli(['daemon', '--data-dir', dir, '--tasks', X])
+    expect(second.code).toBe(3)
+    expect(second.stderr).toMatch(/in use by another l2d2c daemon/)
+    await first.stop()
+  }, 60_000)
+})

@@ -1,0 +1,41 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runCli } from './helpers.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'l2d2c-train-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('l2d2c train', () => {
+  it('trains a small curriculum, prints the JSON result and saves readable mask files', async () => {
+    const out = join(dir, 'masks')
+    const r = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00,ctgraph/d2b2/img1/leaf01', '--steps-per-task', '2560', '--seed', '3', '--backend', 'wasm', '--save-masks', out, '--json'], { timeoutMs: 120_000 })
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    expect(doc).toMatchObject({ backend: 'wasm', totalSteps: 5120, completed: true })
+    expect(doc.backboneId).toMatch(/^[0-9a-f]{32}$/)
+    expect(doc.stepsPerSecond).toBeGreaterThan(0)
+    expect(doc.tasks.map((t: { key: string }) => t.key)).toEqual(['ctgraph/d2b2/img1/leaf00', 'ctgraph/d2b2/img1/leaf01'])
+    for (const t of doc.tasks) {
+      expect(t.stepsTrained).toBe(2560)
+      expect(t.finalReturn).toBeGreaterThanOrEqual(0)
+      expect(t.returnAfterCurriculum).toBeGreaterThanOrEqual(0)
+      expect(Object.keys(t).sort()).toEqual(['finalReturn', 'key', 'returnAfterCurriculum', 'stepsToThreshold', 'stepsTrained'])
+    }
+    expect(r.stderr).toContain('backend wasm')
+    expect(readdirSync(out).sort()).toEqual(['ctgraph+d2b2+img1+leaf00.l2dm', 'ctgraph+d2b2+img1+leaf01.l2dm'])
+    const inspect = await runCli(['mask', 'inspect', join(out, 'ctgraph+d2b2+img1+leaf01.l2dm'), '--json'])
+    expect(inspect.code).toBe(0)
+    expect(JSON.parse(inspect.stdout)).toMatchObject({ taskKey: 'ctgraph/d2b2/img1/leaf01', backboneId: doc.backboneId, weights: 109_600, cidValid: true, stepsTrained: 2560 })
+  }, 150_000)
+
+  it('refuses bad flags with exit 2', async () => {
+    expect((await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00'])).code).toBe(2) // no budget
+    expect((await runCli(['train', '--task-set', 'nope', '--steps-per-task', '10'])).stderr).toMatch(/invalid task key/)
+    expect((await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00', '--steps-per-task', '10', '--backend', 'gpu'])).code).toBe(2)
+    const mixed = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00,minigrid/SimpleCrossingS9N1/seed9157', '--steps-per-task', '10'])
+    expect(mixed.code).toBe(2)
+    expect(mixed.stderr).toMatch(/share one network shape/)
+  })
+})

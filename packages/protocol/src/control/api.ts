@@ -1,0 +1,99 @@
+/**
+ * The daemon's control API (JSON over HTTP on 127.0.0.1 or a Unix socket): the documents
+ * `l2d2c status | peers | masks` print with --json. Every route except /health and /metrics
+ * needs `Authorization: Bearer <token>` (the token is in the data dir, mode 0600).
+ */
+export const CONTROL_ROUTES = {
+  health: '/health',
+  metrics: '/metrics',
+  status: '/v1/status',
+  peers: '/v1/peers',
+  masks: '/v1/masks',
+  knowledge: '/v1/knowledge',
+  evaluation: '/v1/evaluation',
+  stop: '/v1/stop'
+} as const
+
+/** Name of the discovery file a running daemon writes in its data dir. */
+export const DAEMON_FILE = 'daemon.json'
+/** Name of the control-API token file in the data dir. */
+export const TOKEN_FILE = 'api.token'
+
+export interface DaemonDiscovery {
+  pid: number
+  peerId: string
+  /** `http://127.0.0.1:PORT` or `unix:/path`. */
+  api: string
+  addrs: string[]
+  role: 'learner' | 'evaluator'
+  startedAt: string
+  version: string
+}
+
+export interface StatusDocument {
+  peerId: string
+  addrs: string[]
+  role: 'learner' | 'evaluator'
+  backend: string
+  backboneId: string
+  task: { key: string, steps: number, budget: number } | null
+  masksHeld: number
+  peersConnected: number
+  uptimeSeconds: number
+  version: string
+  curriculum: { tasks: number, index: number, done: boolean }
+  totalSteps: number
+  stepsPerSecond: number
+  dataDir: string
+  /** Masks this node sent to peers / received, verified and adopted, since it started. */
+  masksServed: number
+  masksAdopted: number
+}
+
+export interface PeerEntry {
+  peerId: string
+  connected: boolean
+  addrs: string[]
+  role: string | null
+  masks: number
+  totalSteps: number
+  lastSeen: string
+  failures: number
+}
+
+export interface PeersDocument {
+  peers: PeerEntry[]
+}
+
+export interface MaskEntry {
+  taskKey: string
+  cid: string
+  reward: number
+  steps: number
+  /** Size of the BITS encoding (what is sent by default). */
+  bytes: number
+  /** Peer id of the node that trained it. */
+  origin: string
+  encodings?: string[]
+}
+
+export interface MasksDocument {
+  peer: string
+  backboneId: string
+  masks: MaskEntry[]
+}
+
+export interface EvaluationRow {
+  time: string
+  icr: number
+  perTask: Record<string, number>
+  /** Announced total env steps of each learner the evaluator knows. */
+  learners: Record<string, number>
+  meanLearnerSteps: number
+}
+
+export interface EvaluationDocument {
+  tasks: string[]
+  latest: EvaluationRow | null
+  history: EvaluationRow[]
+}
