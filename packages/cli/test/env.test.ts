@@ -37,6 +37,11 @@ describe('l2d2c env', () => {
     expect(b.stderr).toMatch(/not an action in 0..2/)
     const c = await runCli(['env', 'trace'])
     expect(c.code).toBe(2)
+    // A well-formed key whose graph is too large to build is a usage error too, not an internal one.
+    const d = await runCli(['env', 'trace', '--task', 'ctgraph/d8b9/img1/leaf00000000'])
+    expect(d.code).toBe(2)
+    expect(d.stderr).toMatch(/invalid task key "ctgraph\/d8b9\/img1\/leaf00000000": .*more than 1048576 leaves/)
+    expect(d.stderr).not.toMatch(/internal error/)
   })
 
   it('list --json lists the meta CT-graph and MiniGrid tasks with shapes', async () => {

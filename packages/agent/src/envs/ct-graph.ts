@@ -70,7 +70,7 @@ export function ctGraphStateCounts (depth: number, branching: number): { wait: n
  * one per leaf, in that order (d2b2: [2,8] [9,11] [12,15], 16 images).
  */
 export function l2d2cCtGraphConfig (depth: number, branching: number, imageSeed: number): CtGraphConfig {
-  checkShape(depth, branching)
+  checkCtGraphShape(depth, branching)
   const counts = ctGraphStateCounts(depth, branching)
   const waitFirst = 2
   const decisionFirst = waitFirst + counts.wait
@@ -102,6 +102,20 @@ function checkShape (depth: number, branching: number): void {
   if (!Number.isInteger(depth) || depth < 1) throw new CtGraphConfigError(`depth must be an integer >= 1, got ${depth}`)
   if (!Number.isInteger(branching) || branching < 2) throw new CtGraphConfigError(`branching must be an integer >= 2, got ${branching}`)
   if (branching ** depth > MAX_LEAVES) throw new CtGraphConfigError(`a depth-${depth}, branching-${branching} graph has more than ${MAX_LEAVES} leaves`)
+}
+
+/**
+ * Throws CtGraphConfigError unless `l2d2cCtGraphConfig(depth, branching, ...)` can build the graph:
+ * besides the shape bounds, its one-image-per-state dataset (2 + wait + decision + leaf images)
+ * must fit MAX_DATASET_IMAGES. Task-key parsing calls this so a key that parses can be built.
+ */
+export function checkCtGraphShape (depth: number, branching: number): void {
+  checkShape(depth, branching)
+  const counts = ctGraphStateCounts(depth, branching)
+  const images = 2 + counts.wait + counts.decision + counts.leaves
+  if (images > MAX_DATASET_IMAGES) {
+    throw new CtGraphConfigError(`a depth-${depth}, branching-${branching} graph needs ${images} images, more than the ${MAX_DATASET_IMAGES} a dataset may hold`)
+  }
 }
 
 function checkSeed (name: string, seed: number): void {

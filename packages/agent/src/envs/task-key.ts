@@ -1,3 +1,4 @@
+import { checkCtGraphShape, CtGraphConfigError } from './ct-graph.js'
 import { MiniGridNameError, parseMiniGridName } from './minigrid/spec.js'
 
 /**
@@ -68,6 +69,13 @@ function parseCtGraphKey (key: string, parts: string[]): CtGraphTaskDescriptor {
   const branching = parseUint(shape[2] ?? '', key, 'branching', CTGRAPH_MAX_BRANCHING)
   if (depth < 1) throw new TaskKeyError(key, 'depth must be at least 1')
   if (branching < 2) throw new TaskKeyError(key, 'branching must be at least 2')
+  try {
+    // The key alone defines the task, so a key that parses must be one the env can build.
+    checkCtGraphShape(depth, branching)
+  } catch (err) {
+    if (err instanceof CtGraphConfigError) throw new TaskKeyError(key, err.message)
+    throw err
+  }
   const img = /^img(.+)$/.exec(parts[2] ?? '')
   if (img === null) throw new TaskKeyError(key, `image part "${parts[2] ?? ''}" must look like img1`)
   const imageSeed = parseUint(img[1] ?? '', key, 'image seed', MAX_SEED)

@@ -11,7 +11,8 @@ async function specOrUsage (envs: Envs, key: string): Promise<ReturnType<Envs['t
   try {
     return envs.taskSpec(key)
   } catch (err) {
-    if (err instanceof envs.TaskKeyError) throw new CliError(err.message, ExitCode.USAGE)
+    // parseTaskKey already refuses unbuildable CT-graph shapes; the second test is a belt.
+    if (err instanceof envs.TaskKeyError || err instanceof envs.CtGraphConfigError) throw new CliError(err.message, ExitCode.USAGE)
     throw err
   }
 }

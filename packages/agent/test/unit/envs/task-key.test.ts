@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { l2d2cCtGraphConfig } from '../../../src/envs/ct-graph.js'
 import { ctGraphTaskKey, META_CTGRAPH_TASKS, MINIGRID_CROSSING_TASKS, miniGridTaskKey, parseTaskKey, TaskKeyError } from '../../../src/envs/task-key.js'
 
 describe('task keys', () => {
@@ -49,5 +50,23 @@ describe('task keys', () => {
       expect(() => parseTaskKey(key), key).toThrow(TaskKeyError)
       expect(() => parseTaskKey(key), key).toThrow(reason)
     }
+  })
+
+  it('refuses exactly the CT-graph shapes the env cannot build, so every parsed key is buildable', () => {
+    // Too many leaves (> 2^20) or too many dataset images (> 65536) for the L2D2-C layout.
+    const unbuildable = new Set(['d5b8', 'd5b9', 'd6b6', 'd6b7', 'd6b8', 'd6b9', 'd7b5', 'd7b6', 'd7b7', 'd7b8', 'd7b9', 'd8b4', 'd8b5', 'd8b6', 'd8b7', 'd8b8', 'd8b9'])
+    for (let depth = 1; depth <= 8; depth++) {
+      for (let branching = 2; branching <= 9; branching++) {
+        const key = ctGraphTaskKey(depth, branching, 1, Array.from({ length: depth }, () => 0))
+        if (unbuildable.has(`d${depth}b${branching}`)) {
+          expect(() => parseTaskKey(key), key).toThrow(TaskKeyError)
+          expect(() => parseTaskKey(key), key).toThrow(/leaves|images/)
+        } else {
+          expect(parseTaskKey(key).key, key).toBe(key)
+          expect(l2d2cCtGraphConfig(depth, branching, 1).depth, key).toBe(depth)
+        }
+      }
+    }
+    expect(unbuildable.size).toBe(17)
   })
 })
