@@ -86,6 +86,38 @@ export function catalogue (): CatalogueEntry[] {
   return entries
 }
 
+/** An item of a task list that is neither a catalogue group nor a valid task key. */
+export class TaskListError extends TaskKeyError {
+  constructor (readonly index: number, item: string, reason: string) {
+    super(item, reason)
+    this.name = 'TaskListError'
+  }
+}
+
+/**
+ * Expands a user's task list (`train --task-set`, `daemon --tasks`): a catalogue group name
+ * (`meta-ctgraph`, `minigrid-crossing`, ...) becomes its keys in catalogue order, any other item
+ * must be a valid task key. One helper so every command accepts the same lists.
+ */
+export function expandTaskList (items: readonly unknown[]): string[] {
+  const groups = new Map<string, string[]>()
+  for (const e of catalogue()) groups.set(e.group, [...(groups.get(e.group) ?? []), e.key])
+  return items.flatMap((item, index) => {
+    if (typeof item !== 'string') throw new TaskListError(index, String(item), 'must be a task key or a catalogue group name (a string)')
+    const group = groups.get(item)
+    if (group !== undefined) return group
+    try {
+      parseTaskKey(item)
+    } catch (err) {
+      // A bare word was probably meant as a group name, so list the groups for it.
+      const hint = item.includes('/') ? '' : ` (nor a catalogue group: ${[...groups.keys()].join(', ')})`
+      if (err instanceof TaskKeyError) throw new TaskListError(index, item, err.reason + hint)
+      throw err
+    }
+    return [item]
+  })
+}
+
 /** Network shape of a task, for curriculum validation. */
 export function taskShape (key: string): { observationSize: number, numActions: number } {
   const s = taskSpec(key)

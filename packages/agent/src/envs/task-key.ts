@@ -31,7 +31,7 @@ export type TaskDescriptor = CtGraphTaskDescriptor | MiniGridTaskDescriptor
 
 /** A task key that does not parse, with the reason in the message. */
 export class TaskKeyError extends Error {
-  constructor (readonly key: string, reason: string) {
+  constructor (readonly key: string, readonly reason: string) {
     super(`invalid task key ${JSON.stringify(key)}: ${reason}`)
     this.name = 'TaskKeyError'
   }
