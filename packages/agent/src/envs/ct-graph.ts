@@ -1,3 +1,4 @@
+import { isUint32 } from '../rng/errors.js'
 import { MT19937 } from '../rng/mt19937.js'
 import { EnvUsageError, type Env, type StepResult } from './env.js'
 import { CT_GRAPH_HIGH_VALUE, CT_GRAPH_IMAGE_PIXELS, CT_GRAPH_IMAGE_SIDE, MAX_DATASET_IMAGES, ctGraphImageDataset } from './ct-graph-images.js'
@@ -119,7 +120,7 @@ export function checkCtGraphShape (depth: number, branching: number): void {
 }
 
 function checkSeed (name: string, seed: number): void {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new CtGraphConfigError(`${name} must be an integer in [0, 2^32), got ${seed}`)
+  if (!isUint32(seed)) throw new CtGraphConfigError(`${name} must be an integer in [0, 2^32), got ${seed}`)
 }
 
 function rangeSize (range: CtGraphImageRange): number {
@@ -320,7 +321,7 @@ export class CtGraphEnv implements Env {
 
   reset (seed?: number): Uint8Array {
     if (seed !== undefined) {
-      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new EnvUsageError(`reset seed must be an integer in [0, 2^32), got ${seed}`)
+      if (!isUint32(seed)) throw new EnvUsageError(`reset seed must be an integer in [0, 2^32), got ${seed}`)
       this.rng.seed(seed)
     }
     this.goHome()

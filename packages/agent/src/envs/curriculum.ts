@@ -1,3 +1,4 @@
+import { isUint32 } from '../rng/errors.js'
 import { deriveStream } from '../rng/prng.js'
 import { parseTaskKey, TaskKeyError } from './task-key.js'
 
@@ -119,7 +120,7 @@ export function parseCurriculum (doc: unknown, describeTask?: (key: string) => T
       stepsPerTask: a.stepsPerTask === undefined ? stepsPerTask : positiveInt(a.stepsPerTask, `${path}.stepsPerTask`, MAX_STEPS_PER_TASK)
     }
     if (a.seed !== undefined) {
-      if (typeof a.seed !== 'number' || !Number.isInteger(a.seed) || a.seed < 0 || a.seed > 0xffffffff) throw new CurriculumError(`${path}.seed`, 'must be an integer in 0..4294967295')
+      if (!isUint32(a.seed)) throw new CurriculumError(`${path}.seed`, 'must be an integer in 0..4294967295')
       agent.seed = a.seed
     }
     return agent
@@ -170,7 +171,7 @@ export function rotatedCurriculum (tasks: readonly string[], agents: number, ste
  */
 export function randomCurriculum (tasks: readonly string[], agents: number, length: number, stepsPerTask: number, seed: number, describeTask?: (key: string) => TaskShape): Curriculum {
   positiveInt(length, 'length', MAX_TASKS_PER_AGENT)
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new CurriculumError('seed', `must be an integer in 0..4294967295, got ${JSON.stringify(seed)}`)
+  if (!isUint32(seed)) throw new CurriculumError('seed', `must be an integer in 0..4294967295, got ${JSON.stringify(seed)}`)
   if (tasks.length === 0) throw new CurriculumError('tasks', 'at least one task is needed to draw from')
   const prng = deriveStream(seed, 'curriculum/random')
   return parseCurriculum({

@@ -1,3 +1,4 @@
+import { MAX_UINT32 } from '../rng/errors.js'
 import { checkCtGraphShape, CtGraphConfigError } from './ct-graph.js'
 import { MiniGridNameError, parseMiniGridName } from './minigrid/spec.js'
 
@@ -41,7 +42,7 @@ export class TaskKeyError extends Error {
 export const CTGRAPH_MAX_DEPTH = 8
 export const CTGRAPH_MAX_BRANCHING = 9
 /** numpy accepts any non-negative integer seed; we keep seeds within 32 bits for both families. */
-export const MAX_SEED = 0xffffffff
+export const MAX_SEED = MAX_UINT32
 
 const CANONICAL_UINT = /^(0|[1-9][0-9]*)$/
 
