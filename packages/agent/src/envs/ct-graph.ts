@@ -262,7 +262,7 @@ export class CtGraphEnv implements Env {
   private readonly leafExitResult: StepResult
   /** Results of entering a leaf (cue image + reward), built on first visit; key leaf·nrOfImages + image. */
   private readonly endResults = new Map<number, StepResult>()
-  /** First image and size of each range, copied so later edits to the caller's config cannot leak in. */
+  /** First image and size of each range, as plain fields because step reads them on the hot path. */
   private readonly waitFirst: number
   private readonly waitCount: number
   private readonly decisionFirst: number

@@ -31,6 +31,8 @@ export interface AgentCurriculum {
 export interface Curriculum {
   readonly version: 1
   readonly name?: string
+  /** Free text for people; carried through, never interpreted. */
+  readonly description?: string
   readonly stepsPerTask: number
   readonly agents: readonly AgentCurriculum[]
 }
@@ -125,8 +127,9 @@ export function parseCurriculum (doc: unknown, describeTask?: (key: string) => T
     }
     return agent
   })
-  const out: { version: 1, name?: string, stepsPerTask: number, agents: AgentCurriculum[] } = { version: 1, stepsPerTask, agents }
+  const out: { version: 1, name?: string, description?: string, stepsPerTask: number, agents: AgentCurriculum[] } = { version: 1, stepsPerTask, agents }
   if (typeof doc.name === 'string') out.name = doc.name
+  if (typeof doc.description === 'string') out.description = doc.description
   return out
 }
 

@@ -1,10 +1,11 @@
 import { CtGraphEnv, l2d2cCtGraphConfig } from './ct-graph.js'
+import { CT_GRAPH_IMAGE_PIXELS } from './ct-graph-images.js'
 import { MiniGridEnv } from './minigrid/env.js'
 import { layoutFor } from './minigrid/layout-cache.js'
 import { optimalReturn } from './minigrid/optimal.js'
 import { parseMiniGridName } from './minigrid/spec.js'
 import { OBSERVATION_SIZE as MINIGRID_OBSERVATION_SIZE } from './minigrid/view.js'
-import type { TaskSpec } from './task.js'
+import type { TaskFamily, TaskSpec } from './task.js'
 import { META_CTGRAPH_TASKS, MINIGRID_CROSSING_TASKS, parseTaskKey, TaskKeyError, type TaskDescriptor } from './task-key.js'
 
 /**
@@ -13,7 +14,6 @@ import { META_CTGRAPH_TASKS, MINIGRID_CROSSING_TASKS, parseTaskKey, TaskKeyError
  * dataset or solves the MiniGrid layout once.
  */
 
-const CTGRAPH_IMAGE_PIXELS = 144
 /** Observation scaling of the reference (ImageNormalizer 1/255, RescaleNormalizer 1/10). */
 const CTGRAPH_SCALE = 1 / 255
 const MINIGRID_SCALE = 0.1
@@ -36,7 +36,7 @@ function buildSpec (d: TaskDescriptor): TaskSpec {
     return {
       key: d.key,
       family: 'ctgraph',
-      observationSize: CTGRAPH_IMAGE_PIXELS,
+      observationSize: CT_GRAPH_IMAGE_PIXELS,
       numActions: d.branching + 1,
       observationScale: CTGRAPH_SCALE,
       optimalReturn: config.highRewardValue,
@@ -59,7 +59,7 @@ function buildSpec (d: TaskDescriptor): TaskSpec {
 
 export interface CatalogueEntry {
   readonly key: string
-  readonly family: 'ctgraph' | 'minigrid'
+  readonly family: TaskFamily
   readonly group: string
   readonly description: string
 }

@@ -94,9 +94,11 @@ function parseMiniGridKey (key: string, parts: string[]): MiniGridTaskDescriptor
   const envName = parts[1] ?? ''
   try {
     // Bare names only (no gym `MiniGrid-...-v0` form), so the key stays canonical.
-    if (parseMiniGridName(envName).name !== envName) throw new MiniGridNameError(envName, 'use the bare name')
+    const canonical = parseMiniGridName(envName).name
+    if (canonical !== envName) throw new TaskKeyError(key, `non-canonical MiniGrid name "${envName}": use the bare name ${canonical}`)
   } catch (err) {
-    if (err instanceof MiniGridNameError) throw new TaskKeyError(key, `unknown MiniGrid environment: ${err.message} (expected SimpleCrossingS{S}N{N}, LavaCrossingS{S}N{N} or DoorKey-{n}x{n})`)
+    // MiniGridNameError messages already say which names exist.
+    if (err instanceof MiniGridNameError) throw new TaskKeyError(key, `unknown MiniGrid environment: ${err.message}`)
     throw err
   }
   const seed = /^seed(.+)$/.exec(parts[2] ?? '')

@@ -65,11 +65,11 @@ export async function traceTask (key: string, actionsText: string | undefined): 
 
 const SHADES = ' .:-=+*#%@'
 
-function imageArt (obs: Uint8Array): string {
+function imageArt (obs: Uint8Array, side: number): string {
   const rows: string[] = []
-  for (let r = 0; r < 12; r++) {
+  for (let r = 0; r < side; r++) {
     let line = ''
-    for (let c = 0; c < 12; c++) { const v = obs[r * 12 + c] ?? 0; const ch = SHADES[Math.min(SHADES.length - 1, Math.floor(v / 256 * SHADES.length))] ?? ' '; line += ch + ch }
+    for (let c = 0; c < side; c++) { const v = obs[r * side + c] ?? 0; const ch = SHADES[Math.min(SHADES.length - 1, Math.floor(v / 256 * SHADES.length))] ?? ' '; line += ch + ch }
     rows.push('    |' + line + '|')
   }
   return rows.join('\n')
@@ -84,11 +84,14 @@ export async function renderTask (key: string, actionsText: string | undefined):
   const actions = parseActions(actionsText, spec.numActions)
   const env = spec.createEnv()
   const frames: RenderFrame[] = []
+  const side = envs.CT_GRAPH_IMAGE_SIDE
+  // The centre pixel lies in the reward cue block an end state's image carries.
+  const cuePixel = (side / 2) * side + side / 2
   const describe = (obs: Uint8Array): string => {
     if (env instanceof envs.CtGraphEnv) {
       const d = env.describe()
       const where = d.stateType === 'home' || d.stateType === 'crash' ? d.stateType : `${d.stateType} (decisions taken: ${d.depthIndex}${d.path.length > 0 ? `, path ${d.path.join('')}` : ''})`
-      return `state ${where}, image ${d.imageIndex}${d.stateType === 'end' ? (obs[3 * 12 + 3] === 254 ? ', goal cue' : ', no-goal cue') : ''}\n${imageArt(obs)}`
+      return `state ${where}, image ${d.imageIndex}${d.stateType === 'end' ? (obs[cuePixel] === envs.CT_GRAPH_HIGH_VALUE ? ', goal cue' : ', no-goal cue') : ''}\n${imageArt(obs, side)}`
     }
     if (env instanceof envs.MiniGridEnv) {
       const d = env.describe()

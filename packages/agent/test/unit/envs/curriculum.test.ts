@@ -20,6 +20,7 @@ describe('curriculum documents', () => {
     expect(c.agents[0]).toEqual({ tasks: valid.agents[0]!.tasks, stepsPerTask: 25_600 })
     expect(c.agents[1]).toEqual({ tasks: ['ctgraph/d2b2/img2/leaf11'], stepsPerTask: 12_800, seed: 7 })
     expect(c.name).toBe('two agents')
+    expect(parseCurriculum({ ...valid, description: 'for people' }).description).toBe('for people')
   })
 
   it('refuses bad documents with the JSON path of the problem', () => {

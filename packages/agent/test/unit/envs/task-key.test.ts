@@ -42,7 +42,8 @@ describe('task keys', () => {
       ['ctgraph/D2B2/img1/leaf00', /must look like d2b2/],
       ['ctgraph/d2b2/img99999999999/leaf00', /exceeds/],
       ['minigrid/SimpleCrossingS9N1', /expected minigrid/],
-      ['minigrid/Empty-5x5/seed1', /unknown MiniGrid environment/],
+      ['minigrid/Empty-5x5/seed1', /unknown MiniGrid environment: .*expected SimpleCrossingS\{S\}N\{N\}/],
+      ['minigrid/MiniGrid-SimpleCrossingS9N1-v0/seed1', /non-canonical MiniGrid name .*use the bare name SimpleCrossingS9N1$/],
       ['minigrid/SimpleCrossingS9N1/seed-1', /non-negative integer/],
       ['minigrid/SimpleCrossingS9N1/9157', /must look like seed9157/]
     ]
@@ -50,6 +51,8 @@ describe('task keys', () => {
       expect(() => parseTaskKey(key), key).toThrow(TaskKeyError)
       expect(() => parseTaskKey(key), key).toThrow(reason)
     }
+    // The list of MiniGrid names is given once, not repeated by the key parser.
+    expect(() => parseTaskKey('minigrid/Foo/seed1')).toThrow(/^(?!.*expected SimpleCrossing.*expected SimpleCrossing)/)
   })
 
   it('refuses exactly the CT-graph shapes the env cannot build, so every parsed key is buildable', () => {
