@@ -4,6 +4,7 @@ import { MiniGridEnv } from './minigrid/env.js'
 import { layoutFor } from './minigrid/layout-cache.js'
 import { optimalReturn } from './minigrid/optimal.js'
 import { parseMiniGridName } from './minigrid/spec.js'
+import { BoundedMemo } from './memo.js'
 import { OBSERVATION_SIZE as MINIGRID_OBSERVATION_SIZE } from './minigrid/view.js'
 import type { TaskFamily, TaskSpec } from './task.js'
 import { META_CTGRAPH_TASKS, MINIGRID_CROSSING_TASKS, parseTaskKey, TaskKeyError, type TaskDescriptor } from './task-key.js'
@@ -18,16 +19,10 @@ import { META_CTGRAPH_TASKS, MINIGRID_CROSSING_TASKS, parseTaskKey, TaskKeyError
 const CTGRAPH_SCALE = 1 / 255
 const MINIGRID_SCALE = 0.1
 
-const cache = new Map<string, TaskSpec>()
-const CACHE_LIMIT = 4096
+const specs = new BoundedMemo<TaskSpec>(4096)
 
 export function taskSpec (key: string): TaskSpec {
-  const hit = cache.get(key)
-  if (hit !== undefined) return hit
-  const spec = buildSpec(parseTaskKey(key))
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string)
-  cache.set(key, spec)
-  return spec
+  return specs.get(key, () => buildSpec(parseTaskKey(key)))
 }
 
 function buildSpec (d: TaskDescriptor): TaskSpec {
