@@ -37,6 +37,11 @@ describe('l2d2c env', () => {
     expect(b.stderr).toMatch(/not an action in 0..2/)
     const c = await runCli(['env', 'trace'])
     expect(c.code).toBe(2)
+    // A well-formed key whose graph is too large to build is a usage error too, not an internal one.
+    const d = await runCli(['env', 'trace', '--task', 'ctgraph/d8b9/img1/leaf00000000'])
+    expect(d.code).toBe(2)
+    expect(d.stderr).toMatch(/invalid task key "ctgraph\/d8b9\/img1\/leaf00000000": .*more than 1048576 leaves/)
+    expect(d.stderr).not.toMatch(/internal error/)
   })
 
   it('list --json lists the meta CT-graph and MiniGrid tasks with shapes', async () => {
@@ -56,5 +61,21 @@ describe('l2d2c env', () => {
     const c = await runCli(['env', 'render', '--task', 'ctgraph/d2b2/img1/leaf00', '--actions', '0,0'])
     expect(c.stdout).toContain('state home, image 0')
     expect(c.stdout).toContain('state decision (decisions taken: 0), image 9')
+  })
+
+  it('render numbers steps by action across an episode end and labels the mid-run reset', async () => {
+    // The optimal leaf-00 walk ends the episode on its 7th action; the 8th follows a reset.
+    const optimal = ['0', '0', '1', '0', '1', '0', '0']
+    const r = await runCli(['env', 'render', '--task', 'ctgraph/d2b2/img1/leaf00', '--actions', [...optimal, '2'].join(','), '--json'])
+    expect(r.code).toBe(0)
+    const frames = JSON.parse(r.stdout).frames as Array<{ step: number | null, action: number | null, done: boolean }>
+    expect(frames.map(f => f.step)).toEqual([null, 1, 2, 3, 4, 5, 6, 7, null, 8])
+    expect(frames.map(f => f.action)).toEqual([null, 0, 0, 1, 0, 1, 0, 0, null, 2])
+    expect(frames[7]!.done).toBe(true)
+    const human = await runCli(['env', 'render', '--task', 'ctgraph/d2b2/img1/leaf00', '--actions', [...optimal, '2'].join(',')])
+    expect(human.stdout).toContain('step 7: action 0, done')
+    expect(human.stdout).toMatch(/step 7: action 0, done\n[^]*\n\nreset\nstate home, image 0\n[^]*\n\nstep 8: action 2\n/)
+    expect(human.stdout).toContain('step 8: action 2')
+    expect(human.stdout).not.toContain('step 9')
   })
 })

@@ -1,7 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { parseCurriculumJson, CurriculumError } from '../envs/curriculum.js'
-import { taskShape } from '../envs/registry.js'
-import { parseTaskKey, TaskKeyError, META_CTGRAPH_TASKS } from '../envs/task-key.js'
+import { expandTaskList, taskShape, TaskListError } from '../envs/registry.js'
 
 /**
  * The daemon's configuration, resolved once from four layers — defaults < config file (JSON)
@@ -261,12 +260,8 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
   if (useTasks) {
     const list = typeof tasksPick.value === 'string' ? tasksPick.value.split(',').map(s => s.trim()).filter(s => s !== '') : tasksPick.value
     if (!Array.isArray(list) || list.length === 0) throw new ConfigError('tasks', tasksPick.source, 'must be a non-empty list of task keys')
-    tasks = list.flatMap((t: unknown, i: number) => {
-      if (t === 'meta-ctgraph') return [...META_CTGRAPH_TASKS]
-      if (typeof t !== 'string') throw new ConfigError(`tasks[${i}]`, tasksPick.source, 'must be a task key')
-      try { parseTaskKey(t) } catch (err) { if (err instanceof TaskKeyError) throw new ConfigError(`tasks[${i}]`, tasksPick.source, err.message); throw err }
-      return [t]
-    })
+    // Catalogue groups (meta-ctgraph, minigrid-crossing, ...) expand as in `train --task-set`.
+    try { tasks = expandTaskList(list) } catch (err) { if (err instanceof TaskListError) throw new ConfigError(`tasks[${err.index}]`, tasksPick.source, err.message); throw err }
     source = 'tasks'
   } else if (curriculumPick.value !== undefined) {
     const file = curriculumPick.value

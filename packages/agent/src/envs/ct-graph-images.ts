@@ -1,4 +1,5 @@
 import { MT19937 } from '../rng/mt19937.js'
+import { BoundedMemo } from './memo.js'
 
 /**
  * The CT-graph image dataset (CT-graph f370c19 `CTgraph_images.compute_random_set`,
@@ -173,27 +174,13 @@ export function generateCtGraphImageDataset (imageSeed: number, count: number, h
 }
 
 /** Datasets kept by `ctGraphImageDataset`; each d2 dataset is 2.3 KB, so the bound is about memory only in silly cases. */
-const CACHE_LIMIT = 256
-const cache = new Map<string, CtGraphImageDataset>()
+const datasets = new BoundedMemo<CtGraphImageDataset>(256)
 
 /**
  * The dataset for (image seed, count, high value), memoised: the 16-task and 136-task curricula
  * create many environments over the same few seeds, and generation costs ~0.1 ms per image.
- * Least-recently-used entries are dropped beyond CACHE_LIMIT. The result is shared: read-only.
+ * Least-recently-used entries are dropped beyond 256 datasets. The result is shared: read-only.
  */
 export function ctGraphImageDataset (imageSeed: number, count: number, highValue = CT_GRAPH_HIGH_VALUE): CtGraphImageDataset {
-  const key = `${imageSeed}/${count}/${highValue}`
-  const hit = cache.get(key)
-  if (hit !== undefined) {
-    cache.delete(key)
-    cache.set(key, hit)
-    return hit
-  }
-  const dataset = generateCtGraphImageDataset(imageSeed, count, highValue)
-  cache.set(key, dataset)
-  if (cache.size > CACHE_LIMIT) {
-    const oldest = cache.keys().next()
-    if (oldest.done !== true) cache.delete(oldest.value)
-  }
-  return dataset
+  return datasets.get(`${imageSeed}/${count}/${highValue}`, () => generateCtGraphImageDataset(imageSeed, count, highValue))
 }

@@ -1,3 +1,4 @@
+import { isUint32 } from '../rng/errors.js'
 import { MT19937 } from '../rng/mt19937.js'
 import { EnvUsageError, type Env, type StepResult } from './env.js'
 import { CT_GRAPH_HIGH_VALUE, CT_GRAPH_IMAGE_PIXELS, CT_GRAPH_IMAGE_SIDE, MAX_DATASET_IMAGES, ctGraphImageDataset } from './ct-graph-images.js'
@@ -70,7 +71,7 @@ export function ctGraphStateCounts (depth: number, branching: number): { wait: n
  * one per leaf, in that order (d2b2: [2,8] [9,11] [12,15], 16 images).
  */
 export function l2d2cCtGraphConfig (depth: number, branching: number, imageSeed: number): CtGraphConfig {
-  checkShape(depth, branching)
+  checkCtGraphShape(depth, branching)
   const counts = ctGraphStateCounts(depth, branching)
   const waitFirst = 2
   const decisionFirst = waitFirst + counts.wait
@@ -104,8 +105,22 @@ function checkShape (depth: number, branching: number): void {
   if (branching ** depth > MAX_LEAVES) throw new CtGraphConfigError(`a depth-${depth}, branching-${branching} graph has more than ${MAX_LEAVES} leaves`)
 }
 
+/**
+ * Throws CtGraphConfigError unless `l2d2cCtGraphConfig(depth, branching, ...)` can build the graph:
+ * besides the shape bounds, its one-image-per-state dataset (2 + wait + decision + leaf images)
+ * must fit MAX_DATASET_IMAGES. Task-key parsing calls this so a key that parses can be built.
+ */
+export function checkCtGraphShape (depth: number, branching: number): void {
+  checkShape(depth, branching)
+  const counts = ctGraphStateCounts(depth, branching)
+  const images = 2 + counts.wait + counts.decision + counts.leaves
+  if (images > MAX_DATASET_IMAGES) {
+    throw new CtGraphConfigError(`a depth-${depth}, branching-${branching} graph needs ${images} images, more than the ${MAX_DATASET_IMAGES} a dataset may hold`)
+  }
+}
+
 function checkSeed (name: string, seed: number): void {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new CtGraphConfigError(`${name} must be an integer in [0, 2^32), got ${seed}`)
+  if (!isUint32(seed)) throw new CtGraphConfigError(`${name} must be an integer in [0, 2^32), got ${seed}`)
 }
 
 function rangeSize (range: CtGraphImageRange): number {
@@ -247,7 +262,7 @@ export class CtGraphEnv implements Env {
   private readonly leafExitResult: StepResult
   /** Results of entering a leaf (cue image + reward), built on first visit; key leaf·nrOfImages + image. */
   private readonly endResults = new Map<number, StepResult>()
-  /** First image and size of each range, copied so later edits to the caller's config cannot leak in. */
+  /** First image and size of each range, as plain fields because step reads them on the hot path. */
   private readonly waitFirst: number
   private readonly waitCount: number
   private readonly decisionFirst: number
@@ -306,7 +321,7 @@ export class CtGraphEnv implements Env {
 
   reset (seed?: number): Uint8Array {
     if (seed !== undefined) {
-      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new EnvUsageError(`reset seed must be an integer in [0, 2^32), got ${seed}`)
+      if (!isUint32(seed)) throw new EnvUsageError(`reset seed must be an integer in [0, 2^32), got ${seed}`)
       this.rng.seed(seed)
     }
     this.goHome()

@@ -1,3 +1,5 @@
+import { isUint32 } from '../rng/errors.js'
+import { deriveStream } from '../rng/prng.js'
 import { parseTaskKey, TaskKeyError } from './task-key.js'
 
 /**
@@ -29,6 +31,8 @@ export interface AgentCurriculum {
 export interface Curriculum {
   readonly version: 1
   readonly name?: string
+  /** Free text for people; carried through, never interpreted. */
+  readonly description?: string
   readonly stepsPerTask: number
   readonly agents: readonly AgentCurriculum[]
 }
@@ -118,13 +122,14 @@ export function parseCurriculum (doc: unknown, describeTask?: (key: string) => T
       stepsPerTask: a.stepsPerTask === undefined ? stepsPerTask : positiveInt(a.stepsPerTask, `${path}.stepsPerTask`, MAX_STEPS_PER_TASK)
     }
     if (a.seed !== undefined) {
-      if (typeof a.seed !== 'number' || !Number.isInteger(a.seed) || a.seed < 0 || a.seed > 0xffffffff) throw new CurriculumError(`${path}.seed`, 'must be an integer in 0..4294967295')
+      if (!isUint32(a.seed)) throw new CurriculumError(`${path}.seed`, 'must be an integer in 0..4294967295')
       agent.seed = a.seed
     }
     return agent
   })
-  const out: { version: 1, name?: string, stepsPerTask: number, agents: AgentCurriculum[] } = { version: 1, stepsPerTask, agents }
+  const out: { version: 1, name?: string, description?: string, stepsPerTask: number, agents: AgentCurriculum[] } = { version: 1, stepsPerTask, agents }
   if (typeof doc.name === 'string') out.name = doc.name
+  if (typeof doc.description === 'string') out.description = doc.description
   return out
 }
 
@@ -139,17 +144,9 @@ export function parseCurriculumJson (text: string, describeTask?: (key: string) 
   return parseCurriculum(doc, describeTask)
 }
 
-function checkShapeArgs (tasks: readonly string[], agents: number, stepsPerTask: number): void {
-  if (tasks.length === 0) throw new CurriculumError('tasks', 'at least one task is needed')
-  for (const t of tasks) parseTaskKey(t)
-  if (!Number.isInteger(agents) || agents < 1 || agents > MAX_AGENTS) throw new CurriculumError('agents', `must be an integer in 1..${MAX_AGENTS}`)
-  positiveInt(stepsPerTask, 'stepsPerTask', MAX_STEPS_PER_TASK)
-}
-
 /** Every agent meets the tasks in the same order (the reference's sequential curricula). */
-export function sameOrderCurriculum (tasks: readonly string[], agents: number, stepsPerTask: number): Curriculum {
-  checkShapeArgs(tasks, agents, stepsPerTask)
-  return { version: 1, stepsPerTask, agents: Array.from({ length: agents }, () => ({ tasks: [...tasks], stepsPerTask })) }
+export function sameOrderCurriculum (tasks: readonly string[], agents: number, stepsPerTask: number, describeTask?: (key: string) => TaskShape): Curriculum {
+  return parseCurriculum({ version: 1, stepsPerTask, agents: agentList(agents, () => [...tasks]) }, describeTask)
 }
 
 /**
@@ -158,33 +155,40 @@ export function sameOrderCurriculum (tasks: readonly string[], agents: number, s
  * each can later fetch what another already learned. `offset` overrides the start, e.g.
  * i => -i reproduces the reference's shell_16x16 (starts 0, 15, 14, ...).
  */
-export function rotatedCurriculum (tasks: readonly string[], agents: number, stepsPerTask: number, offset?: (agent: number) => number): Curriculum {
-  checkShapeArgs(tasks, agents, stepsPerTask)
+export function rotatedCurriculum (tasks: readonly string[], agents: number, stepsPerTask: number, offset?: (agent: number) => number, describeTask?: (key: string) => TaskShape): Curriculum {
   const t = tasks.length
   const start = offset ?? ((i: number) => i * Math.max(1, Math.floor(t / agents)))
-  return {
+  return parseCurriculum({
     version: 1,
     stepsPerTask,
-    agents: Array.from({ length: agents }, (_, i) => {
+    agents: agentList(agents, i => {
       const s = ((start(i) % t) + t) % t
-      return { tasks: tasks.map((_, j) => tasks[(s + j) % t] as string), stepsPerTask }
+      return tasks.map((_, j) => tasks[(s + j) % t])
     })
-  }
+  }, describeTask)
 }
 
 /**
  * Each agent draws `length` tasks uniformly at random (with replacement), like the
- * reference's tools/curriculum.py. `random` is a seeded uniform [0,1) source.
+ * reference's tools/curriculum.py, from the stream (seed, 'curriculum/random'): one seed, one curriculum.
  */
-export function randomCurriculum (tasks: readonly string[], agents: number, length: number, stepsPerTask: number, random: () => number): Curriculum {
-  checkShapeArgs(tasks, agents, stepsPerTask)
+export function randomCurriculum (tasks: readonly string[], agents: number, length: number, stepsPerTask: number, seed: number, describeTask?: (key: string) => TaskShape): Curriculum {
   positiveInt(length, 'length', MAX_TASKS_PER_AGENT)
-  return {
+  if (!isUint32(seed)) throw new CurriculumError('seed', `must be an integer in 0..4294967295, got ${JSON.stringify(seed)}`)
+  if (tasks.length === 0) throw new CurriculumError('tasks', 'at least one task is needed to draw from')
+  const prng = deriveStream(seed, 'curriculum/random')
+  return parseCurriculum({
     version: 1,
     stepsPerTask,
-    agents: Array.from({ length: agents }, () => ({
-      tasks: Array.from({ length }, () => tasks[Math.min(tasks.length - 1, Math.floor(random() * tasks.length))] as string),
-      stepsPerTask
-    }))
-  }
+    agents: agentList(agents, () => Array.from({ length }, () => tasks[prng.nextInt(tasks.length)]))
+  }, describeTask)
+}
+
+/**
+ * The agents array of a generated document. Only the count is checked here, before anything is
+ * allocated; everything else is left to parseCurriculum, the one validator.
+ */
+function agentList (agents: number, tasksOf: (agent: number) => unknown[]): Array<{ tasks: unknown[] }> {
+  positiveInt(agents, 'agents', MAX_AGENTS)
+  return Array.from({ length: agents }, (_, i) => ({ tasks: tasksOf(i) }))
 }

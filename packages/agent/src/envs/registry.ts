@@ -1,10 +1,12 @@
 import { CtGraphEnv, l2d2cCtGraphConfig } from './ct-graph.js'
+import { CT_GRAPH_IMAGE_PIXELS } from './ct-graph-images.js'
 import { MiniGridEnv } from './minigrid/env.js'
 import { layoutFor } from './minigrid/layout-cache.js'
 import { optimalReturn } from './minigrid/optimal.js'
 import { parseMiniGridName } from './minigrid/spec.js'
+import { BoundedMemo } from './memo.js'
 import { OBSERVATION_SIZE as MINIGRID_OBSERVATION_SIZE } from './minigrid/view.js'
-import type { TaskSpec } from './task.js'
+import type { TaskFamily, TaskSpec } from './task.js'
 import { META_CTGRAPH_TASKS, MINIGRID_CROSSING_TASKS, parseTaskKey, TaskKeyError, type TaskDescriptor } from './task-key.js'
 
 /**
@@ -13,21 +15,14 @@ import { META_CTGRAPH_TASKS, MINIGRID_CROSSING_TASKS, parseTaskKey, TaskKeyError
  * dataset or solves the MiniGrid layout once.
  */
 
-const CTGRAPH_IMAGE_PIXELS = 144
 /** Observation scaling of the reference (ImageNormalizer 1/255, RescaleNormalizer 1/10). */
 const CTGRAPH_SCALE = 1 / 255
 const MINIGRID_SCALE = 0.1
 
-const cache = new Map<string, TaskSpec>()
-const CACHE_LIMIT = 4096
+const specs = new BoundedMemo<TaskSpec>(4096)
 
 export function taskSpec (key: string): TaskSpec {
-  const hit = cache.get(key)
-  if (hit !== undefined) return hit
-  const spec = buildSpec(parseTaskKey(key))
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string)
-  cache.set(key, spec)
-  return spec
+  return specs.get(key, () => buildSpec(parseTaskKey(key)))
 }
 
 function buildSpec (d: TaskDescriptor): TaskSpec {
@@ -36,7 +31,7 @@ function buildSpec (d: TaskDescriptor): TaskSpec {
     return {
       key: d.key,
       family: 'ctgraph',
-      observationSize: CTGRAPH_IMAGE_PIXELS,
+      observationSize: CT_GRAPH_IMAGE_PIXELS,
       numActions: d.branching + 1,
       observationScale: CTGRAPH_SCALE,
       optimalReturn: config.highRewardValue,
@@ -59,7 +54,7 @@ function buildSpec (d: TaskDescriptor): TaskSpec {
 
 export interface CatalogueEntry {
   readonly key: string
-  readonly family: 'ctgraph' | 'minigrid'
+  readonly family: TaskFamily
   readonly group: string
   readonly description: string
 }
@@ -84,6 +79,38 @@ export function catalogue (): CatalogueEntry[] {
   entries.push({ key: 'minigrid/LavaCrossingS11N5/seed9157', family: 'minigrid', group: 'minigrid-lava', description: 'LavaCrossing 11x11 with five lava rivers' })
   entries.push({ key: 'minigrid/DoorKey-5x5/seed9157', family: 'minigrid', group: 'minigrid-doorkey', description: 'DoorKey 5x5 (7 actions)' })
   return entries
+}
+
+/** An item of a task list that is neither a catalogue group nor a valid task key. */
+export class TaskListError extends TaskKeyError {
+  constructor (readonly index: number, item: string, reason: string) {
+    super(item, reason)
+    this.name = 'TaskListError'
+  }
+}
+
+/**
+ * Expands a user's task list (`train --task-set`, `daemon --tasks`): a catalogue group name
+ * (`meta-ctgraph`, `minigrid-crossing`, ...) becomes its keys in catalogue order, any other item
+ * must be a valid task key. One helper so every command accepts the same lists.
+ */
+export function expandTaskList (items: readonly unknown[]): string[] {
+  const groups = new Map<string, string[]>()
+  for (const e of catalogue()) groups.set(e.group, [...(groups.get(e.group) ?? []), e.key])
+  return items.flatMap((item, index) => {
+    if (typeof item !== 'string') throw new TaskListError(index, String(item), 'must be a task key or a catalogue group name (a string)')
+    const group = groups.get(item)
+    if (group !== undefined) return group
+    try {
+      parseTaskKey(item)
+    } catch (err) {
+      // A bare word was probably meant as a group name, so list the groups for it.
+      const hint = item.includes('/') ? '' : ` (nor a catalogue group: ${[...groups.keys()].join(', ')})`
+      if (err instanceof TaskKeyError) throw new TaskListError(index, item, err.reason + hint)
+      throw err
+    }
+    return [item]
+  })
 }
 
 /** Network shape of a task, for curriculum validation. */

@@ -1,3 +1,5 @@
+import { MAX_UINT32 } from '../rng/errors.js'
+import { checkCtGraphShape, CtGraphConfigError } from './ct-graph.js'
 import { MiniGridNameError, parseMiniGridName } from './minigrid/spec.js'
 
 /**
@@ -30,7 +32,7 @@ export type TaskDescriptor = CtGraphTaskDescriptor | MiniGridTaskDescriptor
 
 /** A task key that does not parse, with the reason in the message. */
 export class TaskKeyError extends Error {
-  constructor (readonly key: string, reason: string) {
+  constructor (readonly key: string, readonly reason: string) {
     super(`invalid task key ${JSON.stringify(key)}: ${reason}`)
     this.name = 'TaskKeyError'
   }
@@ -40,7 +42,7 @@ export class TaskKeyError extends Error {
 export const CTGRAPH_MAX_DEPTH = 8
 export const CTGRAPH_MAX_BRANCHING = 9
 /** numpy accepts any non-negative integer seed; we keep seeds within 32 bits for both families. */
-export const MAX_SEED = 0xffffffff
+export const MAX_SEED = MAX_UINT32
 
 const CANONICAL_UINT = /^(0|[1-9][0-9]*)$/
 
@@ -68,6 +70,13 @@ function parseCtGraphKey (key: string, parts: string[]): CtGraphTaskDescriptor {
   const branching = parseUint(shape[2] ?? '', key, 'branching', CTGRAPH_MAX_BRANCHING)
   if (depth < 1) throw new TaskKeyError(key, 'depth must be at least 1')
   if (branching < 2) throw new TaskKeyError(key, 'branching must be at least 2')
+  try {
+    // The key alone defines the task, so a key that parses must be one the env can build.
+    checkCtGraphShape(depth, branching)
+  } catch (err) {
+    if (err instanceof CtGraphConfigError) throw new TaskKeyError(key, err.message)
+    throw err
+  }
   const img = /^img(.+)$/.exec(parts[2] ?? '')
   if (img === null) throw new TaskKeyError(key, `image part "${parts[2] ?? ''}" must look like img1`)
   const imageSeed = parseUint(img[1] ?? '', key, 'image seed', MAX_SEED)
@@ -85,9 +94,11 @@ function parseMiniGridKey (key: string, parts: string[]): MiniGridTaskDescriptor
   const envName = parts[1] ?? ''
   try {
     // Bare names only (no gym `MiniGrid-...-v0` form), so the key stays canonical.
-    if (parseMiniGridName(envName).name !== envName) throw new MiniGridNameError(envName, 'use the bare name')
+    const canonical = parseMiniGridName(envName).name
+    if (canonical !== envName) throw new TaskKeyError(key, `non-canonical MiniGrid name "${envName}": use the bare name ${canonical}`)
   } catch (err) {
-    if (err instanceof MiniGridNameError) throw new TaskKeyError(key, `unknown MiniGrid environment: ${err.message} (expected SimpleCrossingS{S}N{N}, LavaCrossingS{S}N{N} or DoorKey-{n}x{n})`)
+    // MiniGridNameError messages already say which names exist.
+    if (err instanceof MiniGridNameError) throw new TaskKeyError(key, `unknown MiniGrid environment: ${err.message}`)
     throw err
   }
   const seed = /^seed(.+)$/.exec(parts[2] ?? '')

@@ -18,6 +18,9 @@
  * - `rand()` is numpy's `random_sample`: a 53-bit double from two words,
  *   ((a >>> 5) * 2^26 + (b >>> 6)) / 2^53.
  */
+import { maskAtLeast } from './bits.js'
+import { assertIntegerRange, assertUint32, RngArgumentError } from './errors.js'
+
 const N = 624
 const M = 397
 const MATRIX_A = 0x9908b0df
@@ -25,13 +28,6 @@ const UPPER_MASK = 0x80000000
 const LOWER_MASK = 0x7fffffff
 const TWO_POW_26 = 67108864
 const TWO_POW_53 = 9007199254740992
-
-function checkSeed (seed: number): number {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new RangeError(`MT19937 seed must be an integer in [0, 2^32), got ${seed}`)
-  }
-  return seed
-}
 
 export class MT19937 {
   private readonly state = new Uint32Array(N)
@@ -44,7 +40,7 @@ export class MT19937 {
   /** Re-seeds in place, like `RandomState.seed(seed)` with an integer seed. */
   seed (seed: number): void {
     const mt = this.state
-    mt[0] = checkSeed(seed)
+    mt[0] = assertUint32('MT19937 seed', seed)
     for (let i = 1; i < N; i++) {
       const prev = mt[i - 1] as number
       // Math.imul keeps the product exact modulo 2^32 (a plain * would lose low bits as a double).
@@ -70,22 +66,13 @@ export class MT19937 {
    * (`randint(0, 1)` for "no noise" must leave the stream untouched).
    */
   randint (low: number, high: number): number {
-    if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) {
-      throw new RangeError(`randint bounds must be integers, got [${low}, ${high})`)
-    }
-    if (high <= low) throw new RangeError(`randint needs low < high, got [${low}, ${high})`)
+    assertIntegerRange('randint', low, high)
     const rng = high - low - 1
     if (rng === 0) return low
     // numpy takes a whole word for exactly 2^32 values and switches to 64-bit draws above.
     if (rng === 0xffffffff) return low + this.nextUint32()
-    if (rng > 0xffffffff) throw new RangeError(`randint range [${low}, ${high}) exceeds 2^32 values`)
-    let mask = rng
-    mask |= mask >>> 1
-    mask |= mask >>> 2
-    mask |= mask >>> 4
-    mask |= mask >>> 8
-    mask |= mask >>> 16
-    mask >>>= 0
+    if (rng > 0xffffffff) throw new RngArgumentError(`randint range [${low}, ${high}) exceeds 2^32 values`)
+    const mask = maskAtLeast(rng)
     let u: number
     do {
       u = (this.nextUint32() & mask) >>> 0

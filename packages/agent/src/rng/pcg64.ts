@@ -6,7 +6,9 @@
  * The 128-bit LCG runs on BigInt. That is slow next to plain numbers, but the generator only
  * runs at layout generation (a few dozen draws per layout), never per env step.
  */
-import { RngArgumentError, SeedSequence } from './seed-sequence.js'
+import { maskAtLeast } from './bits.js'
+import { assertIntegerRange, RngArgumentError } from './errors.js'
+import { SeedSequence } from './seed-sequence.js'
 
 const MASK64 = (1n << 64n) - 1n
 const MASK128 = (1n << 128n) - 1n
@@ -68,13 +70,13 @@ export class Pcg64 {
     if (!Number.isSafeInteger(max) || max < 0) throw new RngArgumentError(`interval bound must be a non-negative safe integer, got ${max}`)
     if (max === 0) return 0
     if (max <= MAX_U32) {
-      const mask = smallestMaskAtLeast(max)
+      const mask = maskAtLeast(max)
       let value: number
       do value = (this.next32() & mask) >>> 0; while (value > max)
       return value
     }
     const max64 = BigInt(max)
-    const mask = BigInt(smallestMaskAtLeast(max))
+    const mask = BigInt(maskAtLeast(max))
     let value: bigint
     do value = this.next64() & mask; while (value > max64)
     return Number(value)
@@ -85,8 +87,7 @@ export class Pcg64 {
    * Lemire's method on 32-bit draws for spans up to 2^32, on 64-bit draws above.
    */
   integers (lo: number, hi: number): number {
-    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new RngArgumentError(`integers bounds must be safe integers, got ${lo}, ${hi}`)
-    if (hi <= lo) throw new RngArgumentError(`integers needs low < high, got ${lo} >= ${hi}`)
+    assertIntegerRange('integers', lo, hi)
     return lo + this.boundedBelow(hi - lo)
   }
 
@@ -140,11 +141,4 @@ export class Pcg64 {
     }
     return m >> 64n
   }
-}
-
-/** Smallest 2^k - 1 that is >= max (max <= 2^53). */
-function smallestMaskAtLeast (max: number): number {
-  let mask = 1
-  while (mask < max) mask = mask * 2 + 1
-  return mask
 }

@@ -19,6 +19,8 @@
  * Floats: `nextFloat()` = u32 · 2^-32, in [0, 1) with 32-bit resolution.
  * Integers: `nextInt(n)` = floor(u32 · n / 2^32), bias at most n / 2^32 (negligible for our n).
  */
+import { RngArgumentError } from './errors.js'
+
 export const PRNG_ID = 'xoshiro128**/fnv1a64-splitmix64/v1'
 
 const MASK64 = (1n << 64n) - 1n
@@ -26,7 +28,8 @@ const FNV64_OFFSET = 0xcbf29ce484222325n
 const FNV64_PRIME = 0x100000001b3n
 const TWO_POW_MINUS_32 = 1 / 4294967296
 
-export class PrngSeedError extends Error {
+/** A bad seed or state for the PRNG; an RngArgumentError like every RNG argument error. */
+export class PrngSeedError extends RngArgumentError {
   constructor (message: string) {
     super(message)
     this.name = 'PrngSeedError'

@@ -5,13 +5,7 @@
  * (environments.md §3.6).
  */
 
-/** A seed or a bounded-draw argument numpy would reject. */
-export class RngArgumentError extends RangeError {
-  constructor (message: string) {
-    super(message)
-    this.name = 'RngArgumentError'
-  }
-}
+import { RngArgumentError } from './errors.js'
 
 const POOL_SIZE = 4
 const INIT_A = 0x43b0d7e5

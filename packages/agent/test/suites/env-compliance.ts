@@ -2,12 +2,6 @@ import { describe, expect, it } from 'vitest'
 import type { Env } from '../../src/envs/env.js'
 import { createPrng } from '../../src/rng/prng.js'
 
-/** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
-function actionRng (seed: number): () => number {
-  const prng = createPrng(seed)
-  return () => prng.nextFloat()
-}
-
 export interface EnvComplianceOptions {
   /** Creates a fresh environment of the family under test. */
   create: () => Env
@@ -29,16 +23,14 @@ export function envComplianceSuite (name: string, opts: EnvComplianceOptions): v
 
   const rollout = (seed: number): number[] => {
     const env = opts.create()
-    const pick = actionRng(seed)
+    const pick = createPrng(seed)
     const trace: number[] = []
     for (let e = 0; e < episodes; e++) {
-      let obs = env.reset(seed + e)
-      trace.push(obs.reduce((s, v) => s + v, 0))
+      trace.push(env.reset(seed + e).reduce((s, v) => s + v, 0))
       for (let t = 0; t < opts.maxEpisodeSteps; t++) {
-        const r = env.step(Math.floor(pick() * env.numActions))
+        const r = env.step(pick.nextInt(env.numActions))
         trace.push(r.reward, r.observation.reduce((s, v) => s + v, 0))
         if (r.terminated || r.truncated) break
-        obs = r.observation
       }
     }
     return trace
@@ -53,12 +45,12 @@ export function envComplianceSuite (name: string, opts: EnvComplianceOptions): v
       const env = opts.create()
       expect(env.observationSize).toBeGreaterThan(0)
       expect(env.numActions).toBeGreaterThan(1)
-      const pick = actionRng(7)
+      const pick = createPrng(7)
       const obs = env.reset(1)
       expect(obs.length).toBe(env.observationSize)
       const problems: string[] = []
       for (let i = 0; i < 200; i++) {
-        const r = env.step(Math.floor(pick() * env.numActions))
+        const r = env.step(pick.nextInt(env.numActions))
         if (r.observation.length !== env.observationSize) problems.push(`step ${i}: observation of length ${r.observation.length}`)
         for (const v of r.observation) if (v < lo || v > hi) problems.push(`step ${i}: value ${v} outside [${lo}, ${hi}]`)
         if (!Number.isFinite(r.reward)) problems.push(`step ${i}: reward ${r.reward}`)
@@ -73,12 +65,12 @@ export function envComplianceSuite (name: string, opts: EnvComplianceOptions): v
 
     it(`ends every episode within ${opts.maxEpisodeSteps} steps`, () => {
       const env = opts.create()
-      const pick = actionRng(3)
+      const pick = createPrng(3)
       for (let e = 0; e < episodes; e++) {
         env.reset(e)
         let ended = false
         for (let t = 0; t < opts.maxEpisodeSteps && !ended; t++) {
-          const r = env.step(Math.floor(pick() * env.numActions))
+          const r = env.step(pick.nextInt(env.numActions))
           ended = r.terminated || r.truncated
         }
         expect(ended).toBe(true)

@@ -1,3 +1,4 @@
+import type { Env, StepResult } from '@l2d2c/agent/envs'
 import type { Command } from 'commander'
 import { action } from '../action.js'
 import { CliError, ExitCode } from '../exit-codes.js'
@@ -11,7 +12,8 @@ async function specOrUsage (envs: Envs, key: string): Promise<ReturnType<Envs['t
   try {
     return envs.taskSpec(key)
   } catch (err) {
-    if (err instanceof envs.TaskKeyError) throw new CliError(err.message, ExitCode.USAGE)
+    // parseTaskKey already refuses unbuildable CT-graph shapes; the second test is a belt.
+    if (err instanceof envs.TaskKeyError || err instanceof envs.CtGraphConfigError) throw new CliError(err.message, ExitCode.USAGE)
     throw err
   }
 }
@@ -32,37 +34,49 @@ const sum = (o: Uint8Array): number => { let s = 0; for (const v of o) s += v; r
 export interface TraceStep { action: number | null, obsSum: number, reward: number, done: boolean }
 export interface Trace { task: string, obsSize: number, numActions: number, steps: TraceStep[] }
 
+/**
+ * The walk `trace` and `render` share: reset, then each action in turn; an action that follows a
+ * done step first resets the env (onReset with first = false), as an auto-resetting runner would.
+ */
+function walk (env: Env, actions: readonly number[], onReset: (obs: Uint8Array, first: boolean) => void, onStep: (action: number, result: StepResult, done: boolean) => void): void {
+  onReset(env.reset(), true)
+  let needsReset = false
+  for (const a of actions) {
+    if (needsReset) onReset(env.reset(), false)
+    const r = env.step(a)
+    const done = r.terminated || r.truncated
+    onStep(a, r, done)
+    needsReset = done
+  }
+}
+
 /** Raw environment trace: reset, then each action; a done step shows the terminal observation. */
 export async function traceTask (key: string, actionsText: string | undefined): Promise<Trace> {
   const envs = await loadEnvs()
   const spec = await specOrUsage(envs, key)
   const actions = parseActions(actionsText, spec.numActions)
-  const env = spec.createEnv()
-  const steps: TraceStep[] = [{ action: null, obsSum: sum(env.reset()), reward: 0, done: false }]
-  let needsReset = false
-  for (const a of actions) {
-    if (needsReset) env.reset()
-    const r = env.step(a)
-    const done = r.terminated || r.truncated
-    steps.push({ action: a, obsSum: sum(r.observation), reward: r.reward, done })
-    needsReset = done
-  }
+  const steps: TraceStep[] = []
+  // Only the first reset is a row: the trace's documented shape has one row per action after it.
+  walk(spec.createEnv(), actions,
+    (obs, first) => { if (first) steps.push({ action: null, obsSum: sum(obs), reward: 0, done: false }) },
+    (action, r, done) => { steps.push({ action, obsSum: sum(r.observation), reward: r.reward, done }) })
   return { task: spec.key, obsSize: spec.observationSize, numActions: spec.numActions, steps }
 }
 
 const SHADES = ' .:-=+*#%@'
 
-function imageArt (obs: Uint8Array): string {
+function imageArt (obs: Uint8Array, side: number): string {
   const rows: string[] = []
-  for (let r = 0; r < 12; r++) {
+  for (let r = 0; r < side; r++) {
     let line = ''
-    for (let c = 0; c < 12; c++) { const v = obs[r * 12 + c] ?? 0; const ch = SHADES[Math.min(SHADES.length - 1, Math.floor(v / 256 * SHADES.length))] ?? ' '; line += ch + ch }
+    for (let c = 0; c < side; c++) { const v = obs[r * side + c] ?? 0; const ch = SHADES[Math.min(SHADES.length - 1, Math.floor(v / 256 * SHADES.length))] ?? ' '; line += ch + ch }
     rows.push('    |' + line + '|')
   }
   return rows.join('\n')
 }
 
-interface RenderFrame { action: number | null, reward: number, done: boolean, text: string }
+/** One drawn state; `step` is the 1-based index of the action that led to it, null for a reset. */
+interface RenderFrame { step: number | null, action: number | null, reward: number, done: boolean, text: string }
 
 export async function renderTask (key: string, actionsText: string | undefined): Promise<{ task: string, frames: RenderFrame[] }> {
   const envs = await loadEnvs()
@@ -70,11 +84,14 @@ export async function renderTask (key: string, actionsText: string | undefined):
   const actions = parseActions(actionsText, spec.numActions)
   const env = spec.createEnv()
   const frames: RenderFrame[] = []
+  const side = envs.CT_GRAPH_IMAGE_SIDE
+  // The centre pixel lies in the reward cue block an end state's image carries.
+  const cuePixel = (side / 2) * side + side / 2
   const describe = (obs: Uint8Array): string => {
     if (env instanceof envs.CtGraphEnv) {
       const d = env.describe()
       const where = d.stateType === 'home' || d.stateType === 'crash' ? d.stateType : `${d.stateType} (decisions taken: ${d.depthIndex}${d.path.length > 0 ? `, path ${d.path.join('')}` : ''})`
-      return `state ${where}, image ${d.imageIndex}${d.stateType === 'end' ? (obs[3 * 12 + 3] === 254 ? ', goal cue' : ', no-goal cue') : ''}\n${imageArt(obs)}`
+      return `state ${where}, image ${d.imageIndex}${d.stateType === 'end' ? (obs[cuePixel] === envs.CT_GRAPH_HIGH_VALUE ? ', goal cue' : ', no-goal cue') : ''}\n${imageArt(obs, side)}`
     }
     if (env instanceof envs.MiniGridEnv) {
       const d = env.describe()
@@ -82,15 +99,10 @@ export async function renderTask (key: string, actionsText: string | undefined):
     }
     return `observation sum ${sum(obs)}`
   }
-  frames.push({ action: null, reward: 0, done: false, text: describe(env.reset()) })
-  let needsReset = false
-  for (const a of actions) {
-    if (needsReset) { const obs = env.reset(); frames.push({ action: null, reward: 0, done: false, text: `(reset)\n${describe(obs)}` }) }
-    const r = env.step(a)
-    const done = r.terminated || r.truncated
-    frames.push({ action: a, reward: r.reward, done, text: describe(r.observation) })
-    needsReset = done
-  }
+  let step = 0
+  walk(env, actions,
+    obs => { frames.push({ step: null, action: null, reward: 0, done: false, text: describe(obs) }) },
+    (action, r, done) => { frames.push({ step: ++step, action, reward: r.reward, done, text: describe(r.observation) }) })
   return { task: spec.key, frames }
 }
 
@@ -136,7 +148,7 @@ export function registerEnvCommands (program: Command, io: Io): void {
     .option('--json', 'print one JSON document')
     .action(action(io, async (opts: { task: string, actions?: string }) => ({
       data: await renderTask(opts.task, opts.actions),
-      human: (d: { task: string, frames: RenderFrame[] }) => d.frames.map((f, i) =>
-        `${i === 0 ? 'reset' : `step ${i}: action ${f.action ?? '-'}`}${f.reward !== 0 ? `, reward ${Number(f.reward.toFixed(6))}` : ''}${f.done ? ', done' : ''}\n${f.text}`).join('\n\n')
+      human: (d: { task: string, frames: RenderFrame[] }) => d.frames.map(f =>
+        `${f.step === null ? 'reset' : `step ${f.step}: action ${f.action ?? '-'}`}${f.reward !== 0 ? `, reward ${Number(f.reward.toFixed(6))}` : ''}${f.done ? ', done' : ''}\n${f.text}`).join('\n\n')
     })))
 }

@@ -56,9 +56,7 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
   let stepsPerTask: number
   try {
     if (opts.taskSet !== undefined) {
-      const groups = new Map<string, string[]>()
-      for (const e of agent.catalogue()) groups.set(e.group, [...(groups.get(e.group) ?? []), e.key])
-      tasks = opts.taskSet.split(',').map(s => s.trim()).filter(s => s !== '').flatMap(s => groups.get(s) ?? [s])
+      tasks = agent.expandTaskList(opts.taskSet.split(',').map(s => s.trim()).filter(s => s !== ''))
       if (tasks.length === 0) throw new CliError('--task-set is empty', ExitCode.USAGE)
       if (opts.stepsPerTask === undefined) throw new CliError('--steps-per-task is required with --task-set', ExitCode.USAGE)
       stepsPerTask = int(opts.stepsPerTask, '--steps-per-task', 1, 1_000_000_000)

@@ -1,13 +1,10 @@
+import { MiniGridAction } from './env.js'
 import type { Layout } from './layout.js'
 import { canOverlap, DoorState, ObjectType } from './objects.js'
 import type { MiniGridSpec } from './spec.js'
 import { DIRECTION_VECTORS } from './view.js'
 
-const LEFT = 0
-const RIGHT = 1
-const FORWARD = 2
-const PICKUP = 3
-const TOGGLE = 5
+const { LEFT, RIGHT, FORWARD, PICKUP, TOGGLE } = MiniGridAction
 
 /**
  * A shortest action sequence from the layout's start to the goal (breadth-first search), or

@@ -1,5 +1,5 @@
 import type { Grid } from './grid.js'
-import { DoorState, ObjectType, type CellCode } from './objects.js'
+import { ObjectType, seeThrough, type CellCode } from './objects.js'
 
 /** Side of the agent's square view. */
 export const VIEW_SIZE = 7
@@ -34,8 +34,7 @@ export class ViewBuilder {
     const clear = this.clear
     const visible = this.visible
     const cells = grid.cells
-    const fx = dir === 0 ? 1 : dir === 2 ? -1 : 0
-    const fy = dir === 1 ? 1 : dir === 3 ? -1 : 0
+    const [fx, fy] = DIRECTION_VECTORS[dir] ?? [1, 0]
     // Steps through `cells` for one cell forward and one cell to the right.
     const forwardStep = fx * 3 + fy * grid.rowStride
     const rightStep = -fy * 3 + fx * grid.rowStride
@@ -46,9 +45,7 @@ export class ViewBuilder {
       for (let j = 0; j < VIEW_SIZE; j++, o -= forwardStep) {
         const k = i * VIEW_SIZE + j
         offsets[k] = o
-        const type = cells[o]
-        // Walls and doors that are not open block sight.
-        clear[k] = type === ObjectType.WALL || (type === ObjectType.DOOR && cells[o + 2] !== DoorState.OPEN) ? 0 : 1
+        clear[k] = seeThrough(cells[o] as number, cells[o + 2] as number) ? 1 : 0
       }
     }
 

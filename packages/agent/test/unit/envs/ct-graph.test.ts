@@ -5,6 +5,7 @@ import {
   CtGraphConfigError, CtGraphEnv, ctGraphOptimalActions, ctGraphStateCounts, ctGraphStateImage, l2d2cCtGraphConfig, type CtGraphConfig
 } from '../../../src/envs/ct-graph.js'
 import { MT19937 } from '../../../src/rng/mt19937.js'
+import { runEpisodes } from '../../suites/episodes.js'
 
 const D2B2 = l2d2cCtGraphConfig(2, 2, 1)
 const D4B2 = l2d2cCtGraphConfig(4, 2, 1)
@@ -335,18 +336,10 @@ describe('CT-graph graph RNG', () => {
     const P = 0.5
     const env = new CtGraphEnv({ ...D2B2, waitProb: P }, [0, 1])
     const episodes = 10000
-    let steps = 0
-    let returns = 0
-    for (let e = 0; e < episodes; e++) {
-      env.reset()
-      for (;;) {
-        const state = env.describe()
-        const r = env.step(state.stateType === 'decision' ? [0, 1][state.depthIndex]! + 1 : 0)
-        steps++
-        returns += r.reward
-        if (r.terminated) break
-      }
-    }
+    const { steps, totalReturn: returns } = runEpisodes(env, episodes, e => {
+      const state = e.describe()
+      return state.stateType === 'decision' ? [0, 1][state.depthIndex]! + 1 : 0
+    })
     // Extra steps: stays at 3 waits, each geometric with variance P/(1-P)^2 = 2, so σ of the mean
     // is sqrt(6 / 10000) ≈ 0.024; the tolerance is 6σ.
     expect(Math.abs(steps / episodes - (7 + 3 * P / (1 - P)))).toBeLessThan(0.15)
@@ -380,17 +373,7 @@ describe('CT-graph random policy (D2B2)', () => {
     const env = new CtGraphEnv(D2B2, [1, 0])
     const actions = new MT19937(2024)
     const episodes = 300_000
-    let successes = 0
-    let steps = 0
-    for (let e = 0; e < episodes; e++) {
-      env.reset()
-      for (;;) {
-        const r = env.step(actions.randint(0, 3))
-        steps++
-        if (r.reward > 0) successes++
-        if (r.terminated) break
-      }
-    }
+    const { steps, successes } = runEpisodes(env, episodes, () => actions.randint(0, 3))
     // Exact distribution (§2.7): gates after home pass with 1/3 (wait: action 0), 2/3 (decision),
     // and the right branch is 1 of 3 actions, so P(success) = 3^-5; the length distribution follows
     // from where the first failed gate is.

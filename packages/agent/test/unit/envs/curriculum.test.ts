@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { CurriculumError, parseCurriculum, parseCurriculumJson, randomCurriculum, rotatedCurriculum, sameOrderCurriculum, type TaskShape } from '../../../src/envs/curriculum.js'
 import { META_CTGRAPH_TASKS } from '../../../src/envs/task-key.js'
-import { createPrng } from '../../../src/rng/prng.js'
 
 const shapes = (key: string): TaskShape => key.startsWith('ctgraph') ? { observationSize: 144, numActions: 3 } : { observationSize: 147, numActions: 3 }
-
-/** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
-function mulberry32 (seed: number): () => number {
-  const prng = createPrng(seed)
-  return () => prng.nextFloat()
-}
 
 describe('curriculum documents', () => {
   const valid = {
@@ -27,6 +20,7 @@ describe('curriculum documents', () => {
     expect(c.agents[0]).toEqual({ tasks: valid.agents[0]!.tasks, stepsPerTask: 25_600 })
     expect(c.agents[1]).toEqual({ tasks: ['ctgraph/d2b2/img2/leaf11'], stepsPerTask: 12_800, seed: 7 })
     expect(c.name).toBe('two agents')
+    expect(parseCurriculum({ ...valid, description: 'for people' }).description).toBe('for people')
   })
 
   it('refuses bad documents with the JSON path of the problem', () => {
@@ -75,17 +69,36 @@ describe('curriculum shapes', () => {
   })
 
   it('random draws are reproducible from the seed and cover the task set', () => {
-    const a = randomCurriculum(META_CTGRAPH_TASKS, 2, 200, 1000, mulberry32(9157))
-    const b = randomCurriculum(META_CTGRAPH_TASKS, 2, 200, 1000, mulberry32(9157))
-    const c = randomCurriculum(META_CTGRAPH_TASKS, 2, 200, 1000, mulberry32(1))
+    const a = randomCurriculum(META_CTGRAPH_TASKS, 2, 200, 1000, 9157)
+    const b = randomCurriculum(META_CTGRAPH_TASKS, 2, 200, 1000, 9157)
+    const c = randomCurriculum(META_CTGRAPH_TASKS, 2, 200, 1000, 1)
     expect(a).toEqual(b)
     expect(a).not.toEqual(c)
+    expect(a.agents[0]!.tasks).not.toEqual(a.agents[1]!.tasks)
     expect(new Set(a.agents[0]!.tasks).size).toBe(16)
     expect(parseCurriculum(a, shapes)).toEqual(a)
+    expect(() => randomCurriculum(META_CTGRAPH_TASKS, 2, 200, 1000, -1)).toThrow(CurriculumError)
+    expect(() => randomCurriculum(META_CTGRAPH_TASKS, 2, 0, 1000, 1)).toThrow(CurriculumError)
   })
 
-  it('refuses empty task lists and zero agents', () => {
+  it('refuses empty task lists, bad keys, bad counts and budgets as CurriculumError', () => {
     expect(() => sameOrderCurriculum([], 1, 10)).toThrow(CurriculumError)
+    expect(() => rotatedCurriculum([], 2, 10)).toThrow(CurriculumError)
+    expect(() => randomCurriculum([], 2, 5, 10, 1)).toThrow(CurriculumError)
     expect(() => rotatedCurriculum(META_CTGRAPH_TASKS, 0, 10)).toThrow(CurriculumError)
+    expect(() => sameOrderCurriculum(META_CTGRAPH_TASKS, 1.5, 10)).toThrow(CurriculumError)
+    expect(() => sameOrderCurriculum(META_CTGRAPH_TASKS, 1, 0)).toThrow(CurriculumError)
+    for (const make of [() => sameOrderCurriculum(['bad'], 2, 10), () => rotatedCurriculum(['bad'], 2, 10), () => randomCurriculum(['bad'], 2, 3, 10, 1)]) {
+      expect(make).toThrow(CurriculumError)
+      expect(make).toThrow(/agents\[0\]\.tasks\[0\]: invalid task key "bad"/)
+    }
+  })
+
+  it('checks the network shapes of generated curricula with describeTask, as parseCurriculum does', () => {
+    const mixed = ['ctgraph/d2b2/img1/leaf00', 'minigrid/SimpleCrossingS9N1/seed9157']
+    expect(rotatedCurriculum(mixed, 2, 10).agents.length).toBe(2)
+    expect(() => rotatedCurriculum(mixed, 2, 10, undefined, shapes)).toThrow(/share one network shape/)
+    expect(() => sameOrderCurriculum(mixed, 1, 10, shapes)).toThrow(CurriculumError)
+    expect(() => randomCurriculum(mixed, 1, 50, 10, 3, shapes)).toThrow(CurriculumError)
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AutoResetEnv } from '../../../src/envs/env.js'
-import { catalogue, taskShape, taskSpec } from '../../../src/envs/registry.js'
-import { TaskKeyError } from '../../../src/envs/task-key.js'
+import { catalogue, expandTaskList, taskShape, taskSpec, TaskListError } from '../../../src/envs/registry.js'
+import { META_CTGRAPH_TASKS, MINIGRID_CROSSING_TASKS, TaskKeyError } from '../../../src/envs/task-key.js'
 
 describe('task catalogue', () => {
   it('builds CT-graph specs from the key alone', () => {
@@ -46,5 +46,34 @@ describe('task catalogue', () => {
     const entries = catalogue()
     expect(entries.filter(e => e.group === 'meta-ctgraph').length).toBe(16)
     for (const e of entries) expect(taskShape(e.key).observationSize).toBeGreaterThan(0)
+  })
+
+  it('expands catalogue groups in a task list and keeps valid keys in place', () => {
+    expect(expandTaskList(['meta-ctgraph'])).toEqual(META_CTGRAPH_TASKS)
+    expect(expandTaskList(['minigrid-crossing'])).toEqual(MINIGRID_CROSSING_TASKS)
+    expect(expandTaskList(['ctgraph/d2b2/img9/leaf11', 'ctgraph-d4', 'ctgraph/d2b2/img9/leaf00'])).toEqual(['ctgraph/d2b2/img9/leaf11', 'ctgraph/d4b2/img1/leaf0000', 'ctgraph/d2b2/img9/leaf00'])
+    // Every group of the catalogue expands to exactly its entries.
+    for (const group of new Set(catalogue().map(e => e.group))) {
+      expect(expandTaskList([group]), group).toEqual(catalogue().filter(e => e.group === group).map(e => e.key))
+    }
+    expect(expandTaskList([])).toEqual([])
+  })
+
+  it('refuses task-list items that are neither a group nor a valid key, with their index', () => {
+    const cases: Array<[unknown[], number, RegExp]> = [
+      [['meta-ctgraph', 'minigrid-crosing'], 1, /invalid task key "minigrid-crosing": unknown family.*nor a catalogue group: meta-ctgraph/],
+      [['ctgraph/d2b2/img1/leaf0'], 0, /exactly 2 digits/],
+      [['ctgraph/d8b9/img1/leaf00000000'], 0, /more than 1048576 leaves/],
+      [['ctgraph/d2b2/img1/leaf00', 3], 1, /must be a task key or a catalogue group name/]
+    ]
+    for (const [items, index, reason] of cases) {
+      let caught: unknown
+      try { expandTaskList(items) } catch (err) { caught = err }
+      expect(caught, String(items)).toBeInstanceOf(TaskListError)
+      expect(caught).toBeInstanceOf(TaskKeyError)
+      expect((caught as TaskListError).index).toBe(index)
+      expect((caught as Error).message).toMatch(reason)
+      expect((caught as Error).message.includes('catalogue group')).toBe(!String(items[index]).includes('/'))
+    }
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { l2d2cCtGraphConfig } from '../../../src/envs/ct-graph.js'
 import { ctGraphTaskKey, META_CTGRAPH_TASKS, MINIGRID_CROSSING_TASKS, miniGridTaskKey, parseTaskKey, TaskKeyError } from '../../../src/envs/task-key.js'
 
 describe('task keys', () => {
@@ -41,7 +42,8 @@ describe('task keys', () => {
       ['ctgraph/D2B2/img1/leaf00', /must look like d2b2/],
       ['ctgraph/d2b2/img99999999999/leaf00', /exceeds/],
       ['minigrid/SimpleCrossingS9N1', /expected minigrid/],
-      ['minigrid/Empty-5x5/seed1', /unknown MiniGrid environment/],
+      ['minigrid/Empty-5x5/seed1', /unknown MiniGrid environment: .*expected SimpleCrossingS\{S\}N\{N\}/],
+      ['minigrid/MiniGrid-SimpleCrossingS9N1-v0/seed1', /non-canonical MiniGrid name .*use the bare name SimpleCrossingS9N1$/],
       ['minigrid/SimpleCrossingS9N1/seed-1', /non-negative integer/],
       ['minigrid/SimpleCrossingS9N1/9157', /must look like seed9157/]
     ]
@@ -49,5 +51,25 @@ describe('task keys', () => {
       expect(() => parseTaskKey(key), key).toThrow(TaskKeyError)
       expect(() => parseTaskKey(key), key).toThrow(reason)
     }
+    // The list of MiniGrid names is given once, not repeated by the key parser.
+    expect(() => parseTaskKey('minigrid/Foo/seed1')).toThrow(/^(?!.*expected SimpleCrossing.*expected SimpleCrossing)/)
+  })
+
+  it('refuses exactly the CT-graph shapes the env cannot build, so every parsed key is buildable', () => {
+    // Too many leaves (> 2^20) or too many dataset images (> 65536) for the L2D2-C layout.
+    const unbuildable = new Set(['d5b8', 'd5b9', 'd6b6', 'd6b7', 'd6b8', 'd6b9', 'd7b5', 'd7b6', 'd7b7', 'd7b8', 'd7b9', 'd8b4', 'd8b5', 'd8b6', 'd8b7', 'd8b8', 'd8b9'])
+    for (let depth = 1; depth <= 8; depth++) {
+      for (let branching = 2; branching <= 9; branching++) {
+        const key = ctGraphTaskKey(depth, branching, 1, Array.from({ length: depth }, () => 0))
+        if (unbuildable.has(`d${depth}b${branching}`)) {
+          expect(() => parseTaskKey(key), key).toThrow(TaskKeyError)
+          expect(() => parseTaskKey(key), key).toThrow(/leaves|images/)
+        } else {
+          expect(parseTaskKey(key).key, key).toBe(key)
+          expect(l2d2cCtGraphConfig(depth, branching, 1).depth, key).toBe(depth)
+        }
+      }
+    }
+    expect(unbuildable.size).toBe(17)
   })
 })

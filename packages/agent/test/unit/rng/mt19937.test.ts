@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { RngArgumentError } from '../../../src/rng/errors.js'
 import { MT19937 } from '../../../src/rng/mt19937.js'
 
 describe('MT19937 (numpy legacy RandomState)', () => {
@@ -64,13 +65,13 @@ describe('MT19937 (numpy legacy RandomState)', () => {
     expect(rng.nextUint32()).toBe(1791095845)
   })
 
-  it('rejects invalid seeds and ranges with RangeError', () => {
-    expect(() => new MT19937(-1)).toThrow(RangeError)
-    expect(() => new MT19937(2 ** 32)).toThrow(RangeError)
+  it('rejects invalid seeds and ranges with RngArgumentError (a RangeError)', () => {
+    expect(() => new MT19937(-1)).toThrow(RngArgumentError)
+    expect(() => new MT19937(2 ** 32)).toThrow(RngArgumentError)
     expect(() => new MT19937(1.5)).toThrow(RangeError)
     const rng = new MT19937(0)
-    expect(() => rng.randint(3, 3)).toThrow(RangeError)
-    expect(() => rng.randint(0, 0.5)).toThrow(RangeError)
-    expect(() => rng.randint(0, 2 ** 33)).toThrow(RangeError)
+    expect(() => rng.randint(3, 3)).toThrow(RngArgumentError)
+    expect(() => rng.randint(0, 0.5)).toThrow(RngArgumentError)
+    expect(() => rng.randint(0, 2 ** 33)).toThrow(RngArgumentError)
   })
 })

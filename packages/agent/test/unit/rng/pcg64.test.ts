@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Pcg64 } from '../../../src/rng/pcg64.js'
-import { RngArgumentError } from '../../../src/rng/seed-sequence.js'
+import { RngArgumentError } from '../../../src/rng/errors.js'
 
 /** numpy's `Generator.random()`: the top 53 bits of a 64-bit output. */
 const random = (rng: Pcg64): number => Number(rng.next64() >> 11n) / 2 ** 53

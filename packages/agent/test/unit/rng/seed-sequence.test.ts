@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { RngArgumentError, SeedSequence } from '../../../src/rng/seed-sequence.js'
+import { RngArgumentError } from '../../../src/rng/errors.js'
+import { SeedSequence } from '../../../src/rng/seed-sequence.js'
 
 /** Four little-endian uint32 words as one integer: the same entropy words numpy splits it into. */
 const fromWords = (words: number[]): bigint => words.reduceRight((acc, w) => (acc << 32n) | BigInt(w), 0n)

@@ -1,5 +1,4 @@
 import { MiniGridEnv } from '../../../../src/envs/minigrid/env.js'
-import { createPrng } from '../../../../src/rng/prng.js'
 
 export const sum = (obs: Uint8Array): number => obs.reduce((s, v) => s + v, 0)
 
@@ -31,10 +30,4 @@ export function viewRows (obs: Uint8Array): string[] {
 export function interiorRows (env: MiniGridEnv): string {
   const lines = env.renderText().split('\n')
   return lines.slice(1, -1).map(l => l.slice(1, -1).replace(/[>v<^]/, 'A')).join(' ')
-}
-
-/** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
-export function policyRng (seed: number): () => number {
-  const prng = createPrng(seed)
-  return () => prng.nextFloat()
 }

@@ -1,29 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { MiniGridEnv } from '../../../../src/envs/minigrid/env.js'
-import { policyRng } from './helpers.js'
+import { createPrng } from '../../../../src/rng/prng.js'
+import { runEpisodes } from '../../../suites/episodes.js'
 
 interface RandomPolicyStats { meanReturn: number, successRate: number, meanLength: number }
 
 /** Uniform random actions over the task's action space, episodes of the fixed task layout. */
 function randomPolicy (task: string, seed: number, episodes: number, policySeed: number): RandomPolicyStats {
   const env = new MiniGridEnv(task, { layoutSeed: seed })
-  const pick = policyRng(policySeed)
-  let total = 0
-  let successes = 0
-  let steps = 0
-  for (let e = 0; e < episodes; e++) {
-    env.reset()
-    for (;;) {
-      const r = env.step(Math.floor(pick() * env.numActions))
-      if (r.terminated || r.truncated) {
-        total += r.reward
-        if (r.reward > 0) successes++
-        steps += env.describe().stepCount
-        break
-      }
-    }
-  }
-  return { meanReturn: total / episodes, successRate: successes / episodes, meanLength: steps / episodes }
+  const pick = createPrng(policySeed)
+  const t = runEpisodes(env, episodes, e => pick.nextInt(e.numActions))
+  return { meanReturn: t.totalReturn / episodes, successRate: t.successes / episodes, meanLength: t.steps / episodes }
 }
 
 /*

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { RngArgumentError } from '../../../src/rng/errors.js'
 import { createPrng, deriveStream, fnv1a64, Prng, PrngSeedError, splitmix64, streamState } from '../../../src/rng/prng.js'
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -59,5 +60,7 @@ describe('learner PRNG (xoshiro128** seeded by FNV-1a-64 + splitmix64)', () => {
     expect(() => createPrng(1.5)).toThrow(PrngSeedError)
     expect(() => createPrng(2 ** 53)).toThrow(PrngSeedError)
     expect(() => new Prng(new Uint32Array(4))).toThrow(PrngSeedError)
+    // One class for every RNG argument error, whichever generator throws it.
+    expect(() => createPrng(-1)).toThrow(RngArgumentError)
   })
 })
