@@ -90,6 +90,9 @@ export interface DriverResult {
 }
 
 interface TaskState {
+  /** The task's optimal return, and the reward that counts as mastering it (threshold · optimal). */
+  readonly optimal: number
+  readonly mastered: number
   stepsTrained: number
   stepsToThreshold: number | null
   lastReward: number | null
@@ -114,7 +117,11 @@ export class LifelongDriver {
 
   private state (key: string): TaskState {
     let s = this.states.get(key)
-    if (s === undefined) { s = { stepsTrained: 0, stepsToThreshold: null, lastReward: null, adoptions: 0, evaluations: [] }; this.states.set(key, s) }
+    if (s === undefined) {
+      const optimal = taskSpec(key).optimalReturn
+      s = { optimal, mastered: this.config.threshold * optimal, stepsTrained: 0, stepsToThreshold: null, lastReward: null, adoptions: 0, evaluations: [] }
+      this.states.set(key, s)
+    }
     return s
   }
 
@@ -135,7 +142,7 @@ export class LifelongDriver {
     const s = this.state(key)
     s.lastReward = reward
     s.evaluations.push({ steps: stepsOnTask, reward })
-    if (s.stepsToThreshold === null && reward >= this.config.threshold * taskSpec(key).optimalReturn) s.stepsToThreshold = stepsOnTask
+    if (s.stepsToThreshold === null && reward >= s.mastered) s.stepsToThreshold = stepsOnTask
   }
 
   private async checkpoint (key: string, final: boolean): Promise<void> {
@@ -173,7 +180,7 @@ export class LifelongDriver {
       // Where this task starts from: an evaluation of the current mask (initial, stored or
       // resumed), then a sharing round whose result (if any) replaces it before training.
       if (stepsOnTask === 0 || s.lastReward === null) await this.evaluate(key, stepsOnTask)
-      if (this.hooks.share !== undefined && s.lastReward !== null && s.lastReward < taskSpec(key).optimalReturn) {
+      if (this.hooks.share !== undefined && s.lastReward !== null && s.lastReward < s.optimal) {
         const a = await this.hooks.share({ taskKey: key, ownReward: s.lastReward, reason: 'task-start' }).catch(() => null)
         if (a !== null) await this.install(key, a, stepsOnTask)
       }
@@ -209,7 +216,7 @@ export class LifelongDriver {
         if (iteration % evalEvery === 0 || stepsOnTask >= stepsPerTask) {
           const before = s.lastReward
           const reward = await this.evaluate(key, stepsOnTask)
-          improved = before === null || reward >= before + 0.05 || (reward >= this.config.threshold * taskSpec(key).optimalReturn && (before < this.config.threshold * taskSpec(key).optimalReturn))
+          improved = before === null || reward >= before + 0.05 || (reward >= s.mastered && before < s.mastered)
         }
         if (improved || iteration % checkpointEvery === 0) await this.checkpoint(key, false)
         await this.hooks.onPosition?.({ taskIndex, stepsOnTask }, this.totalSteps)
