@@ -285,8 +285,11 @@ export class AgentNode {
     return info.bitsCid
   }
 
-  /** One sharing round for a task, with local evaluation of every candidate. */
-  private async share (taskKey: string, ownReward: number | null): Promise<Adoption | null> {
+  /**
+   * One sharing round for a task, with local evaluation of every candidate. `signal` (the
+   * curriculum's stop) ends a pending round at once.
+   */
+  private async share (taskKey: string, ownReward: number | null, signal?: AbortSignal): Promise<Adoption | null> {
     const cfg = this.config.driver ?? {}
     const episodes = cfg.evalEpisodes ?? DEFAULT_DRIVER_CONFIG.evalEpisodes
     const greedy = cfg.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
@@ -295,7 +298,8 @@ export class AgentNode {
       ownReward,
       layers: this.info.layers,
       evaluate: async mask => (await this.learner.evaluate(taskKey, { mask, episodes, greedy })).meanReturn,
-      currentReward: async () => await this.learner.evaluate(taskKey, { episodes, greedy }).then(r => r.meanReturn, () => null)
+      currentReward: async () => await this.learner.evaluate(taskKey, { episodes, greedy }).then(r => r.meanReturn, () => null),
+      signal
     })
     this.rounds.push(round)
     if (this.rounds.length > 200) this.rounds.shift()
@@ -312,7 +316,7 @@ export class AgentNode {
     const sharingEnabled = this.config.sharing?.enabled ?? true
     const self = this.peerId
     const driver = new LifelongDriver(this.learner, cfg, {
-      ...(sharingEnabled ? { share: async ctx => await this.share(ctx.taskKey, ctx.ownReward) } : {}),
+      ...(sharingEnabled ? { share: async ctx => await this.share(ctx.taskKey, ctx.ownReward, signal) } : {}),
       onIteration: (stats, ctx) => {
         this.totalSteps = ctx.totalSteps
         this.kb.recordTraining(stats.taskKey, { steps: stats.steps }, this.now())

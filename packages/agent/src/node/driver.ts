@@ -105,6 +105,24 @@ function aborted (signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true
 }
 
+/**
+ * The round's result, or null as soon as `signal` aborts: a stop never waits on a round (a round
+ * whose network call hangs must not keep the curriculum from returning). The round itself is
+ * left to settle on its own.
+ */
+async function unlessAborted (round: Promise<Adoption | null>, signal: AbortSignal | undefined): Promise<Adoption | null> {
+  if (signal === undefined) return await round
+  if (signal.aborted) return null
+  let onAbort = (): void => {}
+  const stopped = new Promise<null>(resolve => { onAbort = () => { resolve(null) } })
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await Promise.race([round, stopped])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
 export class LifelongDriver {
   private readonly states = new Map<string, TaskState>()
   private totalSteps = 0
@@ -181,7 +199,7 @@ export class LifelongDriver {
       // resumed), then a sharing round whose result (if any) replaces it before training.
       if (stepsOnTask === 0 || s.lastReward === null) await this.evaluate(key, stepsOnTask)
       if (this.hooks.share !== undefined && s.lastReward !== null && s.lastReward < s.optimal) {
-        const a = await this.hooks.share({ taskKey: key, ownReward: s.lastReward, reason: 'task-start' }).catch(() => null)
+        const a = await unlessAborted(this.hooks.share({ taskKey: key, ownReward: s.lastReward, reason: 'task-start' }).catch(() => null), signal)
         if (a !== null) await this.install(key, a, stepsOnTask)
       }
 
@@ -227,7 +245,8 @@ export class LifelongDriver {
             .then(a => { ready = a; pending = null; return a })
         }
       }
-      if (pending !== null) await pending
+      // A stop ends the wait for a round still running (its result, if any, is dropped).
+      if (pending !== null) await unlessAborted(pending, signal)
       if (ready !== null) { const a: Adoption = ready; ready = null; await this.install(key, a, stepsOnTask) }
       await this.learner.endTask()
       await this.checkpoint(key, true)

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { EvaluationResult } from '../../../src/learner/evaluator.js'
 import { DEFAULT_PPO } from '../../../src/learner/hyperparams.js'
 import type { IterationStats, LearnerStatus } from '../../../src/learner/lifelong-learner.js'
-import { DEFAULT_DRIVER_CONFIG, LifelongDriver, type DriverConfig } from '../../../src/node/driver.js'
+import { DEFAULT_DRIVER_CONFIG, LifelongDriver, type Adoption, type DriverConfig } from '../../../src/node/driver.js'
 import type { EvaluateOptions, LearnerApi, LearnerInfo } from '../../../src/node/learner-api.js'
 
 // Real catalogue keys (the driver reads their optimal return, 1 for these CT-graph tasks).
@@ -63,6 +63,8 @@ function config (over: Partial<DriverConfig>): DriverConfig {
   return { ...DEFAULT_DRIVER_CONFIG, tasks: [X], stepsPerTask: 6 * STEPS, evalEpisodes: 1, commPerTask: 0, checkpointEverySteps: 1e9, ...over }
 }
 
+const never = new Promise<Adoption | null>(() => {})
+
 describe('LifelongDriver (scripted learner)', () => {
   it('reports steps to threshold at the first evaluation reaching threshold x optimal, evaluating on the rounded cadence, and re-evaluates at the end', async () => {
     // X is mastered (exactly 0.9) from 5,120 steps on; after the curriculum it has slipped to 0.7.
@@ -102,4 +104,28 @@ describe('LifelongDriver (scripted learner)', () => {
     expect(learner.calls).not.toContain(`setTask ${Y}`)
     expect(checkpoints.at(-1)).toBe(false)
   })
+
+  it('a stop ends the wait for a scheduled round that never settles; the task still ends cleanly', async () => {
+    const stop = new AbortController()
+    const learner = new ScriptedLearner(() => 0.1)
+    const driver = new LifelongDriver(learner, config({ tasks: [X, Y], commPerTask: 1 }), {
+      share: async ctx => ctx.reason === 'scheduled' ? await never : null,
+      // The stop comes once training is over, while the driver waits for the round.
+      onPosition: p => { if (p.stepsOnTask === 6 * STEPS) setTimeout(() => { stop.abort() }, 20) }
+    })
+    const r = await driver.run(undefined, stop.signal)
+    expect(r.completed).toBe(false)
+    expect(r.tasks.map(t => t.key)).toEqual([X])
+    expect(learner.calls.at(-1)).toBe('endTask')
+  }, 5_000)
+
+  it('a stop ends the wait for a task-start round that never settles', async () => {
+    const stop = new AbortController()
+    const learner = new ScriptedLearner(() => 0.1)
+    const driver = new LifelongDriver(learner, config({}), {
+      share: async () => { setTimeout(() => { stop.abort() }, 20); return await never }
+    })
+    const r = await driver.run(undefined, stop.signal)
+    expect(r).toMatchObject({ completed: false, totalSteps: 0 })
+  }, 5_000)
 })
