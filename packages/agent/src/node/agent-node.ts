@@ -65,7 +65,11 @@ export interface AgentNodeConfig {
     readonly loss?: LossOptions & { seed?: number }
     /** Encoding masks are stored in (own masks default F32: full scores to keep training). */
     readonly storeEncoding?: MaskEncoding
-    /** Also fetch the next task's mask during the last round of a task. */
+    /**
+     * During each task, also run a round for the curriculum's next task (with the last scheduled
+     * round, or at the task's end); an adopted mask is stored and the next task starts from it.
+     * Default true.
+     */
     readonly prefetchNext?: boolean
   }
   readonly logger: Logger
@@ -286,8 +290,8 @@ export class AgentNode {
   }
 
   /**
-   * One sharing round for a task, with local evaluation of every candidate. `signal` (the
-   * curriculum's stop) ends a pending round at once.
+   * One sharing round for a task (the current one, or the next one when prefetching), with local
+   * evaluation of every candidate. `signal` (the curriculum's stop) ends a pending round at once.
    */
   private async share (taskKey: string, ownReward: number | null, signal?: AbortSignal): Promise<Adoption | null> {
     const cfg = this.config.driver ?? {}
@@ -298,6 +302,7 @@ export class AgentNode {
       ownReward,
       layers: this.info.layers,
       evaluate: async mask => (await this.learner.evaluate(taskKey, { mask, episodes, greedy })).meanReturn,
+      // A task the learner never met has no mask yet: null, so any verified mask is better.
       currentReward: async () => await this.learner.evaluate(taskKey, { episodes, greedy }).then(r => r.meanReturn, () => null),
       signal
     })
@@ -314,9 +319,13 @@ export class AgentNode {
     if (!this.started) throw new Error('start() the node first')
     const cfg = { ...DEFAULT_DRIVER_CONFIG, ...this.config.driver, tasks: this.config.tasks, stepsPerTask: this.config.stepsPerTask }
     const sharingEnabled = this.config.sharing?.enabled ?? true
+    const prefetchNext = sharingEnabled && (this.config.sharing?.prefetchNext ?? true)
     const self = this.peerId
     const driver = new LifelongDriver(this.learner, cfg, {
+      // A prefetched mask is installed by the driver like any adoption: onAdopted records its
+      // provenance and onCheckpoint stores it, so the next task's setTask starts from it.
       ...(sharingEnabled ? { share: async ctx => await this.share(ctx.taskKey, ctx.ownReward, signal) } : {}),
+      ...(prefetchNext ? { prefetch: async ctx => await this.share(ctx.taskKey, ctx.ownReward, signal) } : {}),
       onIteration: (stats, ctx) => {
         this.totalSteps = ctx.totalSteps
         this.kb.recordTraining(stats.taskKey, { steps: stats.steps }, this.now())

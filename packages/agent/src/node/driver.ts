@@ -7,7 +7,8 @@ import type { LearnerApi } from './learner-api.js'
  * The lifelong loop of one agent: meet the curriculum's tasks in order, train each for its
  * step budget, evaluate as it goes (steps-to-threshold), checkpoint masks, and — when a node
  * shares — ask peers for better masks at the start of each task and `commPerTask` more times
- * during it, installing an adopted mask cleanly between iterations. The driver owns no I/O:
+ * during it, installing an adopted mask cleanly between iterations, and (prefetch) for the next
+ * task's mask before that task starts. The driver owns no I/O:
  * persistence, announcements and the network come in through hooks.
  */
 export interface DriverConfig {
@@ -72,6 +73,12 @@ export interface TaskReport {
 export interface DriverHooks {
   /** Runs a sharing round for the task; resolves with a verified mask to install, or null. */
   share?: (ctx: { taskKey: string, ownReward: number | null, reason: 'task-start' | 'scheduled' }) => Promise<Adoption | null>
+  /**
+   * Runs a sharing round for the curriculum's NEXT task while the current one trains (started
+   * with the last scheduled round, or at the task's end). An adopted mask is installed for that
+   * task, so it starts from it instead of an untrained mask.
+   */
+  prefetch?: (ctx: { taskKey: string, ownReward: number | null }) => Promise<Adoption | null>
   onTaskStart?: (taskKey: string, index: number) => Promise<void> | void
   onIteration?: (stats: IterationStats, ctx: { taskIndex: number, stepsOnTask: number, totalSteps: number }) => Promise<void> | void
   onEvaluation?: (taskKey: string, reward: number, ctx: { stepsOnTask: number, totalSteps: number }) => Promise<void> | void
@@ -212,6 +219,10 @@ export class LifelongDriver {
       const schedule = new Set(Array.from({ length: commPerTask }, (_, k) => Math.floor((k + 1) * iterations / (commPerTask + 1))))
       let pending: Promise<Adoption | null> | null = null
       let ready: Adoption | null = null
+      // The next task's round goes with the last scheduled one (0: none scheduled, so at the end).
+      const next = this.prefetchTarget(taskIndex)
+      const prefetchAt = Math.max(0, ...schedule)
+      let prefetch: Promise<Adoption | null> | null = null
       let iteration = Math.floor(stepsOnTask / stepsPerIteration)
 
       while (stepsOnTask < stepsPerTask) {
@@ -244,12 +255,17 @@ export class LifelongDriver {
             .catch(() => null)
             .then(a => { ready = a; pending = null; return a })
         }
+        if (next !== null && prefetch === null && prefetchAt > 0 && iteration >= prefetchAt) prefetch = this.prefetch(next)
       }
       // A stop ends the wait for a round still running (its result, if any, is dropped).
       if (pending !== null) await unlessAborted(pending, signal)
       if (ready !== null) { const a: Adoption = ready; ready = null; await this.install(key, a, stepsOnTask) }
       await this.learner.endTask()
       await this.checkpoint(key, true)
+      if (next !== null && !aborted(signal)) {
+        const early = await unlessAborted(prefetch ?? this.prefetch(next), signal)
+        if (early !== null) await this.install(next, early, 0)
+      }
       const report: TaskReport = { key, stepsTrained: s.stepsTrained, stepsToThreshold: s.stepsToThreshold, finalReturn: s.lastReward, returnAfterCurriculum: null, adoptions: s.adoptions, evaluations: [...s.evaluations] }
       reports.push(report)
       await this.hooks.onTaskEnd?.(report)
@@ -263,6 +279,18 @@ export class LifelongDriver {
       }
     }
     return { tasks: reports, totalSteps: this.totalSteps, completed: true }
+  }
+
+  /** The next task, if a prefetch round for it is wanted: a different task, not mastered yet. */
+  private prefetchTarget (taskIndex: number): string | null {
+    const next = this.config.tasks[taskIndex + 1]
+    if (this.hooks.prefetch === undefined || next === undefined || next === this.config.tasks[taskIndex]) return null
+    const s = this.state(next)
+    return s.lastReward !== null && s.lastReward >= s.optimal ? null : next
+  }
+
+  private async prefetch (key: string): Promise<Adoption | null> {
+    return await (this.hooks.prefetch?.({ taskKey: key, ownReward: this.state(key).lastReward }) ?? Promise.resolve(null)).catch(() => null)
   }
 
   get steps (): number { return this.totalSteps }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { EvaluationResult } from '../../../src/learner/evaluator.js'
 import { DEFAULT_PPO } from '../../../src/learner/hyperparams.js'
 import type { IterationStats, LearnerStatus } from '../../../src/learner/lifelong-learner.js'
-import { DEFAULT_DRIVER_CONFIG, LifelongDriver, type Adoption, type DriverConfig } from '../../../src/node/driver.js'
+import { DEFAULT_DRIVER_CONFIG, LifelongDriver, type Adoption, type DriverConfig, type DriverHooks } from '../../../src/node/driver.js'
 import type { EvaluateOptions, LearnerApi, LearnerInfo } from '../../../src/node/learner-api.js'
 
 // Real catalogue keys (the driver reads their optimal return, 1 for these CT-graph tasks).
@@ -58,6 +58,10 @@ class ScriptedLearner implements LearnerApi {
 }
 
 function mask (taskKey: string): Mask { return { taskKey, backboneId: 'fake', layers: [] } }
+
+function adoption (taskKey: string, verifiedReward: number): Adoption {
+  return { mask: mask(taskKey), verifiedReward, from: 'peer-a', cid: `cid-${taskKey}`, claimedReward: 1, origin: 'peer-a', latencyMs: 5 }
+}
 
 function config (over: Partial<DriverConfig>): DriverConfig {
   return { ...DEFAULT_DRIVER_CONFIG, tasks: [X], stepsPerTask: 6 * STEPS, evalEpisodes: 1, commPerTask: 0, checkpointEverySteps: 1e9, ...over }
@@ -128,4 +132,46 @@ describe('LifelongDriver (scripted learner)', () => {
     const r = await driver.run(undefined, stop.signal)
     expect(r).toMatchObject({ completed: false, totalSteps: 0 })
   }, 5_000)
+
+  it('prefetch: with the last scheduled round, fetches the next task\'s mask and installs it before that task starts', async () => {
+    // Y scores 0.95 once its mask was imported, 0.1 before.
+    const learner = new ScriptedLearner(c => c.task === Y && c.imported ? 0.95 : 0.1)
+    const prefetched: Array<{ taskKey: string, ownReward: number | null, xSteps: number }> = []
+    const adopted: string[] = []
+    const checkpoints: Array<{ key: string, reward: number | null, stepsTrained: number }> = []
+    const hooks: DriverHooks = {
+      share: async () => null,
+      prefetch: async ctx => { prefetched.push({ ...ctx, xSteps: learner.trainedOn(X) }); return adoption(ctx.taskKey, 0.95) },
+      onAdopted: key => { adopted.push(key) },
+      onCheckpoint: (key, _mask, info) => { checkpoints.push({ key, reward: info.reward, stepsTrained: info.stepsTrained }) }
+    }
+    // 6 iterations, 2 rounds besides the task start: after iterations 2 and 4.
+    const r = await new LifelongDriver(learner, config({ tasks: [X, Y], commPerTask: 2 }), hooks).run()
+    // Once, for Y only (never past the last task), when X had trained 4 iterations.
+    expect(prefetched).toEqual([{ taskKey: Y, ownReward: null, xSteps: 4 * STEPS }])
+    const calls = learner.calls
+    expect(calls.indexOf(`importMask ${Y}`)).toBeGreaterThan(calls.lastIndexOf(`train ${X}`))
+    expect(calls.indexOf(`importMask ${Y}`)).toBeLessThan(calls.indexOf(`setTask ${Y}`))
+    expect(adopted).toEqual([Y])
+    // The adopted mask is checkpointed (stored) with its verified reward and no training on Y.
+    expect(checkpoints).toContainEqual({ key: Y, reward: 0.95, stepsTrained: 0 })
+    const y = r.tasks[1]!
+    expect(y.adoptions).toBe(1)
+    expect(y.evaluations.slice(0, 2)).toEqual([{ steps: 0, reward: 0.95 }, { steps: 0, reward: 0.95 }])
+    expect(y.stepsToThreshold).toBe(0)
+  })
+
+  it('prefetch: runs at the task\'s end when no round is scheduled, and not for a next task already mastered', async () => {
+    const learner = new ScriptedLearner(() => 0.1)
+    const prefetched: Array<{ taskKey: string, xSteps: number }> = []
+    const hooks: DriverHooks = { prefetch: async ctx => { prefetched.push({ taskKey: ctx.taskKey, xSteps: learner.trainedOn(X) }); return null } }
+    await new LifelongDriver(learner, config({ tasks: [X, Y], finalEvaluation: false }), hooks).run()
+    expect(prefetched).toEqual([{ taskKey: Y, xSteps: 6 * STEPS }])
+
+    prefetched.length = 0
+    const resumed = new LifelongDriver(new ScriptedLearner(() => 0.1), config({ tasks: [X, Y], finalEvaluation: false }), hooks)
+    resumed.restore([{ key: Y, stepsTrained: 0, reward: 1 }], 0)
+    await resumed.run()
+    expect(prefetched).toEqual([])
+  })
 })
