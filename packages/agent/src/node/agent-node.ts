@@ -5,7 +5,6 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import type { ComponentLogger } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
-import { taskSpec } from '../envs/registry.js'
 import { deriveStream } from '../rng/prng.js'
 import type { PpoConfig, PpoPreset } from '../learner/hyperparams.js'
 import type { IterationStats } from '../learner/lifelong-learner.js'
@@ -65,7 +64,11 @@ export interface AgentNodeConfig {
     readonly loss?: LossOptions & { seed?: number }
     /** Encoding masks are stored in (own masks default F32: full scores to keep training). */
     readonly storeEncoding?: MaskEncoding
-    /** Also fetch the next task's mask during the last round of a task. */
+    /**
+     * During each task, also run a round for the curriculum's next task (with the last scheduled
+     * round, or at the task's end); an adopted mask is stored and the next task starts from it.
+     * Default true.
+     */
     readonly prefetchNext?: boolean
   }
   readonly logger: Logger
@@ -78,7 +81,6 @@ export interface AgentNodeConfig {
 
 export interface AgentObserver {
   iteration?: (stats: IterationStats, ctx: { taskIndex: number, stepsOnTask: number, totalSteps: number }) => void
-  evaluation?: (taskKey: string, reward: number) => void
   adopted?: (taskKey: string, adoption: Adoption) => void
   round?: (round: RoundResult) => void
 }
@@ -128,8 +130,7 @@ export class AgentNode {
   private totalSteps = 0
   private started = false
   private startedAt = 0
-  private driver: LifelongDriver | null = null
-  private readonly selfId = { value: '' }
+  private id = ''
   /** Rounds run by this node, newest last (bounded), for status and benchmarks. */
   readonly rounds: RoundResult[] = []
 
@@ -140,7 +141,7 @@ export class AgentNode {
     this.stateFile = config.dataDir === null ? null : new NodeStateFile(join(config.dataDir, 'state.json'))
   }
 
-  get peerId (): string { return this.selfId.value }
+  get peerId (): string { return this.id }
 
   get learner (): LearnerApi {
     if (this.learnerImpl === null) throw new Error('the node has not started')
@@ -163,11 +164,11 @@ export class AgentNode {
     this.info = await this.learner.init({
       shapeTask,
       seed: config.seed,
-      ...(config.backboneSeed !== undefined ? { backboneSeed: config.backboneSeed } : {}),
-      ...(config.backend !== undefined ? { backend: config.backend } : {}),
-      ...(config.maskInit !== undefined ? { newMaskMode: config.maskInit } : {}),
-      ...(config.preset !== undefined ? { preset: config.preset } : {}),
-      ...(config.ppo !== undefined ? { ppo: config.ppo } : {})
+      backboneSeed: config.backboneSeed,
+      backend: config.backend,
+      newMaskMode: config.maskInit,
+      preset: config.preset,
+      ppo: config.ppo
     })
     log.info({ backend: this.info.backend, backboneId: this.info.backboneId }, 'learner ready')
     // 3. Stored masks and state (a restart resumes where the node stopped).
@@ -180,17 +181,17 @@ export class AgentNode {
     const net = config.network ?? {}
     this.node = await createNode({
       privateKey,
-      ...(net.listen !== undefined ? { listen: net.listen } : {}),
-      ...(net.announce !== undefined ? { announce: net.announce } : {}),
-      ...(net.bootstrap !== undefined ? { bootstrap: net.bootstrap } : {}),
-      ...(net.mdns !== undefined ? { mdns: net.mdns } : {}),
-      ...(net.gossipHeartbeatMs !== undefined ? { gossipHeartbeatMs: net.gossipHeartbeatMs } : {}),
-      ...(net.connectionPingIntervalMs !== undefined ? { connectionPingIntervalMs: net.connectionPingIntervalMs } : {}),
-      ...(config.libp2pLogger !== undefined ? { logger: config.libp2pLogger } : {}),
-      ...(config.metricsRegistry !== undefined ? { metrics: { registry: config.metricsRegistry } } : {}),
+      listen: net.listen,
+      announce: net.announce,
+      bootstrap: net.bootstrap,
+      mdns: net.mdns,
+      gossipHeartbeatMs: net.gossipHeartbeatMs,
+      connectionPingIntervalMs: net.connectionPingIntervalMs,
+      logger: config.libp2pLogger,
+      metrics: config.metricsRegistry === undefined ? undefined : { registry: config.metricsRegistry },
       userAgent: 'l2d2c/0.1.0'
     })
-    this.selfId.value = this.node.peerId.toString()
+    this.id = this.node.peerId.toString()
     const sharing = config.sharing ?? {}
     const knownPeers = config.dataDir === null ? undefined : await readFile(join(config.dataDir, 'peers.json'), 'utf8').then(t => JSON.parse(t) as unknown, () => undefined)
     this.exchange = new MaskExchange({
@@ -202,12 +203,12 @@ export class AgentNode {
       random: seededRandom(sharing.loss?.seed ?? config.seed ^ 0x5eed)
     }, {
       role: config.role,
-      strategy: l2d2cStrategy(sharing.hysteresis !== undefined ? { hysteresis: sharing.hysteresis } : {}),
-      ...(sharing.loss !== undefined ? { loss: sharing.loss } : {}),
-      ...(sharing.coordinator !== undefined ? { coordinator: sharing.coordinator } : {}),
-      ...(net.announceIntervalMs !== undefined ? { announceIntervalMs: net.announceIntervalMs } : {}),
-      ...(net.bootstrap !== undefined ? { bootstrap: net.bootstrap } : {}),
-      ...(knownPeers !== undefined ? { knownPeers } : {})
+      strategy: l2d2cStrategy({ hysteresis: sharing.hysteresis }),
+      loss: sharing.loss,
+      coordinator: sharing.coordinator,
+      announceIntervalMs: net.announceIntervalMs,
+      bootstrap: net.bootstrap,
+      knownPeers
     })
     await this.exchange.register()
     await startNode(this.node)
@@ -285,8 +286,11 @@ export class AgentNode {
     return info.bitsCid
   }
 
-  /** One sharing round for a task, with local evaluation of every candidate. */
-  private async share (taskKey: string, ownReward: number | null): Promise<Adoption | null> {
+  /**
+   * One sharing round for a task (the current one, or the next one when prefetching), with local
+   * evaluation of every candidate. `signal` (the curriculum's stop) ends a pending round at once.
+   */
+  private async share (taskKey: string, ownReward: number | null, signal?: AbortSignal): Promise<Adoption | null> {
     const cfg = this.config.driver ?? {}
     const episodes = cfg.evalEpisodes ?? DEFAULT_DRIVER_CONFIG.evalEpisodes
     const greedy = cfg.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
@@ -295,7 +299,9 @@ export class AgentNode {
       ownReward,
       layers: this.info.layers,
       evaluate: async mask => (await this.learner.evaluate(taskKey, { mask, episodes, greedy })).meanReturn,
-      currentReward: async () => await this.learner.evaluate(taskKey, { episodes, greedy }).then(r => r.meanReturn, () => null)
+      // A task the learner never met has no mask yet: null, so any verified mask is better.
+      currentReward: async () => await this.learner.evaluate(taskKey, { episodes, greedy }).then(r => r.meanReturn, () => null),
+      signal
     })
     this.rounds.push(round)
     if (this.rounds.length > 200) this.rounds.shift()
@@ -310,16 +316,20 @@ export class AgentNode {
     if (!this.started) throw new Error('start() the node first')
     const cfg = { ...DEFAULT_DRIVER_CONFIG, ...this.config.driver, tasks: this.config.tasks, stepsPerTask: this.config.stepsPerTask }
     const sharingEnabled = this.config.sharing?.enabled ?? true
+    const prefetchNext = sharingEnabled && (this.config.sharing?.prefetchNext ?? true)
     const self = this.peerId
     const driver = new LifelongDriver(this.learner, cfg, {
-      ...(sharingEnabled ? { share: async ctx => await this.share(ctx.taskKey, ctx.ownReward) } : {}),
+      // A prefetched mask is installed by the driver like any adoption: onAdopted records its
+      // provenance and onCheckpoint stores it, so the next task's setTask starts from it.
+      share: sharingEnabled ? async ctx => await this.share(ctx.taskKey, ctx.ownReward, signal) : undefined,
+      prefetch: prefetchNext ? async ctx => await this.share(ctx.taskKey, ctx.ownReward, signal) : undefined,
       onIteration: (stats, ctx) => {
         this.totalSteps = ctx.totalSteps
         this.kb.recordTraining(stats.taskKey, { steps: stats.steps }, this.now())
         this.config.observer?.iteration?.(stats, ctx)
         onProgress?.({ taskKey: stats.taskKey, stepsOnTask: ctx.stepsOnTask, totalSteps: ctx.totalSteps, reward: this.kb.get(stats.taskKey)?.reward ?? null })
       },
-      onEvaluation: (taskKey, reward) => { this.kb.recordTraining(taskKey, { reward }, this.now()); this.config.observer?.evaluation?.(taskKey, reward) },
+      onEvaluation: (taskKey, reward) => { this.kb.recordTraining(taskKey, { reward }, this.now()) },
       onAdopted: async (taskKey, a) => {
         this.kb.recordAdoption(taskKey, { from: a.from, origin: a.origin, cid: a.cid, claimedReward: a.claimedReward, verifiedReward: a.verifiedReward }, this.now())
         this.config.logger.info({ task: taskKey, from: a.from, verified: a.verifiedReward, latencyMs: a.latencyMs }, 'adopted mask')
@@ -335,7 +345,6 @@ export class AgentNode {
       onTaskEnd: async () => { await this.saveState(); await this.savePeers().catch(() => {}) }
     })
     driver.restore(this.kb.list().map(e => ({ key: e.taskKey, stepsTrained: e.stepsTrained, reward: e.reward })), this.totalSteps)
-    this.driver = driver
     const result = await driver.run(this.position, signal)
     await this.saveState()
     return result
@@ -372,5 +381,3 @@ export class AgentNode {
     await this.store.close()
   }
 }
-
-export { taskSpec }

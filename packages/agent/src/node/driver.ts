@@ -7,7 +7,8 @@ import type { LearnerApi } from './learner-api.js'
  * The lifelong loop of one agent: meet the curriculum's tasks in order, train each for its
  * step budget, evaluate as it goes (steps-to-threshold), checkpoint masks, and — when a node
  * shares — ask peers for better masks at the start of each task and `commPerTask` more times
- * during it, installing an adopted mask cleanly between iterations. The driver owns no I/O:
+ * during it, installing an adopted mask cleanly between iterations, and (prefetch) for the next
+ * task's mask before that task starts. The driver owns no I/O:
  * persistence, announcements and the network come in through hooks.
  */
 export interface DriverConfig {
@@ -72,6 +73,12 @@ export interface TaskReport {
 export interface DriverHooks {
   /** Runs a sharing round for the task; resolves with a verified mask to install, or null. */
   share?: (ctx: { taskKey: string, ownReward: number | null, reason: 'task-start' | 'scheduled' }) => Promise<Adoption | null>
+  /**
+   * Runs a sharing round for the curriculum's NEXT task while the current one trains (started
+   * with the last scheduled round, or at the task's end). An adopted mask is installed for that
+   * task, so it starts from it instead of an untrained mask.
+   */
+  prefetch?: (ctx: { taskKey: string, ownReward: number | null }) => Promise<Adoption | null>
   onTaskStart?: (taskKey: string, index: number) => Promise<void> | void
   onIteration?: (stats: IterationStats, ctx: { taskIndex: number, stepsOnTask: number, totalSteps: number }) => Promise<void> | void
   onEvaluation?: (taskKey: string, reward: number, ctx: { stepsOnTask: number, totalSteps: number }) => Promise<void> | void
@@ -90,6 +97,9 @@ export interface DriverResult {
 }
 
 interface TaskState {
+  /** The task's optimal return, and the reward that counts as mastering it (threshold · optimal). */
+  readonly optimal: number
+  readonly mastered: number
   stepsTrained: number
   stepsToThreshold: number | null
   lastReward: number | null
@@ -100,6 +110,24 @@ interface TaskState {
 /** (A function, so TypeScript does not narrow `aborted` across awaits.) */
 function aborted (signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true
+}
+
+/**
+ * The round's result, or null as soon as `signal` aborts: a stop never waits on a round (a round
+ * whose network call hangs must not keep the curriculum from returning). The round itself is
+ * left to settle on its own.
+ */
+async function unlessAborted (round: Promise<Adoption | null>, signal: AbortSignal | undefined): Promise<Adoption | null> {
+  if (signal === undefined) return await round
+  if (signal.aborted) return null
+  let onAbort = (): void => {}
+  const stopped = new Promise<null>(resolve => { onAbort = () => { resolve(null) } })
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await Promise.race([round, stopped])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
 }
 
 export class LifelongDriver {
@@ -114,7 +142,11 @@ export class LifelongDriver {
 
   private state (key: string): TaskState {
     let s = this.states.get(key)
-    if (s === undefined) { s = { stepsTrained: 0, stepsToThreshold: null, lastReward: null, adoptions: 0, evaluations: [] }; this.states.set(key, s) }
+    if (s === undefined) {
+      const optimal = taskSpec(key).optimalReturn
+      s = { optimal, mastered: this.config.threshold * optimal, stepsTrained: 0, stepsToThreshold: null, lastReward: null, adoptions: 0, evaluations: [] }
+      this.states.set(key, s)
+    }
     return s
   }
 
@@ -135,7 +167,7 @@ export class LifelongDriver {
     const s = this.state(key)
     s.lastReward = reward
     s.evaluations.push({ steps: stepsOnTask, reward })
-    if (s.stepsToThreshold === null && reward >= this.config.threshold * taskSpec(key).optimalReturn) s.stepsToThreshold = stepsOnTask
+    if (s.stepsToThreshold === null && reward >= s.mastered) s.stepsToThreshold = stepsOnTask
   }
 
   private async checkpoint (key: string, final: boolean): Promise<void> {
@@ -173,8 +205,8 @@ export class LifelongDriver {
       // Where this task starts from: an evaluation of the current mask (initial, stored or
       // resumed), then a sharing round whose result (if any) replaces it before training.
       if (stepsOnTask === 0 || s.lastReward === null) await this.evaluate(key, stepsOnTask)
-      if (this.hooks.share !== undefined && s.lastReward !== null && s.lastReward < taskSpec(key).optimalReturn) {
-        const a = await this.hooks.share({ taskKey: key, ownReward: s.lastReward, reason: 'task-start' }).catch(() => null)
+      if (this.hooks.share !== undefined && s.lastReward !== null && s.lastReward < s.optimal) {
+        const a = await unlessAborted(this.hooks.share({ taskKey: key, ownReward: s.lastReward, reason: 'task-start' }).catch(() => null), signal)
         if (a !== null) await this.install(key, a, stepsOnTask)
       }
 
@@ -187,6 +219,10 @@ export class LifelongDriver {
       const schedule = new Set(Array.from({ length: commPerTask }, (_, k) => Math.floor((k + 1) * iterations / (commPerTask + 1))))
       let pending: Promise<Adoption | null> | null = null
       let ready: Adoption | null = null
+      // The next task's round goes with the last scheduled one (0: none scheduled, so at the end).
+      const next = this.prefetchTarget(taskIndex)
+      const prefetchAt = Math.max(0, ...schedule)
+      let prefetch: Promise<Adoption | null> | null = null
       let iteration = Math.floor(stepsOnTask / stepsPerIteration)
 
       while (stepsOnTask < stepsPerTask) {
@@ -209,7 +245,7 @@ export class LifelongDriver {
         if (iteration % evalEvery === 0 || stepsOnTask >= stepsPerTask) {
           const before = s.lastReward
           const reward = await this.evaluate(key, stepsOnTask)
-          improved = before === null || reward >= before + 0.05 || (reward >= this.config.threshold * taskSpec(key).optimalReturn && (before < this.config.threshold * taskSpec(key).optimalReturn))
+          improved = before === null || reward >= before + 0.05 || (reward >= s.mastered && before < s.mastered)
         }
         if (improved || iteration % checkpointEvery === 0) await this.checkpoint(key, false)
         await this.hooks.onPosition?.({ taskIndex, stepsOnTask }, this.totalSteps)
@@ -219,11 +255,17 @@ export class LifelongDriver {
             .catch(() => null)
             .then(a => { ready = a; pending = null; return a })
         }
+        if (next !== null && prefetch === null && prefetchAt > 0 && iteration >= prefetchAt) prefetch = this.prefetch(next)
       }
-      if (pending !== null) await pending
+      // A stop ends the wait for a round still running (its result, if any, is dropped).
+      if (pending !== null) await unlessAborted(pending, signal)
       if (ready !== null) { const a: Adoption = ready; ready = null; await this.install(key, a, stepsOnTask) }
       await this.learner.endTask()
       await this.checkpoint(key, true)
+      if (next !== null && !aborted(signal)) {
+        const early = await unlessAborted(prefetch ?? this.prefetch(next), signal)
+        if (early !== null) await this.install(next, early, 0)
+      }
       const report: TaskReport = { key, stepsTrained: s.stepsTrained, stepsToThreshold: s.stepsToThreshold, finalReturn: s.lastReward, returnAfterCurriculum: null, adoptions: s.adoptions, evaluations: [...s.evaluations] }
       reports.push(report)
       await this.hooks.onTaskEnd?.(report)
@@ -237,6 +279,18 @@ export class LifelongDriver {
       }
     }
     return { tasks: reports, totalSteps: this.totalSteps, completed: true }
+  }
+
+  /** The next task, if a prefetch round for it is wanted: a different task, not mastered yet. */
+  private prefetchTarget (taskIndex: number): string | null {
+    const next = this.config.tasks[taskIndex + 1]
+    if (this.hooks.prefetch === undefined || next === undefined || next === this.config.tasks[taskIndex]) return null
+    const s = this.state(next)
+    return s.lastReward !== null && s.lastReward >= s.optimal ? null : next
+  }
+
+  private async prefetch (key: string): Promise<Adoption | null> {
+    return await (this.hooks.prefetch?.({ taskKey: key, ownReward: this.state(key).lastReward }) ?? Promise.resolve(null)).catch(() => null)
   }
 
   get steps (): number { return this.totalSteps }

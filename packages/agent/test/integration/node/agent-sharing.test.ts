@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../src/logging/logger.js'
 import { listeningAddresses } from '../../../src/network/create-node.js'
 import { AgentNode, type AgentNodeConfig } from '../../../src/node/agent-node.js'
 
-const TASK = 'ctgraph/d2b2/img2/leaf01'
+const X = 'ctgraph/d2b2/img2/leaf01'
+const Y = 'ctgraph/d2b2/img2/leaf10'
 const dirs: string[] = []
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
 
@@ -14,8 +15,8 @@ function config (over: Partial<AgentNodeConfig>): AgentNodeConfig {
   return {
     dataDir: null,
     role: 'learner',
-    tasks: [TASK],
-    stepsPerTask: 25_600,
+    tasks: [X],
+    stepsPerTask: 7680,
     seed: 1,
     backend: 'wasm',
     learnerThread: 'worker',
@@ -27,18 +28,29 @@ function config (over: Partial<AgentNodeConfig>): AgentNodeConfig {
 }
 
 describe('nodes sharing masks learned by real learners (libp2p over TCP)', () => {
-  it('B meets a task A mastered, adopts A\'s mask and scores >= 0.9 before training on it; a restart keeps identity, masks and knowledge', async () => {
-    const dirA = mkdtempSync(join(tmpdir(), 'l2d2c-node-a-')); dirs.push(dirA)
-    // A learns the task alone (no peers).
-    const a = new AgentNode(config({ dataDir: dirA, sharing: { enabled: false } }))
+  // A learns X then Y alone (no peers); the tests below share its masks, then restart it.
+  const dirA = mkdtempSync(join(tmpdir(), 'l2d2c-node-a-')); dirs.push(dirA)
+  let a: AgentNode
+  let peerIdA = ''
+  const ownReward = new Map<string, number>()
+  const bootstrapA = (): AgentNodeConfig['network'] => ({ gossipHeartbeatMs: 100, announceIntervalMs: 500, bootstrap: [listeningAddresses(a.node)[0]!] })
+
+  beforeAll(async () => {
+    a = new AgentNode(config({ dataDir: dirA, tasks: [X, Y], sharing: { enabled: false } }))
     await a.start()
     const trained = await a.runCurriculum()
-    const ownReward = trained.tasks[0]!.finalReturn!
-    expect(ownReward).toBeGreaterThanOrEqual(0.9)
-    const peerIdA = a.peerId
+    for (const t of trained.tasks) ownReward.set(t.key, t.finalReturn!)
+    peerIdA = a.peerId
+  }, 120_000)
 
-    // B meets the same task, knows only A.
-    const b = new AgentNode(config({ seed: 2, stepsPerTask: 1280, network: { gossipHeartbeatMs: 100, announceIntervalMs: 500, bootstrap: [listeningAddresses(a.node)[0]!] } }))
+  it('A masters both tasks alone', () => {
+    expect(ownReward.get(X)).toBeGreaterThanOrEqual(0.9)
+    expect(ownReward.get(Y)).toBeGreaterThanOrEqual(0.9)
+  })
+
+  it('B meets a task A mastered, adopts A\'s mask and scores >= 0.9 before training on it', async () => {
+    // B meets X, knows only A.
+    const b = new AgentNode(config({ seed: 2, stepsPerTask: 1280, network: bootstrapA() }))
     await b.start()
     try {
       const r = await b.runCurriculum()
@@ -49,31 +61,66 @@ describe('nodes sharing masks learned by real learners (libp2p over TCP)', () =>
       expect(report.evaluations[1]!.reward).toBeGreaterThanOrEqual(0.9)
       expect(report.stepsToThreshold).toBe(0)
       expect(report.adoptions).toBeGreaterThanOrEqual(1)
-      const kb = b.kb.get(TASK)!
+      const kb = b.kb.get(X)!
       expect(kb).toMatchObject({ source: 'received', origin: peerIdA })
       expect(kb.adoptions[0]).toMatchObject({ from: peerIdA, origin: peerIdA })
       expect(kb.adoptions[0]!.verifiedReward).toBeGreaterThanOrEqual(0.9)
-      expect(kb.adoptions[0]!.claimedReward).toBeCloseTo(ownReward, 6)
+      expect(kb.adoptions[0]!.claimedReward).toBeCloseTo(ownReward.get(X)!, 6)
       expect(b.rounds[0]!.latencyMs).toBeLessThan(1000)
     } finally {
       await b.stop()
     }
+  }, 60_000)
 
-    // A restarts from its data dir: same peer id, same mask, same knowledge, curriculum done.
+  it('prefetch: while on X, B fetches the mask for its next task Y, stores it, and starts Y from it (>= 0.9, 0 steps on Y)', async () => {
+    // Where B's curriculum stood when each adoption happened.
+    const adoptedAt: Array<{ task: string, taskIndex: number }> = []
+    const b: AgentNode = new AgentNode(config({
+      seed: 3,
+      tasks: [X, Y],
+      stepsPerTask: 1280,
+      network: bootstrapA(),
+      observer: { adopted: task => { adoptedAt.push({ task, taskIndex: b.curriculumPosition.taskIndex }) } }
+    }))
+    await b.start()
+    try {
+      const r = await b.runCurriculum()
+      // Y's mask came during X, and was stored with its provenance before Y started.
+      expect(adoptedAt).toEqual([{ task: X, taskIndex: 0 }, { task: Y, taskIndex: 0 }])
+      const y = r.tasks[1]!
+      expect(y.key).toBe(Y)
+      // The verified reward of the prefetched mask, then the task-start evaluation of the mask
+      // Y starts from: both before any step on Y.
+      expect(y.evaluations[0]!.steps).toBe(0)
+      expect(y.evaluations[0]!.reward).toBeGreaterThanOrEqual(0.9)
+      expect(y.evaluations[1]!.steps).toBe(0)
+      expect(y.evaluations[1]!.reward).toBeGreaterThanOrEqual(0.9)
+      expect(y.stepsToThreshold).toBe(0)
+      const kb = b.kb.get(Y)!
+      expect(kb).toMatchObject({ source: 'received', origin: peerIdA })
+      expect(kb.adoptions[0]).toMatchObject({ from: peerIdA, origin: peerIdA })
+      expect(kb.adoptions[0]!.claimedReward).toBeCloseTo(ownReward.get(Y)!, 6)
+      expect((await b.store.list()).map(m => m.taskKey).sort()).toEqual([X, Y].sort())
+    } finally {
+      await b.stop()
+    }
+  }, 60_000)
+
+  it('a restart keeps identity, masks and knowledge', async () => {
     const before = await a.store.list()
-    const kbBefore = a.kb.get(TASK)
+    const kbBefore = a.kb.list()
     await a.stop()
-    const a2 = new AgentNode(config({ dataDir: dirA, sharing: { enabled: false } }))
+    const a2 = new AgentNode(config({ dataDir: dirA, tasks: [X, Y], sharing: { enabled: false } }))
     await a2.start()
     try {
       expect(a2.peerId).toBe(peerIdA)
       expect(await a2.store.list()).toEqual(before)
-      expect(a2.kb.get(TASK)).toEqual(kbBefore)
-      expect(a2.curriculumPosition).toEqual({ taskIndex: 1, stepsOnTask: 0 })
-      // The restored mask is the trained one: the learner evaluates it as mastered.
-      expect((await a2.learner.evaluate(TASK)).meanReturn).toBeGreaterThanOrEqual(0.9)
+      expect(a2.kb.list()).toEqual(kbBefore)
+      expect(a2.curriculumPosition).toEqual({ taskIndex: 2, stepsOnTask: 0 })
+      // The restored masks are the trained ones: the learner evaluates them as mastered.
+      for (const task of [X, Y]) expect((await a2.learner.evaluate(task)).meanReturn).toBeGreaterThanOrEqual(0.9)
     } finally {
       await a2.stop()
     }
-  }, 120_000)
+  }, 60_000)
 })
