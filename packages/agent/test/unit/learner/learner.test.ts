@@ -1,9 +1,11 @@
+import { decodeMask, encodeMask } from '@l2d2c/protocol'
 import * as tf from '@tensorflow/tfjs'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { META_CTGRAPH_TASKS, taskSpec } from '../../../src/envs/index.js'
 import { LearnerError, LifelongLearner, type LearnerOptions } from '../../../src/learner/lifelong-learner.js'
 import { initTfBackend } from '../../../src/learner/tf-backend.js'
 import { MaskCompatibilityError, type TaskMask } from '../../../src/masks/mask.js'
+import { fromTaskMask, toTaskMask } from '../../../src/node/in-process-learner.js'
 import { initialTaskScores } from '../../../src/masks/score-init.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
@@ -18,15 +20,10 @@ function randomObservations (n: number, seed: number): Uint8Array[] {
   return Array.from({ length: n }, () => Uint8Array.from({ length: 144 }, () => rng.nextInt(256)))
 }
 
-/** The BITS encoding: keep only the sign of each score, rebuild as ±c per layer. */
-function rebuildFromBits (mask: TaskMask): TaskMask {
-  return {
-    ...mask,
-    layers: mask.layers.map((l, i) => {
-      const c = 0.01 * (i + 1)
-      return { ...l, scores: Float32Array.from(l.scores, v => v >= 0 ? c : -c) }
-    })
-  }
+/** The mask as another node receives it in the BITS encoding: through the protocol codec's bytes. */
+function throughBits (mask: TaskMask): TaskMask {
+  const bytes = encodeMask(fromTaskMask(mask), 'bits')
+  return toTaskMask(decodeMask(bytes))
 }
 
 function sameBits (a: Float32Array, b: Float32Array): boolean {
@@ -58,7 +55,7 @@ describe('lifelong learner: memory', () => {
     learner.setTask(B)
     learner.trainIteration()
     learner.evaluate(A.key, { episodes: 5 })
-    learner.importMask(rebuildFromBits(learner.exportMask(A.key)))
+    learner.importMask(throughBits(learner.exportMask(A.key)))
     expect(tf.memory().numTensors).toBe(steady)
     learner.greedyAction(randomObservations(1, 1)[0]!, A.key)
     learner.setTask(A)
@@ -108,11 +105,15 @@ describe('lifelong learner: masks per task', () => {
     one.exportMask(C.key).layers.forEach((l, i) => expect(sameBits(l.scores, two.exportMask(C.key).layers[i]!.scores)).toBe(true))
   })
 
-  it('a mask rebuilt from its bits (±c) reproduces the exporter greedy action on every observation', () => {
+  it('a mask sent as BITS through the protocol codec reproduces the exporter greedy action on every observation', () => {
     const exporter = make()
     exporter.setTask(A)
     for (let i = 0; i < 3; i++) exporter.trainIteration()
-    const bits = rebuildFromBits(exporter.exportMask(A.key))
+    const exported = exporter.exportMask(A.key)
+    const bits = throughBits(exported)
+    // The codec kept only the signs (one magnitude per layer), so this is a real BITS round trip.
+    expect(new Set(bits.layers[0]!.scores.map(Math.abs)).size).toBe(1)
+    expect(sameBits(bits.layers[0]!.scores, exported.layers[0]!.scores)).toBe(false)
     const obs = randomObservations(1000, 3)
     const expected = obs.map(o => exporter.greedyAction(o))
     expect(new Set(expected).size).toBeGreaterThan(1)
@@ -146,7 +147,7 @@ describe('lifelong learner: masks per task', () => {
     const learner = make()
     learner.setTask(A)
     const own = learner.exportMask(A.key)
-    const candidate = rebuildFromBits(own)
+    const candidate = throughBits(own)
     candidate.layers[3]!.scores.fill(-1)
     const result = learner.evaluate(A, { episodes: 4, mask: candidate })
     expect(result.episodes).toBe(4)
