@@ -10,6 +10,7 @@ export { l2d2cStrategy, type L2d2cStrategyOptions } from './sharing/l2d2c-strate
 export { createNode, startNode, listeningAddresses, NodeConfigError, type L2d2cNode, type L2d2cServices, type CreateNodeOptions } from './network/create-node.js'
 export { loadOrCreatePeerKey, loadPeerKey, PeerKeyError } from './network/peer-key.js'
 export * from './node/learner-api.js'
+export { TfBackendError, type BackendChoice } from './learner/tf-backend.js'
 export { InProcessLearner, toTaskMask, fromTaskMask } from './node/in-process-learner.js'
 export { WorkerLearner, LearnerCallError } from './node/worker-learner.js'
 export { LifelongDriver, DEFAULT_DRIVER_CONFIG, type DriverConfig, type DriverHooks, type DriverResult, type TaskReport, type Adoption, type CurriculumPosition } from './node/driver.js'

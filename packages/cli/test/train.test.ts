@@ -38,4 +38,16 @@ describe('l2d2c train', () => {
     expect(mixed.code).toBe(2)
     expect(mixed.stderr).toMatch(/share one network shape/)
   })
+
+  it('reports a backend that cannot load here as unavailable (exit 3), not as an internal error', async () => {
+    const r = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00', '--steps-per-task', '128', '--eval-episodes', '1', '--backend', 'node', '--json'], { timeoutMs: 60_000 })
+    if (r.code === 0) {
+      // This machine loads tfjs-node's native addon: the flag simply works.
+      expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'node' })
+    } else {
+      expect(r.code, r.stderr).toBe(3)
+      expect(r.stderr).toMatch(/--backend node is unavailable.*tensorflow/i)
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /)
+    }
+  }, 70_000)
 })

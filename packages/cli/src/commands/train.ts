@@ -77,7 +77,11 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
   }
 
   const learner = new agent.InProcessLearner()
-  const info = await learner.init({ shapeTask: tasks[0]!, seed, backend, newMaskMode: maskInit, preset })
+  const info = await learner.init({ shapeTask: tasks[0]!, seed, backend, newMaskMode: maskInit, preset }).catch((err: unknown) => {
+    // A backend that cannot load here (e.g. tfjs-node without its native addon) is not a bug.
+    if (err instanceof agent.TfBackendError) throw new CliError(`--backend ${backend} is unavailable on this machine: ${err.message}`, ExitCode.UNAVAILABLE)
+    throw err
+  })
   io.stderr.write(`l2d2c train: backend ${info.backend}, backbone ${info.backboneId}, ${tasks.length} tasks x ${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration)\n`)
   if (opts.saveMasks !== undefined) await mkdir(opts.saveMasks, { recursive: true })
   const progress = new Progress(io)
