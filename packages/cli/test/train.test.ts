@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -38,6 +38,20 @@ describe('l2d2c train', () => {
     expect(mixed.code).toBe(2)
     expect(mixed.stderr).toMatch(/share one network shape/)
   })
+
+  it("uses the curriculum agent's seed unless --seed is given", async () => {
+    const file = join(dir, 'seeded.json')
+    const tasks = ['ctgraph/d2b2/img1/leaf00']
+    writeFileSync(file, JSON.stringify({ version: 1, stepsPerTask: 128, agents: [{ tasks, seed: 7 }, { tasks }] }))
+    const seedOf = async (args: string[]): Promise<string | undefined> => {
+      const r = await runCli(['train', '--curriculum', file, '--eval-episodes', '1', '--backend', 'wasm', '--json', ...args], { timeoutMs: 60_000 })
+      expect(r.code, r.stderr).toBe(0)
+      return /, seed (\d+),/.exec(r.stderr)?.[1]
+    }
+    expect(await seedOf([])).toBe('7')
+    expect(await seedOf(['--seed', '2'])).toBe('2')
+    expect(await seedOf(['--agent-index', '1'])).toBe('1')
+  }, 200_000)
 
   it('reports a backend that cannot load here as unavailable (exit 3), not as an internal error', async () => {
     const r = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00', '--steps-per-task', '128', '--eval-episodes', '1', '--backend', 'node', '--json'], { timeoutMs: 60_000 })

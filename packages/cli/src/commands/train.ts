@@ -21,7 +21,8 @@ interface TrainOptions {
   curriculum?: string
   agentIndex: string
   stepsPerTask?: string
-  seed: string
+  /** Absent unless given: a curriculum agent's own seed then applies, else DEFAULT_SEED. */
+  seed?: string
   backend: string
   maskInit: string
   preset: string
@@ -30,6 +31,9 @@ interface TrainOptions {
   saveMasks?: string
   encoding: string
 }
+
+/** The learner seed when neither --seed nor the curriculum agent gives one. */
+const DEFAULT_SEED = 1
 
 function int (text: string, flag: string, min: number, max: number): number {
   if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) throw new CliError(`${flag} must be an integer in ${min}..${max}, got "${text}"`, ExitCode.USAGE)
@@ -49,11 +53,12 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
   const maskInit = oneOf(opts.maskInit, '--mask-init', ['random', 'lc', 'blc'] as const)
   const preset = oneOf(opts.preset, '--preset', ['default', 'reference'] as const)
   const encoding = oneOf(opts.encoding, '--encoding', ['bits', 'f16', 'f32'] as const)
-  const seed = int(opts.seed, '--seed', 0, 0xffffffff)
+  const seedFlag = opts.seed !== undefined ? int(opts.seed, '--seed', 0, 0xffffffff) : undefined
   const evalEpisodes = int(opts.evalEpisodes, '--eval-episodes', 1, 10_000)
   const evalEverySteps = int(opts.evalEverySteps, '--eval-every-steps', 1, 1_000_000_000)
   let tasks: string[]
   let stepsPerTask: number
+  let seed = seedFlag ?? DEFAULT_SEED
   try {
     if (opts.taskSet !== undefined) {
       const groups = new Map<string, string[]>()
@@ -70,6 +75,7 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
       const a = c.agents[index]!
       tasks = [...a.tasks]
       stepsPerTask = opts.stepsPerTask !== undefined ? int(opts.stepsPerTask, '--steps-per-task', 1, 1_000_000_000) : a.stepsPerTask
+      seed = seedFlag ?? a.seed ?? DEFAULT_SEED
     }
   } catch (err) {
     if (err instanceof agent.CurriculumError || err instanceof agent.TaskKeyError) throw new CliError(err.message, ExitCode.USAGE)
@@ -82,7 +88,7 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
     if (err instanceof agent.TfBackendError) throw new CliError(`--backend ${backend} is unavailable on this machine: ${err.message}`, ExitCode.UNAVAILABLE)
     throw err
   })
-  io.stderr.write(`l2d2c train: backend ${info.backend}, backbone ${info.backboneId}, ${tasks.length} tasks x ${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration)\n`)
+  io.stderr.write(`l2d2c train: backend ${info.backend}, seed ${seed}, backbone ${info.backboneId}, ${tasks.length} tasks x ${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration)\n`)
   if (opts.saveMasks !== undefined) await mkdir(opts.saveMasks, { recursive: true })
   const progress = new Progress(io)
   const t0 = performance.now()
@@ -146,7 +152,7 @@ export function registerTrainCommand (program: Command, io: Io): void {
     .option('--curriculum <file>', 'a curriculum JSON document')
     .option('--agent-index <i>', 'which agent of the curriculum to train', '0')
     .option('--steps-per-task <n>', 'env steps per task (default: the curriculum\'s)')
-    .option('--seed <s>', 'learner seed', '1')
+    .option('--seed <s>', `learner seed (default: the curriculum agent's "seed", else ${DEFAULT_SEED})`)
     .option('--backend <b>', 'auto | wasm | cpu | node', 'auto')
     .option('--mask-init <m>', 'new-task mask: random | lc | blc', 'random')
     .option('--preset <p>', 'PPO hyper-parameters: default | reference', 'default')
