@@ -9,9 +9,9 @@ import { createBackbone, type Backbone, type BackboneConfig } from './backbone.j
 import { DEFAULT_EVAL_EPISODES, evaluatePolicy, type EvaluationOptions, type EvaluationResult } from './evaluator.js'
 import { resolvePpoConfig, type PpoConfig, type PpoPreset } from './hyperparams.js'
 import { MaskedNet, type Combination } from './masked-net.js'
-import { argmax, JsPolicy, type Policy } from './policy-js.js'
+import { argmax, JsPolicy } from './policy-js.js'
 import { TfPolicy } from './policy-tf.js'
-import { ppoUpdate, TaskOptimizer, type GradientMode, type UpdateStats } from './ppo.js'
+import { ppoUpdate, TaskOptimizer, type UpdateStats } from './ppo.js'
 import { allocateBatch, scaleInto, VectorRollout, type RolloutBatch } from './rollout.js'
 import { activeBackend, initTfBackend, type BackendChoice, type BackendName } from './tf-backend.js'
 
@@ -29,10 +29,6 @@ export interface LearnerOptions {
   readonly combineLayers?: CombineLayers
   readonly preset?: PpoPreset
   readonly ppo?: Partial<PpoConfig>
-  /** How gradients are computed (default 'manual'; 'fused'/'autodiff' do not support LC/BLC). */
-  readonly gradients?: GradientMode
-  /** Where rollout/evaluation inference runs (default 'tf', measured faster; 'js' is the reference). */
-  readonly inference?: 'tf' | 'js'
   /** Clock for the timings in the stats (default performance.now). */
   readonly now?: () => number
 }
@@ -69,7 +65,7 @@ export interface LearnerStatus {
   readonly ppo: PpoConfig
 }
 
-export type LearnerErrorCode = 'unknown-task' | 'no-current-task' | 'task-mismatch' | 'disposed' | 'bad-options'
+export type LearnerErrorCode = 'unknown-task' | 'no-current-task' | 'task-mismatch' | 'disposed'
 
 export class LearnerError extends Error {
   constructor (readonly code: LearnerErrorCode, message: string) {
@@ -104,11 +100,12 @@ export class LifelongLearner {
   readonly config: PpoConfig
   readonly newMaskMode: NewMaskMode
   readonly combineLayers: CombineLayers
-  readonly gradients: GradientMode
   private readonly net: MaskedNet
   private optimizer: TaskOptimizer | null = null
-  private readonly policy: Policy & { release: () => void }
-  private readonly scratchPolicy: Policy & { release: () => void }
+  /** Rollouts and evaluations of the current task (effective weights refreshed per iteration). */
+  private readonly policy: TfPolicy
+  /** Evaluations of any other mask, uploaded for that evaluation only. */
+  private readonly scratchPolicy: TfPolicy
   /** Effective weights for greedyAction, per task; dropped whenever any scores change. */
   private greedyCache: { key: string, policy: JsPolicy } | null = null
   private readonly tasks = new Map<string, TaskRecord>()
@@ -145,14 +142,9 @@ export class LifelongLearner {
     this.shuffleRng = deriveStream(seed, 'learner/minibatches')
     this.evalRng = deriveStream(seed, 'learner/evaluation')
     this.now = options.now ?? (() => performance.now())
-    this.gradients = options.gradients ?? 'manual'
-    if (this.gradients !== 'manual' && this.newMaskMode !== 'random') {
-      throw new LearnerError('bad-options', `newMaskMode '${this.newMaskMode}' needs gradients 'manual', not '${this.gradients}'`)
-    }
     this.net = new MaskedNet(this.backbone)
-    const makePolicy = (): Policy & { release: () => void } => options.inference === 'js' ? new JsPolicy(this.backbone) : new TfPolicy(this.backbone)
-    this.policy = makePolicy()
-    this.scratchPolicy = makePolicy()
+    this.policy = new TfPolicy(this.backbone)
+    this.scratchPolicy = new TfPolicy(this.backbone)
     this.batch = allocateBatch(this.config.numEnvs, this.config.rolloutLength, this.backbone.inputSize)
   }
 
@@ -212,7 +204,7 @@ export class LifelongLearner {
     const t0 = this.now()
     const { episodeReturns } = current.rollout.collect(this.batch)
     const t1 = this.now()
-    const update = ppoUpdate(this.net, this.optimizer!, this.batch, this.config, this.shuffleRng, this.gradients)
+    const update = ppoUpdate(this.net, this.optimizer!, this.batch, this.config, this.shuffleRng)
     this.refreshPolicy()
     const t2 = this.now()
     const steps = this.config.numEnvs * this.config.rolloutLength
@@ -359,8 +351,7 @@ export class LifelongLearner {
 
   private refreshPolicy (): void {
     this.greedyCache = null
-    if (this.policy instanceof TfPolicy) this.policy.setFromNet(this.net)
-    else this.policy.setWireScores(this.net.readEffectiveWire())
+    this.policy.setFromNet(this.net)
   }
 
   private evaluationEnvs (spec: TaskSpec, n: number): Env[] {

@@ -176,7 +176,6 @@ describe('lifelong learner: masks per task', () => {
     const learner = make()
     expect(() => learner.trainIteration()).toThrow(LearnerError)
     expect(() => learner.setTask({ ...A, observationSize: 147 })).toThrow(LearnerError)
-    expect(() => make({ newMaskMode: 'lc', gradients: 'fused' })).toThrow(LearnerError)
     learner.dispose()
     expect(() => learner.setTask(A)).toThrow(LearnerError)
   })
