@@ -5,7 +5,7 @@ import { initialBetaLogits, type CombineLayers, type NewMaskMode } from '../mask
 import { cloneLayers, validateMask, type TaskMask } from '../masks/mask.js'
 import { initialTaskScores } from '../masks/score-init.js'
 import { deriveStream, type Prng } from '../rng/prng.js'
-import { createBackbone, type Backbone, type BackboneConfig } from './backbone.js'
+import { createBackbone, type Backbone } from './backbone.js'
 import { DEFAULT_EVAL_EPISODES, evaluatePolicy, type EvaluationOptions, type EvaluationResult } from './evaluator.js'
 import { resolvePpoConfig, type PpoConfig, type PpoPreset } from './hyperparams.js'
 import { MaskedNet, type Combination } from './masked-net.js'
@@ -127,13 +127,7 @@ export class LifelongLearner {
 
   /** Synchronous constructor; the tfjs backend must already be initialised. */
   constructor (options: LearnerOptions) {
-    const backboneConfig: BackboneConfig = {
-      inputSize: options.inputSize,
-      numActions: options.numActions,
-      ...(options.hiddenSizes !== undefined ? { hiddenSizes: options.hiddenSizes } : {}),
-      ...(options.backboneSeed !== undefined ? { seed: options.backboneSeed } : {})
-    }
-    this.backbone = createBackbone(backboneConfig)
+    this.backbone = createBackbone({ inputSize: options.inputSize, numActions: options.numActions, hiddenSizes: options.hiddenSizes, seed: options.backboneSeed })
     this.config = resolvePpoConfig(options.preset ?? 'default', options.ppo ?? {})
     this.newMaskMode = options.newMaskMode ?? 'random'
     this.combineLayers = options.combineLayers ?? 'body'

@@ -33,17 +33,9 @@ export class InProcessLearner implements LearnerApi {
 
   async init (init: LearnerInit): Promise<LearnerInfo> {
     if (this.learner !== null) throw new Error('learner already initialised')
-    const shape = taskSpec(init.shapeTask)
-    this.learner = await LifelongLearner.create({
-      inputSize: shape.observationSize,
-      numActions: shape.numActions,
-      seed: init.seed,
-      ...(init.backboneSeed !== undefined ? { backboneSeed: init.backboneSeed } : {}),
-      ...(init.backend !== undefined ? { backend: init.backend } : {}),
-      ...(init.newMaskMode !== undefined ? { newMaskMode: init.newMaskMode } : {}),
-      ...(init.preset !== undefined ? { preset: init.preset } : {}),
-      ...(init.ppo !== undefined ? { ppo: init.ppo } : {})
-    })
+    const { shapeTask, ...options } = init
+    const shape = taskSpec(shapeTask)
+    this.learner = await LifelongLearner.create({ ...options, inputSize: shape.observationSize, numActions: shape.numActions })
     const s = this.learner.status()
     return {
       backend: s.backend ?? 'unknown',
@@ -53,13 +45,14 @@ export class InProcessLearner implements LearnerApi {
     }
   }
 
-  async setTask (taskKey: string): Promise<void> { this.l.setTask(taskSpec(taskKey)) }
+  // Keys go to the learner as they are: it resolves them itself, with its typed LearnerError.
+  async setTask (taskKey: string): Promise<void> { this.l.setTask(taskKey) }
   async endTask (): Promise<void> { this.l.endTask() }
   async trainIteration (): Promise<IterationStats> { return this.l.trainIteration() }
 
   async evaluate (taskKey: string, opts: EvaluateOptions = {}): Promise<EvaluationResult> {
     const { mask, ...rest } = opts
-    return this.l.evaluate(taskSpec(taskKey), mask !== undefined ? { ...rest, mask: toTaskMask(mask) } : rest)
+    return this.l.evaluate(taskKey, mask !== undefined ? { ...rest, mask: toTaskMask(mask) } : rest)
   }
 
   async exportMask (taskKey: string): Promise<Mask> { return fromTaskMask(this.l.exportMask(taskKey)) }

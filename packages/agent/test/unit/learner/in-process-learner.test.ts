@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { META_CTGRAPH_TASKS } from '../../../src/envs/index.js'
+import { REFERENCE_PPO } from '../../../src/learner/hyperparams.js'
+import { LearnerError } from '../../../src/learner/lifelong-learner.js'
+import { InProcessLearner } from '../../../src/node/in-process-learner.js'
+
+const A = META_CTGRAPH_TASKS[0]!
+const learners: InProcessLearner[] = []
+
+async function make (init: Partial<Parameters<InProcessLearner['init']>[0]> = {}): Promise<InProcessLearner> {
+  const l = new InProcessLearner()
+  learners.push(l)
+  await l.init({ shapeTask: A, seed: 1, backend: 'wasm', ...init })
+  return l
+}
+
+afterEach(async () => { for (const l of learners.splice(0)) await l.dispose() })
+
+describe('InProcessLearner', () => {
+  it('hands every init option to the learner, and leaves the defaults to it when absent', async () => {
+    const plain = await make()
+    const tuned = await make({ backboneSeed: 1234, newMaskMode: 'lc', preset: 'reference', ppo: { numEnvs: 2 } })
+    const [p, t] = [await plain.status(), await tuned.status()]
+    expect(p.newMaskMode).toBe('random')
+    expect(t.newMaskMode).toBe('lc')
+    expect(t.backboneId).not.toBe(p.backboneId)
+    expect(t.ppo).toEqual({ ...REFERENCE_PPO, numEnvs: 2 })
+  })
+
+  it("reports bad task keys with the learner's typed error (unknown-task)", async () => {
+    const l = await make()
+    const bad = 'ctgraph/d2b2/img1/leaf2'
+    await expect(l.setTask(bad)).rejects.toSatisfy(e => e instanceof LearnerError && e.code === 'unknown-task')
+    await expect(l.evaluate(bad, { episodes: 1 })).rejects.toSatisfy(e => e instanceof LearnerError && e.code === 'unknown-task')
+  })
+})
