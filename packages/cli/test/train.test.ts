@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -10,6 +10,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('l2d2c train', () => {
   it('trains a small curriculum, prints the JSON result and saves readable mask files', async () => {
     const out = join(dir, 'masks')
+    // The directory is a mask store: an unreadable mask file already there is moved aside, not kept.
+    mkdirSync(out)
+    writeFileSync(join(out, 'junk.l2dm'), 'not a mask')
     const r = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00,ctgraph/d2b2/img1/leaf01', '--steps-per-task', '2560', '--seed', '3', '--backend', 'wasm', '--save-masks', out, '--json'], { timeoutMs: 120_000 })
     expect(r.code, r.stderr).toBe(0)
     const doc = JSON.parse(r.stdout)
@@ -24,7 +27,8 @@ describe('l2d2c train', () => {
       expect(Object.keys(t).sort()).toEqual(['finalReturn', 'key', 'returnAfterCurriculum', 'stepsToThreshold', 'stepsTrained'])
     }
     expect(r.stderr).toContain('backend wasm')
-    expect(readdirSync(out).sort()).toEqual(['ctgraph+d2b2+img1+leaf00.l2dm', 'ctgraph+d2b2+img1+leaf01.l2dm'])
+    expect(readdirSync(out).sort()).toEqual(['corrupt', 'ctgraph+d2b2+img1+leaf00.l2dm', 'ctgraph+d2b2+img1+leaf01.l2dm'])
+    expect(r.stderr).toMatch(/moved unreadable junk\.l2dm/)
     const inspect = await runCli(['mask', 'inspect', join(out, 'ctgraph+d2b2+img1+leaf01.l2dm'), '--json'])
     expect(inspect.code).toBe(0)
     expect(JSON.parse(inspect.stdout)).toMatchObject({ taskKey: 'ctgraph/d2b2/img1/leaf01', backboneId: doc.backboneId, weights: 109_600, cidValid: true, stepsTrained: 2560 })

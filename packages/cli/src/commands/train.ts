@@ -1,5 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { action } from '../action.js'
 import { CliError, ExitCode } from '../exit-codes.js'
@@ -89,7 +88,9 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
     throw err
   })
   io.stderr.write(`l2d2c train: backend ${info.backend}, seed ${seed}, backbone ${info.backboneId}, ${tasks.length} tasks x ${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration)\n`)
-  if (opts.saveMasks !== undefined) await mkdir(opts.saveMasks, { recursive: true })
+  // Saved masks use the daemon's store layout (one verified mask file per task), so a data dir can be seeded with them.
+  const saved = opts.saveMasks !== undefined ? new agent.FileMaskStore(opts.saveMasks, info.backboneId) : null
+  const { encodeMask } = await import('@l2d2c/protocol')
   const progress = new Progress(io)
   const t0 = performance.now()
   let lastReward: number | null = null
@@ -99,24 +100,22 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
       const secs = (performance.now() - t0) / 1000
       progress.update(`[task ${ctx.taskIndex + 1}/${tasks.length}] ${stats.taskKey}  ${ctx.stepsOnTask.toLocaleString('en-US')}/${stepsPerTask.toLocaleString('en-US')} steps  eval ${lastReward?.toFixed(3) ?? '-'}  ${Math.round(ctx.totalSteps / secs).toLocaleString('en-US')} steps/s`)
     },
-    onTaskEnd: report => {
+    onTaskEnd: async report => {
+      if (saved !== null) {
+        const mask = await learner.exportMask(report.key)
+        await saved.put(encodeMask(mask, encoding), { reward: report.finalReturn ?? 0, stepsTrained: report.stepsTrained, origin: '', createdAtMs: Date.now() })
+      }
       progress.update(`task ${report.key}: ${report.stepsToThreshold === null ? 'threshold not reached' : `threshold at ${report.stepsToThreshold.toLocaleString('en-US')} steps`}, final ${report.finalReturn?.toFixed(3) ?? '-'}`, true)
       if (!(io.stderr as { isTTY?: boolean }).isTTY) return
       io.stderr.write('\n')
-    },
-    ...(opts.saveMasks !== undefined
-      ? {
-          onCheckpoint: async (key: string, mask: import('@l2d2c/protocol').Mask, cp: { reward: number | null, stepsTrained: number, final: boolean }) => {
-            if (!cp.final) return
-            const { encodeMask, encodeMaskFile } = await import('@l2d2c/protocol')
-            const file = encodeMaskFile(encodeMask(mask, encoding), { reward: cp.reward ?? 0, stepsTrained: cp.stepsTrained, origin: '', createdAtMs: Date.now() })
-            await agent.writeFileAtomic(join(opts.saveMasks as string, `${key.replaceAll('/', '+')}.l2dm`), file)
-          }
-        }
-      : {})
+    }
   })
   let result
   try {
+    if (saved !== null) {
+      await saved.open().catch((err: Error) => { throw new CliError(`cannot open --save-masks ${saved.dir}: ${err.message}`, ExitCode.UNAVAILABLE) })
+      for (const q of saved.quarantined) io.stderr.write(`l2d2c train: moved unreadable ${q.file} to ${saved.dir}/corrupt/ (${q.reason})\n`)
+    }
     result = await driver.run(undefined, io.signal)
   } finally {
     await learner.dispose()
