@@ -10,6 +10,8 @@ import * as tf from '@tensorflow/tfjs'
  * re-initialising. It never logs; the caller reports `name`.
  */
 export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu'
+/** Every BackendChoice, in the order flags and config documents list them. */
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'cpu', 'node']
 export type BackendName = 'node' | 'wasm' | 'cpu'
 
 export interface BackendInfo {

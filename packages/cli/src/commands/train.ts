@@ -48,9 +48,9 @@ function oneOf<T extends string> (text: string, flag: string, allowed: readonly 
 export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
   const agent = await import('@l2d2c/agent')
   if ((opts.taskSet === undefined) === (opts.curriculum === undefined)) throw new CliError('give exactly one of --task-set KEYS or --curriculum FILE', ExitCode.USAGE)
-  const backend = oneOf(opts.backend, '--backend', ['auto', 'wasm', 'cpu', 'node'] as const)
-  const maskInit = oneOf(opts.maskInit, '--mask-init', ['random', 'lc', 'blc'] as const)
-  const preset = oneOf(opts.preset, '--preset', ['default', 'reference'] as const)
+  const backend = oneOf(opts.backend, '--backend', agent.BACKEND_CHOICES)
+  const maskInit = oneOf(opts.maskInit, '--mask-init', agent.NEW_MASK_MODES)
+  const preset = oneOf(opts.preset, '--preset', agent.PPO_PRESET_NAMES)
   const encoding = oneOf(opts.encoding, '--encoding', ['bits', 'f16', 'f32'] as const)
   const seedFlag = opts.seed !== undefined ? int(opts.seed, '--seed', 0, 0xffffffff) : undefined
   const evalEpisodes = int(opts.evalEpisodes, '--eval-episodes', 1, 10_000)
