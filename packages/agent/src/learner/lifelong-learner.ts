@@ -303,11 +303,6 @@ export class LifelongLearner {
     return argmax(logits, 0, logits.length)
   }
 
-  /** Keys of all tasks with a mask here, in the order they were met. */
-  taskKeys (): string[] {
-    return [...this.tasks.keys()]
-  }
-
   status (): LearnerStatus {
     this.checkAlive()
     const weights = this.current?.combination === true ? this.net.combinationWeights() : null

@@ -8,6 +8,8 @@ export interface Policy {
   forward (obs: Float32Array, batch: number, logits: Float32Array, values: Float32Array): void
   /** Installs scores in wire layout (row-major [out][in] per wire layer). */
   setWireScores (scores: readonly Float32Array[]): void
+  /** Drops the installed weights (frees tensors where there are any). */
+  release (): void
 }
 
 /**
@@ -43,10 +45,6 @@ export class JsPolicy implements Policy {
   /** Installs scores in wire layout (row-major [out][in] per wire layer). */
   setWireScores (scores: readonly Float32Array[]): void {
     this.setInternalScores(toInternal(this.layers, scores))
-  }
-
-  get ready (): boolean {
-    return this.effective !== null
   }
 
   release (): void {

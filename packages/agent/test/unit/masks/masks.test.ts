@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createBackbone } from '../../../src/learner/backbone.js'
-import { combineScores, initialBetaLogits, softmax } from '../../../src/masks/combine.js'
+import { initialBetaLogits, softmax } from '../../../src/masks/combine.js'
 import { MaskCompatibilityError, validateMask, type TaskMask } from '../../../src/masks/mask.js'
 import { initialTaskScores } from '../../../src/masks/score-init.js'
 import { deriveStream } from '../../../src/rng/prng.js'
@@ -85,11 +85,5 @@ describe('LC / BLC combination weights', () => {
       expect(w[t]).toBeCloseTo(0.5, 6)
       for (let i = 0; i < t; i++) expect(w[i]).toBeCloseTo(0.5 / t, 6)
     }
-  })
-
-  it('combines score arrays element-wise', () => {
-    const out = combineScores([Float32Array.of(1, -2), Float32Array.of(3, 4)], [0.25, 0.75])
-    expect(Array.from(out)).toEqual([2.5, 2.5])
-    expect(() => combineScores([Float32Array.of(1)], [0.5, 0.5])).toThrow(RangeError)
   })
 })
