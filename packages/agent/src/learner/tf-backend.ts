@@ -19,7 +19,7 @@ export interface BackendInfo {
   readonly name: BackendName
   /** tfjs's own name for it ('tensorflow' for the native backend). */
   readonly tfName: string
-  /** Why the preferred backends of 'auto' were skipped, for the caller to log (empty if none). */
+  /** Why the preferred backends of 'auto' were skipped (empty if none); LearnerInfo carries it to be logged. */
   readonly skipped: ReadonlyArray<{ backend: BackendName, reason: string }>
 }
 

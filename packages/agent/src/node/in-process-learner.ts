@@ -2,6 +2,7 @@ import type { Mask } from '@l2d2c/protocol'
 import { taskSpec } from '../envs/registry.js'
 import type { EvaluationResult } from '../learner/evaluator.js'
 import { LifelongLearner, type IterationStats, type LearnerStatus } from '../learner/lifelong-learner.js'
+import { activeBackend } from '../learner/tf-backend.js'
 import type { TaskMask } from '../masks/mask.js'
 import type { EvaluateOptions, LearnerApi, LearnerInfo, LearnerInit } from './learner-api.js'
 
@@ -39,6 +40,7 @@ export class InProcessLearner implements LearnerApi {
     const s = this.learner.status()
     return {
       backend: s.backend ?? 'unknown',
+      backendSkipped: activeBackend()?.skipped ?? [],
       backboneId: s.backboneId,
       layers: this.learner.backbone.layers.map(l => ({ name: l.name, shape: [l.outSize, l.inSize] as [number, number] })),
       ppo: s.ppo

@@ -18,6 +18,8 @@ export type LearnerInit = {
 
 export interface LearnerInfo {
   readonly backend: string
+  /** Backends 'auto' tried first and could not use, with the reason (for the node to log). */
+  readonly backendSkipped: ReadonlyArray<{ readonly backend: string, readonly reason: string }>
   readonly backboneId: string
   readonly layers: ReadonlyArray<{ name: string, shape: [number, number] }>
   readonly ppo: PpoConfig

@@ -87,6 +87,7 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
     if (err instanceof agent.TfBackendError) throw new CliError(`--backend ${backend} is unavailable on this machine: ${err.message}`, ExitCode.UNAVAILABLE)
     throw err
   })
+  for (const s of info.backendSkipped) io.stderr.write(`l2d2c train: backend ${s.backend} skipped: ${s.reason}\n`)
   io.stderr.write(`l2d2c train: backend ${info.backend}, seed ${seed}, backbone ${info.backboneId}, ${tasks.length} tasks x ${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration)\n`)
   // Saved masks use the daemon's store layout (one verified mask file per task), so a data dir can be seeded with them.
   const saved = opts.saveMasks !== undefined ? new agent.FileMaskStore(opts.saveMasks, info.backboneId) : null

@@ -10,13 +10,26 @@ const learners: InProcessLearner[] = []
 async function make (init: Partial<Parameters<InProcessLearner['init']>[0]> = {}): Promise<InProcessLearner> {
   const l = new InProcessLearner()
   learners.push(l)
-  await l.init({ shapeTask: A, seed: 1, backend: 'wasm', ...init })
+  await l.init({ shapeTask: A, seed: 1, ...init })
   return l
 }
 
 afterEach(async () => { for (const l of learners.splice(0)) await l.dispose() })
 
 describe('InProcessLearner', () => {
+  it("reports the backend and why 'auto' skipped the ones before it", async () => {
+    const l = new InProcessLearner()
+    learners.push(l)
+    const info = await l.init({ shapeTask: A, seed: 1, backend: 'auto' })
+    if (info.backend !== 'node') {
+      // This machine cannot load tfjs-node's addon: the reason travels with the learner's info.
+      expect(info.backendSkipped[0]?.backend).toBe('node')
+      expect(info.backendSkipped[0]?.reason.length).toBeGreaterThan(0)
+    } else {
+      expect(info.backendSkipped).toEqual([])
+    }
+  })
+
   it('hands every init option to the learner, and leaves the defaults to it when absent', async () => {
     const plain = await make()
     const tuned = await make({ backboneSeed: 1234, newMaskMode: 'lc', preset: 'reference', ppo: { numEnvs: 2 } })
