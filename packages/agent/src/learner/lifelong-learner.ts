@@ -106,8 +106,8 @@ export class LifelongLearner {
   private readonly policy: TfPolicy
   /** Evaluations of any other mask, uploaded for that evaluation only. */
   private readonly scratchPolicy: TfPolicy
-  /** Effective weights for greedyAction, per task; dropped whenever any scores change. */
-  private greedyCache: { key: string, policy: JsPolicy } | null = null
+  /** Serves greedyActions (built on first use: it holds a transposed copy of the backbone). */
+  private greedyPolicy: JsPolicy | null = null
   private readonly tasks = new Map<string, TaskRecord>()
   private readonly evalEnvs = new Map<string, Env[]>()
   private readonly actionRng: Prng
@@ -183,7 +183,6 @@ export class LifelongLearner {
     if (this.current === null) return
     // Consolidation: an LC/BLC task's stored mask becomes the combination itself (self-contained).
     this.current.record.scores = this.net.readEffectiveWire()
-    this.greedyCache = null
     this.optimizer?.dispose()
     this.optimizer = null
     this.net.unload()
@@ -274,33 +273,31 @@ export class LifelongLearner {
       this.installScores(scores, null)
       this.current.combination = false
     }
-    this.greedyCache = null
   }
 
   /**
-   * Greedy action of a task's mask (default: the current task) for one raw observation. Computed
-   * in JS over the mask's effective weights (cached per task until its scores change), so it
-   * allocates no tensors and gives the same answer for the same mask on every node. (The network
-   * has no biases and ReLU units, so it is positively homogeneous: the observation scale does not
-   * change the argmax.)
+   * Greedy actions of a task's mask (default: the current task) for raw observations. Computed in
+   * JS over the mask's effective weights, loaded once per call, so it allocates no tensors and
+   * gives the same answer for the same mask on every node. (The network has no biases and ReLU
+   * units, so it is positively homogeneous: the observation scale does not change the argmax.)
    */
-  greedyAction (observation: Uint8Array, taskKey?: string): number {
+  greedyActions (observations: readonly Uint8Array[], taskKey?: string): number[] {
     this.checkAlive()
     const key = taskKey ?? this.current?.record.key
     if (key === undefined) throw new LearnerError('no-current-task', 'no task given and no current task')
-    if (observation.length !== this.backbone.inputSize) throw new LearnerError('task-mismatch', `observation has ${observation.length} values, expected ${this.backbone.inputSize}`)
-    if (this.greedyCache?.key !== key) {
-      const scores = this.current?.record.key === key ? this.net.readEffectiveWire() : this.requireRecord(key).scores
-      const policy = new JsPolicy(this.backbone)
-      policy.setWireScores(scores)
-      this.greedyCache = { key, policy }
-    }
+    const n = observations.length
+    const inSize = this.backbone.inputSize
+    for (const o of observations) if (o.length !== inSize) throw new LearnerError('task-mismatch', `observation has ${o.length} values, expected ${inSize}`)
+    const policy = this.greedyPolicy ??= new JsPolicy(this.backbone)
+    if (this.current?.record.key === key) policy.setInternalScores(this.net.readEffectiveInternal())
+    else policy.setWireScores(this.requireRecord(key).scores)
     const scale = this.tasks.get(key)?.spec?.observationScale ?? this.current?.spec.observationScale ?? 1
-    const x = new Float32Array(this.backbone.inputSize)
-    scaleInto(observation, scale, x, 0)
-    const logits = new Float32Array(this.backbone.numActions)
-    this.greedyCache.policy.forward(x, 1, logits, new Float32Array(1))
-    return argmax(logits, 0, logits.length)
+    const x = new Float32Array(n * inSize)
+    observations.forEach((o, b) => scaleInto(o, scale, x, b * inSize))
+    const logits = new Float32Array(n * this.backbone.numActions)
+    policy.forward(x, n, logits, new Float32Array(n))
+    policy.release()
+    return observations.map((_, b) => argmax(logits, b * this.backbone.numActions, this.backbone.numActions))
   }
 
   status (): LearnerStatus {
@@ -331,7 +328,6 @@ export class LifelongLearner {
 
   /** Loads scores into the network with fresh optimizer state and refreshes the inference weights. */
   private installScores (wireScores: readonly Float32Array[], combination: Combination | null): void {
-    this.greedyCache = null
     this.optimizer?.dispose()
     this.net.load(wireScores, combination)
     this.optimizer = new TaskOptimizer(this.net, this.config)
@@ -339,7 +335,6 @@ export class LifelongLearner {
   }
 
   private refreshPolicy (): void {
-    this.greedyCache = null
     this.policy.setFromNet(this.net)
   }
 

@@ -17,7 +17,7 @@ export interface Policy {
  * [in][out] layout), skipping zero inputs. Measured slower than the tfjs path here (see
  * bench/learner.bench.ts: ~250 µs vs ~20 µs per sample at batch 4 on wasm), so the learner uses
  * TfPolicy for rollouts and evaluations. This one needs no backend and allocates no tensors: it
- * serves greedyAction (the same answer for the same mask on every node) and is the independent
+ * serves greedyActions (the same answer for the same mask on every node) and is the independent
  * reference the tests compare TfPolicy with.
  */
 export class JsPolicy implements Policy {
