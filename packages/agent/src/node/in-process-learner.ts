@@ -3,21 +3,7 @@ import { taskSpec } from '../envs/registry.js'
 import type { EvaluationResult } from '../learner/evaluator.js'
 import { LifelongLearner, type IterationStats, type LearnerStatus } from '../learner/lifelong-learner.js'
 import { activeBackend } from '../learner/tf-backend.js'
-import type { TaskMask } from '../masks/mask.js'
 import type { EvaluateOptions, LearnerApi, LearnerInfo, LearnerInit } from './learner-api.js'
-
-/** Converts between the wire codec's Mask (shape: number[]) and the learner's TaskMask ([out, in]). */
-export function toTaskMask (mask: Mask): TaskMask {
-  return {
-    taskKey: mask.taskKey,
-    backboneId: mask.backboneId,
-    layers: mask.layers.map(l => ({ name: l.name, shape: [l.shape[0] ?? 0, l.shape[1] ?? 1] as const, scores: l.scores }))
-  }
-}
-
-export function fromTaskMask (mask: TaskMask): Mask {
-  return { taskKey: mask.taskKey, backboneId: mask.backboneId, layers: mask.layers.map(l => ({ name: l.name, shape: [...l.shape], scores: l.scores })) }
-}
 
 /**
  * The learner on the calling thread. Used by single-agent training, tests, and inside the
@@ -54,11 +40,12 @@ export class InProcessLearner implements LearnerApi {
 
   async evaluate (taskKey: string, opts: EvaluateOptions = {}): Promise<EvaluationResult> {
     const { mask, ...rest } = opts
-    return this.l.evaluate(taskKey, mask !== undefined ? { ...rest, mask: toTaskMask(mask) } : rest)
+    return this.l.evaluate(taskKey, mask !== undefined ? { ...rest, mask } : rest)
   }
 
-  async exportMask (taskKey: string): Promise<Mask> { return fromTaskMask(this.l.exportMask(taskKey)) }
-  async importMask (mask: Mask): Promise<void> { this.l.importMask(toTaskMask(mask)) }
+  // A protocol Mask is structurally a TaskMask (the learner validates names and [out, in] shapes).
+  async exportMask (taskKey: string): Promise<Mask> { return this.l.exportMask(taskKey) }
+  async importMask (mask: Mask): Promise<void> { this.l.importMask(mask) }
   async status (): Promise<LearnerStatus> { return this.l.status() }
 
   async dispose (): Promise<void> {

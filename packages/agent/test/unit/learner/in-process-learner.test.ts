@@ -1,7 +1,9 @@
+import { decodeMask, encodeMask } from '@l2d2c/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { META_CTGRAPH_TASKS } from '../../../src/envs/index.js'
 import { REFERENCE_PPO } from '../../../src/learner/hyperparams.js'
 import { LearnerError } from '../../../src/learner/lifelong-learner.js'
+import { MaskCompatibilityError } from '../../../src/masks/mask.js'
 import { InProcessLearner } from '../../../src/node/in-process-learner.js'
 
 const A = META_CTGRAPH_TASKS[0]!
@@ -45,5 +47,16 @@ describe('InProcessLearner', () => {
     const bad = 'ctgraph/d2b2/img1/leaf2'
     await expect(l.setTask(bad)).rejects.toSatisfy(e => e instanceof LearnerError && e.code === 'unknown-task')
     await expect(l.evaluate(bad, { episodes: 1 })).rejects.toSatisfy(e => e instanceof LearnerError && e.code === 'unknown-task')
+  })
+
+  it('imports a decoded protocol mask as it is, and refuses a layer that is not [out, in]', async () => {
+    const from = await make()
+    await from.setTask(A)
+    const to = await make({ seed: 2 })
+    const decoded = decodeMask(encodeMask(await from.exportMask(A), 'f32'))
+    await to.importMask(decoded)
+    expect((await to.exportMask(A)).layers.map(l => l.shape)).toEqual(decoded.layers.map(l => l.shape))
+    const rank3 = { ...decoded, layers: decoded.layers.map((l, i) => i === 0 ? { ...l, shape: [...l.shape, 1] } : l) }
+    await expect(to.importMask(rank3)).rejects.toSatisfy(e => e instanceof MaskCompatibilityError && e.code === 'shape-mismatch')
   })
 })

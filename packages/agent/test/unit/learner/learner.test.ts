@@ -5,7 +5,6 @@ import { META_CTGRAPH_TASKS, taskSpec } from '../../../src/envs/index.js'
 import { LearnerError, LifelongLearner, type LearnerOptions } from '../../../src/learner/lifelong-learner.js'
 import { initTfBackend } from '../../../src/learner/tf-backend.js'
 import { MaskCompatibilityError, type TaskMask } from '../../../src/masks/mask.js'
-import { fromTaskMask, toTaskMask } from '../../../src/node/in-process-learner.js'
 import { initialTaskScores } from '../../../src/masks/score-init.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
@@ -22,8 +21,7 @@ function randomObservations (n: number, seed: number): Uint8Array[] {
 
 /** The mask as another node receives it in the BITS encoding: through the protocol codec's bytes. */
 function throughBits (mask: TaskMask): TaskMask {
-  const bytes = encodeMask(fromTaskMask(mask), 'bits')
-  return toTaskMask(decodeMask(bytes))
+  return decodeMask(encodeMask(mask, 'bits'))
 }
 
 function sameBits (a: Float32Array, b: Float32Array): boolean {

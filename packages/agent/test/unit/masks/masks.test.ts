@@ -53,6 +53,7 @@ describe('mask validation', () => {
     ['a missing layer', { ...good, layers: good.layers.slice(0, 4) }, 'layer-mismatch'],
     ['a renamed layer', { ...good, layers: good.layers.map((l, i) => i === 3 ? { ...l, name: 'actor' } : l) }, 'layer-mismatch'],
     ['a wrong shape', { ...good, layers: good.layers.map((l, i) => i === 0 ? { ...l, shape: [144, 200] as const } : l) }, 'shape-mismatch'],
+    ['a rank-3 shape', { ...good, layers: good.layers.map((l, i) => i === 0 ? { ...l, shape: [...l.shape, 1] } : l) }, 'shape-mismatch'],
     ['a short score array', { ...good, layers: good.layers.map((l, i) => i === 4 ? { ...l, scores: l.scores.subarray(1) } : l) }, 'shape-mismatch'],
     ['a NaN score', { ...good, layers: good.layers.map((l, i) => i === 2 ? { ...l, scores: Float32Array.from(l.scores, (v, k) => k === 7 ? NaN : v) } : l) }, 'non-finite'],
     ['no task key', { ...good, taskKey: '' }, 'bad-task-key']
