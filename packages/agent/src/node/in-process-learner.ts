@@ -38,10 +38,7 @@ export class InProcessLearner implements LearnerApi {
   async endTask (): Promise<void> { this.l.endTask() }
   async trainIteration (): Promise<IterationStats> { return this.l.trainIteration() }
 
-  async evaluate (taskKey: string, opts: EvaluateOptions = {}): Promise<EvaluationResult> {
-    const { mask, ...rest } = opts
-    return this.l.evaluate(taskKey, mask !== undefined ? { ...rest, mask } : rest)
-  }
+  async evaluate (taskKey: string, opts: EvaluateOptions = {}): Promise<EvaluationResult> { return this.l.evaluate(taskKey, opts) }
 
   // A protocol Mask is structurally a TaskMask (the learner validates names and [out, in] shapes).
   async exportMask (taskKey: string): Promise<Mask> { return this.l.exportMask(taskKey) }
