@@ -102,7 +102,7 @@ async function inferenceCost (): Promise<void> {
   await initTfBackend('wasm')
   console.log('\n== Batched inference (rollout / evaluation), µs per forward pass, wasm ==')
   const scores = initialTaskScores(backbone, 'bench')
-  const policies: Array<[string, Policy & { release: () => void }]> = [['tfjs', new TfPolicy(backbone)], ['js', new JsPolicy(backbone)]]
+  const policies: Array<[string, Policy]> = [['tfjs', new TfPolicy(backbone)], ['js', new JsPolicy(backbone)]]
   const rng = createPrng(2)
   for (const [, p] of policies) p.setWireScores(scores)
   console.log(`batch ${policies.map(([n]) => `${n.padStart(10)} (per obs)`).join('  ')}`)

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -10,6 +10,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('l2d2c train', () => {
   it('trains a small curriculum, prints the JSON result and saves readable mask files', async () => {
     const out = join(dir, 'masks')
+    // The directory is a mask store: an unreadable mask file already there is moved aside, not kept.
+    mkdirSync(out)
+    writeFileSync(join(out, 'junk.l2dm'), 'not a mask')
     const r = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00,ctgraph/d2b2/img1/leaf01', '--steps-per-task', '2560', '--seed', '3', '--backend', 'wasm', '--save-masks', out, '--json'], { timeoutMs: 120_000 })
     expect(r.code, r.stderr).toBe(0)
     const doc = JSON.parse(r.stdout)
@@ -24,7 +27,8 @@ describe('l2d2c train', () => {
       expect(Object.keys(t).sort()).toEqual(['finalReturn', 'key', 'returnAfterCurriculum', 'stepsToThreshold', 'stepsTrained'])
     }
     expect(r.stderr).toContain('backend wasm')
-    expect(readdirSync(out).sort()).toEqual(['ctgraph+d2b2+img1+leaf00.l2dm', 'ctgraph+d2b2+img1+leaf01.l2dm'])
+    expect(readdirSync(out).sort()).toEqual(['corrupt', 'ctgraph+d2b2+img1+leaf00.l2dm', 'ctgraph+d2b2+img1+leaf01.l2dm'])
+    expect(r.stderr).toMatch(/moved unreadable junk\.l2dm/)
     const inspect = await runCli(['mask', 'inspect', join(out, 'ctgraph+d2b2+img1+leaf01.l2dm'), '--json'])
     expect(inspect.code).toBe(0)
     expect(JSON.parse(inspect.stdout)).toMatchObject({ taskKey: 'ctgraph/d2b2/img1/leaf01', backboneId: doc.backboneId, weights: 109_600, cidValid: true, stepsTrained: 2560 })
@@ -33,9 +37,39 @@ describe('l2d2c train', () => {
   it('refuses bad flags with exit 2', async () => {
     expect((await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00'])).code).toBe(2) // no budget
     expect((await runCli(['train', '--task-set', 'nope', '--steps-per-task', '10'])).stderr).toMatch(/invalid task key/)
-    expect((await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00', '--steps-per-task', '10', '--backend', 'gpu'])).code).toBe(2)
+    const gpu = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00', '--steps-per-task', '10', '--backend', 'gpu'])
+    expect(gpu.code).toBe(2)
+    expect(gpu.stderr).toMatch(/--backend must be one of auto, wasm, cpu, node, got "gpu"/)
+    const init = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00', '--steps-per-task', '10', '--mask-init', 'mix'])
+    expect(init.stderr).toMatch(/--mask-init must be one of random, lc, blc, got "mix"/)
     const mixed = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00,minigrid/SimpleCrossingS9N1/seed9157', '--steps-per-task', '10'])
     expect(mixed.code).toBe(2)
     expect(mixed.stderr).toMatch(/share one network shape/)
   })
+
+  it("uses the curriculum agent's seed unless --seed is given", async () => {
+    const file = join(dir, 'seeded.json')
+    const tasks = ['ctgraph/d2b2/img1/leaf00']
+    writeFileSync(file, JSON.stringify({ version: 1, stepsPerTask: 128, agents: [{ tasks, seed: 7 }, { tasks }] }))
+    const seedOf = async (args: string[]): Promise<string | undefined> => {
+      const r = await runCli(['train', '--curriculum', file, '--eval-episodes', '1', '--backend', 'wasm', '--json', ...args], { timeoutMs: 60_000 })
+      expect(r.code, r.stderr).toBe(0)
+      return /, seed (\d+),/.exec(r.stderr)?.[1]
+    }
+    expect(await seedOf([])).toBe('7')
+    expect(await seedOf(['--seed', '2'])).toBe('2')
+    expect(await seedOf(['--agent-index', '1'])).toBe('1')
+  }, 200_000)
+
+  it('reports a backend that cannot load here as unavailable (exit 3), not as an internal error', async () => {
+    const r = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00', '--steps-per-task', '128', '--eval-episodes', '1', '--backend', 'node', '--json'], { timeoutMs: 60_000 })
+    if (r.code === 0) {
+      // This machine loads tfjs-node's native addon: the flag simply works.
+      expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'node' })
+    } else {
+      expect(r.code, r.stderr).toBe(3)
+      expect(r.stderr).toMatch(/--backend node is unavailable.*tensorflow/i)
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /)
+    }
+  }, 70_000)
 })

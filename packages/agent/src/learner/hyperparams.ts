@@ -87,6 +87,9 @@ export type PpoPreset = 'default' | 'reference'
 
 export const PPO_PRESETS: Readonly<Record<PpoPreset, PpoConfig>> = { default: DEFAULT_PPO, reference: REFERENCE_PPO }
 
+/** Every PpoPreset name (for flag and config validation). */
+export const PPO_PRESET_NAMES = Object.keys(PPO_PRESETS) as readonly PpoPreset[]
+
 export class PpoConfigError extends Error {
   constructor (message: string) {
     super(message)

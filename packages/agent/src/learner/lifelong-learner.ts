@@ -5,13 +5,13 @@ import { initialBetaLogits, type CombineLayers, type NewMaskMode } from '../mask
 import { cloneLayers, validateMask, type TaskMask } from '../masks/mask.js'
 import { initialTaskScores } from '../masks/score-init.js'
 import { deriveStream, type Prng } from '../rng/prng.js'
-import { createBackbone, type Backbone, type BackboneConfig } from './backbone.js'
+import { createBackbone, type Backbone } from './backbone.js'
 import { DEFAULT_EVAL_EPISODES, evaluatePolicy, type EvaluationOptions, type EvaluationResult } from './evaluator.js'
 import { resolvePpoConfig, type PpoConfig, type PpoPreset } from './hyperparams.js'
 import { MaskedNet, type Combination } from './masked-net.js'
-import { argmax, JsPolicy, type Policy } from './policy-js.js'
+import { argmax, JsPolicy } from './policy-js.js'
 import { TfPolicy } from './policy-tf.js'
-import { ppoUpdate, TaskOptimizer, type GradientMode, type UpdateStats } from './ppo.js'
+import { ppoUpdate, TaskOptimizer, type UpdateStats } from './ppo.js'
 import { allocateBatch, scaleInto, VectorRollout, type RolloutBatch } from './rollout.js'
 import { activeBackend, initTfBackend, type BackendChoice, type BackendName } from './tf-backend.js'
 
@@ -29,10 +29,6 @@ export interface LearnerOptions {
   readonly combineLayers?: CombineLayers
   readonly preset?: PpoPreset
   readonly ppo?: Partial<PpoConfig>
-  /** How gradients are computed (default 'manual'; 'fused'/'autodiff' do not support LC/BLC). */
-  readonly gradients?: GradientMode
-  /** Where rollout/evaluation inference runs (default 'tf', measured faster; 'js' is the reference). */
-  readonly inference?: 'tf' | 'js'
   /** Clock for the timings in the stats (default performance.now). */
   readonly now?: () => number
 }
@@ -69,7 +65,7 @@ export interface LearnerStatus {
   readonly ppo: PpoConfig
 }
 
-export type LearnerErrorCode = 'unknown-task' | 'no-current-task' | 'task-mismatch' | 'disposed' | 'bad-options'
+export type LearnerErrorCode = 'unknown-task' | 'no-current-task' | 'task-mismatch' | 'disposed'
 
 export class LearnerError extends Error {
   constructor (readonly code: LearnerErrorCode, message: string) {
@@ -104,13 +100,14 @@ export class LifelongLearner {
   readonly config: PpoConfig
   readonly newMaskMode: NewMaskMode
   readonly combineLayers: CombineLayers
-  readonly gradients: GradientMode
   private readonly net: MaskedNet
   private optimizer: TaskOptimizer | null = null
-  private readonly policy: Policy & { release: () => void }
-  private readonly scratchPolicy: Policy & { release: () => void }
-  /** Effective weights for greedyAction, per task; dropped whenever any scores change. */
-  private greedyCache: { key: string, policy: JsPolicy } | null = null
+  /** Rollouts and evaluations of the current task (effective weights refreshed per iteration). */
+  private readonly policy: TfPolicy
+  /** Evaluations of any other mask, uploaded for that evaluation only. */
+  private readonly scratchPolicy: TfPolicy
+  /** Serves greedyActions (built on first use: it holds a transposed copy of the backbone). */
+  private greedyPolicy: JsPolicy | null = null
   private readonly tasks = new Map<string, TaskRecord>()
   private readonly evalEnvs = new Map<string, Env[]>()
   private readonly actionRng: Prng
@@ -130,13 +127,7 @@ export class LifelongLearner {
 
   /** Synchronous constructor; the tfjs backend must already be initialised. */
   constructor (options: LearnerOptions) {
-    const backboneConfig: BackboneConfig = {
-      inputSize: options.inputSize,
-      numActions: options.numActions,
-      ...(options.hiddenSizes !== undefined ? { hiddenSizes: options.hiddenSizes } : {}),
-      ...(options.backboneSeed !== undefined ? { seed: options.backboneSeed } : {})
-    }
-    this.backbone = createBackbone(backboneConfig)
+    this.backbone = createBackbone({ inputSize: options.inputSize, numActions: options.numActions, hiddenSizes: options.hiddenSizes, seed: options.backboneSeed })
     this.config = resolvePpoConfig(options.preset ?? 'default', options.ppo ?? {})
     this.newMaskMode = options.newMaskMode ?? 'random'
     this.combineLayers = options.combineLayers ?? 'body'
@@ -145,14 +136,9 @@ export class LifelongLearner {
     this.shuffleRng = deriveStream(seed, 'learner/minibatches')
     this.evalRng = deriveStream(seed, 'learner/evaluation')
     this.now = options.now ?? (() => performance.now())
-    this.gradients = options.gradients ?? 'manual'
-    if (this.gradients !== 'manual' && this.newMaskMode !== 'random') {
-      throw new LearnerError('bad-options', `newMaskMode '${this.newMaskMode}' needs gradients 'manual', not '${this.gradients}'`)
-    }
     this.net = new MaskedNet(this.backbone)
-    const makePolicy = (): Policy & { release: () => void } => options.inference === 'js' ? new JsPolicy(this.backbone) : new TfPolicy(this.backbone)
-    this.policy = makePolicy()
-    this.scratchPolicy = makePolicy()
+    this.policy = new TfPolicy(this.backbone)
+    this.scratchPolicy = new TfPolicy(this.backbone)
     this.batch = allocateBatch(this.config.numEnvs, this.config.rolloutLength, this.backbone.inputSize)
   }
 
@@ -197,7 +183,6 @@ export class LifelongLearner {
     if (this.current === null) return
     // Consolidation: an LC/BLC task's stored mask becomes the combination itself (self-contained).
     this.current.record.scores = this.net.readEffectiveWire()
-    this.greedyCache = null
     this.optimizer?.dispose()
     this.optimizer = null
     this.net.unload()
@@ -212,7 +197,7 @@ export class LifelongLearner {
     const t0 = this.now()
     const { episodeReturns } = current.rollout.collect(this.batch)
     const t1 = this.now()
-    const update = ppoUpdate(this.net, this.optimizer!, this.batch, this.config, this.shuffleRng, this.gradients)
+    const update = ppoUpdate(this.net, this.optimizer!, this.batch, this.config, this.shuffleRng)
     this.refreshPolicy()
     const t2 = this.now()
     const steps = this.config.numEnvs * this.config.rolloutLength
@@ -288,38 +273,31 @@ export class LifelongLearner {
       this.installScores(scores, null)
       this.current.combination = false
     }
-    this.greedyCache = null
   }
 
   /**
-   * Greedy action of a task's mask (default: the current task) for one raw observation. Computed
-   * in JS over the mask's effective weights (cached per task until its scores change), so it
-   * allocates no tensors and gives the same answer for the same mask on every node. (The network
-   * has no biases and ReLU units, so it is positively homogeneous: the observation scale does not
-   * change the argmax.)
+   * Greedy actions of a task's mask (default: the current task) for raw observations. Computed in
+   * JS over the mask's effective weights, loaded once per call, so it allocates no tensors and
+   * gives the same answer for the same mask on every node. (The network has no biases and ReLU
+   * units, so it is positively homogeneous: the observation scale does not change the argmax.)
    */
-  greedyAction (observation: Uint8Array, taskKey?: string): number {
+  greedyActions (observations: readonly Uint8Array[], taskKey?: string): number[] {
     this.checkAlive()
     const key = taskKey ?? this.current?.record.key
     if (key === undefined) throw new LearnerError('no-current-task', 'no task given and no current task')
-    if (observation.length !== this.backbone.inputSize) throw new LearnerError('task-mismatch', `observation has ${observation.length} values, expected ${this.backbone.inputSize}`)
-    if (this.greedyCache?.key !== key) {
-      const scores = this.current?.record.key === key ? this.net.readEffectiveWire() : this.requireRecord(key).scores
-      const policy = new JsPolicy(this.backbone)
-      policy.setWireScores(scores)
-      this.greedyCache = { key, policy }
-    }
+    const n = observations.length
+    const inSize = this.backbone.inputSize
+    for (const o of observations) if (o.length !== inSize) throw new LearnerError('task-mismatch', `observation has ${o.length} values, expected ${inSize}`)
+    const policy = this.greedyPolicy ??= new JsPolicy(this.backbone)
+    if (this.current?.record.key === key) policy.setInternalScores(this.net.readEffectiveInternal())
+    else policy.setWireScores(this.requireRecord(key).scores)
     const scale = this.tasks.get(key)?.spec?.observationScale ?? this.current?.spec.observationScale ?? 1
-    const x = new Float32Array(this.backbone.inputSize)
-    scaleInto(observation, scale, x, 0)
-    const logits = new Float32Array(this.backbone.numActions)
-    this.greedyCache.policy.forward(x, 1, logits, new Float32Array(1))
-    return argmax(logits, 0, logits.length)
-  }
-
-  /** Keys of all tasks with a mask here, in the order they were met. */
-  taskKeys (): string[] {
-    return [...this.tasks.keys()]
+    const x = new Float32Array(n * inSize)
+    observations.forEach((o, b) => scaleInto(o, scale, x, b * inSize))
+    const logits = new Float32Array(n * this.backbone.numActions)
+    policy.forward(x, n, logits, new Float32Array(n))
+    policy.release()
+    return observations.map((_, b) => argmax(logits, b * this.backbone.numActions, this.backbone.numActions))
   }
 
   status (): LearnerStatus {
@@ -350,7 +328,6 @@ export class LifelongLearner {
 
   /** Loads scores into the network with fresh optimizer state and refreshes the inference weights. */
   private installScores (wireScores: readonly Float32Array[], combination: Combination | null): void {
-    this.greedyCache = null
     this.optimizer?.dispose()
     this.net.load(wireScores, combination)
     this.optimizer = new TaskOptimizer(this.net, this.config)
@@ -358,9 +335,7 @@ export class LifelongLearner {
   }
 
   private refreshPolicy (): void {
-    this.greedyCache = null
-    if (this.policy instanceof TfPolicy) this.policy.setFromNet(this.net)
-    else this.policy.setWireScores(this.net.readEffectiveWire())
+    this.policy.setFromNet(this.net)
   }
 
   private evaluationEnvs (spec: TaskSpec, n: number): Env[] {

@@ -8,6 +8,8 @@ export interface Policy {
   forward (obs: Float32Array, batch: number, logits: Float32Array, values: Float32Array): void
   /** Installs scores in wire layout (row-major [out][in] per wire layer). */
   setWireScores (scores: readonly Float32Array[]): void
+  /** Drops the installed weights (frees tensors where there are any). */
+  release (): void
 }
 
 /**
@@ -15,7 +17,7 @@ export interface Policy {
  * [in][out] layout), skipping zero inputs. Measured slower than the tfjs path here (see
  * bench/learner.bench.ts: ~250 µs vs ~20 µs per sample at batch 4 on wasm), so the learner uses
  * TfPolicy for rollouts and evaluations. This one needs no backend and allocates no tensors: it
- * serves greedyAction (the same answer for the same mask on every node) and is the independent
+ * serves greedyActions (the same answer for the same mask on every node) and is the independent
  * reference the tests compare TfPolicy with.
  */
 export class JsPolicy implements Policy {
@@ -43,10 +45,6 @@ export class JsPolicy implements Policy {
   /** Installs scores in wire layout (row-major [out][in] per wire layer). */
   setWireScores (scores: readonly Float32Array[]): void {
     this.setInternalScores(toInternal(this.layers, scores))
-  }
-
-  get ready (): boolean {
-    return this.effective !== null
   }
 
   release (): void {

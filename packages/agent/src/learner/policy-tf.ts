@@ -38,10 +38,6 @@ export class TfPolicy implements Policy {
     this.effective = next
   }
 
-  get ready (): boolean {
-    return this.effective !== null
-  }
-
   forward (obs: Float32Array, batch: number, logits: Float32Array, values: Float32Array): void {
     const effective = this.effective
     if (effective === null) throw new Error('TfPolicy: no mask installed')

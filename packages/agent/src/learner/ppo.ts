@@ -9,15 +9,16 @@ import { computeAdvantages, normalizeInPlace, type RolloutBatch } from './rollou
 
 /**
  * How gradients are computed:
- *  - 'manual' (default): a hand-derived backward pass for the whole PPO step. The loss and its
+ *  - 'manual' (what the learner trains with): a hand-derived backward pass for the whole PPO step. The loss and its
  *    gradient with respect to the network's [B, A+1] output are computed in JS (a few hundred
  *    numbers), then propagated through the layers with explicit transposes, and the straight-through
  *    score gradient is (xᵀ·dy) ⊙ W. About 60 tfjs ops per step instead of ~275 through the tape,
- *    which is what costs time at these sizes. Supports LC/BLC.
+ *    which is what costs time at these sizes. Supports LC/BLC (manualGradients).
  *  - 'fused': tf.variableGrads over the tf.customGrad masked-dense kernel (stack.md §3).
  *  - 'autodiff': tf.variableGrads over plain ops (matMul gradients with transpose flags).
- * All three give the same gradient (tested); 'fused' and 'autodiff' exist for reference and the
- * benchmark, and do not support LC/BLC.
+ * All three give the same gradient (tested). 'fused' and 'autodiff' (tapeGradients) are the
+ * references the tests compare with and the alternatives bench/learner.bench.ts measures; they do
+ * not support LC/BLC, and the learner does not use them.
  */
 export type GradientMode = 'manual' | KernelKind
 
@@ -262,7 +263,7 @@ export class TaskOptimizer {
  * One PPO update on a collected batch: GAE advantages, optional normalisation, then `epochs`
  * passes over freshly shuffled minibatches, each a clipped gradient step. Frees every tensor.
  */
-export function ppoUpdate (net: MaskedNet, optimizer: TaskOptimizer, batch: RolloutBatch, config: PpoConfig, rng: Prng, mode: GradientMode = 'manual'): UpdateStats {
+export function ppoUpdate (net: MaskedNet, optimizer: TaskOptimizer, batch: RolloutBatch, config: PpoConfig, rng: Prng): UpdateStats {
   const { advantages, returns } = computeAdvantages(batch, config.gamma, config.gaeLambda, config.valueTarget)
   if (config.normalizeAdvantages) normalizeInPlace(advantages)
   const total = batch.numEnvs * batch.length
@@ -297,7 +298,7 @@ export function ppoUpdate (net: MaskedNet, optimizer: TaskOptimizer, batch: Roll
         : { size, obs: mb.obs.subarray(0, size * inSize), actions: mb.actions.subarray(0, size), oldLogProbs: mb.oldLogProbs.subarray(0, size), advantages: mb.advantages.subarray(0, size), returns: mb.returns.subarray(0, size) }
       const out: { loss?: LossParts, norm: number } = { norm: 0 }
       tf.tidy(() => {
-        const grads = mode === 'manual' ? manualGradients(net, view, config) : tapeGradients(net, view, config, mode)
+        const grads = manualGradients(net, view, config)
         out.loss = grads.loss
         out.norm = optimizer.step(grads)
       })

@@ -10,6 +10,8 @@ import * as tf from '@tensorflow/tfjs'
  * re-initialising. It never logs; the caller reports `name`.
  */
 export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu'
+/** Every BackendChoice, in the order flags and config documents list them. */
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'cpu', 'node']
 export type BackendName = 'node' | 'wasm' | 'cpu'
 
 export interface BackendInfo {
@@ -17,7 +19,7 @@ export interface BackendInfo {
   readonly name: BackendName
   /** tfjs's own name for it ('tensorflow' for the native backend). */
   readonly tfName: string
-  /** Why the preferred backends of 'auto' were skipped, for the caller to log (empty if none). */
+  /** Why the preferred backends of 'auto' were skipped (empty if none); LearnerInfo carries it to be logged. */
   readonly skipped: ReadonlyArray<{ backend: BackendName, reason: string }>
 }
 

@@ -38,20 +38,6 @@ export function softmax (logits: ArrayLike<number>): Float64Array {
   return out
 }
 
-/** Σ_i weights[i] · scores[i], element-wise (one layer). */
-export function combineScores (scores: readonly Float32Array[], weights: ArrayLike<number>): Float32Array {
-  if (scores.length !== weights.length || scores.length === 0) throw new RangeError(`need one weight per score array (${scores.length} arrays, ${weights.length} weights)`)
-  const out = new Float32Array(scores[0]!.length)
-  const acc = new Float64Array(out.length)
-  scores.forEach((s, i) => {
-    if (s.length !== out.length) throw new RangeError('score arrays differ in length')
-    const w = weights[i]!
-    for (let k = 0; k < s.length; k++) acc[k]! += w * s[k]!
-  })
-  for (let k = 0; k < out.length; k++) out[k] = acc[k]!
-  return out
-}
-
 /**
  * Which layers of a new LC/BLC task are combinations of earlier masks:
  *  - 'all': every layer, heads included (the reference's LC). An earlier task's trained heads carry

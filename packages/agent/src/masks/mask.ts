@@ -2,12 +2,13 @@ import type { Backbone } from '../learner/backbone.js'
 
 /**
  * One task's mask on one backbone, as plain data (the learner's export/import shape; the wire
- * codec lives elsewhere). Scores are row-major [out][in]; the mask is 1[score >= 0].
+ * codec lives elsewhere). Scores are row-major [out][in]; the mask is 1[score >= 0]. Structurally
+ * the protocol's Mask, so decoded masks are imported as they are; validateMask insists on rank 2.
  */
 export interface MaskLayer {
   readonly name: string
   /** [out, in], as the backbone layer. */
-  readonly shape: readonly [number, number]
+  readonly shape: readonly number[]
   readonly scores: Float32Array
 }
 
@@ -41,8 +42,8 @@ export function validateMask (mask: TaskMask, backbone: Backbone): void {
     const layer = mask.layers[i]!
     if (layer.name !== spec.name) throw new MaskCompatibilityError('layer-mismatch', `mask layer ${i} is '${layer.name}', expected '${spec.name}'`)
     const [out, inp] = layer.shape
-    if (out !== spec.outSize || inp !== spec.inSize || layer.scores.length !== spec.outSize * spec.inSize) {
-      throw new MaskCompatibilityError('shape-mismatch', `mask layer '${spec.name}' has shape [${out}, ${inp}] with ${layer.scores.length} scores, expected [${spec.outSize}, ${spec.inSize}]`)
+    if (layer.shape.length !== 2 || out !== spec.outSize || inp !== spec.inSize || layer.scores.length !== spec.outSize * spec.inSize) {
+      throw new MaskCompatibilityError('shape-mismatch', `mask layer '${spec.name}' has shape [${layer.shape.join(', ')}] with ${layer.scores.length} scores, expected [${spec.outSize}, ${spec.inSize}]`)
     }
     for (let k = 0; k < layer.scores.length; k++) {
       if (!Number.isFinite(layer.scores[k])) throw new MaskCompatibilityError('non-finite', `mask layer '${spec.name}' has a non-finite score at index ${k}`)

@@ -2,21 +2,8 @@ import type { Mask } from '@l2d2c/protocol'
 import { taskSpec } from '../envs/registry.js'
 import type { EvaluationResult } from '../learner/evaluator.js'
 import { LifelongLearner, type IterationStats, type LearnerStatus } from '../learner/lifelong-learner.js'
-import type { TaskMask } from '../masks/mask.js'
+import { activeBackend } from '../learner/tf-backend.js'
 import type { EvaluateOptions, LearnerApi, LearnerInfo, LearnerInit } from './learner-api.js'
-
-/** Converts between the wire codec's Mask (shape: number[]) and the learner's TaskMask ([out, in]). */
-export function toTaskMask (mask: Mask): TaskMask {
-  return {
-    taskKey: mask.taskKey,
-    backboneId: mask.backboneId,
-    layers: mask.layers.map(l => ({ name: l.name, shape: [l.shape[0] ?? 0, l.shape[1] ?? 1] as const, scores: l.scores }))
-  }
-}
-
-export function fromTaskMask (mask: TaskMask): Mask {
-  return { taskKey: mask.taskKey, backboneId: mask.backboneId, layers: mask.layers.map(l => ({ name: l.name, shape: [...l.shape], scores: l.scores })) }
-}
 
 /**
  * The learner on the calling thread. Used by single-agent training, tests, and inside the
@@ -33,37 +20,29 @@ export class InProcessLearner implements LearnerApi {
 
   async init (init: LearnerInit): Promise<LearnerInfo> {
     if (this.learner !== null) throw new Error('learner already initialised')
-    const shape = taskSpec(init.shapeTask)
-    this.learner = await LifelongLearner.create({
-      inputSize: shape.observationSize,
-      numActions: shape.numActions,
-      seed: init.seed,
-      ...(init.backboneSeed !== undefined ? { backboneSeed: init.backboneSeed } : {}),
-      ...(init.backend !== undefined ? { backend: init.backend } : {}),
-      ...(init.newMaskMode !== undefined ? { newMaskMode: init.newMaskMode } : {}),
-      ...(init.preset !== undefined ? { preset: init.preset } : {}),
-      ...(init.ppo !== undefined ? { ppo: init.ppo } : {})
-    })
+    const { shapeTask, ...options } = init
+    const shape = taskSpec(shapeTask)
+    this.learner = await LifelongLearner.create({ ...options, inputSize: shape.observationSize, numActions: shape.numActions })
     const s = this.learner.status()
     return {
       backend: s.backend ?? 'unknown',
+      backendSkipped: activeBackend()?.skipped ?? [],
       backboneId: s.backboneId,
       layers: this.learner.backbone.layers.map(l => ({ name: l.name, shape: [l.outSize, l.inSize] as [number, number] })),
       ppo: s.ppo
     }
   }
 
-  async setTask (taskKey: string): Promise<void> { this.l.setTask(taskSpec(taskKey)) }
+  // Keys go to the learner as they are: it resolves them itself, with its typed LearnerError.
+  async setTask (taskKey: string): Promise<void> { this.l.setTask(taskKey) }
   async endTask (): Promise<void> { this.l.endTask() }
   async trainIteration (): Promise<IterationStats> { return this.l.trainIteration() }
 
-  async evaluate (taskKey: string, opts: EvaluateOptions = {}): Promise<EvaluationResult> {
-    const { mask, ...rest } = opts
-    return this.l.evaluate(taskSpec(taskKey), mask !== undefined ? { ...rest, mask: toTaskMask(mask) } : rest)
-  }
+  async evaluate (taskKey: string, opts: EvaluateOptions = {}): Promise<EvaluationResult> { return this.l.evaluate(taskKey, opts) }
 
-  async exportMask (taskKey: string): Promise<Mask> { return fromTaskMask(this.l.exportMask(taskKey)) }
-  async importMask (mask: Mask): Promise<void> { this.l.importMask(toTaskMask(mask)) }
+  // A protocol Mask is structurally a TaskMask (the learner validates names and [out, in] shapes).
+  async exportMask (taskKey: string): Promise<Mask> { return this.l.exportMask(taskKey) }
+  async importMask (mask: Mask): Promise<void> { this.l.importMask(mask) }
   async status (): Promise<LearnerStatus> { return this.l.status() }
 
   async dispose (): Promise<void> {

@@ -1,28 +1,25 @@
 import type { Mask } from '@l2d2c/protocol'
 import type { EvaluationResult } from '../learner/evaluator.js'
-import type { PpoConfig, PpoPreset } from '../learner/hyperparams.js'
-import type { IterationStats, LearnerStatus } from '../learner/lifelong-learner.js'
+import type { PpoConfig } from '../learner/hyperparams.js'
+import type { IterationStats, LearnerOptions, LearnerStatus } from '../learner/lifelong-learner.js'
 import type { BackendChoice } from '../learner/tf-backend.js'
-import type { NewMaskMode } from '../masks/combine.js'
 
 /**
  * The learner as the rest of a node sees it: asynchronous, message-shaped (plain data only, no
  * tensors), so the same calls work in-process or behind a worker thread's message port
  * (architecture.md §5). Calls are served one at a time, in order.
  */
-export interface LearnerInit {
+export type LearnerInit = {
   /** A task of the curriculum: fixes the observation size and action count (the backbone). */
   readonly shapeTask: string
-  readonly backboneSeed?: number
   readonly seed: number
   readonly backend?: BackendChoice
-  readonly newMaskMode?: NewMaskMode
-  readonly preset?: PpoPreset
-  readonly ppo?: Partial<PpoConfig>
-}
+} & Pick<LearnerOptions, 'backboneSeed' | 'newMaskMode' | 'preset' | 'ppo'>
 
 export interface LearnerInfo {
   readonly backend: string
+  /** Backends 'auto' tried first and could not use, with the reason (for the node to log). */
+  readonly backendSkipped: ReadonlyArray<{ readonly backend: string, readonly reason: string }>
   readonly backboneId: string
   readonly layers: ReadonlyArray<{ name: string, shape: [number, number] }>
   readonly ppo: PpoConfig

@@ -1,5 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { action } from '../action.js'
 import { CliError, ExitCode } from '../exit-codes.js'
@@ -21,7 +20,8 @@ interface TrainOptions {
   curriculum?: string
   agentIndex: string
   stepsPerTask?: string
-  seed: string
+  /** Absent unless given: a curriculum agent's own seed then applies, else DEFAULT_SEED. */
+  seed?: string
   backend: string
   maskInit: string
   preset: string
@@ -30,6 +30,9 @@ interface TrainOptions {
   saveMasks?: string
   encoding: string
 }
+
+/** The learner seed when neither --seed nor the curriculum agent gives one. */
+const DEFAULT_SEED = 1
 
 function int (text: string, flag: string, min: number, max: number): number {
   if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) throw new CliError(`${flag} must be an integer in ${min}..${max}, got "${text}"`, ExitCode.USAGE)
@@ -45,15 +48,16 @@ function oneOf<T extends string> (text: string, flag: string, allowed: readonly 
 export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
   const agent = await import('@l2d2c/agent')
   if ((opts.taskSet === undefined) === (opts.curriculum === undefined)) throw new CliError('give exactly one of --task-set KEYS or --curriculum FILE', ExitCode.USAGE)
-  const backend = oneOf(opts.backend, '--backend', ['auto', 'wasm', 'cpu', 'node'] as const)
-  const maskInit = oneOf(opts.maskInit, '--mask-init', ['random', 'lc', 'blc'] as const)
-  const preset = oneOf(opts.preset, '--preset', ['default', 'reference'] as const)
+  const backend = oneOf(opts.backend, '--backend', agent.BACKEND_CHOICES)
+  const maskInit = oneOf(opts.maskInit, '--mask-init', agent.NEW_MASK_MODES)
+  const preset = oneOf(opts.preset, '--preset', agent.PPO_PRESET_NAMES)
   const encoding = oneOf(opts.encoding, '--encoding', ['bits', 'f16', 'f32'] as const)
-  const seed = int(opts.seed, '--seed', 0, 0xffffffff)
+  const seedFlag = opts.seed !== undefined ? int(opts.seed, '--seed', 0, 0xffffffff) : undefined
   const evalEpisodes = int(opts.evalEpisodes, '--eval-episodes', 1, 10_000)
   const evalEverySteps = int(opts.evalEverySteps, '--eval-every-steps', 1, 1_000_000_000)
   let tasks: string[]
   let stepsPerTask: number
+  let seed = seedFlag ?? DEFAULT_SEED
   try {
     if (opts.taskSet !== undefined) {
       tasks = agent.expandTaskList(opts.taskSet.split(',').map(s => s.trim()).filter(s => s !== ''))
@@ -68,6 +72,7 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
       const a = c.agents[index]!
       tasks = [...a.tasks]
       stepsPerTask = opts.stepsPerTask !== undefined ? int(opts.stepsPerTask, '--steps-per-task', 1, 1_000_000_000) : a.stepsPerTask
+      seed = seedFlag ?? a.seed ?? DEFAULT_SEED
     }
   } catch (err) {
     if (err instanceof agent.CurriculumError || err instanceof agent.TaskKeyError) throw new CliError(err.message, ExitCode.USAGE)
@@ -75,9 +80,16 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
   }
 
   const learner = new agent.InProcessLearner()
-  const info = await learner.init({ shapeTask: tasks[0]!, seed, backend, newMaskMode: maskInit, preset })
-  io.stderr.write(`l2d2c train: backend ${info.backend}, backbone ${info.backboneId}, ${tasks.length} tasks x ${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration)\n`)
-  if (opts.saveMasks !== undefined) await mkdir(opts.saveMasks, { recursive: true })
+  const info = await learner.init({ shapeTask: tasks[0]!, seed, backend, newMaskMode: maskInit, preset }).catch((err: unknown) => {
+    // A backend that cannot load here (e.g. tfjs-node without its native addon) is not a bug.
+    if (err instanceof agent.TfBackendError) throw new CliError(`--backend ${backend} is unavailable on this machine: ${err.message}`, ExitCode.UNAVAILABLE)
+    throw err
+  })
+  for (const s of info.backendSkipped) io.stderr.write(`l2d2c train: backend ${s.backend} skipped: ${s.reason}\n`)
+  io.stderr.write(`l2d2c train: backend ${info.backend}, seed ${seed}, backbone ${info.backboneId}, ${tasks.length} tasks x ${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration)\n`)
+  // Saved masks use the daemon's store layout (one verified mask file per task), so a data dir can be seeded with them.
+  const saved = opts.saveMasks !== undefined ? new agent.FileMaskStore(opts.saveMasks, info.backboneId) : null
+  const { encodeMask } = await import('@l2d2c/protocol')
   const progress = new Progress(io)
   const t0 = performance.now()
   let lastReward: number | null = null
@@ -87,24 +99,22 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
       const secs = (performance.now() - t0) / 1000
       progress.update(`[task ${ctx.taskIndex + 1}/${tasks.length}] ${stats.taskKey}  ${ctx.stepsOnTask.toLocaleString('en-US')}/${stepsPerTask.toLocaleString('en-US')} steps  eval ${lastReward?.toFixed(3) ?? '-'}  ${Math.round(ctx.totalSteps / secs).toLocaleString('en-US')} steps/s`)
     },
-    onTaskEnd: report => {
+    onTaskEnd: async report => {
+      if (saved !== null) {
+        const mask = await learner.exportMask(report.key)
+        await saved.put(encodeMask(mask, encoding), { reward: report.finalReturn ?? 0, stepsTrained: report.stepsTrained, origin: '', createdAtMs: Date.now() })
+      }
       progress.update(`task ${report.key}: ${report.stepsToThreshold === null ? 'threshold not reached' : `threshold at ${report.stepsToThreshold.toLocaleString('en-US')} steps`}, final ${report.finalReturn?.toFixed(3) ?? '-'}`, true)
       if (!(io.stderr as { isTTY?: boolean }).isTTY) return
       io.stderr.write('\n')
-    },
-    ...(opts.saveMasks !== undefined
-      ? {
-          onCheckpoint: async (key: string, mask: import('@l2d2c/protocol').Mask, cp: { reward: number | null, stepsTrained: number, final: boolean }) => {
-            if (!cp.final) return
-            const { encodeMask, encodeMaskFile } = await import('@l2d2c/protocol')
-            const file = encodeMaskFile(encodeMask(mask, encoding), { reward: cp.reward ?? 0, stepsTrained: cp.stepsTrained, origin: '', createdAtMs: Date.now() })
-            await agent.writeFileAtomic(join(opts.saveMasks as string, `${key.replaceAll('/', '+')}.l2dm`), file)
-          }
-        }
-      : {})
+    }
   })
   let result
   try {
+    if (saved !== null) {
+      await saved.open().catch((err: Error) => { throw new CliError(`cannot open --save-masks ${saved.dir}: ${err.message}`, ExitCode.UNAVAILABLE) })
+      for (const q of saved.quarantined) io.stderr.write(`l2d2c train: moved unreadable ${q.file} to ${saved.dir}/corrupt/ (${q.reason})\n`)
+    }
     result = await driver.run(undefined, io.signal)
   } finally {
     await learner.dispose()
@@ -140,7 +150,7 @@ export function registerTrainCommand (program: Command, io: Io): void {
     .option('--curriculum <file>', 'a curriculum JSON document')
     .option('--agent-index <i>', 'which agent of the curriculum to train', '0')
     .option('--steps-per-task <n>', 'env steps per task (default: the curriculum\'s)')
-    .option('--seed <s>', 'learner seed', '1')
+    .option('--seed <s>', `learner seed (default: the curriculum agent's "seed", else ${DEFAULT_SEED})`)
     .option('--backend <b>', 'auto | wasm | cpu | node', 'auto')
     .option('--mask-init <m>', 'new-task mask: random | lc | blc', 'random')
     .option('--preset <p>', 'PPO hyper-parameters: default | reference', 'default')

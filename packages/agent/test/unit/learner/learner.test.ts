@@ -1,3 +1,4 @@
+import { decodeMask, encodeMask } from '@l2d2c/protocol'
 import * as tf from '@tensorflow/tfjs'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { META_CTGRAPH_TASKS, taskSpec } from '../../../src/envs/index.js'
@@ -18,15 +19,9 @@ function randomObservations (n: number, seed: number): Uint8Array[] {
   return Array.from({ length: n }, () => Uint8Array.from({ length: 144 }, () => rng.nextInt(256)))
 }
 
-/** The BITS encoding: keep only the sign of each score, rebuild as ±c per layer. */
-function rebuildFromBits (mask: TaskMask): TaskMask {
-  return {
-    ...mask,
-    layers: mask.layers.map((l, i) => {
-      const c = 0.01 * (i + 1)
-      return { ...l, scores: Float32Array.from(l.scores, v => v >= 0 ? c : -c) }
-    })
-  }
+/** The mask as another node receives it in the BITS encoding: through the protocol codec's bytes. */
+function throughBits (mask: TaskMask): TaskMask {
+  return decodeMask(encodeMask(mask, 'bits'))
 }
 
 function sameBits (a: Float32Array, b: Float32Array): boolean {
@@ -58,9 +53,9 @@ describe('lifelong learner: memory', () => {
     learner.setTask(B)
     learner.trainIteration()
     learner.evaluate(A.key, { episodes: 5 })
-    learner.importMask(rebuildFromBits(learner.exportMask(A.key)))
+    learner.importMask(throughBits(learner.exportMask(A.key)))
     expect(tf.memory().numTensors).toBe(steady)
-    learner.greedyAction(randomObservations(1, 1)[0]!, A.key)
+    learner.greedyActions(randomObservations(1, 1), A.key)
     learner.setTask(A)
     expect(tf.memory().numTensors).toBe(steady)
     learner.dispose()
@@ -88,12 +83,12 @@ describe('lifelong learner: masks per task', () => {
     learner.trainIteration()
     const maskA = learner.exportMask(A.key)
     const obs = randomObservations(200, 2)
-    const actionsA = obs.map(o => learner.greedyAction(o, A.key))
+    const actionsA = learner.greedyActions(obs, A.key)
     learner.setTask(B)
     for (let i = 0; i < 3; i++) learner.trainIteration()
     const again = learner.exportMask(A.key)
     again.layers.forEach((l, i) => expect(sameBits(l.scores, maskA.layers[i]!.scores)).toBe(true))
-    expect(obs.map(o => learner.greedyAction(o, A.key))).toEqual(actionsA)
+    expect(learner.greedyActions(obs, A.key)).toEqual(actionsA)
     // B did move away from its initial scores.
     const fresh = make()
     fresh.setTask(B)
@@ -108,25 +103,29 @@ describe('lifelong learner: masks per task', () => {
     one.exportMask(C.key).layers.forEach((l, i) => expect(sameBits(l.scores, two.exportMask(C.key).layers[i]!.scores)).toBe(true))
   })
 
-  it('a mask rebuilt from its bits (±c) reproduces the exporter greedy action on every observation', () => {
+  it('a mask sent as BITS through the protocol codec reproduces the exporter greedy action on every observation', () => {
     const exporter = make()
     exporter.setTask(A)
     for (let i = 0; i < 3; i++) exporter.trainIteration()
-    const bits = rebuildFromBits(exporter.exportMask(A.key))
+    const exported = exporter.exportMask(A.key)
+    const bits = throughBits(exported)
+    // The codec kept only the signs (one magnitude per layer), so this is a real BITS round trip.
+    expect(new Set(bits.layers[0]!.scores.map(Math.abs)).size).toBe(1)
+    expect(sameBits(bits.layers[0]!.scores, exported.layers[0]!.scores)).toBe(false)
     const obs = randomObservations(1000, 3)
-    const expected = obs.map(o => exporter.greedyAction(o))
+    const expected = exporter.greedyActions(obs)
     expect(new Set(expected).size).toBeGreaterThan(1)
 
     const elsewhere = make({ seed: 17 })
     elsewhere.importMask(bits)
-    expect(obs.map(o => elsewhere.greedyAction(o, A.key))).toEqual(expected)
+    expect(elsewhere.greedyActions(obs, A.key)).toEqual(expected)
 
     // Installed as the current task of a learner that was training it.
     const current = make({ seed: 18 })
     current.setTask(A)
     current.trainIteration()
     current.importMask(bits)
-    expect(obs.map(o => current.greedyAction(o))).toEqual(expected)
+    expect(current.greedyActions(obs)).toEqual(expected)
     current.trainIteration()
     expect(current.status().tasks.find(t => t.key === A.key)?.origin).toBe('trained')
   })
@@ -146,7 +145,7 @@ describe('lifelong learner: masks per task', () => {
     const learner = make()
     learner.setTask(A)
     const own = learner.exportMask(A.key)
-    const candidate = rebuildFromBits(own)
+    const candidate = throughBits(own)
     candidate.layers[3]!.scores.fill(-1)
     const result = learner.evaluate(A, { episodes: 4, mask: candidate })
     expect(result.episodes).toBe(4)
@@ -175,7 +174,6 @@ describe('lifelong learner: masks per task', () => {
     const learner = make()
     expect(() => learner.trainIteration()).toThrow(LearnerError)
     expect(() => learner.setTask({ ...A, observationSize: 147 })).toThrow(LearnerError)
-    expect(() => make({ newMaskMode: 'lc', gradients: 'fused' })).toThrow(LearnerError)
     learner.dispose()
     expect(() => learner.setTask(A)).toThrow(LearnerError)
   })
@@ -219,11 +217,11 @@ describe('lifelong learner: LC and BLC', () => {
     expect(weights[0]![1]).not.toBeCloseTo(0.5, 6)
     const live = learner.exportMask(B.key)
     const obs = randomObservations(300, 4)
-    const actions = obs.map(o => learner.greedyAction(o))
+    const actions = learner.greedyActions(obs)
     learner.endTask()
     const stored = learner.exportMask(B.key)
     stored.layers.forEach((l, i) => expect(sameBits(l.scores, live.layers[i]!.scores)).toBe(true))
-    expect(obs.map(o => learner.greedyAction(o, B.key))).toEqual(actions)
+    expect(learner.greedyActions(obs, B.key)).toEqual(actions)
     learner.exportMask(A.key).layers.forEach((l, i) => expect(sameBits(l.scores, maskA.layers[i]!.scores)).toBe(true))
     // A revisited task trains plainly (no combination).
     learner.setTask(B)

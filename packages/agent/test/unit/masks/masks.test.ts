@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createBackbone } from '../../../src/learner/backbone.js'
-import { combineScores, initialBetaLogits, softmax } from '../../../src/masks/combine.js'
+import { initialBetaLogits, softmax } from '../../../src/masks/combine.js'
 import { MaskCompatibilityError, validateMask, type TaskMask } from '../../../src/masks/mask.js'
 import { initialTaskScores } from '../../../src/masks/score-init.js'
 import { deriveStream } from '../../../src/rng/prng.js'
@@ -53,6 +53,7 @@ describe('mask validation', () => {
     ['a missing layer', { ...good, layers: good.layers.slice(0, 4) }, 'layer-mismatch'],
     ['a renamed layer', { ...good, layers: good.layers.map((l, i) => i === 3 ? { ...l, name: 'actor' } : l) }, 'layer-mismatch'],
     ['a wrong shape', { ...good, layers: good.layers.map((l, i) => i === 0 ? { ...l, shape: [144, 200] as const } : l) }, 'shape-mismatch'],
+    ['a rank-3 shape', { ...good, layers: good.layers.map((l, i) => i === 0 ? { ...l, shape: [...l.shape, 1] } : l) }, 'shape-mismatch'],
     ['a short score array', { ...good, layers: good.layers.map((l, i) => i === 4 ? { ...l, scores: l.scores.subarray(1) } : l) }, 'shape-mismatch'],
     ['a NaN score', { ...good, layers: good.layers.map((l, i) => i === 2 ? { ...l, scores: Float32Array.from(l.scores, (v, k) => k === 7 ? NaN : v) } : l) }, 'non-finite'],
     ['no task key', { ...good, taskKey: '' }, 'bad-task-key']
@@ -85,11 +86,5 @@ describe('LC / BLC combination weights', () => {
       expect(w[t]).toBeCloseTo(0.5, 6)
       for (let i = 0; i < t; i++) expect(w[i]).toBeCloseTo(0.5 / t, 6)
     }
-  })
-
-  it('combines score arrays element-wise', () => {
-    const out = combineScores([Float32Array.of(1, -2), Float32Array.of(3, 4)], [0.25, 0.75])
-    expect(Array.from(out)).toEqual([2.5, 2.5])
-    expect(() => combineScores([Float32Array.of(1)], [0.5, 0.5])).toThrow(RangeError)
   })
 })
