@@ -92,6 +92,8 @@ export interface MaskHeader {
   readonly weights: number
   /** Offset of the payload in the encoding. */
   readonly payloadOffset: number
+  /** Exact length of the whole canonical encoding this header announces (header + payload). */
+  readonly encodedSize: number
 }
 
 export interface DecodeMaskOptions {
@@ -118,6 +120,13 @@ function payloadBytes (encoding: MaskEncoding, n: number): number {
     case 'f32': return 4 * n
     case 'delta': throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
   }
+}
+
+/** Payload bytes of a layer table: the one size formula behind encodeMask, decodeMask and encodedMaskSize. */
+function payloadSize (encoding: MaskEncoding, layers: readonly LayerSpec[]): number {
+  let size = 0
+  for (const l of layers) size += payloadBytes(encoding, layerSize(l.shape))
+  return size
 }
 
 function validateLayerTable (layers: readonly LayerSpec[]): number {
@@ -149,20 +158,15 @@ export function encodeMask (mask: Mask, encoding: MaskEncoding = 'bits'): Uint8A
   assertTaskKey(mask.taskKey)
   assertBackboneId(mask.backboneId)
   validateLayerTable(mask.layers)
+  for (const layer of mask.layers) {
+    if (layer.scores.length !== layerSize(layer.shape)) {
+      throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${layer.name}" has ${layer.scores.length} scores for shape [${layer.shape.join(', ')}]`)
+    }
+  }
   const key = utf8Encode(mask.taskKey)
   const backbone = utf8Encode(mask.backboneId)
   const names = mask.layers.map(l => utf8Encode(l.name))
-  let headerSize = 8 + 1 + key.length + 1 + backbone.length + 1
-  let size = 0
-  mask.layers.forEach((layer, i) => {
-    const n = layerSize(layer.shape)
-    if (layer.scores.length !== n) {
-      throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${layer.name}" has ${layer.scores.length} scores for shape [${layer.shape.join(', ')}]`)
-    }
-    headerSize += 1 + (names[i] as Uint8Array).length + 1 + 4 * layer.shape.length
-    size += payloadBytes(encoding, n)
-  })
-  const w = new ByteWriter(headerSize + size)
+  const w = new ByteWriter(encodedMaskSize(mask, encoding))
   w.raw(Uint8Array.from(MAGIC))
   w.u8(MASK_FORMAT_VERSION)
   w.u8(ENCODING_CODE[encoding])
@@ -255,7 +259,7 @@ export function readMaskHeader (bytes: Uint8Array): MaskHeader {
     if (r.offset > MAX_MASK_HEADER_BYTES) throw new ProtocolError('TOO_LARGE', `mask header exceeds ${MAX_MASK_HEADER_BYTES} bytes`)
   }
   const weights = validateLayerTable(layers)
-  return { formatVersion, encoding, taskKey, backboneId, layers, weights, payloadOffset: r.offset }
+  return { formatVersion, encoding, taskKey, backboneId, layers, weights, payloadOffset: r.offset, encodedSize: r.offset + payloadSize(encoding, layers) }
 }
 
 /**
@@ -274,10 +278,7 @@ export function decodeMask (bytes: Uint8Array, opts: DecodeMaskOptions = {}): De
     throw new ProtocolError('INVALID_FIELD', `mask is for task ${header.taskKey}, expected ${opts.expectedTaskKey}`)
   }
   if (opts.expectedLayers !== undefined) assertSameLayers(header.layers, opts.expectedLayers)
-  let expected = header.payloadOffset
-  for (const l of header.layers) expected += payloadBytes(header.encoding, layerSize(l.shape))
-  if (bytes.length < expected) throw new ProtocolError('TRUNCATED', `mask payload is truncated: ${bytes.length} of ${expected} bytes`)
-  if (bytes.length > expected) throw new ProtocolError('TRAILING_BYTES', `mask has ${bytes.length - expected} bytes after its payload`)
+  assertMaskLength(bytes, header)
   const r = new ByteReader(bytes)
   r.offset = header.payloadOffset
   const layers: MaskLayer[] = header.layers.map(spec => ({ name: spec.name, shape: spec.shape, scores: readPayload(r, header.encoding, spec) }))
@@ -341,14 +342,18 @@ export function assertSameLayers (got: readonly LayerSpec[], want: readonly Laye
 /** Size in bytes of a mask's canonical encoding, without encoding it. */
 export function encodedMaskSize (mask: Pick<Mask, 'taskKey' | 'backboneId'> & { layers: readonly LayerSpec[] }, encoding: MaskEncoding): number {
   let size = 8 + 1 + utf8Encode(mask.taskKey).length + 1 + utf8Encode(mask.backboneId).length + 1
-  for (const l of mask.layers) size += 1 + utf8Encode(l.name).length + 1 + 4 * l.shape.length + payloadBytes(encoding, layerSize(l.shape))
-  return size
+  for (const l of mask.layers) size += 1 + utf8Encode(l.name).length + 1 + 4 * l.shape.length
+  return size + payloadSize(encoding, mask.layers)
 }
 
-/** Encodes and returns the bytes with their content id. */
-export function encodeMaskWithCid (mask: Mask, encoding: MaskEncoding = 'bits'): { bytes: Uint8Array, cid: CID } {
-  const bytes = encodeMask(mask, encoding)
-  return { bytes, cid: contentId(bytes) }
+/**
+ * Throws TRUNCATED or TRAILING_BYTES unless `bytes` is exactly as long as its header says.
+ * Arithmetic only: use it where the payload is not decoded (the mask file reader).
+ */
+export function assertMaskLength (bytes: Uint8Array, header: MaskHeader): void {
+  const expected = header.encodedSize
+  if (bytes.length < expected) throw new ProtocolError('TRUNCATED', `mask payload is truncated: ${bytes.length} of ${expected} bytes`)
+  if (bytes.length > expected) throw new ProtocolError('TRAILING_BYTES', `mask has ${bytes.length - expected} bytes after its payload`)
 }
 
 /** The binary mask 1[score >= 0] of a layer, one byte per weight (for comparisons and tests). */

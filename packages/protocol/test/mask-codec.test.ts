@@ -56,9 +56,11 @@ describe('mask codec: round trips', () => {
     }), { numRuns: 100 })
   })
 
-  it('encodedMaskSize predicts the size exactly', () => {
+  it('encodedMaskSize and the header\'s encodedSize predict the size exactly', () => {
     fc.assert(fc.property(maskArb, fc.constantFrom<MaskEncoding>('bits', 'f16', 'f32'), (mask, encoding) => {
-      expect(encodedMaskSize(mask, encoding)).toBe(encodeMask(mask, encoding).length)
+      const bytes = encodeMask(mask, encoding)
+      expect(encodedMaskSize(mask, encoding)).toBe(bytes.length)
+      expect(readMaskHeader(bytes).encodedSize).toBe(bytes.length)
     }), { numRuns: 100 })
   })
 })
