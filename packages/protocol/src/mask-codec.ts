@@ -42,7 +42,11 @@ export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32
 const ENCODING_CODE: Record<MaskEncoding, number> = { bits: 1, f16: 2, f32: 3, delta: 4 }
 const CODE_ENCODING: Record<number, MaskEncoding> = { 1: 'bits', 2: 'f16', 3: 'f32', 4: 'delta' }
 
-export function encodingCode (encoding: MaskEncoding): number { return ENCODING_CODE[encoding] }
+export function encodingCode (encoding: MaskEncoding): number {
+  // hasOwn, not a plain lookup: a caller's string such as 'toString' must not find Object.prototype
+  if (!Object.hasOwn(ENCODING_CODE, encoding)) throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding ${JSON.stringify(encoding)}`)
+  return ENCODING_CODE[encoding]
+}
 
 export function encodingFromCode (code: number): MaskEncoding {
   const e = CODE_ENCODING[code]
@@ -155,6 +159,7 @@ function validateLayerTable (layers: readonly LayerSpec[]): number {
 
 /** Encodes a mask canonically. Scores must be finite; throws ProtocolError otherwise. */
 export function encodeMask (mask: Mask, encoding: MaskEncoding = 'bits'): Uint8Array {
+  const code = encodingCode(encoding)
   assertTaskKey(mask.taskKey)
   assertBackboneId(mask.backboneId)
   validateLayerTable(mask.layers)
@@ -169,7 +174,7 @@ export function encodeMask (mask: Mask, encoding: MaskEncoding = 'bits'): Uint8A
   const w = new ByteWriter(encodedMaskSize(mask, encoding))
   w.raw(Uint8Array.from(MAGIC))
   w.u8(MASK_FORMAT_VERSION)
-  w.u8(ENCODING_CODE[encoding])
+  w.u8(code)
   w.u16(0)
   w.shortString(key)
   w.shortString(backbone)

@@ -3,7 +3,7 @@ import { contentId, parseContentId, type CID } from './cid.js'
 import { MASK_FILE_VERSION, MAX_MASK_FILE_BYTES, MAX_MASK_FILE_HEADER_BYTES } from './constants.js'
 import { ProtocolError } from './errors.js'
 import { assertMaskLength, decodeMask, readMaskHeader, type DecodeMaskOptions, type DecodedMask, type MaskHeader } from './mask-codec.js'
-import { generated as pb, validateMeta, type MaskMeta } from './messages.js'
+import { assertMeta, generated as pb, validateMeta, type MaskMeta } from './messages.js'
 
 /**
  * A mask file on disk is the canonical mask encoding (exactly the bytes that cross the wire
@@ -41,11 +41,8 @@ export interface MaskFileContents {
 
 export function encodeMaskFile (maskBytes: Uint8Array, meta: MaskMeta): Uint8Array {
   decodeMask(maskBytes) // never write a file we could not read back: header, length and payload
-  const header = pb.MaskFileHeader.encode({
-    cid: contentId(maskBytes).bytes,
-    meta: { reward: meta.reward, stepsTrained: meta.stepsTrained, origin: meta.origin, createdAtMs: meta.createdAtMs }
-  }).finish()
-  validateMeta(pb.MaskFileHeader.decode(header).meta)
+  assertMeta(meta, 'mask file metadata')
+  const header = pb.MaskFileHeader.encode({ cid: contentId(maskBytes).bytes, meta }).finish()
   if (header.length > MAX_MASK_FILE_HEADER_BYTES) throw new ProtocolError('TOO_LARGE', 'mask file header too large')
   const w = new ByteWriter(8 + header.length + maskBytes.length)
   w.raw(Uint8Array.from(MAGIC))
