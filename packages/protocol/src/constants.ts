@@ -68,5 +68,9 @@ export const MAX_MASK_FILE_HEADER_BYTES = 4 * 1024
 /** Largest mask file: magic, header, and the largest canonical mask. */
 export const MAX_MASK_FILE_BYTES = 8 + MAX_MASK_FILE_HEADER_BYTES + MAX_MASK_BYTES
 
-/** Default time a responder waits for a request frame before closing a silent stream. */
+/**
+ * Time a responder waits for a request frame before closing a silent stream: pass it as
+ * `readFrame(stream, { maxBytes, timeoutMs: DEFAULT_REQUEST_TIMEOUT_MS })`. Requests are one
+ * small frame sent right after the stream opens, so 5 s covers a slow relayed link.
+ */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000
