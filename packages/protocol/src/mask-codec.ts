@@ -35,9 +35,15 @@ import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
  */
 
 export type MaskEncoding = 'bits' | 'f16' | 'f32' | 'delta'
+/** The encodings this implementation produces and accepts. */
+export type SupportedEncoding = Exclude<MaskEncoding, 'delta'>
 
-/** Encodings this implementation produces and accepts. DELTA is reserved in the format. */
-export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32']
+/**
+ * Encodings this implementation produces and accepts, in order of preference (smallest
+ * first). The one list: CLI flags, config files and offers derive from it. DELTA is
+ * reserved in the format. (Typed as MaskEncoding[] so `.includes()` takes any encoding.)
+ */
+export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32'] satisfies readonly SupportedEncoding[]
 
 const ENCODING_CODE: Record<MaskEncoding, number> = { bits: 1, f16: 2, f32: 3, delta: 4 }
 const CODE_ENCODING: Record<number, MaskEncoding> = { 1: 'bits', 2: 'f16', 3: 'f32', 4: 'delta' }
@@ -54,10 +60,18 @@ export function encodingFromCode (code: number): MaskEncoding {
   return e
 }
 
-export function parseEncodingName (name: string): MaskEncoding {
-  const e = name.toLowerCase() as MaskEncoding
-  if (!(e in ENCODING_CODE)) throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding "${name}" (expected bits, f16 or f32)`)
-  return e
+/**
+ * The one parser for an encoding name a user typed (CLI flag, config file): case-insensitive,
+ * and only encodings this implementation supports. Throws UNSUPPORTED_ENCODING for 'delta'
+ * (reserved in the format), UNKNOWN_ENUM for anything else; the message lists the choices.
+ */
+export function parseEncodingName (name: string): SupportedEncoding {
+  const e = name.toLowerCase()
+  const found = SUPPORTED_ENCODINGS.find(s => s === e)
+  if (found !== undefined) return found as SupportedEncoding
+  const expected = `expected ${SUPPORTED_ENCODINGS.slice(0, -1).join(', ')} or ${SUPPORTED_ENCODINGS.at(-1) ?? ''}`
+  if (e === 'delta') throw new ProtocolError('UNSUPPORTED_ENCODING', `the DELTA mask encoding is reserved and not supported by this version (${expected})`)
+  throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding ${JSON.stringify(name)} (${expected})`)
 }
 
 const MAGIC = [0x4c, 0x32, 0x44, 0x4d] // "L2DM"
