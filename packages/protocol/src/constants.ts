@@ -13,6 +13,11 @@ export const INVENTORY_PROTOCOL = '/l2d2c/inventory/1.0.0'
 export const ANNOUNCE_TOPIC = 'l2d2c/announce/1'
 /** Kademlia protocol id: a private DHT, so l2d2c records never mix with the public IPFS DHT. */
 export const DHT_PROTOCOL = '/l2d2c/kad/1.0.0'
+/**
+ * Prefix of the text whose CID is a task's DHT key ("l2d2c/task/1:" + task key). It keeps these
+ * provider records apart from mask CIDs and any other use of the DHT, and versions the scheme.
+ */
+export const TASK_KEY_CID_PREFIX = 'l2d2c/task/1:'
 
 /** Version written in every message's `version` field; newer versions are refused. */
 export const MESSAGE_VERSION = 1
