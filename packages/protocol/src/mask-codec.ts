@@ -1,5 +1,5 @@
 import { ByteReader, ByteWriter, utf8Encode } from './bytes.js'
-import { contentId, verifyContentId, type CID } from './cid.js'
+import { verifyContentId, type CID } from './cid.js'
 import { MASK_FORMAT_VERSION, MAX_LAYER_RANK, MAX_LAYERS, MAX_MASK_BYTES, MAX_MASK_HEADER_BYTES, MAX_MASK_WEIGHTS } from './constants.js'
 import { ProtocolError } from './errors.js'
 import { fromHalfBits, toHalfBits } from './half-float.js'
@@ -70,8 +70,12 @@ export function parseEncodingName (name: string): SupportedEncoding {
   const found = SUPPORTED_ENCODINGS.find(s => s === e)
   if (found !== undefined) return found as SupportedEncoding
   const expected = `expected ${SUPPORTED_ENCODINGS.slice(0, -1).join(', ')} or ${SUPPORTED_ENCODINGS.at(-1) ?? ''}`
-  if (e === 'delta') throw new ProtocolError('UNSUPPORTED_ENCODING', `the DELTA mask encoding is reserved and not supported by this version (${expected})`)
+  if (e === 'delta') throw unsupportedDelta(` (${expected})`)
   throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding ${JSON.stringify(name)} (${expected})`)
+}
+
+function unsupportedDelta (hint = ''): ProtocolError {
+  return new ProtocolError('UNSUPPORTED_ENCODING', `the DELTA mask encoding is reserved and not supported by this version${hint}`)
 }
 
 const MAGIC = [0x4c, 0x32, 0x44, 0x4d] // "L2DM"
@@ -136,7 +140,7 @@ function payloadBytes (encoding: MaskEncoding, n: number): number {
     case 'bits': return 4 + Math.ceil(n / 8)
     case 'f16': return 2 * n
     case 'f32': return 4 * n
-    case 'delta': throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+    case 'delta': throw unsupportedDelta()
   }
 }
 
@@ -244,7 +248,7 @@ function writePayload (w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer):
       return
     }
     case 'delta':
-      throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+      throw unsupportedDelta()
   }
 }
 
@@ -258,7 +262,7 @@ export function readMaskHeader (bytes: Uint8Array): MaskHeader {
   if (formatVersion !== MASK_FORMAT_VERSION) throw new ProtocolError('UNKNOWN_VERSION', `mask format version ${formatVersion} is not supported (this implementation reads ${MASK_FORMAT_VERSION})`)
   const code = r.u8('encoding')
   const encoding = encodingFromCode(code)
-  if (encoding === 'delta') throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+  if (encoding === 'delta') throw unsupportedDelta()
   const flags = r.u16('flags')
   if (flags !== 0) throw new ProtocolError('MALFORMED', `reserved mask flags are set (0x${flags.toString(16)})`)
   const taskKey = r.shortString('task key')
@@ -344,7 +348,7 @@ function readPayload (r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): F
       return scores
     }
     case 'delta':
-      throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+      throw unsupportedDelta()
   }
 }
 
