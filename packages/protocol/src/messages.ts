@@ -73,6 +73,14 @@ export interface MaskTransferHeader {
   message: string
 }
 
+/** A header announcing a transfer: the fields that are null on a refusal are all present. */
+export type OkTransferHeader = MaskTransferHeader & { status: 'ok', cid: Uint8Array, encoding: MaskEncoding, meta: MaskMeta }
+
+/** True for a header that announces a transfer (as decodeTransferHeader guarantees for status 'ok'). */
+export function isOkTransferHeader (h: MaskTransferHeader): h is OkTransferHeader {
+  return h.status === 'ok' && h.cid !== null && h.encoding !== null && h.meta !== null
+}
+
 export interface MaskChunk {
   index: number
   data: Uint8Array
