@@ -5,17 +5,7 @@ import {
   parseEncodingName, readMaskHeader, SUPPORTED_ENCODINGS, type Mask, type MaskEncoding
 } from '../src/index.js'
 import { ctGraphMask, maskArb } from './arbitraries.js'
-
-function expectCode (fn: () => unknown, code: string): void {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError)
-    expect((err as ProtocolError).code).toBe(code)
-    return
-  }
-  expect.fail(`expected ProtocolError ${code}, nothing was thrown`)
-}
+import { expectCode } from './helpers.js'
 
 const sameMasks = (a: Mask, b: Mask): void => {
   expect(b.layers.map(l => [l.name, [...l.shape]])).toEqual(a.layers.map(l => [l.name, [...l.shape]]))

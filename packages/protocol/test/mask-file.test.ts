@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { contentId, encodeMask, encodeMaskFile, generated as pb, ProtocolError, readMaskFile, readVerifiedMaskFile, type MaskMeta } from '../src/index.js'
+import { contentId, encodeMask, encodeMaskFile, generated as pb, readMaskFile, readVerifiedMaskFile, type MaskMeta } from '../src/index.js'
 import { ctGraphMask } from './arbitraries.js'
+import { expectCode } from './helpers.js'
 
 const meta: MaskMeta = { reward: 0.98, stepsTrained: 25_600, origin: '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM', createdAtMs: 1_790_000_000_000 }
-
-function code (fn: () => unknown): string {
-  try { fn() } catch (err) { expect(err).toBeInstanceOf(ProtocolError); return (err as ProtocolError).code }
-  return 'none'
-}
 
 /**
  * A file whose envelope records the CID of whatever mask bytes it holds, as a careless or
@@ -41,19 +37,19 @@ describe('mask file', () => {
     bad[bad.length - 10]! ^= 0x40
     const parsed = readMaskFile(bad)
     expect(parsed.cidValid).toBe(false)
-    expect(code(() => readVerifiedMaskFile(bad))).toBe('CID_MISMATCH')
+    expectCode(() => readVerifiedMaskFile(bad), 'CID_MISMATCH')
   })
 
   it('refuses structural corruption with typed errors', () => {
-    expect(code(() => readMaskFile(new Uint8Array(0)))).toBe('TRUNCATED')
-    expect(code(() => readMaskFile(Uint8Array.from([...file.subarray(0, 3), 0x58, ...file.subarray(4)])))).toBe('MALFORMED')
+    expectCode(() => readMaskFile(new Uint8Array(0)), 'TRUNCATED')
+    expectCode(() => readMaskFile(Uint8Array.from([...file.subarray(0, 3), 0x58, ...file.subarray(4)])), 'MALFORMED')
     const v2 = file.slice(); v2[4] = 2
-    expect(code(() => readMaskFile(v2))).toBe('UNKNOWN_VERSION')
+    expectCode(() => readMaskFile(v2), 'UNKNOWN_VERSION')
     const longHeader = file.slice(); longHeader[6] = 0xff; longHeader[7] = 0xff
-    expect(code(() => readMaskFile(longHeader))).toBe('TOO_LARGE')
-    expect(code(() => readMaskFile(file.subarray(0, 60)))).toBe('TRUNCATED')
-    expect(code(() => readMaskFile(file.subarray(0, file.length - 1)))).toBe('TRUNCATED')
-    expect(code(() => readMaskFile(Uint8Array.from([...file, 0])))).toBe('TRAILING_BYTES')
+    expectCode(() => readMaskFile(longHeader), 'TOO_LARGE')
+    expectCode(() => readMaskFile(file.subarray(0, 60)), 'TRUNCATED')
+    expectCode(() => readMaskFile(file.subarray(0, file.length - 1)), 'TRUNCATED')
+    expectCode(() => readMaskFile(Uint8Array.from([...file, 0])), 'TRAILING_BYTES')
   })
 
   describe('refuses mask bytes that do not decode even when the recorded CID matches them', () => {
@@ -66,9 +62,9 @@ describe('mask file', () => {
     ]
     it.each(cases)('%s', (_, bad, expected) => {
       const badFile = selfConsistentFile(bad)
-      expect(code(() => readMaskFile(badFile))).toBe(expected)
-      expect(code(() => readVerifiedMaskFile(badFile))).toBe(expected)
-      expect(code(() => encodeMaskFile(bad, meta))).toBe(expected)
+      expectCode(() => readMaskFile(badFile), expected)
+      expectCode(() => readVerifiedMaskFile(badFile), expected)
+      expectCode(() => encodeMaskFile(bad, meta), expected)
     })
     it('while the same writer with good bytes yields a valid file', () => {
       expect(readMaskFile(selfConsistentFile(f32)).cidValid).toBe(true)
@@ -76,7 +72,7 @@ describe('mask file', () => {
   })
 
   it('never writes a file whose mask bytes it could not read back', () => {
-    expect(code(() => encodeMaskFile(Uint8Array.of(1, 2, 3), meta))).toBe('TRUNCATED')
-    expect(code(() => encodeMaskFile(maskBytes, { ...meta, reward: NaN }))).toBe('NON_FINITE')
+    expectCode(() => encodeMaskFile(Uint8Array.of(1, 2, 3), meta), 'TRUNCATED')
+    expectCode(() => encodeMaskFile(maskBytes, { ...meta, reward: NaN }), 'NON_FINITE')
   })
 })

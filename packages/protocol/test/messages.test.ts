@@ -8,13 +8,7 @@ import {
   type MaskTransferHeader, type OfferStatus, type TransferStatus
 } from '../src/index.js'
 import { backboneIdArb, cidArb, encodingsArb, metaArb, peerIdArb, requestIdArb, rewardArb, stepsArb, summaryArb, taskKeyArb } from './arbitraries.js'
-
-function expectCode (fn: () => unknown, code: string): void {
-  let thrown: unknown
-  try { fn() } catch (err) { thrown = err }
-  expect(thrown, `expected ProtocolError ${code}`).toBeInstanceOf(ProtocolError)
-  expect((thrown as ProtocolError).code).toBe(code)
-}
+import { expectCode } from './helpers.js'
 
 const queryArb: fc.Arbitrary<MaskQuery> = fc.record({ requestId: requestIdArb, taskKey: taskKeyArb, reward: fc.option(rewardArb, { nil: null }), backboneId: backboneIdArb })
 
