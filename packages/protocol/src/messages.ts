@@ -12,7 +12,10 @@ import { assertBackboneId, assertFinite, assertPeerIdText, assertTaskKey, toSafe
  * Typed views of the protobuf messages (proto/l2d2c.proto) and their hostile-input-safe
  * codecs. The rest of the code base only sees these plain objects: numbers instead of Longs,
  * string enums, validated fields. Every decoder: checks the byte limit of its message kind
- * first, turns any parse failure into ProtocolError('MALFORMED'), then validates every field.
+ * first, turns any parse failure into ProtocolError('MALFORMED'), then validates every field
+ * with its message's read function. Every encoder runs that same read function on what it is
+ * about to send, so it throws the decoder's ProtocolError instead of emitting a frame a peer
+ * would refuse, and whatever it does send decodes back to its input.
  */
 
 export type OfferStatus = 'has-mask' | 'no-mask' | 'backbone-mismatch' | 'busy'
