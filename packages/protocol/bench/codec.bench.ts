@@ -5,7 +5,7 @@
  * network (109,600 weights), content-id cost, and optionally a long fuzzing run.
  */
 import { parseArgs } from 'node:util'
-import { contentId, decodeMask, encodeMask, type MaskEncoding } from '../src/index.js'
+import { contentId, decodeMask, encodeMask, SUPPORTED_ENCODINGS } from '../src/index.js'
 import { ctGraphMask } from '../test/arbitraries.js'
 import { decoders, fuzzDecoder } from '../test/fuzz-engine.js'
 
@@ -21,7 +21,7 @@ function timeIt (fn: () => void, n: number): number {
 }
 
 const mask = ctGraphMask()
-const rows = (['bits', 'f16', 'f32'] as MaskEncoding[]).map(encoding => {
+const rows = SUPPORTED_ENCODINGS.map(encoding => {
   const bytes = encodeMask(mask, encoding)
   const encodeMs = timeIt(() => encodeMask(mask, encoding), iterations)
   const decodeMs = timeIt(() => decodeMask(bytes), iterations)

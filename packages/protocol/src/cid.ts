@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
+import { utf8Encode } from './bytes.js'
+import { TASK_KEY_CID_PREFIX } from './constants.js'
 import { ProtocolError } from './errors.js'
+import { assertTaskKey } from './validate.js'
 
 /** Multicodec code of "raw" (the CID names opaque bytes: our canonical mask encoding). */
 export const RAW_CODEC = 0x55
@@ -17,6 +20,16 @@ export function contentId (bytes: Uint8Array): CID {
 /** The binary form of contentId(bytes) (what goes in protobuf `bytes cid` fields). */
 export function contentIdBytes (bytes: Uint8Array): Uint8Array {
   return contentId(bytes).bytes
+}
+
+/**
+ * The DHT key under which holders of a task's mask provide themselves: the CIDv1 (raw,
+ * sha2-256) of the UTF-8 bytes TASK_KEY_CID_PREFIX + task key. A wire convention: every
+ * implementation must derive the same key to find the same providers.
+ */
+export function taskContentId (taskKey: string): CID {
+  assertTaskKey(taskKey)
+  return contentId(utf8Encode(TASK_KEY_CID_PREFIX + taskKey))
 }
 
 /**

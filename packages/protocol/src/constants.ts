@@ -13,6 +13,11 @@ export const INVENTORY_PROTOCOL = '/l2d2c/inventory/1.0.0'
 export const ANNOUNCE_TOPIC = 'l2d2c/announce/1'
 /** Kademlia protocol id: a private DHT, so l2d2c records never mix with the public IPFS DHT. */
 export const DHT_PROTOCOL = '/l2d2c/kad/1.0.0'
+/**
+ * Prefix of the text whose CID is a task's DHT key ("l2d2c/task/1:" + task key). It keeps these
+ * provider records apart from mask CIDs and any other use of the DHT, and versions the scheme.
+ */
+export const TASK_KEY_CID_PREFIX = 'l2d2c/task/1:'
 
 /** Version written in every message's `version` field; newer versions are refused. */
 export const MESSAGE_VERSION = 1
@@ -68,5 +73,9 @@ export const MAX_MASK_FILE_HEADER_BYTES = 4 * 1024
 /** Largest mask file: magic, header, and the largest canonical mask. */
 export const MAX_MASK_FILE_BYTES = 8 + MAX_MASK_FILE_HEADER_BYTES + MAX_MASK_BYTES
 
-/** Default time a responder waits for a request frame before closing a silent stream. */
+/**
+ * Time a responder waits for a request frame before closing a silent stream: pass it as
+ * `readFrame(stream, { maxBytes, timeoutMs: DEFAULT_REQUEST_TIMEOUT_MS })`. Requests are one
+ * small frame sent right after the stream opens, so 5 s covers a slow relayed link.
+ */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000

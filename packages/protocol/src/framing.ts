@@ -27,12 +27,22 @@ export const FRAME_READ_AHEAD_BYTES = 64 * 1024
 /** Largest frame limit these helpers accept: a varint prefix of at most 5 bytes. */
 export const MAX_FRAME_LIMIT = 2 ** 31 - 1
 
-export interface ReadFrameOptions extends AbortOptions {
+/** Options of every framed read or write: the caller's signal and an optional time limit. */
+export interface FrameCallOptions extends AbortOptions {
+  /**
+   * Fail with TIMEOUT (and abort the stream) unless the call completes within this many ms.
+   * Combined with `signal` through withDeadline, so the two stay distinguishable (TIMEOUT vs
+   * ABORTED) and the timer is released as soon as the call settles.
+   */
+  timeoutMs?: number
+}
+
+export interface ReadFrameOptions extends FrameCallOptions {
   /** Largest accepted payload in bytes (the length prefix excluded). Larger frames are refused unread. */
   maxBytes: number
 }
 
-export interface WriteFrameOptions extends AbortOptions {
+export interface WriteFrameOptions extends FrameCallOptions {
   /** When set, refuse (TOO_LARGE) to send a payload longer than this: the peer would refuse it anyway. */
   maxBytes?: number
 }
@@ -40,9 +50,9 @@ export interface WriteFrameOptions extends AbortOptions {
 /** One stream wrapped for repeated framed reads and writes with the same read limit. */
 export interface FramedStream {
   /** Reads the next whole frame. Rejects with ProtocolError; the stream is then aborted. */
-  read(options?: AbortOptions): Promise<Uint8Array>
+  read(options?: FrameCallOptions): Promise<Uint8Array>
   /** Writes one frame; resolves once the muxer accepted it (back-pressure honoured). */
-  write(frame: Uint8Array, options?: AbortOptions): Promise<void>
+  write(frame: Uint8Array, options?: FrameCallOptions): Promise<void>
   /** Stops framing and hands back unread bytes to the stream (for a later reader). */
   unwrap(): void
 }
@@ -66,17 +76,19 @@ export function framedStream (stream: MessageStream, init: FramedStreamInit): Fr
   let unwrapped = false
 
   return {
-    async read (options?: AbortOptions): Promise<Uint8Array> {
-      try {
-        options?.signal?.throwIfAborted()
-        const frame = await lp.read(options)
-        return frame.subarray()
-      } catch (err) {
-        throw failStream(stream, err, options?.signal)
-      }
+    async read (options?: FrameCallOptions): Promise<Uint8Array> {
+      return await bounded(options, async (signal) => {
+        try {
+          signal?.throwIfAborted()
+          const frame = await lp.read({ signal })
+          return frame.subarray()
+        } catch (err) {
+          throw failStream(stream, err, signal)
+        }
+      })
     },
-    async write (frame: Uint8Array, options?: AbortOptions): Promise<void> {
-      await writeFrame(stream, frame, { signal: options?.signal })
+    async write (frame: Uint8Array, options?: FrameCallOptions): Promise<void> {
+      await writeFrame(stream, frame, { signal: options?.signal, timeoutMs: options?.timeoutMs })
     },
     unwrap (): void {
       if (unwrapped) return
@@ -94,7 +106,7 @@ export function framedStream (stream: MessageStream, init: FramedStreamInit): Fr
 export async function readFrame (stream: MessageStream, options: ReadFrameOptions): Promise<Uint8Array> {
   const framed = framedStream(stream, { maxBytes: options.maxBytes })
   try {
-    return await framed.read({ signal: options.signal })
+    return await framed.read({ signal: options.signal, timeoutMs: options.timeoutMs })
   } finally {
     framed.unwrap()
   }
@@ -105,19 +117,32 @@ export async function readFrame (stream: MessageStream, options: ReadFrameOption
  * an lpStream, whose 'message' listener would start consuming inbound data as a side effect.
  */
 export async function writeFrame (stream: MessageStream, frame: Uint8Array, options: WriteFrameOptions = {}): Promise<void> {
+  await bounded(options, async (signal) => {
+    try {
+      signal?.throwIfAborted()
+      if (options.maxBytes !== undefined && frame.byteLength > checkLimit(options.maxBytes)) {
+        throw new ProtocolError(ProtocolErrorCode.TOO_LARGE, `refusing to send a ${frame.byteLength}-byte frame (limit ${options.maxBytes})`)
+      }
+      if (frame.byteLength > MAX_FRAME_LIMIT) {
+        throw new ProtocolError(ProtocolErrorCode.TOO_LARGE, `a ${frame.byteLength}-byte frame exceeds the framing limit`)
+      }
+      if (!stream.send(new Uint8ArrayList(encodeLength(frame.byteLength), frame))) {
+        await stream.onDrain({ signal })
+      }
+    } catch (err) {
+      throw failStream(stream, err, signal)
+    }
+  })
+}
+
+/** Runs one framed call under the caller's signal plus, when `timeoutMs` is set, a deadline released afterwards. */
+async function bounded<T> (options: FrameCallOptions | undefined, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (options?.timeoutMs === undefined) return await run(options?.signal)
+  const deadline = withDeadline(options.timeoutMs, options.signal)
   try {
-    options.signal?.throwIfAborted()
-    if (options.maxBytes !== undefined && frame.byteLength > checkLimit(options.maxBytes)) {
-      throw new ProtocolError(ProtocolErrorCode.TOO_LARGE, `refusing to send a ${frame.byteLength}-byte frame (limit ${options.maxBytes})`)
-    }
-    if (frame.byteLength > MAX_FRAME_LIMIT) {
-      throw new ProtocolError(ProtocolErrorCode.TOO_LARGE, `a ${frame.byteLength}-byte frame exceeds the framing limit`)
-    }
-    if (!stream.send(new Uint8ArrayList(encodeLength(frame.byteLength), frame))) {
-      await stream.onDrain({ signal: options.signal })
-    }
-  } catch (err) {
-    throw failStream(stream, err, options.signal)
+    return await run(deadline.signal)
+  } finally {
+    deadline.clear()
   }
 }
 
@@ -134,6 +159,11 @@ export interface Deadline {
  * which `AbortSignal.any([signal, AbortSignal.timeout(ms)])` only does by DOMException name
  * and without a way to release the timer early. The timer is unref'd: a forgotten deadline
  * never keeps the process alive.
+ *
+ * The timer is a plain setTimeout, held by the event loop whatever the garbage collector
+ * does. Never build a deadline as `AbortSignal.any([..., AbortSignal.timeout(ms)])`: on Node
+ * 20.20 the combined signal holds its sources weakly, and once the timeout signal has been
+ * collected it never fires, so the operation hangs.
  */
 export function withDeadline (timeoutMs: number, signal?: AbortSignal): Deadline {
   if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {

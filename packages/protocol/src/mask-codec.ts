@@ -1,5 +1,5 @@
 import { ByteReader, ByteWriter, utf8Encode } from './bytes.js'
-import { contentId, verifyContentId, type CID } from './cid.js'
+import { verifyContentId, type CID } from './cid.js'
 import { MASK_FORMAT_VERSION, MAX_LAYER_RANK, MAX_LAYERS, MAX_MASK_BYTES, MAX_MASK_HEADER_BYTES, MAX_MASK_WEIGHTS } from './constants.js'
 import { ProtocolError } from './errors.js'
 import { fromHalfBits, toHalfBits } from './half-float.js'
@@ -35,14 +35,24 @@ import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
  */
 
 export type MaskEncoding = 'bits' | 'f16' | 'f32' | 'delta'
+/** The encodings this implementation produces and accepts. */
+export type SupportedEncoding = Exclude<MaskEncoding, 'delta'>
 
-/** Encodings this implementation produces and accepts. DELTA is reserved in the format. */
-export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32']
+/**
+ * Encodings this implementation produces and accepts, in order of preference (smallest
+ * first). The one list: CLI flags, config files and offers derive from it. DELTA is
+ * reserved in the format. (Typed as MaskEncoding[] so `.includes()` takes any encoding.)
+ */
+export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32'] satisfies readonly SupportedEncoding[]
 
 const ENCODING_CODE: Record<MaskEncoding, number> = { bits: 1, f16: 2, f32: 3, delta: 4 }
 const CODE_ENCODING: Record<number, MaskEncoding> = { 1: 'bits', 2: 'f16', 3: 'f32', 4: 'delta' }
 
-export function encodingCode (encoding: MaskEncoding): number { return ENCODING_CODE[encoding] }
+export function encodingCode (encoding: MaskEncoding): number {
+  // hasOwn, not a plain lookup: a caller's string such as 'toString' must not find Object.prototype
+  if (!Object.hasOwn(ENCODING_CODE, encoding)) throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding ${JSON.stringify(encoding)}`)
+  return ENCODING_CODE[encoding]
+}
 
 export function encodingFromCode (code: number): MaskEncoding {
   const e = CODE_ENCODING[code]
@@ -50,10 +60,22 @@ export function encodingFromCode (code: number): MaskEncoding {
   return e
 }
 
-export function parseEncodingName (name: string): MaskEncoding {
-  const e = name.toLowerCase() as MaskEncoding
-  if (!(e in ENCODING_CODE)) throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding "${name}" (expected bits, f16 or f32)`)
-  return e
+/**
+ * The one parser for an encoding name a user typed (CLI flag, config file): case-insensitive,
+ * and only encodings this implementation supports. Throws UNSUPPORTED_ENCODING for 'delta'
+ * (reserved in the format), UNKNOWN_ENUM for anything else; the message lists the choices.
+ */
+export function parseEncodingName (name: string): SupportedEncoding {
+  const e = name.toLowerCase()
+  const found = SUPPORTED_ENCODINGS.find(s => s === e)
+  if (found !== undefined) return found as SupportedEncoding
+  const expected = `expected ${SUPPORTED_ENCODINGS.slice(0, -1).join(', ')} or ${SUPPORTED_ENCODINGS.at(-1) ?? ''}`
+  if (e === 'delta') throw unsupportedDelta(` (${expected})`)
+  throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding ${JSON.stringify(name)} (${expected})`)
+}
+
+function unsupportedDelta (hint = ''): ProtocolError {
+  return new ProtocolError('UNSUPPORTED_ENCODING', `the DELTA mask encoding is reserved and not supported by this version${hint}`)
 }
 
 const MAGIC = [0x4c, 0x32, 0x44, 0x4d] // "L2DM"
@@ -92,6 +114,8 @@ export interface MaskHeader {
   readonly weights: number
   /** Offset of the payload in the encoding. */
   readonly payloadOffset: number
+  /** Exact length of the whole canonical encoding this header announces (header + payload). */
+  readonly encodedSize: number
 }
 
 export interface DecodeMaskOptions {
@@ -116,8 +140,15 @@ function payloadBytes (encoding: MaskEncoding, n: number): number {
     case 'bits': return 4 + Math.ceil(n / 8)
     case 'f16': return 2 * n
     case 'f32': return 4 * n
-    case 'delta': throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+    case 'delta': throw unsupportedDelta()
   }
+}
+
+/** Payload bytes of a layer table: the one size formula behind encodeMask, decodeMask and encodedMaskSize. */
+function payloadSize (encoding: MaskEncoding, layers: readonly LayerSpec[]): number {
+  let size = 0
+  for (const l of layers) size += payloadBytes(encoding, layerSize(l.shape))
+  return size
 }
 
 function validateLayerTable (layers: readonly LayerSpec[]): number {
@@ -146,26 +177,22 @@ function validateLayerTable (layers: readonly LayerSpec[]): number {
 
 /** Encodes a mask canonically. Scores must be finite; throws ProtocolError otherwise. */
 export function encodeMask (mask: Mask, encoding: MaskEncoding = 'bits'): Uint8Array {
+  const code = encodingCode(encoding)
   assertTaskKey(mask.taskKey)
   assertBackboneId(mask.backboneId)
   validateLayerTable(mask.layers)
+  for (const layer of mask.layers) {
+    if (layer.scores.length !== layerSize(layer.shape)) {
+      throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${layer.name}" has ${layer.scores.length} scores for shape [${layer.shape.join(', ')}]`)
+    }
+  }
   const key = utf8Encode(mask.taskKey)
   const backbone = utf8Encode(mask.backboneId)
   const names = mask.layers.map(l => utf8Encode(l.name))
-  let headerSize = 8 + 1 + key.length + 1 + backbone.length + 1
-  let size = 0
-  mask.layers.forEach((layer, i) => {
-    const n = layerSize(layer.shape)
-    if (layer.scores.length !== n) {
-      throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${layer.name}" has ${layer.scores.length} scores for shape [${layer.shape.join(', ')}]`)
-    }
-    headerSize += 1 + (names[i] as Uint8Array).length + 1 + 4 * layer.shape.length
-    size += payloadBytes(encoding, n)
-  })
-  const w = new ByteWriter(headerSize + size)
+  const w = new ByteWriter(encodedMaskSize(mask, encoding))
   w.raw(Uint8Array.from(MAGIC))
   w.u8(MASK_FORMAT_VERSION)
-  w.u8(ENCODING_CODE[encoding])
+  w.u8(code)
   w.u16(0)
   w.shortString(key)
   w.shortString(backbone)
@@ -221,7 +248,7 @@ function writePayload (w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer):
       return
     }
     case 'delta':
-      throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+      throw unsupportedDelta()
   }
 }
 
@@ -235,7 +262,7 @@ export function readMaskHeader (bytes: Uint8Array): MaskHeader {
   if (formatVersion !== MASK_FORMAT_VERSION) throw new ProtocolError('UNKNOWN_VERSION', `mask format version ${formatVersion} is not supported (this implementation reads ${MASK_FORMAT_VERSION})`)
   const code = r.u8('encoding')
   const encoding = encodingFromCode(code)
-  if (encoding === 'delta') throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+  if (encoding === 'delta') throw unsupportedDelta()
   const flags = r.u16('flags')
   if (flags !== 0) throw new ProtocolError('MALFORMED', `reserved mask flags are set (0x${flags.toString(16)})`)
   const taskKey = r.shortString('task key')
@@ -255,7 +282,7 @@ export function readMaskHeader (bytes: Uint8Array): MaskHeader {
     if (r.offset > MAX_MASK_HEADER_BYTES) throw new ProtocolError('TOO_LARGE', `mask header exceeds ${MAX_MASK_HEADER_BYTES} bytes`)
   }
   const weights = validateLayerTable(layers)
-  return { formatVersion, encoding, taskKey, backboneId, layers, weights, payloadOffset: r.offset }
+  return { formatVersion, encoding, taskKey, backboneId, layers, weights, payloadOffset: r.offset, encodedSize: r.offset + payloadSize(encoding, layers) }
 }
 
 /**
@@ -274,10 +301,7 @@ export function decodeMask (bytes: Uint8Array, opts: DecodeMaskOptions = {}): De
     throw new ProtocolError('INVALID_FIELD', `mask is for task ${header.taskKey}, expected ${opts.expectedTaskKey}`)
   }
   if (opts.expectedLayers !== undefined) assertSameLayers(header.layers, opts.expectedLayers)
-  let expected = header.payloadOffset
-  for (const l of header.layers) expected += payloadBytes(header.encoding, layerSize(l.shape))
-  if (bytes.length < expected) throw new ProtocolError('TRUNCATED', `mask payload is truncated: ${bytes.length} of ${expected} bytes`)
-  if (bytes.length > expected) throw new ProtocolError('TRAILING_BYTES', `mask has ${bytes.length - expected} bytes after its payload`)
+  assertMaskLength(bytes, header)
   const r = new ByteReader(bytes)
   r.offset = header.payloadOffset
   const layers: MaskLayer[] = header.layers.map(spec => ({ name: spec.name, shape: spec.shape, scores: readPayload(r, header.encoding, spec) }))
@@ -324,7 +348,7 @@ function readPayload (r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): F
       return scores
     }
     case 'delta':
-      throw new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+      throw unsupportedDelta()
   }
 }
 
@@ -341,14 +365,18 @@ export function assertSameLayers (got: readonly LayerSpec[], want: readonly Laye
 /** Size in bytes of a mask's canonical encoding, without encoding it. */
 export function encodedMaskSize (mask: Pick<Mask, 'taskKey' | 'backboneId'> & { layers: readonly LayerSpec[] }, encoding: MaskEncoding): number {
   let size = 8 + 1 + utf8Encode(mask.taskKey).length + 1 + utf8Encode(mask.backboneId).length + 1
-  for (const l of mask.layers) size += 1 + utf8Encode(l.name).length + 1 + 4 * l.shape.length + payloadBytes(encoding, layerSize(l.shape))
-  return size
+  for (const l of mask.layers) size += 1 + utf8Encode(l.name).length + 1 + 4 * l.shape.length
+  return size + payloadSize(encoding, mask.layers)
 }
 
-/** Encodes and returns the bytes with their content id. */
-export function encodeMaskWithCid (mask: Mask, encoding: MaskEncoding = 'bits'): { bytes: Uint8Array, cid: CID } {
-  const bytes = encodeMask(mask, encoding)
-  return { bytes, cid: contentId(bytes) }
+/**
+ * Throws TRUNCATED or TRAILING_BYTES unless `bytes` is exactly as long as its header says.
+ * Arithmetic only: use it where the payload is not decoded (the mask file reader).
+ */
+export function assertMaskLength (bytes: Uint8Array, header: MaskHeader): void {
+  const expected = header.encodedSize
+  if (bytes.length < expected) throw new ProtocolError('TRUNCATED', `mask payload is truncated: ${bytes.length} of ${expected} bytes`)
+  if (bytes.length > expected) throw new ProtocolError('TRAILING_BYTES', `mask has ${bytes.length - expected} bytes after its payload`)
 }
 
 /** The binary mask 1[score >= 0] of a layer, one byte per weight (for comparisons and tests). */

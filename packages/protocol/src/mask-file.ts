@@ -2,8 +2,8 @@ import { ByteReader, ByteWriter } from './bytes.js'
 import { contentId, parseContentId, type CID } from './cid.js'
 import { MASK_FILE_VERSION, MAX_MASK_FILE_BYTES, MAX_MASK_FILE_HEADER_BYTES } from './constants.js'
 import { ProtocolError } from './errors.js'
-import { decodeMask, readMaskHeader, type DecodeMaskOptions, type DecodedMask, type MaskHeader } from './mask-codec.js'
-import { generated as pb, validateMeta, type MaskMeta } from './messages.js'
+import { assertMaskLength, decodeMask, readMaskHeader, type DecodeMaskOptions, type DecodedMask, type MaskHeader } from './mask-codec.js'
+import { assertMeta, generated as pb, validateMeta, type MaskMeta } from './messages.js'
 
 /**
  * A mask file on disk is the canonical mask encoding (exactly the bytes that cross the wire
@@ -27,7 +27,10 @@ export interface MaskFileContents {
   cid: CID
   /** The CID of the mask bytes actually present. */
   computedCid: CID
-  /** Whether the two agree: false means the file is corrupt. */
+  /**
+   * Whether the two agree: false means the file is corrupt. When true, the mask bytes also
+   * decode (readMaskFile checked them), so a valid CID means a usable mask.
+   */
   cidValid: boolean
   meta: MaskMeta
   /** The canonical mask encoding. */
@@ -37,12 +40,9 @@ export interface MaskFileContents {
 }
 
 export function encodeMaskFile (maskBytes: Uint8Array, meta: MaskMeta): Uint8Array {
-  readMaskHeader(maskBytes) // never write a file we could not read back
-  const header = pb.MaskFileHeader.encode({
-    cid: contentId(maskBytes).bytes,
-    meta: { reward: meta.reward, stepsTrained: meta.stepsTrained, origin: meta.origin, createdAtMs: meta.createdAtMs }
-  }).finish()
-  validateMeta(pb.MaskFileHeader.decode(header).meta)
+  decodeMask(maskBytes) // never write a file we could not read back: header, length and payload
+  assertMeta(meta, 'mask file metadata')
+  const header = pb.MaskFileHeader.encode({ cid: contentId(maskBytes).bytes, meta }).finish()
   if (header.length > MAX_MASK_FILE_HEADER_BYTES) throw new ProtocolError('TOO_LARGE', 'mask file header too large')
   const w = new ByteWriter(8 + header.length + maskBytes.length)
   w.raw(Uint8Array.from(MAGIC))
@@ -55,11 +55,27 @@ export function encodeMaskFile (maskBytes: Uint8Array, meta: MaskMeta): Uint8Arr
 }
 
 /**
- * Parses a mask file. Structural problems throw ProtocolError; a content-id mismatch does
- * not throw but is reported as cidValid=false (so tools can show what is wrong), use
- * readVerifiedMaskFile to refuse it.
+ * Parses a mask file. Structural problems throw ProtocolError: a bad envelope or mask header,
+ * mask bytes longer or shorter than their header announces, and (when the recorded CID
+ * matches) a payload that does not decode (non-finite values, non-canonical padding). A
+ * content-id mismatch does not throw but is reported as cidValid=false, so tools can show
+ * what is wrong; use readVerifiedMaskFile to refuse it.
  */
 export function readMaskFile (bytes: Uint8Array): MaskFileContents {
+  return parseMaskFile(bytes, {}).file
+}
+
+/** Parses a mask file and decodes its mask, refusing a content-id mismatch. */
+export function readVerifiedMaskFile (bytes: Uint8Array, opts: Omit<DecodeMaskOptions, 'expectedCid'> = {}): MaskFileContents & { mask: DecodedMask } {
+  const { file, mask } = parseMaskFile(bytes, opts)
+  if (mask === null) {
+    throw new ProtocolError('CID_MISMATCH', `mask file content id mismatch: recorded ${file.cid.toString()}, content hashes to ${file.computedCid.toString()}`)
+  }
+  return { ...file, mask }
+}
+
+/** The shared reader: `mask` is the decoded payload when the CID matched, null otherwise. */
+function parseMaskFile (bytes: Uint8Array, opts: Omit<DecodeMaskOptions, 'expectedCid'>): { file: MaskFileContents, mask: DecodedMask | null } {
   if (bytes.length > MAX_MASK_FILE_BYTES) throw new ProtocolError('TOO_LARGE', `mask file of ${bytes.length} bytes exceeds ${MAX_MASK_FILE_BYTES}`)
   const r = new ByteReader(bytes)
   const magic = r.raw(4, 'file magic')
@@ -80,15 +96,12 @@ export function readMaskFile (bytes: Uint8Array): MaskFileContents {
   const meta = validateMeta(header.meta, 'mask file metadata')
   const maskBytes = bytes.subarray(r.offset)
   const maskHeader = readMaskHeader(maskBytes)
+  assertMaskLength(maskBytes, maskHeader)
   const computedCid = contentId(maskBytes)
-  return { cid, computedCid, cidValid: computedCid.equals(cid), meta, maskBytes, header: maskHeader }
-}
-
-/** Parses a mask file and decodes its mask, refusing a content-id mismatch. */
-export function readVerifiedMaskFile (bytes: Uint8Array, opts: Omit<DecodeMaskOptions, 'expectedCid'> = {}): MaskFileContents & { mask: DecodedMask } {
-  const file = readMaskFile(bytes)
-  if (!file.cidValid) {
-    throw new ProtocolError('CID_MISMATCH', `mask file content id mismatch: recorded ${file.cid.toString()}, content hashes to ${file.computedCid.toString()}`)
-  }
-  return { ...file, mask: decodeMask(file.maskBytes, opts) }
+  const cidValid = computedCid.equals(cid)
+  // A matching CID only proves the bytes are the ones that were recorded, not that they
+  // decode: a writer that skipped encodeMaskFile's checks could have hashed a bad payload.
+  // A mismatching one is reported as such; its payload is corrupt whatever it decodes to.
+  const mask = cidValid ? decodeMask(maskBytes, opts) : null
+  return { file: { cid, computedCid, cidValid, meta, maskBytes, header: maskHeader }, mask }
 }

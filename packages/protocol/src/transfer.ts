@@ -1,7 +1,7 @@
 import { verifyContentId } from './cid.js'
 import { MAX_CHUNK_BYTES, MIN_CHUNK_BYTES } from './constants.js'
 import { ProtocolError } from './errors.js'
-import type { MaskChunk, MaskTransferHeader } from './messages.js'
+import { isOkTransferHeader, type MaskChunk, type MaskTransferHeader, type OkTransferHeader } from './messages.js'
 
 /** Splits a canonical mask encoding into transfer chunks of at most `chunkSize` bytes. */
 export function chunkMask (bytes: Uint8Array, chunkSize: number = MAX_CHUNK_BYTES): MaskChunk[] {
@@ -22,14 +22,14 @@ export function chunkMask (bytes: Uint8Array, chunkSize: number = MAX_CHUNK_BYTE
  */
 export class TransferAssembler {
   private readonly parts: Uint8Array[] = []
-  private received = 0
+  readonly header: OkTransferHeader
 
-  constructor (readonly header: MaskTransferHeader) {
-    if (header.status !== 'ok' || header.cid === null) throw new ProtocolError('INVALID_FIELD', 'cannot assemble a transfer whose status is not ok')
+  constructor (header: MaskTransferHeader) {
+    if (!isOkTransferHeader(header)) throw new ProtocolError('INVALID_FIELD', 'cannot assemble a transfer whose status is not ok')
+    this.header = header
   }
 
   get done (): boolean { return this.parts.length === this.header.chunkCount }
-  get bytesReceived (): number { return this.received }
 
   push (chunk: MaskChunk): void {
     const { chunkCount, chunkSize, totalSize } = this.header
@@ -41,16 +41,16 @@ export class TransferAssembler {
       throw new ProtocolError('INCONSISTENT_SHAPE', `chunk ${chunk.index} has ${chunk.data.length} bytes, expected ${expected}`)
     }
     this.parts.push(chunk.data)
-    this.received += chunk.data.length
   }
 
   /** The reassembled bytes, after checking completeness and the content id. */
   finish (): Uint8Array {
     if (!this.done) throw new ProtocolError('TRUNCATED', `transfer ended after ${this.parts.length} of ${this.header.chunkCount} chunks`)
-    const out = new Uint8Array(this.received)
+    // Once done, push's per-chunk length checks guarantee the parts add up to totalSize.
+    const out = new Uint8Array(this.header.totalSize)
     let o = 0
     for (const p of this.parts) { out.set(p, o); o += p.length }
-    verifyContentId(out, this.header.cid as Uint8Array)
+    verifyContentId(out, this.header.cid)
     return out
   }
 }

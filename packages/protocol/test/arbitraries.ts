@@ -64,17 +64,23 @@ export const CTGRAPH_LAYERS = [
   { name: 'value', shape: [1, 200] }
 ] as const
 
-/** Deterministic pseudo-random scores (mulberry32) for fixed-size fixtures. */
-export function seededScores (n: number, seed: number): Float32Array {
+/** mulberry32: a tiny seeded PRNG in [0, 1) for fixtures and the fuzzer (fast-check has its own). */
+export function mulberry32 (seed: number): () => number {
   let a = seed >>> 0
-  const out = new Float32Array(n)
-  for (let i = 0; i < n; i++) {
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0
     let t = a
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) - 0.5) * 0.2
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+/** Deterministic pseudo-random scores in [-0.1, 0.1) for fixed-size fixtures. */
+export function seededScores (n: number, seed: number): Float32Array {
+  const next = mulberry32(seed)
+  const out = new Float32Array(n)
+  for (let i = 0; i < n; i++) out[i] = (next() - 0.5) * 0.2
   return out
 }
 

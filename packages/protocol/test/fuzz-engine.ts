@@ -3,6 +3,7 @@ import {
   decodeTransferHeader, encodeAnnouncement, encodeChunk, encodeFetch, encodeInventoryRequest, encodeMask, encodeMaskFile,
   encodeOffer, encodeQuery, encodeTransferHeader, ProtocolError, readMaskFile, readMaskHeader, type Mask
 } from '../src/index.js'
+import { mulberry32 } from './arbitraries.js'
 
 /**
  * A small seeded fuzzer for every decoder: random frames and mutations (bit flips, byte
@@ -14,17 +15,6 @@ export interface DecoderUnderTest {
   name: string
   decode: (bytes: Uint8Array) => unknown
   seeds: Uint8Array[]
-}
-
-function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const smallMask: Mask = {

@@ -2,20 +2,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   binaryMask, contentId, decodeMask, encodeMask, encodedMaskSize, isProtocolError, MAX_MASK_WEIGHTS, ProtocolError,
-  readMaskHeader, type Mask, type MaskEncoding
+  parseEncodingName, readMaskHeader, SUPPORTED_ENCODINGS, type Mask, type MaskEncoding
 } from '../src/index.js'
 import { ctGraphMask, maskArb } from './arbitraries.js'
-
-function expectCode (fn: () => unknown, code: string): void {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError)
-    expect((err as ProtocolError).code).toBe(code)
-    return
-  }
-  expect.fail(`expected ProtocolError ${code}, nothing was thrown`)
-}
+import { expectCode } from './helpers.js'
 
 const sameMasks = (a: Mask, b: Mask): void => {
   expect(b.layers.map(l => [l.name, [...l.shape]])).toEqual(a.layers.map(l => [l.name, [...l.shape]]))
@@ -56,9 +46,11 @@ describe('mask codec: round trips', () => {
     }), { numRuns: 100 })
   })
 
-  it('encodedMaskSize predicts the size exactly', () => {
+  it('encodedMaskSize and the header\'s encodedSize predict the size exactly', () => {
     fc.assert(fc.property(maskArb, fc.constantFrom<MaskEncoding>('bits', 'f16', 'f32'), (mask, encoding) => {
-      expect(encodedMaskSize(mask, encoding)).toBe(encodeMask(mask, encoding).length)
+      const bytes = encodeMask(mask, encoding)
+      expect(encodedMaskSize(mask, encoding)).toBe(bytes.length)
+      expect(readMaskHeader(bytes).encodedSize).toBe(bytes.length)
     }), { numRuns: 100 })
   })
 })
@@ -175,5 +167,18 @@ describe('mask codec: hostile input', () => {
     const b = encode()
     expectCode(() => decodeMask(patch(b, 9, 0x2f)), 'INVALID_FIELD') // key starting with '/'
     expectCode(() => decodeMask(patch(b, 9, 0xff)), 'MALFORMED') // not UTF-8
+  })
+})
+
+describe('mask codec: encoding names typed by a user', () => {
+  it('parseEncodingName accepts every supported encoding, in any case, and nothing else', () => {
+    for (const e of SUPPORTED_ENCODINGS) {
+      expect(parseEncodingName(e)).toBe(e)
+      expect(parseEncodingName(e.toUpperCase())).toBe(e)
+    }
+    expectCode(() => parseEncodingName('delta'), 'UNSUPPORTED_ENCODING')
+    expectCode(() => parseEncodingName('DELTA'), 'UNSUPPORTED_ENCODING')
+    for (const bad of ['', 'gzip', 'f64', 'toString', 'constructor', ' bits']) expectCode(() => parseEncodingName(bad), 'UNKNOWN_ENUM')
+    expect(() => parseEncodingName('gzip')).toThrow('expected bits, f16 or f32')
   })
 })

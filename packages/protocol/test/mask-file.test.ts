@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { contentId, encodeMask, encodeMaskFile, ProtocolError, readMaskFile, readVerifiedMaskFile, type MaskMeta } from '../src/index.js'
+import { contentId, encodeMask, encodeMaskFile, generated as pb, readMaskFile, readVerifiedMaskFile, type MaskMeta } from '../src/index.js'
 import { ctGraphMask } from './arbitraries.js'
+import { expectCode } from './helpers.js'
 
 const meta: MaskMeta = { reward: 0.98, stepsTrained: 25_600, origin: '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM', createdAtMs: 1_790_000_000_000 }
 
-function code (fn: () => unknown): string {
-  try { fn() } catch (err) { expect(err).toBeInstanceOf(ProtocolError); return (err as ProtocolError).code }
-  return 'none'
+/**
+ * A file whose envelope records the CID of whatever mask bytes it holds, as a careless or
+ * hostile writer that skipped encodeMaskFile's checks would produce.
+ */
+function selfConsistentFile (maskBytes: Uint8Array): Uint8Array {
+  const header = pb.MaskFileHeader.encode({ cid: contentId(maskBytes).bytes, meta }).finish()
+  const envelope = Uint8Array.of(0x4c, 0x32, 0x44, 0x46, 1, 0, header.length & 0xff, header.length >> 8)
+  return Uint8Array.from([...envelope, ...header, ...maskBytes])
 }
 
 describe('mask file', () => {
@@ -31,24 +37,42 @@ describe('mask file', () => {
     bad[bad.length - 10]! ^= 0x40
     const parsed = readMaskFile(bad)
     expect(parsed.cidValid).toBe(false)
-    expect(code(() => readVerifiedMaskFile(bad))).toBe('CID_MISMATCH')
+    expectCode(() => readVerifiedMaskFile(bad), 'CID_MISMATCH')
   })
 
   it('refuses structural corruption with typed errors', () => {
-    expect(code(() => readMaskFile(new Uint8Array(0)))).toBe('TRUNCATED')
-    expect(code(() => readMaskFile(Uint8Array.from([...file.subarray(0, 3), 0x58, ...file.subarray(4)])))).toBe('MALFORMED')
+    expectCode(() => readMaskFile(new Uint8Array(0)), 'TRUNCATED')
+    expectCode(() => readMaskFile(Uint8Array.from([...file.subarray(0, 3), 0x58, ...file.subarray(4)])), 'MALFORMED')
     const v2 = file.slice(); v2[4] = 2
-    expect(code(() => readMaskFile(v2))).toBe('UNKNOWN_VERSION')
+    expectCode(() => readMaskFile(v2), 'UNKNOWN_VERSION')
     const longHeader = file.slice(); longHeader[6] = 0xff; longHeader[7] = 0xff
-    expect(code(() => readMaskFile(longHeader))).toBe('TOO_LARGE')
-    expect(code(() => readMaskFile(file.subarray(0, 60)))).toBe('TRUNCATED')
-    expect(code(() => readMaskFile(file.subarray(0, file.length - 1)))).toBe('none') // readable, but...
-    expect(readMaskFile(file.subarray(0, file.length - 1)).cidValid).toBe(false)
-    expect(code(() => readVerifiedMaskFile(file.subarray(0, file.length - 1)))).toBe('CID_MISMATCH')
+    expectCode(() => readMaskFile(longHeader), 'TOO_LARGE')
+    expectCode(() => readMaskFile(file.subarray(0, 60)), 'TRUNCATED')
+    expectCode(() => readMaskFile(file.subarray(0, file.length - 1)), 'TRUNCATED')
+    expectCode(() => readMaskFile(Uint8Array.from([...file, 0])), 'TRAILING_BYTES')
+  })
+
+  describe('refuses mask bytes that do not decode even when the recorded CID matches them', () => {
+    const f32 = encodeMask(mask, 'f32')
+    const nan = f32.slice(); new DataView(nan.buffer).setFloat32(nan.length - 4, NaN, true)
+    const cases: Array<[string, Uint8Array, string]> = [
+      ['truncated', maskBytes.subarray(0, maskBytes.length - 1), 'TRUNCATED'],
+      ['padded', Uint8Array.from([...maskBytes, 0]), 'TRAILING_BYTES'],
+      ['holding a NaN', nan, 'NON_FINITE']
+    ]
+    it.each(cases)('%s', (_, bad, expected) => {
+      const badFile = selfConsistentFile(bad)
+      expectCode(() => readMaskFile(badFile), expected)
+      expectCode(() => readVerifiedMaskFile(badFile), expected)
+      expectCode(() => encodeMaskFile(bad, meta), expected)
+    })
+    it('while the same writer with good bytes yields a valid file', () => {
+      expect(readMaskFile(selfConsistentFile(f32)).cidValid).toBe(true)
+    })
   })
 
   it('never writes a file whose mask bytes it could not read back', () => {
-    expect(code(() => encodeMaskFile(Uint8Array.of(1, 2, 3), meta))).toBe('TRUNCATED')
-    expect(code(() => encodeMaskFile(maskBytes, { ...meta, reward: NaN }))).toBe('NON_FINITE')
+    expectCode(() => encodeMaskFile(Uint8Array.of(1, 2, 3), meta), 'TRUNCATED')
+    expectCode(() => encodeMaskFile(maskBytes, { ...meta, reward: NaN }), 'NON_FINITE')
   })
 })

@@ -4,16 +4,11 @@ import {
   contentIdBytes, decodeAnnouncement, decodeChunk, decodeFetch, decodeInventoryRequest, decodeOffer, decodeQuery,
   decodeTransferHeader, encodeAnnouncement, encodeChunk, encodeFetch, encodeInventoryRequest, encodeOffer, encodeQuery,
   encodeTransferHeader, generated as pb, MAX_ANNOUNCED_MASKS, MAX_CONTROL_MESSAGE_BYTES, ProtocolError,
-  type InventoryAnnouncement, type MaskFetch, type MaskOffer, type MaskQuery, type MaskTransferHeader
+  type InventoryAnnouncement, type MaskEncoding, type MaskFetch, type MaskMeta, type MaskOffer, type MaskQuery, type MaskSummary,
+  type MaskTransferHeader, type OfferStatus, type TransferStatus
 } from '../src/index.js'
 import { backboneIdArb, cidArb, encodingsArb, metaArb, peerIdArb, requestIdArb, rewardArb, stepsArb, summaryArb, taskKeyArb } from './arbitraries.js'
-
-function expectCode (fn: () => unknown, code: string): void {
-  let thrown: unknown
-  try { fn() } catch (err) { thrown = err }
-  expect(thrown, `expected ProtocolError ${code}`).toBeInstanceOf(ProtocolError)
-  expect((thrown as ProtocolError).code).toBe(code)
-}
+import { expectCode } from './helpers.js'
 
 const queryArb: fc.Arbitrary<MaskQuery> = fc.record({ requestId: requestIdArb, taskKey: taskKeyArb, reward: fc.option(rewardArb, { nil: null }), backboneId: backboneIdArb })
 
@@ -24,7 +19,7 @@ const offerArb: fc.Arbitrary<MaskOffer> = fc.oneof(
   }),
   fc.record({
     requestId: requestIdArb, status: fc.constantFrom('no-mask' as const, 'backbone-mismatch' as const, 'busy' as const), taskKey: taskKeyArb,
-    reward: fc.constant(0), stepsTrained: fc.constant(0), cid: fc.constant(null), encodedSize: fc.constant(0), encodings: fc.constant([]),
+    reward: fc.constant(0), stepsTrained: fc.constant(0), cid: fc.constant(null), encodedSize: fc.constant(0), encodings: fc.constant([] as MaskEncoding[]),
     backboneId: backboneIdArb, origin: fc.constant('')
   })
 )
@@ -72,6 +67,118 @@ describe('messages: property round trips', () => {
   it('InventoryRequest', () => { fc.assert(fc.property(requestIdArb, id => { expect(decodeInventoryRequest(encodeInventoryRequest({ requestId: id }))).toEqual({ requestId: id }) }), { numRuns: 100 }) })
 })
 
+// ---- hostile inputs: an encoder either refuses (ProtocolError) or sends what decodes back unchanged ----
+
+const oddNumberArb = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(-1, -0, 0.5, 1.5, 2 ** 31, 2 ** 32, 2 ** 32 + 1, 2 ** 53, 2 ** 53 + 2, 2 ** 64, Number.MAX_VALUE, NaN, Infinity, -Infinity)
+)
+/** Mostly valid values (so the round-trip branch is exercised), sometimes anything. */
+const orOdd = <T>(valid: fc.Arbitrary<T>, odd: fc.Arbitrary<unknown>): fc.Arbitrary<T> =>
+  fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: odd as fc.Arbitrary<T> })
+const num = (valid: fc.Arbitrary<number>): fc.Arbitrary<number> => orOdd(valid, oddNumberArb)
+const str = (valid: fc.Arbitrary<string>): fc.Arbitrary<string> => orOdd(valid, fc.string({ maxLength: 300 }))
+const anyCidArb = orOdd(cidArb, fc.uint8Array({ maxLength: 40 }))
+const anyEncodingArb = orOdd<MaskEncoding>(fc.constantFrom('bits', 'f16', 'f32'), fc.constantFrom('delta', 'toString', 'gzip'))
+const anyEncodingsArb = orOdd<MaskEncoding[]>(encodingsArb, fc.array(fc.constantFrom('bits', 'f16', 'f32', 'delta', 'toString', 'gzip'), { maxLength: 4 }))
+const anyMetaArb: fc.Arbitrary<MaskMeta> = fc.record({ reward: num(rewardArb), stepsTrained: num(stepsArb), origin: str(peerIdArb), createdAtMs: num(fc.nat({ max: 2 ** 45 })) })
+
+const anyQueryArb: fc.Arbitrary<MaskQuery> = fc.record({
+  requestId: num(requestIdArb), taskKey: str(taskKeyArb), reward: fc.option(num(rewardArb), { nil: null }), backboneId: str(backboneIdArb)
+})
+const anyOfferArb: fc.Arbitrary<MaskOffer> = orOdd(offerArb, fc.record({
+  requestId: num(requestIdArb),
+  status: orOdd<OfferStatus>(fc.constantFrom('has-mask', 'no-mask', 'backbone-mismatch', 'busy'), fc.constantFrom('sold-out', 'toString')),
+  taskKey: str(taskKeyArb), reward: num(rewardArb), stepsTrained: num(stepsArb), cid: fc.option(anyCidArb, { nil: null }),
+  encodedSize: num(fc.nat({ max: 1 << 20 })), encodings: anyEncodingsArb, backboneId: str(backboneIdArb), origin: str(peerIdArb)
+}))
+const anyFetchArb: fc.Arbitrary<MaskFetch> = fc.record({
+  requestId: num(requestIdArb),
+  target: fc.oneof(anyCidArb.map(cid => ({ cid })), str(taskKeyArb).map(taskKey => ({ taskKey }))),
+  encoding: anyEncodingArb,
+  backboneId: str(backboneIdArb)
+})
+const anyHeaderArb: fc.Arbitrary<MaskTransferHeader> = orOdd(headerArb, fc.record({
+  requestId: num(requestIdArb),
+  status: orOdd<TransferStatus>(fc.constantFrom('ok', 'not-found', 'busy', 'internal-error'), fc.constant('teapot')),
+  cid: fc.option(anyCidArb, { nil: null }), encoding: fc.option(anyEncodingArb, { nil: null }),
+  totalSize: num(fc.nat({ max: 1 << 22 })), chunkSize: num(fc.integer({ min: 1024, max: 65536 })), chunkCount: num(fc.nat({ max: 5000 })),
+  meta: fc.option(anyMetaArb, { nil: null }), message: fc.string({ unit: 'grapheme', maxLength: 600 })
+}))
+const anySummaryArb: fc.Arbitrary<MaskSummary> = fc.record({
+  taskKey: str(taskKeyArb), cid: anyCidArb, reward: num(rewardArb), stepsTrained: num(stepsArb),
+  encodedSize: num(fc.nat({ max: 1 << 20 })), encodings: anyEncodingsArb, origin: str(peerIdArb)
+})
+const anyAnnouncementArb: fc.Arbitrary<InventoryAnnouncement> = fc.record({
+  backboneId: str(backboneIdArb),
+  masks: fc.array(anySummaryArb, { maxLength: 4 }),
+  sequence: num(stepsArb),
+  timestampMs: num(fc.nat({ max: 2 ** 45 })),
+  role: orOdd<InventoryAnnouncement['role']>(fc.constantFrom('learner', 'evaluator'), fc.constant('king')),
+  addrs: fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 3 }),
+  totalSteps: num(stepsArb)
+})
+
+/** -0 and 0 are the same integer (protobuf sends both as 0); everything else must match exactly. */
+function zeroSigned (v: unknown): unknown {
+  if (Object.is(v, -0)) return 0
+  if (Array.isArray(v)) return v.map(zeroSigned)
+  if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, zeroSigned(x)]))
+  return v
+}
+
+describe('messages: an encoder refuses what it cannot send faithfully', () => {
+  /** Runs the property and checks both outcomes occurred, so neither branch is vacuous. */
+  function encodesFaithfully<T> (arb: fc.Arbitrary<T>, encode: (x: T) => Uint8Array, decode: (b: Uint8Array) => T, expected: (x: T, decoded: T) => T = x => x): void {
+    let refused = 0
+    let sent = 0
+    fc.assert(fc.property(arb, x => {
+      let bytes: Uint8Array
+      try {
+        bytes = encode(x)
+      } catch (err) {
+        expect(err).toBeInstanceOf(ProtocolError)
+        refused++
+        return
+      }
+      const decoded = decode(bytes) // an emitted frame is never refused by its own decoder
+      expect(zeroSigned(decoded)).toEqual(zeroSigned(expected(x, decoded)))
+      sent++
+    }), { numRuns: 400 })
+    expect(refused).toBeGreaterThan(0)
+    expect(sent).toBeGreaterThan(0)
+  }
+
+  it('MaskQuery', () => { encodesFaithfully(anyQueryArb, encodeQuery, decodeQuery) })
+  it('MaskOffer', () => { encodesFaithfully(anyOfferArb, encodeOffer, decodeOffer) })
+  it('MaskFetch', () => { encodesFaithfully(anyFetchArb, encodeFetch, decodeFetch) })
+  it('MaskTransferHeader (the status message may only be cut to 512 characters)', () => {
+    encodesFaithfully(anyHeaderArb, encodeTransferHeader, decodeTransferHeader, (h, got) => {
+      expect(got.message.length).toBeLessThanOrEqual(512)
+      expect(h.message.startsWith(got.message)).toBe(true)
+      if (h.message.length <= 512) expect(got.message).toBe(h.message)
+      return { ...h, message: got.message }
+    })
+  })
+  it('MaskChunk', () => {
+    encodesFaithfully(fc.record({ index: num(fc.nat({ max: 1000 })), data: fc.uint8Array({ maxLength: 64 }) }), encodeChunk, decodeChunk)
+  })
+  it('InventoryAnnouncement', () => { encodesFaithfully(anyAnnouncementArb, encodeAnnouncement, decodeAnnouncement) })
+  it('InventoryRequest', () => { encodesFaithfully(fc.record({ requestId: num(requestIdArb) }), encodeInventoryRequest, decodeInventoryRequest) })
+
+  it('names the offending field', () => {
+    const offer: MaskOffer = { requestId: 1, status: 'no-mask', taskKey: 'a', reward: 0, stepsTrained: 0, cid: null, encodedSize: 0, encodings: [], backboneId: 'b', origin: '' }
+    expectCode(() => encodeOffer({ ...offer, stepsTrained: -1 }), 'INVALID_FIELD')
+    expect(() => encodeOffer({ ...offer, stepsTrained: -1 })).toThrow(/offer steps trained/)
+    expectCode(() => encodeOffer({ ...offer, encodedSize: 2 ** 30 }), 'TOO_LARGE')
+    expectCode(() => encodeOffer({ ...offer, encodings: ['bits', 'bits'] }), 'INVALID_FIELD')
+    expectCode(() => encodeOffer({ ...offer, cid: new Uint8Array(0) }), 'CID_MISMATCH')
+    expectCode(() => encodeQuery({ requestId: -1, taskKey: 'a', reward: null, backboneId: 'b' }), 'INVALID_FIELD')
+    expectCode(() => encodeTransferHeader({ requestId: 1, status: 'busy', cid: null, encoding: 'bits', totalSize: 0, chunkSize: 0, chunkCount: 0, meta: null, message: '' }), 'INVALID_FIELD')
+  })
+})
+
 describe('messages: validation', () => {
   const q: MaskQuery = { requestId: 7, taskKey: 'ctgraph/d2b2/img1/leaf00', reward: 0.5, backboneId: 'abc' }
 
@@ -82,9 +189,9 @@ describe('messages: validation', () => {
   })
 
   it('refuses unknown status enums and ignores unknown encodings in lists', () => {
-    expectCode(() => decodeOffer(pb.MaskOffer.encode({ version: 1, status: 42, taskKey: 'a', backboneId: 'b' }).finish()), 'UNKNOWN_ENUM')
+    expectCode(() => decodeOffer(pb.MaskOffer.encode({ version: 1, status: 42 as pb.OfferStatus, taskKey: 'a', backboneId: 'b' }).finish()), 'UNKNOWN_ENUM')
     expectCode(() => decodeTransferHeader(pb.MaskTransferHeader.encode({ version: 1, status: 0 }).finish()), 'UNKNOWN_ENUM')
-    const offer = decodeOffer(pb.MaskOffer.encode({ version: 1, status: 2, taskKey: 'a', backboneId: 'b', encodings: [1, 77, 3, 3] }).finish())
+    const offer = decodeOffer(pb.MaskOffer.encode({ version: 1, status: 2, taskKey: 'a', backboneId: 'b', encodings: [1, 77 as pb.MaskEncoding, 3, 3] }).finish())
     expect(offer.encodings).toEqual(['bits', 'f32'])
   })
 

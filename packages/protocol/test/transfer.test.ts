@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { chunkMask, contentIdBytes, decodeChunk, decodeTransferHeader, encodeChunk, encodeMask, encodeTransferHeader, ProtocolError, TransferAssembler, type MaskTransferHeader } from '../src/index.js'
+import { chunkMask, contentIdBytes, decodeChunk, decodeTransferHeader, encodeChunk, encodeMask, encodeTransferHeader, TransferAssembler, type MaskTransferHeader } from '../src/index.js'
 import { ctGraphMask } from './arbitraries.js'
+import { expectCode } from './helpers.js'
 
 function headerFor (bytes: Uint8Array, chunkSize: number): MaskTransferHeader {
   return { requestId: 1, status: 'ok', cid: contentIdBytes(bytes), encoding: 'f32', totalSize: bytes.length, chunkSize, chunkCount: Math.ceil(bytes.length / chunkSize), meta: { reward: 1, stepsTrained: 1, origin: '', createdAtMs: 0 }, message: '' }
-}
-
-function code (fn: () => unknown): string {
-  try { fn() } catch (err) { expect(err).toBeInstanceOf(ProtocolError); return (err as ProtocolError).code }
-  return 'none'
 }
 
 describe('chunked transfer', () => {
@@ -27,25 +23,32 @@ describe('chunked transfer', () => {
   it('refuses out-of-order, wrongly sized, extra and missing chunks', () => {
     const h = headerFor(bytes, 65536)
     const chunks = chunkMask(bytes, 65536)
-    expect(code(() => new TransferAssembler(h).push(chunks[1]!))).toBe('INCONSISTENT_SHAPE')
-    expect(code(() => new TransferAssembler(h).push({ index: 0, data: chunks[0]!.data.subarray(1) }))).toBe('INCONSISTENT_SHAPE')
+    expectCode(() => new TransferAssembler(h).push(chunks[1]!), 'INCONSISTENT_SHAPE')
+    expectCode(() => new TransferAssembler(h).push({ index: 0, data: chunks[0]!.data.subarray(1) }), 'INCONSISTENT_SHAPE')
     const full = new TransferAssembler(h)
     chunks.forEach(c => full.push(c))
-    expect(code(() => full.push({ index: 7, data: new Uint8Array(1) }))).toBe('TRAILING_BYTES')
+    expectCode(() => full.push({ index: 7, data: new Uint8Array(1) }), 'TRAILING_BYTES')
     const partial = new TransferAssembler(h)
     chunks.slice(0, 3).forEach(c => partial.push(c))
-    expect(code(() => partial.finish())).toBe('TRUNCATED')
+    expectCode(() => partial.finish(), 'TRUNCATED')
   })
 
   it('refuses bytes that do not hash to the announced CID', () => {
     const h = { ...headerFor(bytes, 65536), cid: contentIdBytes(Uint8Array.of(9)) }
     const asm = new TransferAssembler(h)
     chunkMask(bytes, 65536).forEach(c => asm.push(c))
-    expect(code(() => asm.finish())).toBe('CID_MISMATCH')
+    expectCode(() => asm.finish(), 'CID_MISMATCH')
+  })
+
+  it('assembles only a header that announces a transfer', () => {
+    const h = headerFor(bytes, 65536)
+    expectCode(() => new TransferAssembler({ ...h, status: 'busy' }), 'INVALID_FIELD')
+    expectCode(() => new TransferAssembler({ ...h, cid: null }), 'INVALID_FIELD')
+    expectCode(() => new TransferAssembler({ ...h, meta: null }), 'INVALID_FIELD')
   })
 
   it('only accepts chunk sizes within the limits', () => {
-    expect(code(() => chunkMask(bytes, 100))).toBe('INVALID_FIELD')
-    expect(code(() => chunkMask(bytes, 1 << 20))).toBe('INVALID_FIELD')
+    expectCode(() => chunkMask(bytes, 100), 'INVALID_FIELD')
+    expectCode(() => chunkMask(bytes, 1 << 20), 'INVALID_FIELD')
   })
 })

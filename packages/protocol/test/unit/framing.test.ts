@@ -1,5 +1,5 @@
 import { streamPair } from '@libp2p/utils'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ProtocolError, ProtocolErrorCode, isProtocolError } from '../../src/errors.js'
 import {
   FRAME_READ_AHEAD_BYTES, abortStream, closeStream, encodeLength, framedStream, readFrame,
@@ -222,6 +222,64 @@ describe('framing: deadlines and caller aborts', () => {
     caller.abort()
     await new Promise(resolve => setTimeout(resolve, 40))
     expect(deadline.signal.aborted).toBe(false)
+  })
+
+  it('readFrame takes a timeout itself: a silent peer gets TIMEOUT after timeoutMs, and the stream is reset', async () => {
+    const [a, b] = await streamPair()
+    const aClosed = closed(a)
+    const started = performance.now()
+    expect((await rejection(readFrame(b, { maxBytes: 10, timeoutMs: 50 }))).code).toBe(ProtocolErrorCode.TIMEOUT)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45)
+    expect(await aClosed).toBeDefined()
+  })
+
+  it('with a timeout, the caller\'s signal still aborts first as ABORTED, with its reason as cause', async () => {
+    const [, b] = await streamPair()
+    const caller = new AbortController()
+    const pending = rejection(readFrame(b, { maxBytes: 10, signal: caller.signal, timeoutMs: 10_000 }))
+    const reason = new Error('shutting down')
+    caller.abort(reason)
+    const err = await pending
+    expect(err.code).toBe(ProtocolErrorCode.ABORTED)
+    expect(err.cause).toBe(reason)
+  })
+
+  it('writeFrame takes a timeout: a peer that never drains gets TIMEOUT, and the stream is aborted', async () => {
+    // A stream whose muxer buffer stays full: send() asks for a drain that only the signal ends.
+    let aborted: Error | undefined
+    const stuck = {
+      status: 'open',
+      send: () => false,
+      onDrain: async (options?: { signal?: AbortSignal }) => await new Promise<void>((_resolve, reject) => {
+        options?.signal?.addEventListener('abort', () => { reject(options.signal?.reason) }, { once: true })
+      }),
+      abort: (err: Error) => { aborted = err }
+    } as unknown as Stream
+    const started = performance.now()
+    expect((await rejection(writeFrame(stuck, bytes(10), { timeoutMs: 50 }))).code).toBe(ProtocolErrorCode.TIMEOUT)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45)
+    expect(aborted).toBeInstanceOf(ProtocolError)
+  })
+
+  it('a framed call that completes in time releases its timer', async () => {
+    const set = vi.spyOn(globalThis, 'setTimeout')
+    const clear = vi.spyOn(globalThis, 'clearTimeout')
+    try {
+      const [a, b] = await streamPair()
+      await writeFrame(a, Uint8Array.of(1, 2), { timeoutMs: 60_000 })
+      expect(await framedStream(b, { maxBytes: 10 }).read({ timeoutMs: 60_000 })).toEqual(Uint8Array.of(1, 2))
+      const handles = set.mock.calls.flatMap((call, i) => call[1] === 60_000 ? [set.mock.results[i]?.value] : [])
+      expect(handles).toHaveLength(2)
+      for (const h of handles) expect(clear).toHaveBeenCalledWith(h)
+    } finally {
+      set.mockRestore()
+      clear.mockRestore()
+    }
+  })
+
+  it('refuses a bad timeoutMs with INVALID_FIELD', async () => {
+    const [, b] = await streamPair()
+    expect((await rejection(readFrame(b, { maxBytes: 10, timeoutMs: -1 }))).code).toBe(ProtocolErrorCode.INVALID_FIELD)
   })
 
   it('refuses a negative or non-finite timeout', () => {
