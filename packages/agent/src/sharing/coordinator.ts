@@ -1,4 +1,4 @@
-import { decodeMask, isProtocolError, parseContentId, QUERY_PROTOCOL, type DecodedMask, type LayerSpec, type MaskEncoding, type MaskMeta, type MaskOffer } from '@l2d2c/protocol'
+import { decodeMask, isProtocolError, parseContentId, QUERY_PROTOCOL, withDeadline, type DecodedMask, type LayerSpec, type MaskEncoding, type MaskMeta, type MaskOffer } from '@l2d2c/protocol'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
@@ -119,7 +119,10 @@ export class SharingCoordinator {
     const self = node.peerId.toString()
     const requestId = newRequestId()
     const query = { requestId, taskKey: o.taskKey, reward: o.ownReward, backboneId: this.c.backboneId }
-    const window = AbortSignal.any([AbortSignal.timeout(windowMs), ...(o.signal !== undefined ? [o.signal] : [])])
+    // Not AbortSignal.any([AbortSignal.timeout(...)]): on Node 20 the GC may collect the inner
+    // timeout signal, which then never fires (nodejs/node#57736) and the round never ends.
+    const deadline = withDeadline(windowMs, o.signal)
+    const window = deadline.signal
     const offers: ReceivedOffer[] = []
     const asked = new Set<string>()
     const graceMs = this.opts.graceMs ?? 10
@@ -188,6 +191,7 @@ export class SharingCoordinator {
     // As soon as one acceptable offer is in, stragglers get a short grace period, no more.
     await Promise.race([collected, graceAfterFirstGood, new Promise(resolve => { if (window.aborted) resolve(null); else window.addEventListener('abort', resolve, { once: true }) })])
     if (graceTimer !== undefined) clearTimeout(graceTimer)
+    deadline.clear()
     goodOffer = (): void => {}
 
     const ranked = strategy.rank(offers, o.ownReward)

@@ -1,4 +1,4 @@
-import { ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_MASKS, type InventoryAnnouncement, type NodeRole } from '@l2d2c/protocol'
+import { ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_MASKS, withDeadline, type InventoryAnnouncement, type NodeRole } from '@l2d2c/protocol'
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../../logging/logger.js'
@@ -137,11 +137,12 @@ export class Announcer {
     for (const m of this.c.masks.list()) {
       if (this.provided.has(m.taskKey) || this.providing.has(m.taskKey)) continue
       this.providing.add(m.taskKey)
-      const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.opts.provideTimeoutMs ?? 30_000)])
-      this.c.node.contentRouting.provide(taskCid(m.taskKey), { signal })
+      // A strongly held timer (not AbortSignal.timeout inside AbortSignal.any, which Node 20 may collect).
+      const deadline = withDeadline(this.opts.provideTimeoutMs ?? 30_000, this.controller.signal)
+      this.c.node.contentRouting.provide(taskCid(m.taskKey), { signal: deadline.signal })
         .then(() => { this.provided.add(m.taskKey) })
         .catch((err: Error) => { this.c.logger.debug({ task: m.taskKey, err: err.message }, 'DHT provide failed; will retry') })
-        .finally(() => { this.providing.delete(m.taskKey) })
+        .finally(() => { deadline.clear(); this.providing.delete(m.taskKey) })
     }
   }
 }

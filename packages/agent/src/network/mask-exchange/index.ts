@@ -141,7 +141,8 @@ export class MaskExchange {
     }
     await Promise.all(targets.map(async t => {
       try {
-        await node.dial(t.addr, { signal: AbortSignal.timeout(5_000) })
+        // Bounded by the node's dialTimeout.
+        await node.dial(t.addr)
         this.directory.seen(t.id, this.now(), { connected: true })
       } catch (err) {
         this.directory.failed(t.id, this.now())

@@ -105,8 +105,10 @@ export class MaskExchangeServer {
       this.c.logger.debug({ peer, status, message }, 'refused fetch')
     }
     let counted = false
+    // The request must arrive within the handler deadline; the transfer deadline bounds the rest.
+    const arrival = withDeadline(SERVER_LIMITS.handlerTimeoutMs, deadline.signal)
     try {
-      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal: AbortSignal.any([deadline.signal, AbortSignal.timeout(SERVER_LIMITS.handlerTimeoutMs)]) })
+      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal: arrival.signal }).finally(arrival.clear)
       traffic.received('mask', bytes.length)
       let request
       try {
