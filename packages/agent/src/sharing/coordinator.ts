@@ -121,8 +121,16 @@ export class SharingCoordinator {
     const query = { requestId, taskKey: o.taskKey, reward: o.ownReward, backboneId: this.c.backboneId }
     // Not AbortSignal.any([AbortSignal.timeout(...)]): on Node 20 the GC may collect the inner
     // timeout signal, which then never fires (nodejs/node#57736) and the round never ends.
-    const deadline = withDeadline(windowMs, o.signal)
+    // `collecting` ends the collection phase: when the round stops listening, the DHT lookup and
+    // the queries still in flight stop too (nobody would read their answers).
+    const collecting = new AbortController()
+    const callerAborted = (): void => { collecting.abort() }
+    if (o.signal?.aborted === true) callerAborted(); else o.signal?.addEventListener('abort', callerAborted, { once: true })
+    const deadline = withDeadline(windowMs, collecting.signal)
     const window = deadline.signal
+    // A query we cut short (round over, caller stop) says nothing about the peer; one still
+    // unanswered when the whole window ran out does.
+    const cutShortByUs = (): boolean => window.aborted && isProtocolError(window.reason) && window.reason.code === 'ABORTED'
     const offers: ReceivedOffer[] = []
     const asked = new Set<string>()
     const graceMs = this.opts.graceMs ?? 10
@@ -138,7 +146,7 @@ export class SharingCoordinator {
 
     const ask = (peer: PeerId): void => {
       const id = peer.toString()
-      if (id === self || asked.has(id) || asked.size >= (this.opts.maxPeers ?? 32)) return
+      if (collecting.signal.aborted || id === self || asked.has(id) || asked.size >= (this.opts.maxPeers ?? 32)) return
       asked.add(id)
       inflight.push(client.query(peer, query, { signal: window, timeoutMs: windowMs }).then(offer => {
         if (offer === LOST) return
@@ -146,53 +154,58 @@ export class SharingCoordinator {
         if (offer.status === 'has-mask' && offer.backboneId === this.c.backboneId) { offers.push({ peerId: id, offer }); goodOffer() }
         if (offer.status === 'backbone-mismatch') logger.debug({ peer: id, theirs: offer.backboneId }, 'peer has another backbone')
       }, (err: unknown) => {
-        directory.failed(id, this.c.now())
+        if (!cutShortByUs()) directory.failed(id, this.c.now())
         logger.debug({ peer: id, err: describe(err) }, 'query failed')
       }))
     }
 
-    const sources = new Set(this.opts.sources ?? ['connected', 'announced', 'dht'])
-    // 1. Connected peers that speak the query protocol (or whose protocols we do not know yet).
-    for (const peer of sources.has('connected') ? node.getPeers() : []) {
-      const protocols = await node.peerStore.get(peer).then(p => p.protocols, () => [] as string[])
-      if (protocols.length === 0 || protocols.includes(QUERY_PROTOCOL)) ask(peer)
-    }
-    // 2. Peers that announced a mask for this task (maybe not connected: dial their addresses).
-    for (const h of sources.has('announced') ? directory.holdersOf(o.taskKey, this.c.backboneId) : []) {
-      const rec = directory.get(h.peerId)
-      try {
-        const peer = peerIdFromString(h.peerId)
-        if (rec !== null && rec.addrs.length > 0) await node.peerStore.merge(peer, { multiaddrs: rec.addrs.map(a => multiaddr(a)) }).catch(() => {})
-        ask(peer)
-      } catch { /* an unparsable id from an announcement */ }
-    }
-    // 3. DHT providers of the task, queried as they are found, within the same window.
-    const dht = sources.has('dht')
-      ? (async () => {
-          try {
-            for await (const p of node.contentRouting.findProviders(taskCid(o.taskKey), { signal: window })) {
-              if (p.multiaddrs.length > 0) await node.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
-              ask(p.id)
-            }
-          } catch { /* window over or no DHT peers */ }
-        })()
-      : Promise.resolve()
+    try {
+      const sources = new Set(this.opts.sources ?? ['connected', 'announced', 'dht'])
+      // 1. Connected peers that speak the query protocol (or whose protocols we do not know yet).
+      for (const peer of sources.has('connected') ? node.getPeers() : []) {
+        const protocols = await node.peerStore.get(peer).then(p => p.protocols, () => [] as string[])
+        if (protocols.length === 0 || protocols.includes(QUERY_PROTOCOL)) ask(peer)
+      }
+      // 2. Peers that announced a mask for this task (maybe not connected: dial their addresses).
+      for (const h of sources.has('announced') ? directory.holdersOf(o.taskKey, this.c.backboneId) : []) {
+        const rec = directory.get(h.peerId)
+        try {
+          const peer = peerIdFromString(h.peerId)
+          if (rec !== null && rec.addrs.length > 0) await node.peerStore.merge(peer, { multiaddrs: rec.addrs.map(a => multiaddr(a)) }).catch(() => {})
+          ask(peer)
+        } catch { /* an unparsable id from an announcement */ }
+      }
+      // 3. DHT providers of the task, queried as they are found, within the same window.
+      const dht = sources.has('dht')
+        ? (async () => {
+            try {
+              for await (const p of node.contentRouting.findProviders(taskCid(o.taskKey), { signal: window })) {
+                if (p.multiaddrs.length > 0) await node.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
+                ask(p.id)
+              }
+            } catch { /* window over or no DHT peers */ }
+          })()
+        : Promise.resolve()
 
-    // Finish early once every asked peer answered and either an offer worth fetching is in or
-    // the DHT search is over (and the peers it found answered): the window bounds the wait, it
-    // is not a fixed delay.
-    const settle = async (): Promise<void> => { let n = -1; while (n !== inflight.length) { n = inflight.length; await Promise.allSettled(inflight) } }
-    const collected = (async () => {
-      await settle()
-      if (strategy.rank(offers, o.ownReward).length > 0) return
-      await dht
-      await settle()
-    })()
-    // As soon as one acceptable offer is in, stragglers get a short grace period, no more.
-    await Promise.race([collected, graceAfterFirstGood, new Promise(resolve => { if (window.aborted) resolve(null); else window.addEventListener('abort', resolve, { once: true }) })])
-    if (graceTimer !== undefined) clearTimeout(graceTimer)
-    deadline.clear()
-    goodOffer = (): void => {}
+      // Finish early once every asked peer answered and either an offer worth fetching is in or
+      // the DHT search is over (and the peers it found answered): the window bounds the wait, it
+      // is not a fixed delay.
+      const settle = async (): Promise<void> => { let n = -1; while (n !== inflight.length) { n = inflight.length; await Promise.allSettled(inflight) } }
+      const collected = (async () => {
+        await settle()
+        if (strategy.rank(offers, o.ownReward).length > 0) return
+        await dht
+        await settle()
+      })()
+      // As soon as one acceptable offer is in, stragglers get a short grace period, no more.
+      await Promise.race([collected, graceAfterFirstGood, new Promise(resolve => { if (window.aborted) resolve(null); else window.addEventListener('abort', resolve, { once: true }) })])
+    } finally {
+      if (graceTimer !== undefined) clearTimeout(graceTimer)
+      goodOffer = (): void => {}
+      o.signal?.removeEventListener('abort', callerAborted)
+      collecting.abort()
+      deadline.clear()
+    }
 
     const ranked = strategy.rank(offers, o.ownReward)
     const candidates: CandidateResult[] = []

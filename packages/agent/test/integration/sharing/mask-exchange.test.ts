@@ -160,6 +160,29 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     idle.forEach(s => s.abort(new Error('test over')))
   })
 
+  it('a round that ends early cuts the queries still in flight and does not count them against the slow peer', async () => {
+    const a = await peer(); const b = await peer(); const slow = await peer()
+    await a.hold(syntheticMask(1), 0.95)
+    await slow.exchange.stop(); await slow.node.unhandle(QUERY_PROTOCOL)
+    let queryStreamEnded: () => void = () => {}
+    const ended = new Promise<void>(resolve => { queryStreamEnded = resolve })
+    // Reads the query, never answers, and reports when the requester gives up on the stream.
+    await slow.node.handle(QUERY_PROTOCOL, async (stream) => {
+      stream.addEventListener('close', () => { queryStreamEnded() }, { once: true })
+      await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }).catch(() => {})
+      await ended
+    })
+    await connect(b, a); await connect(b, slow)
+    const r = await b.exchange.round(round())
+    expect(r.adopted!.from).toBe(a.node.peerId.toString())
+    expect(r.queried).toBe(2)
+    // The window is 1.5 s; the round returned after A's offer plus the grace, and the query to
+    // the slow peer is aborted then, not left running until the window ends.
+    const cut = await Promise.race([ended.then(() => true), new Promise<boolean>(resolve => { setTimeout(() => { resolve(false) }, 700) })])
+    expect(cut).toBe(true)
+    expect(b.exchange.directory.get(slow.node.peerId.toString())?.failures ?? 0).toBe(0)
+  })
+
   it('a node that knows only one bootstrap peer finds a holder two hops away through the DHT', async () => {
     const holder = await peer()
     const middle = await peer()
