@@ -1,6 +1,5 @@
 import { decodeMask, isProtocolError, parseContentId, QUERY_PROTOCOL, withDeadline, type DecodedMask, type LayerSpec, type MaskEncoding, type MaskMeta, type MaskOffer } from '@l2d2c/protocol'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
 import type { Logger } from '../logging/logger.js'
 import type { L2d2cNode } from '../network/create-node.js'
@@ -154,7 +153,7 @@ export class SharingCoordinator {
         if (offer.status === 'has-mask' && offer.backboneId === this.c.backboneId) { offers.push({ peerId: id, offer }); goodOffer() }
         if (offer.status === 'backbone-mismatch') logger.debug({ peer: id, theirs: offer.backboneId }, 'peer has another backbone')
       }, (err: unknown) => {
-        if (!cutShortByUs()) directory.failed(id, this.c.now())
+        if (!cutShortByUs()) directory.failed(id)
         logger.debug({ peer: id, err: describe(err) }, 'query failed')
       }))
     }
@@ -166,13 +165,11 @@ export class SharingCoordinator {
         const protocols = await node.peerStore.get(peer).then(p => p.protocols, () => [] as string[])
         if (protocols.length === 0 || protocols.includes(QUERY_PROTOCOL)) ask(peer)
       }
-      // 2. Peers that announced a mask for this task (maybe not connected: dial their addresses).
+      // 2. Peers that announced a mask for this task (maybe not connected: the announcer put
+      // their addresses in the peer store, where the dial finds them).
       for (const h of sources.has('announced') ? directory.holdersOf(o.taskKey, this.c.backboneId) : []) {
-        const rec = directory.get(h.peerId)
         try {
-          const peer = peerIdFromString(h.peerId)
-          if (rec !== null && rec.addrs.length > 0) await node.peerStore.merge(peer, { multiaddrs: rec.addrs.map(a => multiaddr(a)) }).catch(() => {})
-          ask(peer)
+          ask(peerIdFromString(h.peerId))
         } catch { /* an unparsable id from an announcement */ }
       }
       // 3. DHT providers of the task, queried as they are found, within the same window.
@@ -255,7 +252,7 @@ export class SharingCoordinator {
         ...(o.signal !== undefined ? { signal: o.signal } : {})
       })
     } catch (err) {
-      this.c.directory.failed(r.peerId, this.c.now())
+      this.c.directory.failed(r.peerId)
       const reason = err instanceof RemoteRefusal ? err.message : describe(err)
       this.c.logger.info({ task: o.taskKey, peer: r.peerId, reason }, 'fetch failed, trying the next offer')
       const invalid = isProtocolError(err) && (err.code === 'CID_MISMATCH' || err.code === 'MALFORMED' || err.code === 'INCONSISTENT_SHAPE')

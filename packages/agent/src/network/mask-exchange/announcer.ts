@@ -122,8 +122,10 @@ export class Announcer {
     try {
       const a = decodeAnnouncement(msg.data)
       this.c.traffic.received('announce', msg.data.length)
-      const addrs = a.addrs.map(b => { try { return multiaddr(b).toString() } catch { return null } }).filter((s): s is string => s !== null)
-      if (this.c.directory.announced(from, a, addrs, this.c.now())) {
+      const multiaddrs = a.addrs.flatMap(b => { try { return [multiaddr(b)] } catch { return [] } })
+      // libp2p's peer store is where dials (rounds, redials) look for addresses.
+      if (multiaddrs.length > 0) this.c.node.peerStore.merge(msg.from, { multiaddrs }).catch(() => {})
+      if (this.c.directory.announced(from, a, multiaddrs.map(m => m.toString()), this.c.now())) {
         this.c.logger.debug({ peer: from, masks: a.masks.length, role: a.role }, 'announcement')
       }
     } catch (err) {

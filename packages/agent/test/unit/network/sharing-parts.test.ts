@@ -59,24 +59,48 @@ describe('peer directory', () => {
 
   it('prunes peers that keep failing and were not seen for a while, never connected ones', () => {
     const d = new PeerDirectory({ staleAfterMs: 1000, pruneAfterFailures: 2 })
-    d.seen('dead', 0, { addrs: ['/ip4/1.1.1.1/tcp/1'] })
-    d.seen('alive', 0, { connected: true })
-    for (const p of ['dead', 'alive']) { d.failed(p, 1); d.failed(p, 2) }
-    expect(d.prune(500)).toEqual([])
-    expect(d.prune(5000)).toEqual(['dead'])
+    for (const p of ['dead', 'alive']) d.announced(p, ann(1, []), ['/ip4/1.1.1.1/tcp/1'], 0)
+    for (const p of ['dead', 'alive']) { d.failed(p); d.failed(p) }
+    const connected = (id: string): boolean => id === 'alive'
+    expect(d.prune(500, connected)).toEqual([])
+    expect(d.prune(5000, connected)).toEqual(['dead'])
     expect(d.get('alive')).not.toBeNull()
-    d.seen('dead2', 0); d.failed('dead2', 1); d.failed('dead2', 2); d.seen('dead2', 4000)
-    expect(d.prune(4500)).toEqual([]) // a success resets the failures
+    d.announced('dead2', ann(1, []), ['/ip4/1.1.1.1/tcp/2'], 0); d.failed('dead2'); d.failed('dead2'); d.seen('dead2', 4000)
+    expect(d.prune(4500, connected)).toEqual([]) // a success resets the failures
+  })
+
+  it('forgets a peer that never announced (a CLI client) once it is gone and stale, without redialling it', () => {
+    const d = new PeerDirectory({ staleAfterMs: 1000 })
+    d.seen('client', 0)
+    d.announced('learner', ann(1, []), ['/ip4/1.1.1.1/tcp/1'], 0)
+    expect(d.worthRedialling(d.get('client')!)).toBe(false)
+    expect(d.worthRedialling(d.get('learner')!)).toBe(true)
+    expect(d.toJSON().map(p => p.peerId)).toEqual(['learner'])
+    expect(d.prune(500, () => false)).toEqual([])
+    expect(d.prune(5000, () => false)).toEqual(['client'])
+  })
+
+  it('keeps listen addresses only from the peer store or announcements, for known peers', () => {
+    const d = new PeerDirectory()
+    d.addresses('stranger', ['/ip4/1.2.3.4/tcp/1'])
+    expect(d.get('stranger')).toBeNull()
+    d.seen('p1', 0)
+    expect(d.get('p1')?.addrs).toEqual([])
+    d.addresses('p1', ['/ip4/1.2.3.4/tcp/1', '/ip4/1.2.3.4/tcp/1'])
+    d.addresses('p1', [])
+    expect(d.get('p1')?.addrs).toEqual(['/ip4/1.2.3.4/tcp/1'])
   })
 
   it('persists identities and addresses, and loads them back ignoring junk', () => {
     const d = new PeerDirectory()
-    d.seen('p1', 5, { addrs: ['/ip4/1.2.3.4/tcp/1', '/ip4/1.2.3.4/tcp/1'] })
+    d.announced('p1', ann(1, []), ['/ip4/1.2.3.4/tcp/1', '/ip4/1.2.3.4/tcp/1'], 5)
     const saved = JSON.parse(JSON.stringify(d.toJSON()))
     expect(saved).toEqual([{ peerId: 'p1', addrs: ['/ip4/1.2.3.4/tcp/1'], lastSeen: 5 }])
     const e = new PeerDirectory()
     expect(e.load([...saved, { nope: 1 }, 'x', null])).toBe(1)
     expect(e.get('p1')?.addrs).toEqual(['/ip4/1.2.3.4/tcp/1'])
+    expect(e.get('p1')?.remembered).toBe(true)
+    expect(e.worthRedialling(e.get('p1')!)).toBe(true)
     expect(e.load('garbage')).toBe(0)
   })
 
