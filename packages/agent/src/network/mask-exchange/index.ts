@@ -178,6 +178,6 @@ export class MaskExchange {
 
 export { MaskExchangeClient, LOST, RemoteRefusal, newRequestId } from './client.js'
 export { MaskExchangeServer, SERVER_LIMITS } from './server.js'
-export { StoreMasks, type LocalMasks } from './local-masks.js'
+export { StoreMasks, type LocalMasks, type ServedMask } from './local-masks.js'
 export { LossInjector, type LossOptions, type LossMode, type OutboundKind } from './loss.js'
 export { Traffic, percentile, type TrafficSnapshot } from './traffic.js'

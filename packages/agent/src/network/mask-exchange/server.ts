@@ -1,6 +1,6 @@
 import {
-  abortStream, closeStream, decodeFetch, decodeInventoryRequest, decodeQuery, encodeAnnouncement, encodeChunk, encodeOffer,
-  encodeTransferHeader, chunkMask, contentIdBytes, INVENTORY_PROTOCOL, isProtocolError, MASK_PROTOCOL, MAX_CHUNK_BYTES,
+  abortStream, closeStream, decodeFetch, decodeInventoryRequest, decodeQuery, encodeAnnouncement, encodeOffer,
+  encodeTransferHeader, INVENTORY_PROTOCOL, isProtocolError, MASK_PROTOCOL,
   MAX_CONTROL_MESSAGE_BYTES, QUERY_PROTOCOL, readFrame, SUPPORTED_ENCODINGS, withDeadline, writeFrame,
   type InventoryAnnouncement, type MaskOffer, type MaskTransferHeader, type TransferStatus
 } from '@l2d2c/protocol'
@@ -125,24 +125,23 @@ export class MaskExchangeServer {
       const held = await masks.load(request.target, request.encoding)
       if (held === null) { await fail(request.requestId, 'not-found', 'no such mask here'); return }
       if (loss.shouldDrop('transfer', peer)) { abortStream(stream); return }
-      const chunks = chunkMask(held.bytes, MAX_CHUNK_BYTES)
       // Origin left empty when this node trained the mask: the requester knows who answered (saves ~54 B).
       const origin = held.meta.origin === this.c.node.peerId.toString() ? '' : held.meta.origin
       const header = encodeTransferHeader({
         requestId: request.requestId,
         status: 'ok',
-        cid: contentIdBytes(held.bytes),
+        cid: held.cid,
         encoding: request.encoding,
         totalSize: held.bytes.length,
-        chunkSize: MAX_CHUNK_BYTES,
-        chunkCount: chunks.length,
+        chunkSize: held.chunkSize,
+        chunkCount: held.frames.length,
         meta: { ...held.meta, origin },
         message: ''
       })
       await writeFrame(stream, header, { signal: deadline.signal })
       traffic.sent('mask', header.length)
-      for (const chunk of chunks) {
-        const frame = encodeChunk(chunk)
+      // The chunk frames are cached per (mask version, encoding): only the header is encoded here.
+      for (const frame of held.frames) {
         await writeFrame(stream, frame, { signal: deadline.signal })
         traffic.sent('mask', frame.length)
       }
