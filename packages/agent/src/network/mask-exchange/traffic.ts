@@ -1,3 +1,5 @@
+import { varintLength } from '@l2d2c/protocol'
+
 /**
  * Counters of what crossed the wire at the application level, per protocol and direction,
  * plus latency samples of the operations users care about (for /metrics and benchmarks).
@@ -46,6 +48,11 @@ export class Traffic {
     for (const [name, s] of this.samples) latencies[name] = { count: s.length, p50: percentile(s, 0.5), p99: percentile(s, 0.99) }
     return { bytes: pick(this.bytes), messages: pick(this.messages), latencies }
   }
+}
+
+/** Application bytes of one frame on a stream: the payload and its varint length prefix (what both sides count). */
+export function framedLength (payloadBytes: number): number {
+  return payloadBytes + varintLength(payloadBytes)
 }
 
 export function percentile (values: readonly number[], q: number): number | null {
