@@ -149,6 +149,7 @@ export class MaskExchangeClient {
 
   /** Asks a peer for its inventory (what `l2d2c masks --peer` shows). */
   async inventory (target: DialTarget, opts: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<InventoryAnnouncement> {
+    if (this.c.loss.shouldDrop('inventory', peerOf(target))) throw new ProtocolError('TIMEOUT', 'inventory request lost (loss injection)')
     return await this.exchange(target, INVENTORY_PROTOCOL, 'inventory', encodeInventoryRequest({ requestId: newRequestId() }), opts.timeoutMs ?? CLIENT_DEFAULTS.inventoryTimeoutMs, opts.signal, async (stream, signal) => {
       const bytes = await readFrame(stream, { maxBytes: MAX_ANNOUNCEMENT_BYTES, signal })
       this.c.traffic.received('inventory', framedLength(bytes.length))

@@ -55,6 +55,33 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     expect(adopted).toBe(true)
   })
 
+  it('loss injection reaches every outbound message: offers, transfers, refusals, announcements, inventory', async () => {
+    const lossy = await peer({ exchange: { loss: { probability: 1 } } }); const b = await peer()
+    await lossy.hold(syntheticMask(1), 0.95)
+    await connect(b, lossy)
+    await expect.poll(() => lossy.exchange.loss.counts().announce.dropped, { timeout: 3000 }).toBeGreaterThan(0)
+    expect(lossy.exchange.loss.counts().announce.sent).toBe(0)
+    // Its answers to queries are lost: the requester sees no offer.
+    const r = await b.exchange.round(round())
+    expect(r.offers).toBe(0)
+    expect(lossy.exchange.loss.counts().offer).toEqual({ sent: 0, dropped: 1 })
+    // A transfer it would send is lost: the fetch fails, not with the mask.
+    const fetchOf = (cid: Uint8Array, backboneId = BACKBONE): Parameters<typeof b.exchange.client.fetch>[1] => ({ requestId: 7, target: { cid }, encoding: 'bits', backboneId })
+    const held = lossy.masks.held(TASK)!.cid
+    expect(await b.exchange.client.fetch(lossy.node.peerId, fetchOf(held), { timeoutMs: 2000 }).catch((e: unknown) => e)).toMatchObject({ code: 'STREAM_CLOSED' })
+    // So is a refusal (here: another backbone): no RemoteRefusal reaches the requester.
+    const refused = await b.exchange.client.fetch(lossy.node.peerId, fetchOf(held, 'ffffffffffffffffffffffffffffffff'), { timeoutMs: 2000 }).catch((e: unknown) => e)
+    expect(refused).not.toBeInstanceOf(RemoteRefusal)
+    expect(lossy.exchange.loss.counts().transfer).toEqual({ sent: 0, dropped: 2 })
+    // And its own inventory requests never leave.
+    await expect(lossy.exchange.client.inventory(b.node.peerId)).rejects.toMatchObject({ code: 'TIMEOUT' })
+    expect(lossy.exchange.loss.counts().inventory.dropped).toBe(1)
+    expect(b.exchange.traffic.snapshot().messages.inventory.received).toBe(0)
+    // Its inventory answers are lost too.
+    expect(await b.exchange.client.inventory(lossy.node.peerId).catch((e: unknown) => e)).toMatchObject({ code: 'STREAM_CLOSED' })
+    expect(lossy.exchange.loss.counts().inventory.dropped).toBe(2)
+  })
+
   it('with three nodes, B picks the best offer; the hysteresis hides masks that are not clearly better', async () => {
     const a = await peer(); const b = await peer(); const c = await peer()
     await a.hold(syntheticMask(2), 0.6) // a worse mask
