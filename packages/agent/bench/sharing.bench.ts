@@ -27,6 +27,7 @@ import { silentLogger } from '../src/logging/logger.js'
 import { createNode, listeningAddresses, startNode } from '../src/network/create-node.js'
 import { MaskExchangeClient, newRequestId } from '../src/network/mask-exchange/client.js'
 import { LossInjector } from '../src/network/mask-exchange/loss.js'
+import { parsePeerAddress } from '../src/network/peer-address.js'
 import { percentile, Traffic } from '../src/network/mask-exchange/traffic.js'
 import { AgentNode, type AgentNodeConfig } from '../src/node/agent-node.js'
 
@@ -117,7 +118,7 @@ const [da] = await Promise.all(dirs.map(discovery))
 const requester = new AgentNode(base({ tasks: [tasks[0]!], seed: 23, learnerThread: 'main', sharing: { coordinator: { windowMs: 1000, sources: ['connected'] } }, network: { gossipHeartbeatMs: 200, announceIntervalMs: 60_000, bootstrap: [da!.addrs[0]!] } }))
 await requester.start()
 // Wait until the training holder has a mask worth offering (reward > 0).
-const holderId = da!.addrs[0]!.split('/p2p/')[1]!
+const holderId = parsePeerAddress(da!.addrs[0]!).peerId
 for (;;) {
   const inv = await requester.exchange.client.inventory(requester.node.getPeers().find(p => p.toString() === holderId)!).catch(() => null)
   if (inv !== null && inv.masks.some(m => m.taskKey === tasks[0] && m.reward > 0)) break

@@ -4,7 +4,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { Logger } from '../logging/logger.js'
 import type { L2d2cNode } from '../network/create-node.js'
 import { LOST, newRequestId, RemoteRefusal, type MaskExchangeClient } from '../network/mask-exchange/client.js'
-import { describe } from '../network/mask-exchange/server.js'
+import { describeError } from '../network/errors.js'
 import type { Traffic } from '../network/mask-exchange/traffic.js'
 import type { PeerDirectory } from '../network/peer-directory.js'
 import { taskCid } from '../network/task-cid.js'
@@ -154,7 +154,7 @@ export class SharingCoordinator {
         if (offer.status === 'backbone-mismatch') logger.debug({ peer: id, theirs: offer.backboneId }, 'peer has another backbone')
       }, (err: unknown) => {
         if (!cutShortByUs()) directory.failed(id)
-        logger.debug({ peer: id, err: describe(err) }, 'query failed')
+        logger.debug({ peer: id, err: describeError(err) }, 'query failed')
       }))
     }
 
@@ -253,7 +253,7 @@ export class SharingCoordinator {
       })
     } catch (err) {
       this.c.directory.failed(r.peerId)
-      const reason = err instanceof RemoteRefusal ? err.message : describe(err)
+      const reason = err instanceof RemoteRefusal ? err.message : describeError(err)
       this.c.logger.info({ task: o.taskKey, peer: r.peerId, reason }, 'fetch failed, trying the next offer')
       const invalid = isProtocolError(err) && (err.code === 'CID_MISMATCH' || err.code === 'MALFORMED' || err.code === 'INCONSISTENT_SHAPE')
       return { result: { ...base, outcome: invalid ? 'invalid' : 'fetch-failed', verifiedReward: null, reason }, mask: null, contentVerified: false, inHandAt: this.c.now() }
@@ -262,8 +262,8 @@ export class SharingCoordinator {
     try {
       mask = decodeMask(fetched.bytes, { expectedBackboneId: this.c.backboneId, expectedTaskKey: o.taskKey, expectedLayers: o.layers })
     } catch (err) {
-      this.c.logger.warn({ task: o.taskKey, peer: r.peerId, err: describe(err) }, 'received an invalid mask')
-      return { result: { ...base, outcome: 'invalid', verifiedReward: null, reason: describe(err) }, mask: null, contentVerified: true, inHandAt: this.c.now() }
+      this.c.logger.warn({ task: o.taskKey, peer: r.peerId, err: describeError(err) }, 'received an invalid mask')
+      return { result: { ...base, outcome: 'invalid', verifiedReward: null, reason: describeError(err) }, mask: null, contentVerified: true, inHandAt: this.c.now() }
     }
     const inHandAt = this.c.now()
     const verifiedReward = await o.evaluate(mask)

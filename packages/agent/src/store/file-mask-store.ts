@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encodeMaskFile, isProtocolError, MAX_MASK_FILE_BYTES, readMaskFile, type MaskMeta } from '@l2d2c/protocol'
-import { writeFileAtomic } from './atomic-file.js'
+import { isTempFile, writeFileAtomic } from './atomic-file.js'
 import { infoOf, makeStoredMask } from './mask-entry.js'
 import { MaskStoreError, type MaskStore, type StoredMask, type StoredMaskInfo } from './mask-store.js'
 
@@ -29,7 +29,7 @@ export class FileMaskStore implements MaskStore {
     await mkdir(this.dir, { recursive: true })
     for (const name of await readdir(this.dir)) {
       const path = join(this.dir, name)
-      if (name.startsWith('.') && name.endsWith('.tmp')) {
+      if (isTempFile(name)) {
         await rm(path, { force: true }) // an interrupted write: the previous file is intact
         continue
       }

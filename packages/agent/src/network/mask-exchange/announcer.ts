@@ -1,4 +1,4 @@
-import { ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_MASKS, withDeadline, type InventoryAnnouncement, type NodeRole } from '@l2d2c/protocol'
+import { ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCED_MASKS, withDeadline, type InventoryAnnouncement, type NodeRole } from '@l2d2c/protocol'
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../../logging/logger.js'
@@ -95,7 +95,7 @@ export class Announcer {
       .sort((a, b) => b.reward - a.reward)
       .slice(0, MAX_ANNOUNCED_MASKS)
       .map(m => ({ taskKey: m.taskKey, cid: m.cid, reward: m.reward, stepsTrained: m.stepsTrained, encodedSize: m.encodedSize, encodings: [...m.encodings], origin: m.origin }))
-    const addrs = this.c.node.getMultiaddrs().slice(0, 16).map(a => a.bytes)
+    const addrs = this.c.node.getMultiaddrs().slice(0, MAX_ANNOUNCED_ADDRS).map(a => a.bytes)
     return { backboneId: this.c.masks.backboneId, masks, sequence: this.sequence, timestampMs: this.c.now(), role: this.opts.role, addrs, totalSteps: this.c.totalSteps() }
   }
 

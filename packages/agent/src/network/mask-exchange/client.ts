@@ -1,5 +1,5 @@
 import {
-  abortStream, closeStream, decodeAnnouncement, decodeChunk, decodeOffer, decodeTransferHeader, encodeFetch, encodeInventoryRequest,
+  abortStream, closeStream, DEFAULT_REQUEST_TIMEOUT_MS, decodeAnnouncement, decodeChunk, decodeOffer, decodeTransferHeader, encodeFetch, encodeInventoryRequest,
   encodeQuery, framedStream, INVENTORY_PROTOCOL, MASK_PROTOCOL, MAX_ANNOUNCEMENT_BYTES, MAX_CHUNK_MESSAGE_BYTES, MAX_CONTROL_MESSAGE_BYTES,
   ProtocolError, QUERY_PROTOCOL, readFrame, toProtocolError, TransferAssembler, withDeadline, writeFrame,
   type FramedStream, type InventoryAnnouncement, type MaskFetch, type MaskMeta, type MaskOffer, type MaskQuery, type MaskTransferHeader, type TransferStatus
@@ -7,6 +7,8 @@ import {
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { L2d2cNode } from '../create-node.js'
+import { errorName } from '../errors.js'
+import { peerIdOf } from '../peer-address.js'
 import type { LossInjector } from './loss.js'
 import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
 import { equals as equalBytes } from 'multiformats/bytes'
@@ -15,7 +17,7 @@ import { equals as equalBytes } from 'multiformats/bytes'
 export const CLIENT_DEFAULTS = {
   queryTimeoutMs: 2_000,
   fetchTimeoutMs: 10_000,
-  inventoryTimeoutMs: 5_000
+  inventoryTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS
 } as const
 
 /** The remote answered a fetch with a non-OK status. */
@@ -159,8 +161,8 @@ export class MaskExchangeClient {
 }
 
 function peerOf (target: DialTarget): string | undefined {
-  if (Array.isArray(target)) return target[0]?.getComponents().find(c => c.name === 'p2p')?.value
-  if ('getComponents' in target) return target.getComponents().find(c => c.name === 'p2p')?.value
+  if (Array.isArray(target)) return target[0] !== undefined ? peerIdOf(target[0]) : undefined
+  if ('getComponents' in target) return peerIdOf(target)
   return target.toString()
 }
 
@@ -175,8 +177,4 @@ function dialError (err: unknown, signal: AbortSignal): ProtocolError {
   return errorName(err) === 'UnsupportedProtocolError'
     ? new ProtocolError('STREAM_CLOSED', `peer does not speak the protocol: ${message}`, { cause: err })
     : new ProtocolError('STREAM_CLOSED', `cannot reach peer (${errorName(err)}): ${message}`, { cause: err })
-}
-
-function errorName (err: unknown): string {
-  return err instanceof Error ? err.name : ''
 }

@@ -6,6 +6,7 @@ import { SharingCoordinator, type CoordinatorOptions, type RoundOptions, type Ro
 import { l2d2cStrategy } from '../../sharing/l2d2c-strategy.js'
 import type { SharingStrategy } from '../../sharing/strategy.js'
 import type { L2d2cNode } from '../create-node.js'
+import { parsePeerAddress } from '../peer-address.js'
 import { PeerDirectory } from '../peer-directory.js'
 import { Announcer } from './announcer.js'
 import { MaskExchangeClient } from './client.js'
@@ -73,9 +74,8 @@ export class MaskExchange {
     if (opts.knownPeers !== undefined) this.directory.load(opts.knownPeers)
     this.bootstrap = (opts.bootstrap ?? []).flatMap(text => {
       try {
-        const addr = multiaddr(text)
-        const id = addr.getComponents().find(c => c.name === 'p2p')?.value
-        return id !== undefined ? [{ id, addr }] : []
+        const { multiaddr: addr, peerId: id } = parsePeerAddress(text)
+        return [{ id, addr }]
       } catch { return [] /* validated by the config layer */ }
     })
     this.loss = opts.loss !== undefined && opts.loss.probability > 0

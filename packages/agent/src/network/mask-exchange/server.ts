@@ -1,11 +1,12 @@
 import {
-  abortStream, closeStream, decodeFetch, decodeInventoryRequest, decodeQuery, encodeAnnouncement, encodeOffer,
+  abortStream, closeStream, DEFAULT_REQUEST_TIMEOUT_MS, decodeFetch, decodeInventoryRequest, decodeQuery, encodeAnnouncement, encodeOffer,
   encodeTransferHeader, INVENTORY_PROTOCOL, isProtocolError, MASK_PROTOCOL,
   MAX_CONTROL_MESSAGE_BYTES, QUERY_PROTOCOL, readFrame, SUPPORTED_ENCODINGS, withDeadline, writeFrame,
   type InventoryAnnouncement, type MaskOffer, type MaskTransferHeader, type TransferStatus
 } from '@l2d2c/protocol'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
+import { describeError } from '../errors.js'
 import type { SharingStrategy } from '../../sharing/strategy.js'
 import type { L2d2cNode } from '../create-node.js'
 import type { LocalMasks } from './local-masks.js'
@@ -15,7 +16,7 @@ import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
 /** Limits of the responder side, each with its reason. */
 export const SERVER_LIMITS = {
   /** A request frame must arrive, and the answer leave, within this time: a silent or slow peer is cut. */
-  handlerTimeoutMs: 5_000,
+  handlerTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
   /** A whole transfer (header + chunks) to one peer: F32 CT-graph masks take ~10 ms on loopback, 16 MiB at 1 MB/s ~16 s. */
   transferTimeoutMs: 30_000,
   /** Concurrent query streams per connection: a node asks one question per task at a time. */
@@ -81,7 +82,7 @@ export class MaskExchangeServer {
       await handle(bytes, peer, deadline.signal)
     } catch (err) {
       abortStream(stream)
-      this.c.logger.debug({ peer, err: describe(err) }, `${kind} stream failed`)
+      this.c.logger.debug({ peer, err: describeError(err) }, `${kind} stream failed`)
     } finally {
       deadline.clear()
     }
@@ -168,9 +169,4 @@ export class MaskExchangeServer {
       await this.respond(stream, 'inventory', 'inventory', peer, [encodeAnnouncement(this.c.announcement())], signal)
     })
   }
-}
-
-export function describe (err: unknown): string {
-  if (isProtocolError(err)) return `${err.code}: ${err.message}`
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }

@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { DHT_PROTOCOL } from '@l2d2c/protocol'
 import { Registry } from 'prom-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  L2D2C_DHT_PROTOCOL, NodeConfigError, createNode, listeningAddresses, startNode, type CreateNodeOptions, type L2d2cNode
+  NodeConfigError, createNode, listeningAddresses, startNode, type CreateNodeOptions, type L2d2cNode
 } from '../../../src/network/create-node.js'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
 
@@ -64,7 +65,7 @@ describe('createNode: options', () => {
   it('speaks the private DHT protocol and gossipsub, and nothing of floodsub or the public IPFS DHT', async () => {
     const n = await node({ start: true })
     const protocols = n.getProtocols()
-    expect(protocols).toContain(L2D2C_DHT_PROTOCOL)
+    expect(protocols).toContain(DHT_PROTOCOL)
     expect(protocols).toContain('/meshsub/1.2.0')
     expect(protocols).toContain('/ipfs/id/1.0.0')
     expect(protocols).toContain('/ipfs/ping/1.0.0')
