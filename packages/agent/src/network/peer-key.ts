@@ -79,8 +79,8 @@ export async function loadPeerKey (path: string): Promise<PeerKey> {
   return key
 }
 
-/** Decodes and checks key bytes. Exported for tests and tools that hold the bytes already. */
-export async function decodePeerKey (bytes: Uint8Array, path: string): Promise<Ed25519PrivateKey> {
+/** Decodes and checks key bytes. */
+async function decodePeerKey (bytes: Uint8Array, path: string): Promise<Ed25519PrivateKey> {
   let key
   try {
     key = privateKeyFromProtobuf(bytes)

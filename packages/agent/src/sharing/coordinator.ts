@@ -42,7 +42,6 @@ export interface RoundResult {
   readonly candidates: readonly CandidateResult[]
   readonly adopted: null | {
     readonly mask: DecodedMask
-    readonly bytes: Uint8Array
     readonly meta: MaskMeta
     readonly from: string
     readonly cid: string
@@ -108,8 +107,6 @@ export class SharingCoordinator {
     this.pending.set(o.taskKey, p)
     return p
   }
-
-  get activeRounds (): number { return this.pending.size }
 
   private async run (o: RoundOptions): Promise<RoundResult> {
     const t0 = this.c.now()
@@ -226,7 +223,7 @@ export class SharingCoordinator {
         candidates[candidates.length - 1] = { ...outcome.result, outcome: 'adopted' }
         const result: RoundResult = {
           taskKey: o.taskKey, queried: asked.size, offers: offers.length, candidates,
-          adopted: { mask: outcome.mask, bytes: outcome.bytes as Uint8Array, meta: outcome.meta as MaskMeta, from: r.peerId, cid, claimedReward: r.offer.reward, verifiedReward: verified, currentReward: current },
+          adopted: { mask: outcome.mask, meta: outcome.meta as MaskMeta, from: r.peerId, cid, claimedReward: r.offer.reward, verifiedReward: verified, currentReward: current },
           latencyMs: outcome.inHandAt - t0,
           durationMs: this.c.now() - t0
         }
@@ -240,7 +237,7 @@ export class SharingCoordinator {
     return { taskKey: o.taskKey, queried: asked.size, offers: offers.length, candidates, adopted: null, latencyMs: null, durationMs: this.c.now() - t0 }
   }
 
-  private async tryOffer (r: ReceivedOffer, o: RoundOptions, cid: string): Promise<{ result: CandidateResult, mask: DecodedMask | null, contentVerified: boolean, bytes?: Uint8Array, meta?: MaskMeta, inHandAt: number }> {
+  private async tryOffer (r: ReceivedOffer, o: RoundOptions, cid: string): Promise<{ result: CandidateResult, mask: DecodedMask | null, contentVerified: boolean, meta?: MaskMeta, inHandAt: number }> {
     const base = { peerId: r.peerId, cid, claimedReward: r.offer.reward }
     const offer: MaskOffer = r.offer
     const encoding = this.opts.encoding ?? 'bits'
@@ -268,6 +265,6 @@ export class SharingCoordinator {
     const inHandAt = this.c.now()
     const verifiedReward = await o.evaluate(mask)
     const meta: MaskMeta = { ...fetched.meta, origin: fetched.meta.origin === '' ? r.peerId : fetched.meta.origin }
-    return { result: { ...base, outcome: 'rejected', verifiedReward, reason: null }, mask, contentVerified: true, bytes: fetched.bytes, meta, inHandAt }
+    return { result: { ...base, outcome: 'rejected', verifiedReward, reason: null }, mask, contentVerified: true, meta, inHandAt }
   }
 }

@@ -37,10 +37,6 @@ export class Traffic {
     if (s.length > MAX_SAMPLES) s.shift()
   }
 
-  latencySamples (name: string): number[] {
-    return [...(this.samples.get(name) ?? [])]
-  }
-
   snapshot (): TrafficSnapshot {
     const pick = (m: Map<string, number>): Record<TrafficProtocol, { sent: number, received: number }> =>
       Object.fromEntries(PROTOCOLS.map(p => [p, { sent: m.get(`${p}:sent`) ?? 0, received: m.get(`${p}:received`) ?? 0 }])) as Record<TrafficProtocol, { sent: number, received: number }>
