@@ -82,6 +82,19 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     expect(lossy.exchange.loss.counts().inventory.dropped).toBe(2)
   })
 
+  it('inventory answers reuse the current announcement until the inventory changes', async () => {
+    const a = await peer(); const b = await peer()
+    await connect(b, a)
+    const first = await b.exchange.client.inventory(a.node.peerId)
+    const again = await b.exchange.client.inventory(a.node.peerId)
+    expect(again.sequence).toBe(first.sequence)
+    expect(again.masks).toEqual([])
+    await a.hold(syntheticMask(1), 0.9)
+    const after = await b.exchange.client.inventory(a.node.peerId)
+    expect(after.sequence).toBeGreaterThan(first.sequence)
+    expect(after.masks.map(m => m.taskKey)).toEqual([TASK])
+  })
+
   it('with three nodes, B picks the best offer; the hysteresis hides masks that are not clearly better', async () => {
     const a = await peer(); const b = await peer(); const c = await peer()
     await a.hold(syntheticMask(2), 0.6) // a worse mask
