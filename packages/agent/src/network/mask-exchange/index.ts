@@ -2,7 +2,6 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId, PeerUpdate } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
-import { SharingCoordinator, type CoordinatorOptions, type RoundOptions, type RoundResult } from '../../sharing/coordinator.js'
 import { l2d2cStrategy } from '../../sharing/l2d2c-strategy.js'
 import type { SharingStrategy } from '../../sharing/strategy.js'
 import type { L2d2cNode } from '../create-node.js'
@@ -12,6 +11,7 @@ import { Announcer } from './announcer.js'
 import { MaskExchangeClient } from './client.js'
 import type { LocalMasks } from './local-masks.js'
 import { LossInjector, type LossOptions } from './loss.js'
+import { SharingCoordinator, type CoordinatorOptions, type RoundOptions, type RoundResult } from './rounds.js'
 import { MaskExchangeServer } from './server.js'
 import { Traffic } from './traffic.js'
 import type { NodeRole } from '@l2d2c/protocol'
@@ -176,6 +176,7 @@ export class MaskExchange {
   }
 }
 
+export type { CoordinatorOptions, RoundOptions, RoundResult, CandidateResult } from './rounds.js'
 export { MaskExchangeClient, LOST, RemoteRefusal, newRequestId } from './client.js'
 export { MaskExchangeServer, SERVER_LIMITS } from './server.js'
 export { StoreMasks, type LocalMasks, type ServedMask } from './local-masks.js'

@@ -1,7 +1,7 @@
 import { encodeMask, contentId, MASK_PROTOCOL, QUERY_PROTOCOL, readFrame, writeFrame, closeStream, encodeOffer, encodeTransferHeader, encodeChunk, decodeQuery, contentIdBytes, MAX_CONTROL_MESSAGE_BYTES, decodeFetch, chunkMask } from '@l2d2c/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RemoteRefusal } from '../../../src/network/mask-exchange/index.js'
-import type { RoundOptions } from '../../../src/sharing/coordinator.js'
+import type { RoundOptions } from '../../../src/network/mask-exchange/rounds.js'
 import { agreement, BACKBONE, connect, LAYERS, startPeer, syntheticMask, TASK, type TestPeer } from './exchange-helpers.js'
 
 const peers: TestPeer[] = []
