@@ -1,12 +1,13 @@
 import { contentId, encodeMask, type Mask, type MaskEncoding, type MaskMeta } from '@l2d2c/protocol'
 import { describe, expect, it } from 'vitest'
+import { createPrng } from '../../src/rng/prng.js'
 import { MaskStoreError, type MaskStore } from '../../src/store/mask-store.js'
 
 export const BACKBONE = '0123456789abcdef0123456789abcdef'
 
 export function testMask (taskKey: string, seed: number, backboneId = BACKBONE): Mask {
-  let a = seed >>> 0
-  const rnd = (): number => { a = (a * 1664525 + 1013904223) >>> 0; return a / 2 ** 32 - 0.5 }
+  const prng = createPrng(seed)
+  const rnd = (): number => prng.nextFloat() - 0.5
   return {
     taskKey,
     backboneId,

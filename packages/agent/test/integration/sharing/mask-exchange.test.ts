@@ -1,8 +1,8 @@
-import { encodeMask, contentId, MASK_PROTOCOL, QUERY_PROTOCOL, readFrame, writeFrame, closeStream, encodeOffer, encodeTransferHeader, encodeChunk, decodeQuery, contentIdBytes, MAX_CONTROL_MESSAGE_BYTES, decodeFetch, chunkMask } from '@l2d2c/protocol'
+import { encodeMask, contentId, MASK_PROTOCOL, QUERY_PROTOCOL, readFrame, writeFrame, closeStream, encodeChunk, MAX_CONTROL_MESSAGE_BYTES, chunkMask } from '@l2d2c/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RemoteRefusal } from '../../../src/network/mask-exchange/index.js'
 import type { RoundOptions } from '../../../src/network/mask-exchange/rounds.js'
-import { agreement, BACKBONE, connect, LAYERS, startPeer, syntheticMask, TASK, type TestPeer } from './exchange-helpers.js'
+import { agreement, BACKBONE, connect, fakeHolder, LAYERS, okHeader, startPeer, syntheticMask, TASK, type TestPeer } from './exchange-helpers.js'
 
 const peers: TestPeer[] = []
 afterEach(async () => { await Promise.all(peers.splice(0).map(async p => { await p.stop().catch(() => {}) })) })
@@ -138,18 +138,14 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     const bad = await peer(); const honest = await peer(); const b = await peer()
     await honest.hold(good, 0.9)
     // `bad` offers the same CID with a higher claim, then serves bytes with one flipped bit.
-    await bad.exchange.stop(); await bad.node.unhandle(QUERY_PROTOCOL); await bad.node.unhandle(MASK_PROTOCOL)
-    await bad.node.handle(QUERY_PROTOCOL, async (stream) => {
-      const q = decodeQuery(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }))
-      await writeFrame(stream, encodeOffer({ requestId: q.requestId, status: 'has-mask', taskKey: TASK, reward: 0.99, stepsTrained: 1, cid: contentIdBytes(bits), encodedSize: bits.length, encodings: ['bits'], backboneId: BACKBONE, origin: '' }))
-      await closeStream(stream)
-    })
-    await bad.node.handle(MASK_PROTOCOL, async (stream) => {
-      const f = decodeFetch(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }))
-      const corrupt = bits.slice(); corrupt[corrupt.length - 1]! ^= 1
-      await writeFrame(stream, encodeTransferHeader({ requestId: f.requestId, status: 'ok', cid: contentIdBytes(bits), encoding: 'bits', totalSize: corrupt.length, chunkSize: 65536, chunkCount: 1, meta: { reward: 0.99, stepsTrained: 1, origin: '', createdAtMs: 0 }, message: '' }))
-      for (const c of chunkMask(corrupt)) await writeFrame(stream, encodeChunk(c))
-      await closeStream(stream)
+    await fakeHolder(bad, bits, {
+      reward: 0.99,
+      serve: async (stream, f) => {
+        const corrupt = bits.slice(); corrupt[corrupt.length - 1]! ^= 1
+        await writeFrame(stream, okHeader(f, bits, 65536))
+        for (const c of chunkMask(corrupt)) await writeFrame(stream, encodeChunk(c))
+        await closeStream(stream)
+      }
     })
     await connect(b, bad); await connect(b, honest)
     const r = await b.exchange.round(round())
@@ -164,18 +160,14 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     expect(bits.length).toBeGreaterThan(1024)
     const dying = await peer(); const other = await peer(); const b = await peer()
     await other.hold(good, 0.9)
-    await dying.exchange.stop(); await dying.node.unhandle(QUERY_PROTOCOL); await dying.node.unhandle(MASK_PROTOCOL)
-    await dying.node.handle(QUERY_PROTOCOL, async (stream) => {
-      const q = decodeQuery(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }))
-      await writeFrame(stream, encodeOffer({ requestId: q.requestId, status: 'has-mask', taskKey: TASK, reward: 0.99, stepsTrained: 1, cid: contentIdBytes(bits), encodedSize: bits.length, encodings: ['bits'], backboneId: BACKBONE, origin: '' }))
-      await closeStream(stream)
-    })
-    await dying.node.handle(MASK_PROTOCOL, async (stream) => {
-      const f = decodeFetch(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }))
-      // The header promises two chunks; the first goes out, then the node dies.
-      await writeFrame(stream, encodeTransferHeader({ requestId: f.requestId, status: 'ok', cid: contentIdBytes(bits), encoding: 'bits', totalSize: bits.length, chunkSize: 1024, chunkCount: Math.ceil(bits.length / 1024), meta: { reward: 0.99, stepsTrained: 1, origin: '', createdAtMs: 0 }, message: '' }))
-      await writeFrame(stream, encodeChunk({ index: 0, data: bits.subarray(0, 1024) }))
-      void dying.node.stop()
+    await fakeHolder(dying, bits, {
+      reward: 0.99,
+      serve: async (stream, f) => {
+        // The header promises two chunks; the first goes out, then the node dies.
+        await writeFrame(stream, okHeader(f, bits, 1024))
+        await writeFrame(stream, encodeChunk({ index: 0, data: bits.subarray(0, 1024) }))
+        void dying.node.stop()
+      }
     })
     await connect(b, dying); await connect(b, other)
     const r = await b.exchange.round(round())

@@ -9,6 +9,7 @@ import {
   NodeConfigError, createNode, listeningAddresses, startNode, type CreateNodeOptions, type L2d2cNode
 } from '../../../src/network/create-node.js'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
+import { rejectionOf } from './rejection.js'
 
 const nodes: L2d2cNode[] = []
 afterEach(async () => { await Promise.all(nodes.splice(0).map(async n => { await n.stop() })) })
@@ -32,16 +33,6 @@ function recordingLogger (): { logger: ComponentLogger, components: Set<string>,
     return log
   }
   return { logger: { forComponent: (name) => { components.add(name); return make(name) } }, components, lines }
-}
-
-async function configError (promise: Promise<unknown>): Promise<NodeConfigError> {
-  try {
-    await promise
-  } catch (err) {
-    if (err instanceof NodeConfigError) return err
-    throw new Error(`expected a NodeConfigError, got ${String(err)}`)
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('createNode: options', () => {
@@ -91,23 +82,23 @@ describe('createNode: options', () => {
 
   it('refuses bad options with a NodeConfigError naming the option', async () => {
     const key = await generateKeyPair('Ed25519')
-    expect((await configError(createNode({ privateKey: key, listen: ['127.0.0.1:4001'] }))).option).toBe('listen')
-    const noPeerId = await configError(createNode({ privateKey: key, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }))
+    expect((await rejectionOf(createNode({ privateKey: key, listen: ['127.0.0.1:4001'] }), NodeConfigError)).option).toBe('listen')
+    const noPeerId = await rejectionOf(createNode({ privateKey: key, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }), NodeConfigError)
     expect(noPeerId.option).toBe('bootstrap')
     expect(noPeerId.message).toMatch(/no \/p2p\/<peer id>/)
-    expect((await configError(createNode({ privateKey: key, gossipHeartbeatMs: 0 }))).option).toBe('gossipHeartbeatMs')
-    expect((await configError(createNode({ privateKey: key, dialTimeoutMs: Number.NaN }))).option).toBe('dialTimeoutMs')
+    expect((await rejectionOf(createNode({ privateKey: key, gossipHeartbeatMs: 0 }), NodeConfigError)).option).toBe('gossipHeartbeatMs')
+    expect((await rejectionOf(createNode({ privateKey: key, dialTimeoutMs: Number.NaN }), NodeConfigError)).option).toBe('dialTimeoutMs')
   })
 
   it('reports an address that cannot be listened on as a listen error, leaving the node stopped', async () => {
     const first = await node({ start: true })
     const taken = listeningAddresses(first)[0]?.replace(/\/p2p\/.*$/, '') ?? ''
-    const err = await configError(node({ start: true, listen: [taken] }))
+    const err = await rejectionOf(node({ start: true, listen: [taken] }), NodeConfigError)
     expect(err.option).toBe('listen')
     expect(err.message).toMatch(/EADDRINUSE/)
 
     const unstarted = await node({ listen: ['/ip4/127.0.0.1/udp/0/quic-v1'] })
-    expect((await configError(startNode(unstarted))).message).toMatch(/No transport was configured/)
+    expect((await rejectionOf(startNode(unstarted), NodeConfigError)).message).toMatch(/No transport was configured/)
     expect(unstarted.status).toBe('stopped')
   })
 })

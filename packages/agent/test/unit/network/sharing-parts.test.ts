@@ -6,14 +6,14 @@ import { PeerDirectory } from '../../../src/network/peer-directory.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
 /** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
-function mulberry32 (seed: number): () => number {
+function seededUniform (seed: number): () => number {
   const prng = createPrng(seed)
   return () => prng.nextFloat()
 }
 
 describe('loss injection', () => {
   it('drops each outbound message with the configured probability, reproducibly', () => {
-    const run = (): boolean[] => { const l = new LossInjector({ probability: 0.95 }, mulberry32(7)); return Array.from({ length: 20_000 }, () => l.shouldDrop('offer')) }
+    const run = (): boolean[] => { const l = new LossInjector({ probability: 0.95 }, seededUniform(7)); return Array.from({ length: 20_000 }, () => l.shouldDrop('offer')) }
     const a = run()
     expect(a).toEqual(run())
     const rate = a.filter(Boolean).length / a.length
@@ -22,14 +22,14 @@ describe('loss injection', () => {
   })
 
   it('in queries-only mode (the released reference) drops nothing but queries', () => {
-    const l = new LossInjector({ probability: 1, mode: 'queries' }, mulberry32(1))
+    const l = new LossInjector({ probability: 1, mode: 'queries' }, seededUniform(1))
     expect(l.shouldDrop('query')).toBe(true)
     for (const k of ['offer', 'fetch', 'transfer', 'announce', 'inventory'] as const) expect(l.shouldDrop(k)).toBe(false)
     expect(l.counts().query).toEqual({ sent: 0, dropped: 1 })
   })
 
   it('spares peers that only measure (evaluators)', () => {
-    const l = new LossInjector({ probability: 1 }, mulberry32(1), peer => peer === 'evaluator')
+    const l = new LossInjector({ probability: 1 }, seededUniform(1), peer => peer === 'evaluator')
     expect(l.shouldDrop('offer', 'learner')).toBe(true)
     expect(l.shouldDrop('offer', 'evaluator')).toBe(false)
   })
