@@ -28,7 +28,7 @@ import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
-import { DHT_PROTOCOL } from '@l2d2c/protocol'
+import { DHT_PROTOCOL, MAX_ANNOUNCEMENT_BYTES } from '@l2d2c/protocol'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
@@ -56,8 +56,11 @@ export const NODE_LIMITS = {
   inboundConnectionsPerHostPerSecond: 32,
   /** Each connection is pinged this often; a failed ping aborts it, so dead peers are pruned. */
   connectionPingIntervalMs: 10_000,
-  /** Largest gossipsub RPC accepted: inventory announcements are small, masks travel by stream. */
-  gossipMaxMessageBytes: 1024 * 1024,
+  /**
+   * Largest gossipsub RPC accepted: the largest announcement plus room for the RPC envelope
+   * (signature, key, control messages); masks travel by stream, never by gossip.
+   */
+  gossipMaxMessageBytes: MAX_ANNOUNCEMENT_BYTES + 64 * 1024,
   /** Bootstrap dials this long after start (libp2p's default waits 1 s for nothing). */
   bootstrapDelayMs: 50,
   /**
