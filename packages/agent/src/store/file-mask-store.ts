@@ -53,7 +53,7 @@ export class FileMaskStore implements MaskStore {
     const file = readMaskFile(await readFile(path))
     if (!file.cidValid) throw new MaskStoreError(`${name}: content id mismatch (recorded ${file.cid.toString()}, content ${file.computedCid.toString()})`)
     if (FileMaskStore.fileName(file.header.taskKey) !== name) throw new MaskStoreError(`${name} holds the mask of ${file.header.taskKey}`)
-    return makeStoredMask(file.maskBytes, file.meta, this.backboneId)
+    return makeStoredMask(file.maskBytes, file.meta, this.backboneId, file.cid) // the file's CID, just verified
   }
 
   private async quarantine (path: string, name: string): Promise<void> {
