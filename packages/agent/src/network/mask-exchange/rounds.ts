@@ -115,13 +115,13 @@ export class SharingCoordinator {
     const self = node.peerId.toString()
     const requestId = newRequestId()
     const query = { requestId, taskKey: o.taskKey, reward: o.ownReward, backboneId: this.c.backboneId }
-    // Not AbortSignal.any([AbortSignal.timeout(...)]): on Node 20 the GC may collect the inner
-    // timeout signal, which then never fires (nodejs/node#57736) and the round never ends.
     // `collecting` ends the collection phase: when the round stops listening, the DHT lookup and
     // the queries still in flight stop too (nobody would read their answers).
     const collecting = new AbortController()
     const callerAborted = (): void => { collecting.abort() }
     if (o.signal?.aborted === true) callerAborted(); else o.signal?.addEventListener('abort', callerAborted, { once: true })
+    // Not AbortSignal.any([AbortSignal.timeout(...)]): on Node 20 the GC may collect the inner
+    // timeout signal, which then never fires (nodejs/node#57736) and the round never ends.
     const deadline = withDeadline(windowMs, collecting.signal)
     const window = deadline.signal
     // A query we cut short (round over, caller stop) says nothing about the peer; one still
