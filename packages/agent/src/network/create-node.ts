@@ -27,13 +27,14 @@ import { ping, type Ping } from '@libp2p/ping'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
-import { CODE_P2P, multiaddr } from '@multiformats/multiaddr'
+import { multiaddr } from '@multiformats/multiaddr'
+import { DHT_PROTOCOL, MAX_ANNOUNCEMENT_BYTES } from '@l2d2c/protocol'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
+import { errorName } from './errors.js'
+import { peerIdOf } from './peer-address.js'
 
-/** Kademlia protocol id of the l2d2c DHT: a private DHT, never mixed with the IPFS one. */
-export const L2D2C_DHT_PROTOCOL = '/l2d2c/kad/1.0.0'
 
 /** mDNS service tag: l2d2c nodes answer only each other, not every libp2p node on the LAN. */
 export const L2D2C_MDNS_SERVICE_TAG = '_l2d2c._udp.local'
@@ -55,8 +56,11 @@ export const NODE_LIMITS = {
   inboundConnectionsPerHostPerSecond: 32,
   /** Each connection is pinged this often; a failed ping aborts it, so dead peers are pruned. */
   connectionPingIntervalMs: 10_000,
-  /** Largest gossipsub RPC accepted: inventory announcements are small, masks travel by stream. */
-  gossipMaxMessageBytes: 1024 * 1024,
+  /**
+   * Largest gossipsub RPC accepted: the largest announcement plus room for the RPC envelope
+   * (signature, key, control messages); masks travel by stream, never by gossip.
+   */
+  gossipMaxMessageBytes: MAX_ANNOUNCEMENT_BYTES + 64 * 1024,
   /** Bootstrap dials this long after start (libp2p's default waits 1 s for nothing). */
   bootstrapDelayMs: 50,
   /**
@@ -197,7 +201,7 @@ export async function createNode (options: CreateNodeOptions): Promise<L2d2cNode
       identifyPush: identifyPush(),
       ping: ping(),
       dht: kadDHT({
-        protocol: L2D2C_DHT_PROTOCOL,
+        protocol: DHT_PROTOCOL,
         // server from the start: a LAN-only DHT never sees the public address that would
         // switch the default client mode to server, so nobody would answer queries
         clientMode: false,
@@ -266,7 +270,7 @@ function checkMultiaddr (option: 'listen' | 'announce' | 'bootstrap', value: str
     throw new NodeConfigError(option, `not a multiaddr: ${JSON.stringify(value)}`, { cause: err })
   }
   // @libp2p/bootstrap silently skips entries without a peer id; refuse them loudly instead
-  if (needsPeerId && !parsed.getComponents().some(c => c.code === CODE_P2P)) {
+  if (needsPeerId && peerIdOf(parsed) === undefined) {
     throw new NodeConfigError(option, `${value} has no /p2p/<peer id> part`)
   }
   return parsed.toString()
@@ -275,8 +279,4 @@ function checkMultiaddr (option: 'listen' | 'announce' | 'bootstrap', value: str
 function checkPositive (option: keyof CreateNodeOptions, value: number): number {
   if (!Number.isFinite(value) || value <= 0) throw new NodeConfigError(option, `must be a positive number of ms, got ${value}`)
   return value
-}
-
-function errorName (err: unknown): string | undefined {
-  return err instanceof Error ? err.name : undefined
 }

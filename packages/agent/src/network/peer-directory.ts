@@ -1,13 +1,18 @@
 import type { InventoryAnnouncement, MaskSummary, NodeRole } from '@l2d2c/protocol'
 
 /**
- * What a node knows about other nodes: addresses, last contact, and their latest announced
- * inventory. Peers that fail repeatedly and have not been seen for a while are pruned (the
- * reference never pruned its peer table, B7). Persisted so a restarted node can redial.
+ * What a node knows about other nodes: last contact, their latest announced inventory, and the
+ * addresses they listen on. Peers that fail repeatedly and have not been seen for a while are
+ * pruned (the reference never pruned its peer table, B7). Persisted so a restarted node can redial.
+ * Whether a peer is connected is not stored: libp2p's connections say so (see `prune`).
  */
 export interface PeerRecord {
   readonly peerId: string
-  /** Multiaddrs (text) the peer can be dialled on. */
+  /**
+   * The peer's own listen addresses (text), as libp2p's peer store holds them (identify) or as
+   * the peer announced them: never the source port of a connection it opened to us, which
+   * cannot be dialled. A synchronous mirror for persistence and display.
+   */
   readonly addrs: readonly string[]
   readonly lastSeen: number
   readonly role: NodeRole | null
@@ -18,7 +23,8 @@ export interface PeerRecord {
   readonly totalSteps: number
   /** Consecutive failed interactions since the last success. */
   readonly failures: number
-  readonly connected: boolean
+  /** Known from a previous run's peers.json (worth redialling although it has not announced yet). */
+  readonly remembered: boolean
 }
 
 export interface PeerDirectoryOptions {
@@ -42,7 +48,7 @@ export class PeerDirectory {
   }
 
   private base (peerId: string, now: number): PeerRecord {
-    return this.peers.get(peerId) ?? { peerId, addrs: [], lastSeen: now, role: null, backboneId: null, masks: [], announcementSequence: -1, totalSteps: 0, failures: 0, connected: false }
+    return this.peers.get(peerId) ?? { peerId, addrs: [], lastSeen: now, role: null, backboneId: null, masks: [], announcementSequence: -1, totalSteps: 0, failures: 0, remembered: false }
   }
 
   private set (r: PeerRecord): PeerRecord {
@@ -54,14 +60,16 @@ export class PeerDirectory {
     return r
   }
 
-  seen (peerId: string, now: number, update: { addrs?: readonly string[], connected?: boolean } = {}): PeerRecord {
+  /** A successful contact (connection, answer): resets the failure count. */
+  seen (peerId: string, now: number): PeerRecord {
     const r = this.base(peerId, now)
-    return this.set({ ...r, lastSeen: now, addrs: update.addrs !== undefined && update.addrs.length > 0 ? [...new Set(update.addrs)] : r.addrs, connected: update.connected ?? r.connected, failures: 0 })
+    return this.set({ ...r, lastSeen: now, failures: 0 })
   }
 
-  disconnected (peerId: string, now: number): void {
+  /** The peer's listen addresses changed (libp2p's peer store); ignored for peers not in the directory. */
+  addresses (peerId: string, addrs: readonly string[]): void {
     const r = this.peers.get(peerId)
-    if (r !== undefined) this.set({ ...r, connected: false, lastSeen: Math.max(r.lastSeen, now) })
+    if (r !== undefined && addrs.length > 0) this.peers.set(peerId, { ...r, addrs: [...new Set(addrs)] })
   }
 
   /** Applies an announcement unless it is older than the last one seen from that peer. */
@@ -72,10 +80,17 @@ export class PeerDirectory {
     return true
   }
 
-  failed (peerId: string, now: number): void {
+  failed (peerId: string): void {
     const r = this.peers.get(peerId)
-    if (r !== undefined) this.set({ ...r, failures: r.failures + 1, lastSeen: r.lastSeen })
-    void now
+    if (r !== undefined) this.peers.set(peerId, { ...r, failures: r.failures + 1 })
+  }
+
+  /**
+   * Whether to keep redialling the peer when it is not connected: an l2d2c node (it announced)
+   * or one remembered from the previous run. A CLI client or a DHT-only peer is not.
+   */
+  worthRedialling (r: PeerRecord): boolean {
+    return r.addrs.length > 0 && (r.announcementSequence >= 0 || r.remembered)
   }
 
   get (peerId: string): PeerRecord | null {
@@ -97,11 +112,15 @@ export class PeerDirectory {
     return out.sort((a, b) => b.summary.reward - a.summary.reward)
   }
 
-  /** Removes peers that keep failing and have not been seen recently; returns their ids. */
-  prune (now: number): string[] {
+  /**
+   * Removes peers not connected and not seen recently that either keep failing or are not worth
+   * redialling (a CLI client that asked once); returns their ids.
+   */
+  prune (now: number, isConnected: (peerId: string) => boolean): string[] {
     const gone: string[] = []
     for (const r of this.peers.values()) {
-      if (!r.connected && r.failures >= this.pruneAfterFailures && now - r.lastSeen > this.staleAfterMs) {
+      if (now - r.lastSeen <= this.staleAfterMs || isConnected(r.peerId)) continue
+      if (r.failures >= this.pruneAfterFailures || !this.worthRedialling(r)) {
         this.peers.delete(r.peerId)
         gone.push(r.peerId)
       }
@@ -113,9 +132,9 @@ export class PeerDirectory {
     return this.peers.delete(peerId)
   }
 
-  /** The persistable part: identities and addresses (inventories are re-learnt). */
+  /** The persistable part: identities and addresses of peers worth redialling (inventories are re-learnt). */
   toJSON (): Array<{ peerId: string, addrs: readonly string[], lastSeen: number }> {
-    return this.list().map(r => ({ peerId: r.peerId, addrs: r.addrs, lastSeen: r.lastSeen }))
+    return this.list().filter(r => this.worthRedialling(r)).map(r => ({ peerId: r.peerId, addrs: r.addrs, lastSeen: r.lastSeen }))
   }
 
   load (entries: unknown): number {
@@ -126,7 +145,7 @@ export class PeerDirectory {
       const o = e as Record<string, unknown>
       if (typeof o.peerId !== 'string' || !Array.isArray(o.addrs) || typeof o.lastSeen !== 'number') continue
       const addrs = o.addrs.filter((a): a is string => typeof a === 'string')
-      this.set({ ...this.base(o.peerId, o.lastSeen), addrs, lastSeen: o.lastSeen })
+      this.set({ ...this.base(o.peerId, o.lastSeen), addrs, lastSeen: o.lastSeen, remembered: true })
       n++
     }
     return n

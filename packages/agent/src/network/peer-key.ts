@@ -7,12 +7,13 @@
  * must resolve, because silently generating a new key would give the node a new identity
  * (its DHT records, peers' knowledge of it and logs would all point at a peer that is gone).
  */
-import { randomBytes } from 'node:crypto'
-import { chmod, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { open } from 'node:fs/promises'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
+import { equals as equalBytes } from 'multiformats/bytes'
+import { writeFileAtomic } from '../store/atomic-file.js'
+import { errorCode, errorMessage, errorName } from './errors.js'
 
 export const PeerKeyErrorCode = {
   /** The file exists but could not be read (permissions, a directory, I/O error). */
@@ -78,8 +79,8 @@ export async function loadPeerKey (path: string): Promise<PeerKey> {
   return key
 }
 
-/** Decodes and checks key bytes. Exported for tests and tools that hold the bytes already. */
-export async function decodePeerKey (bytes: Uint8Array, path: string): Promise<Ed25519PrivateKey> {
+/** Decodes and checks key bytes. */
+async function decodePeerKey (bytes: Uint8Array, path: string): Promise<Ed25519PrivateKey> {
   let key
   try {
     key = privateKeyFromProtobuf(bytes)
@@ -95,7 +96,7 @@ export async function decodePeerKey (bytes: Uint8Array, path: string): Promise<E
   // public half next to the private one without checking that they match (a flipped bit in
   // the public half would silently change the peer id). Require the canonical encoding and a
   // key that can sign for its own public key.
-  if (!sameBytes(privateKeyToProtobuf(key), bytes)) {
+  if (!equalBytes(privateKeyToProtobuf(key), bytes)) {
     throw new PeerKeyError(PeerKeyErrorCode.CORRUPT, path, 'peer key file has extra or non-canonical bytes')
   }
   const probe = new TextEncoder().encode('l2d2c peer key self-check')
@@ -132,65 +133,10 @@ async function readKeyFile (path: string): Promise<PeerKey | undefined> {
 
 /** Returns false when `path` appeared meanwhile (another writer won). */
 async function writeNewKeyFile (path: string, bytes: Uint8Array): Promise<boolean> {
-  const dir = dirname(path)
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 })
-    const handle = await open(tmp, 'wx', PEER_KEY_FILE_MODE)
-    try {
-      await handle.writeFile(bytes)
-      // the umask may have narrowed the mode; never let it be wider than 0600
-      await handle.chmod(PEER_KEY_FILE_MODE)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    const won = await publish(tmp, path)
-    if (won) await syncDirectory(dir)
-    return won
+    return await writeFileAtomic(path, bytes, { mode: PEER_KEY_FILE_MODE, dirMode: 0o700, exclusive: true })
   } catch (err) {
     throw new PeerKeyError(PeerKeyErrorCode.WRITE_FAILED, path, `cannot write peer key file: ${errorMessage(err)}`, { cause: err })
-  } finally {
-    await unlink(tmp).catch(() => {})
-  }
-}
-
-/**
- * Moves the temp file into place without ever replacing an existing file. link() is atomic
- * and fails with EEXIST; filesystems without hard links fall back to a checked rename, which
- * leaves a tiny race between two simultaneous first starts.
- */
-async function publish (tmp: string, path: string): Promise<boolean> {
-  try {
-    await link(tmp, path)
-    return true
-  } catch (err) {
-    const code = errorCode(err)
-    if (code === 'EEXIST') return false
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err
-  }
-  try {
-    await stat(path)
-    return false
-  } catch (err) {
-    if (errorCode(err) !== 'ENOENT') throw err
-  }
-  await rename(tmp, path)
-  await chmod(path, PEER_KEY_FILE_MODE)
-  return true
-}
-
-/** Makes the new directory entry durable. Some platforms cannot fsync a directory: best effort. */
-async function syncDirectory (dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r')
-    try {
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-  } catch {
-    // the key file itself is synced; only the rename's durability is at stake
   }
 }
 
@@ -202,22 +148,4 @@ async function verifiesOwnSignature (key: Ed25519PrivateKey, probe: Uint8Array):
   } catch {
     return false
   }
-}
-
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
-  return true
-}
-
-function errorCode (err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined
-}
-
-function errorName (err: unknown): string | undefined {
-  return err instanceof Error ? err.name : undefined
-}
-
-function errorMessage (err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }

@@ -1,9 +1,10 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { createNode, startNode } from './create-node.js'
 import { MaskExchangeClient } from './mask-exchange/client.js'
 import { LossInjector } from './mask-exchange/loss.js'
 import { Traffic } from './mask-exchange/traffic.js'
+import { parsePeerAddress, type PeerAddress } from './peer-address.js'
 
 /** A --peer address that cannot be dialled as given. */
 export class RemoteAddressError extends Error {
@@ -24,14 +25,13 @@ export interface RemoteContext {
  * dials one remote node directly: what `l2d2c masks --peer` and `fetch --peer` use.
  */
 export async function withRemoteNode<T> (address: string, timeoutMs: number, fn: (ctx: RemoteContext) => Promise<T>): Promise<T> {
-  let target: Multiaddr
+  let parsed: PeerAddress
   try {
-    target = multiaddr(address)
+    parsed = parsePeerAddress(address)
   } catch (err) {
-    throw new RemoteAddressError(`invalid multiaddr "${address}": ${(err as Error).message}`)
+    throw new RemoteAddressError((err as Error).message)
   }
-  const peerId = target.getComponents().find(c => c.name === 'p2p')?.value
-  if (peerId === undefined) throw new RemoteAddressError(`"${address}" must end with /p2p/<peer id>`)
+  const { multiaddr: target, peerId } = parsed
   const node = await createNode({ privateKey: await generateKeyPair('Ed25519'), listen: [], dialTimeoutMs: timeoutMs, userAgent: 'l2d2c-cli/0.1.0' })
   await startNode(node)
   try {

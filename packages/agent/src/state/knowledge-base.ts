@@ -54,8 +54,6 @@ export class KnowledgeBase {
     return [...this.entries.values()].sort((a, b) => a.taskKey < b.taskKey ? -1 : a.taskKey > b.taskKey ? 1 : 0)
   }
 
-  get size (): number { return this.entries.size }
-
   private base (taskKey: string, now: number): KnowledgeEntry {
     return this.entries.get(taskKey) ?? { taskKey, reward: null, stepsTrained: 0, source: 'trained', origin: '', cid: null, adoptions: [], updatedAt: now }
   }
@@ -94,13 +92,5 @@ export class KnowledgeBase {
   /** Replaces an entry as persisted (restart). */
   restore (entry: KnowledgeEntry): void {
     this.entries.set(entry.taskKey, entry)
-  }
-
-  forget (taskKey: string): boolean {
-    return this.entries.delete(taskKey)
-  }
-
-  toJSON (): KnowledgeEntry[] {
-    return this.list()
   }
 }

@@ -34,6 +34,15 @@ export class NodeStateError extends Error {
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 const isNat = (v: unknown): v is number => isNum(v) && Number.isInteger(v) && v >= 0
 
+function validateAdoption (a: unknown, where: string): void {
+  if (typeof a !== 'object' || a === null) throw new NodeStateError(`${where} is not an object`)
+  const o = a as Record<string, unknown>
+  if (!isNum(o.at)) throw new NodeStateError(`${where}.at is not a number`)
+  for (const field of ['from', 'origin', 'cid'] as const) if (typeof o[field] !== 'string') throw new NodeStateError(`${where}.${field} is not a string`)
+  if (!isNum(o.claimedReward) || !isNum(o.verifiedReward)) throw new NodeStateError(`${where} rewards are not numbers`)
+  if (o.previousReward !== null && !isNum(o.previousReward)) throw new NodeStateError(`${where}.previousReward is not a number`)
+}
+
 function validateEntry (e: unknown, i: number): KnowledgeEntry {
   const where = `knowledge[${i}]`
   if (typeof e !== 'object' || e === null) throw new NodeStateError(`${where} is not an object`)
@@ -45,6 +54,7 @@ function validateEntry (e: unknown, i: number): KnowledgeEntry {
   if (typeof o.origin !== 'string') throw new NodeStateError(`${where}.origin is not a string`)
   if (o.cid !== null && typeof o.cid !== 'string') throw new NodeStateError(`${where}.cid is invalid`)
   if (!Array.isArray(o.adoptions)) throw new NodeStateError(`${where}.adoptions is not an array`)
+  o.adoptions.forEach((a, j) => { validateAdoption(a, `${where}.adoptions[${j}]`) })
   if (!isNum(o.updatedAt)) throw new NodeStateError(`${where}.updatedAt is not a number`)
   return o as unknown as KnowledgeEntry
 }

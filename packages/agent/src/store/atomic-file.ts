@@ -1,42 +1,86 @@
-import { open, rename, rm, mkdir } from 'node:fs/promises'
+import { chmod, link, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+
+export interface AtomicWriteOptions {
+  /** File mode (default 0644). The umask may narrow it at creation, so it is set explicitly too. */
+  readonly mode?: number
+  /** Mode of the directory when it has to be created. */
+  readonly dirMode?: number
+  /**
+   * Never replace an existing file: publish with link(), which fails when the target exists.
+   * writeFileAtomic then returns false (another writer won) instead of overwriting.
+   */
+  readonly exclusive?: boolean
+}
+
+/** Whether a directory entry is an unfinished write of writeFileAtomic (safe to delete at start-up). */
+export function isTempFile (name: string): boolean {
+  return name.startsWith('.') && name.endsWith('.tmp')
+}
 
 /**
  * Writes a file so that readers (and a crash at any point) see either the old content or
  * the new content, never a mix: write a temp file in the same directory, fsync it, rename
  * it over the target (atomic on POSIX), then fsync the directory so the rename is durable.
+ * Returns false only in exclusive mode, when the file already existed.
  */
-export async function writeFileAtomic (path: string, data: Uint8Array | string, mode = 0o644): Promise<void> {
+export async function writeFileAtomic (path: string, data: Uint8Array | string, options: number | AtomicWriteOptions = {}): Promise<boolean> {
+  const { mode = 0o644, dirMode, exclusive = false } = typeof options === 'number' ? { mode: options } : options
   const dir = dirname(path)
-  await mkdir(dir, { recursive: true })
+  await mkdir(dir, { recursive: true, ...(dirMode !== undefined ? { mode: dirMode } : {}) })
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  const fh = await open(tmp, 'wx', mode)
   try {
-    await fh.writeFile(data)
-    await fh.sync()
-  } catch (err) {
-    await fh.close().catch(() => {})
+    const fh = await open(tmp, 'wx', mode)
+    try {
+      await fh.writeFile(data)
+      // the umask may have narrowed the mode at creation; set it exactly (never wider than asked)
+      await fh.chmod(mode)
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    const published = exclusive ? await publishExclusive(tmp, path, mode) : (await rename(tmp, path), true)
+    if (published) await syncDirectory(dir)
+    return published
+  } finally {
     await rm(tmp, { force: true })
-    throw err
   }
-  await fh.close()
-  try {
-    await rename(tmp, path)
-  } catch (err) {
-    await rm(tmp, { force: true })
-    throw err
-  }
-  await syncDirectory(dir)
 }
 
-async function syncDirectory (dir: string): Promise<void> {
+/**
+ * Moves the temp file into place without ever replacing an existing file. link() is atomic
+ * and fails with EEXIST; filesystems without hard links fall back to a checked rename, which
+ * leaves a tiny race between two simultaneous writers.
+ */
+async function publishExclusive (tmp: string, path: string, mode: number): Promise<boolean> {
+  try {
+    await link(tmp, path)
+    return true
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    if (code === 'EEXIST') return false
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err
+  }
+  try {
+    await stat(path)
+    return false
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'ENOENT') throw err
+  }
+  await rename(tmp, path)
+  await chmod(path, mode)
+  return true
+}
+
+/** Makes a new directory entry durable. Some filesystems refuse fsync on directories: best effort. */
+export async function syncDirectory (dir: string): Promise<void> {
   let fh
   try {
     fh = await open(dir, 'r')
     await fh.sync()
   } catch {
-    // Some filesystems refuse fsync on directories; the rename itself is still atomic.
+    // the file itself is synced and the rename is still atomic; only its durability is at stake
   } finally {
     await fh?.close().catch(() => {})
   }

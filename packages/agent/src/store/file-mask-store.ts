@@ -1,8 +1,9 @@
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encodeMaskFile, isProtocolError, MAX_MASK_FILE_BYTES, readMaskFile, type MaskMeta } from '@l2d2c/protocol'
-import { writeFileAtomic } from './atomic-file.js'
+import { isTempFile, writeFileAtomic } from './atomic-file.js'
 import { infoOf, makeStoredMask } from './mask-entry.js'
+import { MaskIndex } from './mask-index.js'
 import { MaskStoreError, type MaskStore, type StoredMask, type StoredMaskInfo } from './mask-store.js'
 
 /**
@@ -13,7 +14,7 @@ import { MaskStoreError, type MaskStore, type StoredMask, type StoredMaskInfo } 
  * file that fails is moved to `dir/corrupt/` and reported, never silently used or deleted.
  */
 export class FileMaskStore implements MaskStore {
-  private readonly masks = new Map<string, StoredMask>()
+  private readonly masks = new MaskIndex()
   private opened = false
   /** Files moved aside at open, with the reason (for logs and status). */
   readonly quarantined: Array<{ file: string, reason: string }> = []
@@ -29,14 +30,14 @@ export class FileMaskStore implements MaskStore {
     await mkdir(this.dir, { recursive: true })
     for (const name of await readdir(this.dir)) {
       const path = join(this.dir, name)
-      if (name.startsWith('.') && name.endsWith('.tmp')) {
+      if (isTempFile(name)) {
         await rm(path, { force: true }) // an interrupted write: the previous file is intact
         continue
       }
       if (!name.endsWith('.l2dm')) continue
       try {
         const entry = await this.load(path, name)
-        this.masks.set(entry.taskKey, entry)
+        this.masks.set(entry)
       } catch (err) {
         const reason = (err as Error).message
         await this.quarantine(path, name)
@@ -52,7 +53,7 @@ export class FileMaskStore implements MaskStore {
     const file = readMaskFile(await readFile(path))
     if (!file.cidValid) throw new MaskStoreError(`${name}: content id mismatch (recorded ${file.cid.toString()}, content ${file.computedCid.toString()})`)
     if (FileMaskStore.fileName(file.header.taskKey) !== name) throw new MaskStoreError(`${name} holds the mask of ${file.header.taskKey}`)
-    return makeStoredMask(file.maskBytes, file.meta, this.backboneId)
+    return makeStoredMask(file.maskBytes, file.meta, this.backboneId, file.cid) // the file's CID, just verified
   }
 
   private async quarantine (path: string, name: string): Promise<void> {
@@ -76,24 +77,23 @@ export class FileMaskStore implements MaskStore {
       throw err
     }
     await writeFileAtomic(join(this.dir, FileMaskStore.fileName(entry.taskKey)), file)
-    this.masks.set(entry.taskKey, entry)
+    this.masks.set(entry)
     return infoOf(entry)
   }
 
   async get (taskKey: string): Promise<StoredMask | null> {
     this.assertOpen()
-    return this.masks.get(taskKey) ?? null
+    return this.masks.get(taskKey)
   }
 
   async getByCid (cid: string): Promise<StoredMask | null> {
     this.assertOpen()
-    for (const m of this.masks.values()) if (m.cid === cid || m.bitsCid === cid) return m
-    return null
+    return this.masks.getByCid(cid)
   }
 
   async list (): Promise<StoredMaskInfo[]> {
     this.assertOpen()
-    return [...this.masks.values()].map(infoOf).sort((a, b) => a.taskKey < b.taskKey ? -1 : a.taskKey > b.taskKey ? 1 : 0)
+    return this.masks.list()
   }
 
   async delete (taskKey: string): Promise<boolean> {

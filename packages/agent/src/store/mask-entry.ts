@@ -1,32 +1,30 @@
-import { contentId, decodeMask, encodeMask, encodeMeta, isProtocolError, readMaskHeader, type MaskMeta } from '@l2d2c/protocol'
+import { contentId, decodeMask, encodeMask, encodeMeta, isProtocolError, type CID, type MaskMeta } from '@l2d2c/protocol'
 import { MaskStoreError, type StoredMask } from './mask-store.js'
 
 /**
  * Validates canonical mask bytes and derives everything a store keeps about them: the
  * stored CID and the BITS encoding with its CID (computed once, at put or load time).
+ * `cid` is the stored bytes' CID when the caller already verified it (a mask file's).
  */
-export function makeStoredMask (bytes: Uint8Array, meta: MaskMeta, backboneId: string | null): StoredMask {
+export function makeStoredMask (bytes: Uint8Array, meta: MaskMeta, backboneId: string | null, cid?: CID): StoredMask {
   try {
     encodeMeta(meta) // validates: finite reward, safe integers, peer id syntax
-    const header = readMaskHeader(bytes)
-    if (backboneId !== null && header.backboneId !== backboneId) {
-      throw new MaskStoreError(`mask for ${header.taskKey} is for backbone ${header.backboneId}, this store holds ${backboneId}`)
-    }
-    const mask = decodeMask(bytes)
-    const bitsBytes = header.encoding === 'bits' ? bytes : encodeMask(mask, 'bits')
+    const mask = decodeMask(bytes, backboneId !== null ? { expectedBackboneId: backboneId } : {})
+    const bitsBytes = mask.encoding === 'bits' ? bytes : encodeMask(mask, 'bits')
+    const storedCid = (cid ?? contentId(bytes)).toString()
     return {
-      taskKey: header.taskKey,
-      backboneId: header.backboneId,
-      encoding: header.encoding,
-      cid: contentId(bytes).toString(),
-      bitsCid: contentId(bitsBytes).toString(),
+      taskKey: mask.taskKey,
+      backboneId: mask.backboneId,
+      encoding: mask.encoding,
+      cid: storedCid,
+      bitsCid: bitsBytes === bytes ? storedCid : contentId(bitsBytes).toString(),
       bitsSize: bitsBytes.length,
       meta: { ...meta },
       bytes,
       bitsBytes
     }
   } catch (err) {
-    if (err instanceof MaskStoreError) throw err
+    if (isProtocolError(err) && err.code === 'BACKBONE_MISMATCH') throw new MaskStoreError(`refusing a mask of another backbone (this store holds ${backboneId ?? '?'}): ${err.message}`, { cause: err })
     if (isProtocolError(err)) throw new MaskStoreError(`refusing an invalid mask (${err.code}): ${err.message}`, { cause: err })
     throw err
   }

@@ -1,12 +1,13 @@
 import { contentId, encodeMask, type Mask, type MaskEncoding, type MaskMeta } from '@l2d2c/protocol'
 import { describe, expect, it } from 'vitest'
+import { createPrng } from '../../src/rng/prng.js'
 import { MaskStoreError, type MaskStore } from '../../src/store/mask-store.js'
 
 export const BACKBONE = '0123456789abcdef0123456789abcdef'
 
 export function testMask (taskKey: string, seed: number, backboneId = BACKBONE): Mask {
-  let a = seed >>> 0
-  const rnd = (): number => { a = (a * 1664525 + 1013904223) >>> 0; return a / 2 ** 32 - 0.5 }
+  const prng = createPrng(seed)
+  const rnd = (): number => prng.nextFloat() - 0.5
   return {
     taskKey,
     backboneId,
@@ -57,9 +58,12 @@ export function maskStoreComplianceSuite (name: string, create: () => Promise<Ma
 
     it('keeps one mask per task: a newer put replaces the older', async () => {
       const store = await create()
-      await put(store, 'a/task', 1, 'f32', 0.2)
+      const first = await put(store, 'a/task', 1, 'f32', 0.2)
       const second = await put(store, 'a/task', 2, 'f32', 0.9)
       expect((await store.list()).length).toBe(1)
+      // The replaced mask is no longer found by its content id, the new one is.
+      expect(await store.getByCid(contentId(first).toString())).toBeNull()
+      expect((await store.getByCid(contentId(second).toString()))?.meta.reward).toBe(0.9)
       const got = await store.get('a/task')
       expect(Buffer.compare(got!.bytes, second)).toBe(0)
       expect(got!.meta.reward).toBe(0.9)
@@ -68,8 +72,9 @@ export function maskStoreComplianceSuite (name: string, create: () => Promise<Ma
 
     it('deletes masks', async () => {
       const store = await create()
-      await put(store, 'a/task', 1)
+      const bytes = await put(store, 'a/task', 1)
       expect(await store.delete('a/task')).toBe(true)
+      expect(await store.getByCid(contentId(bytes).toString())).toBeNull()
       expect(await store.delete('a/task')).toBe(false)
       expect(await store.get('a/task')).toBeNull()
       await store.close()
@@ -86,7 +91,7 @@ export function maskStoreComplianceSuite (name: string, create: () => Promise<Ma
       await store.close()
     })
 
-    it('returns copies that callers cannot use to corrupt the store', async () => {
+    it('keeps its own copy of the bytes it is given', async () => {
       const store = await create()
       const bytes = encodeMask(testMask('a/task', 1), 'f32')
       await store.put(bytes, meta(1))

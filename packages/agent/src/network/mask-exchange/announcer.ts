@@ -1,4 +1,4 @@
-import { ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_MASKS, type InventoryAnnouncement, type NodeRole } from '@l2d2c/protocol'
+import { ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCED_MASKS, withDeadline, type InventoryAnnouncement, type NodeRole } from '@l2d2c/protocol'
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../../logging/logger.js'
@@ -44,6 +44,10 @@ export class Announcer {
   private readonly providing = new Set<string>()
   private controller = new AbortController()
   private started = false
+  /** The announcement as of the last change or tick (inventory answers reuse it). */
+  private current: InventoryAnnouncement | null = null
+  /** Announcements the topic validator decoded, for the message handler (same Message object). */
+  private readonly validated = new WeakMap<Message, InventoryAnnouncement>()
   private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
 
   constructor (private readonly c: AnnouncerComponents, private readonly opts: AnnouncerOptions) {}
@@ -53,7 +57,7 @@ export class Announcer {
     this.started = true
     this.controller = new AbortController()
     const pubsub = this.c.node.services.pubsub
-    pubsub.topicValidators.set(ANNOUNCE_TOPIC, (_peer, msg) => validate(msg))
+    pubsub.topicValidators.set(ANNOUNCE_TOPIC, (_peer, msg) => this.validate(msg))
     pubsub.addEventListener('message', this.onMessage)
     pubsub.subscribe(ANNOUNCE_TOPIC)
     this.timer = setInterval(() => { this.publish(); this.provideAll() }, this.opts.intervalMs ?? 10_000)
@@ -77,6 +81,7 @@ export class Announcer {
 
   /** The inventory changed: announce soon and provide any new task. */
   changed (): void {
+    this.current = null
     if (!this.started) return
     if (this.debounce !== null) return
     this.debounce = setTimeout(() => {
@@ -87,20 +92,29 @@ export class Announcer {
     this.debounce.unref?.()
   }
 
-  /** The announcement this node would publish now. */
+  /**
+   * The announcement this node publishes: rebuilt (with a new sequence number) after a change
+   * and on every periodic tick, otherwise the last one.
+   */
   announcement (): InventoryAnnouncement {
+    this.current ??= this.build()
+    return this.current
+  }
+
+  private build (): InventoryAnnouncement {
     // Wall-clock based so a restarted node's announcements are not ignored as stale.
     this.sequence = Math.max(this.sequence + 1, this.c.now())
     const masks = this.c.masks.list()
       .sort((a, b) => b.reward - a.reward)
       .slice(0, MAX_ANNOUNCED_MASKS)
       .map(m => ({ taskKey: m.taskKey, cid: m.cid, reward: m.reward, stepsTrained: m.stepsTrained, encodedSize: m.encodedSize, encodings: [...m.encodings], origin: m.origin }))
-    const addrs = this.c.node.getMultiaddrs().slice(0, 16).map(a => a.bytes)
+    const addrs = this.c.node.getMultiaddrs().slice(0, MAX_ANNOUNCED_ADDRS).map(a => a.bytes)
     return { backboneId: this.c.masks.backboneId, masks, sequence: this.sequence, timestampMs: this.c.now(), role: this.opts.role, addrs, totalSteps: this.c.totalSteps() }
   }
 
   private publish (): void {
     if (!this.started) return
+    this.current = null // publishing follows a change or a tick: the inventory or the step count moved
     if (this.c.loss.shouldDrop('announce')) return
     let data: Uint8Array
     try {
@@ -120,14 +134,27 @@ export class Announcer {
     const from = msg.from.toString()
     if (from === this.c.node.peerId.toString()) return
     try {
-      const a = decodeAnnouncement(msg.data)
+      const a = this.validated.get(msg) ?? decodeAnnouncement(msg.data)
       this.c.traffic.received('announce', msg.data.length)
-      const addrs = a.addrs.map(b => { try { return multiaddr(b).toString() } catch { return null } }).filter((s): s is string => s !== null)
-      if (this.c.directory.announced(from, a, addrs, this.c.now())) {
+      const multiaddrs = a.addrs.flatMap(b => { try { return [multiaddr(b)] } catch { return [] } })
+      // libp2p's peer store is where dials (rounds, redials) look for addresses.
+      if (multiaddrs.length > 0) this.c.node.peerStore.merge(msg.from, { multiaddrs }).catch(() => {})
+      if (this.c.directory.announced(from, a, multiaddrs.map(m => m.toString()), this.c.now())) {
         this.c.logger.debug({ peer: from, masks: a.masks.length, role: a.role }, 'announcement')
       }
     } catch (err) {
       this.c.logger.debug({ peer: from, err: (err as Error).message }, 'ignored invalid announcement')
+    }
+  }
+
+  /** Topic validator: malformed announcements are rejected and not forwarded. */
+  private validate (msg: Message): TopicValidatorResult {
+    if (msg.type !== 'signed') return TopicValidatorResult.Reject
+    try {
+      this.validated.set(msg, decodeAnnouncement(msg.data))
+      return TopicValidatorResult.Accept
+    } catch {
+      return TopicValidatorResult.Reject
     }
   }
 
@@ -137,21 +164,12 @@ export class Announcer {
     for (const m of this.c.masks.list()) {
       if (this.provided.has(m.taskKey) || this.providing.has(m.taskKey)) continue
       this.providing.add(m.taskKey)
-      const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.opts.provideTimeoutMs ?? 30_000)])
-      this.c.node.contentRouting.provide(taskCid(m.taskKey), { signal })
+      // A strongly held timer (not AbortSignal.timeout inside AbortSignal.any, which Node 20 may collect).
+      const deadline = withDeadline(this.opts.provideTimeoutMs ?? 30_000, this.controller.signal)
+      this.c.node.contentRouting.provide(taskCid(m.taskKey), { signal: deadline.signal })
         .then(() => { this.provided.add(m.taskKey) })
         .catch((err: Error) => { this.c.logger.debug({ task: m.taskKey, err: err.message }, 'DHT provide failed; will retry') })
-        .finally(() => { this.providing.delete(m.taskKey) })
+        .finally(() => { deadline.clear(); this.providing.delete(m.taskKey) })
     }
-  }
-}
-
-function validate (msg: Message): TopicValidatorResult {
-  if (msg.type !== 'signed') return TopicValidatorResult.Reject
-  try {
-    decodeAnnouncement(msg.data)
-    return TopicValidatorResult.Accept
-  } catch {
-    return TopicValidatorResult.Reject
   }
 }

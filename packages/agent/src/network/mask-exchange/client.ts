@@ -1,20 +1,23 @@
 import {
-  abortStream, closeStream, decodeAnnouncement, decodeChunk, decodeOffer, decodeTransferHeader, encodeFetch, encodeInventoryRequest,
+  abortStream, closeStream, DEFAULT_REQUEST_TIMEOUT_MS, decodeAnnouncement, decodeChunk, decodeOffer, decodeTransferHeader, encodeFetch, encodeInventoryRequest,
   encodeQuery, framedStream, INVENTORY_PROTOCOL, MASK_PROTOCOL, MAX_ANNOUNCEMENT_BYTES, MAX_CHUNK_MESSAGE_BYTES, MAX_CONTROL_MESSAGE_BYTES,
-  ProtocolError, QUERY_PROTOCOL, readFrame, TransferAssembler, withDeadline, writeFrame,
-  type InventoryAnnouncement, type MaskFetch, type MaskMeta, type MaskOffer, type MaskQuery, type MaskTransferHeader, type TransferStatus
+  ProtocolError, QUERY_PROTOCOL, readFrame, toProtocolError, TransferAssembler, withDeadline, writeFrame,
+  type FramedStream, type InventoryAnnouncement, type MaskFetch, type MaskMeta, type MaskOffer, type MaskQuery, type MaskTransferHeader, type TransferStatus
 } from '@l2d2c/protocol'
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { L2d2cNode } from '../create-node.js'
+import { errorName } from '../errors.js'
+import { peerIdOf } from '../peer-address.js'
 import type { LossInjector } from './loss.js'
-import type { Traffic } from './traffic.js'
+import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
+import { equals as equalBytes } from 'multiformats/bytes'
 
 /** Default deadlines of the requester side. */
 export const CLIENT_DEFAULTS = {
   queryTimeoutMs: 2_000,
   fetchTimeoutMs: 10_000,
-  inventoryTimeoutMs: 5_000
+  inventoryTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS
 } as const
 
 /** The remote answered a fetch with a non-OK status. */
@@ -66,31 +69,41 @@ export class MaskExchangeClient {
     }
   }
 
-  /** Sends a query; resolves with the offer, or LOST when loss injection dropped the query. */
-  async query (target: DialTarget, query: MaskQuery, opts: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<MaskOffer | typeof LOST> {
-    if (this.c.loss.shouldDrop('query', peerOf(target))) return LOST
-    const deadline = withDeadline(opts.timeoutMs ?? CLIENT_DEFAULTS.queryTimeoutMs, opts.signal)
+  /**
+   * One request/response exchange: open a stream (optimistic protocol selection), send the
+   * request frame, half-close, let `read` take the answer; the deadline (timeout and caller
+   * signal) bounds all of it, and the stream is reset on any failure.
+   */
+  private async exchange<T> (target: DialTarget, protocol: string, traffic: TrafficProtocol, request: Uint8Array, timeoutMs: number, signal: AbortSignal | undefined, read: (stream: Stream, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const deadline = withDeadline(timeoutMs, signal)
     let stream: Stream | undefined
-    const t0 = performance.now()
     try {
-      stream = await this.open(target, QUERY_PROTOCOL, deadline.signal)
-      const out = encodeQuery(query)
-      await writeFrame(stream, out, { signal: deadline.signal })
-      this.c.traffic.sent('query', out.length)
+      stream = await this.open(target, protocol, deadline.signal)
+      await writeFrame(stream, request, { signal: deadline.signal })
+      this.c.traffic.sent(traffic, framedLength(request.length))
       await closeStream(stream, { signal: deadline.signal })
-      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal: deadline.signal })
-      this.c.traffic.received('query', bytes.length)
-      const offer = decodeOffer(bytes)
-      if (offer.requestId !== query.requestId) throw new ProtocolError('INVALID_FIELD', `offer answers request ${offer.requestId}, not ${query.requestId}`)
-      if (offer.taskKey !== query.taskKey) throw new ProtocolError('INVALID_FIELD', `offer is for ${offer.taskKey}, asked ${query.taskKey}`)
-      this.c.traffic.latency('query', performance.now() - t0)
-      return offer
+      return await read(stream, deadline.signal)
     } catch (err) {
       if (stream !== undefined) abortStream(stream)
       throw err
     } finally {
       deadline.clear()
     }
+  }
+
+  /** Sends a query; resolves with the offer, or LOST when loss injection dropped the query. */
+  async query (target: DialTarget, query: MaskQuery, opts: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<MaskOffer | typeof LOST> {
+    if (this.c.loss.shouldDrop('query', peerOf(target))) return LOST
+    const t0 = performance.now()
+    return await this.exchange(target, QUERY_PROTOCOL, 'query', encodeQuery(query), opts.timeoutMs ?? CLIENT_DEFAULTS.queryTimeoutMs, opts.signal, async (stream, signal) => {
+      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal })
+      this.c.traffic.received('query', framedLength(bytes.length))
+      const offer = decodeOffer(bytes)
+      if (offer.requestId !== query.requestId) throw new ProtocolError('INVALID_FIELD', `offer answers request ${offer.requestId}, not ${query.requestId}`)
+      if (offer.taskKey !== query.taskKey) throw new ProtocolError('INVALID_FIELD', `offer is for ${offer.taskKey}, asked ${query.taskKey}`)
+      this.c.traffic.latency('query', performance.now() - t0)
+      return offer
+    })
   }
 
   /**
@@ -100,96 +113,68 @@ export class MaskExchangeClient {
    */
   async fetch (target: DialTarget, request: MaskFetch, opts: { signal?: AbortSignal, timeoutMs?: number, expectedCid?: Uint8Array } = {}): Promise<FetchedMask> {
     if (this.c.loss.shouldDrop('fetch', peerOf(target))) throw new ProtocolError('TIMEOUT', 'fetch request lost (loss injection)')
-    const deadline = withDeadline(opts.timeoutMs ?? CLIENT_DEFAULTS.fetchTimeoutMs, opts.signal)
-    let stream: Stream | undefined
     const t0 = performance.now()
-    try {
-      stream = await this.open(target, MASK_PROTOCOL, deadline.signal)
-      const out = encodeFetch(request)
-      await writeFrame(stream, out, { signal: deadline.signal })
-      this.c.traffic.sent('mask', out.length)
-      await closeStream(stream, { signal: deadline.signal })
+    return await this.exchange(target, MASK_PROTOCOL, 'mask', encodeFetch(request), opts.timeoutMs ?? CLIENT_DEFAULTS.fetchTimeoutMs, opts.signal, async (stream, signal) => {
+      // One framed reader for header and chunks: a reader buffers ahead, so a second one would
+      // miss what the first already took. decodeTransferHeader refuses a header over the
+      // control-message limit (TOO_LARGE) before parsing it.
       const framed = framedStream(stream, { maxBytes: MAX_CHUNK_MESSAGE_BYTES })
-      const headerBytes = await framed.read({ signal: deadline.signal })
-      let wireBytes = headerBytes.length + prefixLength(headerBytes.length)
-      if (headerBytes.length > MAX_CONTROL_MESSAGE_BYTES) throw new ProtocolError('TOO_LARGE', 'transfer header too large')
-      const header = decodeTransferHeader(headerBytes)
-      if (header.requestId !== request.requestId) throw new ProtocolError('INVALID_FIELD', `transfer answers request ${header.requestId}, not ${request.requestId}`)
-      if (header.status !== 'ok') throw new RemoteRefusal(header.status, header.message)
-      if (header.encoding !== request.encoding) throw new ProtocolError('INVALID_FIELD', `asked for ${request.encoding}, got ${header.encoding ?? 'none'}`)
-      if (opts.expectedCid !== undefined && request.encoding === 'bits' && !sameBytes(header.cid, opts.expectedCid)) {
-        throw new ProtocolError('CID_MISMATCH', 'the transfer is not the mask that was offered')
+      try {
+        return await this.receiveTransfer(framed, request, opts.expectedCid, signal, t0)
+      } finally {
+        framed.unwrap()
       }
-      const assembler = new TransferAssembler(header)
-      while (!assembler.done) {
-        const frame = await framed.read({ signal: deadline.signal })
-        wireBytes += frame.length + prefixLength(frame.length)
-        assembler.push(decodeChunk(frame))
-      }
-      framed.unwrap()
-      const bytes = assembler.finish()
-      this.c.traffic.received('mask', wireBytes)
-      this.c.traffic.latency('fetch', performance.now() - t0)
-      return { header, bytes, meta: header.meta as MaskMeta, wireBytes }
-    } catch (err) {
-      if (stream !== undefined) abortStream(stream)
-      throw err
-    } finally {
-      deadline.clear()
+    })
+  }
+
+  private async receiveTransfer (framed: FramedStream, request: MaskFetch, expectedCid: Uint8Array | undefined, signal: AbortSignal, t0: number): Promise<FetchedMask> {
+    const headerBytes = await framed.read({ signal })
+    let wireBytes = framedLength(headerBytes.length)
+    const header = decodeTransferHeader(headerBytes)
+    if (header.requestId !== request.requestId) throw new ProtocolError('INVALID_FIELD', `transfer answers request ${header.requestId}, not ${request.requestId}`)
+    if (header.status !== 'ok') throw new RemoteRefusal(header.status, header.message)
+    if (header.encoding !== request.encoding) throw new ProtocolError('INVALID_FIELD', `asked for ${request.encoding}, got ${header.encoding ?? 'none'}`)
+    if (expectedCid !== undefined && request.encoding === 'bits' && (header.cid === null || !equalBytes(header.cid, expectedCid))) {
+      throw new ProtocolError('CID_MISMATCH', 'the transfer is not the mask that was offered')
     }
+    const assembler = new TransferAssembler(header)
+    while (!assembler.done) {
+      const frame = await framed.read({ signal })
+      wireBytes += framedLength(frame.length)
+      assembler.push(decodeChunk(frame))
+    }
+    const bytes = assembler.finish()
+    this.c.traffic.received('mask', wireBytes)
+    this.c.traffic.latency('fetch', performance.now() - t0)
+    return { header, bytes, meta: header.meta as MaskMeta, wireBytes }
   }
 
   /** Asks a peer for its inventory (what `l2d2c masks --peer` shows). */
   async inventory (target: DialTarget, opts: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<InventoryAnnouncement> {
-    const deadline = withDeadline(opts.timeoutMs ?? CLIENT_DEFAULTS.inventoryTimeoutMs, opts.signal)
-    let stream: Stream | undefined
-    try {
-      stream = await this.open(target, INVENTORY_PROTOCOL, deadline.signal)
-      const out = encodeInventoryRequest({ requestId: newRequestId() })
-      await writeFrame(stream, out, { signal: deadline.signal })
-      this.c.traffic.sent('inventory', out.length)
-      await closeStream(stream, { signal: deadline.signal })
-      const bytes = await readFrame(stream, { maxBytes: MAX_ANNOUNCEMENT_BYTES, signal: deadline.signal })
-      this.c.traffic.received('inventory', bytes.length)
+    if (this.c.loss.shouldDrop('inventory', peerOf(target))) throw new ProtocolError('TIMEOUT', 'inventory request lost (loss injection)')
+    return await this.exchange(target, INVENTORY_PROTOCOL, 'inventory', encodeInventoryRequest({ requestId: newRequestId() }), opts.timeoutMs ?? CLIENT_DEFAULTS.inventoryTimeoutMs, opts.signal, async (stream, signal) => {
+      const bytes = await readFrame(stream, { maxBytes: MAX_ANNOUNCEMENT_BYTES, signal })
+      this.c.traffic.received('inventory', framedLength(bytes.length))
       return decodeAnnouncement(bytes)
-    } catch (err) {
-      if (stream !== undefined) abortStream(stream)
-      throw err
-    } finally {
-      deadline.clear()
-    }
+    })
   }
 }
 
 function peerOf (target: DialTarget): string | undefined {
-  if (Array.isArray(target)) return target[0]?.getComponents().find(c => c.name === 'p2p')?.value
-  if ('getComponents' in target) return target.getComponents().find(c => c.name === 'p2p')?.value
+  if (Array.isArray(target)) return target[0] !== undefined ? peerIdOf(target[0]) : undefined
+  if ('getComponents' in target) return peerIdOf(target)
   return target.toString()
-}
-
-function prefixLength (n: number): number {
-  let len = 1
-  while (n >= 0x80) { n = Math.floor(n / 128); len++ }
-  return len
-}
-
-function sameBytes (a: Uint8Array | null, b: Uint8Array): boolean {
-  return a !== null && a.length === b.length && a.every((v, i) => v === b[i])
 }
 
 /**
  * Classifies a dial or protocol-negotiation failure so the caller can log why a peer was
  * skipped: the peer does not speak the protocol, cannot be reached, or is not who we think.
  */
-function dialError (err: unknown, signal: AbortSignal): Error {
-  if (err instanceof ProtocolError) return err
-  if (signal.aborted) {
-    const reason = signal.reason
-    return reason instanceof ProtocolError ? reason : new ProtocolError('ABORTED', 'dial aborted', { cause: err })
-  }
-  const name = (err as Error)?.name ?? ''
-  const message = (err as Error)?.message ?? String(err)
-  if (name === 'UnsupportedProtocolError') return new ProtocolError('STREAM_CLOSED', `peer does not speak the protocol: ${message}`, { cause: err })
-  if (name === 'TimeoutError') return new ProtocolError('TIMEOUT', `dial timed out: ${message}`, { cause: err })
-  return new ProtocolError('STREAM_CLOSED', `cannot reach peer (${name}): ${message}`, { cause: err })
+function dialError (err: unknown, signal: AbortSignal): ProtocolError {
+  const failure = toProtocolError(err, signal)
+  if (signal.aborted || failure.code !== 'STREAM_CLOSED') return failure
+  const message = err instanceof Error ? err.message : String(err)
+  return errorName(err) === 'UnsupportedProtocolError'
+    ? new ProtocolError('STREAM_CLOSED', `peer does not speak the protocol: ${message}`, { cause: err })
+    : new ProtocolError('STREAM_CLOSED', `cannot reach peer (${errorName(err)}): ${message}`, { cause: err })
 }

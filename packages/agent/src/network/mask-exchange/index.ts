@@ -1,16 +1,17 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import type { PeerId } from '@libp2p/interface'
+import type { PeerId, PeerUpdate } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
-import { SharingCoordinator, type CoordinatorOptions, type RoundOptions, type RoundResult } from '../../sharing/coordinator.js'
 import { l2d2cStrategy } from '../../sharing/l2d2c-strategy.js'
 import type { SharingStrategy } from '../../sharing/strategy.js'
 import type { L2d2cNode } from '../create-node.js'
+import { parsePeerAddress } from '../peer-address.js'
 import { PeerDirectory } from '../peer-directory.js'
 import { Announcer } from './announcer.js'
 import { MaskExchangeClient } from './client.js'
 import type { LocalMasks } from './local-masks.js'
 import { LossInjector, type LossOptions } from './loss.js'
+import { SharingCoordinator, type CoordinatorOptions, type RoundOptions, type RoundResult } from './rounds.js'
 import { MaskExchangeServer } from './server.js'
 import { Traffic } from './traffic.js'
 import type { NodeRole } from '@l2d2c/protocol'
@@ -36,6 +37,8 @@ export interface MaskExchangeOptions {
   readonly bootstrap?: readonly string[]
   /** How often lost bootstrap peers and known peers are redialled. */
   readonly redialIntervalMs?: number
+  /** Known peers redialled per tick at most (bootstrap peers always are): stays well under maxConnections. */
+  readonly maxRedialsPerTick?: number
   /** Peers from a previous run (PeerDirectory.toJSON()). */
   readonly knownPeers?: unknown
 }
@@ -57,18 +60,24 @@ export class MaskExchange {
   private readonly now: () => number
   private redialTimer: ReturnType<typeof setInterval> | null = null
   private started = false
-  private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
-    const id = evt.detail.toString()
-    const addrs = this.c.node.getConnections(evt.detail).map(c => c.remoteAddr.toString())
-    this.directory.seen(id, this.now(), { addrs, connected: true })
-  }
+  private readonly bootstrap: ReadonlyArray<{ id: string, addr: Multiaddr }>
+  private readonly onConnect = (evt: CustomEvent<PeerId>): void => { this.connectedTo(evt.detail) }
 
-  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => { this.directory.disconnected(evt.detail.toString(), this.now()) }
+  private readonly onPeerUpdate = (evt: CustomEvent<PeerUpdate>): void => {
+    const { peer } = evt.detail
+    this.directory.addresses(peer.id.toString(), peer.addresses.map(a => a.multiaddr.toString()))
+  }
 
   constructor (private readonly c: MaskExchangeComponents, private readonly opts: MaskExchangeOptions) {
     this.now = c.now ?? Date.now
     this.directory = new PeerDirectory()
     if (opts.knownPeers !== undefined) this.directory.load(opts.knownPeers)
+    this.bootstrap = (opts.bootstrap ?? []).flatMap(text => {
+      try {
+        const { multiaddr: addr, peerId: id } = parsePeerAddress(text)
+        return [{ id, addr }]
+      } catch { return [] /* validated by the config layer */ }
+    })
     this.loss = opts.loss !== undefined && opts.loss.probability > 0
       ? new LossInjector(opts.loss, c.random ?? (() => { throw new Error('loss injection needs a seeded random source') }), peer => this.directory.get(peer)?.role === 'evaluator')
       : LossInjector.none()
@@ -91,8 +100,14 @@ export class MaskExchange {
     this.started = true
     await this.server.start()
     this.c.node.addEventListener('peer:connect', this.onConnect)
-    this.c.node.addEventListener('peer:disconnect', this.onDisconnect)
-    for (const p of this.c.node.getPeers()) this.directory.seen(p.toString(), this.now(), { connected: true })
+    this.c.node.addEventListener('peer:update', this.onPeerUpdate)
+    for (const p of this.c.node.getPeers()) this.connectedTo(p)
+    // Peers remembered from the last run: libp2p's peer store is where dials find addresses.
+    for (const r of this.directory.list()) {
+      try {
+        await this.c.node.peerStore.merge(peerIdFromString(r.peerId), { multiaddrs: r.addrs.map(a => multiaddr(a)) })
+      } catch { this.directory.remove(r.peerId) }
+    }
     await this.announcer.start()
     this.redialTimer = setInterval(() => { void this.redial() }, this.opts.redialIntervalMs ?? 15_000)
     this.redialTimer.unref?.()
@@ -105,7 +120,7 @@ export class MaskExchange {
     if (this.redialTimer !== null) clearInterval(this.redialTimer)
     this.redialTimer = null
     this.c.node.removeEventListener('peer:connect', this.onConnect)
-    this.c.node.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.c.node.removeEventListener('peer:update', this.onPeerUpdate)
     await this.announcer.stop()
     await this.server.stop()
   }
@@ -119,41 +134,51 @@ export class MaskExchange {
     return this.coordinator.round(o)
   }
 
-  /** Redials bootstrap peers and known peers we lost, pruning those that keep failing. */
+  // Not the connection's remote address: for an inbound connection that is the peer's
+  // ephemeral source port. Its listen addresses come from the peer store (identify).
+  private connectedTo (peer: PeerId): void {
+    const id = peer.toString()
+    this.directory.seen(id, this.now())
+    this.c.node.peerStore.get(peer).then(p => { this.directory.addresses(id, p.addresses.map(a => a.multiaddr.toString())) }, () => {})
+  }
+
+  /**
+   * Redials bootstrap peers and l2d2c peers we lost (a bounded number per tick, least recently
+   * seen last), pruning those that keep failing.
+   */
   private async redial (): Promise<void> {
     if (!this.started) return
     const node = this.c.node
     const connected = new Set(node.getPeers().map(p => p.toString()))
-    const targets: Array<{ id: string, addr: Multiaddr[] }> = []
-    for (const text of this.opts.bootstrap ?? []) {
+    const targets: Array<{ id: string, target: PeerId | Multiaddr }> = this.bootstrap.filter(b => !connected.has(b.id)).map(b => ({ id: b.id, target: b.addr }))
+    const known = this.directory.list()
+      .filter(r => !connected.has(r.peerId) && this.directory.worthRedialling(r) && !targets.some(t => t.id === r.peerId))
+      .slice(0, this.opts.maxRedialsPerTick ?? 16)
+    for (const r of known) {
       try {
-        const ma = multiaddr(text)
-        const id = ma.getComponents().find(c => c.name === 'p2p')?.value
-        if (id !== undefined && !connected.has(id)) targets.push({ id, addr: [ma] })
-      } catch { /* validated by the config layer */ }
-    }
-    for (const r of this.directory.list()) {
-      if (connected.has(r.peerId) || r.addrs.length === 0 || targets.some(t => t.id === r.peerId)) continue
-      try {
-        peerIdFromString(r.peerId)
-        targets.push({ id: r.peerId, addr: r.addrs.map(a => multiaddr(a)) })
+        targets.push({ id: r.peerId, target: peerIdFromString(r.peerId) })
       } catch { this.directory.remove(r.peerId) }
     }
     await Promise.all(targets.map(async t => {
       try {
-        await node.dial(t.addr, { signal: AbortSignal.timeout(5_000) })
-        this.directory.seen(t.id, this.now(), { connected: true })
+        // Bounded by the node's dialTimeout; a PeerId is dialled on the peer store's addresses.
+        await node.dial(t.target)
+        this.directory.seen(t.id, this.now())
       } catch (err) {
-        this.directory.failed(t.id, this.now())
+        this.directory.failed(t.id)
         this.c.logger.debug({ peer: t.id, err: (err as Error).message }, 'redial failed')
       }
     }))
-    for (const gone of this.directory.prune(this.now())) this.c.logger.info({ peer: gone }, 'pruned unreachable peer')
+    const live = new Set(node.getPeers().map(p => p.toString()))
+    for (const gone of this.directory.prune(this.now(), id => live.has(id))) {
+      this.c.logger.info({ peer: gone }, 'pruned unreachable peer')
+    }
   }
 }
 
+export type { CoordinatorOptions, RoundOptions, RoundResult, CandidateResult } from './rounds.js'
 export { MaskExchangeClient, LOST, RemoteRefusal, newRequestId } from './client.js'
 export { MaskExchangeServer, SERVER_LIMITS } from './server.js'
-export { StoreMasks, type LocalMasks } from './local-masks.js'
+export { StoreMasks, type LocalMasks, type ServedMask } from './local-masks.js'
 export { LossInjector, type LossOptions, type LossMode, type OutboundKind } from './loss.js'
 export { Traffic, percentile, type TrafficSnapshot } from './traffic.js'

@@ -1,6 +1,20 @@
-import { decodeMask, encodeMask, parseContentId, parseContentIdString, SUPPORTED_ENCODINGS, type FetchTarget, type MaskEncoding, type MaskMeta } from '@l2d2c/protocol'
+import {
+  chunkMask, contentIdBytes, decodeMask, encodeChunk, encodeMask, MAX_CHUNK_BYTES, parseContentIdString, SUPPORTED_ENCODINGS,
+  type FetchTarget, type MaskEncoding, type MaskMeta
+} from '@l2d2c/protocol'
 import type { HeldMask } from '../../sharing/strategy.js'
 import type { MaskStore, StoredMask } from '../../store/mask-store.js'
+
+/** A held mask ready to send: its bytes in one encoding, their CID and the chunk frames. */
+export interface ServedMask {
+  readonly bytes: Uint8Array
+  /** Binary CID of `bytes` (the transfer header's cid). */
+  readonly cid: Uint8Array
+  readonly chunkSize: number
+  /** Encoded MaskChunk messages, in order (without length prefixes). */
+  readonly frames: readonly Uint8Array[]
+  readonly meta: MaskMeta
+}
 
 /** What the mask-exchange service serves from: the node's masks, seen synchronously. */
 export interface LocalMasks {
@@ -9,11 +23,12 @@ export interface LocalMasks {
   held: (taskKey: string) => HeldMask | null
   /** Every held mask (announcements, inventory answers). */
   list: () => HeldMask[]
-  /** Canonical bytes of a held mask in an encoding, by its BITS CID or by task key. */
-  load: (target: FetchTarget, encoding: MaskEncoding) => Promise<{ bytes: Uint8Array, meta: MaskMeta } | null>
+  /** A held mask in an encoding, by its (stored or BITS) CID or by task key; null if not held. */
+  load: (target: FetchTarget, encoding: MaskEncoding) => Promise<ServedMask | null>
 }
 
-const CONVERSION_CACHE = 32
+/** (mask version, encoding) pairs whose frames are kept: a few tasks in three encodings. */
+const SERVED_CACHE = 32
 /** Versions replaced by a newer checkpoint stay servable by CID this long (an offer may be in flight). */
 const RETIRED_TTL_MS = 60_000
 const RETIRED_MAX = 64
@@ -21,43 +36,50 @@ const RETIRED_MAX = 64
 /**
  * LocalMasks over a MaskStore. The store is async; the policy must answer queries without
  * waiting, so this keeps a synchronous index that `refresh()` rebuilds after every change.
- * Encodings other than the stored one and BITS are converted on demand and cached.
+ * What a fetch sends never changes for a given (stored mask, encoding), so the bytes, their CID
+ * and the chunk frames are computed once and cached, keyed by the stored CID: a replaced
+ * checkpoint has a new CID and gets new frames.
  */
 export class StoreMasks implements LocalMasks {
   private index = new Map<string, HeldMask>()
-  private readonly conversions = new Map<string, Uint8Array>()
-  /** Recently replaced masks, by stored CID and BITS CID: a peer may fetch what we just offered. */
-  private readonly retired = new Map<string, { mask: StoredMask, until: number }>()
   private current = new Map<string, StoredMask>()
+  /** Current masks by binary CID (stored and BITS), as a string key: a fetch looks up in O(1). */
+  private byCid = new Map<string, StoredMask>()
+  /** Recently replaced masks, by binary CID key: a peer may fetch what we just offered. */
+  private readonly retired = new Map<string, { mask: StoredMask, until: number }>()
+  private readonly served = new Map<string, ServedMask>()
 
   constructor (private readonly store: MaskStore, readonly backboneId: string, private readonly now: () => number = Date.now) {}
 
   async refresh (): Promise<void> {
     const next = new Map<string, HeldMask>()
     const nextCurrent = new Map<string, StoredMask>()
+    const nextByCid = new Map<string, StoredMask>()
     const t = this.now()
     for (const m of await this.store.list()) {
       const full = await this.store.get(m.taskKey)
-      if (full !== null) {
-        nextCurrent.set(m.taskKey, full)
-        const old = this.current.get(m.taskKey)
-        if (old !== undefined && old.cid !== full.cid) {
-          this.retired.set(old.cid, { mask: old, until: t + RETIRED_TTL_MS })
-          this.retired.set(old.bitsCid, { mask: old, until: t + RETIRED_TTL_MS })
-        }
+      if (full === null) continue
+      const bitsCid = parseContentIdString(full.bitsCid).bytes
+      nextCurrent.set(m.taskKey, full)
+      nextByCid.set(cidKey(parseContentIdString(full.cid).bytes), full)
+      nextByCid.set(cidKey(bitsCid), full)
+      const old = this.current.get(m.taskKey)
+      if (old !== undefined && old.cid !== full.cid) {
+        for (const text of [old.cid, old.bitsCid]) this.retired.set(cidKey(parseContentIdString(text).bytes), { mask: old, until: t + RETIRED_TTL_MS })
       }
       next.set(m.taskKey, {
-        taskKey: m.taskKey,
-        reward: m.meta.reward,
-        stepsTrained: m.meta.stepsTrained,
-        cid: parseContentIdString(m.bitsCid).bytes,
-        encodedSize: m.bitsSize,
+        taskKey: full.taskKey,
+        reward: full.meta.reward,
+        stepsTrained: full.meta.stepsTrained,
+        cid: bitsCid,
+        encodedSize: full.bitsSize,
         encodings: [...SUPPORTED_ENCODINGS],
-        origin: m.meta.origin
+        origin: full.meta.origin
       })
     }
     this.index = next
     this.current = nextCurrent
+    this.byCid = nextByCid
     for (const [cid, r] of this.retired) if (r.until < t || this.retired.size > RETIRED_MAX) this.retired.delete(cid)
   }
 
@@ -69,31 +91,45 @@ export class StoreMasks implements LocalMasks {
     return [...this.index.values()]
   }
 
-  async load (target: FetchTarget, encoding: MaskEncoding): Promise<{ bytes: Uint8Array, meta: MaskMeta } | null> {
+  async load (target: FetchTarget, encoding: MaskEncoding): Promise<ServedMask | null> {
     let m: StoredMask | null
     if ('cid' in target) {
-      const cid = parseContentId(target.cid).toString()
-      m = await this.store.getByCid(cid)
+      // Bytes that are not a CID simply miss: no parsing needed.
+      const key = cidKey(target.cid)
+      m = this.byCid.get(key) ?? null
       if (m === null) {
-        const r = this.retired.get(cid)
+        const r = this.retired.get(key)
         m = r !== undefined && r.until >= this.now() ? r.mask : null
       }
     } else {
-      m = await this.store.get(target.taskKey)
+      m = this.current.get(target.taskKey) ?? null
     }
-    if (m === null) return null
-    return { bytes: this.encoded(m, encoding), meta: m.meta }
+    return m === null ? null : this.servedAs(m, encoding)
   }
 
-  private encoded (m: StoredMask, encoding: MaskEncoding): Uint8Array {
-    if (encoding === 'bits') return m.bitsBytes
-    if (encoding === m.encoding) return m.bytes
+  private servedAs (m: StoredMask, encoding: MaskEncoding): ServedMask {
     const key = `${m.cid}:${encoding}`
-    const hit = this.conversions.get(key)
+    const hit = this.served.get(key)
     if (hit !== undefined) return hit
-    const bytes = encodeMask(decodeMask(m.bytes), encoding)
-    if (this.conversions.size >= CONVERSION_CACHE) this.conversions.delete(this.conversions.keys().next().value as string)
-    this.conversions.set(key, bytes)
-    return bytes
+    let bytes: Uint8Array
+    let cid: Uint8Array
+    if (encoding === 'bits') {
+      bytes = m.bitsBytes
+      cid = parseContentIdString(m.bitsCid).bytes
+    } else if (encoding === m.encoding) {
+      bytes = m.bytes
+      cid = parseContentIdString(m.cid).bytes
+    } else {
+      bytes = encodeMask(decodeMask(m.bytes), encoding)
+      cid = contentIdBytes(bytes)
+    }
+    const served: ServedMask = { bytes, cid, chunkSize: MAX_CHUNK_BYTES, frames: chunkMask(bytes, MAX_CHUNK_BYTES).map(encodeChunk), meta: m.meta }
+    if (this.served.size >= SERVED_CACHE) this.served.delete(this.served.keys().next().value as string)
+    this.served.set(key, served)
+    return served
   }
+}
+
+function cidKey (cid: Uint8Array): string {
+  return Buffer.from(cid.buffer, cid.byteOffset, cid.byteLength).toString('base64')
 }

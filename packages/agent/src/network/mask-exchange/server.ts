@@ -1,21 +1,22 @@
 import {
-  abortStream, closeStream, decodeFetch, decodeInventoryRequest, decodeQuery, encodeAnnouncement, encodeChunk, encodeOffer,
-  encodeTransferHeader, chunkMask, contentIdBytes, INVENTORY_PROTOCOL, isProtocolError, MASK_PROTOCOL, MAX_CHUNK_BYTES,
+  abortStream, closeStream, DEFAULT_REQUEST_TIMEOUT_MS, decodeFetch, decodeInventoryRequest, decodeQuery, encodeAnnouncement, encodeOffer,
+  encodeTransferHeader, INVENTORY_PROTOCOL, isProtocolError, MASK_PROTOCOL,
   MAX_CONTROL_MESSAGE_BYTES, QUERY_PROTOCOL, readFrame, SUPPORTED_ENCODINGS, withDeadline, writeFrame,
   type InventoryAnnouncement, type MaskOffer, type MaskTransferHeader, type TransferStatus
 } from '@l2d2c/protocol'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
+import { describeError } from '../errors.js'
 import type { SharingStrategy } from '../../sharing/strategy.js'
 import type { L2d2cNode } from '../create-node.js'
 import type { LocalMasks } from './local-masks.js'
-import type { LossInjector } from './loss.js'
-import type { Traffic } from './traffic.js'
+import type { LossInjector, OutboundKind } from './loss.js'
+import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
 
 /** Limits of the responder side, each with its reason. */
 export const SERVER_LIMITS = {
   /** A request frame must arrive, and the answer leave, within this time: a silent or slow peer is cut. */
-  handlerTimeoutMs: 5_000,
+  handlerTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
   /** A whole transfer (header + chunks) to one peer: F32 CT-graph masks take ~10 ms on loopback, 16 MiB at 1 MB/s ~16 s. */
   transferTimeoutMs: 30_000,
   /** Concurrent query streams per connection: a node asks one question per task at a time. */
@@ -66,118 +67,106 @@ export class MaskExchangeServer {
     await Promise.all([QUERY_PROTOCOL, MASK_PROTOCOL, INVENTORY_PROTOCOL].map(async p => { await this.c.node.unhandle(p) }))
   }
 
-  private async onQuery (stream: Stream, connection: Connection): Promise<void> {
-    const { masks, strategy, loss, traffic } = this.c
-    const deadline = withDeadline(SERVER_LIMITS.handlerTimeoutMs)
+  /**
+   * The handler skeleton: read one request frame (it must arrive within the handler timeout),
+   * count it, hand it to `handle` under the whole exchange's deadline; on any failure reset the
+   * stream and log. Never throws into libp2p.
+   */
+  private async serve (stream: Stream, connection: Connection, kind: TrafficProtocol, timeoutMs: number, handle: (request: Uint8Array, peer: string, signal: AbortSignal) => Promise<void>): Promise<void> {
     const peer = connection.remotePeer.toString()
+    const deadline = withDeadline(timeoutMs)
     try {
-      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal: deadline.signal })
-      traffic.received('query', bytes.length)
+      const arrival = timeoutMs > SERVER_LIMITS.handlerTimeoutMs ? withDeadline(SERVER_LIMITS.handlerTimeoutMs, deadline.signal) : deadline
+      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal: arrival.signal }).finally(() => { if (arrival !== deadline) arrival.clear() })
+      this.c.traffic.received(kind, framedLength(bytes.length))
+      await handle(bytes, peer, deadline.signal)
+    } catch (err) {
+      abortStream(stream)
+      this.c.logger.debug({ peer, err: describeError(err) }, `${kind} stream failed`)
+    } finally {
+      deadline.clear()
+    }
+  }
+
+  /**
+   * Sends a response (one or more frames) and half-closes, unless loss injection drops it: the
+   * stream is then reset, which is what the requester would see of a lost answer. Every
+   * outbound response goes through here, refusals included.
+   */
+  private async respond (stream: Stream, kind: TrafficProtocol, loss: OutboundKind, peer: string, frames: readonly Uint8Array[], signal: AbortSignal): Promise<boolean> {
+    if (this.c.loss.shouldDrop(loss, peer)) { abortStream(stream); return false }
+    let bytes = 0
+    for (const frame of frames) {
+      await writeFrame(stream, frame, { signal })
+      bytes += framedLength(frame.length)
+    }
+    this.c.traffic.sent(kind, bytes)
+    await closeStream(stream, { signal })
+    return true
+  }
+
+  private async onQuery (stream: Stream, connection: Connection): Promise<void> {
+    const { masks, strategy } = this.c
+    await this.serve(stream, connection, 'query', SERVER_LIMITS.handlerTimeoutMs, async (bytes, peer, signal) => {
       const query = decodeQuery(bytes)
       const answer = strategy.answer(query, masks.held(query.taskKey), masks.backboneId)
       const offer: MaskOffer = answer.status === 'has-mask'
         ? { requestId: query.requestId, status: 'has-mask', taskKey: query.taskKey, reward: answer.mask.reward, stepsTrained: answer.mask.stepsTrained, cid: answer.mask.cid, encodedSize: answer.mask.encodedSize, encodings: [...answer.mask.encodings], backboneId: masks.backboneId, origin: answer.mask.origin }
         : { requestId: query.requestId, status: answer.status, taskKey: query.taskKey, reward: 0, stepsTrained: 0, cid: null, encodedSize: 0, encodings: [], backboneId: masks.backboneId, origin: '' }
-      if (loss.shouldDrop('offer', peer)) { abortStream(stream); return }
-      const out = encodeOffer(offer)
-      await writeFrame(stream, out, { signal: deadline.signal })
-      traffic.sent('query', out.length)
-      await closeStream(stream, { signal: deadline.signal })
-      this.c.logger.debug({ peer, task: query.taskKey, status: offer.status }, 'answered query')
-    } catch (err) {
-      abortStream(stream)
-      this.c.logger.debug({ peer, err: describe(err) }, 'query stream failed')
-    } finally {
-      deadline.clear()
-    }
+      if (await this.respond(stream, 'query', 'offer', peer, [encodeOffer(offer)], signal)) {
+        this.c.logger.debug({ peer, task: query.taskKey, status: offer.status }, 'answered query')
+      }
+    })
   }
 
   private async onFetch (stream: Stream, connection: Connection): Promise<void> {
-    const { masks, loss, traffic } = this.c
-    const peer = connection.remotePeer.toString()
-    const deadline = withDeadline(SERVER_LIMITS.transferTimeoutMs)
-    const fail = async (requestId: number, status: TransferStatus, message: string): Promise<void> => {
-      const header: MaskTransferHeader = { requestId, status, cid: null, encoding: null, totalSize: 0, chunkSize: 0, chunkCount: 0, meta: null, message }
-      const out = encodeTransferHeader(header)
-      await writeFrame(stream, out, { signal: deadline.signal })
-      traffic.sent('mask', out.length)
-      await closeStream(stream, { signal: deadline.signal })
-      this.c.logger.debug({ peer, status, message }, 'refused fetch')
-    }
+    const { masks } = this.c
     let counted = false
-    try {
-      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal: AbortSignal.any([deadline.signal, AbortSignal.timeout(SERVER_LIMITS.handlerTimeoutMs)]) })
-      traffic.received('mask', bytes.length)
+    await this.serve(stream, connection, 'mask', SERVER_LIMITS.transferTimeoutMs, async (bytes, peer, signal) => {
+      // Refusals are outbound messages like any other: loss injection applies to them too.
+      const refuse = async (requestId: number, status: TransferStatus, message: string): Promise<void> => {
+        const header: MaskTransferHeader = { requestId, status, cid: null, encoding: null, totalSize: 0, chunkSize: 0, chunkCount: 0, meta: null, message }
+        if (await this.respond(stream, 'mask', 'transfer', peer, [encodeTransferHeader(header)], signal)) this.c.logger.debug({ peer, status, message }, 'refused fetch')
+      }
       let request
       try {
         request = decodeFetch(bytes)
       } catch (err) {
-        if (isProtocolError(err)) { await fail(0, err.code === 'UNKNOWN_ENUM' ? 'unsupported-encoding' : 'bad-request', err.message); return }
+        if (isProtocolError(err)) { await refuse(0, err.code === 'UNKNOWN_ENUM' ? 'unsupported-encoding' : 'bad-request', err.message); return }
         throw err
       }
-      if (request.backboneId !== masks.backboneId) { await fail(request.requestId, 'backbone-mismatch', `this node's backbone is ${masks.backboneId}`); return }
-      if (!SUPPORTED_ENCODINGS.includes(request.encoding)) { await fail(request.requestId, 'unsupported-encoding', `encoding ${request.encoding} is not supported`); return }
-      if (this.activeTransfers >= SERVER_LIMITS.maxConcurrentTransfers) { await fail(request.requestId, 'busy', 'too many transfers in progress'); return }
+      if (request.backboneId !== masks.backboneId) { await refuse(request.requestId, 'backbone-mismatch', `this node's backbone is ${masks.backboneId}`); return }
+      if (!SUPPORTED_ENCODINGS.includes(request.encoding)) { await refuse(request.requestId, 'unsupported-encoding', `encoding ${request.encoding} is not supported`); return }
+      if (this.activeTransfers >= SERVER_LIMITS.maxConcurrentTransfers) { await refuse(request.requestId, 'busy', 'too many transfers in progress'); return }
       this.activeTransfers++
       counted = true
       const held = await masks.load(request.target, request.encoding)
-      if (held === null) { await fail(request.requestId, 'not-found', 'no such mask here'); return }
-      if (loss.shouldDrop('transfer', peer)) { abortStream(stream); return }
-      const chunks = chunkMask(held.bytes, MAX_CHUNK_BYTES)
+      if (held === null) { await refuse(request.requestId, 'not-found', 'no such mask here'); return }
       // Origin left empty when this node trained the mask: the requester knows who answered (saves ~54 B).
       const origin = held.meta.origin === this.c.node.peerId.toString() ? '' : held.meta.origin
       const header = encodeTransferHeader({
         requestId: request.requestId,
         status: 'ok',
-        cid: contentIdBytes(held.bytes),
+        cid: held.cid,
         encoding: request.encoding,
         totalSize: held.bytes.length,
-        chunkSize: MAX_CHUNK_BYTES,
-        chunkCount: chunks.length,
+        chunkSize: held.chunkSize,
+        chunkCount: held.frames.length,
         meta: { ...held.meta, origin },
         message: ''
       })
-      await writeFrame(stream, header, { signal: deadline.signal })
-      traffic.sent('mask', header.length)
-      for (const chunk of chunks) {
-        const frame = encodeChunk(chunk)
-        await writeFrame(stream, frame, { signal: deadline.signal })
-        traffic.sent('mask', frame.length)
+      // The chunk frames are cached per (mask version, encoding): only the header is encoded here.
+      if (await this.respond(stream, 'mask', 'transfer', peer, [header, ...held.frames], signal)) {
+        this.transfersServed++
+        this.c.logger.debug({ peer, bytes: held.bytes.length, encoding: request.encoding }, 'served mask')
       }
-      await closeStream(stream, { signal: deadline.signal })
-      this.transfersServed++
-      this.c.logger.debug({ peer, bytes: held.bytes.length, encoding: request.encoding }, 'served mask')
-    } catch (err) {
-      abortStream(stream)
-      this.c.logger.debug({ peer, err: describe(err) }, 'fetch stream failed')
-    } finally {
-      if (counted) this.activeTransfers--
-      deadline.clear()
-    }
+    }).finally(() => { if (counted) this.activeTransfers-- })
   }
 
   private async onInventory (stream: Stream, connection: Connection): Promise<void> {
-    const { loss, traffic } = this.c
-    const deadline = withDeadline(SERVER_LIMITS.handlerTimeoutMs)
-    try {
-      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal: deadline.signal })
-      traffic.received('inventory', bytes.length)
+    await this.serve(stream, connection, 'inventory', SERVER_LIMITS.handlerTimeoutMs, async (bytes, peer, signal) => {
       decodeInventoryRequest(bytes)
-      if (loss.shouldDrop('inventory', connection.remotePeer.toString())) { abortStream(stream); return }
-      const out = encodeAnnouncement(this.c.announcement())
-      await writeFrame(stream, out, { signal: deadline.signal })
-      traffic.sent('inventory', out.length)
-      await closeStream(stream, { signal: deadline.signal })
-    } catch (err) {
-      abortStream(stream)
-      this.c.logger.debug({ peer: connection.remotePeer.toString(), err: describe(err) }, 'inventory stream failed')
-    } finally {
-      deadline.clear()
-    }
+      await this.respond(stream, 'inventory', 'inventory', peer, [encodeAnnouncement(this.c.announcement())], signal)
+    })
   }
-}
-
-export function describe (err: unknown): string {
-  if (isProtocolError(err)) return `${err.code}: ${err.message}`
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }

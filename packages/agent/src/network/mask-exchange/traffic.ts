@@ -1,3 +1,5 @@
+import { varintLength } from '@l2d2c/protocol'
+
 /**
  * Counters of what crossed the wire at the application level, per protocol and direction,
  * plus latency samples of the operations users care about (for /metrics and benchmarks).
@@ -35,10 +37,6 @@ export class Traffic {
     if (s.length > MAX_SAMPLES) s.shift()
   }
 
-  latencySamples (name: string): number[] {
-    return [...(this.samples.get(name) ?? [])]
-  }
-
   snapshot (): TrafficSnapshot {
     const pick = (m: Map<string, number>): Record<TrafficProtocol, { sent: number, received: number }> =>
       Object.fromEntries(PROTOCOLS.map(p => [p, { sent: m.get(`${p}:sent`) ?? 0, received: m.get(`${p}:received`) ?? 0 }])) as Record<TrafficProtocol, { sent: number, received: number }>
@@ -46,6 +44,11 @@ export class Traffic {
     for (const [name, s] of this.samples) latencies[name] = { count: s.length, p50: percentile(s, 0.5), p99: percentile(s, 0.99) }
     return { bytes: pick(this.bytes), messages: pick(this.messages), latencies }
   }
+}
+
+/** Application bytes of one frame on a stream: the payload and its varint length prefix (what both sides count). */
+export function framedLength (payloadBytes: number): number {
+  return payloadBytes + varintLength(payloadBytes)
 }
 
 export function percentile (values: readonly number[], q: number): number | null {

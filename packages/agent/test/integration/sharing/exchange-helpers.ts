@@ -1,9 +1,14 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { binaryMask, encodeMask, type DecodedMask, type LayerSpec, type Mask, type MaskMeta } from '@l2d2c/protocol'
+import {
+  binaryMask, closeStream, contentIdBytes, decodeFetch, decodeQuery, encodeMask, encodeOffer, encodeTransferHeader, MASK_PROTOCOL, MAX_CONTROL_MESSAGE_BYTES,
+  QUERY_PROTOCOL, readFrame, writeFrame, type DecodedMask, type LayerSpec, type Mask, type MaskFetch, type MaskMeta
+} from '@l2d2c/protocol'
+import type { Stream } from '@libp2p/interface'
 import { createNode, startNode, listeningAddresses, type L2d2cNode } from '../../../src/network/create-node.js'
 import { MaskExchange, StoreMasks, type MaskExchangeOptions } from '../../../src/network/mask-exchange/index.js'
 import { MemoryMaskStore } from '../../../src/store/memory-mask-store.js'
 import { silentLogger } from '../../../src/logging/logger.js'
+import { createPrng } from '../../../src/rng/prng.js'
 
 export const BACKBONE = 'aaaabbbbccccdddd0000111122223333'
 // Big enough that a BITS transfer needs two 1 KiB chunks (the killed-mid-transfer test).
@@ -12,8 +17,8 @@ export const TASK = 'ctgraph/d2b2/img1/leaf00'
 
 /** A deterministic mask: `seed` picks the scores (so masks with different seeds differ). */
 export function syntheticMask (seed: number, taskKey = TASK, backboneId = BACKBONE): Mask {
-  let a = seed >>> 0
-  const rnd = (): number => { a = (a * 1664525 + 1013904223) >>> 0; return a / 2 ** 32 - 0.5 }
+  const prng = createPrng(seed)
+  const rnd = (): number => prng.nextFloat() - 0.5
   return { taskKey, backboneId, layers: LAYERS.map(l => ({ name: l.name, shape: [...l.shape], scores: Float32Array.from({ length: l.shape[0]! * l.shape[1]! }, rnd) })) }
 }
 
@@ -47,8 +52,8 @@ export async function startPeer (opts: { backboneId?: string, bootstrap?: string
   const node = await createNode({ privateKey: await generateKeyPair('Ed25519'), gossipHeartbeatMs: 100, ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {}) })
   const store = new MemoryMaskStore(backboneId)
   const masks = new StoreMasks(store, backboneId)
-  let seed = 42
-  const random = (): number => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32 }
+  const prng = createPrng(42)
+  const random = (): number => prng.nextFloat()
   const exchange = new MaskExchange({ node, masks, logger: silentLogger, totalSteps: () => 0, random }, { role: 'learner', announceIntervalMs: 500, coordinator: { windowMs: 1500, graceMs: 500 }, ...opts.exchange })
   await exchange.register()
   await startNode(node)
@@ -71,4 +76,25 @@ export async function startPeer (opts: { backboneId?: string, bootstrap?: string
 
 export async function connect (a: TestPeer, b: TestPeer): Promise<void> {
   await a.node.dial(b.node.getMultiaddrs())
+}
+
+/**
+ * Replaces a peer's mask exchange by a hand-written holder: it offers `bits` (by its CID) for
+ * TASK at `reward`, and answers each fetch with `serve`.
+ */
+export async function fakeHolder (peer: TestPeer, bits: Uint8Array, opts: { reward: number, serve: (stream: Stream, fetch: MaskFetch) => Promise<void> }): Promise<void> {
+  await peer.exchange.stop(); await peer.node.unhandle(QUERY_PROTOCOL); await peer.node.unhandle(MASK_PROTOCOL)
+  await peer.node.handle(QUERY_PROTOCOL, async (stream) => {
+    const q = decodeQuery(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }))
+    await writeFrame(stream, encodeOffer({ requestId: q.requestId, status: 'has-mask', taskKey: TASK, reward: opts.reward, stepsTrained: 1, cid: contentIdBytes(bits), encodedSize: bits.length, encodings: ['bits'], backboneId: BACKBONE, origin: '' }))
+    await closeStream(stream)
+  })
+  await peer.node.handle(MASK_PROTOCOL, async (stream) => {
+    await opts.serve(stream, decodeFetch(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES })))
+  })
+}
+
+/** An OK transfer header announcing `bits` in chunks of `chunkSize`. */
+export function okHeader (fetch: MaskFetch, bits: Uint8Array, chunkSize: number): Uint8Array {
+  return encodeTransferHeader({ requestId: fetch.requestId, status: 'ok', cid: contentIdBytes(bits), encoding: 'bits', totalSize: bits.length, chunkSize, chunkCount: Math.ceil(bits.length / chunkSize), meta: { reward: 0.99, stepsTrained: 1, origin: '', createdAtMs: 0 }, message: '' })
 }

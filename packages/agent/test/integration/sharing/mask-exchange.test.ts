@@ -1,8 +1,8 @@
-import { encodeMask, contentId, MASK_PROTOCOL, QUERY_PROTOCOL, readFrame, writeFrame, closeStream, encodeOffer, encodeTransferHeader, encodeChunk, decodeQuery, contentIdBytes, MAX_CONTROL_MESSAGE_BYTES, decodeFetch, chunkMask } from '@l2d2c/protocol'
+import { encodeMask, contentId, MASK_PROTOCOL, QUERY_PROTOCOL, readFrame, writeFrame, closeStream, encodeChunk, MAX_CONTROL_MESSAGE_BYTES, chunkMask } from '@l2d2c/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RemoteRefusal } from '../../../src/network/mask-exchange/index.js'
-import type { RoundOptions } from '../../../src/sharing/coordinator.js'
-import { agreement, BACKBONE, connect, LAYERS, startPeer, syntheticMask, TASK, type TestPeer } from './exchange-helpers.js'
+import type { RoundOptions } from '../../../src/network/mask-exchange/rounds.js'
+import { agreement, BACKBONE, connect, fakeHolder, LAYERS, okHeader, startPeer, syntheticMask, TASK, type TestPeer } from './exchange-helpers.js'
 
 const peers: TestPeer[] = []
 afterEach(async () => { await Promise.all(peers.splice(0).map(async p => { await p.stop().catch(() => {}) })) })
@@ -55,6 +55,48 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     expect(adopted).toBe(true)
   })
 
+  it('loss injection reaches every outbound message: offers, transfers, refusals, announcements, inventory', async () => {
+    const lossy = await peer({ exchange: { loss: { probability: 1 } } }); const b = await peer()
+    await lossy.hold(syntheticMask(1), 0.95)
+    await connect(b, lossy)
+    await expect.poll(() => lossy.exchange.loss.counts().announce.dropped, { timeout: 3000 }).toBeGreaterThan(0)
+    expect(lossy.exchange.loss.counts().announce.sent).toBe(0)
+    // Its answers to queries are lost: the requester sees no offer.
+    const r = await b.exchange.round(round())
+    expect(r.offers).toBe(0)
+    expect(lossy.exchange.loss.counts().offer).toEqual({ sent: 0, dropped: 1 })
+    // A transfer it would send is lost: the fetch fails, not with the mask.
+    const fetchOf = (cid: Uint8Array, backboneId = BACKBONE): Parameters<typeof b.exchange.client.fetch>[1] => ({ requestId: 7, target: { cid }, encoding: 'bits', backboneId })
+    const held = lossy.masks.held(TASK)!.cid
+    expect(await b.exchange.client.fetch(lossy.node.peerId, fetchOf(held), { timeoutMs: 2000 }).catch((e: unknown) => e)).toMatchObject({ code: 'STREAM_CLOSED' })
+    // So is a refusal (here: another backbone): no RemoteRefusal reaches the requester.
+    const refused = await b.exchange.client.fetch(lossy.node.peerId, fetchOf(held, 'ffffffffffffffffffffffffffffffff'), { timeoutMs: 2000 }).catch((e: unknown) => e)
+    expect(refused).not.toBeInstanceOf(RemoteRefusal)
+    expect(lossy.exchange.loss.counts().transfer).toEqual({ sent: 0, dropped: 2 })
+    // And its own inventory requests never leave.
+    await expect(lossy.exchange.client.inventory(b.node.peerId)).rejects.toMatchObject({ code: 'TIMEOUT' })
+    expect(lossy.exchange.loss.counts().inventory.dropped).toBe(1)
+    expect(b.exchange.traffic.snapshot().messages.inventory.received).toBe(0)
+    // Its inventory answers are lost too.
+    expect(await b.exchange.client.inventory(lossy.node.peerId).catch((e: unknown) => e)).toMatchObject({ code: 'STREAM_CLOSED' })
+    expect(lossy.exchange.loss.counts().inventory.dropped).toBe(2)
+  })
+
+  it('inventory answers reuse the current announcement until the inventory changes', async () => {
+    // No periodic re-announcement during the test (each one rebuilds the announcement).
+    const a = await peer({ exchange: { announceIntervalMs: 60_000 } }); const b = await peer()
+    await connect(b, a)
+    await expect.poll(() => a.exchange.traffic.snapshot().messages.announce.sent).toBeGreaterThan(0) // the start-up announcement is out
+    const first = await b.exchange.client.inventory(a.node.peerId)
+    const again = await b.exchange.client.inventory(a.node.peerId)
+    expect(again.sequence).toBe(first.sequence)
+    expect(again.masks).toEqual([])
+    await a.hold(syntheticMask(1), 0.9)
+    const after = await b.exchange.client.inventory(a.node.peerId)
+    expect(after.sequence).toBeGreaterThan(first.sequence)
+    expect(after.masks.map(m => m.taskKey)).toEqual([TASK])
+  })
+
   it('with three nodes, B picks the best offer; the hysteresis hides masks that are not clearly better', async () => {
     const a = await peer(); const b = await peer(); const c = await peer()
     await a.hold(syntheticMask(2), 0.6) // a worse mask
@@ -98,18 +140,14 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     const bad = await peer(); const honest = await peer(); const b = await peer()
     await honest.hold(good, 0.9)
     // `bad` offers the same CID with a higher claim, then serves bytes with one flipped bit.
-    await bad.exchange.stop(); await bad.node.unhandle(QUERY_PROTOCOL); await bad.node.unhandle(MASK_PROTOCOL)
-    await bad.node.handle(QUERY_PROTOCOL, async (stream) => {
-      const q = decodeQuery(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }))
-      await writeFrame(stream, encodeOffer({ requestId: q.requestId, status: 'has-mask', taskKey: TASK, reward: 0.99, stepsTrained: 1, cid: contentIdBytes(bits), encodedSize: bits.length, encodings: ['bits'], backboneId: BACKBONE, origin: '' }))
-      await closeStream(stream)
-    })
-    await bad.node.handle(MASK_PROTOCOL, async (stream) => {
-      const f = decodeFetch(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }))
-      const corrupt = bits.slice(); corrupt[corrupt.length - 1]! ^= 1
-      await writeFrame(stream, encodeTransferHeader({ requestId: f.requestId, status: 'ok', cid: contentIdBytes(bits), encoding: 'bits', totalSize: corrupt.length, chunkSize: 65536, chunkCount: 1, meta: { reward: 0.99, stepsTrained: 1, origin: '', createdAtMs: 0 }, message: '' }))
-      for (const c of chunkMask(corrupt)) await writeFrame(stream, encodeChunk(c))
-      await closeStream(stream)
+    await fakeHolder(bad, bits, {
+      reward: 0.99,
+      serve: async (stream, f) => {
+        const corrupt = bits.slice(); corrupt[corrupt.length - 1]! ^= 1
+        await writeFrame(stream, okHeader(f, bits, 65536))
+        for (const c of chunkMask(corrupt)) await writeFrame(stream, encodeChunk(c))
+        await closeStream(stream)
+      }
     })
     await connect(b, bad); await connect(b, honest)
     const r = await b.exchange.round(round())
@@ -124,18 +162,14 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     expect(bits.length).toBeGreaterThan(1024)
     const dying = await peer(); const other = await peer(); const b = await peer()
     await other.hold(good, 0.9)
-    await dying.exchange.stop(); await dying.node.unhandle(QUERY_PROTOCOL); await dying.node.unhandle(MASK_PROTOCOL)
-    await dying.node.handle(QUERY_PROTOCOL, async (stream) => {
-      const q = decodeQuery(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }))
-      await writeFrame(stream, encodeOffer({ requestId: q.requestId, status: 'has-mask', taskKey: TASK, reward: 0.99, stepsTrained: 1, cid: contentIdBytes(bits), encodedSize: bits.length, encodings: ['bits'], backboneId: BACKBONE, origin: '' }))
-      await closeStream(stream)
-    })
-    await dying.node.handle(MASK_PROTOCOL, async (stream) => {
-      const f = decodeFetch(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }))
-      // The header promises two chunks; the first goes out, then the node dies.
-      await writeFrame(stream, encodeTransferHeader({ requestId: f.requestId, status: 'ok', cid: contentIdBytes(bits), encoding: 'bits', totalSize: bits.length, chunkSize: 1024, chunkCount: Math.ceil(bits.length / 1024), meta: { reward: 0.99, stepsTrained: 1, origin: '', createdAtMs: 0 }, message: '' }))
-      await writeFrame(stream, encodeChunk({ index: 0, data: bits.subarray(0, 1024) }))
-      void dying.node.stop()
+    await fakeHolder(dying, bits, {
+      reward: 0.99,
+      serve: async (stream, f) => {
+        // The header promises two chunks; the first goes out, then the node dies.
+        await writeFrame(stream, okHeader(f, bits, 1024))
+        await writeFrame(stream, encodeChunk({ index: 0, data: bits.subarray(0, 1024) }))
+        void dying.node.stop()
+      }
     })
     await connect(b, dying); await connect(b, other)
     const r = await b.exchange.round(round())
@@ -158,6 +192,29 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     expect(r.queried).toBe(2)
     expect(Date.now() - t0).toBeLessThan(2500) // bounded by the 1.5 s window, not by the silent peer
     idle.forEach(s => s.abort(new Error('test over')))
+  })
+
+  it('a round that ends early cuts the queries still in flight and does not count them against the slow peer', async () => {
+    const a = await peer(); const b = await peer(); const slow = await peer()
+    await a.hold(syntheticMask(1), 0.95)
+    await slow.exchange.stop(); await slow.node.unhandle(QUERY_PROTOCOL)
+    let queryStreamEnded: () => void = () => {}
+    const ended = new Promise<void>(resolve => { queryStreamEnded = resolve })
+    // Reads the query, never answers, and reports when the requester gives up on the stream.
+    await slow.node.handle(QUERY_PROTOCOL, async (stream) => {
+      stream.addEventListener('close', () => { queryStreamEnded() }, { once: true })
+      await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }).catch(() => {})
+      await ended
+    })
+    await connect(b, a); await connect(b, slow)
+    const r = await b.exchange.round(round())
+    expect(r.adopted!.from).toBe(a.node.peerId.toString())
+    expect(r.queried).toBe(2)
+    // The window is 1.5 s; the round returned after A's offer plus the grace, and the query to
+    // the slow peer is aborted then, not left running until the window ends.
+    const cut = await Promise.race([ended.then(() => true), new Promise<boolean>(resolve => { setTimeout(() => { resolve(false) }, 1000) })])
+    expect(cut).toBe(true)
+    expect(b.exchange.directory.get(slow.node.peerId.toString())?.failures ?? 0).toBe(0)
   })
 
   it('a node that knows only one bootstrap peer finds a holder two hops away through the DHT', async () => {

@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { DHT_PROTOCOL } from '@l2d2c/protocol'
 import { Registry } from 'prom-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  L2D2C_DHT_PROTOCOL, NodeConfigError, createNode, listeningAddresses, startNode, type CreateNodeOptions, type L2d2cNode
+  NodeConfigError, createNode, listeningAddresses, startNode, type CreateNodeOptions, type L2d2cNode
 } from '../../../src/network/create-node.js'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
+import { rejectionOf } from './rejection.js'
 
 const nodes: L2d2cNode[] = []
 afterEach(async () => { await Promise.all(nodes.splice(0).map(async n => { await n.stop() })) })
@@ -33,16 +35,6 @@ function recordingLogger (): { logger: ComponentLogger, components: Set<string>,
   return { logger: { forComponent: (name) => { components.add(name); return make(name) } }, components, lines }
 }
 
-async function configError (promise: Promise<unknown>): Promise<NodeConfigError> {
-  try {
-    await promise
-  } catch (err) {
-    if (err instanceof NodeConfigError) return err
-    throw new Error(`expected a NodeConfigError, got ${String(err)}`)
-  }
-  throw new Error('expected a rejection')
-}
-
 describe('createNode: options', () => {
   it('returns a stopped node by default, so handlers can be registered before any peer connects', async () => {
     const n = await node()
@@ -64,7 +56,7 @@ describe('createNode: options', () => {
   it('speaks the private DHT protocol and gossipsub, and nothing of floodsub or the public IPFS DHT', async () => {
     const n = await node({ start: true })
     const protocols = n.getProtocols()
-    expect(protocols).toContain(L2D2C_DHT_PROTOCOL)
+    expect(protocols).toContain(DHT_PROTOCOL)
     expect(protocols).toContain('/meshsub/1.2.0')
     expect(protocols).toContain('/ipfs/id/1.0.0')
     expect(protocols).toContain('/ipfs/ping/1.0.0')
@@ -90,23 +82,23 @@ describe('createNode: options', () => {
 
   it('refuses bad options with a NodeConfigError naming the option', async () => {
     const key = await generateKeyPair('Ed25519')
-    expect((await configError(createNode({ privateKey: key, listen: ['127.0.0.1:4001'] }))).option).toBe('listen')
-    const noPeerId = await configError(createNode({ privateKey: key, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }))
+    expect((await rejectionOf(createNode({ privateKey: key, listen: ['127.0.0.1:4001'] }), NodeConfigError)).option).toBe('listen')
+    const noPeerId = await rejectionOf(createNode({ privateKey: key, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }), NodeConfigError)
     expect(noPeerId.option).toBe('bootstrap')
     expect(noPeerId.message).toMatch(/no \/p2p\/<peer id>/)
-    expect((await configError(createNode({ privateKey: key, gossipHeartbeatMs: 0 }))).option).toBe('gossipHeartbeatMs')
-    expect((await configError(createNode({ privateKey: key, dialTimeoutMs: Number.NaN }))).option).toBe('dialTimeoutMs')
+    expect((await rejectionOf(createNode({ privateKey: key, gossipHeartbeatMs: 0 }), NodeConfigError)).option).toBe('gossipHeartbeatMs')
+    expect((await rejectionOf(createNode({ privateKey: key, dialTimeoutMs: Number.NaN }), NodeConfigError)).option).toBe('dialTimeoutMs')
   })
 
   it('reports an address that cannot be listened on as a listen error, leaving the node stopped', async () => {
     const first = await node({ start: true })
     const taken = listeningAddresses(first)[0]?.replace(/\/p2p\/.*$/, '') ?? ''
-    const err = await configError(node({ start: true, listen: [taken] }))
+    const err = await rejectionOf(node({ start: true, listen: [taken] }), NodeConfigError)
     expect(err.option).toBe('listen')
     expect(err.message).toMatch(/EADDRINUSE/)
 
     const unstarted = await node({ listen: ['/ip4/127.0.0.1/udp/0/quic-v1'] })
-    expect((await configError(startNode(unstarted))).message).toMatch(/No transport was configured/)
+    expect((await rejectionOf(startNode(unstarted), NodeConfigError)).message).toMatch(/No transport was configured/)
     expect(unstarted.status).toBe('stopped')
   })
 })

@@ -4,20 +4,11 @@ import { join } from 'node:path'
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PEER_KEY_FILE_MODE, PeerKeyError, PeerKeyErrorCode, loadOrCreatePeerKey, loadPeerKey } from '../../../src/network/peer-key.js'
+import { rejectionOf } from './rejection.js'
 
 let dir: string
 beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'l2d2c-peer-key-')) })
 afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
-
-async function peerKeyError (promise: Promise<unknown>): Promise<PeerKeyError> {
-  try {
-    await promise
-  } catch (err) {
-    if (err instanceof PeerKeyError) return err
-    throw new Error(`expected a PeerKeyError, got ${String(err)}`)
-  }
-  throw new Error('expected a rejection')
-}
 
 async function validKeyBytes (): Promise<Uint8Array> {
   return privateKeyToProtobuf(await generateKeyPair('Ed25519'))
@@ -67,7 +58,7 @@ describe('a corrupt or unreadable key file is an error, never replaced', () => {
   async function expectRefused (content: Uint8Array, code: PeerKeyErrorCode, message: RegExp): Promise<void> {
     const path = join(dir, 'peer.key')
     await writeFile(path, content, { mode: 0o600 })
-    const err = await peerKeyError(loadOrCreatePeerKey(path))
+    const err = await rejectionOf(loadOrCreatePeerKey(path), PeerKeyError)
     expect(err.code).toBe(code)
     expect(err.message).toMatch(message)
     expect(err.path).toBe(path)
@@ -113,21 +104,21 @@ describe('a corrupt or unreadable key file is an error, never replaced', () => {
   it('a path that cannot be read as a file', async () => {
     const path = join(dir, 'peer.key')
     await mkdir(path)
-    const err = await peerKeyError(loadOrCreatePeerKey(path))
+    const err = await rejectionOf(loadOrCreatePeerKey(path), PeerKeyError)
     expect(err.code).toBe(PeerKeyErrorCode.UNREADABLE)
     expect(err.cause).toBeDefined()
   })
 
   it('loadPeerKey does not create a missing key', async () => {
     const path = join(dir, 'peer.key')
-    expect((await peerKeyError(loadPeerKey(path))).code).toBe(PeerKeyErrorCode.UNREADABLE)
+    expect((await rejectionOf(loadPeerKey(path), PeerKeyError)).code).toBe(PeerKeyErrorCode.UNREADABLE)
     expect(await readdir(dir)).toEqual([])
   })
 
   it('a directory where the key cannot be created: WRITE_FAILED', async () => {
     // a regular file in the way of the parent directory: mkdir fails whoever we run as
     await writeFile(join(dir, 'blocker'), 'x')
-    const err = await peerKeyError(loadOrCreatePeerKey(join(dir, 'blocker', 'sub', 'peer.key')))
+    const err = await rejectionOf(loadOrCreatePeerKey(join(dir, 'blocker', 'sub', 'peer.key')), PeerKeyError)
     expect(err.code).toBe(PeerKeyErrorCode.WRITE_FAILED)
   })
 })

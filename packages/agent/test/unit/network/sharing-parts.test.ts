@@ -6,14 +6,14 @@ import { PeerDirectory } from '../../../src/network/peer-directory.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
 /** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
-function mulberry32 (seed: number): () => number {
+function seededUniform (seed: number): () => number {
   const prng = createPrng(seed)
   return () => prng.nextFloat()
 }
 
 describe('loss injection', () => {
   it('drops each outbound message with the configured probability, reproducibly', () => {
-    const run = (): boolean[] => { const l = new LossInjector({ probability: 0.95 }, mulberry32(7)); return Array.from({ length: 20_000 }, () => l.shouldDrop('offer')) }
+    const run = (): boolean[] => { const l = new LossInjector({ probability: 0.95 }, seededUniform(7)); return Array.from({ length: 20_000 }, () => l.shouldDrop('offer')) }
     const a = run()
     expect(a).toEqual(run())
     const rate = a.filter(Boolean).length / a.length
@@ -22,14 +22,14 @@ describe('loss injection', () => {
   })
 
   it('in queries-only mode (the released reference) drops nothing but queries', () => {
-    const l = new LossInjector({ probability: 1, mode: 'queries' }, mulberry32(1))
+    const l = new LossInjector({ probability: 1, mode: 'queries' }, seededUniform(1))
     expect(l.shouldDrop('query')).toBe(true)
     for (const k of ['offer', 'fetch', 'transfer', 'announce', 'inventory'] as const) expect(l.shouldDrop(k)).toBe(false)
     expect(l.counts().query).toEqual({ sent: 0, dropped: 1 })
   })
 
   it('spares peers that only measure (evaluators)', () => {
-    const l = new LossInjector({ probability: 1 }, mulberry32(1), peer => peer === 'evaluator')
+    const l = new LossInjector({ probability: 1 }, seededUniform(1), peer => peer === 'evaluator')
     expect(l.shouldDrop('offer', 'learner')).toBe(true)
     expect(l.shouldDrop('offer', 'evaluator')).toBe(false)
   })
@@ -59,24 +59,48 @@ describe('peer directory', () => {
 
   it('prunes peers that keep failing and were not seen for a while, never connected ones', () => {
     const d = new PeerDirectory({ staleAfterMs: 1000, pruneAfterFailures: 2 })
-    d.seen('dead', 0, { addrs: ['/ip4/1.1.1.1/tcp/1'] })
-    d.seen('alive', 0, { connected: true })
-    for (const p of ['dead', 'alive']) { d.failed(p, 1); d.failed(p, 2) }
-    expect(d.prune(500)).toEqual([])
-    expect(d.prune(5000)).toEqual(['dead'])
+    for (const p of ['dead', 'alive']) d.announced(p, ann(1, []), ['/ip4/1.1.1.1/tcp/1'], 0)
+    for (const p of ['dead', 'alive']) { d.failed(p); d.failed(p) }
+    const connected = (id: string): boolean => id === 'alive'
+    expect(d.prune(500, connected)).toEqual([])
+    expect(d.prune(5000, connected)).toEqual(['dead'])
     expect(d.get('alive')).not.toBeNull()
-    d.seen('dead2', 0); d.failed('dead2', 1); d.failed('dead2', 2); d.seen('dead2', 4000)
-    expect(d.prune(4500)).toEqual([]) // a success resets the failures
+    d.announced('dead2', ann(1, []), ['/ip4/1.1.1.1/tcp/2'], 0); d.failed('dead2'); d.failed('dead2'); d.seen('dead2', 4000)
+    expect(d.prune(4500, connected)).toEqual([]) // a success resets the failures
+  })
+
+  it('forgets a peer that never announced (a CLI client) once it is gone and stale, without redialling it', () => {
+    const d = new PeerDirectory({ staleAfterMs: 1000 })
+    d.seen('client', 0)
+    d.announced('learner', ann(1, []), ['/ip4/1.1.1.1/tcp/1'], 0)
+    expect(d.worthRedialling(d.get('client')!)).toBe(false)
+    expect(d.worthRedialling(d.get('learner')!)).toBe(true)
+    expect(d.toJSON().map(p => p.peerId)).toEqual(['learner'])
+    expect(d.prune(500, () => false)).toEqual([])
+    expect(d.prune(5000, () => false)).toEqual(['client'])
+  })
+
+  it('keeps listen addresses only from the peer store or announcements, for known peers', () => {
+    const d = new PeerDirectory()
+    d.addresses('stranger', ['/ip4/1.2.3.4/tcp/1'])
+    expect(d.get('stranger')).toBeNull()
+    d.seen('p1', 0)
+    expect(d.get('p1')?.addrs).toEqual([])
+    d.addresses('p1', ['/ip4/1.2.3.4/tcp/1', '/ip4/1.2.3.4/tcp/1'])
+    d.addresses('p1', [])
+    expect(d.get('p1')?.addrs).toEqual(['/ip4/1.2.3.4/tcp/1'])
   })
 
   it('persists identities and addresses, and loads them back ignoring junk', () => {
     const d = new PeerDirectory()
-    d.seen('p1', 5, { addrs: ['/ip4/1.2.3.4/tcp/1', '/ip4/1.2.3.4/tcp/1'] })
+    d.announced('p1', ann(1, []), ['/ip4/1.2.3.4/tcp/1', '/ip4/1.2.3.4/tcp/1'], 5)
     const saved = JSON.parse(JSON.stringify(d.toJSON()))
     expect(saved).toEqual([{ peerId: 'p1', addrs: ['/ip4/1.2.3.4/tcp/1'], lastSeen: 5 }])
     const e = new PeerDirectory()
     expect(e.load([...saved, { nope: 1 }, 'x', null])).toBe(1)
     expect(e.get('p1')?.addrs).toEqual(['/ip4/1.2.3.4/tcp/1'])
+    expect(e.get('p1')?.remembered).toBe(true)
+    expect(e.worthRedialling(e.get('p1')!)).toBe(true)
     expect(e.load('garbage')).toBe(0)
   })
 

@@ -56,4 +56,18 @@ describe('node state file', () => {
     writeFileSync(path, '{not json')
     expect((await f.load(43)).problem).toMatch(/JSON/)
   })
+
+  it('checks the adoptions inside each knowledge entry too', async () => {
+    const good = new KnowledgeBase().recordAdoption('t/a', { from: 'peerB', origin: 'peerC', cid: 'bafk2', claimedReward: 1, verifiedReward: 0.96 }, 5)
+    const path = join(dir, 'adoptions.json')
+    const f = new NodeStateFile(path)
+    await f.save({ ...state(1), knowledge: [good] })
+    expect((await f.load(50)).state?.knowledge).toEqual([good])
+    for (const [i, damaged] of [null, { ...good.adoptions[0], verifiedReward: 'high' }, { ...good.adoptions[0], from: undefined }].entries()) {
+      await f.save({ ...state(1), knowledge: [{ ...good, adoptions: [damaged as never] }] })
+      const r = await f.load(60 + i)
+      expect(r.state).toBeNull()
+      expect(r.problem).toMatch(/knowledge\[0\]\.adoptions\[0\]/)
+    }
+  })
 })
