@@ -99,6 +99,9 @@ export class SharingCoordinator {
 
   constructor (private readonly c: CoordinatorComponents, private readonly opts: CoordinatorOptions = {}) {}
 
+  /** Rounds still running (a stop must bring this to 0 at once). */
+  get activeRounds (): number { return this.pending.size }
+
   /** Starts a round, or joins the one already running for this task. */
   round (o: RoundOptions): Promise<RoundResult> {
     const running = this.pending.get(o.taskKey)
