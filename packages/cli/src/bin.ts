@@ -23,3 +23,6 @@ const code = await run(process.argv.slice(2), { stdout: process.stdout, stderr: 
 process.exitCode = code
 process.off('SIGINT', onSignal)
 process.off('SIGTERM', onSignal)
+// The command is over. A handle left open (a libp2p dial timer, a call the daemon's stop gave
+// up waiting for) must not keep the process alive; the timer itself does not.
+setTimeout(() => { process.exit() }, 5_000).unref()

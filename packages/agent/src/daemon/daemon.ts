@@ -17,6 +17,13 @@ import { DaemonMetrics } from './metrics.js'
 export const DAEMON_VERSION = '0.1.0'
 
 /**
+ * How long stop() waits for the role loop to finish its current step. A loop stuck on a
+ * network call that never returns must not keep the daemon from persisting its state and
+ * removing its lock and discovery file.
+ */
+export const STOP_GRACE_MS = 30_000
+
+/**
  * One l2d2c daemon: a node, its control API and metrics, and the loop of its role.
  * start(): lock the data dir, node, control API, discovery file, then the role loop.
  * stop(): the loop finishes its step, the node persists and closes, the files go — in that
@@ -37,7 +44,7 @@ export class Daemon {
   private startedAt = 0
   private curriculumDone = false
 
-  constructor (readonly config: DaemonConfig, private readonly logger: Logger, private readonly now: () => number = Date.now) {
+  constructor (readonly config: DaemonConfig, private readonly logger: Logger, private readonly now: () => number = Date.now, private readonly stopGraceMs = STOP_GRACE_MS) {
     this.done = new Promise(resolve => { this.finished = resolve })
     this.lock = new DataDirLock(config.dataDir)
     this.metrics = new DaemonMetrics({
@@ -132,7 +139,8 @@ export class Daemon {
     return token
   }
 
-  private async runRole (): Promise<void> {
+  /** The role: the curriculum (learners) or evaluation cycles (evaluators), until loopStop aborts. */
+  protected async runRole (): Promise<void> {
     const { config, logger } = this
     if (config.role === 'evaluator') {
       this.evaluator = new EvaluatorRunner(this.node, { tasks: config.curriculum.tasks, intervalMs: config.evaluation.intervalMs, episodes: config.evaluation.episodes, greedy: config.evaluation.greedy, logDir: config.dataDir }, logger.child({ component: 'evaluator' }), this.now)
@@ -194,12 +202,22 @@ export class Daemon {
     }
   }
 
+  /** Waits for the role loop to end, at most stopGraceMs (a plain timer: see STOP_GRACE_MS). */
+  private async settleLoop (): Promise<void> {
+    if (this.loop === null) return
+    let timer: NodeJS.Timeout | undefined
+    const grace = new Promise<'timeout'>(resolve => { timer = setTimeout(() => { resolve('timeout') }, this.stopGraceMs) })
+    const outcome = await Promise.race([this.loop.then(() => 'done' as const, () => 'done' as const), grace])
+    clearTimeout(timer)
+    if (outcome === 'timeout') this.logger.warn({ graceMs: this.stopGraceMs }, 'the role loop did not finish its step in time; stopping without it')
+  }
+
   /** Graceful stop: finish the current step, persist, close connections, remove the files. */
   stop (): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('stopping')
       this.loopStop.abort()
-      await this.loop?.catch(() => {})
+      await this.settleLoop()
       await this.node.stop()
       await this.control?.stop()
       this.metrics.stop()
