@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { CONTROL_ROUTES, type EvaluationDocument, type StatusDocument } from '@l2d2c/protocol'
 import type { Command } from 'commander'
@@ -46,6 +46,20 @@ function int (text: string, flag: string, min: number, max: number): number {
   return Number(text)
 }
 
+/** What a demo run writes under --out; nothing else there is touched. */
+const DEMO_OUTPUTS = /^(learner-[0-9]+|evaluator|single|single-evaluator|summary\.json|icr\.svg)$/
+
+/**
+ * Removes a previous run's outputs. Its daemons would otherwise resume their data dirs (same
+ * peer key, masks and curriculum position) and train nothing, and the curves would be wrong.
+ */
+async function clearPreviousRun (out: string, io: Io): Promise<void> {
+  const previous = (await readdir(out).catch(() => [] as string[])).filter(name => DEMO_OUTPUTS.test(name)).sort()
+  if (previous.length === 0) return
+  io.stderr.write(`l2d2c demo: removing the previous run's outputs in ${out}: ${previous.join(', ')}\n`)
+  await Promise.all(previous.map(async name => { await rm(join(out, name), { recursive: true, force: true }) }))
+}
+
 async function safe<T> (fn: () => Promise<T>): Promise<T | null> {
   try { return await fn() } catch { return null }
 }
@@ -70,6 +84,7 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
   const seed = int(o.seed, '--seed', 0, 1_000_000)
   const out = resolve(o.out)
   await mkdir(out, { recursive: true })
+  await clearPreviousRun(out, io)
   const target = icrTarget(tasks.map(t => envs.taskSpec(t).optimalReturn))
   const rotated = envs.rotatedCurriculum(tasks, agents, stepsPerTask)
   const evalArgs = ['--role', 'evaluator', '--tasks', tasks.join(','), '--eval-interval-ms', '1500', '--query-window-ms', '300', '--announce-interval-ms', '1000']
