@@ -49,7 +49,7 @@ export class Daemon {
     this.lock = new DataDirLock(config.dataDir)
     this.metrics = new DaemonMetrics({
       traffic: () => this.started ? this.node.exchange.traffic : null,
-      masksHeld: () => this.masksHeldCache,
+      masksHeld: () => this.node.masksHeld,
       peers: () => this.started ? { connected: this.node.node.getPeers().length, known: this.node.exchange.directory.list().length } : { connected: 0, known: 0 },
       taskReturns: () => this.node.kb.list().filter(e => e.reward !== null).map(e => ({ task: e.taskKey, reward: e.reward as number })),
       icr: () => this.evaluator?.latest?.icr ?? null
@@ -100,7 +100,6 @@ export class Daemon {
   }
 
   private started = false
-  private masksHeldCache = 0
   private adopted = 0
 
   async start (): Promise<void> {
@@ -112,7 +111,6 @@ export class Daemon {
       await this.node.start()
       this.started = true
       this.startedAt = this.now()
-      this.masksHeldCache = (await this.node.store.list()).length
       this.control = new ControlServer({ listen: config.api, token, routes: this.routes(), metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() }) })
       const api = await this.control.start()
       const status = await this.node.status()
@@ -148,7 +146,6 @@ export class Daemon {
       return
     }
     const result = await this.node.runCurriculum(this.loopStop.signal, () => {})
-    this.masksHeldCache = (await this.node.store.list()).length
     if (!result.completed) return
     this.curriculumDone = true
     const reached = result.tasks.filter(t => t.stepsToThreshold !== null).length
@@ -167,7 +164,6 @@ export class Daemon {
       }),
       [CONTROL_ROUTES.masks]: async (): Promise<MasksDocument> => {
         const list = await this.node.store.list()
-        this.masksHeldCache = list.length
         return { peer: this.node.peerId, backboneId: this.node.info.backboneId, masks: list.map(m => ({ taskKey: m.taskKey, cid: m.bitsCid, reward: m.meta.reward, steps: m.meta.stepsTrained, bytes: m.bitsSize, origin: m.meta.origin, encodings: ['bits', 'f16', 'f32'] })) }
       },
       [CONTROL_ROUTES.knowledge]: async () => ({ knowledge: this.node.kb.list() }),
@@ -178,7 +174,6 @@ export class Daemon {
 
   async statusDocument (): Promise<StatusDocument> {
     const s = await this.node.status()
-    this.masksHeldCache = s.masksHeld
     const a = this.stepSamples[0]
     const b = this.stepSamples.at(-1)
     const rate = a !== undefined && b !== undefined && b.t > a.t ? (b.steps - a.steps) / ((b.t - a.t) / 1000) : 0

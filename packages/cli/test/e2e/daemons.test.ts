@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -90,6 +90,39 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     expect(s.masksHeld).toBe(2)
     await again.stop()
   }, 180_000)
+
+  it('serves /health and /metrics without the token, everything else only with it; masks_held is live', async () => {
+    const dir = join(root, 'metrics')
+    const d = await startDaemon(dir, ['--tasks', `${X},${Y}`, '--steps-per-task', '6400', '--no-sharing'])
+    running.push(d)
+    const { api } = JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8')) as { api: string }
+    const token = readFileSync(join(dir, 'api.token'), 'utf8').trim()
+    // Scrape like Prometheus (nothing calls /v1/status) until the learner is on its second
+    // task: the first task's mask is stored by then, and the metric must show it.
+    const deadline = Date.now() + 90_000
+    let text = ''
+    const steps = (): number => Number(/^l2d2c_env_steps_total ([0-9]+)$/m.exec(text)?.[1] ?? 0)
+    while (steps() <= 6400 && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 200))
+      const metrics = await fetch(`${api}/metrics`)
+      expect(metrics.status).toBe(200)
+      text = await metrics.text()
+    }
+    expect(steps()).toBeGreaterThan(6400)
+    expect(d.logs.some(l => l.includes('"curriculum done"')), 'scraped during training').toBe(false)
+    expect(text).toMatch(/^l2d2c_masks_held [12]$/m)
+    for (const name of ['l2d2c_env_steps_total', 'l2d2c_episodes_total', 'l2d2c_ppo_iterations_total', 'l2d2c_adoptions_total', 'l2d2c_query_rounds_total', 'l2d2c_masks_held', 'l2d2c_peers', 'l2d2c_task_return', 'l2d2c_bytes', 'l2d2c_latency_seconds', 'l2d2c_event_loop_lag_seconds']) {
+      expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'))
+    }
+    expect(text).toMatch(new RegExp(`^l2d2c_task_return\\{task="${X}"\\} `, 'm'))
+    expect((await fetch(`${api}/health`)).status).toBe(200)
+    expect((await fetch(`${api}/v1/status`)).status).toBe(401)
+    expect((await fetch(`${api}/v1/status`, { headers: { authorization: `Bearer ${'0'.repeat(64)}` } })).status).toBe(401)
+    const status = await fetch(`${api}/v1/status`, { headers: { authorization: `Bearer ${token}` } })
+    expect(status.status).toBe(200)
+    expect((await status.json() as { masksHeld: number }).masksHeld).toBeGreaterThanOrEqual(1)
+    expect(await d.stop()).toBe(0)
+  }, 120_000)
 
   it('configuration errors exit 2 with the path of the problem and its source', async () => {
     const d = join(root, 'bad')
