@@ -92,7 +92,10 @@ export async function runDaemon (f: DaemonFlags, io: Io): Promise<number> {
     if (err instanceof agent.PeerKeyError) throw new CliError(`peer key: ${err.message}`, ExitCode.UNAVAILABLE)
     throw err
   }
-  io.signal?.addEventListener('abort', () => { void daemon.stop() }, { once: true })
+  // A signal that came during start() has already aborted: a listener added now would never run.
+  const stop = (): void => { void daemon.stop() }
+  if (io.signal?.aborted === true) stop()
+  else io.signal?.addEventListener('abort', stop, { once: true })
   await daemon.done
   return ExitCode.OK
 }

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runCli } from '../helpers.js'
+import { CLI, runCli } from '../helpers.js'
 import { startDaemon, waitStatus, type RunningDaemon } from '../daemon-harness.js'
 
 const root = mkdtempSync(join(tmpdir(), 'l2d2c-e2e-'))
@@ -12,6 +13,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
+/** A valid peer id nobody listens as (the compose demo key's). */
+const DEAD_PEER = '12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF'
 const X = 'ctgraph/d2b2/img1/leaf10'
 const Y = 'ctgraph/d2b2/img1/leaf11'
 
@@ -123,6 +126,28 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     expect((await status.json() as { masksHeld: number }).masksHeld).toBeGreaterThanOrEqual(1)
     expect(await d.stop()).toBe(0)
   }, 120_000)
+
+  it('a SIGTERM during start-up is honoured once the daemon has started', async () => {
+    const dir = join(root, 'early')
+    // An unreachable bootstrap peer keeps start() waiting for it (up to 5 s).
+    const child = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dir, '--log-format', 'json', '--backend', 'wasm', '--tasks', X, '--bootstrap', `/ip4/127.0.0.1/tcp/1/p2p/${DEAD_PEER}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', d => { out += String(d) })
+    const exited = new Promise<number | null>(resolve => { child.on('exit', code => { resolve(code) }) })
+    while (!out.includes('"learner ready"')) {
+      if (child.exitCode !== null) throw new Error(out)
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    expect(out).not.toContain('"daemon started"')
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+    const code = await exited
+    clearTimeout(timer)
+    expect(code, out).toBe(0)
+    expect(out).toContain('"stopped"')
+    expect(existsSync(join(dir, 'daemon.json'))).toBe(false)
+    expect(existsSync(join(dir, 'lock'))).toBe(false)
+  }, 60_000)
 
   it('configuration errors exit 2 with the path of the problem and its source', async () => {
     const d = join(root, 'bad')
