@@ -254,6 +254,7 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
   let tasks: string[]
   let source: string
   let stepsPerTask: number | null = null
+  let curriculumSeed: number | null = null
   if (tasksPick.value !== undefined && curriculumPick.value !== undefined && tasksPick.source === curriculumPick.source) {
     throw new ConfigError('tasks', tasksPick.source, 'give either tasks or curriculum, not both')
   }
@@ -281,6 +282,7 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
     if (agent === undefined) throw new ConfigError('agentIndex', pick('agentIndex').source, `the curriculum has ${c.agents.length} agents`)
     tasks = [...agent.tasks]
     stepsPerTask = agent.stepsPerTask
+    curriculumSeed = agent.seed ?? null
     source = `${file}#${index}`
   } else {
     throw new ConfigError('tasks', 'default', 'no curriculum: give tasks (e.g. --tasks meta-ctgraph or KEY,KEY) or curriculum FILE')
@@ -292,7 +294,9 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
       throw new ConfigError('tasks', useTasks ? tasksPick.source : curriculumPick.source, `${t} and ${first.t} need different networks; a node's tasks must share one backbone`)
     }
   }
+  // The curriculum's per-agent values beat the defaults, and any explicit setting beats them.
   if (pick('stepsPerTask').source !== 'default' || stepsPerTask === null) stepsPerTask = num('stepsPerTask', 1, 1_000_000_000, true)
+  const seed = pick('seed').source !== 'default' || curriculumSeed === null ? num('seed', 0, 0xffffffff, true) : curriculumSeed
 
   const drop = num('sharing.drop', 0, 1, false)
   return {
@@ -306,7 +310,7 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
     role,
     curriculum: { tasks, source },
     stepsPerTask,
-    seed: num('seed', 0, 0xffffffff, true),
+    seed,
     backboneSeed: num('backboneSeed', 0, 0xffffffff, true),
     backend: oneOf('backend', ['auto', 'wasm', 'cpu', 'node'] as const),
     maskInit: oneOf('maskInit', ['random', 'lc', 'blc'] as const),
