@@ -90,6 +90,7 @@ export async function runDaemon (f: DaemonFlags, io: Io): Promise<number> {
     if (err instanceof agent.DataDirLockedError) throw new CliError(err.message, ExitCode.UNAVAILABLE)
     if (err instanceof agent.NodeConfigError) throw new CliError(`cannot start the p2p node: ${err.message}`, ExitCode.USAGE)
     if (err instanceof agent.PeerKeyError) throw new CliError(`peer key: ${err.message}`, ExitCode.UNAVAILABLE)
+    if (err instanceof agent.ControlListenError) throw new CliError(err.message, ExitCode.USAGE)
     throw err
   }
   // A signal that came during start() has already aborted: a listener added now would never run.

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -165,6 +166,15 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).toMatch(message)
     }
+    // A control API port that is already taken is a setup problem (exit 2), not a crash.
+    const taken = createServer()
+    await new Promise<void>(resolve => { taken.listen(0, '127.0.0.1', resolve) })
+    const port = (taken.address() as AddressInfo).port
+    const busy = await runCli(['daemon', '--data-dir', d, '--tasks', X, '--backend', 'wasm', '--api', `127.0.0.1:${port}`])
+    await new Promise(resolve => { taken.close(resolve) })
+    expect(busy.code, busy.stderr).toBe(2)
+    expect(busy.stderr).toContain(`l2d2c: cannot serve the control API on 127.0.0.1:${port}: address in use`)
+    expect(existsSync(join(d, 'lock')), 'the lock is released').toBe(false)
     const cfg = join(root, 'config.json')
     writeFileSync(cfg, JSON.stringify({ tasks: [X], sharing: { hysterisis: 0.9 } }))
     const r = await runCli(['daemon', '--data-dir', d, '--config', cfg])
