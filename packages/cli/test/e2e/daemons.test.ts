@@ -113,7 +113,7 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
       text = await metrics.text()
     }
     expect(steps()).toBeGreaterThan(6400)
-    expect(d.logs.some(l => l.includes('"curriculum done"')), 'scraped during training').toBe(false)
+    expect(d.log().includes('"curriculum done"'), 'scraped during training').toBe(false)
     expect(text).toMatch(/^l2d2c_masks_held [12]$/m)
     for (const name of ['l2d2c_env_steps_total', 'l2d2c_episodes_total', 'l2d2c_ppo_iterations_total', 'l2d2c_adoptions_total', 'l2d2c_query_rounds_total', 'l2d2c_masks_held', 'l2d2c_peers', 'l2d2c_task_return', 'l2d2c_bytes', 'l2d2c_latency_seconds', 'l2d2c_event_loop_lag_seconds']) {
       expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'))
