@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
-import { awaitExit, launchDaemon } from '../src/demo/launcher.js'
+import { awaitExit, launchDaemon, type ChildDaemon } from '../src/demo/launcher.js'
 import { CLI, runCli } from './helpers.js'
 
 export interface RunningDaemon {
   dataDir: string
+  /** As the demo holds it (control client, exit promise). */
+  child: ChildDaemon
   process: ChildProcess
   /** What the daemon logged so far (JSON lines). */
   log: () => string
@@ -19,6 +21,7 @@ export async function startDaemon (dataDir: string, args: string[], env: Record<
   const d = await launchDaemon('test daemon', dataDir, ['--backend', 'wasm', ...args], { bin: CLI, env, timeoutMs: 60_000 })
   return {
     dataDir,
+    child: d,
     process: d.process,
     log: () => readFileSync(join(dataDir, 'daemon.log'), 'utf8'),
     peerId: d.discovery.peerId,

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ControlClient, type DaemonDiscovery } from '@l2d2c/protocol'
+import { CONTROL_ROUTES, ControlClient, type DaemonDiscovery } from '@l2d2c/protocol'
 import { readDiscovery } from '../daemon-client.js'
 
 const CLI_BIN = fileURLToPath(new URL('../bin.js', import.meta.url))
@@ -68,11 +68,16 @@ export async function awaitExit (d: Pick<ChildDaemon, 'process' | 'exited'>, gra
   return code
 }
 
-/** Asks daemons to stop gracefully (SIGTERM), forcing those that do not stop in time. */
+/**
+ * Asks daemons to stop gracefully through their control API, forcing those that do not stop
+ * in time. Not by signal: on Ctrl-C the children already got SIGINT from the terminal, and a
+ * SIGTERM from us would be their second signal, a forced exit that leaves the lock behind.
+ * A repeated /v1/stop is harmless. SIGTERM only if the API does not answer.
+ */
 export async function stopDaemons (daemons: readonly ChildDaemon[], graceMs = 20_000): Promise<void> {
   await Promise.all(daemons.map(async d => {
     if (d.process.exitCode !== null) return
-    d.process.kill('SIGTERM')
+    await d.client.post(CONTROL_ROUTES.stop).catch(() => { d.process.kill('SIGTERM') })
     await awaitExit(d, graceMs)
   }))
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CLI, runCli } from '../helpers.js'
+import { stopDaemons } from '../../src/demo/launcher.js'
 import { startDaemon, waitStatus, type RunningDaemon } from '../daemon-harness.js'
 
 const root = mkdtempSync(join(tmpdir(), 'l2d2c-e2e-'))
@@ -194,6 +195,11 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     const second = await runCli(['daemon', '--data-dir', dir, '--tasks', X])
     expect(second.code).toBe(3)
     expect(second.stderr).toMatch(/in use by another l2d2c daemon/)
-    await first.stop()
+    // The demo's way to stop a child: /v1/stop, no signal (a second one would force it out).
+    await stopDaemons([first.child])
+    expect(await first.child.exited).toBe(0)
+    expect(first.log()).toContain('"stopped"')
+    expect(first.log()).not.toContain('received, stopping')
+    expect(existsSync(join(dir, 'lock'))).toBe(false)
   }, 60_000)
 })
