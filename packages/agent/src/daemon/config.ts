@@ -1,4 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
+import { SUPPORTED_ENCODINGS, type MaskEncoding } from '@l2d2c/protocol'
 import { parseCurriculumJson, CurriculumError } from '../envs/curriculum.js'
 import { taskShape } from '../envs/registry.js'
 import { parseTaskKey, TaskKeyError, META_CTGRAPH_TASKS } from '../envs/task-key.js'
@@ -28,7 +29,7 @@ export interface DaemonConfig {
   maskInit: 'random' | 'lc' | 'blc'
   preset: 'default' | 'reference'
   /** Encoding requested when fetching masks. */
-  encoding: 'bits' | 'f16' | 'f32'
+  encoding: MaskEncoding
   sharing: {
     enabled: boolean
     commPerTask: number
@@ -315,7 +316,7 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
     backend: oneOf('backend', ['auto', 'wasm', 'cpu', 'node'] as const),
     maskInit: oneOf('maskInit', ['random', 'lc', 'blc'] as const),
     preset: oneOf('preset', ['default', 'reference'] as const),
-    encoding: oneOf('encoding', ['bits', 'f16', 'f32'] as const),
+    encoding: oneOf('encoding', SUPPORTED_ENCODINGS),
     sharing: {
       enabled: bool('sharing.enabled'),
       commPerTask: num('sharing.commPerTask', 0, 1000, true),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
-  CONTROL_ROUTES, DAEMON_FILE, TOKEN_FILE, type DaemonDiscovery, type EvaluationDocument, type MasksDocument, type PeersDocument, type StatusDocument
+  CONTROL_ROUTES, DAEMON_FILE, SUPPORTED_ENCODINGS, TOKEN_FILE, type DaemonDiscovery, type EvaluationDocument, type MasksDocument, type PeersDocument, type StatusDocument
 } from '@l2d2c/protocol'
 import type { Logger } from '../logging/logger.js'
 import { libp2pLogBridge } from '../logging/libp2p-bridge.js'
@@ -164,7 +164,7 @@ export class Daemon {
       }),
       [CONTROL_ROUTES.masks]: async (): Promise<MasksDocument> => {
         const list = await this.node.store.list()
-        return { peer: this.node.peerId, backboneId: this.node.info.backboneId, masks: list.map(m => ({ taskKey: m.taskKey, cid: m.bitsCid, reward: m.meta.reward, steps: m.meta.stepsTrained, bytes: m.bitsSize, origin: m.meta.origin, encodings: ['bits', 'f16', 'f32'] })) }
+        return { peer: this.node.peerId, backboneId: this.node.info.backboneId, masks: list.map(m => ({ taskKey: m.taskKey, cid: m.bitsCid, reward: m.meta.reward, steps: m.meta.stepsTrained, bytes: m.bitsSize, origin: m.meta.origin, encodings: [...SUPPORTED_ENCODINGS] })) }
       },
       [CONTROL_ROUTES.knowledge]: async () => ({ knowledge: this.node.kb.list() }),
       [CONTROL_ROUTES.evaluation]: async (): Promise<EvaluationDocument> => ({ tasks: [...this.config.curriculum.tasks], latest: this.evaluator?.latest ?? null, history: this.evaluator?.history ?? [] }),
