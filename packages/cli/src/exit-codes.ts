@@ -11,7 +11,9 @@ export const ExitCode = {
   /** A remote peer answered with an error, refused the request or sent invalid data. */
   REMOTE: 4,
   /** A network operation timed out. */
-  TIMEOUT: 5
+  TIMEOUT: 5,
+  /** Interrupted by SIGINT/SIGTERM (the demo's partial result, or a forced exit on the second signal). */
+  INTERRUPTED: 130
 } as const
 
 export type ExitCodeValue = typeof ExitCode[keyof typeof ExitCode]

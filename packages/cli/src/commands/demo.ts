@@ -239,6 +239,6 @@ export function registerDemoCommand (program: Command, io: Io): void {
     .option('--json', 'print one JSON summary document')
     .action(action(io, async (opts: DemoOptions) => {
       const data = await runDemo(opts, io)
-      return { data, human, ...(data.interrupted ? { exitCode: 130, reason: 'interrupted' } : {}) }
+      return { data, human, ...(data.interrupted ? { exitCode: ExitCode.INTERRUPTED, reason: 'interrupted' } : {}) }
     }))
 }
