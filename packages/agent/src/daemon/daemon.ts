@@ -82,7 +82,7 @@ export class Daemon {
         ...(config.sharing.drop > 0 ? { loss: { probability: config.sharing.drop, mode: config.sharing.dropMode, seed: config.seed } } : {})
       },
       logger,
-      libp2pLogger: libp2pLogBridge(logger.child({ component: 'libp2p' }), debug),
+      libp2pLogger: libp2pLogBridge(logger, debug), // libp2p's component names already start with libp2p:
       metricsRegistry: this.metrics.registry,
       observer: {
         iteration: (stats, ctx) => {
