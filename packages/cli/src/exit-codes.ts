@@ -20,7 +20,7 @@ export type ExitCodeValue = typeof ExitCode[keyof typeof ExitCode]
 
 /** An error that carries the exit code the CLI should end with, and a message for stderr. */
 export class CliError extends Error {
-  constructor (message: string, readonly exitCode: ExitCodeValue, readonly details?: unknown) {
+  constructor (message: string, readonly exitCode: ExitCodeValue) {
     super(message)
     this.name = 'CliError'
   }

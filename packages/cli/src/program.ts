@@ -29,15 +29,9 @@ export function createProgram (io: Io): Command {
   registerMaskCommands(program, io)
   registerTrainCommand(program, io)
   registerQueryCommands(program, io)
-  // Subcommands inherit the output configuration and exit behaviour of the root.
-  for (const cmd of allCommands(program)) {
-    cmd.exitOverride().configureOutput({ writeOut: s => io.stdout.write(s), writeErr: s => io.stderr.write(s) }).showHelpAfterError('(run with --help for usage)')
-  }
+  // Subcommands created with .command() inherit exitOverride, configureOutput and
+  // showHelpAfterError from the root (commander's copyInheritedSettings).
   return program
-}
-
-function allCommands (cmd: Command): Command[] {
-  return cmd.commands.flatMap(c => [c, ...allCommands(c)])
 }
 
 /** Runs the program on argv and returns the exit code; never calls process.exit itself. */

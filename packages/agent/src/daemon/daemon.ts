@@ -42,7 +42,6 @@ export class Daemon {
   private finished!: () => void
   readonly done: Promise<void>
   private startedAt = 0
-  private curriculumDone = false
 
   constructor (readonly config: DaemonConfig, private readonly logger: Logger, private readonly now: () => number = Date.now, private readonly stopGraceMs = STOP_GRACE_MS) {
     this.done = new Promise(resolve => { this.finished = resolve })
@@ -147,7 +146,6 @@ export class Daemon {
     }
     const result = await this.node.runCurriculum(this.loopStop.signal, () => {})
     if (!result.completed) return
-    this.curriculumDone = true
     const reached = result.tasks.filter(t => t.stepsToThreshold !== null).length
     logger.info({ tasks: result.tasks.length, reached, totalSteps: result.totalSteps }, 'curriculum done')
     if (config.exitWhenDone) { void this.stop(); return }
@@ -188,7 +186,7 @@ export class Daemon {
       peersConnected: s.peersConnected,
       uptimeSeconds: Math.round((this.now() - this.startedAt) / 1000),
       version: DAEMON_VERSION,
-      curriculum: { tasks: s.curriculum.tasks, index: s.task?.index ?? s.curriculum.tasks, done: this.curriculumDone || s.curriculum.done },
+      curriculum: { tasks: s.curriculum.tasks, index: s.task?.index ?? s.curriculum.tasks, done: s.curriculum.done },
       totalSteps: s.totalSteps,
       stepsPerSecond: Math.round(rate),
       dataDir: this.config.dataDir,

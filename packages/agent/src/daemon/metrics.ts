@@ -93,12 +93,6 @@ export class DaemonMetrics {
     })
   }
 
-  /** Event-loop lag in ms beyond the sampling timer's own period. */
-  eventLoopLagMs (): { p50: number, p99: number, max: number } {
-    const lag = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS)
-    return { p50: lag(this.loop.percentile(50)), p99: lag(this.loop.percentile(99)), max: lag(this.loop.max) }
-  }
-
   stop (): void {
     this.loop.disable()
   }

@@ -63,7 +63,7 @@ function flagLayer (f: DaemonFlags): Record<string, unknown> {
   return layer
 }
 
-export async function runDaemon (f: DaemonFlags, io: Io): Promise<number> {
+export async function runDaemon (f: DaemonFlags, io: Io): Promise<void> {
   const agent = await import('@l2d2c/agent')
   let file: unknown
   if (f.config !== undefined) {
@@ -79,7 +79,7 @@ export async function runDaemon (f: DaemonFlags, io: Io): Promise<number> {
   }
   if (f.checkConfig === true) {
     io.stdout.write(JSON.stringify(config, null, 2) + '\n')
-    return ExitCode.OK
+    return
   }
   const { createRootLogger } = await import('../logger.js') // pino: only the daemon needs it
   const logger = createRootLogger({ level: config.log.level, format: config.log.format, name: 'l2d2c' })
@@ -98,7 +98,6 @@ export async function runDaemon (f: DaemonFlags, io: Io): Promise<number> {
   if (io.signal?.aborted === true) stop()
   else io.signal?.addEventListener('abort', stop, { once: true })
   await daemon.done
-  return ExitCode.OK
 }
 
 export function registerDaemonCommand (program: Command, io: Io): void {
@@ -138,8 +137,5 @@ export function registerDaemonCommand (program: Command, io: Io): void {
     .option('--exit-when-done', 'exit after the curriculum instead of serving masks')
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
     .option('--log-format <f>', 'auto | json | pretty')
-    .action(async (f: DaemonFlags) => {
-      const code = await runDaemon(f, io)
-      if (code !== ExitCode.OK) throw new CliError('daemon failed', code as 1)
-    })
+    .action(async (f: DaemonFlags) => { await runDaemon(f, io) })
 }
