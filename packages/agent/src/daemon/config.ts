@@ -125,8 +125,20 @@ export const ENV_VARS: Record<string, string> = {
 
 const LIST_PATHS = new Set(['listen', 'announce', 'bootstrap', 'tasks'])
 
-/** Turns L2D2C_* variables into a layer (values stay strings; validation converts). */
+/** L2D2C_* variables that are not daemon settings: the CLI client's token. */
+const OTHER_VARS = new Set(['L2D2C_API_TOKEN'])
+
+/**
+ * Turns L2D2C_* variables into a layer (values stay strings; validation converts). An unknown
+ * L2D2C_* name is an error, as an unknown key in the file is: a misspelt variable would
+ * otherwise be ignored without a word.
+ */
 export function envLayer (env: Record<string, string | undefined>): ConfigLayer {
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('L2D2C_') && !(name in ENV_VARS) && !OTHER_VARS.has(name)) {
+      throw new ConfigError(name, 'env', `unknown variable (known: ${Object.keys(ENV_VARS).join(', ')})`)
+    }
+  }
   const layer: Record<string, unknown> = {}
   for (const [name, path] of Object.entries(ENV_VARS)) {
     const v = env[name]
@@ -270,6 +282,8 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
       return [t]
     })
     source = 'tasks'
+    const agentIndex = pick('agentIndex')
+    if (agentIndex.value !== undefined) throw new ConfigError('agentIndex', agentIndex.source, 'only applies to a curriculum file, not to tasks')
   } else if (curriculumPick.value !== undefined) {
     const file = curriculumPick.value
     if (typeof file !== 'string') throw new ConfigError('curriculum', curriculumPick.source, 'must be a file path')
