@@ -50,8 +50,11 @@ export class Daemon {
       traffic: () => this.started ? this.node.exchange.traffic : null,
       masksHeld: () => this.node.masksHeld,
       peers: () => this.started ? { connected: this.node.node.getPeers().length, known: this.node.exchange.directory.list().length } : { connected: 0, known: 0 },
-      taskReturns: () => this.node.kb.list().filter(e => e.reward !== null).map(e => ({ task: e.taskKey, reward: e.reward as number })),
-      icr: () => this.evaluator?.latest?.icr ?? null
+      // An evaluator's knowledge base stays empty: its returns are those of its last cycle.
+      taskReturns: () => config.role === 'evaluator'
+        ? Object.entries(this.evaluator?.latest?.perTask ?? {}).map(([task, reward]) => ({ task, reward }))
+        : this.node.kb.list().filter(e => e.reward !== null).map(e => ({ task: e.taskKey, reward: e.reward as number })),
+      ...(config.role === 'evaluator' ? { icr: () => this.evaluator?.latest?.icr ?? null } : {})
     })
     const debug = config.log.level === 'debug' || config.log.level === 'trace'
     this.node = new AgentNode({

@@ -119,6 +119,7 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     for (const name of ['l2d2c_env_steps_total', 'l2d2c_episodes_total', 'l2d2c_ppo_iterations_total', 'l2d2c_adoptions_total', 'l2d2c_query_rounds_total', 'l2d2c_masks_held', 'l2d2c_peers', 'l2d2c_task_return', 'l2d2c_bytes', 'l2d2c_latency_seconds', 'l2d2c_event_loop_lag_seconds']) {
       expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'))
     }
+    expect(text, 'a learner publishes no ICR').not.toMatch(/^# TYPE l2d2c_icr /m)
     expect(text).toMatch(new RegExp(`^l2d2c_task_return\\{task="${X}"\\} `, 'm'))
     expect((await fetch(`${api}/health`)).status).toBe(200)
     expect((await fetch(`${api}/v1/status`)).status).toBe(401)
