@@ -20,7 +20,7 @@ export { MaskExchange, StoreMasks, MaskExchangeClient, LossInjector, Traffic, pe
 export { PeerDirectory } from './network/peer-directory.js'
 export { taskCid } from './network/task-cid.js'
 export { Daemon, DAEMON_VERSION } from './daemon/daemon.js'
-export { resolveDaemonConfig, ConfigError, envLayer, ENV_VARS, DEFAULTS as DAEMON_DEFAULTS, type DaemonConfig, type ConfigLayer } from './daemon/config.js'
+export { resolveDaemonConfig, ConfigError, envLayer, ENV_VARS, DEFAULTS as DAEMON_DEFAULTS, DAEMON_SETTINGS, settingDefault, setInLayer, type DaemonConfig, type ConfigLayer, type DaemonSetting } from './daemon/config.js'
 export { DataDirLockedError } from './daemon/lock.js'
 export { ControlListenError } from './daemon/control-server.js'
 export { EvaluatorRunner } from './daemon/evaluator.js'
