@@ -1,4 +1,4 @@
-import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js'
+import { ExitCode } from './exit-codes.js'
 import { render, type CommandOutput, type Io } from './output.js'
 
 /** Thrown after a result was rendered, to end the command with a non-zero exit code. */
@@ -20,13 +20,4 @@ export function action<A extends unknown[]> (io: Io, handler: (...args: A) => Pr
     render(io, out, opts?.json === true)
     if (out.exitCode !== undefined && out.exitCode !== ExitCode.OK) throw new ExitAfterOutput(out.exitCode, out.reason ?? null)
   }
-}
-
-/** Shorthand for a usage error (exit 2). */
-export function usageError (message: string): CliError {
-  return new CliError(message, ExitCode.USAGE)
-}
-
-export function fail (message: string, code: ExitCodeValue): CliError {
-  return new CliError(message, code)
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { ExitCode } from './exit-codes.js'
 import { run } from './program.js'
 
 // The only place that handles signals and sets the exit code. The first SIGINT/SIGTERM asks
@@ -13,7 +14,7 @@ const onSignal = (name: NodeJS.Signals): void => {
     stop.abort(new Error(name))
   } else {
     process.stderr.write(`l2d2c: forced exit\n`)
-    process.exit(130)
+    process.exit(ExitCode.INTERRUPTED)
   }
 }
 process.on('SIGINT', onSignal)
@@ -23,3 +24,6 @@ const code = await run(process.argv.slice(2), { stdout: process.stdout, stderr: 
 process.exitCode = code
 process.off('SIGINT', onSignal)
 process.off('SIGTERM', onSignal)
+// The command is over. A handle left open (a libp2p dial timer, a call the daemon's stop gave
+// up waiting for) must not keep the process alive; the timer itself does not.
+setTimeout(() => { process.exit() }, 5_000).unref()

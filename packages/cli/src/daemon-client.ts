@@ -11,26 +11,42 @@ export interface DaemonTargetOptions {
 }
 
 /**
+ * Reads a daemon's discovery file and API token from its data dir: null while there is no
+ * discovery file (no daemon, or not started yet); token null when there is no token file.
+ */
+export async function readDiscovery (dataDir: string): Promise<{ discovery: DaemonDiscovery, token: string | null } | null> {
+  const path = join(dataDir, DAEMON_FILE)
+  const text = await readFile(path, 'utf8').catch(() => null)
+  if (text === null) return null
+  let discovery: DaemonDiscovery
+  try {
+    discovery = JSON.parse(text) as DaemonDiscovery
+  } catch {
+    throw new CliError(`${path} is not valid JSON`, ExitCode.UNAVAILABLE)
+  }
+  const token = (await readFile(join(dataDir, TOKEN_FILE), 'utf8').catch(() => '')).trim()
+  return { discovery, token: token === '' ? null : token }
+}
+
+/**
  * Finds the local daemon: --api HOST:PORT (or unix:/path), else the discovery file in
  * --data-dir / L2D2C_DATA_DIR. The token comes from --token / L2D2C_API_TOKEN or the data dir.
  */
 export async function daemonClient (opts: DaemonTargetOptions, io: Io): Promise<ControlClient> {
   const env = io.env ?? {}
   const dataDir = opts.dataDir ?? env.L2D2C_DATA_DIR
-  let url: string | undefined
-  if (opts.api !== undefined) url = opts.api.startsWith('unix:') || opts.api.startsWith('http') ? opts.api : `http://${opts.api}`
-  if (url === undefined) {
-    if (dataDir === undefined) throw new CliError('no daemon given: use --data-dir DIR (or L2D2C_DATA_DIR) or --api HOST:PORT', ExitCode.USAGE)
-    const text = await readFile(join(dataDir, DAEMON_FILE), 'utf8').catch(() => null)
-    if (text === null) throw new CliError(`no daemon is running with data dir ${dataDir} (no ${DAEMON_FILE})`, ExitCode.UNAVAILABLE)
-    try {
-      url = (JSON.parse(text) as DaemonDiscovery).api
-    } catch {
-      throw new CliError(`${join(dataDir, DAEMON_FILE)} is not valid JSON`, ExitCode.UNAVAILABLE)
-    }
-  }
   let token = opts.token ?? env.L2D2C_API_TOKEN
-  if (token === undefined && dataDir !== undefined) token = (await readFile(join(dataDir, TOKEN_FILE), 'utf8').catch(() => '')).trim() || undefined
+  let url: string
+  if (opts.api !== undefined) {
+    url = opts.api.startsWith('unix:') || opts.api.startsWith('http') ? opts.api : `http://${opts.api}`
+    if (token === undefined && dataDir !== undefined) token = (await readFile(join(dataDir, TOKEN_FILE), 'utf8').catch(() => '')).trim() || undefined
+  } else {
+    if (dataDir === undefined) throw new CliError('no daemon given: use --data-dir DIR (or L2D2C_DATA_DIR) or --api HOST:PORT', ExitCode.USAGE)
+    const found = await readDiscovery(dataDir)
+    if (found === null) throw new CliError(`no daemon is running with data dir ${dataDir} (no ${DAEMON_FILE})`, ExitCode.UNAVAILABLE)
+    url = found.discovery.api
+    token ??= found.token ?? undefined
+  }
   return new ControlClient({ url, ...(token !== undefined ? { token } : {}) })
 }
 

@@ -11,14 +11,16 @@ export const ExitCode = {
   /** A remote peer answered with an error, refused the request or sent invalid data. */
   REMOTE: 4,
   /** A network operation timed out. */
-  TIMEOUT: 5
+  TIMEOUT: 5,
+  /** Interrupted by SIGINT/SIGTERM (the demo's partial result, or a forced exit on the second signal). */
+  INTERRUPTED: 130
 } as const
 
 export type ExitCodeValue = typeof ExitCode[keyof typeof ExitCode]
 
 /** An error that carries the exit code the CLI should end with, and a message for stderr. */
 export class CliError extends Error {
-  constructor (message: string, readonly exitCode: ExitCodeValue, readonly details?: unknown) {
+  constructor (message: string, readonly exitCode: ExitCodeValue) {
     super(message)
     this.name = 'CliError'
   }

@@ -11,7 +11,7 @@ import type { Io } from './output.js'
 import { cliVersion } from './version.js'
 
 /** Builds the `l2d2c` command tree. Each command lives in its own module under commands/. */
-export function createProgram (io: Io): Command {
+export function createProgram (io: Io, agent: typeof import('@l2d2c/agent') | null = null): Command {
   const program = new Command()
   program
     .name('l2d2c')
@@ -23,27 +23,22 @@ export function createProgram (io: Io): Command {
       writeErr: s => io.stderr.write(s)
     })
     .exitOverride()
-  registerDaemonCommand(program, io)
+  registerDaemonCommand(program, io, agent)
   registerDemoCommand(program, io)
   registerEnvCommands(program, io)
   registerMaskCommands(program, io)
   registerTrainCommand(program, io)
   registerQueryCommands(program, io)
-  // Subcommands inherit the output configuration and exit behaviour of the root.
-  for (const cmd of allCommands(program)) {
-    cmd.exitOverride().configureOutput({ writeOut: s => io.stdout.write(s), writeErr: s => io.stderr.write(s) }).showHelpAfterError('(run with --help for usage)')
-  }
+  // Subcommands created with .command() inherit exitOverride, configureOutput and
+  // showHelpAfterError from the root (commander's copyInheritedSettings).
   return program
-}
-
-function allCommands (cmd: Command): Command[] {
-  return cmd.commands.flatMap(c => [c, ...allCommands(c)])
 }
 
 /** Runs the program on argv and returns the exit code; never calls process.exit itself. */
 export async function run (argv: string[], io: Io): Promise<number> {
-  const program = createProgram(io)
   try {
+    // The daemon command's options are @l2d2c/agent's settings table (a slow import, so only when needed).
+    const program = createProgram(io, argv.includes('daemon') ? await import('@l2d2c/agent') : null)
     await program.parseAsync(argv, { from: 'user' })
     return ExitCode.OK
   } catch (err) {

@@ -1,46 +1,34 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { ChildProcess } from 'node:child_process'
+import { awaitExit, launchDaemon, type ChildDaemon } from '../src/demo/launcher.js'
 import { CLI, runCli } from './helpers.js'
 
 export interface RunningDaemon {
   dataDir: string
+  /** As the demo holds it (control client, exit promise). */
+  child: ChildDaemon
   process: ChildProcess
-  /** Log lines (JSON) the daemon printed so far. */
-  logs: string[]
+  /** What the daemon logged so far (JSON lines). */
+  log: () => string
   peerId: string
   addr: string
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
 
-/** Starts `l2d2c daemon` as a child process and waits for its discovery file. */
-export async function startDaemon (dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningDaemon> {
-  const child = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dataDir, '--log-format', 'json', '--backend', 'wasm', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const logs: string[] = []
-  let buffer = ''
-  child.stdout!.on('data', d => { buffer += String(d); const lines = buffer.split('\n'); buffer = lines.pop() ?? ''; logs.push(...lines) })
-  child.stderr!.on('data', d => { logs.push(String(d)) })
-  const exited = new Promise<number | null>(resolve => { child.on('exit', code => { resolve(code) }) })
-  const file = join(dataDir, 'daemon.json')
-  const deadline = Date.now() + 60_000
-  while (!existsSync(file) || !logs.some(l => l.includes('"daemon started"'))) {
-    if (child.exitCode !== null) throw new Error(`daemon exited with ${child.exitCode}:\n${logs.join('\n')}`)
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`daemon did not start:\n${logs.join('\n')}`) }
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  const d = JSON.parse(readFileSync(file, 'utf8')) as { peerId: string, addrs: string[] }
+/** Starts `l2d2c daemon` (the built CLI, wasm backend) as the demo does and waits until it serves. */
+export async function startDaemon (dataDir: string, args: string[], env: Record<string, string> = {}): Promise<RunningDaemon> {
+  const d = await launchDaemon('test daemon', dataDir, ['--backend', 'wasm', ...args], { bin: CLI, env, timeoutMs: 60_000 })
   return {
     dataDir,
-    process: child,
-    logs,
-    peerId: d.peerId,
-    addr: d.addrs[0] ?? '',
+    child: d,
+    process: d.process,
+    log: () => readFileSync(join(dataDir, 'daemon.log'), 'utf8'),
+    peerId: d.discovery.peerId,
+    addr: d.discovery.addrs[0] ?? '',
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
-      if (child.exitCode === null) child.kill(signal)
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-      const code = await exited
-      clearTimeout(timer)
-      return code
+      if (d.process.exitCode === null) d.process.kill(signal)
+      return await awaitExit(d, 20_000)
     }
   }
 }

@@ -1,4 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
+import { SUPPORTED_ENCODINGS, type MaskEncoding } from '@l2d2c/protocol'
 import { parseCurriculumJson, CurriculumError } from '../envs/curriculum.js'
 import { expandTaskList, taskShape, TaskListError } from '../envs/registry.js'
 
@@ -27,7 +28,7 @@ export interface DaemonConfig {
   maskInit: 'random' | 'lc' | 'blc'
   preset: 'default' | 'reference'
   /** Encoding requested when fetching masks. */
-  encoding: 'bits' | 'f16' | 'f32'
+  encoding: MaskEncoding
   sharing: {
     enabled: boolean
     commPerTask: number
@@ -51,92 +52,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** A partial configuration as one layer provides it (flags and env are parsed into this shape). */
-export interface ConfigLayer {
-  dataDir?: unknown
-  peerKeyFile?: unknown
-  listen?: unknown
-  announce?: unknown
-  bootstrap?: unknown
-  mdns?: unknown
-  api?: unknown
-  role?: unknown
-  tasks?: unknown
-  curriculum?: unknown
-  agentIndex?: unknown
-  stepsPerTask?: unknown
-  seed?: unknown
-  backboneSeed?: unknown
-  backend?: unknown
-  maskInit?: unknown
-  preset?: unknown
-  encoding?: unknown
-  sharing?: { enabled?: unknown, commPerTask?: unknown, hysteresis?: unknown, windowMs?: unknown, drop?: unknown, dropMode?: unknown }
-  evaluation?: { episodes?: unknown, greedy?: unknown, everySteps?: unknown, intervalMs?: unknown }
-  announceIntervalMs?: unknown
-  exitWhenDone?: unknown
-  log?: { level?: unknown, format?: unknown }
-}
-
-const TOP = ['dataDir', 'peerKeyFile', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'role', 'tasks', 'curriculum', 'agentIndex', 'stepsPerTask', 'seed', 'backboneSeed', 'backend', 'maskInit', 'preset', 'encoding', 'sharing', 'evaluation', 'announceIntervalMs', 'exitWhenDone', 'log']
-const NESTED: Record<string, string[]> = {
-  sharing: ['enabled', 'commPerTask', 'hysteresis', 'windowMs', 'drop', 'dropMode'],
-  evaluation: ['episodes', 'greedy', 'everySteps', 'intervalMs'],
-  log: ['level', 'format']
-}
-
-/** Environment variables and the config path they set. Lists are comma-separated. */
-export const ENV_VARS: Record<string, string> = {
-  L2D2C_DATA_DIR: 'dataDir',
-  L2D2C_PEER_KEY_FILE: 'peerKeyFile',
-  L2D2C_LISTEN: 'listen',
-  L2D2C_ANNOUNCE: 'announce',
-  L2D2C_BOOTSTRAP: 'bootstrap',
-  L2D2C_MDNS: 'mdns',
-  L2D2C_API: 'api',
-  L2D2C_ROLE: 'role',
-  L2D2C_TASKS: 'tasks',
-  L2D2C_CURRICULUM: 'curriculum',
-  L2D2C_AGENT_INDEX: 'agentIndex',
-  L2D2C_STEPS_PER_TASK: 'stepsPerTask',
-  L2D2C_SEED: 'seed',
-  L2D2C_BACKBONE_SEED: 'backboneSeed',
-  L2D2C_BACKEND: 'backend',
-  L2D2C_MASK_INIT: 'maskInit',
-  L2D2C_PRESET: 'preset',
-  L2D2C_ENCODING: 'encoding',
-  L2D2C_SHARING: 'sharing.enabled',
-  L2D2C_COMM_PER_TASK: 'sharing.commPerTask',
-  L2D2C_HYSTERESIS: 'sharing.hysteresis',
-  L2D2C_QUERY_WINDOW_MS: 'sharing.windowMs',
-  L2D2C_DROP: 'sharing.drop',
-  L2D2C_DROP_MODE: 'sharing.dropMode',
-  L2D2C_EVAL_EPISODES: 'evaluation.episodes',
-  L2D2C_EVAL_GREEDY: 'evaluation.greedy',
-  L2D2C_EVAL_EVERY_STEPS: 'evaluation.everySteps',
-  L2D2C_EVAL_INTERVAL_MS: 'evaluation.intervalMs',
-  L2D2C_ANNOUNCE_INTERVAL_MS: 'announceIntervalMs',
-  L2D2C_EXIT_WHEN_DONE: 'exitWhenDone',
-  L2D2C_LOG_LEVEL: 'log.level',
-  L2D2C_LOG_FORMAT: 'log.format'
-}
-
-const LIST_PATHS = new Set(['listen', 'announce', 'bootstrap', 'tasks'])
-
-/** Turns L2D2C_* variables into a layer (values stay strings; validation converts). */
-export function envLayer (env: Record<string, string | undefined>): ConfigLayer {
-  const layer: Record<string, unknown> = {}
-  for (const [name, path] of Object.entries(ENV_VARS)) {
-    const v = env[name]
-    if (v === undefined || v === '') continue
-    const value = LIST_PATHS.has(path) ? v.split(',').map(s => s.trim()).filter(s => s !== '') : v
-    const [a, b] = path.split('.') as [string, string | undefined]
-    if (b === undefined) layer[a] = value
-    else layer[a] = { ...(layer[a] as object | undefined), [b]: value }
-  }
-  return layer as ConfigLayer
-}
-
 export const DEFAULTS = {
   listen: ['/ip4/127.0.0.1/tcp/0'],
   announce: [] as string[],
@@ -157,6 +72,120 @@ export const DEFAULTS = {
   exitWhenDone: false,
   log: { level: 'info', format: 'auto' }
 } as const
+
+/**
+ * A partial configuration as one layer provides it, in DaemonConfig's shape (nested objects
+ * for sharing, evaluation and log): values are unchecked until resolveDaemonConfig.
+ */
+export type ConfigLayer = Record<string, unknown>
+
+/**
+ * One daemon setting, declared once: where it lives in the configuration (and the config
+ * file), its environment variable and its flag. The CLI registers its options from this
+ * table and the environment layer is read through it, so a new setting is one row here plus
+ * its check in resolveDaemonConfig.
+ */
+export interface DaemonSetting {
+  /** Path in the configuration: "stepsPerTask", "sharing.windowMs". */
+  path: string
+  env: string
+  /** The commander flag: "--query-window-ms <ms>" (no value: a boolean; "--no-x": sets false). */
+  flag: string
+  help: string
+  /** How a list is given: comma-separated in the environment, and as a flag either repeated or comma-separated. */
+  list?: 'repeat' | 'comma'
+  /** A boolean flag that also has a --no- form, to override a true from the file or environment. */
+  negatable?: true
+  /** The default as the help should state it, when DEFAULTS cannot say it alone. */
+  defaultHelp?: string
+}
+
+export const DAEMON_SETTINGS: readonly DaemonSetting[] = [
+  { path: 'dataDir', env: 'L2D2C_DATA_DIR', flag: '--data-dir <dir>', help: 'where the peer key, masks and state live' },
+  { path: 'peerKeyFile', env: 'L2D2C_PEER_KEY_FILE', flag: '--peer-key-file <file>', help: 'use this existing peer key (fixed peer id) instead of <data-dir>/peer.key' },
+  { path: 'listen', env: 'L2D2C_LISTEN', flag: '--listen <multiaddr>', help: 'listen address, repeatable', list: 'repeat' },
+  { path: 'announce', env: 'L2D2C_ANNOUNCE', flag: '--announce <multiaddr>', help: 'address to advertise instead, repeatable', list: 'repeat' },
+  { path: 'bootstrap', env: 'L2D2C_BOOTSTRAP', flag: '--bootstrap <multiaddr>', help: 'peer to connect to (with /p2p/ID), repeatable', list: 'repeat' },
+  { path: 'mdns', env: 'L2D2C_MDNS', flag: '--mdns', help: 'discover peers by mDNS (only on private networks)', negatable: true },
+  { path: 'api', env: 'L2D2C_API', flag: '--api <host:port>', help: 'control API address (loopback) or unix:/path' },
+  { path: 'role', env: 'L2D2C_ROLE', flag: '--role <role>', help: 'learner | evaluator' },
+  { path: 'tasks', env: 'L2D2C_TASKS', flag: '--tasks <keys>', help: 'curriculum shorthand: comma-separated task keys, or meta-ctgraph', list: 'comma' },
+  { path: 'curriculum', env: 'L2D2C_CURRICULUM', flag: '--curriculum <file>', help: 'curriculum JSON document' },
+  { path: 'agentIndex', env: 'L2D2C_AGENT_INDEX', flag: '--agent-index <i>', help: 'which agent of --curriculum this node is', defaultHelp: '0' },
+  { path: 'stepsPerTask', env: 'L2D2C_STEPS_PER_TASK', flag: '--steps-per-task <n>', help: 'env steps per task', defaultHelp: `${DEFAULTS.stepsPerTask} or the curriculum's` },
+  { path: 'seed', env: 'L2D2C_SEED', flag: '--seed <n>', help: 'learner seed', defaultHelp: `${DEFAULTS.seed} or the curriculum's` },
+  { path: 'backboneSeed', env: 'L2D2C_BACKBONE_SEED', flag: '--backbone-seed <n>', help: 'shared backbone seed' },
+  { path: 'backend', env: 'L2D2C_BACKEND', flag: '--backend <b>', help: 'auto | wasm | cpu | node' },
+  { path: 'maskInit', env: 'L2D2C_MASK_INIT', flag: '--mask-init <m>', help: 'random | lc | blc' },
+  { path: 'preset', env: 'L2D2C_PRESET', flag: '--preset <p>', help: 'PPO preset: default | reference' },
+  { path: 'encoding', env: 'L2D2C_ENCODING', flag: '--encoding <e>', help: `mask encoding to fetch: ${SUPPORTED_ENCODINGS.join(' | ')}` },
+  { path: 'sharing.drop', env: 'L2D2C_DROP', flag: '--drop <p>', help: 'drop each outbound message with probability p, for experiments' },
+  { path: 'sharing.dropMode', env: 'L2D2C_DROP_MODE', flag: '--drop-mode <m>', help: 'all | queries (the reference dropped queries only)' },
+  { path: 'sharing.commPerTask', env: 'L2D2C_COMM_PER_TASK', flag: '--comm-per-task <n>', help: 'sharing rounds per task besides the first' },
+  { path: 'sharing.hysteresis', env: 'L2D2C_HYSTERESIS', flag: '--hysteresis <h>', help: 'share only masks better by this factor' },
+  { path: 'sharing.windowMs', env: 'L2D2C_QUERY_WINDOW_MS', flag: '--query-window-ms <ms>', help: 'how long a round collects offers' },
+  { path: 'sharing.enabled', env: 'L2D2C_SHARING', flag: '--no-sharing', help: 'never ask peers for masks (still serve own masks)' },
+  { path: 'evaluation.episodes', env: 'L2D2C_EVAL_EPISODES', flag: '--eval-episodes <n>', help: 'episodes per evaluation' },
+  { path: 'evaluation.everySteps', env: 'L2D2C_EVAL_EVERY_STEPS', flag: '--eval-every-steps <n>', help: 'env steps between evaluations' },
+  { path: 'evaluation.intervalMs', env: 'L2D2C_EVAL_INTERVAL_MS', flag: '--eval-interval-ms <ms>', help: 'evaluator: time between evaluation cycles' },
+  { path: 'evaluation.greedy', env: 'L2D2C_EVAL_GREEDY', flag: '--eval-greedy', help: 'evaluate with greedy actions, not sampled ones as the reference does', negatable: true },
+  { path: 'announceIntervalMs', env: 'L2D2C_ANNOUNCE_INTERVAL_MS', flag: '--announce-interval-ms <ms>', help: 'inventory re-announcement period' },
+  { path: 'exitWhenDone', env: 'L2D2C_EXIT_WHEN_DONE', flag: '--exit-when-done', help: 'exit after the curriculum instead of serving masks' },
+  { path: 'log.level', env: 'L2D2C_LOG_LEVEL', flag: '--log-level <level>', help: 'trace | debug | info | warn | error | silent' },
+  { path: 'log.format', env: 'L2D2C_LOG_FORMAT', flag: '--log-format <f>', help: 'auto | json | pretty' }
+]
+
+/** The default of a setting as a word for help texts ('' when there is nothing to say). */
+export function settingDefault (s: DaemonSetting): string {
+  if (s.defaultHelp !== undefined) return s.defaultHelp
+  const [a, b] = s.path.split('.') as [string, string | undefined]
+  const top = (DEFAULTS as Record<string, unknown>)[a]
+  const v = b === undefined ? top : (top as Record<string, unknown> | undefined)?.[b]
+  if (Array.isArray(v)) return v.join(', ')
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : ''
+}
+
+const TOP = [...new Set(DAEMON_SETTINGS.map(s => s.path.split('.')[0] as string))]
+const NESTED: Record<string, string[]> = {}
+for (const s of DAEMON_SETTINGS) {
+  const [a, b] = s.path.split('.') as [string, string | undefined]
+  if (b !== undefined) (NESTED[a] ??= []).push(b)
+}
+
+/** Environment variables and the config path they set. Lists are comma-separated. */
+export const ENV_VARS: Record<string, string> = Object.fromEntries(DAEMON_SETTINGS.map(s => [s.env, s.path]))
+
+const LIST_PATHS = new Set(DAEMON_SETTINGS.filter(s => s.list !== undefined).map(s => s.path))
+
+/** Sets a setting's path ("sharing.windowMs") in a layer, keeping its siblings. */
+export function setInLayer (layer: ConfigLayer, path: string, value: unknown): void {
+  const [a, b] = path.split('.') as [string, string | undefined]
+  if (b === undefined) layer[a] = value
+  else layer[a] = { ...(layer[a] as object | undefined), [b]: value }
+}
+
+/** L2D2C_* variables that are not daemon settings: the CLI client's token. */
+const OTHER_VARS = new Set(['L2D2C_API_TOKEN'])
+
+/**
+ * Turns L2D2C_* variables into a layer (values stay strings; validation converts). An unknown
+ * L2D2C_* name is an error, as an unknown key in the file is: a misspelt variable would
+ * otherwise be ignored without a word.
+ */
+export function envLayer (env: Record<string, string | undefined>): ConfigLayer {
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('L2D2C_') && !(name in ENV_VARS) && !OTHER_VARS.has(name)) {
+      throw new ConfigError(name, 'env', `unknown variable (known: ${Object.keys(ENV_VARS).join(', ')})`)
+    }
+  }
+  const layer: ConfigLayer = {}
+  for (const [name, path] of Object.entries(ENV_VARS)) {
+    const v = env[name]
+    if (v === undefined || v === '') continue
+    setInLayer(layer, path, LIST_PATHS.has(path) ? v.split(',').map(s => s.trim()).filter(s => s !== '') : v)
+  }
+  return layer
+}
 
 interface Picked { value: unknown, source: ConfigSource }
 
@@ -184,8 +213,8 @@ function checkUnknown (layer: unknown, source: ConfigSource): void {
 export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
   const layers: Array<[ConfigSource, Record<string, unknown> | undefined]> = [
     ['file', input.file as Record<string, unknown> | undefined],
-    ['env', envLayer(input.env ?? {}) as Record<string, unknown>],
-    ['flag', input.flags as Record<string, unknown> | undefined]
+    ['env', envLayer(input.env ?? {})],
+    ['flag', input.flags]
   ]
   for (const [source, layer] of layers) checkUnknown(layer, source)
   const pick = (path: string): Picked => {
@@ -253,6 +282,7 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
   let tasks: string[]
   let source: string
   let stepsPerTask: number | null = null
+  let curriculumSeed: number | null = null
   if (tasksPick.value !== undefined && curriculumPick.value !== undefined && tasksPick.source === curriculumPick.source) {
     throw new ConfigError('tasks', tasksPick.source, 'give either tasks or curriculum, not both')
   }
@@ -263,6 +293,8 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
     // Catalogue groups (meta-ctgraph, minigrid-crossing, ...) expand as in `train --task-set`.
     try { tasks = expandTaskList(list) } catch (err) { if (err instanceof TaskListError) throw new ConfigError(`tasks[${err.index}]`, tasksPick.source, err.message); throw err }
     source = 'tasks'
+    const agentIndex = pick('agentIndex')
+    if (agentIndex.value !== undefined) throw new ConfigError('agentIndex', agentIndex.source, 'only applies to a curriculum file, not to tasks')
   } else if (curriculumPick.value !== undefined) {
     const file = curriculumPick.value
     if (typeof file !== 'string') throw new ConfigError('curriculum', curriculumPick.source, 'must be a file path')
@@ -276,6 +308,7 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
     if (agent === undefined) throw new ConfigError('agentIndex', pick('agentIndex').source, `the curriculum has ${c.agents.length} agents`)
     tasks = [...agent.tasks]
     stepsPerTask = agent.stepsPerTask
+    curriculumSeed = agent.seed ?? null
     source = `${file}#${index}`
   } else {
     throw new ConfigError('tasks', 'default', 'no curriculum: give tasks (e.g. --tasks meta-ctgraph or KEY,KEY) or curriculum FILE')
@@ -287,7 +320,9 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
       throw new ConfigError('tasks', useTasks ? tasksPick.source : curriculumPick.source, `${t} and ${first.t} need different networks; a node's tasks must share one backbone`)
     }
   }
+  // The curriculum's per-agent values beat the defaults, and any explicit setting beats them.
   if (pick('stepsPerTask').source !== 'default' || stepsPerTask === null) stepsPerTask = num('stepsPerTask', 1, 1_000_000_000, true)
+  const seed = pick('seed').source !== 'default' || curriculumSeed === null ? num('seed', 0, 0xffffffff, true) : curriculumSeed
 
   const drop = num('sharing.drop', 0, 1, false)
   return {
@@ -301,12 +336,12 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
     role,
     curriculum: { tasks, source },
     stepsPerTask,
-    seed: num('seed', 0, 0xffffffff, true),
+    seed,
     backboneSeed: num('backboneSeed', 0, 0xffffffff, true),
     backend: oneOf('backend', ['auto', 'wasm', 'cpu', 'node'] as const),
     maskInit: oneOf('maskInit', ['random', 'lc', 'blc'] as const),
     preset: oneOf('preset', ['default', 'reference'] as const),
-    encoding: oneOf('encoding', ['bits', 'f16', 'f32'] as const),
+    encoding: oneOf('encoding', SUPPORTED_ENCODINGS),
     sharing: {
       enabled: bool('sharing.enabled'),
       commPerTask: num('sharing.commPerTask', 0, 1000, true),

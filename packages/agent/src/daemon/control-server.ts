@@ -5,6 +5,24 @@ import { CONTROL_ROUTES } from '@l2d2c/protocol'
 
 export type RouteHandler = () => Promise<unknown>
 
+/** The control API could not listen on its address (in use, not permitted...): a setup problem. */
+export class ControlListenError extends Error {
+  constructor (readonly address: string, cause: Error) {
+    const code = (cause as NodeJS.ErrnoException).code
+    const reason = code === 'EADDRINUSE' ? 'address in use' : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'address not available' : cause.message
+    super(`cannot serve the control API on ${address}: ${reason}`, { cause })
+    this.name = 'ControlListenError'
+  }
+}
+
+function listenOn (server: Server, address: string, listen: (done: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (err: Error): void => { reject(new ControlListenError(address, err)) }
+    server.once('error', failed)
+    listen(() => { server.off('error', failed); resolve() })
+  })
+}
+
 /**
  * The control API: JSON over HTTP, bound to a loopback address or a Unix socket, with a bearer
  * token for everything but /health and /metrics. Handlers only read state (and /v1/stop asks
@@ -34,13 +52,13 @@ export class ControlServer {
     if (listen.startsWith('unix:')) {
       const path = listen.slice(5)
       await rm(path, { force: true })
-      await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(path, () => { server.off('error', reject); resolve() }) })
+      await listenOn(server, listen, done => server.listen(path, done))
       this.url = listen
     } else {
       const i = listen.lastIndexOf(':')
       const host = listen.slice(0, i).replace(/^\[|\]$/g, '')
       const port = Number(listen.slice(i + 1))
-      await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, host, () => { server.off('error', reject); resolve() }) })
+      await listenOn(server, listen, done => server.listen(port, host, done))
       const addr = server.address()
       if (addr === null || typeof addr === 'string') throw new Error('unexpected server address')
       this.url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
-  CONTROL_ROUTES, DAEMON_FILE, TOKEN_FILE, type DaemonDiscovery, type EvaluationDocument, type MasksDocument, type PeersDocument, type StatusDocument
+  CONTROL_ROUTES, DAEMON_FILE, SUPPORTED_ENCODINGS, TOKEN_FILE, type DaemonDiscovery, type EvaluationDocument, type MasksDocument, type PeersDocument, type StatusDocument
 } from '@l2d2c/protocol'
 import type { Logger } from '../logging/logger.js'
 import { libp2pLogBridge } from '../logging/libp2p-bridge.js'
@@ -15,6 +15,13 @@ import { DataDirLock } from './lock.js'
 import { DaemonMetrics } from './metrics.js'
 
 export const DAEMON_VERSION = '0.1.0'
+
+/**
+ * How long stop() waits for the role loop to finish its current step. A loop stuck on a
+ * network call that never returns must not keep the daemon from persisting its state and
+ * removing its lock and discovery file.
+ */
+export const STOP_GRACE_MS = 30_000
 
 /**
  * One l2d2c daemon: a node, its control API and metrics, and the loop of its role.
@@ -35,17 +42,19 @@ export class Daemon {
   private finished!: () => void
   readonly done: Promise<void>
   private startedAt = 0
-  private curriculumDone = false
 
-  constructor (readonly config: DaemonConfig, private readonly logger: Logger, private readonly now: () => number = Date.now) {
+  constructor (readonly config: DaemonConfig, private readonly logger: Logger, private readonly now: () => number = Date.now, private readonly stopGraceMs = STOP_GRACE_MS) {
     this.done = new Promise(resolve => { this.finished = resolve })
     this.lock = new DataDirLock(config.dataDir)
     this.metrics = new DaemonMetrics({
       traffic: () => this.started ? this.node.exchange.traffic : null,
-      masksHeld: () => this.masksHeldCache,
+      masksHeld: () => this.node.masksHeld,
       peers: () => this.started ? { connected: this.node.node.getPeers().length, known: this.node.exchange.directory.list().length } : { connected: 0, known: 0 },
-      taskReturns: () => this.node.kb.list().filter(e => e.reward !== null).map(e => ({ task: e.taskKey, reward: e.reward as number })),
-      icr: () => this.evaluator?.latest?.icr ?? null
+      // An evaluator's knowledge base stays empty: its returns are those of its last cycle.
+      taskReturns: () => config.role === 'evaluator'
+        ? Object.entries(this.evaluator?.latest?.perTask ?? {}).map(([task, reward]) => ({ task, reward }))
+        : this.node.kb.list().filter(e => e.reward !== null).map(e => ({ task: e.taskKey, reward: e.reward as number })),
+      ...(config.role === 'evaluator' ? { icr: () => this.evaluator?.latest?.icr ?? null } : {})
     })
     const debug = config.log.level === 'debug' || config.log.level === 'trace'
     this.node = new AgentNode({
@@ -75,7 +84,7 @@ export class Daemon {
         ...(config.sharing.drop > 0 ? { loss: { probability: config.sharing.drop, mode: config.sharing.dropMode, seed: config.seed } } : {})
       },
       logger,
-      libp2pLogger: libp2pLogBridge(logger.child({ component: 'libp2p' }), debug),
+      libp2pLogger: libp2pLogBridge(logger, debug), // libp2p's component names already start with libp2p:
       metricsRegistry: this.metrics.registry,
       observer: {
         iteration: (stats, ctx) => {
@@ -93,7 +102,6 @@ export class Daemon {
   }
 
   private started = false
-  private masksHeldCache = 0
   private adopted = 0
 
   async start (): Promise<void> {
@@ -105,7 +113,6 @@ export class Daemon {
       await this.node.start()
       this.started = true
       this.startedAt = this.now()
-      this.masksHeldCache = (await this.node.store.list()).length
       this.control = new ControlServer({ listen: config.api, token, routes: this.routes(), metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() }) })
       const api = await this.control.start()
       const status = await this.node.status()
@@ -132,7 +139,8 @@ export class Daemon {
     return token
   }
 
-  private async runRole (): Promise<void> {
+  /** The role: the curriculum (learners) or evaluation cycles (evaluators), until loopStop aborts. */
+  protected async runRole (): Promise<void> {
     const { config, logger } = this
     if (config.role === 'evaluator') {
       this.evaluator = new EvaluatorRunner(this.node, { tasks: config.curriculum.tasks, intervalMs: config.evaluation.intervalMs, episodes: config.evaluation.episodes, greedy: config.evaluation.greedy, logDir: config.dataDir }, logger.child({ component: 'evaluator' }), this.now)
@@ -140,9 +148,7 @@ export class Daemon {
       return
     }
     const result = await this.node.runCurriculum(this.loopStop.signal, () => {})
-    this.masksHeldCache = (await this.node.store.list()).length
     if (!result.completed) return
-    this.curriculumDone = true
     const reached = result.tasks.filter(t => t.stepsToThreshold !== null).length
     logger.info({ tasks: result.tasks.length, reached, totalSteps: result.totalSteps }, 'curriculum done')
     if (config.exitWhenDone) { void this.stop(); return }
@@ -159,8 +165,7 @@ export class Daemon {
       }),
       [CONTROL_ROUTES.masks]: async (): Promise<MasksDocument> => {
         const list = await this.node.store.list()
-        this.masksHeldCache = list.length
-        return { peer: this.node.peerId, backboneId: this.node.info.backboneId, masks: list.map(m => ({ taskKey: m.taskKey, cid: m.bitsCid, reward: m.meta.reward, steps: m.meta.stepsTrained, bytes: m.bitsSize, origin: m.meta.origin, encodings: ['bits', 'f16', 'f32'] })) }
+        return { peer: this.node.peerId, backboneId: this.node.info.backboneId, masks: list.map(m => ({ taskKey: m.taskKey, cid: m.bitsCid, reward: m.meta.reward, steps: m.meta.stepsTrained, bytes: m.bitsSize, origin: m.meta.origin, encodings: [...SUPPORTED_ENCODINGS] })) }
       },
       [CONTROL_ROUTES.knowledge]: async () => ({ knowledge: this.node.kb.list() }),
       [CONTROL_ROUTES.evaluation]: async (): Promise<EvaluationDocument> => ({ tasks: [...this.config.curriculum.tasks], latest: this.evaluator?.latest ?? null, history: this.evaluator?.history ?? [] }),
@@ -170,7 +175,6 @@ export class Daemon {
 
   async statusDocument (): Promise<StatusDocument> {
     const s = await this.node.status()
-    this.masksHeldCache = s.masksHeld
     const a = this.stepSamples[0]
     const b = this.stepSamples.at(-1)
     const rate = a !== undefined && b !== undefined && b.t > a.t ? (b.steps - a.steps) / ((b.t - a.t) / 1000) : 0
@@ -185,7 +189,7 @@ export class Daemon {
       peersConnected: s.peersConnected,
       uptimeSeconds: Math.round((this.now() - this.startedAt) / 1000),
       version: DAEMON_VERSION,
-      curriculum: { tasks: s.curriculum.tasks, index: s.task?.index ?? s.curriculum.tasks, done: this.curriculumDone || s.curriculum.done },
+      curriculum: { tasks: s.curriculum.tasks, index: s.task?.index ?? s.curriculum.tasks, done: s.curriculum.done },
       totalSteps: s.totalSteps,
       stepsPerSecond: Math.round(rate),
       dataDir: this.config.dataDir,
@@ -194,12 +198,22 @@ export class Daemon {
     }
   }
 
+  /** Waits for the role loop to end, at most stopGraceMs (a plain timer: see STOP_GRACE_MS). */
+  private async settleLoop (): Promise<void> {
+    if (this.loop === null) return
+    let timer: NodeJS.Timeout | undefined
+    const grace = new Promise<'timeout'>(resolve => { timer = setTimeout(() => { resolve('timeout') }, this.stopGraceMs) })
+    const outcome = await Promise.race([this.loop.then(() => 'done' as const, () => 'done' as const), grace])
+    clearTimeout(timer)
+    if (outcome === 'timeout') this.logger.warn({ graceMs: this.stopGraceMs }, 'the role loop did not finish its step in time; stopping without it')
+  }
+
   /** Graceful stop: finish the current step, persist, close connections, remove the files. */
   stop (): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('stopping')
       this.loopStop.abort()
-      await this.loop?.catch(() => {})
+      await this.settleLoop()
       await this.node.stop()
       await this.control?.stop()
       this.metrics.stop()

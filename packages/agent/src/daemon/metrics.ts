@@ -10,7 +10,8 @@ export interface MetricsSources {
   masksHeld: () => number
   peers: () => { connected: number, known: number }
   taskReturns: () => Array<{ task: string, reward: number }>
-  icr: () => number | null
+  /** Evaluators only: without it there is no l2d2c_icr (an unset gauge would read 0). */
+  icr?: () => number | null
 }
 
 /**
@@ -48,12 +49,13 @@ export class DaemonMetrics {
     })
     new Gauge({
       name: 'l2d2c_task_return',
-      help: 'latest locally measured mean return per task',
+      help: 'latest measured mean return per task (learners: own training; evaluators: the best mask evaluated)',
       labelNames: ['task'],
       registers: [r],
       collect () { this.reset(); for (const t of sources.taskReturns()) this.set({ task: t.task }, t.reward) }
     })
-    new Gauge({ name: 'l2d2c_icr', help: 'instant cumulative return (evaluators)', registers: [r], collect () { const v = sources.icr(); if (v !== null) this.set(v) } })
+    const icr = sources.icr
+    if (icr !== undefined) new Gauge({ name: 'l2d2c_icr', help: 'instant cumulative return (evaluators)', registers: [r], collect () { const v = icr(); if (v !== null) this.set(v) } })
     new Gauge({
       name: 'l2d2c_bytes',
       help: 'application bytes per protocol and direction',
@@ -91,12 +93,6 @@ export class DaemonMetrics {
         this.set({ quantile: 'max' }, lag(loop.max))
       }
     })
-  }
-
-  /** Event-loop lag in ms beyond the sampling timer's own period. */
-  eventLoopLagMs (): { p50: number, p99: number, max: number } {
-    const lag = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS)
-    return { p50: lag(this.loop.percentile(50)), p99: lag(this.loop.percentile(99)), max: lag(this.loop.max) }
   }
 
   stop (): void {

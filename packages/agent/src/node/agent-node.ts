@@ -363,10 +363,15 @@ export class AgentNode {
       task: this.config.role === 'learner' ? task : null,
       curriculum: { tasks: this.config.tasks.length, done: task === null },
       totalSteps: this.totalSteps,
-      masksHeld: (await this.store.list()).length,
+      masksHeld: this.masksHeld,
       peersConnected: this.started ? this.node.getPeers().length : 0,
       startedAt: this.startedAt
     }
+  }
+
+  /** Masks held now (the exchange's index, refreshed after every store write). */
+  get masksHeld (): number {
+    return this.started ? this.masks.list().length : 0
   }
 
   /** Stops in reverse order: network, state, learner. Idempotent. */

@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { CONTROL_ROUTES, type EvaluationDocument, type StatusDocument } from '@l2d2c/protocol'
 import type { Command } from 'commander'
 import { action } from '../action.js'
+import { choiceArg, intArg } from '../args.js'
 import { launchDaemon, stopDaemons, type ChildDaemon } from '../demo/launcher.js'
 import { icrTarget, normaliseCurve, stepsAt, stepsToTarget, type CurvePoint } from '../demo/metrics.js'
 import { renderPlot } from '../demo/plot.js'
@@ -41,9 +42,18 @@ interface DemoOptions {
   seed: string
 }
 
-function int (text: string, flag: string, min: number, max: number): number {
-  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) throw new CliError(`${flag} must be an integer in ${min}..${max}, got "${text}"`, ExitCode.USAGE)
-  return Number(text)
+/** What a demo run writes under --out; nothing else there is touched. */
+const DEMO_OUTPUTS = /^(learner-[0-9]+|evaluator|single|single-evaluator|summary\.json|icr\.svg)$/
+
+/**
+ * Removes a previous run's outputs. Its daemons would otherwise resume their data dirs (same
+ * peer key, masks and curriculum position) and train nothing, and the curves would be wrong.
+ */
+async function clearPreviousRun (out: string, io: Io): Promise<void> {
+  const previous = (await readdir(out).catch(() => [] as string[])).filter(name => DEMO_OUTPUTS.test(name)).sort()
+  if (previous.length === 0) return
+  io.stderr.write(`l2d2c demo: removing the previous run's outputs in ${out}: ${previous.join(', ')}\n`)
+  await Promise.all(previous.map(async name => { await rm(join(out, name), { recursive: true, force: true }) }))
 }
 
 async function safe<T> (fn: () => Promise<T>): Promise<T | null> {
@@ -58,25 +68,26 @@ async function safe<T> (fn: () => Promise<T>): Promise<T | null> {
  */
 export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
   const envs = await import('@l2d2c/agent/envs')
-  const agents = int(o.agents, '--agents', 1, 16)
-  if (o.env !== 'ctgraph' && o.env !== 'minigrid') throw new CliError(`--env must be ctgraph or minigrid, got "${o.env}"`, ExitCode.USAGE)
-  const family = o.env === 'ctgraph' ? [...envs.META_CTGRAPH_TASKS] : [...envs.MINIGRID_CROSSING_TASKS]
-  const k = o.tasks === undefined ? family.length : int(o.tasks, '--tasks', 1, family.length)
+  const agents = intArg(o.agents, '--agents', 1, 16)
+  const env = choiceArg(o.env, '--env', ['ctgraph', 'minigrid'] as const)
+  const family = env === 'ctgraph' ? [...envs.META_CTGRAPH_TASKS] : [...envs.MINIGRID_CROSSING_TASKS]
+  const k = o.tasks === undefined ? family.length : intArg(o.tasks, '--tasks', 1, family.length)
   const tasks = family.slice(0, k)
-  const stepsPerTask = o.stepsPerTask !== undefined ? int(o.stepsPerTask, '--steps-per-task', 1, 100_000_000) : (o.env === 'ctgraph' ? 12_800 : 102_400)
+  const stepsPerTask = o.stepsPerTask !== undefined ? intArg(o.stepsPerTask, '--steps-per-task', 1, 100_000_000) : (env === 'ctgraph' ? 12_800 : 102_400)
   const drop = Number(o.drop)
   if (!(drop >= 0 && drop <= 1)) throw new CliError(`--drop must be in [0, 1], got "${o.drop}"`, ExitCode.USAGE)
-  const maxMs = int(o.maxMinutes, '--max-minutes', 1, 10_000) * 60_000
-  const seed = int(o.seed, '--seed', 0, 1_000_000)
+  const maxMs = intArg(o.maxMinutes, '--max-minutes', 1, 10_000) * 60_000
+  const seed = intArg(o.seed, '--seed', 0, 1_000_000)
   const out = resolve(o.out)
   await mkdir(out, { recursive: true })
+  await clearPreviousRun(out, io)
   const target = icrTarget(tasks.map(t => envs.taskSpec(t).optimalReturn))
   const rotated = envs.rotatedCurriculum(tasks, agents, stepsPerTask)
   const evalArgs = ['--role', 'evaluator', '--tasks', tasks.join(','), '--eval-interval-ms', '1500', '--query-window-ms', '300', '--announce-interval-ms', '1000']
   const learnerArgs = (i: number): string[] => ['--tasks', (rotated.agents[i]?.tasks ?? tasks).join(','), '--steps-per-task', String(stepsPerTask), '--seed', String(seed + i + 1), '--announce-interval-ms', '1000', '--query-window-ms', '300', ...(drop > 0 ? ['--drop', String(drop)] : [])]
   const started = performance.now()
   const progress = new Progress(io, 5000)
-  io.stderr.write(`l2d2c demo: ${agents} learners + evaluator vs. a lone learner, ${k} ${o.env} tasks x ${stepsPerTask.toLocaleString('en-US')} steps, target ICR ${target}; output in ${out}\n`)
+  io.stderr.write(`l2d2c demo: ${agents} learners + evaluator vs. a lone learner, ${k} ${env} tasks x ${stepsPerTask.toLocaleString('en-US')} steps, target ICR ${target}; output in ${out}\n`)
 
   const all: ChildDaemon[] = []
   let interrupted = false
@@ -169,8 +180,9 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
   const c = stepsToTarget(curves.collective, target)
   const s = stepsToTarget(curves.single, target)
   const plotPath = join(out, 'icr.svg')
-  await writeFile(plotPath, renderPlot({
-    title: `L2D2-C: ${agents} agents vs one, ${k} ${o.env} tasks (${stepsPerTask.toLocaleString('en-US')} steps/task)`,
+  const { writeFileAtomic } = await import('@l2d2c/agent')
+  await writeFileAtomic(plotPath, renderPlot({
+    title: `L2D2-C: ${agents} agents vs one, ${k} ${env} tasks (${stepsPerTask.toLocaleString('en-US')} steps/task)`,
     series: [{ name: `collective (${agents} agents)`, color: '#d62728', points: curves.collective }, { name: 'single agent', color: '#1f77b4', points: curves.single }],
     yMax: k,
     target,
@@ -184,7 +196,7 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
     single: { stepsToTarget: s === null ? null : Math.round(s), finalIcr: round3(histories.single.at(-1)?.icr ?? 0) },
     speedup: c !== null && s !== null && c > 0 ? round3(s / c) : null,
     plot: plotPath,
-    env: o.env,
+    env,
     stepsPerTask,
     out,
     wallSeconds: Math.round((performance.now() - started) / 1000),
@@ -193,7 +205,7 @@ export async function runDemo (o: DemoOptions, io: Io): Promise<DemoSummary> {
     interrupted,
     curves
   }
-  await writeFile(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n')
+  await writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n')
   return summary
 }
 
@@ -227,6 +239,6 @@ export function registerDemoCommand (program: Command, io: Io): void {
     .option('--json', 'print one JSON summary document')
     .action(action(io, async (opts: DemoOptions) => {
       const data = await runDemo(opts, io)
-      return { data, human, ...(data.interrupted ? { exitCode: 130, reason: 'interrupted' } : {}) }
+      return { data, human, ...(data.interrupted ? { exitCode: ExitCode.INTERRUPTED, reason: 'interrupted' } : {}) }
     }))
 }

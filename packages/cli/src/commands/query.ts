@@ -1,11 +1,14 @@
-import { writeFile } from 'node:fs/promises'
-import { CONTROL_ROUTES, type MasksDocument, type PeersDocument, type StatusDocument } from '@l2d2c/protocol'
+import { CONTROL_ROUTES, contentId, decodeMask, encodeMaskFile, parseContentId, SUPPORTED_ENCODINGS, type MasksDocument, type PeersDocument, type StatusDocument } from '@l2d2c/protocol'
 import type { Command } from 'commander'
 import { action } from '../action.js'
+import { choiceArg, intArg } from '../args.js'
 import { addDaemonTargetOptions, controlFailure, daemonClient, type DaemonTargetOptions } from '../daemon-client.js'
 import { CliError, ExitCode } from '../exit-codes.js'
 import { table, type Io } from '../output.js'
 import { withRemote } from './remote.js'
+
+/** Upper bound of --timeout-ms (a day): anything longer is a typo. */
+const MAX_TIMEOUT_MS = 86_400_000
 
 const ago = (iso: string): string => {
   const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000))
@@ -70,12 +73,9 @@ export function registerQueryCommands (program: Command, io: Io): void {
     .option('--json', 'print one JSON document')
     .action(action(io, async (opts: DaemonTargetOptions & { peer?: string, timeoutMs: string }) => {
       if (opts.peer === undefined) return { data: await local<MasksDocument>(opts, io, CONTROL_ROUTES.masks), human: humanMasks }
-      const timeoutMs = Number(opts.timeoutMs)
-      if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new CliError('--timeout-ms must be a positive integer', ExitCode.USAGE)
-      const data = await withRemote(opts.peer, timeoutMs, async ({ agent, client, target, peerId }) => {
+      const timeoutMs = intArg(opts.timeoutMs, '--timeout-ms', 1, MAX_TIMEOUT_MS)
+      const data = await withRemote(opts.peer, timeoutMs, async ({ client, target, peerId }) => {
         const inv = await client.inventory(target, { timeoutMs })
-        const { parseContentId } = await import('@l2d2c/protocol')
-        void agent
         const doc: MasksDocument = {
           peer: peerId,
           backboneId: inv.backboneId,
@@ -91,28 +91,27 @@ export function registerQueryCommands (program: Command, io: Io): void {
     .argument('<task>', 'task key')
     .requiredOption('--peer <multiaddr>', 'the remote node (/ip4/…/tcp/…/p2p/ID)')
     .option('--out <file>', 'where to save it (default: <task with / as +>.l2dm)')
-    .option('--encoding <e>', 'bits | f16 | f32', 'bits')
+    .option('--encoding <e>', SUPPORTED_ENCODINGS.join(' | '), 'bits')
     .option('--timeout-ms <ms>', 'give up after this long', '10000')
     .option('--json', 'print one JSON document')
     .action(action(io, async (task: string, opts: { peer: string, out?: string, encoding: string, timeoutMs: string }) => {
       const { parseTaskKey, TaskKeyError } = await import('@l2d2c/agent/envs')
       try { parseTaskKey(task) } catch (err) { if (err instanceof TaskKeyError) throw new CliError(err.message, ExitCode.USAGE); throw err }
-      if (!['bits', 'f16', 'f32'].includes(opts.encoding)) throw new CliError(`--encoding must be bits, f16 or f32, got "${opts.encoding}"`, ExitCode.USAGE)
-      const timeoutMs = Number(opts.timeoutMs)
-      if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new CliError('--timeout-ms must be a positive integer', ExitCode.USAGE)
-      const out = opts.out ?? `${task.replaceAll('/', '+')}.l2dm`
+      const encoding = choiceArg(opts.encoding, '--encoding', SUPPORTED_ENCODINGS)
+      const timeoutMs = intArg(opts.timeoutMs, '--timeout-ms', 1, MAX_TIMEOUT_MS)
       const data = await withRemote(opts.peer, timeoutMs, async ({ agent, client, target, peerId }) => {
-        const proto = await import('@l2d2c/protocol')
+        const out = opts.out ?? agent.FileMaskStore.fileName(task)
         const inv = await client.inventory(target, { timeoutMs })
         const summary = inv.masks.find(m => m.taskKey === task)
         if (summary === undefined) throw new CliError(`${peerId} holds no mask for ${task}`, ExitCode.REMOTE)
         const t0 = performance.now()
-        const fetched = await client.fetch(target, { requestId: agent.newRequestId(), target: { cid: summary.cid }, encoding: opts.encoding as 'bits', backboneId: inv.backboneId }, { timeoutMs, expectedCid: summary.cid })
+        const fetched = await client.fetch(target, { requestId: agent.newRequestId(), target: { cid: summary.cid }, encoding, backboneId: inv.backboneId }, { timeoutMs, expectedCid: summary.cid })
         const ms = performance.now() - t0
-        const mask = proto.decodeMask(fetched.bytes, { expectedTaskKey: task, expectedBackboneId: inv.backboneId })
+        const mask = decodeMask(fetched.bytes, { expectedTaskKey: task, expectedBackboneId: inv.backboneId })
         const meta = { ...fetched.meta, origin: fetched.meta.origin === '' ? peerId : fetched.meta.origin }
-        await writeFile(out, proto.encodeMaskFile(fetched.bytes, meta))
-        return { task, peer: peerId, file: out, cid: proto.contentId(fetched.bytes).toString(), encoding: opts.encoding, bytes: fetched.bytes.length, wireBytes: fetched.wireBytes, backboneId: mask.backboneId, reward: meta.reward, steps: meta.stepsTrained, origin: meta.origin, milliseconds: Math.round(ms * 10) / 10 }
+        // Atomic: an interrupted fetch must not leave a truncated mask file.
+        await agent.writeFileAtomic(out, encodeMaskFile(fetched.bytes, meta))
+        return { task, peer: peerId, file: out, cid: contentId(fetched.bytes).toString(), encoding, bytes: fetched.bytes.length, wireBytes: fetched.wireBytes, backboneId: mask.backboneId, reward: meta.reward, steps: meta.stepsTrained, origin: meta.origin, milliseconds: Math.round(ms * 10) / 10 }
       })
       return { data, human: (d: typeof data) => `saved ${d.task} (${d.encoding}, ${d.bytes.toLocaleString('en-US')} bytes, cid ${d.cid}, reward ${d.reward}) from ${d.peer} to ${d.file} in ${d.milliseconds} ms` }
     }))

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createWriteStream, existsSync, readFileSync } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ControlClient, DAEMON_FILE, TOKEN_FILE, type DaemonDiscovery } from '@l2d2c/protocol'
+import { CONTROL_ROUTES, ControlClient, type DaemonDiscovery } from '@l2d2c/protocol'
+import { readDiscovery } from '../daemon-client.js'
 
 const CLI_BIN = fileURLToPath(new URL('../bin.js', import.meta.url))
 
@@ -16,39 +17,67 @@ export interface ChildDaemon {
   exited: Promise<number | null>
 }
 
+export interface LaunchOptions {
+  /** The l2d2c entry point (tests pass the built dist/bin.js; default: this build's). */
+  bin?: string
+  /** Variables for the child, set after the inherited L2D2C_* ones are removed. */
+  env?: Record<string, string>
+  timeoutMs?: number
+}
+
+/**
+ * The environment of a child daemon: the parent's without any L2D2C_* variable, which would
+ * otherwise override what the launcher sets on the command line or its defaults (L2D2C_API
+ * would make every child bind the same port).
+ */
+export function childEnvironment (parent: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(parent)) if (!k.startsWith('L2D2C_')) env[k] = v
+  return { ...env, ...extra }
+}
+
 /** Starts one `l2d2c daemon` child (logs to <dataDir>/daemon.log) and waits until it serves. */
-export async function launchDaemon (name: string, dataDir: string, args: string[], timeoutMs = 90_000): Promise<ChildDaemon> {
+export async function launchDaemon (name: string, dataDir: string, args: string[], o: LaunchOptions = {}): Promise<ChildDaemon> {
+  const timeoutMs = o.timeoutMs ?? 90_000
   await mkdir(dataDir, { recursive: true })
-  const log = createWriteStream(join(dataDir, 'daemon.log'), { flags: 'a' })
-  const child = spawn(process.execPath, [CLI_BIN, 'daemon', '--data-dir', dataDir, '--log-format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, L2D2C_DATA_DIR: undefined } })
+  const logFile = join(dataDir, 'daemon.log')
+  const log = createWriteStream(logFile, { flags: 'a' })
+  const child = spawn(process.execPath, [o.bin ?? CLI_BIN, 'daemon', '--data-dir', dataDir, '--log-format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment(process.env, o.env) })
   child.stdout?.pipe(log)
   child.stderr?.pipe(log)
   const exited = new Promise<number | null>(resolve => { child.on('exit', code => { resolve(code) }) })
-  const file = join(dataDir, DAEMON_FILE)
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited (code ${child.exitCode}) before serving; see ${join(dataDir, 'daemon.log')}`)
-    if (existsSync(file)) {
-      try {
-        const discovery = JSON.parse(readFileSync(file, 'utf8')) as DaemonDiscovery
-        if (discovery.pid === child.pid) {
-          const token = readFileSync(join(dataDir, TOKEN_FILE), 'utf8').trim()
-          return { name, dataDir, process: child, discovery, client: new ControlClient({ url: discovery.api, token, timeoutMs: 10_000 }), exited }
-        }
-      } catch { /* being written */ }
+    if (child.exitCode !== null) throw new Error(`${name} exited (code ${child.exitCode}) before serving; see ${logFile}`)
+    // The pid tells this daemon's discovery file from one a killed predecessor left behind.
+    const found = await readDiscovery(dataDir).catch(() => null) // null also while it is being written
+    if (found !== null && found.discovery.pid === child.pid) {
+      const client = new ControlClient({ url: found.discovery.api, ...(found.token !== null ? { token: found.token } : {}), timeoutMs: 10_000 })
+      return { name, dataDir, process: child, discovery: found.discovery, client, exited }
     }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`${name} did not start within ${timeoutMs} ms; see ${join(dataDir, 'daemon.log')}`) }
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`${name} did not start within ${timeoutMs} ms; see ${logFile}`) }
     await new Promise(resolve => setTimeout(resolve, 100))
   }
 }
 
-/** Asks daemons to stop gracefully (SIGTERM), forcing those that do not stop in time. */
+/** Waits for a child to exit, killing it (SIGKILL) if it has not within graceMs. */
+export async function awaitExit (d: Pick<ChildDaemon, 'process' | 'exited'>, graceMs: number): Promise<number | null> {
+  const timer = setTimeout(() => { d.process.kill('SIGKILL') }, graceMs)
+  const code = await d.exited
+  clearTimeout(timer)
+  return code
+}
+
+/**
+ * Asks daemons to stop gracefully through their control API, forcing those that do not stop
+ * in time. Not by signal: on Ctrl-C the children already got SIGINT from the terminal, and a
+ * SIGTERM from us would be their second signal, a forced exit that leaves the lock behind.
+ * A repeated /v1/stop is harmless. SIGTERM only if the API does not answer.
+ */
 export async function stopDaemons (daemons: readonly ChildDaemon[], graceMs = 20_000): Promise<void> {
   await Promise.all(daemons.map(async d => {
     if (d.process.exitCode !== null) return
-    d.process.kill('SIGTERM')
-    const timer = setTimeout(() => { d.process.kill('SIGKILL') }, graceMs)
-    await d.exited
-    clearTimeout(timer)
+    await d.client.post(CONTROL_ROUTES.stop).catch(() => { d.process.kill('SIGTERM') })
+    await awaitExit(d, graceMs)
   }))
 }

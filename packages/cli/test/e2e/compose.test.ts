@@ -63,6 +63,8 @@ describe('docker/compose.yaml', () => {
       const cfg = JSON.parse(r.stdout)
       expect(cfg.role).toBe(name === 'evaluator' ? 'evaluator' : 'learner')
       expect(cfg.curriculum.tasks.length).toBe(16)
+      // Each learner runs on its curriculum entry's own seed (1..4), not the default.
+      if (name !== 'evaluator') expect(cfg.seed, name).toBe(names.indexOf(name) + 1)
       if (name !== 'agent-1') expect(cfg.bootstrap[0]).toContain('/p2p/12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
     }
   })

@@ -1,8 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runCli } from '../helpers.js'
+import { CLI, runCli } from '../helpers.js'
+import { stopDaemons } from '../../src/demo/launcher.js'
 import { startDaemon, waitStatus, type RunningDaemon } from '../daemon-harness.js'
 
 const root = mkdtempSync(join(tmpdir(), 'l2d2c-e2e-'))
@@ -12,6 +15,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
+/** A valid peer id nobody listens as (the compose demo key's). */
+const DEAD_PEER = '12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF'
 const X = 'ctgraph/d2b2/img1/leaf10'
 const Y = 'ctgraph/d2b2/img1/leaf11'
 
@@ -91,6 +96,62 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     await again.stop()
   }, 180_000)
 
+  it('serves /health and /metrics without the token, everything else only with it; masks_held is live', async () => {
+    const dir = join(root, 'metrics')
+    const d = await startDaemon(dir, ['--tasks', `${X},${Y}`, '--steps-per-task', '6400', '--no-sharing'])
+    running.push(d)
+    const { api } = JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8')) as { api: string }
+    const token = readFileSync(join(dir, 'api.token'), 'utf8').trim()
+    // Scrape like Prometheus (nothing calls /v1/status) until the learner is on its second
+    // task: the first task's mask is stored by then, and the metric must show it.
+    const deadline = Date.now() + 90_000
+    let text = ''
+    const steps = (): number => Number(/^l2d2c_env_steps_total ([0-9]+)$/m.exec(text)?.[1] ?? 0)
+    while (steps() <= 6400 && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 200))
+      const metrics = await fetch(`${api}/metrics`)
+      expect(metrics.status).toBe(200)
+      text = await metrics.text()
+    }
+    expect(steps()).toBeGreaterThan(6400)
+    expect(d.log().includes('"curriculum done"'), 'scraped during training').toBe(false)
+    expect(text).toMatch(/^l2d2c_masks_held [12]$/m)
+    for (const name of ['l2d2c_env_steps_total', 'l2d2c_episodes_total', 'l2d2c_ppo_iterations_total', 'l2d2c_adoptions_total', 'l2d2c_query_rounds_total', 'l2d2c_masks_held', 'l2d2c_peers', 'l2d2c_task_return', 'l2d2c_bytes', 'l2d2c_latency_seconds', 'l2d2c_event_loop_lag_seconds']) {
+      expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'))
+    }
+    expect(text, 'a learner publishes no ICR').not.toMatch(/^# TYPE l2d2c_icr /m)
+    expect(text).toMatch(new RegExp(`^l2d2c_task_return\\{task="${X}"\\} `, 'm'))
+    expect((await fetch(`${api}/health`)).status).toBe(200)
+    expect((await fetch(`${api}/v1/status`)).status).toBe(401)
+    expect((await fetch(`${api}/v1/status`, { headers: { authorization: `Bearer ${'0'.repeat(64)}` } })).status).toBe(401)
+    const status = await fetch(`${api}/v1/status`, { headers: { authorization: `Bearer ${token}` } })
+    expect(status.status).toBe(200)
+    expect((await status.json() as { masksHeld: number }).masksHeld).toBeGreaterThanOrEqual(1)
+    expect(await d.stop()).toBe(0)
+  }, 120_000)
+
+  it('a SIGTERM during start-up is honoured once the daemon has started', async () => {
+    const dir = join(root, 'early')
+    // An unreachable bootstrap peer keeps start() waiting for it (up to 5 s).
+    const child = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dir, '--log-format', 'json', '--backend', 'wasm', '--tasks', X, '--bootstrap', `/ip4/127.0.0.1/tcp/1/p2p/${DEAD_PEER}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', d => { out += String(d) })
+    const exited = new Promise<number | null>(resolve => { child.on('exit', code => { resolve(code) }) })
+    while (!out.includes('"learner ready"')) {
+      if (child.exitCode !== null) throw new Error(out)
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    expect(out).not.toContain('"daemon started"')
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+    const code = await exited
+    clearTimeout(timer)
+    expect(code, out).toBe(0)
+    expect(out).toContain('"stopped"')
+    expect(existsSync(join(dir, 'daemon.json'))).toBe(false)
+    expect(existsSync(join(dir, 'lock'))).toBe(false)
+  }, 60_000)
+
   it('configuration errors exit 2 with the path of the problem and its source', async () => {
     const d = join(root, 'bad')
     const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
@@ -107,6 +168,15 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).toMatch(message)
     }
+    // A control API port that is already taken is a setup problem (exit 2), not a crash.
+    const taken = createServer()
+    await new Promise<void>(resolve => { taken.listen(0, '127.0.0.1', resolve) })
+    const port = (taken.address() as AddressInfo).port
+    const busy = await runCli(['daemon', '--data-dir', d, '--tasks', X, '--backend', 'wasm', '--api', `127.0.0.1:${port}`])
+    await new Promise(resolve => { taken.close(resolve) })
+    expect(busy.code, busy.stderr).toBe(2)
+    expect(busy.stderr).toContain(`l2d2c: cannot serve the control API on 127.0.0.1:${port}: address in use`)
+    expect(existsSync(join(d, 'lock')), 'the lock is released').toBe(false)
     const cfg = join(root, 'config.json')
     writeFileSync(cfg, JSON.stringify({ tasks: [X], sharing: { hysterisis: 0.9 } }))
     const r = await runCli(['daemon', '--data-dir', d, '--config', cfg])
@@ -126,6 +196,11 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     const second = await runCli(['daemon', '--data-dir', dir, '--tasks', X])
     expect(second.code).toBe(3)
     expect(second.stderr).toMatch(/in use by another l2d2c daemon/)
-    await first.stop()
+    // The demo's way to stop a child: /v1/stop, no signal (a second one would force it out).
+    await stopDaemons([first.child])
+    expect(await first.child.exited).toBe(0)
+    expect(first.log()).toContain('"stopped"')
+    expect(first.log()).not.toContain('received, stopping')
+    expect(existsSync(join(dir, 'lock'))).toBe(false)
   }, 60_000)
 })

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { DaemonMetrics, type MetricsSources } from '../../../src/daemon/metrics.js'
+
+const sources: MetricsSources = {
+  traffic: () => null,
+  masksHeld: () => 3,
+  peers: () => ({ connected: 1, known: 2 }),
+  taskReturns: () => [{ task: 'ctgraph/d2b2/img1/leaf00', reward: 0.5 }]
+}
+
+async function scrape (s: MetricsSources): Promise<string> {
+  const m = new DaemonMetrics(s)
+  try { return await m.registry.metrics() } finally { m.stop() }
+}
+
+describe('DaemonMetrics', () => {
+  it('reads the live sources at scrape time', async () => {
+    const text = await scrape(sources)
+    expect(text).toMatch(/^l2d2c_masks_held 3$/m)
+    expect(text).toMatch(/^l2d2c_peers\{state="connected"\} 1$/m)
+    expect(text).toMatch(/^l2d2c_peers\{state="known"\} 2$/m)
+    expect(text).toMatch(/^l2d2c_task_return\{task="ctgraph\/d2b2\/img1\/leaf00"\} 0.5$/m)
+  })
+
+  it('publishes l2d2c_icr only when given an ICR source (evaluators), not as a learner\'s 0', async () => {
+    expect(await scrape(sources)).not.toMatch(/l2d2c_icr/)
+    const evaluator = await scrape({ ...sources, icr: () => 1.75 })
+    expect(evaluator).toMatch(/^l2d2c_icr 1.75$/m)
+  })
+})

@@ -1,0 +1,89 @@
+import { Writable } from 'node:stream'
+import * as agent from '@l2d2c/agent'
+import { describe, expect, it } from 'vitest'
+import { run } from '../../src/program.js'
+
+const X = 'ctgraph/d2b2/img1/leaf10'
+const Y = 'ctgraph/d2b2/img1/leaf11'
+const PEER = '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF'
+
+/** For every setting: a value that differs from the default, as typed, and as resolved. */
+const SAMPLES: Record<string, { text: string | null, value: unknown }> = {
+  dataDir: { text: '/tmp/l2d2c-settings', value: '/tmp/l2d2c-settings' },
+  peerKeyFile: { text: '/tmp/key', value: '/tmp/key' },
+  listen: { text: '/ip4/127.0.0.1/tcp/7001', value: ['/ip4/127.0.0.1/tcp/7001'] },
+  announce: { text: '/ip4/10.0.0.1/tcp/7001', value: ['/ip4/10.0.0.1/tcp/7001'] },
+  bootstrap: { text: PEER, value: [PEER] },
+  mdns: { text: null, value: true },
+  api: { text: '127.0.0.1:7002', value: '127.0.0.1:7002' },
+  role: { text: 'evaluator', value: 'evaluator' },
+  tasks: { text: `${X},${Y}`, value: { tasks: [X, Y], source: 'tasks' } },
+  curriculum: { text: null, value: null }, // a file; covered by the config unit tests
+  agentIndex: { text: null, value: null }, // only with a curriculum
+  stepsPerTask: { text: '640', value: 640 },
+  seed: { text: '42', value: 42 },
+  backboneSeed: { text: '43', value: 43 },
+  backend: { text: 'wasm', value: 'wasm' },
+  maskInit: { text: 'lc', value: 'lc' },
+  preset: { text: 'reference', value: 'reference' },
+  encoding: { text: 'f16', value: 'f16' },
+  'sharing.drop': { text: '0.25', value: 0.25 },
+  'sharing.dropMode': { text: 'queries', value: 'queries' },
+  'sharing.commPerTask': { text: '3', value: 3 },
+  'sharing.hysteresis': { text: '0.5', value: 0.5 },
+  'sharing.windowMs': { text: '900', value: 900 },
+  'sharing.enabled': { text: null, value: false },
+  'evaluation.episodes': { text: '7', value: 7 },
+  'evaluation.everySteps': { text: '2560', value: 2560 },
+  'evaluation.intervalMs': { text: '1500', value: 1500 },
+  'evaluation.greedy': { text: null, value: true },
+  announceIntervalMs: { text: '2000', value: 2000 },
+  exitWhenDone: { text: null, value: true },
+  'log.level': { text: 'debug', value: 'debug' },
+  'log.format': { text: 'json', value: 'json' }
+}
+
+const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], o)
+
+async function checkConfig (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
+  let out = ''
+  let err = ''
+  const sink = (f: (s: string) => void): Writable => new Writable({ write (chunk, _enc, cb) { f(String(chunk)); cb() } })
+  const code = await run(['daemon', ...args, '--check-config'], { stdout: sink(s => { out += s }), stderr: sink(s => { err += s }), env })
+  expect(code, err).toBe(0)
+  return JSON.parse(out) as Record<string, unknown>
+}
+
+describe('the daemon settings table', () => {
+  it('has a sample here for every setting, and distinct paths, variables and flags', () => {
+    expect(agent.DAEMON_SETTINGS.map(s => s.path).sort()).toEqual(Object.keys(SAMPLES).sort())
+    for (const key of ['path', 'env', 'flag'] as const) expect(new Set(agent.DAEMON_SETTINGS.map(s => s[key])).size).toBe(agent.DAEMON_SETTINGS.length)
+  })
+
+  it('every flag and every variable sets its path, and a flag beats its variable', async () => {
+    const flags: string[] = []
+    const env: NodeJS.ProcessEnv = {}
+    for (const s of agent.DAEMON_SETTINGS) {
+      const sample = SAMPLES[s.path]!
+      if (sample.value === null) continue
+      flags.push(...(sample.text === null ? [s.flag] : [s.flag.split(' ')[0]!, sample.text]))
+      env[s.env] = sample.text ?? String(sample.value)
+    }
+    const fromFlags = await checkConfig(flags)
+    const fromEnv = await checkConfig([], env)
+    for (const s of agent.DAEMON_SETTINGS) {
+      const { value } = SAMPLES[s.path]!
+      if (value === null) continue
+      const path = s.path === 'tasks' ? 'curriculum' : s.path
+      expect(get(fromFlags, path), s.flag).toEqual(value)
+      expect(get(fromEnv, path), s.env).toEqual(value)
+    }
+    const both = await checkConfig(['--seed', '5', '--no-mdns', '--no-eval-greedy'], { ...env })
+    expect(both).toMatchObject({ seed: 5, mdns: false, evaluation: { greedy: false } })
+  })
+
+  it('flags that were not typed leave lower layers alone', async () => {
+    const c = await checkConfig(['--data-dir', '/tmp/x', '--tasks', X], { L2D2C_LISTEN: '/ip4/127.0.0.1/tcp/7001', L2D2C_SHARING: 'false', L2D2C_MDNS: 'true' })
+    expect(c).toMatchObject({ listen: ['/ip4/127.0.0.1/tcp/7001'], mdns: true, sharing: { enabled: false } })
+  })
+})
