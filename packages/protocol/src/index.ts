@@ -7,6 +7,7 @@ export * from './mask-file.js'
 export * from './messages.js'
 export * from './transfer.js'
 export { toHalfBits, fromHalfBits } from './half-float.js'
-export * from './framing.js'
+// Stream framing lives at '@l2d2c/protocol/framing': it loads @libp2p/utils (~200 ms), which
+// nothing but the network code needs (the CLI's status, masks, inspect would pay it on every run).
 export * from './control/api.js'
 export * from './control/client.js'

@@ -1,4 +1,7 @@
-import { ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCED_MASKS, withDeadline, type InventoryAnnouncement, type NodeRole } from '@l2d2c/protocol'
+import {
+  ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCED_MASKS, type InventoryAnnouncement, type NodeRole
+} from '@l2d2c/protocol'
+import { withDeadline } from '@l2d2c/protocol/framing'
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../../logging/logger.js'

@@ -1,9 +1,10 @@
 import {
-  abortStream, closeStream, DEFAULT_REQUEST_TIMEOUT_MS, decodeAnnouncement, decodeChunk, decodeOffer, decodeTransferHeader, encodeFetch, encodeInventoryRequest,
-  encodeQuery, framedStream, INVENTORY_PROTOCOL, MASK_PROTOCOL, MAX_ANNOUNCEMENT_BYTES, MAX_CHUNK_MESSAGE_BYTES, MAX_CONTROL_MESSAGE_BYTES,
-  ProtocolError, QUERY_PROTOCOL, readFrame, toProtocolError, TransferAssembler, withDeadline, writeFrame,
-  type FramedStream, type InventoryAnnouncement, type MaskFetch, type MaskMeta, type MaskOffer, type MaskQuery, type MaskTransferHeader, type TransferStatus
+  DEFAULT_REQUEST_TIMEOUT_MS, decodeAnnouncement, decodeChunk, decodeOffer, decodeTransferHeader, encodeFetch, encodeInventoryRequest,
+  encodeQuery, INVENTORY_PROTOCOL, MASK_PROTOCOL, MAX_ANNOUNCEMENT_BYTES, MAX_CHUNK_MESSAGE_BYTES, MAX_CONTROL_MESSAGE_BYTES, ProtocolError,
+  QUERY_PROTOCOL, TransferAssembler, type InventoryAnnouncement, type MaskFetch, type MaskMeta, type MaskOffer, type MaskQuery,
+  type MaskTransferHeader, type TransferStatus
 } from '@l2d2c/protocol'
+import { abortStream, closeStream, framedStream, readFrame, toProtocolError, withDeadline, writeFrame, type FramedStream } from '@l2d2c/protocol/framing'
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { L2d2cNode } from '../create-node.js'

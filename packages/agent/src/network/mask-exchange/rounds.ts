@@ -1,4 +1,8 @@
-import { decodeMask, isProtocolError, parseContentId, QUERY_PROTOCOL, withDeadline, type DecodedMask, type LayerSpec, type MaskEncoding, type MaskMeta, type MaskOffer } from '@l2d2c/protocol'
+import {
+  decodeMask, isProtocolError, parseContentId, QUERY_PROTOCOL, type DecodedMask, type LayerSpec, type MaskEncoding, type MaskMeta,
+  type MaskOffer
+} from '@l2d2c/protocol'
+import { withDeadline } from '@l2d2c/protocol/framing'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'

@@ -1,9 +1,9 @@
 import {
-  abortStream, closeStream, DEFAULT_REQUEST_TIMEOUT_MS, decodeFetch, decodeInventoryRequest, decodeQuery, encodeAnnouncement, encodeOffer,
-  encodeTransferHeader, INVENTORY_PROTOCOL, isProtocolError, MASK_PROTOCOL,
-  MAX_CONTROL_MESSAGE_BYTES, QUERY_PROTOCOL, readFrame, SUPPORTED_ENCODINGS, withDeadline, writeFrame,
+  DEFAULT_REQUEST_TIMEOUT_MS, decodeFetch, decodeInventoryRequest, decodeQuery, encodeAnnouncement, encodeOffer, encodeTransferHeader,
+  INVENTORY_PROTOCOL, isProtocolError, MASK_PROTOCOL, MAX_CONTROL_MESSAGE_BYTES, QUERY_PROTOCOL, SUPPORTED_ENCODINGS,
   type InventoryAnnouncement, type MaskOffer, type MaskTransferHeader, type TransferStatus
 } from '@l2d2c/protocol'
+import { abortStream, closeStream, readFrame, withDeadline, writeFrame } from '@l2d2c/protocol/framing'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
 import { describeError } from '../errors.js'

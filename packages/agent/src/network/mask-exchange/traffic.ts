@@ -1,4 +1,4 @@
-import { varintLength } from '@l2d2c/protocol'
+import { varintLength } from '@l2d2c/protocol/framing'
 
 /**
  * Counters of what crossed the wire at the application level, per protocol and direction,

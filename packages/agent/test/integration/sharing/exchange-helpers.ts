@@ -1,8 +1,9 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import {
-  binaryMask, closeStream, contentIdBytes, decodeFetch, decodeQuery, encodeMask, encodeOffer, encodeTransferHeader, MASK_PROTOCOL, MAX_CONTROL_MESSAGE_BYTES,
-  QUERY_PROTOCOL, readFrame, writeFrame, type DecodedMask, type LayerSpec, type Mask, type MaskFetch, type MaskMeta
+  binaryMask, contentIdBytes, decodeFetch, decodeQuery, encodeMask, encodeOffer, encodeTransferHeader, MASK_PROTOCOL,
+  MAX_CONTROL_MESSAGE_BYTES, QUERY_PROTOCOL, type DecodedMask, type LayerSpec, type Mask, type MaskFetch, type MaskMeta
 } from '@l2d2c/protocol'
+import { closeStream, readFrame, writeFrame } from '@l2d2c/protocol/framing'
 import type { Stream } from '@libp2p/interface'
 import { createNode, startNode, listeningAddresses, type L2d2cNode } from '../../../src/network/create-node.js'
 import { MaskExchange, StoreMasks, type MaskExchangeOptions } from '../../../src/network/mask-exchange/index.js'

@@ -1,4 +1,5 @@
-import { encodeMask, contentId, MASK_PROTOCOL, QUERY_PROTOCOL, readFrame, writeFrame, closeStream, encodeChunk, MAX_CONTROL_MESSAGE_BYTES, chunkMask } from '@l2d2c/protocol'
+import { encodeMask, contentId, MASK_PROTOCOL, QUERY_PROTOCOL, encodeChunk, MAX_CONTROL_MESSAGE_BYTES, chunkMask } from '@l2d2c/protocol'
+import { readFrame, writeFrame, closeStream } from '@l2d2c/protocol/framing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RemoteRefusal } from '../../../src/network/mask-exchange/index.js'
 import type { RoundOptions } from '../../../src/network/mask-exchange/rounds.js'
