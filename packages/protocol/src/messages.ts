@@ -293,12 +293,6 @@ export function assertMeta (m: MaskMeta, what = 'mask metadata'): void {
   validateMeta(toPbMeta(m), what)
 }
 
-/** Validates and encodes metadata alone. Prefer assertMeta when only the check is wanted. */
-export function encodeMeta (m: MaskMeta): Uint8Array {
-  assertMeta(m)
-  return pb.MaskMeta.encode(toPbMeta(m)).finish()
-}
-
 // ---- MaskQuery ----------------------------------------------------------------------
 
 function readQuery (m: pb.IMaskQuery): MaskQuery {

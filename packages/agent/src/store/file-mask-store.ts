@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { encodeMaskFile, isProtocolError, MAX_MASK_FILE_BYTES, readMaskFile, type MaskMeta } from '@l2d2c/protocol'
+import { encodeMaskFile, isProtocolError, MAX_MASK_FILE_BYTES, readVerifiedMaskFile, type MaskMeta } from '@l2d2c/protocol'
 import { isTempFile, writeFileAtomic } from './atomic-file.js'
 import { infoOf, makeStoredMask } from './mask-entry.js'
 import { MaskIndex } from './mask-index.js'
@@ -50,10 +50,9 @@ export class FileMaskStore implements MaskStore {
   private async load (path: string, name: string): Promise<StoredMask> {
     const info = await stat(path)
     if (info.size > MAX_MASK_FILE_BYTES) throw new MaskStoreError(`${name} is larger than any mask file`)
-    const file = readMaskFile(await readFile(path))
-    if (!file.cidValid) throw new MaskStoreError(`${name}: content id mismatch (recorded ${file.cid.toString()}, content ${file.computedCid.toString()})`)
+    const file = readVerifiedMaskFile(await readFile(path), this.backboneId !== null ? { expectedBackboneId: this.backboneId } : {}) // decodes once, checks CID and backbone
     if (FileMaskStore.fileName(file.header.taskKey) !== name) throw new MaskStoreError(`${name} holds the mask of ${file.header.taskKey}`)
-    return makeStoredMask(file.maskBytes, file.meta, this.backboneId, file.cid) // the file's CID, just verified
+    return makeStoredMask(file.maskBytes, file.meta, this.backboneId, { cid: file.cid, mask: file.mask })
   }
 
   private async quarantine (path: string, name: string): Promise<void> {

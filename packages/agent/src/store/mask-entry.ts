@@ -1,17 +1,18 @@
-import { contentId, decodeMask, encodeMask, encodeMeta, isProtocolError, type CID, type MaskMeta } from '@l2d2c/protocol'
+import { assertMeta, contentId, decodeMask, encodeMask, isProtocolError, type CID, type DecodedMask, type MaskMeta } from '@l2d2c/protocol'
 import { MaskStoreError, type StoredMask } from './mask-store.js'
 
 /**
  * Validates canonical mask bytes and derives everything a store keeps about them: the
  * stored CID and the BITS encoding with its CID (computed once, at put or load time).
- * `cid` is the stored bytes' CID when the caller already verified it (a mask file's).
+ * `verified` is what a caller that already decoded the bytes, checked their CID and backbone
+ * (a mask file's reader) knows, so they are not decoded and hashed a second time.
  */
-export function makeStoredMask (bytes: Uint8Array, meta: MaskMeta, backboneId: string | null, cid?: CID): StoredMask {
+export function makeStoredMask (bytes: Uint8Array, meta: MaskMeta, backboneId: string | null, verified?: { cid: CID, mask: DecodedMask }): StoredMask {
   try {
-    encodeMeta(meta) // validates: finite reward, safe integers, peer id syntax
-    const mask = decodeMask(bytes, backboneId !== null ? { expectedBackboneId: backboneId } : {})
+    assertMeta(meta) // finite reward, safe integers, peer id syntax
+    const mask = verified?.mask ?? decodeMask(bytes, backboneId !== null ? { expectedBackboneId: backboneId } : {})
     const bitsBytes = mask.encoding === 'bits' ? bytes : encodeMask(mask, 'bits')
-    const storedCid = (cid ?? contentId(bytes)).toString()
+    const storedCid = (verified?.cid ?? contentId(bytes)).toString()
     return {
       taskKey: mask.taskKey,
       backboneId: mask.backboneId,

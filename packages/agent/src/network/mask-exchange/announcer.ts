@@ -1,5 +1,5 @@
 import {
-  ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCED_MASKS, type InventoryAnnouncement, type NodeRole
+  ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCED_MASKS, taskContentId, type InventoryAnnouncement, type NodeRole
 } from '@l2d2c/protocol'
 import { withDeadline } from '@l2d2c/protocol/framing'
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
@@ -7,7 +7,6 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../../logging/logger.js'
 import type { L2d2cNode } from '../create-node.js'
 import type { PeerDirectory } from '../peer-directory.js'
-import { taskCid } from '../task-cid.js'
 import type { LocalMasks } from './local-masks.js'
 import type { LossInjector } from './loss.js'
 import type { Traffic } from './traffic.js'
@@ -169,7 +168,7 @@ export class Announcer {
       this.providing.add(m.taskKey)
       // A strongly held timer (not AbortSignal.timeout inside AbortSignal.any, which Node 20 may collect).
       const deadline = withDeadline(this.opts.provideTimeoutMs ?? 30_000, this.controller.signal)
-      this.c.node.contentRouting.provide(taskCid(m.taskKey), { signal: deadline.signal })
+      this.c.node.contentRouting.provide(taskContentId(m.taskKey), { signal: deadline.signal })
         .then(() => { this.provided.add(m.taskKey) })
         .catch((err: Error) => { this.c.logger.debug({ task: m.taskKey, err: err.message }, 'DHT provide failed; will retry') })
         .finally(() => { deadline.clear(); this.providing.delete(m.taskKey) })

@@ -147,7 +147,7 @@ export class MaskExchangeClient {
     const bytes = assembler.finish()
     this.c.traffic.received('mask', wireBytes)
     this.c.traffic.latency('fetch', performance.now() - t0)
-    return { header, bytes, meta: header.meta as MaskMeta, wireBytes }
+    return { header, bytes, meta: assembler.header.meta, wireBytes }
   }
 
   /** Asks a peer for its inventory (what `l2d2c masks --peer` shows). */

@@ -1,5 +1,5 @@
 import {
-  decodeMask, isProtocolError, parseContentId, QUERY_PROTOCOL, type DecodedMask, type LayerSpec, type MaskEncoding, type MaskMeta,
+  decodeMask, isProtocolError, parseContentId, QUERY_PROTOCOL, taskContentId, type DecodedMask, type LayerSpec, type MaskEncoding, type MaskMeta,
   type MaskOffer
 } from '@l2d2c/protocol'
 import { withDeadline } from '@l2d2c/protocol/framing'
@@ -11,7 +11,6 @@ import { LOST, newRequestId, RemoteRefusal, type MaskExchangeClient } from './cl
 import { describeError } from '../errors.js'
 import type { Traffic } from './traffic.js'
 import type { PeerDirectory } from '../peer-directory.js'
-import { taskCid } from '../task-cid.js'
 import type { ReceivedOffer, SharingStrategy } from '../../sharing/strategy.js'
 
 export interface RoundOptions {
@@ -180,7 +179,7 @@ export class SharingCoordinator {
       const dht = sources.has('dht')
         ? (async () => {
             try {
-              for await (const p of node.contentRouting.findProviders(taskCid(o.taskKey), { signal: window })) {
+              for await (const p of node.contentRouting.findProviders(taskContentId(o.taskKey), { signal: window })) {
                 if (p.multiaddrs.length > 0) await node.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
                 ask(p.id)
               }

@@ -1,4 +1,4 @@
-import { encodeMask, contentId, MASK_PROTOCOL, QUERY_PROTOCOL, encodeChunk, MAX_CONTROL_MESSAGE_BYTES, chunkMask } from '@l2d2c/protocol'
+import { encodeMask, contentId, MASK_PROTOCOL, QUERY_PROTOCOL, encodeChunk, MAX_CONTROL_MESSAGE_BYTES, chunkMask, taskContentId } from '@l2d2c/protocol'
 import { readFrame, writeFrame, closeStream } from '@l2d2c/protocol/framing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RemoteRefusal } from '../../../src/network/mask-exchange/index.js'
@@ -229,7 +229,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     // The holder's DHT provide has to land before the seeker looks.
     await expect.poll(async () => {
       const found: string[] = []
-      for await (const p of middle.node.contentRouting.findProviders((await import('../../../src/network/task-cid.js')).taskCid(TASK), { signal: AbortSignal.timeout(1000) })) found.push(p.id.toString())
+      for await (const p of middle.node.contentRouting.findProviders(taskContentId(TASK), { signal: AbortSignal.timeout(1000) })) found.push(p.id.toString())
       return found.includes(holder.node.peerId.toString())
     }, { timeout: 10_000, interval: 200 }).toBe(true)
     const r = await seeker.exchange.round(round())
