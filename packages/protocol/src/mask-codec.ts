@@ -35,15 +35,13 @@ import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
  */
 
 export type MaskEncoding = 'bits' | 'f16' | 'f32' | 'delta'
-/** The encodings this implementation produces and accepts. */
-export type SupportedEncoding = Exclude<MaskEncoding, 'delta'>
 
 /**
  * Encodings this implementation produces and accepts, in order of preference (smallest
  * first). The one list: CLI flags, config files and offers derive from it. DELTA is
  * reserved in the format. (Typed as MaskEncoding[] so `.includes()` takes any encoding.)
  */
-export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32'] satisfies readonly SupportedEncoding[]
+export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32'] satisfies ReadonlyArray<Exclude<MaskEncoding, 'delta'>>
 
 const ENCODING_CODE: Record<MaskEncoding, number> = { bits: 1, f16: 2, f32: 3, delta: 4 }
 const CODE_ENCODING: Record<number, MaskEncoding> = { 1: 'bits', 2: 'f16', 3: 'f32', 4: 'delta' }
@@ -60,22 +58,8 @@ export function encodingFromCode (code: number): MaskEncoding {
   return e
 }
 
-/**
- * The one parser for an encoding name a user typed (CLI flag, config file): case-insensitive,
- * and only encodings this implementation supports. Throws UNSUPPORTED_ENCODING for 'delta'
- * (reserved in the format), UNKNOWN_ENUM for anything else; the message lists the choices.
- */
-export function parseEncodingName (name: string): SupportedEncoding {
-  const e = name.toLowerCase()
-  const found = SUPPORTED_ENCODINGS.find(s => s === e)
-  if (found !== undefined) return found as SupportedEncoding
-  const expected = `expected ${SUPPORTED_ENCODINGS.slice(0, -1).join(', ')} or ${SUPPORTED_ENCODINGS.at(-1) ?? ''}`
-  if (e === 'delta') throw unsupportedDelta(` (${expected})`)
-  throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding ${JSON.stringify(name)} (${expected})`)
-}
-
-function unsupportedDelta (hint = ''): ProtocolError {
-  return new ProtocolError('UNSUPPORTED_ENCODING', `the DELTA mask encoding is reserved and not supported by this version${hint}`)
+function unsupportedDelta (): ProtocolError {
+  return new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
 }
 
 const MAGIC = [0x4c, 0x32, 0x44, 0x4d] // "L2DM"

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   binaryMask, contentId, decodeMask, encodeMask, encodedMaskSize, isProtocolError, MAX_MASK_WEIGHTS, ProtocolError,
-  parseEncodingName, readMaskHeader, SUPPORTED_ENCODINGS, type Mask, type MaskEncoding
+  readMaskHeader, SUPPORTED_ENCODINGS, type Mask, type MaskEncoding
 } from '../src/index.js'
 import { ctGraphMask, maskArb } from './arbitraries.js'
 import { expectCode } from './helpers.js'
@@ -167,18 +167,5 @@ describe('mask codec: hostile input', () => {
     const b = encode()
     expectCode(() => decodeMask(patch(b, 9, 0x2f)), 'INVALID_FIELD') // key starting with '/'
     expectCode(() => decodeMask(patch(b, 9, 0xff)), 'MALFORMED') // not UTF-8
-  })
-})
-
-describe('mask codec: encoding names typed by a user', () => {
-  it('parseEncodingName accepts every supported encoding, in any case, and nothing else', () => {
-    for (const e of SUPPORTED_ENCODINGS) {
-      expect(parseEncodingName(e)).toBe(e)
-      expect(parseEncodingName(e.toUpperCase())).toBe(e)
-    }
-    expectCode(() => parseEncodingName('delta'), 'UNSUPPORTED_ENCODING')
-    expectCode(() => parseEncodingName('DELTA'), 'UNSUPPORTED_ENCODING')
-    for (const bad of ['', 'gzip', 'f64', 'toString', 'constructor', ' bits']) expectCode(() => parseEncodingName(bad), 'UNKNOWN_ENUM')
-    expect(() => parseEncodingName('gzip')).toThrow('expected bits, f16 or f32')
   })
 })

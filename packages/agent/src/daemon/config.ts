@@ -2,6 +2,10 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { SUPPORTED_ENCODINGS, type MaskEncoding } from '@l2d2c/protocol'
 import { parseCurriculumJson, CurriculumError } from '../envs/curriculum.js'
 import { expandTaskList, taskShape, TaskListError } from '../envs/registry.js'
+import { PPO_PRESET_NAMES, type PpoPreset } from '../learner/hyperparams.js'
+import { BACKEND_CHOICES, type BackendChoice } from '../learner/backend-choice.js'
+import { NEW_MASK_MODES, type NewMaskMode } from '../masks/combine.js'
+import { parsePeerAddress, PeerAddressError } from '../network/peer-address.js'
 
 /**
  * The daemon's configuration, resolved once from four layers — defaults < config file (JSON)
@@ -24,9 +28,9 @@ export interface DaemonConfig {
   stepsPerTask: number
   seed: number
   backboneSeed: number
-  backend: 'auto' | 'wasm' | 'cpu' | 'node'
-  maskInit: 'random' | 'lc' | 'blc'
-  preset: 'default' | 'reference'
+  backend: BackendChoice
+  maskInit: NewMaskMode
+  preset: PpoPreset
   /** Encoding requested when fetching masks. */
   encoding: MaskEncoding
   sharing: {
@@ -109,15 +113,15 @@ export const DAEMON_SETTINGS: readonly DaemonSetting[] = [
   { path: 'mdns', env: 'L2D2C_MDNS', flag: '--mdns', help: 'discover peers by mDNS (only on private networks)', negatable: true },
   { path: 'api', env: 'L2D2C_API', flag: '--api <host:port>', help: 'control API address (loopback) or unix:/path' },
   { path: 'role', env: 'L2D2C_ROLE', flag: '--role <role>', help: 'learner | evaluator' },
-  { path: 'tasks', env: 'L2D2C_TASKS', flag: '--tasks <keys>', help: 'curriculum shorthand: comma-separated task keys, or meta-ctgraph', list: 'comma' },
+  { path: 'tasks', env: 'L2D2C_TASKS', flag: '--tasks <keys>', help: 'curriculum shorthand: comma-separated task keys or catalogue groups (meta-ctgraph, minigrid-crossing, ...; see l2d2c env list)', list: 'comma' },
   { path: 'curriculum', env: 'L2D2C_CURRICULUM', flag: '--curriculum <file>', help: 'curriculum JSON document' },
   { path: 'agentIndex', env: 'L2D2C_AGENT_INDEX', flag: '--agent-index <i>', help: 'which agent of --curriculum this node is', defaultHelp: '0' },
   { path: 'stepsPerTask', env: 'L2D2C_STEPS_PER_TASK', flag: '--steps-per-task <n>', help: 'env steps per task', defaultHelp: `${DEFAULTS.stepsPerTask} or the curriculum's` },
   { path: 'seed', env: 'L2D2C_SEED', flag: '--seed <n>', help: 'learner seed', defaultHelp: `${DEFAULTS.seed} or the curriculum's` },
   { path: 'backboneSeed', env: 'L2D2C_BACKBONE_SEED', flag: '--backbone-seed <n>', help: 'shared backbone seed' },
-  { path: 'backend', env: 'L2D2C_BACKEND', flag: '--backend <b>', help: 'auto | wasm | cpu | node' },
-  { path: 'maskInit', env: 'L2D2C_MASK_INIT', flag: '--mask-init <m>', help: 'random | lc | blc' },
-  { path: 'preset', env: 'L2D2C_PRESET', flag: '--preset <p>', help: 'PPO preset: default | reference' },
+  { path: 'backend', env: 'L2D2C_BACKEND', flag: '--backend <b>', help: BACKEND_CHOICES.join(' | ') },
+  { path: 'maskInit', env: 'L2D2C_MASK_INIT', flag: '--mask-init <m>', help: NEW_MASK_MODES.join(' | ') },
+  { path: 'preset', env: 'L2D2C_PRESET', flag: '--preset <p>', help: `PPO preset: ${PPO_PRESET_NAMES.join(' | ')}` },
   { path: 'encoding', env: 'L2D2C_ENCODING', flag: '--encoding <e>', help: `mask encoding to fetch: ${SUPPORTED_ENCODINGS.join(' | ')}` },
   { path: 'sharing.drop', env: 'L2D2C_DROP', flag: '--drop <p>', help: 'drop each outbound message with probability p, for experiments' },
   { path: 'sharing.dropMode', env: 'L2D2C_DROP_MODE', flag: '--drop-mode <m>', help: 'all | queries (the reference dropped queries only)' },
@@ -261,9 +265,12 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
     if (!Array.isArray(list)) throw new ConfigError(path, source, 'must be a list of multiaddrs')
     return list.map((a: unknown, i: number) => {
       if (typeof a !== 'string') throw new ConfigError(`${path}[${i}]`, source, 'must be a multiaddr string')
-      let ma
-      try { ma = multiaddr(a) } catch (err) { throw new ConfigError(`${path}[${i}]`, source, `invalid multiaddr "${a}": ${(err as Error).message}`) }
-      if (needPeerId && ma.getComponents().find(c => c.name === 'p2p') === undefined) throw new ConfigError(`${path}[${i}]`, source, `"${a}" must end with /p2p/<peer id>`)
+      try {
+        if (needPeerId) parsePeerAddress(a)
+        else multiaddr(a)
+      } catch (err) {
+        throw new ConfigError(`${path}[${i}]`, source, err instanceof PeerAddressError ? err.message : `invalid multiaddr "${a}": ${(err as Error).message}`)
+      }
       return a
     })
   }
@@ -338,9 +345,9 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
     stepsPerTask,
     seed,
     backboneSeed: num('backboneSeed', 0, 0xffffffff, true),
-    backend: oneOf('backend', ['auto', 'wasm', 'cpu', 'node'] as const),
-    maskInit: oneOf('maskInit', ['random', 'lc', 'blc'] as const),
-    preset: oneOf('preset', ['default', 'reference'] as const),
+    backend: oneOf('backend', BACKEND_CHOICES),
+    maskInit: oneOf('maskInit', NEW_MASK_MODES),
+    preset: oneOf('preset', PPO_PRESET_NAMES),
     encoding: oneOf('encoding', SUPPORTED_ENCODINGS),
     sharing: {
       enabled: bool('sharing.enabled'),

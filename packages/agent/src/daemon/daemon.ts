@@ -12,9 +12,9 @@ import type { DaemonConfig } from './config.js'
 import { ControlServer } from './control-server.js'
 import { EvaluatorRunner } from './evaluator.js'
 import { DataDirLock } from './lock.js'
+import { L2D2C_VERSION } from '../version.js'
 import { DaemonMetrics } from './metrics.js'
 
-export const DAEMON_VERSION = '0.1.0'
 
 /**
  * How long stop() waits for the role loop to finish its current step. A loop stuck on a
@@ -116,7 +116,7 @@ export class Daemon {
       this.control = new ControlServer({ listen: config.api, token, routes: this.routes(), metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() }) })
       const api = await this.control.start()
       const status = await this.node.status()
-      const discovery: DaemonDiscovery = { pid: process.pid, peerId: status.peerId, api, addrs: status.addrs, role: config.role, startedAt: new Date(this.startedAt).toISOString(), version: DAEMON_VERSION }
+      const discovery: DaemonDiscovery = { pid: process.pid, peerId: status.peerId, api, addrs: status.addrs, role: config.role, startedAt: new Date(this.startedAt).toISOString(), version: L2D2C_VERSION }
       await writeJsonAtomic(join(config.dataDir, DAEMON_FILE), discovery)
       logger.info({ peerId: status.peerId, addrs: status.addrs, api, role: config.role, tasks: config.curriculum.tasks.length, dataDir: config.dataDir }, 'daemon started')
     } catch (err) {
@@ -147,7 +147,7 @@ export class Daemon {
       await this.evaluator.run(this.loopStop.signal)
       return
     }
-    const result = await this.node.runCurriculum(this.loopStop.signal, () => {})
+    const result = await this.node.runCurriculum(this.loopStop.signal)
     if (!result.completed) return
     const reached = result.tasks.filter(t => t.stepsToThreshold !== null).length
     logger.info({ tasks: result.tasks.length, reached, totalSteps: result.totalSteps }, 'curriculum done')
@@ -188,7 +188,7 @@ export class Daemon {
       masksHeld: s.masksHeld,
       peersConnected: s.peersConnected,
       uptimeSeconds: Math.round((this.now() - this.startedAt) / 1000),
-      version: DAEMON_VERSION,
+      version: L2D2C_VERSION,
       curriculum: { tasks: s.curriculum.tasks, index: s.task?.index ?? s.curriculum.tasks, done: s.curriculum.done },
       totalSteps: s.totalSteps,
       stepsPerSecond: Math.round(rate),

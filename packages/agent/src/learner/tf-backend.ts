@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
+import type { BackendChoice } from './backend-choice.js'
+
+export { BACKEND_CHOICES, type BackendChoice } from './backend-choice.js'
 
 /**
  * The one place that chooses the TensorFlow.js backend (stack.md §3).
@@ -9,9 +12,6 @@ import * as tf from '@tensorflow/tfjs'
  * Idempotent: repeated calls with the same (or 'auto') choice return the active backend without
  * re-initialising. It never logs; the caller reports `name`.
  */
-export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu'
-/** Every BackendChoice, in the order flags and config documents list them. */
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'cpu', 'node']
 export type BackendName = 'node' | 'wasm' | 'cpu'
 
 export interface BackendInfo {

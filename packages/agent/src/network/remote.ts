@@ -5,6 +5,7 @@ import { MaskExchangeClient } from './mask-exchange/client.js'
 import { LossInjector } from './mask-exchange/loss.js'
 import { Traffic } from './mask-exchange/traffic.js'
 import { parsePeerAddress, type PeerAddress } from './peer-address.js'
+import { L2D2C_VERSION } from '../version.js'
 
 /** A --peer address that cannot be dialled as given. */
 export class RemoteAddressError extends Error {
@@ -32,7 +33,7 @@ export async function withRemoteNode<T> (address: string, timeoutMs: number, fn:
     throw new RemoteAddressError((err as Error).message)
   }
   const { multiaddr: target, peerId } = parsed
-  const node = await createNode({ privateKey: await generateKeyPair('Ed25519'), listen: [], dialTimeoutMs: timeoutMs, userAgent: 'l2d2c-cli/0.1.0' })
+  const node = await createNode({ privateKey: await generateKeyPair('Ed25519'), listen: [], dialTimeoutMs: timeoutMs, userAgent: `l2d2c-cli/${L2D2C_VERSION}` })
   await startNode(node)
   try {
     const client = new MaskExchangeClient({ node, loss: LossInjector.none(), traffic: new Traffic() })

@@ -12,9 +12,10 @@ import type { BackendChoice } from '../learner/tf-backend.js'
 import type { Logger } from '../logging/logger.js'
 import type { NewMaskMode } from '../masks/combine.js'
 import { createNode, listeningAddresses, startNode, type L2d2cNode } from '../network/create-node.js'
-import { MaskExchange, StoreMasks, type LossOptions } from '../network/mask-exchange/index.js'
+import { MaskExchange, StoreMasks, type CoordinatorOptions, type LossOptions, type RoundResult } from '../network/mask-exchange/index.js'
+import { parsePeerAddress } from '../network/peer-address.js'
+import { L2D2C_VERSION } from '../version.js'
 import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
-import type { CoordinatorOptions, RoundResult } from '../network/mask-exchange/index.js'
 import { l2d2cStrategy } from '../sharing/l2d2c-strategy.js'
 import { KnowledgeBase } from '../state/knowledge-base.js'
 import { NodeStateFile, type NodeState } from '../state/node-state.js'
@@ -154,9 +155,11 @@ export class AgentNode {
     const { config } = this
     const log = config.logger
     // 1. Identity.
-    const privateKey: PrivateKey = config.peerKeyFile !== undefined
-      ? (await loadPeerKey(config.peerKeyFile)).privateKey
-      : config.dataDir === null ? await generateKeyPair('Ed25519') : (await loadOrCreatePeerKey(join(config.dataDir, 'peer.key'))).privateKey
+    const keyFile = config.peerKeyFile ?? (config.dataDir === null ? null : join(config.dataDir, 'peer.key'))
+    const key = keyFile === null ? null : config.peerKeyFile !== undefined ? await loadPeerKey(keyFile) : await loadOrCreatePeerKey(keyFile)
+    if (key?.created === true) log.info({ file: keyFile }, 'created a new peer key')
+    if (key?.permissionsTooOpen === true) log.warn({ file: keyFile }, 'the peer key file is readable by other users; chmod 600 it')
+    const privateKey: PrivateKey = key?.privateKey ?? await generateKeyPair('Ed25519')
     // 2. Learner (defines the backbone id every mask is checked against).
     this.learnerImpl = (config.learnerThread ?? 'worker') === 'worker' ? new WorkerLearner() : new InProcessLearner()
     const shapeTask = config.tasks[0]
@@ -170,6 +173,7 @@ export class AgentNode {
       preset: config.preset,
       ppo: config.ppo
     })
+    for (const skipped of this.info.backendSkipped) log.info({ backend: skipped.backend, reason: skipped.reason }, 'backend unavailable, skipped')
     log.info({ backend: this.info.backend, backboneId: this.info.backboneId }, 'learner ready')
     // 3. Stored masks and state (a restart resumes where the node stopped).
     await this.store.open()
@@ -189,7 +193,7 @@ export class AgentNode {
       connectionPingIntervalMs: net.connectionPingIntervalMs,
       logger: config.libp2pLogger,
       metrics: config.metricsRegistry === undefined ? undefined : { registry: config.metricsRegistry },
-      userAgent: 'l2d2c/0.1.0'
+      userAgent: `l2d2c/${L2D2C_VERSION}`
     })
     this.id = this.node.peerId.toString()
     const sharing = config.sharing ?? {}
@@ -225,7 +229,7 @@ export class AgentNode {
    * §b.2: bootstrap that does not silently fail). The exchange keeps redialling afterwards.
    */
   private async waitForBootstrap (bootstrap: readonly string[], waitMs: number): Promise<void> {
-    const ids = new Set(bootstrap.map(a => a.split('/p2p/')[1]).filter((x): x is string => x !== undefined))
+    const ids = new Set(bootstrap.map(a => parsePeerAddress(a).peerId)) // validated by the config already
     const connected = (): boolean => this.node.getPeers().some(p => ids.has(p.toString()))
     const deadline = this.now() + waitMs
     while (!connected() && this.now() < deadline) await new Promise(resolve => setTimeout(resolve, 25))
@@ -312,7 +316,7 @@ export class AgentNode {
   }
 
   /** Runs (or resumes) the curriculum. Resolves when done or when `signal` aborts (after the current iteration). */
-  async runCurriculum (signal?: AbortSignal, onProgress?: (p: { taskKey: string, stepsOnTask: number, totalSteps: number, reward: number | null }) => void): Promise<DriverResult> {
+  async runCurriculum (signal?: AbortSignal): Promise<DriverResult> {
     if (!this.started) throw new Error('start() the node first')
     const cfg = { ...DEFAULT_DRIVER_CONFIG, ...this.config.driver, tasks: this.config.tasks, stepsPerTask: this.config.stepsPerTask }
     const sharingEnabled = this.config.sharing?.enabled ?? true
@@ -327,7 +331,6 @@ export class AgentNode {
         this.totalSteps = ctx.totalSteps
         this.kb.recordTraining(stats.taskKey, { steps: stats.steps }, this.now())
         this.config.observer?.iteration?.(stats, ctx)
-        onProgress?.({ taskKey: stats.taskKey, stepsOnTask: ctx.stepsOnTask, totalSteps: ctx.totalSteps, reward: this.kb.get(stats.taskKey)?.reward ?? null })
       },
       onEvaluation: (taskKey, reward) => { this.kb.recordTraining(taskKey, { reward }, this.now()) },
       onAdopted: async (taskKey, a) => {

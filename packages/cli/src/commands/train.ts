@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
+import { SUPPORTED_ENCODINGS } from '@l2d2c/protocol'
 import { action } from '../action.js'
+import { choiceArg, intArg } from '../args.js'
 import { CliError, ExitCode } from '../exit-codes.js'
 import { table, type Io } from '../output.js'
 import { Progress } from '../progress.js'
@@ -34,27 +36,17 @@ interface TrainOptions {
 /** The learner seed when neither --seed nor the curriculum agent gives one. */
 const DEFAULT_SEED = 1
 
-function int (text: string, flag: string, min: number, max: number): number {
-  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) throw new CliError(`${flag} must be an integer in ${min}..${max}, got "${text}"`, ExitCode.USAGE)
-  return Number(text)
-}
-
-function oneOf<T extends string> (text: string, flag: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(text)) throw new CliError(`${flag} must be one of ${allowed.join(', ')}, got "${text}"`, ExitCode.USAGE)
-  return text as T
-}
-
 /** Single-agent lifelong training, no network: the learner's own benchmark and a user tool. */
 export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
   const agent = await import('@l2d2c/agent')
   if ((opts.taskSet === undefined) === (opts.curriculum === undefined)) throw new CliError('give exactly one of --task-set KEYS or --curriculum FILE', ExitCode.USAGE)
-  const backend = oneOf(opts.backend, '--backend', agent.BACKEND_CHOICES)
-  const maskInit = oneOf(opts.maskInit, '--mask-init', agent.NEW_MASK_MODES)
-  const preset = oneOf(opts.preset, '--preset', agent.PPO_PRESET_NAMES)
-  const encoding = oneOf(opts.encoding, '--encoding', ['bits', 'f16', 'f32'] as const)
-  const seedFlag = opts.seed !== undefined ? int(opts.seed, '--seed', 0, 0xffffffff) : undefined
-  const evalEpisodes = int(opts.evalEpisodes, '--eval-episodes', 1, 10_000)
-  const evalEverySteps = int(opts.evalEverySteps, '--eval-every-steps', 1, 1_000_000_000)
+  const backend = choiceArg(opts.backend, '--backend', agent.BACKEND_CHOICES)
+  const maskInit = choiceArg(opts.maskInit, '--mask-init', agent.NEW_MASK_MODES)
+  const preset = choiceArg(opts.preset, '--preset', agent.PPO_PRESET_NAMES)
+  const encoding = choiceArg(opts.encoding, '--encoding', SUPPORTED_ENCODINGS)
+  const seedFlag = opts.seed !== undefined ? intArg(opts.seed, '--seed', 0, 0xffffffff) : undefined
+  const evalEpisodes = intArg(opts.evalEpisodes, '--eval-episodes', 1, 10_000)
+  const evalEverySteps = intArg(opts.evalEverySteps, '--eval-every-steps', 1, 1_000_000_000)
   let tasks: string[]
   let stepsPerTask: number
   let seed = seedFlag ?? DEFAULT_SEED
@@ -63,15 +55,15 @@ export async function train (opts: TrainOptions, io: Io): Promise<TrainResult> {
       tasks = agent.expandTaskList(opts.taskSet.split(',').map(s => s.trim()).filter(s => s !== ''))
       if (tasks.length === 0) throw new CliError('--task-set is empty', ExitCode.USAGE)
       if (opts.stepsPerTask === undefined) throw new CliError('--steps-per-task is required with --task-set', ExitCode.USAGE)
-      stepsPerTask = int(opts.stepsPerTask, '--steps-per-task', 1, 1_000_000_000)
+      stepsPerTask = intArg(opts.stepsPerTask, '--steps-per-task', 1, 1_000_000_000)
       agent.parseCurriculum({ version: 1, stepsPerTask, agents: [{ tasks }] }, agent.taskShape)
     } else {
       const text = await readFile(opts.curriculum as string, 'utf8').catch((err: Error) => { throw new CliError(`cannot read ${opts.curriculum as string}: ${err.message}`, ExitCode.USAGE) })
       const c = agent.parseCurriculumJson(text, agent.taskShape)
-      const index = int(opts.agentIndex, '--agent-index', 0, c.agents.length - 1)
+      const index = intArg(opts.agentIndex, '--agent-index', 0, c.agents.length - 1)
       const a = c.agents[index]!
       tasks = [...a.tasks]
-      stepsPerTask = opts.stepsPerTask !== undefined ? int(opts.stepsPerTask, '--steps-per-task', 1, 1_000_000_000) : a.stepsPerTask
+      stepsPerTask = opts.stepsPerTask !== undefined ? intArg(opts.stepsPerTask, '--steps-per-task', 1, 1_000_000_000) : a.stepsPerTask
       seed = seedFlag ?? a.seed ?? DEFAULT_SEED
     }
   } catch (err) {
@@ -157,7 +149,7 @@ export function registerTrainCommand (program: Command, io: Io): void {
     .option('--eval-episodes <n>', 'episodes per evaluation', '25')
     .option('--eval-every-steps <n>', 'env steps between evaluations (resolution of steps-to-threshold)', '1280')
     .option('--save-masks <dir>', 'write each task\'s final mask there (mask file format)')
-    .option('--encoding <e>', 'encoding of saved masks: bits | f16 | f32', 'f32')
+    .option('--encoding <e>', `encoding of saved masks: ${SUPPORTED_ENCODINGS.join(' | ')}`, 'f32')
     .option('--json', 'print one JSON document')
     .action(action(io, async (opts: TrainOptions) => ({ data: await train(opts, io), human })))
 }
