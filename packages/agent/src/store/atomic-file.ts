@@ -1,9 +1,12 @@
-import { chmod, link, mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 
 export interface AtomicWriteOptions {
-  /** File mode (default 0644). The umask may narrow it at creation, so it is set explicitly too. */
+  /**
+   * Exact file mode (e.g. 0600 for secrets), set after creation so the umask cannot change it.
+   * Without it the file is created 0666 less the umask, like any other write.
+   */
   readonly mode?: number
   /** Mode of the directory when it has to be created. */
   readonly dirMode?: number
@@ -26,21 +29,21 @@ export function isTempFile (name: string): boolean {
  * Returns false only in exclusive mode, when the file already existed.
  */
 export async function writeFileAtomic (path: string, data: Uint8Array | string, options: number | AtomicWriteOptions = {}): Promise<boolean> {
-  const { mode = 0o644, dirMode, exclusive = false } = typeof options === 'number' ? { mode: options } : options
+  const { mode, dirMode, exclusive = false } = typeof options === 'number' ? { mode: options } : options
   const dir = dirname(path)
   await mkdir(dir, { recursive: true, ...(dirMode !== undefined ? { mode: dirMode } : {}) })
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   try {
-    const fh = await open(tmp, 'wx', mode)
+    const fh = await open(tmp, 'wx', mode ?? 0o666)
     try {
       await fh.writeFile(data)
-      // the umask may have narrowed the mode at creation; set it exactly (never wider than asked)
-      await fh.chmod(mode)
+      // the umask applies at creation; an asked-for mode is set exactly (the renamed file keeps it)
+      if (mode !== undefined) await fh.chmod(mode)
       await fh.sync()
     } finally {
       await fh.close()
     }
-    const published = exclusive ? await publishExclusive(tmp, path, mode) : (await rename(tmp, path), true)
+    const published = exclusive ? await publishExclusive(tmp, path) : (await rename(tmp, path), true)
     if (published) await syncDirectory(dir)
     return published
   } finally {
@@ -53,7 +56,7 @@ export async function writeFileAtomic (path: string, data: Uint8Array | string, 
  * and fails with EEXIST; filesystems without hard links fall back to a checked rename, which
  * leaves a tiny race between two simultaneous writers.
  */
-async function publishExclusive (tmp: string, path: string, mode: number): Promise<boolean> {
+async function publishExclusive (tmp: string, path: string): Promise<boolean> {
   try {
     await link(tmp, path)
     return true
@@ -69,7 +72,6 @@ async function publishExclusive (tmp: string, path: string, mode: number): Promi
     if ((err as { code?: unknown }).code !== 'ENOENT') throw err
   }
   await rename(tmp, path)
-  await chmod(path, mode)
   return true
 }
 
@@ -87,6 +89,6 @@ export async function syncDirectory (dir: string): Promise<void> {
 }
 
 /** Writes JSON atomically (pretty-printed, trailing newline). */
-export async function writeJsonAtomic (path: string, value: unknown, mode = 0o644): Promise<void> {
+export async function writeJsonAtomic (path: string, value: unknown, mode?: number): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', mode)
 }

@@ -20,6 +20,17 @@ describe('atomic file writes', () => {
     expect((await readdir(join(dir, 'sub'))).filter(isTempFile)).toEqual([])
   })
 
+  it('without a mode, respects the umask like a plain write (state files are not widened)', async () => {
+    const dir = await tempDir()
+    const previous = process.umask(0o077)
+    try {
+      await writeFileAtomic(join(dir, 'state.json'), '{}')
+    } finally {
+      process.umask(previous)
+    }
+    expect((await stat(join(dir, 'state.json'))).mode & 0o777).toBe(0o600)
+  })
+
   it('in exclusive mode never replaces an existing file: the first writer wins', async () => {
     const dir = await tempDir()
     const path = join(dir, 'key')
