@@ -301,7 +301,8 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
     try { tasks = expandTaskList(list) } catch (err) { if (err instanceof TaskListError) throw new ConfigError(`tasks[${err.index}]`, tasksPick.source, err.message); throw err }
     source = 'tasks'
     const agentIndex = pick('agentIndex')
-    if (agentIndex.value !== undefined) throw new ConfigError('agentIndex', agentIndex.source, 'only applies to a curriculum file, not to tasks')
+    // An agent index from a lower layer went with that layer's curriculum, which these tasks override.
+    if (agentIndex.value !== undefined && layerRank(agentIndex.source) >= layerRank(tasksPick.source)) throw new ConfigError('agentIndex', agentIndex.source, 'only applies to a curriculum file, not to tasks')
   } else if (curriculumPick.value !== undefined) {
     const file = curriculumPick.value
     if (typeof file !== 'string') throw new ConfigError('curriculum', curriculumPick.source, 'must be a file path')

@@ -85,7 +85,13 @@ describe('resolveDaemonConfig', () => {
   it('refuses --agent-index with tasks, where it would be ignored', () => {
     const err = configError({ flags: { ...base, agentIndex: '3' } })
     expect(err).toMatchObject({ path: 'agentIndex', source: 'flag' })
-    expect(configError({ env: { L2D2C_AGENT_INDEX: '1' }, flags: base }).source).toBe('env')
+    expect(configError({ env: { L2D2C_AGENT_INDEX: '1', L2D2C_TASKS: X }, flags: { dataDir: '/d' } }).source).toBe('env')
+  })
+
+  it('an agent index that came with a lower layer\'s curriculum goes with it when a flag gives tasks', () => {
+    const c = resolveDaemonConfig({ file: { curriculum: '/c.json', agentIndex: 1 }, flags: base, readFile })
+    expect(c.curriculum).toMatchObject({ source: 'tasks', tasks: [X] })
+    expect(resolveDaemonConfig({ env: { L2D2C_CURRICULUM: '/c.json', L2D2C_AGENT_INDEX: '1' }, flags: base, readFile }).curriculum.source).toBe('tasks')
   })
 
   it('refuses an unknown L2D2C_* variable (a misspelt name) but not the client\'s token', () => {
