@@ -12,8 +12,8 @@ import type { DaemonConfig } from './config.js'
 import { ControlServer } from './control-server.js'
 import { EvaluatorRunner } from './evaluator.js'
 import { DataDirLock } from './lock.js'
-import { L2D2C_VERSION } from '../version.js'
 import { DaemonMetrics } from './metrics.js'
+import { L2D2C_VERSION } from '../version.js'
 
 
 /**

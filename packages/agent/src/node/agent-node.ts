@@ -28,6 +28,9 @@ import { InProcessLearner } from './in-process-learner.js'
 import type { LearnerApi, LearnerInfo } from './learner-api.js'
 import { WorkerLearner } from './worker-learner.js'
 
+/** A finished round as the node's history keeps it: without the adopted mask itself. */
+export type RoundSummary = Omit<RoundResult, 'adopted'> & { readonly adopted: Omit<NonNullable<RoundResult['adopted']>, 'mask'> | null }
+
 /** Everything one l2d2c node needs; the daemon builds this from its validated configuration. */
 export interface AgentNodeConfig {
   /** Where keys, masks and state live; null: nothing persisted (tests, throwaway nodes). */
@@ -133,7 +136,7 @@ export class AgentNode {
   private startedAt = 0
   private id = ''
   /** Rounds run by this node, newest last (bounded), for status and benchmarks. */
-  readonly rounds: RoundResult[] = []
+  readonly rounds: RoundSummary[] = []
 
   constructor (readonly config: AgentNodeConfig) {
     this.now = config.now ?? Date.now
@@ -307,7 +310,11 @@ export class AgentNode {
       currentReward: async () => await this.learner.evaluate(taskKey, { episodes, greedy }).then(r => r.meanReturn, () => null),
       signal
     })
-    this.rounds.push(round)
+    // The history keeps what a round did, not the adopted scores (438 kB each; the learner has its copy).
+    const { adopted, ...rest } = round
+    let summary: RoundSummary['adopted'] = null
+    if (adopted !== null) { const { mask: _mask, ...info } = adopted; summary = info }
+    this.rounds.push({ ...rest, adopted: summary })
     if (this.rounds.length > 200) this.rounds.shift()
     this.config.observer?.round?.(round)
     if (round.adopted === null) return null
