@@ -76,8 +76,7 @@ export class MaskExchangeServer {
     const peer = connection.remotePeer.toString()
     const deadline = withDeadline(timeoutMs)
     try {
-      const arrival = timeoutMs > SERVER_LIMITS.handlerTimeoutMs ? withDeadline(SERVER_LIMITS.handlerTimeoutMs, deadline.signal) : deadline
-      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal: arrival.signal }).finally(() => { if (arrival !== deadline) arrival.clear() })
+      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal: deadline.signal, timeoutMs: SERVER_LIMITS.handlerTimeoutMs })
       this.c.traffic.received(kind, framedLength(bytes.length))
       await handle(bytes, peer, deadline.signal)
     } catch (err) {
