@@ -85,11 +85,6 @@ export class FileMaskStore implements MaskStore {
     return this.masks.get(taskKey)
   }
 
-  async getByCid (cid: string): Promise<StoredMask | null> {
-    this.assertOpen()
-    return this.masks.getByCid(cid)
-  }
-
   async list (): Promise<StoredMaskInfo[]> {
     this.assertOpen()
     return this.masks.list()

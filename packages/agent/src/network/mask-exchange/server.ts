@@ -148,7 +148,7 @@ export class MaskExchangeServer {
         status: 'ok',
         cid: held.cid,
         encoding: request.encoding,
-        totalSize: held.bytes.length,
+        totalSize: held.totalSize,
         chunkSize: held.chunkSize,
         chunkCount: held.frames.length,
         meta: { ...held.meta, origin },
@@ -157,7 +157,7 @@ export class MaskExchangeServer {
       // The chunk frames are cached per (mask version, encoding): only the header is encoded here.
       if (await this.respond(stream, 'mask', 'transfer', peer, [header, ...held.frames], signal)) {
         this.transfersServed++
-        this.c.logger.debug({ peer, bytes: held.bytes.length, encoding: request.encoding }, 'served mask')
+        this.c.logger.debug({ peer, bytes: held.totalSize, encoding: request.encoding }, 'served mask')
       }
     }).finally(() => { if (counted) this.activeTransfers-- })
   }
