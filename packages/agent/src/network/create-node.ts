@@ -32,7 +32,7 @@ import { DHT_PROTOCOL, MAX_ANNOUNCEMENT_BYTES } from '@l2d2c/protocol'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
-import { errorName } from './errors.js'
+import { errorMessage, errorName } from '../errors.js'
 import { peerIdOf } from './peer-address.js'
 
 
@@ -251,7 +251,7 @@ export async function startNode (node: Libp2p): Promise<void> {
     await node.start()
   } catch (err) {
     if (errorName(err) === 'UnsupportedListenAddressesError' || errorName(err) === 'NoValidAddressesError') {
-      throw new NodeConfigError('listen', `cannot listen: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+      throw new NodeConfigError('listen', `cannot listen: ${errorMessage(err)}`, { cause: err })
     }
     throw err
   }

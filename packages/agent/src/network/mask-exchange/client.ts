@@ -8,7 +8,7 @@ import { abortStream, closeStream, framedStream, readFrame, toProtocolError, wit
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { L2d2cNode } from '../create-node.js'
-import { errorName } from '../errors.js'
+import { errorMessage, errorName } from '../../errors.js'
 import { peerIdOf } from '../peer-address.js'
 import type { LossInjector } from './loss.js'
 import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
@@ -174,7 +174,7 @@ function peerOf (target: DialTarget): string | undefined {
 function dialError (err: unknown, signal: AbortSignal): ProtocolError {
   const failure = toProtocolError(err, signal)
   if (signal.aborted || failure.code !== 'STREAM_CLOSED') return failure
-  const message = err instanceof Error ? err.message : String(err)
+  const message = errorMessage(err)
   return errorName(err) === 'UnsupportedProtocolError'
     ? new ProtocolError('STREAM_CLOSED', `peer does not speak the protocol: ${message}`, { cause: err })
     : new ProtocolError('STREAM_CLOSED', `cannot reach peer (${errorName(err)}): ${message}`, { cause: err })

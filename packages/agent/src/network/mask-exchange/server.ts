@@ -6,7 +6,7 @@ import {
 import { abortStream, closeStream, readFrame, withDeadline, writeFrame } from '@l2d2c/protocol/framing'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
-import { describeError } from '../errors.js'
+import { describeError } from '../../errors.js'
 import type { SharingStrategy } from '../../sharing/strategy.js'
 import type { L2d2cNode } from '../create-node.js'
 import type { LocalMasks } from './local-masks.js'
