@@ -57,10 +57,12 @@ export const NODE_LIMITS = {
   /** Each connection is pinged this often; a failed ping aborts it, so dead peers are pruned. */
   connectionPingIntervalMs: 10_000,
   /**
-   * Largest gossipsub RPC accepted: the largest announcement plus room for the RPC envelope
-   * (signature, key, control messages); masks travel by stream, never by gossip.
+   * Largest gossipsub RPC accepted. One RPC can carry several messages (gossipsub answers an
+   * IWANT with every requested message at once) and an RPC over the limit ends that peer's
+   * inbound gossip stream, so the bound is two of the largest announcements (1 MiB), not one
+   * plus an envelope; real announcements are a few KB. Masks travel by stream, never by gossip.
    */
-  gossipMaxMessageBytes: MAX_ANNOUNCEMENT_BYTES + 64 * 1024,
+  gossipMaxMessageBytes: 2 * MAX_ANNOUNCEMENT_BYTES,
   /** Bootstrap dials this long after start (libp2p's default waits 1 s for nothing). */
   bootstrapDelayMs: 50,
   /**

@@ -1,5 +1,5 @@
 import {
-  DEFAULT_REQUEST_TIMEOUT_MS, decodeAnnouncement, decodeChunk, decodeOffer, decodeTransferHeader, encodeFetch, encodeInventoryRequest,
+  decodeAnnouncement, decodeChunk, decodeOffer, decodeTransferHeader, encodeFetch, encodeInventoryRequest,
   encodeQuery, INVENTORY_PROTOCOL, MASK_PROTOCOL, MAX_ANNOUNCEMENT_BYTES, MAX_CHUNK_MESSAGE_BYTES, MAX_CONTROL_MESSAGE_BYTES, ProtocolError,
   QUERY_PROTOCOL, TransferAssembler, type InventoryAnnouncement, type MaskFetch, type MaskMeta, type MaskOffer, type MaskQuery,
   type MaskTransferHeader, type TransferStatus
@@ -18,7 +18,12 @@ import { equals as equalBytes } from 'multiformats/bytes'
 export const CLIENT_DEFAULTS = {
   queryTimeoutMs: 2_000,
   fetchTimeoutMs: 10_000,
-  inventoryTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS
+  /**
+   * The whole inventory exchange (dial, request, an answer of up to 512 KiB): what
+   * `l2d2c masks --peer` waits for a peer, long enough for a dial over a slow link. Its own
+   * figure, not the responder's bound on a request frame arriving (the same 5 s by chance).
+   */
+  inventoryTimeoutMs: 5_000
 } as const
 
 /** The remote answered a fetch with a non-OK status. */
