@@ -75,4 +75,16 @@ describe('mask file', () => {
     expectCode(() => encodeMaskFile(Uint8Array.of(1, 2, 3), meta), 'TRUNCATED')
     expectCode(() => encodeMaskFile(maskBytes, { ...meta, reward: NaN }), 'NON_FINITE')
   })
+
+  it('takes a CID the caller already computed: same file, no second decode or hash', () => {
+    expect(encodeMaskFile(maskBytes, meta, { cid: contentId(maskBytes) })).toEqual(file)
+    // The recorded CID is the caller's, not recomputed: a wrong one is written as given (and a
+    // reader then reports the mismatch), which shows the hash was skipped.
+    const other = contentId(Uint8Array.of(1, 2, 3))
+    const trusted = readMaskFile(encodeMaskFile(maskBytes, meta, { cid: other }))
+    expect(trusted.cid.equals(other)).toBe(true)
+    expect(trusted.cidValid).toBe(false)
+    // The metadata is still checked.
+    expectCode(() => encodeMaskFile(maskBytes, { ...meta, reward: NaN }, { cid: contentId(maskBytes) }), 'NON_FINITE')
+  })
 })

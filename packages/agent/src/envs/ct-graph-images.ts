@@ -1,5 +1,5 @@
 import { MT19937 } from '../rng/mt19937.js'
-import { BoundedMemo } from './memo.js'
+import { BoundedMemo } from '../util/memo.js'
 
 /**
  * The CT-graph image dataset (CT-graph f370c19 `CTgraph_images.compute_random_set`,

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js'
 import { AutoResetEnv, type Env } from '../envs/env.js'
 import { taskSpec } from '../envs/registry.js'
 import type { TaskSpec } from '../envs/task.js'
@@ -353,7 +354,7 @@ export class LifelongLearner {
     try {
       return taskSpec(task)
     } catch (err) {
-      throw new LearnerError('unknown-task', `cannot resolve task '${task}': ${err instanceof Error ? err.message : String(err)}`)
+      throw new LearnerError('unknown-task', `cannot resolve task '${task}': ${errorMessage(err)}`)
     }
   }
 

@@ -32,7 +32,7 @@ import { DHT_PROTOCOL, MAX_ANNOUNCEMENT_BYTES } from '@l2d2c/protocol'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
-import { errorName } from './errors.js'
+import { errorMessage, errorName } from '../errors.js'
 import { peerIdOf } from './peer-address.js'
 
 
@@ -57,10 +57,12 @@ export const NODE_LIMITS = {
   /** Each connection is pinged this often; a failed ping aborts it, so dead peers are pruned. */
   connectionPingIntervalMs: 10_000,
   /**
-   * Largest gossipsub RPC accepted: the largest announcement plus room for the RPC envelope
-   * (signature, key, control messages); masks travel by stream, never by gossip.
+   * Largest gossipsub RPC accepted. One RPC can carry several messages (gossipsub answers an
+   * IWANT with every requested message at once) and an RPC over the limit ends that peer's
+   * inbound gossip stream, so the bound is two of the largest announcements (1 MiB), not one
+   * plus an envelope; real announcements are a few KB. Masks travel by stream, never by gossip.
    */
-  gossipMaxMessageBytes: MAX_ANNOUNCEMENT_BYTES + 64 * 1024,
+  gossipMaxMessageBytes: 2 * MAX_ANNOUNCEMENT_BYTES,
   /** Bootstrap dials this long after start (libp2p's default waits 1 s for nothing). */
   bootstrapDelayMs: 50,
   /**
@@ -251,7 +253,7 @@ export async function startNode (node: Libp2p): Promise<void> {
     await node.start()
   } catch (err) {
     if (errorName(err) === 'UnsupportedListenAddressesError' || errorName(err) === 'NoValidAddressesError') {
-      throw new NodeConfigError('listen', `cannot listen: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+      throw new NodeConfigError('listen', `cannot listen: ${errorMessage(err)}`, { cause: err })
     }
     throw err
   }

@@ -72,11 +72,14 @@ export class PeerDirectory {
     if (r !== undefined && addrs.length > 0) this.peers.set(peerId, { ...r, addrs: [...new Set(addrs)] })
   }
 
-  /** Applies an announcement unless it is older than the last one seen from that peer. */
-  announced (peerId: string, a: InventoryAnnouncement, addrs: readonly string[], now: number): boolean {
+  /**
+   * Applies an announcement unless it is older than the last one seen from that peer. The
+   * addresses it lists go to libp2p's peer store, which `addresses` mirrors: not set here.
+   */
+  announced (peerId: string, a: InventoryAnnouncement, now: number): boolean {
     const r = this.base(peerId, now)
     if (a.sequence <= r.announcementSequence && r.announcementSequence >= 0) return false
-    this.set({ ...r, lastSeen: now, addrs: addrs.length > 0 ? [...new Set(addrs)] : r.addrs, role: a.role, backboneId: a.backboneId, masks: a.masks, announcementSequence: a.sequence, totalSteps: a.totalSteps, failures: 0 })
+    this.set({ ...r, lastSeen: now, role: a.role, backboneId: a.backboneId, masks: a.masks, announcementSequence: a.sequence, totalSteps: a.totalSteps, failures: 0 })
     return true
   }
 

@@ -13,7 +13,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
 import { equals as equalBytes } from 'multiformats/bytes'
 import { writeFileAtomic } from '../store/atomic-file.js'
-import { errorCode, errorMessage, errorName } from './errors.js'
+import { errorCode, errorMessage, errorName } from '../errors.js'
 
 export const PeerKeyErrorCode = {
   /** The file exists but could not be read (permissions, a directory, I/O error). */

@@ -46,7 +46,8 @@ export interface AgentNodeConfig {
   readonly maskInit?: NewMaskMode
   readonly preset?: PpoPreset
   readonly ppo?: Partial<PpoConfig>
-  readonly driver?: Partial<Omit<DriverConfig, 'tasks' | 'stepsPerTask'>>
+  /** (prefetchNext is sharing.prefetchNext: one switch.) */
+  readonly driver?: Partial<Omit<DriverConfig, 'tasks' | 'stepsPerTask' | 'prefetchNext'>>
   /** Run the learner in a worker thread (daemons) or on the calling thread (tests, tools). */
   readonly learnerThread?: 'worker' | 'main'
   readonly network?: {
@@ -71,7 +72,7 @@ export interface AgentNodeConfig {
     /**
      * During each task, also run a round for the curriculum's next task (with the last scheduled
      * round, or at the task's end); an adopted mask is stored and the next task starts from it.
-     * Default true.
+     * That round stands in for the next task's start round. Default true.
      */
     readonly prefetchNext?: boolean
   }
@@ -325,15 +326,14 @@ export class AgentNode {
   /** Runs (or resumes) the curriculum. Resolves when done or when `signal` aborts (after the current iteration). */
   async runCurriculum (signal?: AbortSignal): Promise<DriverResult> {
     if (!this.started) throw new Error('start() the node first')
-    const cfg = { ...DEFAULT_DRIVER_CONFIG, ...this.config.driver, tasks: this.config.tasks, stepsPerTask: this.config.stepsPerTask }
     const sharingEnabled = this.config.sharing?.enabled ?? true
     const prefetchNext = sharingEnabled && (this.config.sharing?.prefetchNext ?? true)
+    const cfg = { ...DEFAULT_DRIVER_CONFIG, ...this.config.driver, tasks: this.config.tasks, stepsPerTask: this.config.stepsPerTask, prefetchNext }
     const self = this.peerId
     const driver = new LifelongDriver(this.learner, cfg, {
       // A prefetched mask is installed by the driver like any adoption: onAdopted records its
       // provenance and onCheckpoint stores it, so the next task's setTask starts from it.
       share: sharingEnabled ? async ctx => await this.share(ctx.taskKey, ctx.ownReward, signal) : undefined,
-      prefetch: prefetchNext ? async ctx => await this.share(ctx.taskKey, ctx.ownReward, signal) : undefined,
       onIteration: (stats, ctx) => {
         this.totalSteps = ctx.totalSteps
         this.kb.recordTraining(stats.taskKey, { steps: stats.steps }, this.now())

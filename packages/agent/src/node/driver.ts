@@ -8,7 +8,8 @@ import type { LearnerApi } from './learner-api.js'
  * step budget, evaluate as it goes (steps-to-threshold), checkpoint masks, and — when a node
  * shares — ask peers for better masks at the start of each task and `commPerTask` more times
  * during it, installing an adopted mask cleanly between iterations, and (prefetch) for the next
- * task's mask before that task starts. The driver owns no I/O:
+ * task's mask before that task starts (that round then stands in for the next task's start
+ * round: one blocking round per task boundary, not two). The driver owns no I/O:
  * persistence, announcements and the network come in through hooks.
  */
 export interface DriverConfig {
@@ -30,6 +31,12 @@ export interface DriverConfig {
   readonly checkpointEverySteps: number
   /** Re-evaluate every task at the end (forgetting check). */
   readonly finalEvaluation: boolean
+  /**
+   * With a `share` hook: also run a round for the curriculum's NEXT task while the current one
+   * trains (with the last scheduled round, or at the task's end), so it starts from a peer's
+   * mask instead of an untrained one.
+   */
+  readonly prefetchNext: boolean
 }
 
 export const DEFAULT_DRIVER_CONFIG: Omit<DriverConfig, 'tasks' | 'stepsPerTask'> = {
@@ -39,7 +46,8 @@ export const DEFAULT_DRIVER_CONFIG: Omit<DriverConfig, 'tasks' | 'stepsPerTask'>
   threshold: 0.9,
   commPerTask: 5,
   checkpointEverySteps: 5120,
-  finalEvaluation: true
+  finalEvaluation: true,
+  prefetchNext: true
 }
 
 export interface CurriculumPosition {
@@ -71,14 +79,12 @@ export interface TaskReport {
 }
 
 export interface DriverHooks {
-  /** Runs a sharing round for the task; resolves with a verified mask to install, or null. */
-  share?: (ctx: { taskKey: string, ownReward: number | null, reason: 'task-start' | 'scheduled' }) => Promise<Adoption | null>
   /**
-   * Runs a sharing round for the curriculum's NEXT task while the current one trains (started
-   * with the last scheduled round, or at the task's end). An adopted mask is installed for that
-   * task, so it starts from it instead of an untrained mask.
+   * Runs a sharing round for a task; resolves with a verified mask to install, or null. The
+   * reason says when: the task's start, a scheduled round during it, or 'prefetch' (the
+   * curriculum's next task, while the current one trains; its mask is installed for that task).
    */
-  prefetch?: (ctx: { taskKey: string, ownReward: number | null }) => Promise<Adoption | null>
+  share?: (ctx: { taskKey: string, ownReward: number | null, reason: 'task-start' | 'scheduled' | 'prefetch' }) => Promise<Adoption | null>
   onTaskStart?: (taskKey: string, index: number) => Promise<void> | void
   onIteration?: (stats: IterationStats, ctx: { taskIndex: number, stepsOnTask: number, totalSteps: number }) => Promise<void> | void
   onEvaluation?: (taskKey: string, reward: number, ctx: { stepsOnTask: number, totalSteps: number }) => Promise<void> | void
@@ -105,6 +111,11 @@ interface TaskState {
   lastReward: number | null
   adoptions: number
   evaluations: Array<{ steps: number, reward: number }>
+  /**
+   * A prefetch round for this task completed during the previous task: it was this task's
+   * round, so the task-start round is skipped (cleared when the task starts).
+   */
+  prefetched: boolean
 }
 
 /** (A function, so TypeScript does not narrow `aborted` across awaits.) */
@@ -144,7 +155,7 @@ export class LifelongDriver {
     let s = this.states.get(key)
     if (s === undefined) {
       const optimal = taskSpec(key).optimalReturn
-      s = { optimal, mastered: this.config.threshold * optimal, stepsTrained: 0, stepsToThreshold: null, lastReward: null, adoptions: 0, evaluations: [] }
+      s = { optimal, mastered: this.config.threshold * optimal, stepsTrained: 0, stepsToThreshold: null, lastReward: null, adoptions: 0, evaluations: [], prefetched: false }
       this.states.set(key, s)
     }
     return s
@@ -205,7 +216,9 @@ export class LifelongDriver {
       // Where this task starts from: an evaluation of the current mask (initial, stored or
       // resumed), then a sharing round whose result (if any) replaces it before training.
       if (stepsOnTask === 0 || s.lastReward === null) await this.evaluate(key, stepsOnTask)
-      if (this.hooks.share !== undefined && s.lastReward !== null && s.lastReward < s.optimal) {
+      const prefetched = s.prefetched
+      s.prefetched = false
+      if (this.hooks.share !== undefined && !prefetched && s.lastReward !== null && s.lastReward < s.optimal) {
         const a = await unlessAborted(this.hooks.share({ taskKey: key, ownReward: s.lastReward, reason: 'task-start' }).catch(() => null), signal)
         if (a !== null) await this.install(key, a, stepsOnTask)
       }
@@ -284,13 +297,16 @@ export class LifelongDriver {
   /** The next task, if a prefetch round for it is wanted: a different task, not mastered yet. */
   private prefetchTarget (taskIndex: number): string | null {
     const next = this.config.tasks[taskIndex + 1]
-    if (this.hooks.prefetch === undefined || next === undefined || next === this.config.tasks[taskIndex]) return null
+    if (this.hooks.share === undefined || !this.config.prefetchNext || next === undefined || next === this.config.tasks[taskIndex]) return null
     const s = this.state(next)
     return s.lastReward !== null && s.lastReward >= s.optimal ? null : next
   }
 
+  /** A round that completes (adoption or not) stands in for the task's start round; a failed one does not. */
   private async prefetch (key: string): Promise<Adoption | null> {
-    return await (this.hooks.prefetch?.({ taskKey: key, ownReward: this.state(key).lastReward }) ?? Promise.resolve(null)).catch(() => null)
+    const s = this.state(key)
+    const round = this.hooks.share?.({ taskKey: key, ownReward: s.lastReward, reason: 'prefetch' }) ?? Promise.resolve(null)
+    return await round.then(a => { s.prefetched = true; return a }, () => null)
   }
 
   get steps (): number { return this.totalSteps }

@@ -1,4 +1,5 @@
 import { readFile, rename } from 'node:fs/promises'
+import { errorCode } from '../errors.js'
 import { writeJsonAtomic } from '../store/atomic-file.js'
 import type { KnowledgeEntry } from './knowledge-base.js'
 
@@ -87,7 +88,7 @@ export class NodeStateFile {
     try {
       text = await readFile(this.path, 'utf8')
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: null, problem: null }
+      if (errorCode(err) === 'ENOENT') return { state: null, problem: null }
       throw err
     }
     try {

@@ -1,6 +1,7 @@
 import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { errorCode } from '../errors.js'
 
 export interface AtomicWriteOptions {
   /**
@@ -61,7 +62,7 @@ async function publishExclusive (tmp: string, path: string): Promise<boolean> {
     await link(tmp, path)
     return true
   } catch (err) {
-    const code = (err as { code?: unknown }).code
+    const code = errorCode(err)
     if (code === 'EEXIST') return false
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err
   }
@@ -69,7 +70,7 @@ async function publishExclusive (tmp: string, path: string): Promise<boolean> {
     await stat(path)
     return false
   } catch (err) {
-    if ((err as { code?: unknown }).code !== 'ENOENT') throw err
+    if (errorCode(err) !== 'ENOENT') throw err
   }
   await rename(tmp, path)
   return true

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { encodeMaskFile, isProtocolError, MAX_MASK_FILE_BYTES, readVerifiedMaskFile, type MaskMeta } from '@l2d2c/protocol'
+import { encodeMaskFile, isProtocolError, MAX_MASK_FILE_BYTES, parseContentIdString, readVerifiedMaskFile, type MaskMeta } from '@l2d2c/protocol'
 import { isTempFile, writeFileAtomic } from './atomic-file.js'
 import { infoOf, makeStoredMask } from './mask-entry.js'
 import { MaskIndex } from './mask-index.js'
@@ -70,7 +70,8 @@ export class FileMaskStore implements MaskStore {
     const entry = makeStoredMask(Uint8Array.from(bytes), meta, this.backboneId)
     let file: Uint8Array
     try {
-      file = encodeMaskFile(entry.bytes, entry.meta)
+      // makeStoredMask has just decoded the bytes and computed their CID: not done twice.
+      file = encodeMaskFile(entry.bytes, entry.meta, { cid: parseContentIdString(entry.cid) })
     } catch (err) {
       if (isProtocolError(err)) throw new MaskStoreError(`refusing mask metadata (${err.code}): ${err.message}`, { cause: err })
       throw err
@@ -83,11 +84,6 @@ export class FileMaskStore implements MaskStore {
   async get (taskKey: string): Promise<StoredMask | null> {
     this.assertOpen()
     return this.masks.get(taskKey)
-  }
-
-  async getByCid (cid: string): Promise<StoredMask | null> {
-    this.assertOpen()
-    return this.masks.getByCid(cid)
   }
 
   async list (): Promise<StoredMaskInfo[]> {

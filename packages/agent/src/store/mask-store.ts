@@ -36,8 +36,6 @@ export interface MaskStore {
   put(bytes: Uint8Array, meta: MaskMeta): Promise<StoredMaskInfo>
   /** The current mask of a task, or null. */
   get(taskKey: string): Promise<StoredMask | null>
-  /** A mask by the CID of its stored bytes or of its BITS encoding, or null. */
-  getByCid(cid: string): Promise<StoredMask | null>
   /** Summaries of all stored masks, sorted by task key. */
   list(): Promise<StoredMaskInfo[]>
   /** Removes a task's mask; returns whether there was one. */

@@ -21,10 +21,6 @@ export class MemoryMaskStore implements MaskStore {
     return this.masks.get(taskKey)
   }
 
-  async getByCid (cid: string): Promise<StoredMask | null> {
-    return this.masks.getByCid(cid)
-  }
-
   async list (): Promise<StoredMaskInfo[]> {
     return this.masks.list()
   }

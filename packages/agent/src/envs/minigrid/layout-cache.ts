@@ -1,5 +1,5 @@
 import { Pcg64 } from '../../rng/pcg64.js'
-import { BoundedMemo } from '../memo.js'
+import { BoundedMemo } from '../../util/memo.js'
 import { generateCrossingLayout } from './crossing.js'
 import { generateDoorKeyLayout } from './doorkey.js'
 import type { Layout } from './layout.js'

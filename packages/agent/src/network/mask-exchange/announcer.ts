@@ -139,11 +139,14 @@ export class Announcer {
       const a = this.validated.get(msg) ?? decodeAnnouncement(msg.data)
       this.c.traffic.received('announce', msg.data.length)
       const multiaddrs = a.addrs.flatMap(b => { try { return [multiaddr(b)] } catch { return [] } })
-      // libp2p's peer store is where dials (rounds, redials) look for addresses.
-      if (multiaddrs.length > 0) this.c.node.peerStore.merge(msg.from, { multiaddrs }).catch(() => {})
-      if (this.c.directory.announced(from, a, multiaddrs.map(m => m.toString()), this.c.now())) {
+      if (this.c.directory.announced(from, a, this.c.now())) {
         this.c.logger.debug({ peer: from, masks: a.masks.length, role: a.role }, 'announcement')
       }
+      // libp2p's peer store is where dials (rounds, redials) look for addresses. The directory
+      // mirrors it through peer:update (the merged set, identify's addresses included): the
+      // announced list is not written there a second time. Merged after `announced`, so the
+      // record exists when the event arrives.
+      if (multiaddrs.length > 0) this.c.node.peerStore.merge(msg.from, { multiaddrs }).catch(() => {})
     } catch (err) {
       this.c.logger.debug({ peer: from, err: (err as Error).message }, 'ignored invalid announcement')
     }

@@ -1,5 +1,5 @@
 import {
-  DEFAULT_REQUEST_TIMEOUT_MS, decodeAnnouncement, decodeChunk, decodeOffer, decodeTransferHeader, encodeFetch, encodeInventoryRequest,
+  decodeAnnouncement, decodeChunk, decodeOffer, decodeTransferHeader, encodeFetch, encodeInventoryRequest,
   encodeQuery, INVENTORY_PROTOCOL, MASK_PROTOCOL, MAX_ANNOUNCEMENT_BYTES, MAX_CHUNK_MESSAGE_BYTES, MAX_CONTROL_MESSAGE_BYTES, ProtocolError,
   QUERY_PROTOCOL, TransferAssembler, type InventoryAnnouncement, type MaskFetch, type MaskMeta, type MaskOffer, type MaskQuery,
   type MaskTransferHeader, type TransferStatus
@@ -8,7 +8,7 @@ import { abortStream, closeStream, framedStream, readFrame, toProtocolError, wit
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { L2d2cNode } from '../create-node.js'
-import { errorName } from '../errors.js'
+import { errorMessage, errorName } from '../../errors.js'
 import { peerIdOf } from '../peer-address.js'
 import type { LossInjector } from './loss.js'
 import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
@@ -18,7 +18,12 @@ import { equals as equalBytes } from 'multiformats/bytes'
 export const CLIENT_DEFAULTS = {
   queryTimeoutMs: 2_000,
   fetchTimeoutMs: 10_000,
-  inventoryTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS
+  /**
+   * The whole inventory exchange (dial, request, an answer of up to 512 KiB): what
+   * `l2d2c masks --peer` waits for a peer, long enough for a dial over a slow link. Its own
+   * figure, not the responder's bound on a request frame arriving (the same 5 s by chance).
+   */
+  inventoryTimeoutMs: 5_000
 } as const
 
 /** The remote answered a fetch with a non-OK status. */
@@ -174,7 +179,7 @@ function peerOf (target: DialTarget): string | undefined {
 function dialError (err: unknown, signal: AbortSignal): ProtocolError {
   const failure = toProtocolError(err, signal)
   if (signal.aborted || failure.code !== 'STREAM_CLOSED') return failure
-  const message = err instanceof Error ? err.message : String(err)
+  const message = errorMessage(err)
   return errorName(err) === 'UnsupportedProtocolError'
     ? new ProtocolError('STREAM_CLOSED', `peer does not speak the protocol: ${message}`, { cause: err })
     : new ProtocolError('STREAM_CLOSED', `cannot reach peer (${errorName(err)}): ${message}`, { cause: err })

@@ -4,15 +4,21 @@ import {
 } from '@l2d2c/protocol'
 import type { HeldMask } from '../../sharing/strategy.js'
 import type { MaskStore, StoredMask } from '../../store/mask-store.js'
+import { BoundedMemo } from '../../util/memo.js'
 
-/** A held mask ready to send: its bytes in one encoding, their CID and the chunk frames. */
-export interface ServedMask {
-  readonly bytes: Uint8Array
-  /** Binary CID of `bytes` (the transfer header's cid). */
+/** A held mask's bytes in one encoding, ready to send: their size, their CID and the chunk frames. */
+interface EncodedFrames {
+  /** Length of the encoded bytes (the frames carry the bytes themselves: not kept twice). */
+  readonly totalSize: number
+  /** Binary CID of the encoded bytes (the transfer header's cid). */
   readonly cid: Uint8Array
   readonly chunkSize: number
   /** Encoded MaskChunk messages, in order (without length prefixes). */
   readonly frames: readonly Uint8Array[]
+}
+
+/** A held mask ready to send, with the holder's metadata as stored now. */
+export interface ServedMask extends EncodedFrames {
   readonly meta: MaskMeta
 }
 
@@ -36,8 +42,8 @@ const RETIRED_MAX = 64
 /**
  * LocalMasks over a MaskStore. The store is async; the policy must answer queries without
  * waiting, so this keeps a synchronous index that `refresh()` rebuilds after every change.
- * What a fetch sends never changes for a given (stored mask, encoding), so the bytes, their CID
- * and the chunk frames are computed once and cached, keyed by the stored CID: a replaced
+ * The frames a fetch sends never change for a given (stored mask, encoding), so they and their
+ * CID are computed once and cached, keyed by the stored CID: a replaced
  * checkpoint has a new CID and gets new frames.
  */
 export class StoreMasks implements LocalMasks {
@@ -47,7 +53,7 @@ export class StoreMasks implements LocalMasks {
   private byCid = new Map<string, StoredMask>()
   /** Recently replaced masks, by binary CID key: a peer may fetch what we just offered. */
   private readonly retired = new Map<string, { mask: StoredMask, until: number }>()
-  private readonly served = new Map<string, ServedMask>()
+  private readonly served = new BoundedMemo<EncodedFrames>(SERVED_CACHE)
 
   constructor (private readonly store: MaskStore, readonly backboneId: string, private readonly now: () => number = Date.now) {}
 
@@ -104,30 +110,28 @@ export class StoreMasks implements LocalMasks {
     } else {
       m = this.current.get(target.taskKey) ?? null
     }
-    return m === null ? null : this.servedAs(m, encoding)
+    if (m === null) return null
+    const held = m
+    // The metadata is read now, not cached with the frames: a re-put of the same bytes (same
+    // CID) with new metadata must be served with the new metadata.
+    return { ...this.served.get(`${held.cid}:${encoding}`, () => encodedAs(held, encoding)), meta: held.meta }
   }
+}
 
-  private servedAs (m: StoredMask, encoding: MaskEncoding): ServedMask {
-    const key = `${m.cid}:${encoding}`
-    const hit = this.served.get(key)
-    if (hit !== undefined) return hit
-    let bytes: Uint8Array
-    let cid: Uint8Array
-    if (encoding === 'bits') {
-      bytes = m.bitsBytes
-      cid = parseContentIdString(m.bitsCid).bytes
-    } else if (encoding === m.encoding) {
-      bytes = m.bytes
-      cid = parseContentIdString(m.cid).bytes
-    } else {
-      bytes = encodeMask(decodeMask(m.bytes), encoding)
-      cid = contentIdBytes(bytes)
-    }
-    const served: ServedMask = { bytes, cid, chunkSize: MAX_CHUNK_BYTES, frames: chunkMask(bytes, MAX_CHUNK_BYTES).map(encodeChunk), meta: m.meta }
-    if (this.served.size >= SERVED_CACHE) this.served.delete(this.served.keys().next().value as string)
-    this.served.set(key, served)
-    return served
+function encodedAs (m: StoredMask, encoding: MaskEncoding): EncodedFrames {
+  let bytes: Uint8Array
+  let cid: Uint8Array
+  if (encoding === 'bits') {
+    bytes = m.bitsBytes
+    cid = parseContentIdString(m.bitsCid).bytes
+  } else if (encoding === m.encoding) {
+    bytes = m.bytes
+    cid = parseContentIdString(m.cid).bytes
+  } else {
+    bytes = encodeMask(decodeMask(m.bytes), encoding)
+    cid = contentIdBytes(bytes)
   }
+  return { totalSize: bytes.length, cid, chunkSize: MAX_CHUNK_BYTES, frames: chunkMask(bytes, MAX_CHUNK_BYTES).map(encodeChunk) }
 }
 
 function cidKey (cid: Uint8Array): string {

@@ -6,7 +6,7 @@ import {
 import { abortStream, closeStream, readFrame, withDeadline, writeFrame } from '@l2d2c/protocol/framing'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
-import { describeError } from '../errors.js'
+import { describeError } from '../../errors.js'
 import type { SharingStrategy } from '../../sharing/strategy.js'
 import type { L2d2cNode } from '../create-node.js'
 import type { LocalMasks } from './local-masks.js'
@@ -148,7 +148,7 @@ export class MaskExchangeServer {
         status: 'ok',
         cid: held.cid,
         encoding: request.encoding,
-        totalSize: held.bytes.length,
+        totalSize: held.totalSize,
         chunkSize: held.chunkSize,
         chunkCount: held.frames.length,
         meta: { ...held.meta, origin },
@@ -157,7 +157,7 @@ export class MaskExchangeServer {
       // The chunk frames are cached per (mask version, encoding): only the header is encoded here.
       if (await this.respond(stream, 'mask', 'transfer', peer, [header, ...held.frames], signal)) {
         this.transfersServed++
-        this.c.logger.debug({ peer, bytes: held.bytes.length, encoding: request.encoding }, 'served mask')
+        this.c.logger.debug({ peer, bytes: held.totalSize, encoding: request.encoding }, 'served mask')
       }
     }).finally(() => { if (counted) this.activeTransfers-- })
   }

@@ -196,7 +196,10 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
   })
 
   it('a round that ends early cuts the queries still in flight and does not count them against the slow peer', async () => {
-    const a = await peer(); const b = await peer(); const slow = await peer()
+    const a = await peer(); const slow = await peer()
+    // A window the uncut query cannot reach before the check below: without the cut it would
+    // run on to 10 s (both keys: the option replaces the default coordinator object).
+    const b = await peer({ exchange: { coordinator: { windowMs: 10_000, graceMs: 500 } } })
     await a.hold(syntheticMask(1), 0.95)
     await slow.exchange.stop(); await slow.node.unhandle(QUERY_PROTOCOL)
     let queryStreamEnded: () => void = () => {}
@@ -211,8 +214,8 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     const r = await b.exchange.round(round())
     expect(r.adopted!.from).toBe(a.node.peerId.toString())
     expect(r.queried).toBe(2)
-    // The window is 1.5 s; the round returned after A's offer plus the grace, and the query to
-    // the slow peer is aborted then, not left running until the window ends.
+    // The round returned after A's offer plus the 0.5 s grace, and the query to the slow peer is
+    // aborted then, not left running until the 10 s window ends.
     const cut = await Promise.race([ended.then(() => true), new Promise<boolean>(resolve => { setTimeout(() => { resolve(false) }, 1000) })])
     expect(cut).toBe(true)
     expect(b.exchange.directory.get(slow.node.peerId.toString())?.failures ?? 0).toBe(0)

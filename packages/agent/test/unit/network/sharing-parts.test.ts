@@ -49,9 +49,9 @@ describe('peer directory', () => {
 
   it('keeps the newest announcement per peer and finds holders of a task, best first', () => {
     const d = new PeerDirectory()
-    expect(d.announced('p1', ann(2, ['a', 'b'], 0.5), ['/ip4/1.2.3.4/tcp/1'], 10)).toBe(true)
-    expect(d.announced('p1', ann(1, ['c']), [], 11)).toBe(false) // stale
-    expect(d.announced('p2', ann(5, ['a'], 0.95), [], 12)).toBe(true)
+    expect(d.announced('p1', ann(2, ['a', 'b'], 0.5), 10)).toBe(true)
+    expect(d.announced('p1', ann(1, ['c']), 11)).toBe(false) // stale
+    expect(d.announced('p2', ann(5, ['a'], 0.95), 12)).toBe(true)
     expect(d.holdersOf('a', 'bb').map(h => h.peerId)).toEqual(['p2', 'p1'])
     expect(d.holdersOf('a', 'other-backbone')).toEqual([])
     expect(d.get('p1')?.totalSteps).toBe(20)
@@ -59,20 +59,21 @@ describe('peer directory', () => {
 
   it('prunes peers that keep failing and were not seen for a while, never connected ones', () => {
     const d = new PeerDirectory({ staleAfterMs: 1000, pruneAfterFailures: 2 })
-    for (const p of ['dead', 'alive']) d.announced(p, ann(1, []), ['/ip4/1.1.1.1/tcp/1'], 0)
+    for (const p of ['dead', 'alive']) { d.announced(p, ann(1, []), 0); d.addresses(p, ['/ip4/1.1.1.1/tcp/1']) }
     for (const p of ['dead', 'alive']) { d.failed(p); d.failed(p) }
     const connected = (id: string): boolean => id === 'alive'
     expect(d.prune(500, connected)).toEqual([])
     expect(d.prune(5000, connected)).toEqual(['dead'])
     expect(d.get('alive')).not.toBeNull()
-    d.announced('dead2', ann(1, []), ['/ip4/1.1.1.1/tcp/2'], 0); d.failed('dead2'); d.failed('dead2'); d.seen('dead2', 4000)
+    d.announced('dead2', ann(1, []), 0); d.addresses('dead2', ['/ip4/1.1.1.1/tcp/2']); d.failed('dead2'); d.failed('dead2'); d.seen('dead2', 4000)
     expect(d.prune(4500, connected)).toEqual([]) // a success resets the failures
   })
 
   it('forgets a peer that never announced (a CLI client) once it is gone and stale, without redialling it', () => {
     const d = new PeerDirectory({ staleAfterMs: 1000 })
     d.seen('client', 0)
-    d.announced('learner', ann(1, []), ['/ip4/1.1.1.1/tcp/1'], 0)
+    d.announced('learner', ann(1, []), 0)
+    d.addresses('learner', ['/ip4/1.1.1.1/tcp/1'])
     expect(d.worthRedialling(d.get('client')!)).toBe(false)
     expect(d.worthRedialling(d.get('learner')!)).toBe(true)
     expect(d.toJSON().map(p => p.peerId)).toEqual(['learner'])
@@ -80,7 +81,7 @@ describe('peer directory', () => {
     expect(d.prune(5000, () => false)).toEqual(['client'])
   })
 
-  it('keeps listen addresses only from the peer store or announcements, for known peers', () => {
+  it('keeps listen addresses (from the peer store) only for known peers; an announcement leaves them alone', () => {
     const d = new PeerDirectory()
     d.addresses('stranger', ['/ip4/1.2.3.4/tcp/1'])
     expect(d.get('stranger')).toBeNull()
@@ -89,11 +90,14 @@ describe('peer directory', () => {
     d.addresses('p1', ['/ip4/1.2.3.4/tcp/1', '/ip4/1.2.3.4/tcp/1'])
     d.addresses('p1', [])
     expect(d.get('p1')?.addrs).toEqual(['/ip4/1.2.3.4/tcp/1'])
+    d.announced('p1', ann(1, []), 1)
+    expect(d.get('p1')?.addrs).toEqual(['/ip4/1.2.3.4/tcp/1'])
   })
 
   it('persists identities and addresses, and loads them back ignoring junk', () => {
     const d = new PeerDirectory()
-    d.announced('p1', ann(1, []), ['/ip4/1.2.3.4/tcp/1', '/ip4/1.2.3.4/tcp/1'], 5)
+    d.announced('p1', ann(1, []), 5)
+    d.addresses('p1', ['/ip4/1.2.3.4/tcp/1', '/ip4/1.2.3.4/tcp/1'])
     const saved = JSON.parse(JSON.stringify(d.toJSON()))
     expect(saved).toEqual([{ peerId: 'p1', addrs: ['/ip4/1.2.3.4/tcp/1'], lastSeen: 5 }])
     const e = new PeerDirectory()

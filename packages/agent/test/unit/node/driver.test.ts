@@ -137,11 +137,16 @@ describe('LifelongDriver (scripted learner)', () => {
     // Y scores 0.95 once its mask was imported, 0.1 before.
     const learner = new ScriptedLearner(c => c.task === Y && c.imported ? 0.95 : 0.1)
     const prefetched: Array<{ taskKey: string, ownReward: number | null, xSteps: number }> = []
+    const rounds: string[] = []
     const adopted: string[] = []
     const checkpoints: Array<{ key: string, reward: number | null, stepsTrained: number }> = []
     const hooks: DriverHooks = {
-      share: async () => null,
-      prefetch: async ctx => { prefetched.push({ ...ctx, xSteps: learner.trainedOn(X) }); return adoption(ctx.taskKey, 0.95) },
+      share: async ({ reason, ...ctx }) => {
+        rounds.push(`${reason} ${ctx.taskKey}`)
+        if (reason !== 'prefetch') return null
+        prefetched.push({ ...ctx, xSteps: learner.trainedOn(X) })
+        return adoption(ctx.taskKey, 0.95)
+      },
       onAdopted: key => { adopted.push(key) },
       onCheckpoint: (key, _mask, info) => { checkpoints.push({ key, reward: info.reward, stepsTrained: info.stepsTrained }) }
     }
@@ -149,6 +154,8 @@ describe('LifelongDriver (scripted learner)', () => {
     const r = await new LifelongDriver(learner, config({ tasks: [X, Y], commPerTask: 2 }), hooks).run()
     // Once, for Y only (never past the last task), when X had trained 4 iterations.
     expect(prefetched).toEqual([{ taskKey: Y, ownReward: null, xSteps: 4 * STEPS }])
+    // The prefetch round was Y's round: no second one when Y starts (its scheduled rounds still run).
+    expect(rounds).toEqual([`task-start ${X}`, `scheduled ${X}`, `scheduled ${X}`, `prefetch ${Y}`, `scheduled ${Y}`, `scheduled ${Y}`])
     const calls = learner.calls
     expect(calls.indexOf(`importMask ${Y}`)).toBeGreaterThan(calls.lastIndexOf(`train ${X}`))
     expect(calls.indexOf(`importMask ${Y}`)).toBeLessThan(calls.indexOf(`setTask ${Y}`))
@@ -163,15 +170,31 @@ describe('LifelongDriver (scripted learner)', () => {
 
   it('prefetch: runs at the task\'s end when no round is scheduled, and not for a next task already mastered', async () => {
     const learner = new ScriptedLearner(() => 0.1)
-    const prefetched: Array<{ taskKey: string, xSteps: number }> = []
-    const hooks: DriverHooks = { prefetch: async ctx => { prefetched.push({ taskKey: ctx.taskKey, xSteps: learner.trainedOn(X) }); return null } }
+    const rounds: Array<{ round: string, xSteps: number }> = []
+    const hooks: DriverHooks = { share: async ctx => { rounds.push({ round: `${ctx.reason} ${ctx.taskKey}`, xSteps: learner.trainedOn(X) }); return null } }
     await new LifelongDriver(learner, config({ tasks: [X, Y], finalEvaluation: false }), hooks).run()
-    expect(prefetched).toEqual([{ taskKey: Y, xSteps: 6 * STEPS }])
+    // One blocking round at the boundary: the completed prefetch (even without an adoption)
+    // stands in for Y's task-start round.
+    expect(rounds).toEqual([{ round: `task-start ${X}`, xSteps: 0 }, { round: `prefetch ${Y}`, xSteps: 6 * STEPS }])
 
-    prefetched.length = 0
+    rounds.length = 0
     const resumed = new LifelongDriver(new ScriptedLearner(() => 0.1), config({ tasks: [X, Y], finalEvaluation: false }), hooks)
     resumed.restore([{ key: Y, stepsTrained: 0, reward: 1 }], 0)
     await resumed.run()
-    expect(prefetched).toEqual([])
+    // No prefetch for a mastered Y, so Y keeps its own start round (its re-evaluation says 0.1).
+    expect(rounds.map(r => r.round)).toEqual([`task-start ${X}`, `task-start ${Y}`])
+  })
+
+  it('prefetch: a failed prefetch round leaves the next task its start round; prefetchNext false runs none', async () => {
+    const rounds: string[] = []
+    const hooks: DriverHooks = {
+      share: async ctx => { rounds.push(`${ctx.reason} ${ctx.taskKey}`); if (ctx.reason === 'prefetch') throw new Error('network down'); return null }
+    }
+    await new LifelongDriver(new ScriptedLearner(() => 0.1), config({ tasks: [X, Y], finalEvaluation: false }), hooks).run()
+    expect(rounds).toEqual([`task-start ${X}`, `prefetch ${Y}`, `task-start ${Y}`])
+
+    rounds.length = 0
+    await new LifelongDriver(new ScriptedLearner(() => 0.1), config({ tasks: [X, Y], finalEvaluation: false, prefetchNext: false }), hooks).run()
+    expect(rounds).toEqual([`task-start ${X}`, `task-start ${Y}`])
   })
 })

@@ -1,8 +1,8 @@
 /**
- * A bounded memo for the env module's derived data (task specs, MiniGrid layouts, CT-graph image
- * datasets): each value is built once per key and the `limit` most recently used entries are
- * kept, so callers that sweep many keys cannot grow it without bound. A build that throws
- * caches nothing.
+ * A bounded memo for derived data (task specs, MiniGrid layouts, CT-graph image datasets, the
+ * frames a served mask is sent as): each value is built once per key and the `limit` most
+ * recently used entries are kept, so callers that sweep many keys cannot grow it without bound.
+ * A build that throws caches nothing. Pure: no I/O, no timers.
  */
 export class BoundedMemo<V> {
   private readonly entries = new Map<string, V>()

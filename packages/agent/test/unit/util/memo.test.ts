@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BoundedMemo } from '../../../src/envs/memo.js'
+import { BoundedMemo } from '../../../src/util/memo.js'
 
 describe('BoundedMemo', () => {
   it('builds each key once and returns the same value', () => {

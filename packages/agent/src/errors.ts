@@ -1,7 +1,9 @@
 import { isProtocolError } from '@l2d2c/protocol'
 
-// libp2p's and Node's errors are told apart by name and code: several copies of a libp2p
-// package can coexist in node_modules, so instanceof is unreliable.
+// The one set of error helpers for the whole package (store, network, learner): no libp2p or
+// Node imports, so any module may use them. libp2p's and Node's errors are told apart by name
+// and code: several copies of a libp2p package can coexist in node_modules, so instanceof is
+// unreliable.
 
 /** The `name` of an Error-like value, or '' when it has none. */
 export function errorName (err: unknown): string {
@@ -13,6 +15,7 @@ export function errorCode (err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined
 }
 
+/** An error's message, or the value as text when it is not an Error. */
 export function errorMessage (err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
