@@ -82,6 +82,34 @@ describe('the daemon settings table', () => {
     expect(both).toMatchObject({ seed: 5, mdns: false, evaluation: { greedy: false } })
   })
 
+  it('a repeated list flag keeps every value, whether the list is repeatable or comma-separated', async () => {
+    const Z = 'ctgraph/d2b2/img2/leaf00'
+    const [A, B] = ['/ip4/127.0.0.1/tcp/7001', '/ip4/127.0.0.1/tcp/7002']
+    const P2 = PEER.replace('/tcp/4001/', '/tcp/4002/')
+    const c = await checkConfig(['--data-dir', '/d', '--tasks', `${X},${Y}`, '--tasks', Z, '--listen', A, '--listen', B, '--announce', B, '--announce', A, '--bootstrap', PEER, '--bootstrap', P2])
+    expect(c).toMatchObject({ curriculum: { tasks: [X, Y, Z] }, listen: [A, B], announce: [B, A], bootstrap: [PEER, P2] })
+  })
+
+  it('every boolean flag has both forms, and either beats its variable', async () => {
+    const booleans = agent.DAEMON_SETTINGS.filter(s => !s.flag.includes('<'))
+    expect(booleans.every(s => s.negatable === true), 'a boolean flag without its opposite form').toBe(true)
+    const env = { L2D2C_SHARING: 'false', L2D2C_EXIT_WHEN_DONE: 'true', L2D2C_MDNS: 'true', L2D2C_EVAL_GREEDY: 'true' }
+    const off = await checkConfig(['--data-dir', '/d', '--tasks', X, '--sharing', '--no-exit-when-done', '--no-mdns', '--no-eval-greedy'], env)
+    expect(off).toMatchObject({ sharing: { enabled: true }, exitWhenDone: false, mdns: false, evaluation: { greedy: false } })
+    const inverse = { L2D2C_SHARING: 'true', L2D2C_EXIT_WHEN_DONE: 'false', L2D2C_MDNS: 'false', L2D2C_EVAL_GREEDY: 'false' }
+    const on = await checkConfig(['--data-dir', '/d', '--tasks', X, '--no-sharing', '--exit-when-done', '--mdns', '--eval-greedy'], inverse)
+    expect(on).toMatchObject({ sharing: { enabled: false }, exitWhenDone: true, mdns: true, evaluation: { greedy: true } })
+  })
+
+  it('the help pairs a --no- flag with its variable set to false', async () => {
+    let out = ''
+    const sink = new Writable({ write (chunk, _enc, cb) { out += String(chunk); cb() } })
+    await run(['daemon', '--help'], { stdout: sink, stderr: sink, env: {} })
+    expect(out.replace(/\s+/g, ' ')).toMatch(/--no-sharing never ask peers for masks \(still serve own masks\) \(\$L2D2C_SHARING=false\)/)
+    expect(out).toMatch(/--sharing +the opposite of --no-sharing/)
+    expect(out).toMatch(/--no-exit-when-done +the opposite of --exit-when-done/)
+  })
+
   it('flags that were not typed leave lower layers alone', async () => {
     const c = await checkConfig(['--data-dir', '/tmp/x', '--tasks', X], { L2D2C_LISTEN: '/ip4/127.0.0.1/tcp/7001', L2D2C_SHARING: 'false', L2D2C_MDNS: 'true' })
     expect(c).toMatchObject({ listen: ['/ip4/127.0.0.1/tcp/7001'], mdns: true, sharing: { enabled: false } })
