@@ -36,16 +36,25 @@ export function childEnvironment (parent: NodeJS.ProcessEnv, extra: Record<strin
   return { ...env, ...extra }
 }
 
+/**
+ * Appends a child's stdout and stderr to logFile. Resolves with its exit code once the log
+ * holds all of its output: on 'close' (both pipes ended; 'exit' can come before the last
+ * lines are read) and after the file is flushed. Neither pipe ends the shared file alone.
+ */
+export async function logOutput (child: ChildProcess, logFile: string): Promise<number | null> {
+  const log = createWriteStream(logFile, { flags: 'a' })
+  child.stdout?.pipe(log, { end: false })
+  child.stderr?.pipe(log, { end: false })
+  return await new Promise<number | null>(resolve => { child.on('close', code => { log.end(() => { resolve(code) }) }) })
+}
+
 /** Starts one `l2d2c daemon` child (logs to <dataDir>/daemon.log) and waits until it serves. */
 export async function launchDaemon (name: string, dataDir: string, args: string[], o: LaunchOptions = {}): Promise<ChildDaemon> {
   const timeoutMs = o.timeoutMs ?? 90_000
   await mkdir(dataDir, { recursive: true })
   const logFile = join(dataDir, 'daemon.log')
-  const log = createWriteStream(logFile, { flags: 'a' })
   const child = spawn(process.execPath, [o.bin ?? CLI_BIN, 'daemon', '--data-dir', dataDir, '--log-format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment(process.env, o.env) })
-  child.stdout?.pipe(log)
-  child.stderr?.pipe(log)
-  const exited = new Promise<number | null>(resolve => { child.on('exit', code => { resolve(code) }) })
+  const exited = logOutput(child, logFile)
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited (code ${child.exitCode}) before serving; see ${logFile}`)
