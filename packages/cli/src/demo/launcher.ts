@@ -77,16 +77,28 @@ export async function awaitExit (d: Pick<ChildDaemon, 'process' | 'exited'>, gra
   return code
 }
 
+/** Whether a child exits within ms. */
+async function exitsWithin (d: Pick<ChildDaemon, 'exited'>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<false>(resolve => { timer = setTimeout(() => { resolve(false) }, ms) })
+  try { return await Promise.race([d.exited.then(() => true), timeout]) } finally { clearTimeout(timer) }
+}
+
 /**
  * Asks daemons to stop gracefully through their control API, forcing those that do not stop
- * in time. Not by signal: on Ctrl-C the children already got SIGINT from the terminal, and a
- * SIGTERM from us would be their second signal, a forced exit that leaves the lock behind.
- * A repeated /v1/stop is harmless. SIGTERM only if the API does not answer.
+ * within graceMs (counted from the request, not from its answer). Not by signal: on Ctrl-C the
+ * children already got SIGINT from the terminal, and a SIGTERM from us would be their second
+ * signal, a forced exit that leaves the lock behind. A repeated /v1/stop is harmless. A refused
+ * request usually means the daemon is already stopping (its API closes last), so SIGTERM only
+ * if it is still alive signalAfterMs later.
  */
-export async function stopDaemons (daemons: readonly ChildDaemon[], graceMs = 20_000): Promise<void> {
+export async function stopDaemons (daemons: readonly ChildDaemon[], graceMs = 20_000, signalAfterMs = 2_000): Promise<void> {
   await Promise.all(daemons.map(async d => {
     if (d.process.exitCode !== null) return
-    await d.client.post(CONTROL_ROUTES.stop).catch(() => { d.process.kill('SIGTERM') })
-    await awaitExit(d, graceMs)
+    const exit = awaitExit(d, graceMs)
+    void d.client.post(CONTROL_ROUTES.stop).catch(async () => {
+      if (!(await exitsWithin(d, signalAfterMs))) d.process.kill('SIGTERM')
+    })
+    await exit
   }))
 }

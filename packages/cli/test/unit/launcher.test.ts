@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { childEnvironment, logOutput } from '../../src/demo/launcher.js'
+import { childEnvironment, logOutput, stopDaemons, type ChildDaemon } from '../../src/demo/launcher.js'
 
 describe('childEnvironment', () => {
   it('drops every inherited L2D2C_* variable and keeps the rest, then adds what the launcher sets', () => {
@@ -28,5 +28,41 @@ describe('logOutput', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+/** A stand-in child: records signals, exits when told (or on SIGTERM/SIGKILL if dies is set). */
+function fakeDaemon (post: () => Promise<unknown>, dies: boolean): { d: ChildDaemon, signals: string[], exit: (code: number) => void } {
+  const signals: string[] = []
+  let exit = (_: number): void => {}
+  const exited = new Promise<number | null>(resolve => { exit = code => { proc.exitCode = code; resolve(code) } })
+  const proc = { exitCode: null as number | null, kill: (signal: string) => { signals.push(signal); if (dies) exit(signal === 'SIGKILL' ? 137 : 0); return true } }
+  return { d: { process: proc, client: { post }, exited } as unknown as ChildDaemon, signals, exit }
+}
+
+describe('stopDaemons', () => {
+  it('sends no signal when the stop request is refused but the daemon exits on its own (it was already stopping)', async () => {
+    const f = fakeDaemon(async () => { setTimeout(() => { f.exit(0) }, 30); throw new Error('ECONNREFUSED') }, true)
+    await stopDaemons([f.d], 5_000, 500)
+    expect(f.signals).toEqual([])
+  })
+
+  it('sends SIGTERM when the request is refused and the daemon is still alive after the wait', async () => {
+    const f = fakeDaemon(async () => { throw new Error('ECONNREFUSED') }, true)
+    await stopDaemons([f.d], 5_000, 50)
+    expect(f.signals).toEqual(['SIGTERM'])
+  })
+
+  it('counts the grace from the request: a request that never answers does not delay the SIGKILL', async () => {
+    const f = fakeDaemon(async () => await new Promise(() => {}), true)
+    await stopDaemons([f.d], 100, 50) // before the fix: waited for the answer first, here forever
+    expect(f.signals).toEqual(['SIGKILL'])
+  })
+
+  it('leaves a daemon that has already exited alone', async () => {
+    const f = fakeDaemon(async () => { throw new Error('must not be asked') }, true)
+    f.exit(0)
+    await stopDaemons([f.d], 100, 50)
+    expect(f.signals).toEqual([])
   })
 })
