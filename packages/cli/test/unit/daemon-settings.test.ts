@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import * as agent from '@l2d2c/agent'
 import { describe, expect, it } from 'vitest'
@@ -108,6 +111,26 @@ describe('the daemon settings table', () => {
     expect(out.replace(/\s+/g, ' ')).toMatch(/--no-sharing never ask peers for masks \(still serve own masks\) \(\$L2D2C_SHARING=false\)/)
     expect(out).toMatch(/--sharing +the opposite of --no-sharing/)
     expect(out).toMatch(/--no-exit-when-done +the opposite of --exit-when-done/)
+  })
+
+  it('a config file that cannot be read or parsed, or holds a bad setting, is a usage error (exit 2) naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'l2d2c-settings-'))
+    try {
+      const cfg = join(dir, 'config.json')
+      const daemon = async (file: string): Promise<{ code: number, err: string }> => {
+        let err = ''
+        const sink = new Writable({ write (chunk, _enc, cb) { err += String(chunk); cb() } })
+        const code = await run(['daemon', '--data-dir', dir, '--config', file, '--check-config'], { stdout: sink, stderr: sink, env: {} })
+        return { code, err }
+      }
+      expect(await daemon(join(dir, 'missing.json'))).toEqual({ code: 2, err: expect.stringMatching(/^l2d2c: cannot read config file .*missing\.json: ENOENT/) })
+      writeFileSync(cfg, '{ tasks: [] }')
+      expect(await daemon(cfg)).toEqual({ code: 2, err: expect.stringMatching(/^l2d2c: config file .*config\.json: not valid JSON/) })
+      writeFileSync(cfg, JSON.stringify({ tasks: [X], sharing: { hysterisis: 0.9 } }))
+      expect(await daemon(cfg)).toEqual({ code: 2, err: expect.stringMatching(/^l2d2c: invalid configuration: sharing\.hysterisis: unknown setting.*config file/) })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('flags that were not typed leave lower layers alone', async () => {
