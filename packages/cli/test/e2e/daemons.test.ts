@@ -19,6 +19,7 @@ afterAll(async () => {
 const DEAD_PEER = '12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF'
 const X = 'ctgraph/d2b2/img1/leaf10'
 const Y = 'ctgraph/d2b2/img1/leaf11'
+const Z = 'ctgraph/d2b2/img2/leaf00'
 
 describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 127.0.0.1)', () => {
   it('status, peers, masks (local and remote), fetch, graceful stop', async () => {
@@ -98,12 +99,13 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
 
   it('serves /health and /metrics without the token, everything else only with it; masks_held is live', async () => {
     const dir = join(root, 'metrics')
-    const d = await startDaemon(dir, ['--tasks', `${X},${Y}`, '--steps-per-task', '6400', '--no-sharing'])
+    const d = await startDaemon(dir, ['--tasks', `${X},${Y},${Z}`, '--steps-per-task', '6400', '--no-sharing'])
     running.push(d)
     const { api } = JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8')) as { api: string }
     const token = readFileSync(join(dir, 'api.token'), 'utf8').trim()
-    // Scrape like Prometheus (nothing calls /v1/status) until the learner is on its second
-    // task: the first task's mask is stored by then, and the metric must show it.
+    // Scrape like Prometheus (nothing calls /v1/status) until the learner is past its first
+    // task: that task's mask is stored by then, and the metric must show it. Three tasks leave
+    // two tasks' time for a late scrape to still see training.
     const deadline = Date.now() + 90_000
     let text = ''
     const steps = (): number => Number(/^l2d2c_env_steps_total ([0-9]+)$/m.exec(text)?.[1] ?? 0)
@@ -114,7 +116,7 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
       text = await metrics.text()
     }
     expect(steps()).toBeGreaterThan(6400)
-    expect(d.log().includes('"curriculum done"'), 'scraped during training').toBe(false)
+    expect(steps(), 'scraped during training').toBeLessThan(3 * 6400)
     expect(text).toMatch(/^l2d2c_masks_held [12]$/m)
     for (const name of ['l2d2c_env_steps_total', 'l2d2c_episodes_total', 'l2d2c_ppo_iterations_total', 'l2d2c_adoptions_total', 'l2d2c_query_rounds_total', 'l2d2c_masks_held', 'l2d2c_peers', 'l2d2c_task_return', 'l2d2c_bytes', 'l2d2c_latency_seconds', 'l2d2c_event_loop_lag_seconds']) {
       expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'))
