@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { CLI, runCli } from '../helpers.js'
+import { childEnvironment } from '../../src/demo/launcher.js'
 
 /**
  * docker/compose.yaml cannot run here (no Docker engine), so this checks every service's
@@ -72,7 +73,7 @@ describe('docker/compose.yaml', () => {
   it('the same topology as local processes on 127.0.0.x: masks flow from the learners to the evaluator', async () => {
     for (const name of names) {
       const { args, env } = serviceProcess(name, '12800')
-      const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env, L2D2C_BACKEND: 'wasm' }, stdio: 'ignore' })
+      const child = spawn(process.execPath, [CLI, ...args], { env: { ...childEnvironment(process.env), ...env, L2D2C_BACKEND: 'wasm' }, stdio: 'ignore' })
       children.push(child)
     }
     // agent-1's peer id is the one every bootstrap address names (the committed demo key).

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process'
 import { createServer, type AddressInfo } from 'node:net'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CLI, runCli } from '../helpers.js'
-import { stopDaemons } from '../../src/demo/launcher.js'
+import { awaitExit, childEnvironment, logOutput, stopDaemons } from '../../src/demo/launcher.js'
 import { startDaemon, waitStatus, type RunningDaemon } from '../daemon-harness.js'
 
 const root = mkdtempSync(join(tmpdir(), 'l2d2c-e2e-'))
@@ -134,24 +134,29 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
 
   it('a SIGTERM during start-up is honoured once the daemon has started', async () => {
     const dir = join(root, 'early')
+    mkdirSync(dir)
     // An unreachable bootstrap peer keeps start() waiting for it (up to 5 s).
-    const child = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dir, '--log-format', 'json', '--backend', 'wasm', '--tasks', X, '--bootstrap', `/ip4/127.0.0.1/tcp/1/p2p/${DEAD_PEER}`], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', d => { out += String(d) })
-    const exited = new Promise<number | null>(resolve => { child.on('exit', code => { resolve(code) }) })
-    while (!out.includes('"learner ready"')) {
-      if (child.exitCode !== null) throw new Error(out)
-      await new Promise(resolve => setTimeout(resolve, 50))
+    const child = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dir, '--log-format', 'json', '--backend', 'wasm', '--tasks', X, '--bootstrap', `/ip4/127.0.0.1/tcp/1/p2p/${DEAD_PEER}`], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment(process.env) })
+    const log = join(dir, 'daemon.log')
+    const exited = logOutput(child, log)
+    const out = (): string => existsSync(log) ? readFileSync(log, 'utf8') : ''
+    try {
+      const deadline = Date.now() + 30_000
+      while (!out().includes('"learner ready"')) {
+        if (child.exitCode !== null) throw new Error(out())
+        if (Date.now() > deadline) throw new Error(`no "learner ready" within 30 s:\n${out()}`)
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
+      expect(out()).not.toContain('"daemon started"')
+      child.kill('SIGTERM')
+      expect(await awaitExit({ process: child, exited }, 20_000), out()).toBe(0)
+      expect(out()).toContain('"stopped"')
+      expect(existsSync(join(dir, 'daemon.json'))).toBe(false)
+      expect(existsSync(join(dir, 'lock'))).toBe(false)
+    } finally {
+      // Whatever failed above, no daemon outlives the test (it would train and serve forever).
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     }
-    expect(out).not.toContain('"daemon started"')
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-    const code = await exited
-    clearTimeout(timer)
-    expect(code, out).toBe(0)
-    expect(out).toContain('"stopped"')
-    expect(existsSync(join(dir, 'daemon.json'))).toBe(false)
-    expect(existsSync(join(dir, 'lock'))).toBe(false)
   }, 60_000)
 
   // The checks themselves are unit-tested (agent's config.test.ts, and in-process through the
