@@ -153,6 +153,8 @@ export function settingDefault (s: DaemonSetting): string {
   const top = (DEFAULTS as Record<string, unknown>)[a]
   const v = b === undefined ? top : (top as Record<string, unknown> | undefined)?.[b]
   if (Array.isArray(v)) return v.join(', ')
+  // A --no-x flag's own default would read backwards ("--no-sharing ... default true").
+  if (typeof v === 'boolean') return s.flag.startsWith('--no-') ? '' : String(v)
   return typeof v === 'string' || typeof v === 'number' ? String(v) : ''
 }
 

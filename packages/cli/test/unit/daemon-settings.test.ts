@@ -104,12 +104,14 @@ describe('the daemon settings table', () => {
     expect(on).toMatchObject({ sharing: { enabled: false }, exitWhenDone: true, mdns: true, evaluation: { greedy: true } })
   })
 
-  it('the help pairs a --no- flag with its variable set to false', async () => {
+  it('the help pairs a --no- flag with its variable set to false, and states the booleans\' defaults', async () => {
     let out = ''
     const sink = new Writable({ write (chunk, _enc, cb) { out += String(chunk); cb() } })
     await run(['daemon', '--help'], { stdout: sink, stderr: sink, env: {} })
     expect(out.replace(/\s+/g, ' ')).toMatch(/--no-sharing never ask peers for masks \(still serve own masks\) \(\$L2D2C_SHARING=false\)/)
     expect(out).toMatch(/--sharing +the opposite of --no-sharing/)
+    expect(out.replace(/\s+/g, ' ')).toContain('(default false; $L2D2C_MDNS)')
+    expect(out.replace(/\s+/g, ' ')).toContain('instead of serving masks (default false; $L2D2C_EXIT_WHEN_DONE)')
     expect(out).toMatch(/--no-exit-when-done +the opposite of --exit-when-done/)
   })
 
