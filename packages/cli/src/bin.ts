@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ExitCode } from './exit-codes.js'
+import { exitWhenLingering } from './forced-exit.js'
 import { run } from './program.js'
 
 // The only place that handles signals and sets the exit code. The first SIGINT/SIGTERM asks
@@ -24,6 +25,5 @@ const code = await run(process.argv.slice(2), { stdout: process.stdout, stderr: 
 process.exitCode = code
 process.off('SIGINT', onSignal)
 process.off('SIGTERM', onSignal)
-// The command is over. A handle left open (a libp2p dial timer, a call the daemon's stop gave
-// up waiting for) must not keep the process alive; the timer itself does not.
-setTimeout(() => { process.exit() }, 5_000).unref()
+// The command is over: a handle it left open must not keep the process alive (see forced-exit.ts).
+exitWhenLingering({ stdout: process.stdout, stderr: process.stderr, resources: () => process.getActiveResourcesInfo(), exit: () => process.exit() })

@@ -40,8 +40,6 @@ describe('l2d2c train', () => {
     const gpu = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00', '--steps-per-task', '10', '--backend', 'gpu'])
     expect(gpu.code).toBe(2)
     expect(gpu.stderr).toMatch(/--backend must be one of auto, wasm, cpu, node, got "gpu"/)
-    const init = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00', '--steps-per-task', '10', '--mask-init', 'mix'])
-    expect(init.stderr).toMatch(/--mask-init must be one of random, lc, blc, got "mix"/)
     const mixed = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00,minigrid/SimpleCrossingS9N1/seed9157', '--steps-per-task', '10'])
     expect(mixed.code).toBe(2)
     expect(mixed.stderr).toMatch(/share one network shape/)

@@ -96,9 +96,16 @@ export interface DaemonSetting {
   /** The commander flag: "--query-window-ms <ms>" (no value: a boolean; "--no-x": sets false). */
   flag: string
   help: string
-  /** How a list is given: comma-separated in the environment, and as a flag either repeated or comma-separated. */
+  /**
+   * How a list flag is given: 'repeat', one value per flag (--listen A --listen B); 'comma',
+   * comma-separated values, and a repeated flag adds its values (--tasks A,B --tasks C). In
+   * the environment every list is comma-separated.
+   */
   list?: 'repeat' | 'comma'
-  /** A boolean flag that also has a --no- form, to override a true from the file or environment. */
+  /**
+   * A boolean flag that also has the opposite form (--x and --no-x), so the command line can
+   * override the file or environment either way.
+   */
   negatable?: true
   /** The default as the help should state it, when DEFAULTS cannot say it alone. */
   defaultHelp?: string
@@ -128,13 +135,13 @@ export const DAEMON_SETTINGS: readonly DaemonSetting[] = [
   { path: 'sharing.commPerTask', env: 'L2D2C_COMM_PER_TASK', flag: '--comm-per-task <n>', help: 'sharing rounds per task besides the first' },
   { path: 'sharing.hysteresis', env: 'L2D2C_HYSTERESIS', flag: '--hysteresis <h>', help: 'share only masks better by this factor' },
   { path: 'sharing.windowMs', env: 'L2D2C_QUERY_WINDOW_MS', flag: '--query-window-ms <ms>', help: 'how long a round collects offers' },
-  { path: 'sharing.enabled', env: 'L2D2C_SHARING', flag: '--no-sharing', help: 'never ask peers for masks (still serve own masks)' },
+  { path: 'sharing.enabled', env: 'L2D2C_SHARING', flag: '--no-sharing', help: 'never ask peers for masks (still serve own masks)', negatable: true },
   { path: 'evaluation.episodes', env: 'L2D2C_EVAL_EPISODES', flag: '--eval-episodes <n>', help: 'episodes per evaluation' },
   { path: 'evaluation.everySteps', env: 'L2D2C_EVAL_EVERY_STEPS', flag: '--eval-every-steps <n>', help: 'env steps between evaluations' },
   { path: 'evaluation.intervalMs', env: 'L2D2C_EVAL_INTERVAL_MS', flag: '--eval-interval-ms <ms>', help: 'evaluator: time between evaluation cycles' },
   { path: 'evaluation.greedy', env: 'L2D2C_EVAL_GREEDY', flag: '--eval-greedy', help: 'evaluate with greedy actions, not sampled ones as the reference does', negatable: true },
   { path: 'announceIntervalMs', env: 'L2D2C_ANNOUNCE_INTERVAL_MS', flag: '--announce-interval-ms <ms>', help: 'inventory re-announcement period' },
-  { path: 'exitWhenDone', env: 'L2D2C_EXIT_WHEN_DONE', flag: '--exit-when-done', help: 'exit after the curriculum instead of serving masks' },
+  { path: 'exitWhenDone', env: 'L2D2C_EXIT_WHEN_DONE', flag: '--exit-when-done', help: 'exit after the curriculum instead of serving masks', negatable: true },
   { path: 'log.level', env: 'L2D2C_LOG_LEVEL', flag: '--log-level <level>', help: 'trace | debug | info | warn | error | silent' },
   { path: 'log.format', env: 'L2D2C_LOG_FORMAT', flag: '--log-format <f>', help: 'auto | json | pretty' }
 ]
@@ -146,6 +153,8 @@ export function settingDefault (s: DaemonSetting): string {
   const top = (DEFAULTS as Record<string, unknown>)[a]
   const v = b === undefined ? top : (top as Record<string, unknown> | undefined)?.[b]
   if (Array.isArray(v)) return v.join(', ')
+  // A --no-x flag's own default would read backwards ("--no-sharing ... default true").
+  if (typeof v === 'boolean') return s.flag.startsWith('--no-') ? '' : String(v)
   return typeof v === 'string' || typeof v === 'number' ? String(v) : ''
 }
 

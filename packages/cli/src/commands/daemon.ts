@@ -11,8 +11,13 @@ interface DaemonOptions {
   checkConfig?: boolean
 }
 
-// No commander default for repeatable flags: the configuration's defaults apply instead.
+// No commander default for list flags: the configuration's defaults apply instead.
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v]
+// A repeated comma-list flag adds to the earlier values (commander would keep only the last).
+const joinCommaLists = (v: string, prev: string | undefined): string => prev === undefined ? v : `${prev},${v}`
+
+/** The other form of a negatable boolean flag: --x for --no-x and the reverse. */
+const oppositeFlag = (flag: string): string => flag.startsWith('--no-') ? flag.replace(/^--no-/, '--') : flag.replace(/^--/, '--no-')
 
 /** The flags given on the command line, in the configuration's shape (flags are the top layer). */
 function flagLayer (cmd: Command, agent: Agent): Record<string, unknown> {
@@ -30,10 +35,15 @@ function flagLayer (cmd: Command, agent: Agent): Record<string, unknown> {
 function addSettingOptions (cmd: Command, agent: Agent): void {
   for (const s of agent.DAEMON_SETTINGS) {
     const def = agent.settingDefault(s)
-    const help = `${s.help} (${def !== '' ? `default ${def}; ` : ''}$${s.env})`
+    // A --no-x flag sets its variable's false, which means the opposite of the flag's name.
+    const variable = s.flag.startsWith('--no-') ? `$${s.env}=false` : `$${s.env}`
+    const help = `${s.help} (${def !== '' ? `default ${def}; ` : ''}${variable})`
     if (s.list === 'repeat') cmd.option(s.flag, help, collect)
+    else if (s.list === 'comma') cmd.option(s.flag, help, joinCommaLists)
     else cmd.option(s.flag, help)
-    if (s.negatable === true) cmd.option(s.flag.replace(/^--/, '--no-'), `the opposite of ${s.flag}`)
+    // Defined after s.flag: for a --no-x flag commander's implied default (true, source
+    // 'default') stays out of flagLayer, and for --x no default is set at all.
+    if (s.negatable === true) cmd.option(oppositeFlag(s.flag), `the opposite of ${s.flag}`)
   }
 }
 

@@ -1,10 +1,11 @@
-import { mkdir, readdir, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { CONTROL_ROUTES, type EvaluationDocument, type StatusDocument } from '@l2d2c/protocol'
 import type { Command } from 'commander'
 import { action } from '../action.js'
 import { choiceArg, intArg } from '../args.js'
 import { launchDaemon, stopDaemons, type ChildDaemon } from '../demo/launcher.js'
+import { clearPreviousRun } from '../demo/outputs.js'
 import { icrTarget, normaliseCurve, stepsAt, stepsToTarget, type CurvePoint } from '../demo/metrics.js'
 import { renderPlot } from '../demo/plot.js'
 import { CliError, ExitCode } from '../exit-codes.js'
@@ -40,20 +41,6 @@ interface DemoOptions {
   drop: string
   maxMinutes: string
   seed: string
-}
-
-/** What a demo run writes under --out; nothing else there is touched. */
-const DEMO_OUTPUTS = /^(learner-[0-9]+|evaluator|single|single-evaluator|summary\.json|icr\.svg)$/
-
-/**
- * Removes a previous run's outputs. Its daemons would otherwise resume their data dirs (same
- * peer key, masks and curriculum position) and train nothing, and the curves would be wrong.
- */
-async function clearPreviousRun (out: string, io: Io): Promise<void> {
-  const previous = (await readdir(out).catch(() => [] as string[])).filter(name => DEMO_OUTPUTS.test(name)).sort()
-  if (previous.length === 0) return
-  io.stderr.write(`l2d2c demo: removing the previous run's outputs in ${out}: ${previous.join(', ')}\n`)
-  await Promise.all(previous.map(async name => { await rm(join(out, name), { recursive: true, force: true }) }))
 }
 
 async function safe<T> (fn: () => Promise<T>): Promise<T | null> {

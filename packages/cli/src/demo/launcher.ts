@@ -36,16 +36,25 @@ export function childEnvironment (parent: NodeJS.ProcessEnv, extra: Record<strin
   return { ...env, ...extra }
 }
 
+/**
+ * Appends a child's stdout and stderr to logFile. Resolves with its exit code once the log
+ * holds all of its output: on 'close' (both pipes ended; 'exit' can come before the last
+ * lines are read) and after the file is flushed. Neither pipe ends the shared file alone.
+ */
+export async function logOutput (child: ChildProcess, logFile: string): Promise<number | null> {
+  const log = createWriteStream(logFile, { flags: 'a' })
+  child.stdout?.pipe(log, { end: false })
+  child.stderr?.pipe(log, { end: false })
+  return await new Promise<number | null>(resolve => { child.on('close', code => { log.end(() => { resolve(code) }) }) })
+}
+
 /** Starts one `l2d2c daemon` child (logs to <dataDir>/daemon.log) and waits until it serves. */
 export async function launchDaemon (name: string, dataDir: string, args: string[], o: LaunchOptions = {}): Promise<ChildDaemon> {
   const timeoutMs = o.timeoutMs ?? 90_000
   await mkdir(dataDir, { recursive: true })
   const logFile = join(dataDir, 'daemon.log')
-  const log = createWriteStream(logFile, { flags: 'a' })
   const child = spawn(process.execPath, [o.bin ?? CLI_BIN, 'daemon', '--data-dir', dataDir, '--log-format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment(process.env, o.env) })
-  child.stdout?.pipe(log)
-  child.stderr?.pipe(log)
-  const exited = new Promise<number | null>(resolve => { child.on('exit', code => { resolve(code) }) })
+  const exited = logOutput(child, logFile)
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited (code ${child.exitCode}) before serving; see ${logFile}`)
@@ -68,16 +77,28 @@ export async function awaitExit (d: Pick<ChildDaemon, 'process' | 'exited'>, gra
   return code
 }
 
+/** Whether a child exits within ms. */
+async function exitsWithin (d: Pick<ChildDaemon, 'exited'>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<false>(resolve => { timer = setTimeout(() => { resolve(false) }, ms) })
+  try { return await Promise.race([d.exited.then(() => true), timeout]) } finally { clearTimeout(timer) }
+}
+
 /**
  * Asks daemons to stop gracefully through their control API, forcing those that do not stop
- * in time. Not by signal: on Ctrl-C the children already got SIGINT from the terminal, and a
- * SIGTERM from us would be their second signal, a forced exit that leaves the lock behind.
- * A repeated /v1/stop is harmless. SIGTERM only if the API does not answer.
+ * within graceMs (counted from the request, not from its answer). Not by signal: on Ctrl-C the
+ * children already got SIGINT from the terminal, and a SIGTERM from us would be their second
+ * signal, a forced exit that leaves the lock behind. A repeated /v1/stop is harmless. A refused
+ * request usually means the daemon is already stopping (its API closes last), so SIGTERM only
+ * if it is still alive signalAfterMs later.
  */
-export async function stopDaemons (daemons: readonly ChildDaemon[], graceMs = 20_000): Promise<void> {
+export async function stopDaemons (daemons: readonly ChildDaemon[], graceMs = 20_000, signalAfterMs = 2_000): Promise<void> {
   await Promise.all(daemons.map(async d => {
     if (d.process.exitCode !== null) return
-    await d.client.post(CONTROL_ROUTES.stop).catch(() => { d.process.kill('SIGTERM') })
-    await awaitExit(d, graceMs)
+    const exit = awaitExit(d, graceMs)
+    void d.client.post(CONTROL_ROUTES.stop).catch(async () => {
+      if (!(await exitsWithin(d, signalAfterMs))) d.process.kill('SIGTERM')
+    })
+    await exit
   }))
 }

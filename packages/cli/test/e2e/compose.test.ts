@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { CLI, runCli } from '../helpers.js'
+import { childEnvironment } from '../../src/demo/launcher.js'
 
 /**
  * docker/compose.yaml cannot run here (no Docker engine), so this checks every service's
@@ -18,6 +19,7 @@ import { CLI, runCli } from '../helpers.js'
 const repo = fileURLToPath(new URL('../../../../', import.meta.url))
 const compose = parse(readFileSync(join(repo, 'docker/compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, { command: string[], environment: Record<string, string> }> }
 const names = Object.keys(compose.services)
+const curriculumSteps = (JSON.parse(readFileSync(join(repo, 'docker/config/curriculum.json'), 'utf8')) as { stepsPerTask: number }).stepsPerTask
 const ip = (name: string): string => `127.0.0.${names.indexOf(name) + 2}`
 const root = mkdtempSync(join(tmpdir(), 'l2d2c-compose-'))
 const children: ChildProcess[] = []
@@ -32,13 +34,14 @@ function localise (name: string, text: string): string {
   return t
 }
 
-function serviceProcess (name: string, stepsPerTask: string): { args: string[], env: NodeJS.ProcessEnv } {
+/** A service as a local process; stepsPerTask, when given, overrides the curriculum's budget. */
+function serviceProcess (name: string, stepsPerTask: string | null): { args: string[], env: NodeJS.ProcessEnv } {
   const svc = compose.services[name]!
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(svc.environment)) env[k] = localise(name, String(v))
   env.L2D2C_DATA_DIR = join(root, name)
   env.L2D2C_API = `${ip(name)}:5001`
-  env.L2D2C_STEPS_PER_TASK = stepsPerTask
+  if (stepsPerTask !== null) env.L2D2C_STEPS_PER_TASK = stepsPerTask
   return { args: svc.command.map(a => localise(name, String(a))), env }
 }
 
@@ -48,23 +51,29 @@ describe('docker/compose.yaml', () => {
     const indices = names.slice(0, 4).map(n => compose.services[n]!.command[compose.services[n]!.command.indexOf('--agent-index') + 1])
     expect(new Set(indices).size).toBe(4)
     for (const n of names) {
-      const svc = compose.services[n] as unknown as { volumes: string[], healthcheck: { test: string[] }, init: boolean }
+      const svc = compose.services[n] as unknown as { volumes: string[], healthcheck: { test: string[] }, init: boolean, stop_grace_period: string }
       expect(svc.volumes.some(v => v.endsWith(':/data'))).toBe(true)
       expect(svc.healthcheck.test).toEqual(['CMD', 'l2d2c', 'status'])
       expect(svc.init).toBe(true)
+      // An explicit setting beats the curriculum file's: editing the file would do nothing.
+      for (const name of ['L2D2C_STEPS_PER_TASK', 'L2D2C_SEED']) expect(compose.services[n]!.environment, n).not.toHaveProperty(name)
+      // Longer than the daemon's stop grace (STOP_GRACE_MS in agent/src/daemon/daemon.ts, 30 s,
+      // not exported), or docker SIGKILLs a graceful stop.
+      expect(/^([0-9]+)s$/.exec(svc.stop_grace_period)?.[1], n).toSatisfy((s: string | undefined) => Number(s) > 30)
     }
   })
 
   it('every service\'s command and environment pass the daemon\'s own config validation', async () => {
     for (const name of names) {
-      const { args, env } = serviceProcess(name, '25600')
+      const { args, env } = serviceProcess(name, null)
       const r = await runCli([...args, '--check-config'], { env })
       expect(r.code, `${name}: ${r.stderr}`).toBe(0)
       const cfg = JSON.parse(r.stdout)
       expect(cfg.role).toBe(name === 'evaluator' ? 'evaluator' : 'learner')
       expect(cfg.curriculum.tasks.length).toBe(16)
-      // Each learner runs on its curriculum entry's own seed (1..4), not the default.
-      if (name !== 'evaluator') expect(cfg.seed, name).toBe(names.indexOf(name) + 1)
+      // Each learner runs on its curriculum entry's own seed (1..4) and the file's step budget:
+      // nothing in the compose environment overrides them.
+      if (name !== 'evaluator') expect({ seed: cfg.seed, stepsPerTask: cfg.stepsPerTask }, name).toEqual({ seed: names.indexOf(name) + 1, stepsPerTask: curriculumSteps })
       if (name !== 'agent-1') expect(cfg.bootstrap[0]).toContain('/p2p/12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
     }
   })
@@ -72,7 +81,7 @@ describe('docker/compose.yaml', () => {
   it('the same topology as local processes on 127.0.0.x: masks flow from the learners to the evaluator', async () => {
     for (const name of names) {
       const { args, env } = serviceProcess(name, '12800')
-      const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env, L2D2C_BACKEND: 'wasm' }, stdio: 'ignore' })
+      const child = spawn(process.execPath, [CLI, ...args], { env: { ...childEnvironment(process.env), ...env, L2D2C_BACKEND: 'wasm' }, stdio: 'ignore' })
       children.push(child)
     }
     // agent-1's peer id is the one every bootstrap address names (the committed demo key).

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process'
 import { createServer, type AddressInfo } from 'node:net'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CLI, runCli } from '../helpers.js'
-import { stopDaemons } from '../../src/demo/launcher.js'
+import { awaitExit, childEnvironment, logOutput, stopDaemons } from '../../src/demo/launcher.js'
 import { startDaemon, waitStatus, type RunningDaemon } from '../daemon-harness.js'
 
 const root = mkdtempSync(join(tmpdir(), 'l2d2c-e2e-'))
@@ -19,6 +19,7 @@ afterAll(async () => {
 const DEAD_PEER = '12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF'
 const X = 'ctgraph/d2b2/img1/leaf10'
 const Y = 'ctgraph/d2b2/img1/leaf11'
+const Z = 'ctgraph/d2b2/img2/leaf00'
 
 describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 127.0.0.1)', () => {
   it('status, peers, masks (local and remote), fetch, graceful stop', async () => {
@@ -98,12 +99,13 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
 
   it('serves /health and /metrics without the token, everything else only with it; masks_held is live', async () => {
     const dir = join(root, 'metrics')
-    const d = await startDaemon(dir, ['--tasks', `${X},${Y}`, '--steps-per-task', '6400', '--no-sharing'])
+    const d = await startDaemon(dir, ['--tasks', `${X},${Y},${Z}`, '--steps-per-task', '6400', '--no-sharing'])
     running.push(d)
     const { api } = JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8')) as { api: string }
     const token = readFileSync(join(dir, 'api.token'), 'utf8').trim()
-    // Scrape like Prometheus (nothing calls /v1/status) until the learner is on its second
-    // task: the first task's mask is stored by then, and the metric must show it.
+    // Scrape like Prometheus (nothing calls /v1/status) until the learner is past its first
+    // task: that task's mask is stored by then, and the metric must show it. Three tasks leave
+    // two tasks' time for a late scrape to still see training.
     const deadline = Date.now() + 90_000
     let text = ''
     const steps = (): number => Number(/^l2d2c_env_steps_total ([0-9]+)$/m.exec(text)?.[1] ?? 0)
@@ -114,7 +116,7 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
       text = await metrics.text()
     }
     expect(steps()).toBeGreaterThan(6400)
-    expect(d.log().includes('"curriculum done"'), 'scraped during training').toBe(false)
+    expect(steps(), 'scraped during training').toBeLessThan(3 * 6400)
     expect(text).toMatch(/^l2d2c_masks_held [12]$/m)
     for (const name of ['l2d2c_env_steps_total', 'l2d2c_episodes_total', 'l2d2c_ppo_iterations_total', 'l2d2c_adoptions_total', 'l2d2c_query_rounds_total', 'l2d2c_masks_held', 'l2d2c_peers', 'l2d2c_task_return', 'l2d2c_bytes', 'l2d2c_latency_seconds', 'l2d2c_event_loop_lag_seconds']) {
       expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'))
@@ -132,42 +134,38 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
 
   it('a SIGTERM during start-up is honoured once the daemon has started', async () => {
     const dir = join(root, 'early')
+    mkdirSync(dir)
     // An unreachable bootstrap peer keeps start() waiting for it (up to 5 s).
-    const child = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dir, '--log-format', 'json', '--backend', 'wasm', '--tasks', X, '--bootstrap', `/ip4/127.0.0.1/tcp/1/p2p/${DEAD_PEER}`], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', d => { out += String(d) })
-    const exited = new Promise<number | null>(resolve => { child.on('exit', code => { resolve(code) }) })
-    while (!out.includes('"learner ready"')) {
-      if (child.exitCode !== null) throw new Error(out)
-      await new Promise(resolve => setTimeout(resolve, 50))
+    const child = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dir, '--log-format', 'json', '--backend', 'wasm', '--tasks', X, '--bootstrap', `/ip4/127.0.0.1/tcp/1/p2p/${DEAD_PEER}`], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment(process.env) })
+    const log = join(dir, 'daemon.log')
+    const exited = logOutput(child, log)
+    const out = (): string => existsSync(log) ? readFileSync(log, 'utf8') : ''
+    try {
+      const deadline = Date.now() + 30_000
+      while (!out().includes('"learner ready"')) {
+        if (child.exitCode !== null) throw new Error(out())
+        if (Date.now() > deadline) throw new Error(`no "learner ready" within 30 s:\n${out()}`)
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
+      expect(out()).not.toContain('"daemon started"')
+      child.kill('SIGTERM')
+      expect(await awaitExit({ process: child, exited }, 20_000), out()).toBe(0)
+      expect(out()).toContain('"stopped"')
+      expect(existsSync(join(dir, 'daemon.json'))).toBe(false)
+      expect(existsSync(join(dir, 'lock'))).toBe(false)
+    } finally {
+      // Whatever failed above, no daemon outlives the test (it would train and serve forever).
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     }
-    expect(out).not.toContain('"daemon started"')
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-    const code = await exited
-    clearTimeout(timer)
-    expect(code, out).toBe(0)
-    expect(out).toContain('"stopped"')
-    expect(existsSync(join(dir, 'daemon.json'))).toBe(false)
-    expect(existsSync(join(dir, 'lock'))).toBe(false)
   }, 60_000)
 
-  it('configuration errors exit 2 with the path of the problem and its source', async () => {
+  // The checks themselves are unit-tested (agent's config.test.ts, and in-process through the
+  // CLI in daemon-settings.test.ts); this covers the binary's exit code and message.
+  it('configuration errors and a taken control API port exit 2 with the problem', async () => {
     const d = join(root, 'bad')
-    const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
-      [['--tasks', 'ctgraph/d2b2/img1/leaf0'], {}, /tasks\[0\]: invalid task key/],
-      [['--tasks', X, '--drop', '2'], {}, /sharing\.drop: must be a number in \[0, 1\].*from a flag/],
-      [['--tasks', X], { L2D2C_SEED: 'abc' }, /seed: must be an integer.*from the environment/],
-      [['--tasks', X, '--bootstrap', '/ip4/127.0.0.1/tcp/4001'], {}, /bootstrap\[0\].*\/p2p\//],
-      [['--tasks', X, '--api', '0.0.0.0:8080'], {}, /api: must be HOST:PORT on a loopback/],
-      [['--tasks', `${X},minigrid/SimpleCrossingS9N1/seed9157`], {}, /share one backbone/],
-      [[], {}, /no curriculum/]
-    ]
-    for (const [args, env, message] of cases) {
-      const r = await runCli(['daemon', '--data-dir', d, ...args], { env })
-      expect(r.code, args.join(' ')).toBe(2)
-      expect(r.stderr).toMatch(message)
-    }
+    const bad = await runCli(['daemon', '--data-dir', d, '--tasks', X, '--drop', '2'])
+    expect(bad.code, bad.stderr).toBe(2)
+    expect(bad.stderr).toMatch(/^l2d2c: invalid configuration: sharing\.drop: must be a number in \[0, 1\].*from a flag/m)
     // A control API port that is already taken is a setup problem (exit 2), not a crash.
     const taken = createServer()
     await new Promise<void>(resolve => { taken.listen(0, '127.0.0.1', resolve) })
@@ -177,16 +175,6 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     expect(busy.code, busy.stderr).toBe(2)
     expect(busy.stderr).toContain(`l2d2c: cannot serve the control API on 127.0.0.1:${port}: address in use`)
     expect(existsSync(join(d, 'lock')), 'the lock is released').toBe(false)
-    const cfg = join(root, 'config.json')
-    writeFileSync(cfg, JSON.stringify({ tasks: [X], sharing: { hysterisis: 0.9 } }))
-    const r = await runCli(['daemon', '--data-dir', d, '--config', cfg])
-    expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/sharing\.hysterisis: unknown setting.*config file/)
-    // Layering: flag > env > file > default, shown by --check-config.
-    writeFileSync(cfg, JSON.stringify({ tasks: [X], seed: 5, stepsPerTask: 100, sharing: { commPerTask: 2 } }))
-    const ok = await runCli(['daemon', '--data-dir', d, '--config', cfg, '--seed', '7', '--check-config'], { env: { L2D2C_SEED: '6', L2D2C_STEPS_PER_TASK: '200' } })
-    expect(ok.code, ok.stderr).toBe(0)
-    expect(JSON.parse(ok.stdout)).toMatchObject({ seed: 7, stepsPerTask: 200, sharing: { commPerTask: 2, hysteresis: 0.9 } })
   }, 60_000)
 
   it('refuses a second daemon on the same data dir', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import * as agent from '@l2d2c/agent'
 import { describe, expect, it } from 'vitest'
@@ -80,6 +83,56 @@ describe('the daemon settings table', () => {
     }
     const both = await checkConfig(['--seed', '5', '--no-mdns', '--no-eval-greedy'], { ...env })
     expect(both).toMatchObject({ seed: 5, mdns: false, evaluation: { greedy: false } })
+  })
+
+  it('a repeated list flag keeps every value, whether the list is repeatable or comma-separated', async () => {
+    const Z = 'ctgraph/d2b2/img2/leaf00'
+    const [A, B] = ['/ip4/127.0.0.1/tcp/7001', '/ip4/127.0.0.1/tcp/7002']
+    const P2 = PEER.replace('/tcp/4001/', '/tcp/4002/')
+    const c = await checkConfig(['--data-dir', '/d', '--tasks', `${X},${Y}`, '--tasks', Z, '--listen', A, '--listen', B, '--announce', B, '--announce', A, '--bootstrap', PEER, '--bootstrap', P2])
+    expect(c).toMatchObject({ curriculum: { tasks: [X, Y, Z] }, listen: [A, B], announce: [B, A], bootstrap: [PEER, P2] })
+  })
+
+  it('every boolean flag has both forms, and either beats its variable', async () => {
+    const booleans = agent.DAEMON_SETTINGS.filter(s => !s.flag.includes('<'))
+    expect(booleans.every(s => s.negatable === true), 'a boolean flag without its opposite form').toBe(true)
+    const env = { L2D2C_SHARING: 'false', L2D2C_EXIT_WHEN_DONE: 'true', L2D2C_MDNS: 'true', L2D2C_EVAL_GREEDY: 'true' }
+    const off = await checkConfig(['--data-dir', '/d', '--tasks', X, '--sharing', '--no-exit-when-done', '--no-mdns', '--no-eval-greedy'], env)
+    expect(off).toMatchObject({ sharing: { enabled: true }, exitWhenDone: false, mdns: false, evaluation: { greedy: false } })
+    const inverse = { L2D2C_SHARING: 'true', L2D2C_EXIT_WHEN_DONE: 'false', L2D2C_MDNS: 'false', L2D2C_EVAL_GREEDY: 'false' }
+    const on = await checkConfig(['--data-dir', '/d', '--tasks', X, '--no-sharing', '--exit-when-done', '--mdns', '--eval-greedy'], inverse)
+    expect(on).toMatchObject({ sharing: { enabled: false }, exitWhenDone: true, mdns: true, evaluation: { greedy: true } })
+  })
+
+  it('the help pairs a --no- flag with its variable set to false, and states the booleans\' defaults', async () => {
+    let out = ''
+    const sink = new Writable({ write (chunk, _enc, cb) { out += String(chunk); cb() } })
+    await run(['daemon', '--help'], { stdout: sink, stderr: sink, env: {} })
+    expect(out.replace(/\s+/g, ' ')).toMatch(/--no-sharing never ask peers for masks \(still serve own masks\) \(\$L2D2C_SHARING=false\)/)
+    expect(out).toMatch(/--sharing +the opposite of --no-sharing/)
+    expect(out.replace(/\s+/g, ' ')).toContain('(default false; $L2D2C_MDNS)')
+    expect(out.replace(/\s+/g, ' ')).toContain('instead of serving masks (default false; $L2D2C_EXIT_WHEN_DONE)')
+    expect(out).toMatch(/--no-exit-when-done +the opposite of --exit-when-done/)
+  })
+
+  it('a config file that cannot be read or parsed, or holds a bad setting, is a usage error (exit 2) naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'l2d2c-settings-'))
+    try {
+      const cfg = join(dir, 'config.json')
+      const daemon = async (file: string): Promise<{ code: number, err: string }> => {
+        let err = ''
+        const sink = new Writable({ write (chunk, _enc, cb) { err += String(chunk); cb() } })
+        const code = await run(['daemon', '--data-dir', dir, '--config', file, '--check-config'], { stdout: sink, stderr: sink, env: {} })
+        return { code, err }
+      }
+      expect(await daemon(join(dir, 'missing.json'))).toEqual({ code: 2, err: expect.stringMatching(/^l2d2c: cannot read config file .*missing\.json: ENOENT/) })
+      writeFileSync(cfg, '{ tasks: [] }')
+      expect(await daemon(cfg)).toEqual({ code: 2, err: expect.stringMatching(/^l2d2c: config file .*config\.json: not valid JSON/) })
+      writeFileSync(cfg, JSON.stringify({ tasks: [X], sharing: { hysterisis: 0.9 } }))
+      expect(await daemon(cfg)).toEqual({ code: 2, err: expect.stringMatching(/^l2d2c: invalid configuration: sharing\.hysterisis: unknown setting.*config file/) })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('flags that were not typed leave lower layers alone', async () => {

@@ -73,6 +73,7 @@ describe('resolveDaemonConfig', () => {
       [{ file: { sharing: { hysterisis: 0.9 } }, flags: base }, 'sharing.hysterisis: unknown setting'],
       [{ flags: { ...base, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] } }, 'bootstrap[0]: "/ip4/127.0.0.1/tcp/4001" must end with /p2p/<peer id> (from a flag)'],
       [{ flags: { ...base, api: '0.0.0.0:80' } }, 'api: must be HOST:PORT on a loopback address'],
+      [{ flags: { dataDir: '/d', tasks: [X, 'ctgraph/d2b2/img1/leaf0'] } }, 'tasks[1]: invalid task key'],
       [{ flags: { dataDir: '/d', tasks: [X, 'minigrid/SimpleCrossingS9N1/seed9157'] } }, 'tasks: minigrid/SimpleCrossingS9N1/seed9157 and ctgraph/d2b2/img1/leaf10 need different networks'],
       [{ flags: { dataDir: '/d', tasks: [X], curriculum: '/c.json' }, readFile }, 'tasks: give either tasks or curriculum, not both (from a flag)'],
       [{ flags: { dataDir: '/d', curriculum: '/missing.json' }, readFile }, 'curriculum: cannot read /missing.json: ENOENT'],
