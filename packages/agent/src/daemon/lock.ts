@@ -18,6 +18,12 @@ function alive (pid: number): boolean {
   }
 }
 
+/** The pid of another live process holding `dataDir`'s lock, or null (no lock, or a stale one). */
+export async function lockHolder (dataDir: string): Promise<number | null> {
+  const pid = Number((await readFile(join(dataDir, 'lock'), 'utf8').catch(() => '')).trim())
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : null
+}
+
 /**
  * An exclusive lock on a data directory: `lock` holds the owner's pid, created with O_EXCL so
  * two daemons can never share a directory. A lock left by a dead process (crash, SIGKILL) is
@@ -42,8 +48,8 @@ export class DataDirLock {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       }
-      const pid = Number((await readFile(this.path, 'utf8').catch(() => '')).trim())
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new DataDirLockedError(this.dataDir, pid)
+      const pid = await lockHolder(this.dataDir)
+      if (pid !== null) throw new DataDirLockedError(this.dataDir, pid)
       await rm(this.path, { force: true }) // stale: its owner is gone
     }
     throw new Error(`could not lock ${this.dataDir}`)

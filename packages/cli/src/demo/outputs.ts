@@ -23,25 +23,6 @@ async function isDemoSummary (file: string): Promise<boolean> {
   }
 }
 
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** The pid of a daemon still using this data dir (its lock, else its discovery file), or null. */
-async function liveDaemon (dir: string): Promise<number | null> {
-  const lock = Number((await readFile(join(dir, 'lock'), 'utf8').catch(() => '')).trim())
-  const discovery = await readFile(join(dir, 'daemon.json'), 'utf8').then(t => (JSON.parse(t) as { pid?: unknown }).pid, () => undefined)
-  for (const pid of [lock, discovery]) {
-    if (typeof pid === 'number' && Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) return pid
-  }
-  return null
-}
-
 /**
  * Removes a previous demo run's outputs from `out`. Its daemons would otherwise resume their
  * data dirs (same peer key, masks and curriculum position) and train nothing, and the curves
@@ -62,7 +43,8 @@ export async function clearPreviousRun (out: string, io: Pick<Io, 'stderr'>): Pr
     } else if (!e.isDirectory() || !(await isDemoDataDir(path))) {
       foreign.push(e.name)
     } else {
-      const pid = await liveDaemon(path)
+      const { lockHolder } = await import('@l2d2c/agent') // loaded only when there is a previous run
+      const pid = await lockHolder(path)
       if (pid !== null) throw new CliError(`a previous demo is still running in ${out} (${e.name}: daemon pid ${pid}); stop it or choose another --out`, ExitCode.UNAVAILABLE)
     }
   }
