@@ -13,7 +13,7 @@ export default defineConfig({
       { find: /^@l2d2c\/protocol$/, replacement: here('./packages/protocol/src/index.ts') },
       { find: /^@l2d2c\/protocol\/framing$/, replacement: here('./packages/protocol/src/framing.ts') },
       { find: /^@l2d2c\/agent$/, replacement: here('./packages/agent/src/index.ts') },
-      { find: /^@l2d2c\/agent\/(.+)$/, replacement: here('./packages/agent/src/') + '$1/index.ts' }
+      { find: /^@l2d2c\/agent\/(.+)$/, replacement: `${here('./packages/agent/src/')}$1/index.ts` }
     ]
   },
   test: {

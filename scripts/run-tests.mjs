@@ -5,10 +5,16 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 
 const extra = process.argv.slice(2)
-const tsc = (...args) => spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', ...args], { stdio: 'inherit' })
-// The build compiles src/ only; tests and benchmarks are type-checked on their own (a few seconds).
-for (const step of [['-b'], ['-p', 'tsconfig.test.json']]) {
-  const r = tsc(...step)
+const run = (script, ...args) => spawnSync(process.execPath, [script, ...args], { stdio: 'inherit' })
+const tsc = 'node_modules/typescript/bin/tsc'
+// Format and lint first (Biome, under a second), then the build, which compiles src/ only; tests
+// and benchmarks are type-checked on their own (a few seconds).
+for (const step of [
+  ['node_modules/@biomejs/biome/bin/biome', 'check', '.'],
+  [tsc, '-b'],
+  [tsc, '-p', 'tsconfig.test.json']
+]) {
+  const r = run(...step)
   if (r.status !== 0) {
     console.log('0 passed, 1 failed')
     process.exit(r.status ?? 1)
@@ -16,13 +22,24 @@ for (const step of [['-b'], ['-p', 'tsconfig.test.json']]) {
 }
 rmSync('test-results.json', { force: true })
 // dist/ is current now: test/global-setup.ts need not run tsc -b a second time.
-const vitest = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results.json', ...extra], { stdio: 'inherit', env: { ...process.env, TESTS_PREBUILT: '1' } })
+const vitest = spawnSync(
+  process.execPath,
+  [
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile=test-results.json',
+    ...extra
+  ],
+  { stdio: 'inherit', env: { ...process.env, TESTS_PREBUILT: '1' } }
+)
 let summary = '0 passed, 1 failed'
 let code = vitest.status ?? 1
 try {
   const r = JSON.parse(readFileSync('test-results.json', 'utf8'))
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
-  summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped > 0 ? `, ${skipped} skipped` : '')
+  summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`
   if (r.numTotalTests === 0) code = 1
   // A suite that failed to load (syntax error, failing hook) counts as a failure even with no failed test.
   if (r.success === false && code === 0) code = 1

@@ -9,7 +9,9 @@ import { AutoResetEnv } from '../src/envs/env.js'
 import { taskSpec } from '../src/envs/registry.js'
 import { createPrng } from '../src/rng/prng.js'
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '2000000' }, json: { type: 'boolean', default: false } } })
+const { values } = parseArgs({
+  options: { steps: { type: 'string', default: '2000000' }, json: { type: 'boolean', default: false } }
+})
 const steps = Number(values.steps)
 
 const tasks = [
@@ -22,7 +24,7 @@ const tasks = [
   'minigrid/DoorKey-5x5/seed9157'
 ]
 
-function measure (key: string, n: number): { stepsPerSecond: number, episodes: number, nsPerStep: number } {
+function measure(key: string, n: number): { stepsPerSecond: number; episodes: number; nsPerStep: number } {
   const spec = taskSpec(key)
   const env = new AutoResetEnv(spec.createEnv())
   // Seeded (the project's PRNG), so every run steps the same episodes.
@@ -39,13 +41,18 @@ function measure (key: string, n: number): { stepsPerSecond: number, episodes: n
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9
   if (checksum < 0) console.log(checksum) // keep the loop observable
-  return { stepsPerSecond: n / seconds, episodes, nsPerStep: seconds * 1e9 / n }
+  return { stepsPerSecond: n / seconds, episodes, nsPerStep: (seconds * 1e9) / n }
 }
 
 const rows = tasks.map(key => ({ key, ...measure(key, steps) }))
 if (values.json) {
   console.log(JSON.stringify({ steps, node: process.version, rows }, null, 2))
 } else {
-  console.log(`environment throughput, random policy, ${steps.toLocaleString('en-US')} steps each, one core, node ${process.version}`)
-  for (const r of rows) console.log(`${r.key.padEnd(40)} ${(r.stepsPerSecond / 1e6).toFixed(2).padStart(7)} M steps/s  ${r.nsPerStep.toFixed(0).padStart(6)} ns/step  ${r.episodes} episodes`)
+  console.log(
+    `environment throughput, random policy, ${steps.toLocaleString('en-US')} steps each, one core, node ${process.version}`
+  )
+  for (const r of rows)
+    console.log(
+      `${r.key.padEnd(40)} ${(r.stepsPerSecond / 1e6).toFixed(2).padStart(7)} M steps/s  ${r.nsPerStep.toFixed(0).padStart(6)} ns/step  ${r.episodes} episodes`
+    )
 }

@@ -34,13 +34,33 @@ export interface TuneArgs {
   stopAtThreshold: boolean
 }
 
-function parseArgs (argv: string[]): TuneArgs {
-  const a: TuneArgs = { tasks: [0, 1, 2, 3], seeds: [1], budget: 25_600, preset: 'default', mode: 'random', combineLayers: 'body', greedy: false, evalEpisodes: 25, overrides: {}, backend: 'wasm', json: false, quiet: false, stopAtThreshold: false }
+function parseArgs(argv: string[]): TuneArgs {
+  const a: TuneArgs = {
+    tasks: [0, 1, 2, 3],
+    seeds: [1],
+    budget: 25_600,
+    preset: 'default',
+    mode: 'random',
+    combineLayers: 'body',
+    greedy: false,
+    evalEpisodes: 25,
+    overrides: {},
+    backend: 'wasm',
+    json: false,
+    quiet: false,
+    stopAtThreshold: false
+  }
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!
-    const v = (): string => { const x = argv[++i]; if (x === undefined) throw new Error(`${k} needs a value`); return x }
-    if (k === '--tasks') { const x = v(); a.tasks = x === 'all' ? [...Array(16).keys()] : x.split(',').map(Number) }
-    else if (k === '--seeds') a.seeds = v().split(',').map(Number)
+    const v = (): string => {
+      const x = argv[++i]
+      if (x === undefined) throw new Error(`${k} needs a value`)
+      return x
+    }
+    if (k === '--tasks') {
+      const x = v()
+      a.tasks = x === 'all' ? [...Array(16).keys()] : x.split(',').map(Number)
+    } else if (k === '--seeds') a.seeds = v().split(',').map(Number)
     else if (k === '--budget') a.budget = Number(v())
     else if (k === '--preset') a.preset = v() as PpoPreset
     else if (k === '--mode') a.mode = v() as NewMaskMode
@@ -53,14 +73,15 @@ function parseArgs (argv: string[]): TuneArgs {
     else if (k === '--stop-at-threshold') a.stopAtThreshold = true
     else if (k === '--set') {
       const [path, raw] = v().split('=') as [string, string]
-      const value: unknown = raw === 'true' ? true : raw === 'false' ? false : Number.isNaN(Number(raw)) ? raw : Number(raw)
+      const value: unknown =
+        raw === 'true' ? true : raw === 'false' ? false : Number.isNaN(Number(raw)) ? raw : Number(raw)
       a.overrides[path] = value
     } else throw new Error(`unknown argument ${k}`)
   }
   return a
 }
 
-function buildOverrides (preset: PpoPreset, flat: Record<string, unknown>): Partial<PpoConfig> {
+function buildOverrides(preset: PpoPreset, flat: Record<string, unknown>): Partial<PpoConfig> {
   const out: Record<string, unknown> = {}
   const opt: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(flat)) {
@@ -83,13 +104,24 @@ export interface TaskResult {
   stepsPerSecond: number
 }
 
-export async function runSampleEfficiency (args: TuneArgs, log: (line: string) => void): Promise<{ seed: number, results: TaskResult[], meanSteps: number, solved: number, stepsPerSecond: number }[]> {
+export async function runSampleEfficiency(
+  args: TuneArgs,
+  log: (line: string) => void
+): Promise<{ seed: number; results: TaskResult[]; meanSteps: number; solved: number; stepsPerSecond: number }[]> {
   await initTfBackend(args.backend)
   const ppo = buildOverrides(args.preset, args.overrides)
   const runs = []
   for (const seed of args.seeds) {
     const first = taskSpec(META_CTGRAPH_TASKS[args.tasks[0]!]!)
-    const learner = new LifelongLearner({ inputSize: first.observationSize, numActions: first.numActions, seed, preset: args.preset, ppo, newMaskMode: args.mode, combineLayers: args.combineLayers })
+    const learner = new LifelongLearner({
+      inputSize: first.observationSize,
+      numActions: first.numActions,
+      seed,
+      preset: args.preset,
+      ppo,
+      newMaskMode: args.mode,
+      combineLayers: args.combineLayers
+    })
     const results: TaskResult[] = []
     let totalSteps = 0
     let totalMs = 0
@@ -113,7 +145,10 @@ export async function runSampleEfficiency (args: TuneArgs, log: (line: string) =
       totalMs += ms
       const r = { task: t, key: spec.key, stepsToThreshold: hit, finalEval: last, stepsPerSecond: steps / (ms / 1000) }
       results.push(r)
-      if (!args.quiet) log(`seed ${seed} task ${String(t).padStart(2)} ${spec.key.padEnd(26)} threshold at ${hit === null ? 'never' : String(hit).padStart(6)}  final eval ${last.toFixed(2)}  ${r.stepsPerSecond.toFixed(0)} steps/s`)
+      if (!args.quiet)
+        log(
+          `seed ${seed} task ${String(t).padStart(2)} ${spec.key.padEnd(26)} threshold at ${hit === null ? 'never' : String(hit).padStart(6)}  final eval ${last.toFixed(2)}  ${r.stepsPerSecond.toFixed(0)} steps/s`
+        )
     }
     learner.dispose()
     const meanSteps = results.reduce((s, r) => s + (r.stepsToThreshold ?? args.budget), 0) / results.length
@@ -131,6 +166,16 @@ if (isMain) {
   const mean = all.reduce((s, r) => s + (r.stepsToThreshold ?? args.budget), 0) / all.length
   const solved = all.filter(r => r.stepsToThreshold !== null).length
   const sps = runs.reduce((s, r) => s + r.stepsPerSecond, 0) / runs.length
-  const summary = { preset: args.preset, mode: args.mode, combineLayers: args.combineLayers, overrides: args.overrides, tasks: args.tasks.length, seeds: args.seeds, meanStepsToThreshold: Math.round(mean), solved: `${solved}/${all.length}`, stepsPerSecond: Math.round(sps) }
+  const summary = {
+    preset: args.preset,
+    mode: args.mode,
+    combineLayers: args.combineLayers,
+    overrides: args.overrides,
+    tasks: args.tasks.length,
+    seeds: args.seeds,
+    meanStepsToThreshold: Math.round(mean),
+    solved: `${solved}/${all.length}`,
+    stepsPerSecond: Math.round(sps)
+  }
   console.log(args.json ? JSON.stringify(summary) : `SUMMARY ${JSON.stringify(summary)}`)
 }

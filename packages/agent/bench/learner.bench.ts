@@ -37,7 +37,7 @@ const quick = flag('--quick')
 const backends = option('--backends', 'cpu,wasm').split(',') as BackendName[]
 
 /** Best of several rounds (the machine is shared: the minimum is the least disturbed figure). */
-function timeIt (fn: () => void, reps: number, rounds = quick ? 2 : 5): number {
+function timeIt(fn: () => void, reps: number, rounds = quick ? 2 : 5): number {
   fn()
   const times: number[] = []
   for (let r = 0; r < rounds; r++) {
@@ -51,7 +51,7 @@ function timeIt (fn: () => void, reps: number, rounds = quick ? 2 : 5): number {
 const backbone = createBackbone({ inputSize: 144, numActions: 3 })
 const config = resolvePpoConfig('default')
 
-function randomMinibatch (size: number, seed: number): Minibatch {
+function randomMinibatch(size: number, seed: number): Minibatch {
   const rng = createPrng(seed)
   return {
     size,
@@ -63,7 +63,7 @@ function randomMinibatch (size: number, seed: number): Minibatch {
   }
 }
 
-async function updateCost (): Promise<void> {
+async function updateCost(): Promise<void> {
   console.log('\n== PPO gradient step (forward + backward + clip + optimizer), ms per step ==')
   const sizes = [...new Set([config.minibatchSize, 256])]
   console.log(`backend  mode      ${sizes.map(b => `B=${b}`.padStart(10)).join('')}   per sample at B=256`)
@@ -77,32 +77,43 @@ async function updateCost (): Promise<void> {
       const row: number[] = []
       for (const size of sizes) {
         const mb = randomMinibatch(size, size)
-        const step = (): void => { tf.tidy(() => { optimizer.step(mode === 'manual' ? manualGradients(net, mb, config) : tapeGradients(net, mb, config, mode)) }) }
+        const step = (): void => {
+          tf.tidy(() => {
+            optimizer.step(mode === 'manual' ? manualGradients(net, mb, config) : tapeGradients(net, mb, config, mode))
+          })
+        }
         const slow = name === 'cpu' || mode === 'autodiff'
-        const ms = timeIt(step, slow ? (quick ? 2 : 4) : (quick ? 5 : 20))
+        const ms = timeIt(step, slow ? (quick ? 2 : 4) : quick ? 5 : 20)
         results.set(`${name}/${mode}/${size}`, ms)
         row.push(ms)
       }
       const per = row[row.length - 1]! / 256
-      console.log(`${name.padEnd(8)} ${mode.padEnd(9)} ${row.map(v => v.toFixed(2).padStart(10)).join('')}   ${(per * 1000).toFixed(1)} µs`)
+      console.log(
+        `${name.padEnd(8)} ${mode.padEnd(9)} ${row.map(v => v.toFixed(2).padStart(10)).join('')}   ${(per * 1000).toFixed(1)} µs`
+      )
     }
     optimizer.dispose()
     net.dispose()
   }
   const w = (m: string, b: number): number => results.get(`wasm/${m}/${b}`) ?? NaN
   if (backends.includes('wasm')) {
-    console.log(`wasm ratios at B=256: autodiff/fused ${(w('autodiff', 256) / w('fused', 256)).toFixed(2)}x, fused/manual ${(w('fused', 256) / w('manual', 256)).toFixed(2)}x; at B=${config.minibatchSize}: fused/manual ${(w('fused', config.minibatchSize) / w('manual', config.minibatchSize)).toFixed(2)}x`)
+    console.log(
+      `wasm ratios at B=256: autodiff/fused ${(w('autodiff', 256) / w('fused', 256)).toFixed(2)}x, fused/manual ${(w('fused', 256) / w('manual', 256)).toFixed(2)}x; at B=${config.minibatchSize}: fused/manual ${(w('fused', config.minibatchSize) / w('manual', config.minibatchSize)).toFixed(2)}x`
+    )
   }
   if (backends.includes('cpu') && backends.includes('wasm')) {
     console.log(`cpu/wasm (manual, B=256): ${((results.get('cpu/manual/256') ?? NaN) / w('manual', 256)).toFixed(1)}x`)
   }
 }
 
-async function inferenceCost (): Promise<void> {
+async function inferenceCost(): Promise<void> {
   await initTfBackend('wasm')
   console.log('\n== Batched inference (rollout / evaluation), µs per forward pass, wasm ==')
   const scores = initialTaskScores(backbone, 'bench')
-  const policies: Array<[string, Policy]> = [['tfjs', new TfPolicy(backbone)], ['js', new JsPolicy(backbone)]]
+  const policies: Array<[string, Policy]> = [
+    ['tfjs', new TfPolicy(backbone)],
+    ['js', new JsPolicy(backbone)]
+  ]
   const rng = createPrng(2)
   for (const [, p] of policies) p.setWireScores(scores)
   console.log(`batch ${policies.map(([n]) => `${n.padStart(10)} (per obs)`).join('  ')}`)
@@ -119,13 +130,13 @@ async function inferenceCost (): Promise<void> {
   for (const [, p] of policies) p.release()
 }
 
-async function throughput (): Promise<void> {
+async function throughput(): Promise<void> {
   await initTfBackend('wasm')
   console.log('\n== Env steps/s with PPO updates included, default settings, wasm, 1 core ==')
   const iterations = quick ? 8 : 30
   const stepsPerIteration = DEFAULT_PPO.numEnvs * DEFAULT_PPO.rolloutLength
   console.log(`(${iterations} iterations of ${stepsPerIteration} steps per measurement after a warm-up, best of 3)`)
-  const measure = (learner: LifelongLearner): { sps: number, rolloutShare: number } => {
+  const measure = (learner: LifelongLearner): { sps: number; rolloutShare: number } => {
     let best = { sps: 0, rolloutShare: 0 }
     for (let i = 0; i < iterations / 2; i++) learner.trainIteration()
     for (let r = 0; r < 3; r++) {
@@ -136,7 +147,7 @@ async function throughput (): Promise<void> {
         ms += s.timings.totalMs
         rollout += s.timings.rolloutMs
       }
-      const sps = iterations * stepsPerIteration / (ms / 1000)
+      const sps = (iterations * stepsPerIteration) / (ms / 1000)
       if (sps > best.sps) best = { sps, rolloutShare: rollout / ms }
     }
     return best
@@ -155,32 +166,63 @@ async function throughput (): Promise<void> {
     // Back to task 1 with 16 masks held: separates the cost of holding masks from machine noise.
     learner.setTask(taskSpec(META_CTGRAPH_TASKS[0]!))
     const again = measure(learner)
-    console.log(`${mode.padEnd(7)} task 1: ${first.sps.toFixed(0).padStart(6)} steps/s (rollout ${(first.rolloutShare * 100).toFixed(0)}% of time)   task 16: ${last.sps.toFixed(0).padStart(6)} (${(last.rolloutShare * 100).toFixed(0)}%)   task16/task1 ${(last.sps / first.sps).toFixed(2)}   task 1 revisited: ${again.sps.toFixed(0).padStart(6)}`)
+    console.log(
+      `${mode.padEnd(7)} task 1: ${first.sps.toFixed(0).padStart(6)} steps/s (rollout ${(first.rolloutShare * 100).toFixed(0)}% of time)   task 16: ${last.sps.toFixed(0).padStart(6)} (${(last.rolloutShare * 100).toFixed(0)}%)   task16/task1 ${(last.sps / first.sps).toFixed(2)}   task 1 revisited: ${again.sps.toFixed(0).padStart(6)}`
+    )
     learner.dispose()
   }
   console.log('(reference, same machine: 971 steps/s on task 1 falling to 502 on task 16)')
 }
 
-async function sampleEfficiency (): Promise<void> {
+async function sampleEfficiency(): Promise<void> {
   const tasksArg = option('--tasks', 'all')
   const tasks = tasksArg === 'all' ? [...Array(16).keys()] : tasksArg.split(',').map(Number)
   const seeds = option('--seeds', '1').split(',').map(Number)
   const preset = option('--preset', 'default') as PpoPreset
   const modes = option('--modes', 'random,lc,blc').split(',') as NewMaskMode[]
-  console.log(`\n== Steps to threshold (eval ≥ 0.9 × optimal, 25 stochastic episodes after every iteration), preset '${preset}', budget 25,600 per task ==`)
+  console.log(
+    `\n== Steps to threshold (eval ≥ 0.9 × optimal, 25 stochastic episodes after every iteration), preset '${preset}', budget 25,600 per task ==`
+  )
   const table = new Map<NewMaskMode, Array<number | null>>()
   for (const mode of modes) {
-    const runs = await runSampleEfficiency({ tasks, seeds, budget: 25_600, preset, mode, combineLayers: 'body', greedy: false, evalEpisodes: 25, overrides: {}, backend: 'wasm', json: false, quiet: true, stopAtThreshold: false }, line => console.log(line))
+    const runs = await runSampleEfficiency(
+      {
+        tasks,
+        seeds,
+        budget: 25_600,
+        preset,
+        mode,
+        combineLayers: 'body',
+        greedy: false,
+        evalEpisodes: 25,
+        overrides: {},
+        backend: 'wasm',
+        json: false,
+        quiet: true,
+        stopAtThreshold: false
+      },
+      line => console.log(line)
+    )
     for (const run of runs) {
-      table.set(mode, run.results.map(r => r.stepsToThreshold))
+      table.set(
+        mode,
+        run.results.map(r => r.stepsToThreshold)
+      )
       const firstHalf = run.results.slice(0, Math.floor(run.results.length / 2))
       const secondHalf = run.results.slice(Math.floor(run.results.length / 2))
-      const mean = (rs: typeof run.results): number => rs.reduce((s, r) => s + (r.stepsToThreshold ?? 25_600), 0) / Math.max(1, rs.length)
-      console.log(`${mode.padEnd(7)} seed ${run.seed}: mean ${mean(run.results).toFixed(0)} steps (first half ${mean(firstHalf).toFixed(0)}, second half ${mean(secondHalf).toFixed(0)}), solved ${run.solved}/${run.results.length}, ${run.stepsPerSecond.toFixed(0)} steps/s`)
+      const mean = (rs: typeof run.results): number =>
+        rs.reduce((s, r) => s + (r.stepsToThreshold ?? 25_600), 0) / Math.max(1, rs.length)
+      console.log(
+        `${mode.padEnd(7)} seed ${run.seed}: mean ${mean(run.results).toFixed(0)} steps (first half ${mean(firstHalf).toFixed(0)}, second half ${mean(secondHalf).toFixed(0)}), solved ${run.solved}/${run.results.length}, ${run.stepsPerSecond.toFixed(0)} steps/s`
+      )
     }
   }
   console.log(`task  ${modes.map(m => m.padStart(8)).join('')}`)
-  tasks.forEach((t, i) => console.log(`${String(t).padStart(4)}  ${modes.map(m => String(table.get(m)?.[i] ?? 'never').padStart(8)).join('')}`))
+  tasks.forEach((t, i) => {
+    console.log(
+      `${String(t).padStart(4)}  ${modes.map(m => String(table.get(m)?.[i] ?? 'never').padStart(8)).join('')}`
+    )
+  })
   console.log('(reference: mean 19,120 steps to a training reward ≥ 0.9, 16,640–21,760 over the 16 tasks)')
 }
 

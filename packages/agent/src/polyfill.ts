@@ -9,10 +9,13 @@ interface Resolvers<T> {
 
 const PromiseCtor = Promise as unknown as { withResolvers?: <T>() => Resolvers<T> }
 if (typeof PromiseCtor.withResolvers !== 'function') {
-  PromiseCtor.withResolvers = function withResolvers<T> (): Resolvers<T> {
+  PromiseCtor.withResolvers = function withResolvers<T>(): Resolvers<T> {
     let resolve!: Resolvers<T>['resolve']
     let reject!: Resolvers<T>['reject']
-    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res
+      reject = rej
+    })
     return { promise, resolve, reject }
   }
 }

@@ -6,13 +6,15 @@ import { CliError, ExitCode } from './exit-codes.js'
  */
 
 /** A decimal integer in [min, max]. */
-export function intArg (text: string, flag: string, min: number, max: number): number {
-  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) throw new CliError(`${flag} must be an integer in ${min}..${max}, got "${text}"`, ExitCode.USAGE)
+export function intArg(text: string, flag: string, min: number, max: number): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new CliError(`${flag} must be an integer in ${min}..${max}, got "${text}"`, ExitCode.USAGE)
   return Number(text)
 }
 
 /** One of a fixed list of words. */
-export function choiceArg<T extends string> (text: string, flag: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(text)) throw new CliError(`${flag} must be one of ${choices.join(', ')}, got "${text}"`, ExitCode.USAGE)
+export function choiceArg<T extends string>(text: string, flag: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text))
+    throw new CliError(`${flag} must be one of ${choices.join(', ')}, got "${text}"`, ExitCode.USAGE)
   return text as T
 }

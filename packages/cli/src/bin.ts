@@ -21,9 +21,19 @@ const onSignal = (name: NodeJS.Signals): void => {
 process.on('SIGINT', onSignal)
 process.on('SIGTERM', onSignal)
 
-const code = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: stop.signal, env: process.env })
+const code = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: stop.signal,
+  env: process.env
+})
 process.exitCode = code
 process.off('SIGINT', onSignal)
 process.off('SIGTERM', onSignal)
 // The command is over: a handle it left open must not keep the process alive (see forced-exit.ts).
-exitWhenLingering({ stdout: process.stdout, stderr: process.stderr, resources: () => process.getActiveResourcesInfo(), exit: () => process.exit() })
+exitWhenLingering({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  resources: () => process.getActiveResourcesInfo(),
+  exit: () => process.exit()
+})

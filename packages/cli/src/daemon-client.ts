@@ -14,7 +14,9 @@ export interface DaemonTargetOptions {
  * Reads a daemon's discovery file and API token from its data dir: null while there is no
  * discovery file (no daemon, or not started yet); token null when there is no token file.
  */
-export async function readDiscovery (dataDir: string): Promise<{ discovery: DaemonDiscovery, token: string | null } | null> {
+export async function readDiscovery(
+  dataDir: string
+): Promise<{ discovery: DaemonDiscovery; token: string | null } | null> {
   const path = join(dataDir, DAEMON_FILE)
   const text = await readFile(path, 'utf8').catch(() => null)
   if (text === null) return null
@@ -32,18 +34,21 @@ export async function readDiscovery (dataDir: string): Promise<{ discovery: Daem
  * Finds the local daemon: --api HOST:PORT (or unix:/path), else the discovery file in
  * --data-dir / L2D2C_DATA_DIR. The token comes from --token / L2D2C_API_TOKEN or the data dir.
  */
-export async function daemonClient (opts: DaemonTargetOptions, io: Io): Promise<ControlClient> {
+export async function daemonClient(opts: DaemonTargetOptions, io: Io): Promise<ControlClient> {
   const env = io.env ?? {}
   const dataDir = opts.dataDir ?? env.L2D2C_DATA_DIR
   let token = opts.token ?? env.L2D2C_API_TOKEN
   let url: string
   if (opts.api !== undefined) {
     url = opts.api.startsWith('unix:') || opts.api.startsWith('http') ? opts.api : `http://${opts.api}`
-    if (token === undefined && dataDir !== undefined) token = (await readFile(join(dataDir, TOKEN_FILE), 'utf8').catch(() => '')).trim() || undefined
+    if (token === undefined && dataDir !== undefined)
+      token = (await readFile(join(dataDir, TOKEN_FILE), 'utf8').catch(() => '')).trim() || undefined
   } else {
-    if (dataDir === undefined) throw new CliError('no daemon given: use --data-dir DIR (or L2D2C_DATA_DIR) or --api HOST:PORT', ExitCode.USAGE)
+    if (dataDir === undefined)
+      throw new CliError('no daemon given: use --data-dir DIR (or L2D2C_DATA_DIR) or --api HOST:PORT', ExitCode.USAGE)
     const found = await readDiscovery(dataDir)
-    if (found === null) throw new CliError(`no daemon is running with data dir ${dataDir} (no ${DAEMON_FILE})`, ExitCode.UNAVAILABLE)
+    if (found === null)
+      throw new CliError(`no daemon is running with data dir ${dataDir} (no ${DAEMON_FILE})`, ExitCode.UNAVAILABLE)
     url = found.discovery.api
     token ??= found.token ?? undefined
   }
@@ -51,17 +56,18 @@ export async function daemonClient (opts: DaemonTargetOptions, io: Io): Promise<
 }
 
 /** Maps control-API failures to the documented exit codes. */
-export function controlFailure (err: unknown): never {
+export function controlFailure(err: unknown): never {
   if (err instanceof ControlError) {
     if (err.kind === 'unreachable') throw new CliError(`${err.message} (is the daemon running?)`, ExitCode.UNAVAILABLE)
     if (err.kind === 'timeout') throw new CliError(err.message, ExitCode.TIMEOUT)
-    if (err.kind === 'unauthorized') throw new CliError(`${err.message}: pass --token or --data-dir`, ExitCode.UNAVAILABLE)
+    if (err.kind === 'unauthorized')
+      throw new CliError(`${err.message}: pass --token or --data-dir`, ExitCode.UNAVAILABLE)
     throw new CliError(err.message, ExitCode.REMOTE)
   }
   throw err
 }
 
-export function addDaemonTargetOptions<T extends { option: (flags: string, description: string) => T }> (cmd: T): T {
+export function addDaemonTargetOptions<T extends { option: (flags: string, description: string) => T }>(cmd: T): T {
   return cmd
     .option('--data-dir <dir>', 'data dir of the local daemon (default: $L2D2C_DATA_DIR)')
     .option('--api <host:port>', 'control API address of the daemon (instead of --data-dir)')

@@ -16,11 +16,14 @@ export const ExitCode = {
   INTERRUPTED: 130
 } as const
 
-export type ExitCodeValue = typeof ExitCode[keyof typeof ExitCode]
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 
 /** An error that carries the exit code the CLI should end with, and a message for stderr. */
 export class CliError extends Error {
-  constructor (message: string, readonly exitCode: ExitCodeValue) {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue
+  ) {
     super(message)
     this.name = 'CliError'
   }

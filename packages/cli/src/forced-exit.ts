@@ -15,11 +15,13 @@ export interface ForcedExitIo {
  * macOS), name what is still open on stderr, so a leak shows (in the demo's daemon.log too),
  * and exit. The timer itself keeps nothing alive.
  */
-export function exitWhenLingering (io: ForcedExitIo, everyMs = 5_000): NodeJS.Timeout {
+export function exitWhenLingering(io: ForcedExitIo, everyMs = 5_000): NodeJS.Timeout {
   const timer = setInterval(() => {
     if (io.stdout.writableLength > 0 || io.stderr.writableLength > 0) return
     clearInterval(timer)
-    io.stderr.write(`l2d2c: exiting; still open: ${io.resources().join(', ')}\n`, () => { io.exit() })
+    io.stderr.write(`l2d2c: exiting; still open: ${io.resources().join(', ')}\n`, () => {
+      io.exit()
+    })
   }, everyMs)
   timer.unref()
   return timer

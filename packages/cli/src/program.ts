@@ -11,7 +11,7 @@ import type { Io } from './output.js'
 import { cliVersion } from './version.js'
 
 /** Builds the `l2d2c` command tree. Each command lives in its own module under commands/. */
-export function createProgram (io: Io, agent: typeof import('@l2d2c/agent') | null = null): Command {
+export function createProgram(io: Io, agent: typeof import('@l2d2c/agent') | null = null): Command {
   const program = new Command()
   program
     .name('l2d2c')
@@ -35,7 +35,7 @@ export function createProgram (io: Io, agent: typeof import('@l2d2c/agent') | nu
 }
 
 /** Runs the program on argv and returns the exit code; never calls process.exit itself. */
-export async function run (argv: string[], io: Io): Promise<number> {
+export async function run(argv: string[], io: Io): Promise<number> {
   try {
     // The daemon command's options are @l2d2c/agent's settings table (a slow import, so only when needed).
     const program = createProgram(io, argv.includes('daemon') ? await import('@l2d2c/agent') : null)

@@ -8,20 +8,24 @@ export class Progress {
   private last = 0
   private readonly tty: boolean
 
-  constructor (private readonly io: Io, private readonly intervalMs = 2000, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly io: Io,
+    private readonly intervalMs = 2000,
+    private readonly now: () => number = Date.now
+  ) {
     this.tty = (io.stderr as { isTTY?: boolean }).isTTY === true
   }
 
-  update (line: string, force = false): void {
+  update(line: string, force = false): void {
     const t = this.now()
     if (!force && t - this.last < (this.tty ? 200 : this.intervalMs)) return
     this.last = t
     if (this.tty) this.io.stderr.write(`\r\x1b[2K${line}`)
-    else this.io.stderr.write(line + '\n')
+    else this.io.stderr.write(`${line}\n`)
   }
 
-  done (line?: string): void {
+  done(line?: string): void {
     if (this.tty) this.io.stderr.write('\r\x1b[2K')
-    if (line !== undefined) this.io.stderr.write(line + '\n')
+    if (line !== undefined) this.io.stderr.write(`${line}\n`)
   }
 }

@@ -29,8 +29,14 @@ describe('l2d2c basics', () => {
   it('bad flag values of fetch and demo are usage errors that name the flag', async () => {
     const peer = '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF'
     const cases: Array<[string[], string]> = [
-      [['fetch', 'ctgraph/d2b2/img1/leaf00', '--peer', peer, '--encoding', 'f64'], '--encoding must be one of bits, f16, f32, got "f64"'],
-      [['fetch', 'ctgraph/d2b2/img1/leaf00', '--peer', peer, '--timeout-ms', '0'], '--timeout-ms must be an integer in 1..86400000, got "0"'],
+      [
+        ['fetch', 'ctgraph/d2b2/img1/leaf00', '--peer', peer, '--encoding', 'f64'],
+        '--encoding must be one of bits, f16, f32, got "f64"'
+      ],
+      [
+        ['fetch', 'ctgraph/d2b2/img1/leaf00', '--peer', peer, '--timeout-ms', '0'],
+        '--timeout-ms must be an integer in 1..86400000, got "0"'
+      ],
       [['masks', '--peer', peer, '--timeout-ms', '2.5'], '--timeout-ms must be an integer in 1..86400000, got "2.5"'],
       [['demo', '--env', 'atari'], '--env must be one of ctgraph, minigrid, got "atari"'],
       [['demo', '--agents', '0'], '--agents must be an integer in 1..16, got "0"']

@@ -17,8 +17,16 @@ export interface RunningDaemon {
 }
 
 /** Starts `l2d2c daemon` (the built CLI, wasm backend) as the demo does and waits until it serves. */
-export async function startDaemon (dataDir: string, args: string[], env: Record<string, string> = {}): Promise<RunningDaemon> {
-  const d = await launchDaemon('test daemon', dataDir, ['--backend', 'wasm', ...args], { bin: CLI, env, timeoutMs: 60_000 })
+export async function startDaemon(
+  dataDir: string,
+  args: string[],
+  env: Record<string, string> = {}
+): Promise<RunningDaemon> {
+  const d = await launchDaemon('test daemon', dataDir, ['--backend', 'wasm', ...args], {
+    bin: CLI,
+    env,
+    timeoutMs: 60_000
+  })
   return {
     dataDir,
     child: d,
@@ -33,10 +41,18 @@ export async function startDaemon (dataDir: string, args: string[], env: Record<
   }
 }
 
+/** A parsed `--json` document, read field by field by the tests. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read the documents' fields directly
+type JsonDocument = Record<string, any>
+
 /** Polls `l2d2c status --json` until `pred` holds. */
-export async function waitStatus (dataDir: string, pred: (s: Record<string, any>) => boolean, timeoutMs = 90_000): Promise<Record<string, any>> {
+export async function waitStatus(
+  dataDir: string,
+  pred: (s: JsonDocument) => boolean,
+  timeoutMs = 90_000
+): Promise<JsonDocument> {
   const deadline = Date.now() + timeoutMs
-  let last: Record<string, any> = {}
+  let last: JsonDocument = {}
   while (Date.now() < deadline) {
     const r = await runCli(['status', '--data-dir', dataDir, '--json'])
     if (r.code === 0) {

@@ -3,22 +3,52 @@ import { runCli } from './helpers.js'
 
 describe('l2d2c env', () => {
   it('trace --json reproduces the reference MiniGrid trace (environments.md §3.9)', async () => {
-    const r = await runCli(['env', 'trace', '--task', 'minigrid/SimpleCrossingS9N1/seed9157', '--actions', '1,2,2,2,2,0,2,2,2,2,2,2,1,2,2', '--json'])
+    const r = await runCli([
+      'env',
+      'trace',
+      '--task',
+      'minigrid/SimpleCrossingS9N1/seed9157',
+      '--actions',
+      '1,2,2,2,2,0,2,2,2,2,2,2,1,2,2',
+      '--json'
+    ])
     expect(r.code).toBe(0)
     const t = JSON.parse(r.stdout)
     expect(t).toMatchObject({ task: 'minigrid/SimpleCrossingS9N1/seed9157', obsSize: 147, numActions: 3 })
     expect(t.steps[0]).toEqual({ action: null, obsSum: 68, reward: 0, done: false })
-    expect(t.steps.map((s: { obsSum: number }) => s.obsSum)).toEqual([68, 113, 131, 114, 97, 80, 129, 165, 152, 111, 96, 83, 70, 88, 77, 52])
+    expect(t.steps.map((s: { obsSum: number }) => s.obsSum)).toEqual([
+      68, 113, 131, 114, 97, 80, 129, 165, 152, 111, 96, 83, 70, 88, 77, 52
+    ])
     expect(t.steps.at(-1).reward).toBeCloseTo(0.958333, 6)
     expect(t.steps.at(-1).done).toBe(true)
   })
 
   it('trace shows the CT-graph reward cue one step before done, then resets for further actions', async () => {
-    const r = await runCli(['env', 'trace', '--task', 'ctgraph/d2b2/img1/leaf00', '--actions', '0,0,1,0,1,0,0,0', '--json'])
+    const r = await runCli([
+      'env',
+      'trace',
+      '--task',
+      'ctgraph/d2b2/img1/leaf00',
+      '--actions',
+      '0,0,1,0,1,0,0,0',
+      '--json'
+    ])
     const t = JSON.parse(r.stdout)
-    expect(t.steps.map((s: { obsSum: number }) => s.obsSum)).toEqual([13230, 14777, 12113, 12232, 10915, 13168, 20819, 13230, 14777])
+    expect(t.steps.map((s: { obsSum: number }) => s.obsSum)).toEqual([
+      13230, 14777, 12113, 12232, 10915, 13168, 20819, 13230, 14777
+    ])
     expect(t.steps.map((s: { reward: number }) => s.reward)).toEqual([0, 0, 0, 0, 0, 0, 1, 0, 0])
-    expect(t.steps.map((s: { done: boolean }) => s.done)).toEqual([false, false, false, false, false, false, false, true, false])
+    expect(t.steps.map((s: { done: boolean }) => s.done)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      false
+    ])
   })
 
   it('trace prints a table without --json', async () => {
@@ -50,7 +80,10 @@ describe('l2d2c env', () => {
     expect(d.tasks.filter((t: { group: string }) => t.group === 'meta-ctgraph').length).toBe(16)
     expect(d.tasks.every((t: { family: string }) => t.family === 'ctgraph')).toBe(true)
     const m = JSON.parse((await runCli(['env', 'list', '--family', 'minigrid', '--json'])).stdout)
-    expect(m.tasks.find((t: { key: string }) => t.key === 'minigrid/SimpleCrossingS9N1/seed9157')).toMatchObject({ observationSize: 147, numActions: 3 })
+    expect(m.tasks.find((t: { key: string }) => t.key === 'minigrid/SimpleCrossingS9N1/seed9157')).toMatchObject({
+      observationSize: 147,
+      numActions: 3
+    })
     expect((await runCli(['env', 'list', '--family', 'atari'])).code).toBe(2)
   })
 
@@ -66,14 +99,31 @@ describe('l2d2c env', () => {
   it('render numbers steps by action across an episode end and labels the mid-run reset', async () => {
     // The optimal leaf-00 walk ends the episode on its 7th action; the 8th follows a reset.
     const optimal = ['0', '0', '1', '0', '1', '0', '0']
-    const r = await runCli(['env', 'render', '--task', 'ctgraph/d2b2/img1/leaf00', '--actions', [...optimal, '2'].join(','), '--json'])
+    const r = await runCli([
+      'env',
+      'render',
+      '--task',
+      'ctgraph/d2b2/img1/leaf00',
+      '--actions',
+      [...optimal, '2'].join(','),
+      '--json'
+    ])
     expect(r.code).toBe(0)
-    const frames = JSON.parse(r.stdout).frames as Array<{ step: number | null, action: number | null, done: boolean }>
+    const frames = JSON.parse(r.stdout).frames as Array<{ step: number | null; action: number | null; done: boolean }>
     expect(frames.map(f => f.step)).toEqual([null, 1, 2, 3, 4, 5, 6, 7, null, 8])
     expect(frames.map(f => f.action)).toEqual([null, 0, 0, 1, 0, 1, 0, 0, null, 2])
     expect(frames[7]!.done).toBe(true)
-    const human = await runCli(['env', 'render', '--task', 'ctgraph/d2b2/img1/leaf00', '--actions', [...optimal, '2'].join(',')])
-    expect(human.stdout).toMatch(/step 7: action 0, done\n[^]*\n\nreset\nstate home, image 0\n[^]*\n\nstep 8: action 2\n/)
+    const human = await runCli([
+      'env',
+      'render',
+      '--task',
+      'ctgraph/d2b2/img1/leaf00',
+      '--actions',
+      [...optimal, '2'].join(',')
+    ])
+    expect(human.stdout).toMatch(
+      /step 7: action 0, done\n[\s\S]*\n\nreset\nstate home, image 0\n[\s\S]*\n\nstep 8: action 2\n/
+    )
     expect(human.stdout).not.toContain('step 9')
   })
 })

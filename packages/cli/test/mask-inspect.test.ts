@@ -18,7 +18,15 @@ const mask: Mask = {
 }
 const maskBytes = encodeMask(mask, 'bits')
 const good = join(dir, 'good.l2dm')
-writeFileSync(good, encodeMaskFile(maskBytes, { reward: 0.95, stepsTrained: 12_800, origin: '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM', createdAtMs: 1_790_000_000_000 }))
+writeFileSync(
+  good,
+  encodeMaskFile(maskBytes, {
+    reward: 0.95,
+    stepsTrained: 12_800,
+    origin: '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM',
+    createdAtMs: 1_790_000_000_000
+  })
+)
 
 describe('l2d2c mask inspect', () => {
   it('--json prints one document describing the mask', async () => {
@@ -29,7 +37,10 @@ describe('l2d2c mask inspect', () => {
       taskKey: mask.taskKey,
       backboneId: mask.backboneId,
       encoding: 'bits',
-      layers: [{ name: 'body.0', shape: [200, 144] }, { name: 'policy', shape: [3, 200] }],
+      layers: [
+        { name: 'body.0', shape: [200, 144] },
+        { name: 'policy', shape: [3, 200] }
+      ],
       weights: 29_400,
       bytes: maskBytes.length,
       cid: contentId(maskBytes).toString(),
@@ -59,7 +70,10 @@ describe('l2d2c mask inspect', () => {
 
   it('exits 3 for truncated, foreign and missing files', async () => {
     const truncated = join(dir, 'truncated.l2dm')
-    writeFileSync(truncated, encodeMaskFile(maskBytes, { reward: 1, stepsTrained: 1, origin: '', createdAtMs: 0 }).subarray(0, 50))
+    writeFileSync(
+      truncated,
+      encodeMaskFile(maskBytes, { reward: 1, stepsTrained: 1, origin: '', createdAtMs: 0 }).subarray(0, 50)
+    )
     const foreign = join(dir, 'foreign.txt')
     writeFileSync(foreign, 'hello world, not a mask')
     for (const f of [truncated, foreign, join(dir, 'missing.l2dm')]) {

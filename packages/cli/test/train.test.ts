@@ -13,34 +13,83 @@ describe('l2d2c train', () => {
     // The directory is a mask store: an unreadable mask file already there is moved aside, not kept.
     mkdirSync(out)
     writeFileSync(join(out, 'junk.l2dm'), 'not a mask')
-    const r = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00,ctgraph/d2b2/img1/leaf01', '--steps-per-task', '2560', '--seed', '3', '--backend', 'wasm', '--save-masks', out, '--json'], { timeoutMs: 120_000 })
+    const r = await runCli(
+      [
+        'train',
+        '--task-set',
+        'ctgraph/d2b2/img1/leaf00,ctgraph/d2b2/img1/leaf01',
+        '--steps-per-task',
+        '2560',
+        '--seed',
+        '3',
+        '--backend',
+        'wasm',
+        '--save-masks',
+        out,
+        '--json'
+      ],
+      { timeoutMs: 120_000 }
+    )
     expect(r.code, r.stderr).toBe(0)
     const doc = JSON.parse(r.stdout)
     expect(doc).toMatchObject({ backend: 'wasm', totalSteps: 5120, completed: true })
     expect(doc.backboneId).toMatch(/^[0-9a-f]{32}$/)
     expect(doc.stepsPerSecond).toBeGreaterThan(0)
-    expect(doc.tasks.map((t: { key: string }) => t.key)).toEqual(['ctgraph/d2b2/img1/leaf00', 'ctgraph/d2b2/img1/leaf01'])
+    expect(doc.tasks.map((t: { key: string }) => t.key)).toEqual([
+      'ctgraph/d2b2/img1/leaf00',
+      'ctgraph/d2b2/img1/leaf01'
+    ])
     for (const t of doc.tasks) {
       expect(t.stepsTrained).toBe(2560)
       expect(t.finalReturn).toBeGreaterThanOrEqual(0)
       expect(t.returnAfterCurriculum).toBeGreaterThanOrEqual(0)
-      expect(Object.keys(t).sort()).toEqual(['finalReturn', 'key', 'returnAfterCurriculum', 'stepsToThreshold', 'stepsTrained'])
+      expect(Object.keys(t).sort()).toEqual([
+        'finalReturn',
+        'key',
+        'returnAfterCurriculum',
+        'stepsToThreshold',
+        'stepsTrained'
+      ])
     }
     expect(r.stderr).toContain('backend wasm')
-    expect(readdirSync(out).sort()).toEqual(['corrupt', 'ctgraph+d2b2+img1+leaf00.l2dm', 'ctgraph+d2b2+img1+leaf01.l2dm'])
+    expect(readdirSync(out).sort()).toEqual([
+      'corrupt',
+      'ctgraph+d2b2+img1+leaf00.l2dm',
+      'ctgraph+d2b2+img1+leaf01.l2dm'
+    ])
     expect(r.stderr).toMatch(/moved unreadable junk\.l2dm/)
     const inspect = await runCli(['mask', 'inspect', join(out, 'ctgraph+d2b2+img1+leaf01.l2dm'), '--json'])
     expect(inspect.code).toBe(0)
-    expect(JSON.parse(inspect.stdout)).toMatchObject({ taskKey: 'ctgraph/d2b2/img1/leaf01', backboneId: doc.backboneId, weights: 109_600, cidValid: true, stepsTrained: 2560 })
+    expect(JSON.parse(inspect.stdout)).toMatchObject({
+      taskKey: 'ctgraph/d2b2/img1/leaf01',
+      backboneId: doc.backboneId,
+      weights: 109_600,
+      cidValid: true,
+      stepsTrained: 2560
+    })
   }, 150_000)
 
   it('refuses bad flags with exit 2', async () => {
     expect((await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00'])).code).toBe(2) // no budget
     expect((await runCli(['train', '--task-set', 'nope', '--steps-per-task', '10'])).stderr).toMatch(/invalid task key/)
-    const gpu = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00', '--steps-per-task', '10', '--backend', 'gpu'])
+    const gpu = await runCli([
+      'train',
+      '--task-set',
+      'ctgraph/d2b2/img1/leaf00',
+      '--steps-per-task',
+      '10',
+      '--backend',
+      'gpu'
+    ])
     expect(gpu.code).toBe(2)
     expect(gpu.stderr).toMatch(/--backend must be one of auto, wasm, cpu, node, got "gpu"/)
-    const mixed = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00,minigrid/SimpleCrossingS9N1/seed9157', '--steps-per-task', '10'])
+    const mixed = await runCli([
+      'train',
+      '--task-set',
+      'ctgraph/d2b2/img1/leaf00,minigrid/SimpleCrossingS9N1/seed9157',
+      '--steps-per-task',
+      '10'
+    ])
     expect(mixed.code).toBe(2)
     expect(mixed.stderr).toMatch(/share one network shape/)
   })
@@ -50,7 +99,10 @@ describe('l2d2c train', () => {
     const tasks = ['ctgraph/d2b2/img1/leaf00']
     writeFileSync(file, JSON.stringify({ version: 1, stepsPerTask: 128, agents: [{ tasks, seed: 7 }, { tasks }] }))
     const seedOf = async (args: string[]): Promise<string | undefined> => {
-      const r = await runCli(['train', '--curriculum', file, '--eval-episodes', '1', '--backend', 'wasm', '--json', ...args], { timeoutMs: 60_000 })
+      const r = await runCli(
+        ['train', '--curriculum', file, '--eval-episodes', '1', '--backend', 'wasm', '--json', ...args],
+        { timeoutMs: 60_000 }
+      )
       expect(r.code, r.stderr).toBe(0)
       return /, seed (\d+),/.exec(r.stderr)?.[1]
     }
@@ -60,7 +112,21 @@ describe('l2d2c train', () => {
   }, 200_000)
 
   it('reports a backend that cannot load here as unavailable (exit 3), not as an internal error', async () => {
-    const r = await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00', '--steps-per-task', '128', '--eval-episodes', '1', '--backend', 'node', '--json'], { timeoutMs: 60_000 })
+    const r = await runCli(
+      [
+        'train',
+        '--task-set',
+        'ctgraph/d2b2/img1/leaf00',
+        '--steps-per-task',
+        '128',
+        '--eval-episodes',
+        '1',
+        '--backend',
+        'node',
+        '--json'
+      ],
+      { timeoutMs: 60_000 }
+    )
     if (r.code === 0) {
       // This machine loads tfjs-node's native addon: the flag simply works.
       expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'node' })

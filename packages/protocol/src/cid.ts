@@ -12,13 +12,13 @@ export const RAW_CODEC = 0x55
 export const SHA2_256 = 0x12
 
 /** CIDv1 (raw, sha2-256) of some bytes, computed synchronously. */
-export function contentId (bytes: Uint8Array): CID {
+export function contentId(bytes: Uint8Array): CID {
   const hash = createHash('sha256').update(bytes).digest()
   return CID.createV1(RAW_CODEC, Digest.create(SHA2_256, new Uint8Array(hash.buffer, hash.byteOffset, hash.byteLength)))
 }
 
 /** The binary form of contentId(bytes) (what goes in protobuf `bytes cid` fields). */
-export function contentIdBytes (bytes: Uint8Array): Uint8Array {
+export function contentIdBytes(bytes: Uint8Array): Uint8Array {
   return contentId(bytes).bytes
 }
 
@@ -27,7 +27,7 @@ export function contentIdBytes (bytes: Uint8Array): Uint8Array {
  * sha2-256) of the UTF-8 bytes TASK_KEY_CID_PREFIX + task key. A wire convention: every
  * implementation must derive the same key to find the same providers.
  */
-export function taskContentId (taskKey: string): CID {
+export function taskContentId(taskKey: string): CID {
   assertTaskKey(taskKey)
   return contentId(utf8Encode(TASK_KEY_CID_PREFIX + taskKey))
 }
@@ -37,21 +37,26 @@ export function taskContentId (taskKey: string): CID {
  * sha2-256 with a 32-byte digest. Anything else is refused, so a peer cannot make us hash
  * with another function or accept a truncated digest.
  */
-export function parseContentId (bytes: Uint8Array): CID {
+export function parseContentId(bytes: Uint8Array): CID {
   let cid: CID
   try {
     cid = CID.decode(bytes)
   } catch (err) {
     throw new ProtocolError('CID_MISMATCH', `invalid CID bytes: ${(err as Error).message}`, { cause: err })
   }
-  if (cid.version !== 1 || cid.code !== RAW_CODEC || cid.multihash.code !== SHA2_256 || cid.multihash.digest.length !== 32) {
+  if (
+    cid.version !== 1 ||
+    cid.code !== RAW_CODEC ||
+    cid.multihash.code !== SHA2_256 ||
+    cid.multihash.digest.length !== 32
+  ) {
     throw new ProtocolError('CID_MISMATCH', `unsupported CID ${cid.toString()}: expected CIDv1 raw sha2-256`)
   }
   return cid
 }
 
 /** Parses a CID from its string form (base32 `bafk...` as printed by the CLI). */
-export function parseContentIdString (text: string): CID {
+export function parseContentIdString(text: string): CID {
   let cid: CID
   try {
     cid = CID.parse(text)
@@ -62,7 +67,7 @@ export function parseContentIdString (text: string): CID {
 }
 
 /** Throws CID_MISMATCH unless `bytes` hash to `expected` (binary or parsed CID). */
-export function verifyContentId (bytes: Uint8Array, expected: Uint8Array | CID): CID {
+export function verifyContentId(bytes: Uint8Array, expected: Uint8Array | CID): CID {
   const want = expected instanceof Uint8Array ? parseContentId(expected) : expected
   const got = contentId(bytes)
   const wantText = want.toString()

@@ -36,18 +36,18 @@ export const ProtocolErrorCode = {
   STREAM_CLOSED: 'STREAM_CLOSED'
 } as const
 
-export type ProtocolErrorCode = typeof ProtocolErrorCode[keyof typeof ProtocolErrorCode]
+export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode]
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode
 
-  constructor (code: ProtocolErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'ProtocolError'
     this.code = code
   }
 }
 
-export function isProtocolError (err: unknown, code?: ProtocolErrorCode): err is ProtocolError {
+export function isProtocolError(err: unknown, code?: ProtocolErrorCode): err is ProtocolError {
   return err instanceof ProtocolError && (code === undefined || err.code === code)
 }

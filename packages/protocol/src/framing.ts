@@ -63,7 +63,7 @@ export interface FramedStreamInit {
 }
 
 /** Wraps a stream for framed reads and writes. Create it once per stream and reuse it. */
-export function framedStream (stream: MessageStream, init: FramedStreamInit): FramedStream {
+export function framedStream(stream: MessageStream, init: FramedStreamInit): FramedStream {
   const maxBytes = checkLimit(init.maxBytes)
   const maxLengthLength = varintLength(maxBytes)
   const lp = lpStream(stream, {
@@ -71,13 +71,13 @@ export function framedStream (stream: MessageStream, init: FramedStreamInit): Fr
     maxLengthLength,
     // bounds memory before the length is even known: a frame can never need more
     maxBufferSize: maxBytes + maxLengthLength + FRAME_READ_AHEAD_BYTES,
-    lengthDecoder: (buf) => decodeLength(buf, maxBytes, maxLengthLength)
+    lengthDecoder: buf => decodeLength(buf, maxBytes, maxLengthLength)
   })
   let unwrapped = false
 
   return {
-    async read (options?: FrameCallOptions): Promise<Uint8Array> {
-      return await bounded(options, async (signal) => {
+    async read(options?: FrameCallOptions): Promise<Uint8Array> {
+      return await bounded(options, async signal => {
         try {
           signal?.throwIfAborted()
           const frame = await lp.read({ signal })
@@ -87,10 +87,10 @@ export function framedStream (stream: MessageStream, init: FramedStreamInit): Fr
         }
       })
     },
-    async write (frame: Uint8Array, options?: FrameCallOptions): Promise<void> {
+    async write(frame: Uint8Array, options?: FrameCallOptions): Promise<void> {
       await writeFrame(stream, frame, { signal: options?.signal, timeoutMs: options?.timeoutMs })
     },
-    unwrap (): void {
+    unwrap(): void {
       if (unwrapped) return
       unwrapped = true
       try {
@@ -103,7 +103,7 @@ export function framedStream (stream: MessageStream, init: FramedStreamInit): Fr
 }
 
 /** Reads exactly one frame of at most `maxBytes` payload bytes. */
-export async function readFrame (stream: MessageStream, options: ReadFrameOptions): Promise<Uint8Array> {
+export async function readFrame(stream: MessageStream, options: ReadFrameOptions): Promise<Uint8Array> {
   const framed = framedStream(stream, { maxBytes: options.maxBytes })
   try {
     return await framed.read({ signal: options.signal, timeoutMs: options.timeoutMs })
@@ -116,15 +116,25 @@ export async function readFrame (stream: MessageStream, options: ReadFrameOption
  * Writes one length-prefixed frame. Uses `send()` and waits for 'drain' directly instead of
  * an lpStream, whose 'message' listener would start consuming inbound data as a side effect.
  */
-export async function writeFrame (stream: MessageStream, frame: Uint8Array, options: WriteFrameOptions = {}): Promise<void> {
-  await bounded(options, async (signal) => {
+export async function writeFrame(
+  stream: MessageStream,
+  frame: Uint8Array,
+  options: WriteFrameOptions = {}
+): Promise<void> {
+  await bounded(options, async signal => {
     try {
       signal?.throwIfAborted()
       if (options.maxBytes !== undefined && frame.byteLength > checkLimit(options.maxBytes)) {
-        throw new ProtocolError(ProtocolErrorCode.TOO_LARGE, `refusing to send a ${frame.byteLength}-byte frame (limit ${options.maxBytes})`)
+        throw new ProtocolError(
+          ProtocolErrorCode.TOO_LARGE,
+          `refusing to send a ${frame.byteLength}-byte frame (limit ${options.maxBytes})`
+        )
       }
       if (frame.byteLength > MAX_FRAME_LIMIT) {
-        throw new ProtocolError(ProtocolErrorCode.TOO_LARGE, `a ${frame.byteLength}-byte frame exceeds the framing limit`)
+        throw new ProtocolError(
+          ProtocolErrorCode.TOO_LARGE,
+          `a ${frame.byteLength}-byte frame exceeds the framing limit`
+        )
       }
       if (!stream.send(new Uint8ArrayList(encodeLength(frame.byteLength), frame))) {
         await stream.onDrain({ signal })
@@ -136,7 +146,10 @@ export async function writeFrame (stream: MessageStream, frame: Uint8Array, opti
 }
 
 /** Runs one framed call under the caller's signal plus, when `timeoutMs` is set, a deadline released afterwards. */
-async function bounded<T> (options: FrameCallOptions | undefined, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+async function bounded<T>(
+  options: FrameCallOptions | undefined,
+  run: (signal: AbortSignal | undefined) => Promise<T>
+): Promise<T> {
   if (options?.timeoutMs === undefined) return await run(options?.signal)
   const deadline = withDeadline(options.timeoutMs, options.signal)
   try {
@@ -165,21 +178,26 @@ export interface Deadline {
  * 20.20 the combined signal holds its sources weakly, and once the timeout signal has been
  * collected it never fires, so the operation hangs.
  */
-export function withDeadline (timeoutMs: number, signal?: AbortSignal): Deadline {
+export function withDeadline(timeoutMs: number, signal?: AbortSignal): Deadline {
   if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-    throw new ProtocolError(ProtocolErrorCode.INVALID_FIELD, `timeout must be a finite number of ms >= 0, got ${timeoutMs}`)
+    throw new ProtocolError(
+      ProtocolErrorCode.INVALID_FIELD,
+      `timeout must be a finite number of ms >= 0, got ${timeoutMs}`
+    )
   }
   const controller = new AbortController()
   const onCallerAbort = (): void => {
     release()
-    controller.abort(new ProtocolError(ProtocolErrorCode.ABORTED, 'operation aborted by the caller', { cause: signal?.reason }))
+    controller.abort(
+      new ProtocolError(ProtocolErrorCode.ABORTED, 'operation aborted by the caller', { cause: signal?.reason })
+    )
   }
   const timer = setTimeout(() => {
     release()
     controller.abort(new ProtocolError(ProtocolErrorCode.TIMEOUT, `operation timed out after ${timeoutMs} ms`))
   }, timeoutMs)
   timer.unref?.()
-  function release (): void {
+  function release(): void {
     clearTimeout(timer)
     signal?.removeEventListener('abort', onCallerAbort)
   }
@@ -196,7 +214,7 @@ export function withDeadline (timeoutMs: number, signal?: AbortSignal): Deadline
  * until queued bytes reached the muxer. Never throws: if the graceful close fails or the
  * signal fires first, the stream is aborted instead.
  */
-export async function closeStream (stream: MessageStream, options?: AbortOptions): Promise<void> {
+export async function closeStream(stream: MessageStream, options?: AbortOptions): Promise<void> {
   if (stream.status !== 'open') return
   try {
     await stream.close(options)
@@ -206,7 +224,7 @@ export async function closeStream (stream: MessageStream, options?: AbortOptions
 }
 
 /** Resets the stream at once (both directions, unsent and unread data dropped). Never throws. */
-export function abortStream (stream: MessageStream, reason?: Error): void {
+export function abortStream(stream: MessageStream, reason?: Error): void {
   try {
     stream.abort(reason ?? new ProtocolError(ProtocolErrorCode.ABORTED, 'stream aborted'))
   } catch {
@@ -223,13 +241,15 @@ const MALFORMED_ERRORS = new Set(['InvalidMessageLengthError', 'InvalidDataLengt
  * Maps any error thrown while using a stream to a ProtocolError. `signal` is the signal the
  * operation ran under: when it fired, its reason decides between TIMEOUT and ABORTED.
  */
-export function toProtocolError (err: unknown, signal?: AbortSignal): ProtocolError {
+export function toProtocolError(err: unknown, signal?: AbortSignal): ProtocolError {
   if (err instanceof ProtocolError) return err
   if (signal?.aborted === true) {
     const reason: unknown = signal.reason
     if (reason instanceof ProtocolError) return reason
     const code = errorName(reason) === 'TimeoutError' ? ProtocolErrorCode.TIMEOUT : ProtocolErrorCode.ABORTED
-    return new ProtocolError(code, code === ProtocolErrorCode.TIMEOUT ? 'operation timed out' : 'operation aborted', { cause: reason })
+    return new ProtocolError(code, code === ProtocolErrorCode.TIMEOUT ? 'operation timed out' : 'operation aborted', {
+      cause: reason
+    })
   }
   const name = errorName(err)
   const message = err instanceof Error ? err.message : String(err)
@@ -243,31 +263,34 @@ export function toProtocolError (err: unknown, signal?: AbortSignal): ProtocolEr
   return new ProtocolError(ProtocolErrorCode.STREAM_CLOSED, `stream closed: ${message}`, { cause: err })
 }
 
-function failStream (stream: MessageStream, err: unknown, signal?: AbortSignal): ProtocolError {
+function failStream(stream: MessageStream, err: unknown, signal?: AbortSignal): ProtocolError {
   const failure = toProtocolError(err, signal)
   abortStream(stream, failure)
   return failure
 }
 
-function checkLimit (maxBytes: number): number {
+function checkLimit(maxBytes: number): number {
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0 || maxBytes > MAX_FRAME_LIMIT) {
-    throw new ProtocolError(ProtocolErrorCode.INVALID_FIELD, `frame limit must be an integer in [0, ${MAX_FRAME_LIMIT}], got ${maxBytes}`)
+    throw new ProtocolError(
+      ProtocolErrorCode.INVALID_FIELD,
+      `frame limit must be an integer in [0, ${MAX_FRAME_LIMIT}], got ${maxBytes}`
+    )
   }
   return maxBytes
 }
 
-function errorName (err: unknown): string {
+function errorName(err: unknown): string {
   return typeof err === 'object' && err !== null && typeof (err as { name?: unknown }).name === 'string'
     ? (err as { name: string }).name
     : ''
 }
 
-function toError (err: unknown): Error {
+function toError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err))
 }
 
 /** Unsigned LEB128 (protobuf varint) length prefix. */
-export function encodeLength (value: number): Uint8Array {
+export function encodeLength(value: number): Uint8Array {
   const out: number[] = []
   let rest = value
   while (rest >= 0x80) {
@@ -279,7 +302,7 @@ export function encodeLength (value: number): Uint8Array {
 }
 
 /** Bytes of the varint prefix for `value`. */
-export function varintLength (value: number): number {
+export function varintLength(value: number): number {
   return encodeLength(value).byteLength
 }
 
@@ -288,7 +311,7 @@ export function varintLength (value: number): number {
  * prefix length after a successful decode, so an endless run of continuation bytes would be
  * read forever; refuse it as soon as it is longer than any legal prefix for `maxBytes`.
  */
-function decodeLength (buf: Uint8ArrayList, maxBytes: number, maxLengthLength: number): number {
+function decodeLength(buf: Uint8ArrayList, maxBytes: number, maxLengthLength: number): number {
   let value = 0
   let scale = 1
   for (let i = 0; i < buf.byteLength; i++) {
@@ -297,7 +320,10 @@ function decodeLength (buf: Uint8ArrayList, maxBytes: number, maxLengthLength: n
     if (byte < 0x80) return value
     scale *= 0x80
     if (i + 1 >= maxLengthLength) {
-      throw new ProtocolError(ProtocolErrorCode.TOO_LARGE, `frame length prefix longer than ${maxLengthLength} bytes: more than ${maxBytes} bytes announced`)
+      throw new ProtocolError(
+        ProtocolErrorCode.TOO_LARGE,
+        `frame length prefix longer than ${maxLengthLength} bytes: more than ${maxBytes} bytes announced`
+      )
     }
   }
   throw new RangeError('incomplete length prefix')

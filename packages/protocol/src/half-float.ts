@@ -12,13 +12,13 @@ const u32 = new Uint32Array(f32.buffer)
 const SMALLEST_NEGATIVE_SUBNORMAL = 0x8001
 const MAX_FINITE = 0x7bff
 
-export function toHalfBits (value: number): number {
+export function toHalfBits(value: number): number {
   f32[0] = value
   const x = u32[0] as number
   const sign = (x >>> 16) & 0x8000
   const exp32 = (x >>> 23) & 0xff
   let mant = x & 0x7fffff
-  if (exp32 === 0xff) return mant === 0 ? (sign | MAX_FINITE) : 0x7e00 // callers reject NaN before
+  if (exp32 === 0xff) return mant === 0 ? sign | MAX_FINITE : 0x7e00 // callers reject NaN before
   const exp = exp32 - 127 + 15
   let half: number
   if (exp >= 0x1f) {
@@ -51,12 +51,12 @@ export function toHalfBits (value: number): number {
 let table: Float32Array | null = null
 
 /** Decodes binary16 bits to a number (table-driven: 256 KiB built on first use). */
-export function fromHalfBits (bits: number): number {
+export function fromHalfBits(bits: number): number {
   if (table === null) table = buildTable()
   return table[bits & 0xffff] as number
 }
 
-function buildTable (): Float32Array {
+function buildTable(): Float32Array {
   const t = new Float32Array(65536)
   for (let h = 0; h < 65536; h++) {
     const sign = (h & 0x8000) !== 0 ? -1 : 1

@@ -1,6 +1,13 @@
 import { ByteReader, ByteWriter, utf8Encode } from './bytes.js'
 import { verifyContentId, type CID } from './cid.js'
-import { MASK_FORMAT_VERSION, MAX_LAYER_RANK, MAX_LAYERS, MAX_MASK_BYTES, MAX_MASK_HEADER_BYTES, MAX_MASK_WEIGHTS } from './constants.js'
+import {
+  MASK_FORMAT_VERSION,
+  MAX_LAYER_RANK,
+  MAX_LAYERS,
+  MAX_MASK_BYTES,
+  MAX_MASK_HEADER_BYTES,
+  MAX_MASK_WEIGHTS
+} from './constants.js'
 import { ProtocolError } from './errors.js'
 import { fromHalfBits, toHalfBits } from './half-float.js'
 import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
@@ -41,25 +48,31 @@ export type MaskEncoding = 'bits' | 'f16' | 'f32' | 'delta'
  * first). The one list: CLI flags, config files and offers derive from it. DELTA is
  * reserved in the format. (Typed as MaskEncoding[] so `.includes()` takes any encoding.)
  */
-export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32'] satisfies ReadonlyArray<Exclude<MaskEncoding, 'delta'>>
+export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32'] satisfies ReadonlyArray<
+  Exclude<MaskEncoding, 'delta'>
+>
 
 const ENCODING_CODE: Record<MaskEncoding, number> = { bits: 1, f16: 2, f32: 3, delta: 4 }
 const CODE_ENCODING: Record<number, MaskEncoding> = { 1: 'bits', 2: 'f16', 3: 'f32', 4: 'delta' }
 
-export function encodingCode (encoding: MaskEncoding): number {
+export function encodingCode(encoding: MaskEncoding): number {
   // hasOwn, not a plain lookup: a caller's string such as 'toString' must not find Object.prototype
-  if (!Object.hasOwn(ENCODING_CODE, encoding)) throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding ${JSON.stringify(encoding)}`)
+  if (!Object.hasOwn(ENCODING_CODE, encoding))
+    throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding ${JSON.stringify(encoding)}`)
   return ENCODING_CODE[encoding]
 }
 
-export function encodingFromCode (code: number): MaskEncoding {
+export function encodingFromCode(code: number): MaskEncoding {
   const e = CODE_ENCODING[code]
   if (e === undefined) throw new ProtocolError('UNKNOWN_ENUM', `unknown mask encoding ${code}`)
   return e
 }
 
-function unsupportedDelta (): ProtocolError {
-  return new ProtocolError('UNSUPPORTED_ENCODING', 'the DELTA mask encoding is reserved and not supported by this version')
+function unsupportedDelta(): ProtocolError {
+  return new ProtocolError(
+    'UNSUPPORTED_ENCODING',
+    'the DELTA mask encoding is reserved and not supported by this version'
+  )
 }
 
 const MAGIC = [0x4c, 0x32, 0x44, 0x4d] // "L2DM"
@@ -113,29 +126,33 @@ export interface DecodeMaskOptions {
   readonly expectedTaskKey?: string
 }
 
-function layerSize (shape: readonly number[]): number {
+function layerSize(shape: readonly number[]): number {
   let n = 1
   for (const d of shape) n *= d
   return n
 }
 
-function payloadBytes (encoding: MaskEncoding, n: number): number {
+function payloadBytes(encoding: MaskEncoding, n: number): number {
   switch (encoding) {
-    case 'bits': return 4 + Math.ceil(n / 8)
-    case 'f16': return 2 * n
-    case 'f32': return 4 * n
-    case 'delta': throw unsupportedDelta()
+    case 'bits':
+      return 4 + Math.ceil(n / 8)
+    case 'f16':
+      return 2 * n
+    case 'f32':
+      return 4 * n
+    case 'delta':
+      throw unsupportedDelta()
   }
 }
 
 /** Payload bytes of a layer table: the one size formula behind encodeMask, decodeMask and encodedMaskSize. */
-function payloadSize (encoding: MaskEncoding, layers: readonly LayerSpec[]): number {
+function payloadSize(encoding: MaskEncoding, layers: readonly LayerSpec[]): number {
   let size = 0
   for (const l of layers) size += payloadBytes(encoding, layerSize(l.shape))
   return size
 }
 
-function validateLayerTable (layers: readonly LayerSpec[]): number {
+function validateLayerTable(layers: readonly LayerSpec[]): number {
   if (layers.length === 0 || layers.length > MAX_LAYERS) {
     throw new ProtocolError('TOO_LARGE', `a mask has 1..${MAX_LAYERS} layers, got ${layers.length}`)
   }
@@ -146,7 +163,10 @@ function validateLayerTable (layers: readonly LayerSpec[]): number {
     if (names.has(layer.name)) throw new ProtocolError('INCONSISTENT_SHAPE', `duplicate layer name "${layer.name}"`)
     names.add(layer.name)
     if (layer.shape.length === 0 || layer.shape.length > MAX_LAYER_RANK) {
-      throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${layer.name}" has rank ${layer.shape.length}, expected 1..${MAX_LAYER_RANK}`)
+      throw new ProtocolError(
+        'INCONSISTENT_SHAPE',
+        `layer "${layer.name}" has rank ${layer.shape.length}, expected 1..${MAX_LAYER_RANK}`
+      )
     }
     for (const d of layer.shape) {
       if (!Number.isInteger(d) || d < 1 || d > MAX_MASK_WEIGHTS) {
@@ -160,14 +180,17 @@ function validateLayerTable (layers: readonly LayerSpec[]): number {
 }
 
 /** Encodes a mask canonically. Scores must be finite; throws ProtocolError otherwise. */
-export function encodeMask (mask: Mask, encoding: MaskEncoding = 'bits'): Uint8Array {
+export function encodeMask(mask: Mask, encoding: MaskEncoding = 'bits'): Uint8Array {
   const code = encodingCode(encoding)
   assertTaskKey(mask.taskKey)
   assertBackboneId(mask.backboneId)
   validateLayerTable(mask.layers)
   for (const layer of mask.layers) {
     if (layer.scores.length !== layerSize(layer.shape)) {
-      throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${layer.name}" has ${layer.scores.length} scores for shape [${layer.shape.join(', ')}]`)
+      throw new ProtocolError(
+        'INCONSISTENT_SHAPE',
+        `layer "${layer.name}" has ${layer.scores.length} scores for shape [${layer.shape.join(', ')}]`
+      )
     }
   }
   const key = utf8Encode(mask.taskKey)
@@ -190,7 +213,7 @@ export function encodeMask (mask: Mask, encoding: MaskEncoding = 'bits'): Uint8A
   return w.bytes
 }
 
-function writePayload (w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer): void {
+function writePayload(w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer): void {
   const s = layer.scores
   const n = s.length
   switch (encoding) {
@@ -198,14 +221,22 @@ function writePayload (w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer):
       let sumAbs = 0
       for (let i = 0; i < n; i++) sumAbs += Math.abs(s[i] as number)
       // One check covers every score: a NaN or an infinity makes the sum non-finite.
-      if (!Number.isFinite(sumAbs)) throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score`)
+      if (!Number.isFinite(sumAbs))
+        throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score`)
       w.f32(Math.max(sumAbs / n, MIN_BITS_MAGNITUDE))
       const out = w.bytes
       let o = w.offset
       const full = n & ~7
       for (let i = 0; i < full; i += 8) {
-        out[o++] = ((s[i] as number) >= 0 ? 1 : 0) | ((s[i + 1] as number) >= 0 ? 2 : 0) | ((s[i + 2] as number) >= 0 ? 4 : 0) | ((s[i + 3] as number) >= 0 ? 8 : 0) |
-          ((s[i + 4] as number) >= 0 ? 16 : 0) | ((s[i + 5] as number) >= 0 ? 32 : 0) | ((s[i + 6] as number) >= 0 ? 64 : 0) | ((s[i + 7] as number) >= 0 ? 128 : 0)
+        out[o++] =
+          ((s[i] as number) >= 0 ? 1 : 0) |
+          ((s[i + 1] as number) >= 0 ? 2 : 0) |
+          ((s[i + 2] as number) >= 0 ? 4 : 0) |
+          ((s[i + 3] as number) >= 0 ? 8 : 0) |
+          ((s[i + 4] as number) >= 0 ? 16 : 0) |
+          ((s[i + 5] as number) >= 0 ? 32 : 0) |
+          ((s[i + 6] as number) >= 0 ? 64 : 0) |
+          ((s[i + 7] as number) >= 0 ? 128 : 0)
       }
       if (full < n) {
         let byte = 0
@@ -218,7 +249,8 @@ function writePayload (w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer):
     case 'f16': {
       for (let i = 0; i < n; i++) {
         const v = s[i] as number
-        if (!Number.isFinite(v)) throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score at ${i}`)
+        if (!Number.isFinite(v))
+          throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score at ${i}`)
         w.u16(toHalfBits(v))
       }
       return
@@ -226,7 +258,8 @@ function writePayload (w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer):
     case 'f32': {
       for (let i = 0; i < n; i++) {
         const v = s[i] as number
-        if (!Number.isFinite(v)) throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score at ${i}`)
+        if (!Number.isFinite(v))
+          throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score at ${i}`)
         w.f32(v)
       }
       return
@@ -237,13 +270,18 @@ function writePayload (w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer):
 }
 
 /** Reads and validates the header (layer table included) without touching the payload. */
-export function readMaskHeader (bytes: Uint8Array): MaskHeader {
-  if (bytes.length > MAX_MASK_BYTES) throw new ProtocolError('TOO_LARGE', `mask of ${bytes.length} bytes exceeds ${MAX_MASK_BYTES}`)
+export function readMaskHeader(bytes: Uint8Array): MaskHeader {
+  if (bytes.length > MAX_MASK_BYTES)
+    throw new ProtocolError('TOO_LARGE', `mask of ${bytes.length} bytes exceeds ${MAX_MASK_BYTES}`)
   const r = new ByteReader(bytes)
   const magic = r.raw(4, 'magic')
   if (magic.some((b, i) => b !== MAGIC[i])) throw new ProtocolError('MALFORMED', 'not an l2d2c mask (bad magic)')
   const formatVersion = r.u8('format version')
-  if (formatVersion !== MASK_FORMAT_VERSION) throw new ProtocolError('UNKNOWN_VERSION', `mask format version ${formatVersion} is not supported (this implementation reads ${MASK_FORMAT_VERSION})`)
+  if (formatVersion !== MASK_FORMAT_VERSION)
+    throw new ProtocolError(
+      'UNKNOWN_VERSION',
+      `mask format version ${formatVersion} is not supported (this implementation reads ${MASK_FORMAT_VERSION})`
+    )
   const code = r.u8('encoding')
   const encoding = encodingFromCode(code)
   if (encoding === 'delta') throw unsupportedDelta()
@@ -254,19 +292,31 @@ export function readMaskHeader (bytes: Uint8Array): MaskHeader {
   const backboneId = r.shortString('backbone id')
   assertBackboneId(backboneId)
   const count = r.u8('layer count')
-  if (count === 0 || count > MAX_LAYERS) throw new ProtocolError('TOO_LARGE', `a mask has 1..${MAX_LAYERS} layers, got ${count}`)
+  if (count === 0 || count > MAX_LAYERS)
+    throw new ProtocolError('TOO_LARGE', `a mask has 1..${MAX_LAYERS} layers, got ${count}`)
   const layers: LayerSpec[] = []
   for (let i = 0; i < count; i++) {
     const name = r.shortString(`layer ${i} name`)
     const rank = r.u8(`layer ${i} rank`)
-    if (rank === 0 || rank > MAX_LAYER_RANK) throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${name}" has rank ${rank}, expected 1..${MAX_LAYER_RANK}`)
+    if (rank === 0 || rank > MAX_LAYER_RANK)
+      throw new ProtocolError('INCONSISTENT_SHAPE', `layer "${name}" has rank ${rank}, expected 1..${MAX_LAYER_RANK}`)
     const shape: number[] = []
     for (let d = 0; d < rank; d++) shape.push(r.u32(`layer ${i} shape`))
     layers.push({ name, shape })
-    if (r.offset > MAX_MASK_HEADER_BYTES) throw new ProtocolError('TOO_LARGE', `mask header exceeds ${MAX_MASK_HEADER_BYTES} bytes`)
+    if (r.offset > MAX_MASK_HEADER_BYTES)
+      throw new ProtocolError('TOO_LARGE', `mask header exceeds ${MAX_MASK_HEADER_BYTES} bytes`)
   }
   const weights = validateLayerTable(layers)
-  return { formatVersion, encoding, taskKey, backboneId, layers, weights, payloadOffset: r.offset, encodedSize: r.offset + payloadSize(encoding, layers) }
+  return {
+    formatVersion,
+    encoding,
+    taskKey,
+    backboneId,
+    layers,
+    weights,
+    payloadOffset: r.offset,
+    encodedSize: r.offset + payloadSize(encoding, layers)
+  }
 }
 
 /**
@@ -274,12 +324,16 @@ export function readMaskHeader (bytes: Uint8Array): MaskHeader {
  * backbone/task/layers, exact payload length (before allocating any score array), finiteness,
  * canonical padding. BITS scores come back as ±magnitude per layer.
  */
-export function decodeMask (bytes: Uint8Array, opts: DecodeMaskOptions = {}): DecodedMask {
-  if (bytes.length > MAX_MASK_BYTES) throw new ProtocolError('TOO_LARGE', `mask of ${bytes.length} bytes exceeds ${MAX_MASK_BYTES}`)
+export function decodeMask(bytes: Uint8Array, opts: DecodeMaskOptions = {}): DecodedMask {
+  if (bytes.length > MAX_MASK_BYTES)
+    throw new ProtocolError('TOO_LARGE', `mask of ${bytes.length} bytes exceeds ${MAX_MASK_BYTES}`)
   if (opts.expectedCid !== undefined) verifyContentId(bytes, opts.expectedCid)
   const header = readMaskHeader(bytes)
   if (opts.expectedBackboneId !== undefined && header.backboneId !== opts.expectedBackboneId) {
-    throw new ProtocolError('BACKBONE_MISMATCH', `mask is for backbone ${header.backboneId}, expected ${opts.expectedBackboneId}`)
+    throw new ProtocolError(
+      'BACKBONE_MISMATCH',
+      `mask is for backbone ${header.backboneId}, expected ${opts.expectedBackboneId}`
+    )
   }
   if (opts.expectedTaskKey !== undefined && header.taskKey !== opts.expectedTaskKey) {
     throw new ProtocolError('INVALID_FIELD', `mask is for task ${header.taskKey}, expected ${opts.expectedTaskKey}`)
@@ -288,11 +342,15 @@ export function decodeMask (bytes: Uint8Array, opts: DecodeMaskOptions = {}): De
   assertMaskLength(bytes, header)
   const r = new ByteReader(bytes)
   r.offset = header.payloadOffset
-  const layers: MaskLayer[] = header.layers.map(spec => ({ name: spec.name, shape: spec.shape, scores: readPayload(r, header.encoding, spec) }))
+  const layers: MaskLayer[] = header.layers.map(spec => ({
+    name: spec.name,
+    shape: spec.shape,
+    scores: readPayload(r, header.encoding, spec)
+  }))
   return { taskKey: header.taskKey, backboneId: header.backboneId, encoding: header.encoding, layers }
 }
 
-function readPayload (r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): Float32Array {
+function readPayload(r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): Float32Array {
   const n = layerSize(spec.shape)
   const scores = new Float32Array(n)
   switch (encoding) {
@@ -307,7 +365,7 @@ function readPayload (r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): F
         for (let b = 0; i < end; b++, i++) scores[i] = (byte >> b) & 1 ? c : -c
       }
       const used = n & 7
-      if (used !== 0 && ((bits[bits.length - 1] as number) >> used) !== 0) {
+      if (used !== 0 && (bits[bits.length - 1] as number) >> used !== 0) {
         throw new ProtocolError('MALFORMED', `layer "${spec.name}" has non-zero padding bits (not canonical)`)
       }
       return scores
@@ -316,7 +374,8 @@ function readPayload (r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): F
       const raw = r.raw(2 * n, `layer "${spec.name}" scores`)
       for (let i = 0; i < n; i++) {
         const v = fromHalfBits((raw[2 * i] as number) | ((raw[2 * i + 1] as number) << 8))
-        if (!Number.isFinite(v)) throw new ProtocolError('NON_FINITE', `layer "${spec.name}" has a non-finite score at ${i}`)
+        if (!Number.isFinite(v))
+          throw new ProtocolError('NON_FINITE', `layer "${spec.name}" has a non-finite score at ${i}`)
         scores[i] = v
       }
       return scores
@@ -326,7 +385,8 @@ function readPayload (r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): F
       const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength)
       for (let i = 0; i < n; i++) {
         const v = view.getFloat32(4 * i, true)
-        if (!Number.isFinite(v)) throw new ProtocolError('NON_FINITE', `layer "${spec.name}" has a non-finite score at ${i}`)
+        if (!Number.isFinite(v))
+          throw new ProtocolError('NON_FINITE', `layer "${spec.name}" has a non-finite score at ${i}`)
         scores[i] = v
       }
       return scores
@@ -337,17 +397,26 @@ function readPayload (r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): F
 }
 
 /** Throws INCONSISTENT_SHAPE unless both layer tables have the same names and shapes in order. */
-export function assertSameLayers (got: readonly LayerSpec[], want: readonly LayerSpec[]): void {
+export function assertSameLayers(got: readonly LayerSpec[], want: readonly LayerSpec[]): void {
   const describe = (ls: readonly LayerSpec[]): string => ls.map(l => `${l.name}[${l.shape.join('x')}]`).join(', ')
-  const same = got.length === want.length && got.every((l, i) => {
-    const w = want[i] as LayerSpec
-    return l.name === w.name && l.shape.length === w.shape.length && l.shape.every((d, j) => d === w.shape[j])
-  })
-  if (!same) throw new ProtocolError('INCONSISTENT_SHAPE', `layer table ${describe(got)} differs from the expected ${describe(want)}`)
+  const same =
+    got.length === want.length &&
+    got.every((l, i) => {
+      const w = want[i] as LayerSpec
+      return l.name === w.name && l.shape.length === w.shape.length && l.shape.every((d, j) => d === w.shape[j])
+    })
+  if (!same)
+    throw new ProtocolError(
+      'INCONSISTENT_SHAPE',
+      `layer table ${describe(got)} differs from the expected ${describe(want)}`
+    )
 }
 
 /** Size in bytes of a mask's canonical encoding, without encoding it. */
-export function encodedMaskSize (mask: Pick<Mask, 'taskKey' | 'backboneId'> & { layers: readonly LayerSpec[] }, encoding: MaskEncoding): number {
+export function encodedMaskSize(
+  mask: Pick<Mask, 'taskKey' | 'backboneId'> & { layers: readonly LayerSpec[] },
+  encoding: MaskEncoding
+): number {
   let size = 8 + 1 + utf8Encode(mask.taskKey).length + 1 + utf8Encode(mask.backboneId).length + 1
   for (const l of mask.layers) size += 1 + utf8Encode(l.name).length + 1 + 4 * l.shape.length
   return size + payloadSize(encoding, mask.layers)
@@ -357,14 +426,16 @@ export function encodedMaskSize (mask: Pick<Mask, 'taskKey' | 'backboneId'> & { 
  * Throws TRUNCATED or TRAILING_BYTES unless `bytes` is exactly as long as its header says.
  * Arithmetic only: use it where the payload is not decoded (the mask file reader).
  */
-export function assertMaskLength (bytes: Uint8Array, header: MaskHeader): void {
+export function assertMaskLength(bytes: Uint8Array, header: MaskHeader): void {
   const expected = header.encodedSize
-  if (bytes.length < expected) throw new ProtocolError('TRUNCATED', `mask payload is truncated: ${bytes.length} of ${expected} bytes`)
-  if (bytes.length > expected) throw new ProtocolError('TRAILING_BYTES', `mask has ${bytes.length - expected} bytes after its payload`)
+  if (bytes.length < expected)
+    throw new ProtocolError('TRUNCATED', `mask payload is truncated: ${bytes.length} of ${expected} bytes`)
+  if (bytes.length > expected)
+    throw new ProtocolError('TRAILING_BYTES', `mask has ${bytes.length - expected} bytes after its payload`)
 }
 
 /** The binary mask 1[score >= 0] of a layer, one byte per weight (for comparisons and tests). */
-export function binaryMask (scores: Float32Array): Uint8Array {
+export function binaryMask(scores: Float32Array): Uint8Array {
   const m = new Uint8Array(scores.length)
   for (let i = 0; i < scores.length; i++) m[i] = (scores[i] as number) >= 0 ? 1 : 0
   return m

@@ -2,7 +2,14 @@ import { ByteReader, ByteWriter } from './bytes.js'
 import { contentId, parseContentId, type CID } from './cid.js'
 import { MASK_FILE_VERSION, MAX_MASK_FILE_BYTES, MAX_MASK_FILE_HEADER_BYTES } from './constants.js'
 import { ProtocolError } from './errors.js'
-import { assertMaskLength, decodeMask, readMaskHeader, type DecodeMaskOptions, type DecodedMask, type MaskHeader } from './mask-codec.js'
+import {
+  assertMaskLength,
+  decodeMask,
+  readMaskHeader,
+  type DecodeMaskOptions,
+  type DecodedMask,
+  type MaskHeader
+} from './mask-codec.js'
 import { assertMeta, generated as pb, validateMeta, type MaskMeta } from './messages.js'
 
 /**
@@ -46,7 +53,7 @@ export interface MaskFileContents {
  * the second decode and hash (~1 ms for an F32 CT-graph mask) is skipped; the bytes and the
  * CID are then the caller's responsibility. The metadata is always checked.
  */
-export function encodeMaskFile (maskBytes: Uint8Array, meta: MaskMeta, verified?: { readonly cid: CID }): Uint8Array {
+export function encodeMaskFile(maskBytes: Uint8Array, meta: MaskMeta, verified?: { readonly cid: CID }): Uint8Array {
   if (verified === undefined) decodeMask(maskBytes)
   assertMeta(meta, 'mask file metadata')
   const cid = verified?.cid ?? contentId(maskBytes)
@@ -69,30 +76,48 @@ export function encodeMaskFile (maskBytes: Uint8Array, meta: MaskMeta, verified?
  * content-id mismatch does not throw but is reported as cidValid=false, so tools can show
  * what is wrong; use readVerifiedMaskFile to refuse it.
  */
-export function readMaskFile (bytes: Uint8Array): MaskFileContents {
+export function readMaskFile(bytes: Uint8Array): MaskFileContents {
   return parseMaskFile(bytes, {}).file
 }
 
 /** Parses a mask file and decodes its mask, refusing a content-id mismatch. */
-export function readVerifiedMaskFile (bytes: Uint8Array, opts: Omit<DecodeMaskOptions, 'expectedCid'> = {}): MaskFileContents & { mask: DecodedMask } {
+export function readVerifiedMaskFile(
+  bytes: Uint8Array,
+  opts: Omit<DecodeMaskOptions, 'expectedCid'> = {}
+): MaskFileContents & { mask: DecodedMask } {
   const { file, mask } = parseMaskFile(bytes, opts)
   if (mask === null) {
-    throw new ProtocolError('CID_MISMATCH', `mask file content id mismatch: recorded ${file.cid.toString()}, content hashes to ${file.computedCid.toString()}`)
+    throw new ProtocolError(
+      'CID_MISMATCH',
+      `mask file content id mismatch: recorded ${file.cid.toString()}, content hashes to ${file.computedCid.toString()}`
+    )
   }
   return { ...file, mask }
 }
 
 /** The shared reader: `mask` is the decoded payload when the CID matched, null otherwise. */
-function parseMaskFile (bytes: Uint8Array, opts: Omit<DecodeMaskOptions, 'expectedCid'>): { file: MaskFileContents, mask: DecodedMask | null } {
-  if (bytes.length > MAX_MASK_FILE_BYTES) throw new ProtocolError('TOO_LARGE', `mask file of ${bytes.length} bytes exceeds ${MAX_MASK_FILE_BYTES}`)
+function parseMaskFile(
+  bytes: Uint8Array,
+  opts: Omit<DecodeMaskOptions, 'expectedCid'>
+): { file: MaskFileContents; mask: DecodedMask | null } {
+  if (bytes.length > MAX_MASK_FILE_BYTES)
+    throw new ProtocolError('TOO_LARGE', `mask file of ${bytes.length} bytes exceeds ${MAX_MASK_FILE_BYTES}`)
   const r = new ByteReader(bytes)
   const magic = r.raw(4, 'file magic')
   if (magic.some((b, i) => b !== MAGIC[i])) throw new ProtocolError('MALFORMED', 'not an l2d2c mask file (bad magic)')
   const version = r.u8('file version')
-  if (version !== MASK_FILE_VERSION) throw new ProtocolError('UNKNOWN_VERSION', `mask file version ${version} is not supported (this implementation reads ${MASK_FILE_VERSION})`)
+  if (version !== MASK_FILE_VERSION)
+    throw new ProtocolError(
+      'UNKNOWN_VERSION',
+      `mask file version ${version} is not supported (this implementation reads ${MASK_FILE_VERSION})`
+    )
   if (r.u8('reserved byte') !== 0) throw new ProtocolError('MALFORMED', 'reserved byte of the mask file is set')
   const headerLength = r.u16('header length')
-  if (headerLength > MAX_MASK_FILE_HEADER_BYTES) throw new ProtocolError('TOO_LARGE', `mask file header of ${headerLength} bytes exceeds ${MAX_MASK_FILE_HEADER_BYTES}`)
+  if (headerLength > MAX_MASK_FILE_HEADER_BYTES)
+    throw new ProtocolError(
+      'TOO_LARGE',
+      `mask file header of ${headerLength} bytes exceeds ${MAX_MASK_FILE_HEADER_BYTES}`
+    )
   const headerBytes = r.raw(headerLength, 'file header')
   let header: ReturnType<typeof pb.MaskFileHeader.decode>
   try {

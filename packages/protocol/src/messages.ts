@@ -1,8 +1,17 @@
 import { l2d2c as pb } from '../gen/l2d2c.js'
 import { parseContentId } from './cid.js'
 import {
-  MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCED_MASKS, MAX_ANNOUNCEMENT_BYTES, MAX_CHUNK_BYTES, MAX_CHUNK_MESSAGE_BYTES, MAX_CHUNKS,
-  MAX_CONTROL_MESSAGE_BYTES, MAX_MASK_BYTES, MAX_MULTIADDR_BYTES, MESSAGE_VERSION, MIN_CHUNK_BYTES
+  MAX_ANNOUNCED_ADDRS,
+  MAX_ANNOUNCED_MASKS,
+  MAX_ANNOUNCEMENT_BYTES,
+  MAX_CHUNK_BYTES,
+  MAX_CHUNK_MESSAGE_BYTES,
+  MAX_CHUNKS,
+  MAX_CONTROL_MESSAGE_BYTES,
+  MAX_MASK_BYTES,
+  MAX_MULTIADDR_BYTES,
+  MESSAGE_VERSION,
+  MIN_CHUNK_BYTES
 } from './constants.js'
 import { ProtocolError } from './errors.js'
 import { encodingCode, encodingFromCode, type MaskEncoding } from './mask-codec.js'
@@ -19,7 +28,14 @@ import { assertBackboneId, assertFinite, assertPeerIdText, assertTaskKey, toSafe
  */
 
 export type OfferStatus = 'has-mask' | 'no-mask' | 'backbone-mismatch' | 'busy'
-export type TransferStatus = 'ok' | 'not-found' | 'backbone-mismatch' | 'busy' | 'unsupported-encoding' | 'bad-request' | 'internal-error'
+export type TransferStatus =
+  | 'ok'
+  | 'not-found'
+  | 'backbone-mismatch'
+  | 'busy'
+  | 'unsupported-encoding'
+  | 'bad-request'
+  | 'internal-error'
 export type NodeRole = 'learner' | 'evaluator'
 
 export interface MaskMeta {
@@ -77,10 +93,15 @@ export interface MaskTransferHeader {
 }
 
 /** A header announcing a transfer: the fields that are null on a refusal are all present. */
-export type OkTransferHeader = MaskTransferHeader & { status: 'ok', cid: Uint8Array, encoding: MaskEncoding, meta: MaskMeta }
+export type OkTransferHeader = MaskTransferHeader & {
+  status: 'ok'
+  cid: Uint8Array
+  encoding: MaskEncoding
+  meta: MaskMeta
+}
 
 /** True for a header that announces a transfer (as decodeTransferHeader guarantees for status 'ok'). */
-export function isOkTransferHeader (h: MaskTransferHeader): h is OkTransferHeader {
+export function isOkTransferHeader(h: MaskTransferHeader): h is OkTransferHeader {
   return h.status === 'ok' && h.cid !== null && h.encoding !== null && h.meta !== null
 }
 
@@ -135,7 +156,7 @@ const TRANSFER_STATUS: Record<TransferStatus, number> = {
 }
 const ROLES: readonly NodeRole[] = ['learner', 'evaluator']
 
-function reverse<T extends string> (m: Record<T, number>, value: number | null | undefined, what: string): T {
+function reverse<T extends string>(m: Record<T, number>, value: number | null | undefined, what: string): T {
   for (const [k, v] of Object.entries(m) as Array<[T, number]>) if (v === value) return k
   throw new ProtocolError('UNKNOWN_ENUM', `unknown ${what} ${String(value)}`)
 }
@@ -149,66 +170,69 @@ function reverse<T extends string> (m: Record<T, number>, value: number | null |
 // or clamp a valid value: whatever passes them comes back unchanged after encode and decode.
 
 /** Known encodings in a list; values from a newer peer that we do not know are skipped. */
-function decodeEncodingList (codes: number[] | null | undefined): MaskEncoding[] {
+function decodeEncodingList(codes: number[] | null | undefined): MaskEncoding[] {
   const out: MaskEncoding[] = []
   for (const c of codes ?? []) {
     try {
       const e = encodingFromCode(c)
       if (!out.includes(e)) out.push(e)
-    } catch { /* forward compatible: ignore encodings we do not know */ }
+    } catch {
+      /* forward compatible: ignore encodings we do not know */
+    }
   }
   return out
 }
 
 /** The encoder's side of decodeEncodingList: what it would skip or merge is refused instead. */
-function encodingCodes (list: readonly MaskEncoding[], what: string): number[] {
+function encodingCodes(list: readonly MaskEncoding[], what: string): number[] {
   return list.map((e, i) => {
     if (list.indexOf(e) !== i) throw new ProtocolError('INVALID_FIELD', `${what} encodings list ${e} twice`)
     return encodingCode(e)
   })
 }
 
-function decodeWanted (code: number | null | undefined): MaskEncoding {
+function decodeWanted(code: number | null | undefined): MaskEncoding {
   if (code === null || code === undefined || code === 0) throw new ProtocolError('INVALID_FIELD', 'encoding is missing')
   return encodingFromCode(code)
 }
 
-function taskKeyOf (value: string | null | undefined, field?: string): string {
+function taskKeyOf(value: string | null | undefined, field?: string): string {
   const key = value ?? ''
   assertTaskKey(key, field)
   return key
 }
 
-function backboneIdOf (value: string | null | undefined): string {
+function backboneIdOf(value: string | null | undefined): string {
   const id = value ?? ''
   assertBackboneId(id)
   return id
 }
 
-function peerIdOf (value: string | null | undefined, field: string): string {
+function peerIdOf(value: string | null | undefined, field: string): string {
   const id = value ?? ''
   assertPeerIdText(id, field)
   return id
 }
 
 /** uint32 fields: a decoded one always passes; a caller's -1 or 1.5 would not survive encoding. */
-function uint32Of (value: number | null | undefined, field: string): number {
+function uint32Of(value: number | null | undefined, field: string): number {
   const v = value ?? 0
-  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new ProtocolError('INVALID_FIELD', `${field} must be an integer in [0, 2^32), got ${v}`)
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+    throw new ProtocolError('INVALID_FIELD', `${field} must be an integer in [0, 2^32), got ${v}`)
   return v
 }
 
-function requestIdOf (value: number | null | undefined): number {
+function requestIdOf(value: number | null | undefined): number {
   return uint32Of(value, 'request id')
 }
 
-function sizeOf (value: number | null | undefined, max: number, what: string): number {
+function sizeOf(value: number | null | undefined, max: number, what: string): number {
   const v = uint32Of(value, what)
   if (v > max) throw new ProtocolError('TOO_LARGE', `${what} ${v} exceeds ${max}`)
   return v
 }
 
-function rewardOf (value: number | null | undefined, what: string): number {
+function rewardOf(value: number | null | undefined, what: string): number {
   const v = value ?? 0
   assertFinite(v, what)
   return v
@@ -218,30 +242,34 @@ function rewardOf (value: number | null | undefined, what: string): number {
  * protobufjs hands out Node Buffers that view the input frame; copy into a plain Uint8Array so
  * decoded messages never alias a stream buffer that may be reused, and compare as plain bytes.
  */
-function plainBytes (b: Uint8Array): Uint8Array {
+function plainBytes(b: Uint8Array): Uint8Array {
   return new Uint8Array(b)
 }
 
-function optionalCid (bytes: Uint8Array | null | undefined): Uint8Array | null {
+function optionalCid(bytes: Uint8Array | null | undefined): Uint8Array | null {
   if (bytes === null || bytes === undefined || bytes.length === 0) return null
   return plainBytes(parseContentId(bytes).bytes)
 }
 
-function requiredCid (bytes: Uint8Array | null | undefined, what: string): Uint8Array {
+function requiredCid(bytes: Uint8Array | null | undefined, what: string): Uint8Array {
   const cid = optionalCid(bytes)
   if (cid === null) throw new ProtocolError('INVALID_FIELD', `${what} has no content id`)
   return cid
 }
 
 /** A caller's CID about to be sent: never empty (it would arrive as "no CID"), always CIDv1 raw sha2-256. */
-function cidToSend (cid: Uint8Array): Uint8Array {
+function cidToSend(cid: Uint8Array): Uint8Array {
   return parseContentId(cid).bytes
 }
 
 /** What a holder claims about its mask: the same three fields in metadata, offers and summaries. */
-interface Claims { reward: number, stepsTrained: number, origin: string }
+interface Claims {
+  reward: number
+  stepsTrained: number
+  origin: string
+}
 
-function claimsOf (m: { reward?: number | null, stepsTrained?: unknown, origin?: string | null }, what: string): Claims {
+function claimsOf(m: { reward?: number | null; stepsTrained?: unknown; origin?: string | null }, what: string): Claims {
   return {
     reward: rewardOf(m.reward, `${what} reward`),
     stepsTrained: toSafeInteger(m.stepsTrained, `${what} steps trained`),
@@ -251,10 +279,13 @@ function claimsOf (m: { reward?: number | null, stepsTrained?: unknown, origin?:
 
 // ---- framing of one message ---------------------------------------------------------------
 
-interface Decoder<T> { decode: (reader: Uint8Array) => T }
+interface Decoder<T> {
+  decode: (reader: Uint8Array) => T
+}
 
-function parse<T> (codec: Decoder<T>, bytes: Uint8Array, limit: number, what: string): T {
-  if (bytes.length > limit) throw new ProtocolError('TOO_LARGE', `${what} of ${bytes.length} bytes exceeds the ${limit}-byte limit`)
+function parse<T>(codec: Decoder<T>, bytes: Uint8Array, limit: number, what: string): T {
+  if (bytes.length > limit)
+    throw new ProtocolError('TOO_LARGE', `${what} of ${bytes.length} bytes exceeds the ${limit}-byte limit`)
   try {
     return codec.decode(bytes)
   } catch (err) {
@@ -264,56 +295,73 @@ function parse<T> (codec: Decoder<T>, bytes: Uint8Array, limit: number, what: st
 }
 
 /** parse, then refuse a message without a version or from a newer protocol version. */
-function parseMessage<T extends { version?: number | null }> (codec: Decoder<T>, bytes: Uint8Array, limit: number, what: string): T {
+function parseMessage<T extends { version?: number | null }>(
+  codec: Decoder<T>,
+  bytes: Uint8Array,
+  limit: number,
+  what: string
+): T {
   const m = parse(codec, bytes, limit, what)
   const v = m.version ?? 0
   if (v === 0) throw new ProtocolError('UNKNOWN_VERSION', `${what} has no version`)
-  if (v > MESSAGE_VERSION) throw new ProtocolError('UNKNOWN_VERSION', `${what} version ${v} is newer than the supported ${MESSAGE_VERSION}`)
+  if (v > MESSAGE_VERSION)
+    throw new ProtocolError('UNKNOWN_VERSION', `${what} version ${v} is newer than the supported ${MESSAGE_VERSION}`)
   return m
 }
 
-function finish (writer: { finish: () => Uint8Array }, limit: number, what: string): Uint8Array {
+function finish(writer: { finish: () => Uint8Array }, limit: number, what: string): Uint8Array {
   const bytes = writer.finish()
-  if (bytes.length > limit) throw new ProtocolError('TOO_LARGE', `${what} of ${bytes.length} bytes exceeds the ${limit}-byte limit`)
+  if (bytes.length > limit)
+    throw new ProtocolError('TOO_LARGE', `${what} of ${bytes.length} bytes exceeds the ${limit}-byte limit`)
   return bytes
 }
 
 // ---- MaskMeta -----------------------------------------------------------------------
 
-function toPbMeta (m: MaskMeta): pb.IMaskMeta {
+function toPbMeta(m: MaskMeta): pb.IMaskMeta {
   return { reward: m.reward, stepsTrained: m.stepsTrained, origin: m.origin, createdAtMs: m.createdAtMs }
 }
 
-export function validateMeta (m: pb.IMaskMeta | null | undefined, what = 'mask metadata'): MaskMeta {
+export function validateMeta(m: pb.IMaskMeta | null | undefined, what = 'mask metadata'): MaskMeta {
   return { ...claimsOf(m ?? {}, what), createdAtMs: toSafeInteger(m?.createdAtMs, `${what} creation time`) }
 }
 
 /** Throws ProtocolError unless `m` would travel (in a transfer header or a mask file) unchanged. */
-export function assertMeta (m: MaskMeta, what = 'mask metadata'): void {
+export function assertMeta(m: MaskMeta, what = 'mask metadata'): void {
   validateMeta(toPbMeta(m), what)
 }
 
 // ---- MaskQuery ----------------------------------------------------------------------
 
-function readQuery (m: pb.IMaskQuery): MaskQuery {
+function readQuery(m: pb.IMaskQuery): MaskQuery {
   const hasReward = m.reward !== null && m.reward !== undefined
-  return { requestId: requestIdOf(m.requestId), taskKey: taskKeyOf(m.taskKey), reward: hasReward ? rewardOf(m.reward, 'query reward') : null, backboneId: backboneIdOf(m.backboneId) }
+  return {
+    requestId: requestIdOf(m.requestId),
+    taskKey: taskKeyOf(m.taskKey),
+    reward: hasReward ? rewardOf(m.reward, 'query reward') : null,
+    backboneId: backboneIdOf(m.backboneId)
+  }
 }
 
-export function encodeQuery (q: MaskQuery): Uint8Array {
-  const msg: pb.IMaskQuery = { version: MESSAGE_VERSION, requestId: q.requestId, taskKey: q.taskKey, backboneId: q.backboneId }
+export function encodeQuery(q: MaskQuery): Uint8Array {
+  const msg: pb.IMaskQuery = {
+    version: MESSAGE_VERSION,
+    requestId: q.requestId,
+    taskKey: q.taskKey,
+    backboneId: q.backboneId
+  }
   if (q.reward !== null) msg.reward = q.reward
   readQuery(msg)
   return finish(pb.MaskQuery.encode(msg), MAX_CONTROL_MESSAGE_BYTES, 'mask query')
 }
 
-export function decodeQuery (bytes: Uint8Array): MaskQuery {
+export function decodeQuery(bytes: Uint8Array): MaskQuery {
   return readQuery(parseMessage(pb.MaskQuery, bytes, MAX_CONTROL_MESSAGE_BYTES, 'mask query'))
 }
 
 // ---- MaskOffer ----------------------------------------------------------------------
 
-function readOffer (m: pb.IMaskOffer): MaskOffer {
+function readOffer(m: pb.IMaskOffer): MaskOffer {
   const status = reverse(OFFER_STATUS, m.status, 'offer status')
   return {
     requestId: requestIdOf(m.requestId),
@@ -327,7 +375,7 @@ function readOffer (m: pb.IMaskOffer): MaskOffer {
   }
 }
 
-export function encodeOffer (o: MaskOffer): Uint8Array {
+export function encodeOffer(o: MaskOffer): Uint8Array {
   const msg: pb.IMaskOffer = {
     version: MESSAGE_VERSION,
     requestId: o.requestId,
@@ -345,13 +393,13 @@ export function encodeOffer (o: MaskOffer): Uint8Array {
   return finish(pb.MaskOffer.encode(msg), MAX_CONTROL_MESSAGE_BYTES, 'mask offer')
 }
 
-export function decodeOffer (bytes: Uint8Array): MaskOffer {
+export function decodeOffer(bytes: Uint8Array): MaskOffer {
   return readOffer(parseMessage(pb.MaskOffer, bytes, MAX_CONTROL_MESSAGE_BYTES, 'mask offer'))
 }
 
 // ---- MaskFetch ----------------------------------------------------------------------
 
-function readFetch (m: pb.MaskFetch): MaskFetch {
+function readFetch(m: pb.MaskFetch): MaskFetch {
   let target: FetchTarget
   if (m.target === 'cid') {
     target = { cid: requiredCid(m.cid, 'mask fetch') }
@@ -360,18 +408,29 @@ function readFetch (m: pb.MaskFetch): MaskFetch {
   } else {
     throw new ProtocolError('INVALID_FIELD', 'mask fetch names neither a content id nor a task key')
   }
-  return { requestId: requestIdOf(m.requestId), target, encoding: decodeWanted(m.encoding), backboneId: backboneIdOf(m.backboneId) }
+  return {
+    requestId: requestIdOf(m.requestId),
+    target,
+    encoding: decodeWanted(m.encoding),
+    backboneId: backboneIdOf(m.backboneId)
+  }
 }
 
-export function encodeFetch (f: MaskFetch): Uint8Array {
+export function encodeFetch(f: MaskFetch): Uint8Array {
   const target = 'cid' in f.target ? { cid: cidToSend(f.target.cid) } : { taskKey: f.target.taskKey }
   // create(), not a plain object: readFetch needs the generated `target` oneof getter
-  const msg = pb.MaskFetch.create({ version: MESSAGE_VERSION, requestId: f.requestId, encoding: encodingCode(f.encoding), backboneId: f.backboneId, ...target })
+  const msg = pb.MaskFetch.create({
+    version: MESSAGE_VERSION,
+    requestId: f.requestId,
+    encoding: encodingCode(f.encoding),
+    backboneId: f.backboneId,
+    ...target
+  })
   readFetch(msg)
   return finish(pb.MaskFetch.encode(msg), MAX_CONTROL_MESSAGE_BYTES, 'mask fetch')
 }
 
-export function decodeFetch (bytes: Uint8Array): MaskFetch {
+export function decodeFetch(bytes: Uint8Array): MaskFetch {
   return readFetch(parseMessage(pb.MaskFetch, bytes, MAX_CONTROL_MESSAGE_BYTES, 'mask fetch'))
 }
 
@@ -380,33 +439,69 @@ export function decodeFetch (bytes: Uint8Array): MaskFetch {
 /** Longest status message sent; longer ones are cut (it is a diagnostic, a refusal must still go out). */
 const MAX_STATUS_MESSAGE_CHARS = 512
 
-function readTransferHeader (m: pb.IMaskTransferHeader): MaskTransferHeader {
+function readTransferHeader(m: pb.IMaskTransferHeader): MaskTransferHeader {
   const requestId = requestIdOf(m.requestId)
   const status = reverse(TRANSFER_STATUS, m.status, 'transfer status')
   const message = m.message ?? ''
   if (status !== 'ok') {
-    return { requestId, status, cid: null, encoding: null, totalSize: 0, chunkSize: 0, chunkCount: 0, meta: null, message }
+    return {
+      requestId,
+      status,
+      cid: null,
+      encoding: null,
+      totalSize: 0,
+      chunkSize: 0,
+      chunkCount: 0,
+      meta: null,
+      message
+    }
   }
   const encoding = decodeWanted(m.encoding)
   const totalSize = sizeOf(m.totalSize, MAX_MASK_BYTES, 'transfer size')
   const chunkSize = sizeOf(m.chunkSize, MAX_CHUNK_BYTES, 'chunk size')
   const chunkCount = sizeOf(m.chunkCount, MAX_CHUNKS, 'chunk count')
-  if (totalSize === 0 || chunkSize === 0) throw new ProtocolError('INVALID_FIELD', 'transfer of zero bytes or with zero-sized chunks')
-  if (chunkSize < Math.min(MIN_CHUNK_BYTES, totalSize)) throw new ProtocolError('INVALID_FIELD', `chunk size ${chunkSize} is below the minimum ${MIN_CHUNK_BYTES}`)
+  if (totalSize === 0 || chunkSize === 0)
+    throw new ProtocolError('INVALID_FIELD', 'transfer of zero bytes or with zero-sized chunks')
+  if (chunkSize < Math.min(MIN_CHUNK_BYTES, totalSize))
+    throw new ProtocolError('INVALID_FIELD', `chunk size ${chunkSize} is below the minimum ${MIN_CHUNK_BYTES}`)
   if (chunkCount !== Math.ceil(totalSize / chunkSize)) {
-    throw new ProtocolError('INCONSISTENT_SHAPE', `transfer of ${totalSize} bytes in ${chunkSize}-byte chunks needs ${Math.ceil(totalSize / chunkSize)} chunks, header says ${chunkCount}`)
+    throw new ProtocolError(
+      'INCONSISTENT_SHAPE',
+      `transfer of ${totalSize} bytes in ${chunkSize}-byte chunks needs ${Math.ceil(totalSize / chunkSize)} chunks, header says ${chunkCount}`
+    )
   }
-  return { requestId, status, cid: requiredCid(m.cid, 'transfer header'), encoding, totalSize, chunkSize, chunkCount, meta: validateMeta(m.meta, 'transfer metadata'), message }
+  return {
+    requestId,
+    status,
+    cid: requiredCid(m.cid, 'transfer header'),
+    encoding,
+    totalSize,
+    chunkSize,
+    chunkCount,
+    meta: validateMeta(m.meta, 'transfer metadata'),
+    message
+  }
 }
 
 /**
  * Encodes a transfer header. The message is the one field not sent verbatim: it is cut to
  * MAX_STATUS_MESSAGE_CHARS (never inside a surrogate pair).
  */
-export function encodeTransferHeader (h: MaskTransferHeader): Uint8Array {
-  const okFields = h.cid !== null || h.encoding !== null || h.meta !== null || h.totalSize !== 0 || h.chunkSize !== 0 || h.chunkCount !== 0
-  if (h.status !== 'ok' && okFields) throw new ProtocolError('INVALID_FIELD', `a '${h.status}' transfer header carries no content id, encoding, sizes or metadata`)
-  if (h.status === 'ok' && h.meta === null) throw new ProtocolError('INVALID_FIELD', 'an ok transfer header needs the mask metadata')
+export function encodeTransferHeader(h: MaskTransferHeader): Uint8Array {
+  const okFields =
+    h.cid !== null ||
+    h.encoding !== null ||
+    h.meta !== null ||
+    h.totalSize !== 0 ||
+    h.chunkSize !== 0 ||
+    h.chunkCount !== 0
+  if (h.status !== 'ok' && okFields)
+    throw new ProtocolError(
+      'INVALID_FIELD',
+      `a '${h.status}' transfer header carries no content id, encoding, sizes or metadata`
+    )
+  if (h.status === 'ok' && h.meta === null)
+    throw new ProtocolError('INVALID_FIELD', 'an ok transfer header needs the mask metadata')
   let message = h.message.slice(0, MAX_STATUS_MESSAGE_CHARS)
   if (/[\uD800-\uDBFF]$/.test(message)) message = message.slice(0, -1)
   const msg: pb.IMaskTransferHeader = {
@@ -425,30 +520,44 @@ export function encodeTransferHeader (h: MaskTransferHeader): Uint8Array {
   return finish(pb.MaskTransferHeader.encode(msg), MAX_CONTROL_MESSAGE_BYTES, 'transfer header')
 }
 
-export function decodeTransferHeader (bytes: Uint8Array): MaskTransferHeader {
+export function decodeTransferHeader(bytes: Uint8Array): MaskTransferHeader {
   return readTransferHeader(parseMessage(pb.MaskTransferHeader, bytes, MAX_CONTROL_MESSAGE_BYTES, 'transfer header'))
 }
 
 /** Chunks are not decoded back on encoding (that would copy 64 KiB); the two checks below are all the decoder makes. */
-export function encodeChunk (c: MaskChunk): Uint8Array {
-  if (c.data.length > MAX_CHUNK_BYTES) throw new ProtocolError('TOO_LARGE', `chunk of ${c.data.length} bytes exceeds ${MAX_CHUNK_BYTES}`)
-  return finish(pb.MaskChunk.encode({ index: uint32Of(c.index, 'chunk index'), data: c.data }), MAX_CHUNK_MESSAGE_BYTES, 'mask chunk')
+export function encodeChunk(c: MaskChunk): Uint8Array {
+  if (c.data.length > MAX_CHUNK_BYTES)
+    throw new ProtocolError('TOO_LARGE', `chunk of ${c.data.length} bytes exceeds ${MAX_CHUNK_BYTES}`)
+  return finish(
+    pb.MaskChunk.encode({ index: uint32Of(c.index, 'chunk index'), data: c.data }),
+    MAX_CHUNK_MESSAGE_BYTES,
+    'mask chunk'
+  )
 }
 
-export function decodeChunk (bytes: Uint8Array): MaskChunk {
+export function decodeChunk(bytes: Uint8Array): MaskChunk {
   const m = parse(pb.MaskChunk, bytes, MAX_CHUNK_MESSAGE_BYTES, 'mask chunk')
   const data = plainBytes(m.data ?? new Uint8Array(0))
-  if (data.length > MAX_CHUNK_BYTES) throw new ProtocolError('TOO_LARGE', `chunk of ${data.length} bytes exceeds ${MAX_CHUNK_BYTES}`)
+  if (data.length > MAX_CHUNK_BYTES)
+    throw new ProtocolError('TOO_LARGE', `chunk of ${data.length} bytes exceeds ${MAX_CHUNK_BYTES}`)
   return { index: uint32Of(m.index, 'chunk index'), data }
 }
 
 // ---- Inventory ----------------------------------------------------------------------
 
-function toPbSummary (s: MaskSummary, i: number): pb.IMaskSummary {
-  return { taskKey: s.taskKey, cid: cidToSend(s.cid), reward: s.reward, stepsTrained: s.stepsTrained, encodedSize: s.encodedSize, encodings: encodingCodes(s.encodings, `announced mask ${i}`), origin: s.origin }
+function toPbSummary(s: MaskSummary, i: number): pb.IMaskSummary {
+  return {
+    taskKey: s.taskKey,
+    cid: cidToSend(s.cid),
+    reward: s.reward,
+    stepsTrained: s.stepsTrained,
+    encodedSize: s.encodedSize,
+    encodings: encodingCodes(s.encodings, `announced mask ${i}`),
+    origin: s.origin
+  }
 }
 
-function readSummary (s: pb.IMaskSummary, i: number): MaskSummary {
+function readSummary(s: pb.IMaskSummary, i: number): MaskSummary {
   const what = `announced mask ${i}`
   return {
     taskKey: taskKeyOf(s.taskKey, `${what} task key`),
@@ -459,13 +568,16 @@ function readSummary (s: pb.IMaskSummary, i: number): MaskSummary {
   }
 }
 
-function readAnnouncement (m: pb.IInventoryAnnouncement): InventoryAnnouncement {
+function readAnnouncement(m: pb.IInventoryAnnouncement): InventoryAnnouncement {
   const masks = m.masks ?? []
-  if (masks.length > MAX_ANNOUNCED_MASKS) throw new ProtocolError('TOO_LARGE', `announcement lists ${masks.length} masks (max ${MAX_ANNOUNCED_MASKS})`)
+  if (masks.length > MAX_ANNOUNCED_MASKS)
+    throw new ProtocolError('TOO_LARGE', `announcement lists ${masks.length} masks (max ${MAX_ANNOUNCED_MASKS})`)
   const addrs = m.addrs ?? []
-  if (addrs.length > MAX_ANNOUNCED_ADDRS) throw new ProtocolError('TOO_LARGE', `announcement lists ${addrs.length} addresses (max ${MAX_ANNOUNCED_ADDRS})`)
+  if (addrs.length > MAX_ANNOUNCED_ADDRS)
+    throw new ProtocolError('TOO_LARGE', `announcement lists ${addrs.length} addresses (max ${MAX_ANNOUNCED_ADDRS})`)
   for (const a of addrs) {
-    if (a.length === 0 || a.length > MAX_MULTIADDR_BYTES) throw new ProtocolError('INVALID_FIELD', 'announced address is empty or too long')
+    if (a.length === 0 || a.length > MAX_MULTIADDR_BYTES)
+      throw new ProtocolError('INVALID_FIELD', 'announced address is empty or too long')
   }
   const role = (m.role ?? '') as NodeRole
   if (!ROLES.includes(role)) throw new ProtocolError('INVALID_FIELD', `unknown role ${JSON.stringify(m.role ?? '')}`)
@@ -480,9 +592,10 @@ function readAnnouncement (m: pb.IInventoryAnnouncement): InventoryAnnouncement 
   }
 }
 
-export function encodeAnnouncement (a: InventoryAnnouncement): Uint8Array {
+export function encodeAnnouncement(a: InventoryAnnouncement): Uint8Array {
   // checked before the summaries are converted, so a huge list fails fast
-  if (a.masks.length > MAX_ANNOUNCED_MASKS) throw new ProtocolError('TOO_LARGE', `announcement lists ${a.masks.length} masks (max ${MAX_ANNOUNCED_MASKS})`)
+  if (a.masks.length > MAX_ANNOUNCED_MASKS)
+    throw new ProtocolError('TOO_LARGE', `announcement lists ${a.masks.length} masks (max ${MAX_ANNOUNCED_MASKS})`)
   const msg: pb.IInventoryAnnouncement = {
     version: MESSAGE_VERSION,
     backboneId: a.backboneId,
@@ -497,21 +610,21 @@ export function encodeAnnouncement (a: InventoryAnnouncement): Uint8Array {
   return finish(pb.InventoryAnnouncement.encode(msg), MAX_ANNOUNCEMENT_BYTES, 'announcement')
 }
 
-export function decodeAnnouncement (bytes: Uint8Array): InventoryAnnouncement {
+export function decodeAnnouncement(bytes: Uint8Array): InventoryAnnouncement {
   return readAnnouncement(parseMessage(pb.InventoryAnnouncement, bytes, MAX_ANNOUNCEMENT_BYTES, 'announcement'))
 }
 
-function readInventoryRequest (m: pb.IInventoryRequest): InventoryRequest {
+function readInventoryRequest(m: pb.IInventoryRequest): InventoryRequest {
   return { requestId: requestIdOf(m.requestId) }
 }
 
-export function encodeInventoryRequest (r: InventoryRequest): Uint8Array {
+export function encodeInventoryRequest(r: InventoryRequest): Uint8Array {
   const msg: pb.IInventoryRequest = { version: MESSAGE_VERSION, requestId: r.requestId }
   readInventoryRequest(msg)
   return finish(pb.InventoryRequest.encode(msg), MAX_CONTROL_MESSAGE_BYTES, 'inventory request')
 }
 
-export function decodeInventoryRequest (bytes: Uint8Array): InventoryRequest {
+export function decodeInventoryRequest(bytes: Uint8Array): InventoryRequest {
   return readInventoryRequest(parseMessage(pb.InventoryRequest, bytes, MAX_CONTROL_MESSAGE_BYTES, 'inventory request'))
 }
 

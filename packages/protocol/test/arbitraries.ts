@@ -8,7 +8,11 @@ const segment = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,11}$/)
 export const taskKeyArb = fc.array(segment, { minLength: 1, maxLength: 4 }).map(parts => parts.join('/'))
 export const backboneIdArb = fc.stringMatching(/^[a-f0-9]{32}$/)
 export const layerNameArb = fc.stringMatching(/^[a-z][a-z0-9._-]{0,9}$/)
-export const peerIdArb = fc.constantFrom('', '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM', 'QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N')
+export const peerIdArb = fc.constantFrom(
+  '',
+  '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM',
+  'QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N'
+)
 export const rewardArb = fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true })
 export const stepsArb = fc.nat({ max: 2 ** 40 })
 export const requestIdArb = fc.nat({ max: 0xffffffff })
@@ -27,7 +31,9 @@ const shapeArb = fc.oneof(
 
 export const layerArb: fc.Arbitrary<MaskLayer> = fc.tuple(layerNameArb, shapeArb).chain(([name, shape]) => {
   const n = shape.reduce((a, b) => a * b, 1)
-  return fc.array(scoreArb, { minLength: n, maxLength: n }).map(scores => ({ name, shape, scores: Float32Array.from(scores) }))
+  return fc
+    .array(scoreArb, { minLength: n, maxLength: n })
+    .map(scores => ({ name, shape, scores: Float32Array.from(scores) }))
 })
 
 export const maskArb: fc.Arbitrary<Mask> = fc.record({
@@ -43,7 +49,9 @@ export const metaArb: fc.Arbitrary<MaskMeta> = fc.record({
   createdAtMs: fc.nat({ max: 2 ** 45 })
 })
 
-export const encodingsArb = fc.subarray(['bits', 'f16', 'f32'] as const, { minLength: 0, maxLength: 3 }).map(a => [...a])
+export const encodingsArb = fc
+  .subarray(['bits', 'f16', 'f32'] as const, { minLength: 0, maxLength: 3 })
+  .map(a => [...a])
 
 export const summaryArb: fc.Arbitrary<MaskSummary> = fc.record({
   taskKey: taskKeyArb,
@@ -65,7 +73,7 @@ export const CTGRAPH_LAYERS = [
 ] as const
 
 /** mulberry32: a tiny seeded PRNG in [0, 1) for fixtures and the fuzzer (fast-check has its own). */
-export function mulberry32 (seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
@@ -77,17 +85,21 @@ export function mulberry32 (seed: number): () => number {
 }
 
 /** Deterministic pseudo-random scores in [-0.1, 0.1) for fixed-size fixtures. */
-export function seededScores (n: number, seed: number): Float32Array {
+export function seededScores(n: number, seed: number): Float32Array {
   const next = mulberry32(seed)
   const out = new Float32Array(n)
   for (let i = 0; i < n; i++) out[i] = (next() - 0.5) * 0.2
   return out
 }
 
-export function ctGraphMask (seed = 1, taskKey = 'ctgraph/d2b2/img3/leaf10'): Mask {
+export function ctGraphMask(seed = 1, taskKey = 'ctgraph/d2b2/img3/leaf10'): Mask {
   return {
     taskKey,
     backboneId: '9157c0ffee9157c0ffee9157c0ffee91',
-    layers: CTGRAPH_LAYERS.map((l, i) => ({ name: l.name, shape: [...l.shape], scores: seededScores(l.shape[0] * l.shape[1], seed * 100 + i) }))
+    layers: CTGRAPH_LAYERS.map((l, i) => ({
+      name: l.name,
+      shape: [...l.shape],
+      scores: seededScores(l.shape[0] * l.shape[1], seed * 100 + i)
+    }))
   }
 }

@@ -4,7 +4,9 @@ import { contentId, DHT_PROTOCOL, ProtocolError, TASK_KEY_CID_PREFIX, taskConten
 describe('task DHT keys', () => {
   it('are the CID of "l2d2c/task/1:" + task key (a golden value: other implementations must derive the same key)', () => {
     expect(TASK_KEY_CID_PREFIX).toBe('l2d2c/task/1:')
-    expect(taskContentId('ctgraph/d2b2/img3/leaf10').toString()).toBe('bafkreih47vtrcjbcetc7co4eu23liqj46sv2k66jimt2m2osd4tlpahicu')
+    expect(taskContentId('ctgraph/d2b2/img3/leaf10').toString()).toBe(
+      'bafkreih47vtrcjbcetc7co4eu23liqj46sv2k66jimt2m2osd4tlpahicu'
+    )
     expect(taskContentId('a').equals(contentId(new TextEncoder().encode('l2d2c/task/1:a')))).toBe(true)
   })
 

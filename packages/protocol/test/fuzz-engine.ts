@@ -1,7 +1,26 @@
 import {
-  contentIdBytes, decodeAnnouncement, decodeChunk, decodeFetch, decodeInventoryRequest, decodeMask, decodeOffer, decodeQuery,
-  decodeTransferHeader, encodeAnnouncement, encodeChunk, encodeFetch, encodeInventoryRequest, encodeMask, encodeMaskFile,
-  encodeOffer, encodeQuery, encodeTransferHeader, ProtocolError, readMaskFile, readMaskHeader, type Mask
+  contentIdBytes,
+  decodeAnnouncement,
+  decodeChunk,
+  decodeFetch,
+  decodeInventoryRequest,
+  decodeMask,
+  decodeOffer,
+  decodeQuery,
+  decodeTransferHeader,
+  encodeAnnouncement,
+  encodeChunk,
+  encodeFetch,
+  encodeInventoryRequest,
+  encodeMask,
+  encodeMaskFile,
+  encodeOffer,
+  encodeQuery,
+  encodeTransferHeader,
+  ProtocolError,
+  readMaskFile,
+  readMaskHeader,
+  type Mask
 } from '../src/index.js'
 import { mulberry32 } from './arbitraries.js'
 
@@ -26,16 +45,47 @@ const smallMask: Mask = {
   ]
 }
 const cid = contentIdBytes(encodeMask(smallMask, 'bits'))
-const meta = { reward: 0.97, stepsTrained: 12_800, origin: '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM', createdAtMs: 1_790_000_000_000 }
+const meta = {
+  reward: 0.97,
+  stepsTrained: 12_800,
+  origin: '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM',
+  createdAtMs: 1_790_000_000_000
+}
 
 export const decoders: DecoderUnderTest[] = [
-  { name: 'MaskQuery', decode: decodeQuery, seeds: [encodeQuery({ requestId: 9, taskKey: smallMask.taskKey, reward: 0.5, backboneId: smallMask.backboneId })] },
+  {
+    name: 'MaskQuery',
+    decode: decodeQuery,
+    seeds: [encodeQuery({ requestId: 9, taskKey: smallMask.taskKey, reward: 0.5, backboneId: smallMask.backboneId })]
+  },
   {
     name: 'MaskOffer',
     decode: decodeOffer,
     seeds: [
-      encodeOffer({ requestId: 9, status: 'has-mask', taskKey: smallMask.taskKey, reward: 0.99, stepsTrained: 25_600, cid, encodedSize: 13_866, encodings: ['bits', 'f16', 'f32'], backboneId: smallMask.backboneId, origin: meta.origin }),
-      encodeOffer({ requestId: 9, status: 'no-mask', taskKey: smallMask.taskKey, reward: 0, stepsTrained: 0, cid: null, encodedSize: 0, encodings: [], backboneId: smallMask.backboneId, origin: '' })
+      encodeOffer({
+        requestId: 9,
+        status: 'has-mask',
+        taskKey: smallMask.taskKey,
+        reward: 0.99,
+        stepsTrained: 25_600,
+        cid,
+        encodedSize: 13_866,
+        encodings: ['bits', 'f16', 'f32'],
+        backboneId: smallMask.backboneId,
+        origin: meta.origin
+      }),
+      encodeOffer({
+        requestId: 9,
+        status: 'no-mask',
+        taskKey: smallMask.taskKey,
+        reward: 0,
+        stepsTrained: 0,
+        cid: null,
+        encodedSize: 0,
+        encodings: [],
+        backboneId: smallMask.backboneId,
+        origin: ''
+      })
     ]
   },
   {
@@ -43,67 +93,157 @@ export const decoders: DecoderUnderTest[] = [
     decode: decodeFetch,
     seeds: [
       encodeFetch({ requestId: 3, target: { cid }, encoding: 'bits', backboneId: smallMask.backboneId }),
-      encodeFetch({ requestId: 3, target: { taskKey: smallMask.taskKey }, encoding: 'f32', backboneId: smallMask.backboneId })
+      encodeFetch({
+        requestId: 3,
+        target: { taskKey: smallMask.taskKey },
+        encoding: 'f32',
+        backboneId: smallMask.backboneId
+      })
     ]
   },
   {
     name: 'MaskTransferHeader',
     decode: decodeTransferHeader,
     seeds: [
-      encodeTransferHeader({ requestId: 3, status: 'ok', cid, encoding: 'bits', totalSize: 200_000, chunkSize: 65_536, chunkCount: 4, meta, message: '' }),
-      encodeTransferHeader({ requestId: 3, status: 'not-found', cid: null, encoding: null, totalSize: 0, chunkSize: 0, chunkCount: 0, meta: null, message: 'no such mask' })
+      encodeTransferHeader({
+        requestId: 3,
+        status: 'ok',
+        cid,
+        encoding: 'bits',
+        totalSize: 200_000,
+        chunkSize: 65_536,
+        chunkCount: 4,
+        meta,
+        message: ''
+      }),
+      encodeTransferHeader({
+        requestId: 3,
+        status: 'not-found',
+        cid: null,
+        encoding: null,
+        totalSize: 0,
+        chunkSize: 0,
+        chunkCount: 0,
+        meta: null,
+        message: 'no such mask'
+      })
     ]
   },
   { name: 'MaskChunk', decode: decodeChunk, seeds: [encodeChunk({ index: 2, data: encodeMask(smallMask, 'f16') })] },
   {
     name: 'InventoryAnnouncement',
     decode: decodeAnnouncement,
-    seeds: [encodeAnnouncement({
-      backboneId: smallMask.backboneId,
-      masks: [{ taskKey: smallMask.taskKey, cid, reward: 0.9, stepsTrained: 100, encodedSize: 13_866, encodings: ['bits'], origin: meta.origin }],
-      sequence: 4,
-      timestampMs: meta.createdAtMs,
-      role: 'learner',
-      addrs: [Uint8Array.of(4, 127, 0, 0, 1, 6, 0x0f, 0xa0)],
-      totalSteps: 51_200
-    })]
+    seeds: [
+      encodeAnnouncement({
+        backboneId: smallMask.backboneId,
+        masks: [
+          {
+            taskKey: smallMask.taskKey,
+            cid,
+            reward: 0.9,
+            stepsTrained: 100,
+            encodedSize: 13_866,
+            encodings: ['bits'],
+            origin: meta.origin
+          }
+        ],
+        sequence: 4,
+        timestampMs: meta.createdAtMs,
+        role: 'learner',
+        addrs: [Uint8Array.of(4, 127, 0, 0, 1, 6, 0x0f, 0xa0)],
+        totalSteps: 51_200
+      })
+    ]
   },
   { name: 'InventoryRequest', decode: decodeInventoryRequest, seeds: [encodeInventoryRequest({ requestId: 77 })] },
-  { name: 'mask (canonical encoding)', decode: decodeMask, seeds: (['bits', 'f16', 'f32'] as const).map(e => encodeMask(smallMask, e)) },
+  {
+    name: 'mask (canonical encoding)',
+    decode: decodeMask,
+    seeds: (['bits', 'f16', 'f32'] as const).map(e => encodeMask(smallMask, e))
+  },
   { name: 'mask header', decode: readMaskHeader, seeds: [encodeMask(smallMask, 'bits')] },
   { name: 'mask file', decode: readMaskFile, seeds: [encodeMaskFile(encodeMask(smallMask, 'bits'), meta)] }
 ]
 
-function mutate (seed: Uint8Array, rnd: () => number): Uint8Array {
+function mutate(seed: Uint8Array, rnd: () => number): Uint8Array {
   const int = (n: number): number => Math.floor(rnd() * n)
   let b = Uint8Array.from(seed)
   const rounds = 1 + int(4)
   for (let r = 0; r < rounds; r++) {
     switch (int(8)) {
-      case 0: if (b.length > 0) { const i = int(b.length); b[i]! ^= 1 << int(8) } break
-      case 1: if (b.length > 0) b[int(b.length)] = int(256); break
-      case 2: { const i = int(b.length + 1); b = Uint8Array.from([...b.subarray(0, i), int(256), ...b.subarray(i)]); break }
-      case 3: if (b.length > 0) { const i = int(b.length); b = Uint8Array.from([...b.subarray(0, i), ...b.subarray(i + 1)]) } break
-      case 4: b = b.subarray(0, int(b.length + 1)); break
-      case 5: { const i = int(b.length + 1); b = Uint8Array.from([...b.subarray(0, i), ...b.subarray(int(b.length + 1))]); break }
-      case 6: { const i = int(b.length + 1); b = Uint8Array.from([...b.subarray(0, i), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, ...b.subarray(i)]); break }
-      default: if (b.length > 4) { const i = int(b.length - 4); new DataView(b.buffer, b.byteOffset).setUint32(i, int(2 ** 32), true) } break
+      case 0:
+        if (b.length > 0) {
+          const i = int(b.length)
+          b[i]! ^= 1 << int(8)
+        }
+        break
+      case 1:
+        if (b.length > 0) b[int(b.length)] = int(256)
+        break
+      case 2: {
+        const i = int(b.length + 1)
+        b = Uint8Array.from([...b.subarray(0, i), int(256), ...b.subarray(i)])
+        break
+      }
+      case 3:
+        if (b.length > 0) {
+          const i = int(b.length)
+          b = Uint8Array.from([...b.subarray(0, i), ...b.subarray(i + 1)])
+        }
+        break
+      case 4:
+        b = b.subarray(0, int(b.length + 1))
+        break
+      case 5: {
+        const i = int(b.length + 1)
+        b = Uint8Array.from([...b.subarray(0, i), ...b.subarray(int(b.length + 1))])
+        break
+      }
+      case 6: {
+        const i = int(b.length + 1)
+        b = Uint8Array.from([
+          ...b.subarray(0, i),
+          0xff,
+          0xff,
+          0xff,
+          0xff,
+          0xff,
+          0xff,
+          0xff,
+          0xff,
+          0xff,
+          0x01,
+          ...b.subarray(i)
+        ])
+        break
+      }
+      default:
+        if (b.length > 4) {
+          const i = int(b.length - 4)
+          new DataView(b.buffer, b.byteOffset).setUint32(i, int(2 ** 32), true)
+        }
+        break
     }
   }
   return b
 }
 
-function randomFrame (rnd: () => number): Uint8Array {
+function randomFrame(rnd: () => number): Uint8Array {
   const len = rnd() < 0.8 ? Math.floor(rnd() * 64) : Math.floor(rnd() * 4096)
   const b = new Uint8Array(len)
   for (let i = 0; i < len; i++) b[i] = Math.floor(rnd() * 256)
   return b
 }
 
-export interface FuzzReport { name: string, frames: number, decoded: number, refused: Record<string, number> }
+export interface FuzzReport {
+  name: string
+  frames: number
+  decoded: number
+  refused: Record<string, number>
+}
 
 /** Feeds `frames` inputs to one decoder; throws on the first non-ProtocolError exception. */
-export function fuzzDecoder (d: DecoderUnderTest, frames: number, seed: number): FuzzReport {
+export function fuzzDecoder(d: DecoderUnderTest, frames: number, seed: number): FuzzReport {
   const rnd = mulberry32(seed)
   const report: FuzzReport = { name: d.name, frames, decoded: 0, refused: {} }
   for (let i = 0; i < frames; i++) {

@@ -19,7 +19,16 @@ describe('decoders under fuzzing: only ProtocolError, never another exception', 
   it('the mutations reach deep validation, not only the first parse error', () => {
     const codes = new Set(reports.flatMap(r => Object.keys(r.refused)))
     expect(reports.length).toBe(decoders.length)
-    for (const code of ['MALFORMED', 'TRUNCATED', 'UNKNOWN_VERSION', 'UNKNOWN_ENUM', 'INVALID_FIELD', 'CID_MISMATCH', 'INCONSISTENT_SHAPE', 'TRAILING_BYTES']) {
+    for (const code of [
+      'MALFORMED',
+      'TRUNCATED',
+      'UNKNOWN_VERSION',
+      'UNKNOWN_ENUM',
+      'INVALID_FIELD',
+      'CID_MISMATCH',
+      'INCONSISTENT_SHAPE',
+      'TRAILING_BYTES'
+    ]) {
       expect(codes, `no fuzzed frame was refused with ${code}`).toContain(code)
     }
   })

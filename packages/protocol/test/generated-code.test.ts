@@ -14,7 +14,11 @@ describe('generated protobuf code', () => {
     try {
       // Same command as the package's generate script, with the output redirected.
       const cmd = script.replaceAll('gen/l2d2c.', `${out}/l2d2c.`)
-      execFileSync('sh', ['-c', cmd], { cwd: pkg, env: { ...process.env, PATH: `${join(pkg, 'node_modules/.bin')}:${process.env.PATH ?? ''}` }, stdio: 'pipe' })
+      execFileSync('sh', ['-c', cmd], {
+        cwd: pkg,
+        env: { ...process.env, PATH: `${join(pkg, 'node_modules/.bin')}:${process.env.PATH ?? ''}` },
+        stdio: 'pipe'
+      })
       for (const f of ['l2d2c.js', 'l2d2c.d.ts']) {
         expect(readFileSync(join(out, f), 'utf8'), `gen/${f} is stale`).toBe(readFileSync(join(pkg, 'gen', f), 'utf8'))
       }

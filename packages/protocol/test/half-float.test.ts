@@ -31,9 +31,12 @@ describe('binary16 conversion', () => {
   })
 
   it('keeps the sign of the mask threshold: v >= 0 iff decoded >= 0, for any float32', () => {
-    fc.assert(fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), v => {
-      expect(fromHalfBits(toHalfBits(v)) >= 0).toBe(v >= 0)
-    }), { numRuns: 5000 })
+    fc.assert(
+      fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), v => {
+        expect(fromHalfBits(toHalfBits(v)) >= 0).toBe(v >= 0)
+      }),
+      { numRuns: 5000 }
+    )
     expect(fromHalfBits(toHalfBits(-1e-30))).toBeLessThan(0)
     expect(fromHalfBits(toHalfBits(1e-30))).toBe(0)
   })

@@ -1,15 +1,28 @@
 import { describe, expect, it } from 'vitest'
-import { contentId, encodeMask, encodeMaskFile, generated as pb, readMaskFile, readVerifiedMaskFile, type MaskMeta } from '../src/index.js'
+import {
+  contentId,
+  encodeMask,
+  encodeMaskFile,
+  generated as pb,
+  readMaskFile,
+  readVerifiedMaskFile,
+  type MaskMeta
+} from '../src/index.js'
 import { ctGraphMask } from './arbitraries.js'
 import { expectCode } from './helpers.js'
 
-const meta: MaskMeta = { reward: 0.98, stepsTrained: 25_600, origin: '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM', createdAtMs: 1_790_000_000_000 }
+const meta: MaskMeta = {
+  reward: 0.98,
+  stepsTrained: 25_600,
+  origin: '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM',
+  createdAtMs: 1_790_000_000_000
+}
 
 /**
  * A file whose envelope records the CID of whatever mask bytes it holds, as a careless or
  * hostile writer that skipped encodeMaskFile's checks would produce.
  */
-function selfConsistentFile (maskBytes: Uint8Array): Uint8Array {
+function selfConsistentFile(maskBytes: Uint8Array): Uint8Array {
   const header = pb.MaskFileHeader.encode({ cid: contentId(maskBytes).bytes, meta }).finish()
   const envelope = Uint8Array.of(0x4c, 0x32, 0x44, 0x46, 1, 0, header.length & 0xff, header.length >> 8)
   return Uint8Array.from([...envelope, ...header, ...maskBytes])
@@ -26,7 +39,12 @@ describe('mask file', () => {
     expect(parsed.cid.equals(contentId(maskBytes))).toBe(true)
     expect(parsed.maskBytes).toEqual(maskBytes)
     expect(parsed.meta).toEqual(meta)
-    expect(parsed.header).toMatchObject({ taskKey: mask.taskKey, backboneId: mask.backboneId, encoding: 'bits', weights: 109_600 })
+    expect(parsed.header).toMatchObject({
+      taskKey: mask.taskKey,
+      backboneId: mask.backboneId,
+      encoding: 'bits',
+      weights: 109_600
+    })
     expect(file.length - maskBytes.length).toBeLessThan(200)
     const verified = readVerifiedMaskFile(file, { expectedBackboneId: mask.backboneId })
     expect(verified.mask.layers.map(l => l.name)).toEqual(mask.layers.map(l => l.name))
@@ -43,9 +61,12 @@ describe('mask file', () => {
   it('refuses structural corruption with typed errors', () => {
     expectCode(() => readMaskFile(new Uint8Array(0)), 'TRUNCATED')
     expectCode(() => readMaskFile(Uint8Array.from([...file.subarray(0, 3), 0x58, ...file.subarray(4)])), 'MALFORMED')
-    const v2 = file.slice(); v2[4] = 2
+    const v2 = file.slice()
+    v2[4] = 2
     expectCode(() => readMaskFile(v2), 'UNKNOWN_VERSION')
-    const longHeader = file.slice(); longHeader[6] = 0xff; longHeader[7] = 0xff
+    const longHeader = file.slice()
+    longHeader[6] = 0xff
+    longHeader[7] = 0xff
     expectCode(() => readMaskFile(longHeader), 'TOO_LARGE')
     expectCode(() => readMaskFile(file.subarray(0, 60)), 'TRUNCATED')
     expectCode(() => readMaskFile(file.subarray(0, file.length - 1)), 'TRUNCATED')
@@ -54,7 +75,8 @@ describe('mask file', () => {
 
   describe('refuses mask bytes that do not decode even when the recorded CID matches them', () => {
     const f32 = encodeMask(mask, 'f32')
-    const nan = f32.slice(); new DataView(nan.buffer).setFloat32(nan.length - 4, NaN, true)
+    const nan = f32.slice()
+    new DataView(nan.buffer).setFloat32(nan.length - 4, NaN, true)
     const cases: Array<[string, Uint8Array, string]> = [
       ['truncated', maskBytes.subarray(0, maskBytes.length - 1), 'TRUNCATED'],
       ['padded', Uint8Array.from([...maskBytes, 0]), 'TRAILING_BYTES'],

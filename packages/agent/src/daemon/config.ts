@@ -24,7 +24,7 @@ export interface DaemonConfig {
   /** Control API: "HOST:PORT" (loopback only) or "unix:/path/to.sock". */
   api: string
   role: 'learner' | 'evaluator'
-  curriculum: { tasks: string[], source: string }
+  curriculum: { tasks: string[]; source: string }
   stepsPerTask: number
   seed: number
   backboneSeed: number
@@ -41,17 +41,23 @@ export interface DaemonConfig {
     drop: number
     dropMode: 'all' | 'queries'
   }
-  evaluation: { episodes: number, greedy: boolean, everySteps: number, intervalMs: number }
+  evaluation: { episodes: number; greedy: boolean; everySteps: number; intervalMs: number }
   announceIntervalMs: number
   exitWhenDone: boolean
-  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent', format: 'auto' | 'json' | 'pretty' }
+  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'; format: 'auto' | 'json' | 'pretty' }
 }
 
 export type ConfigSource = 'default' | 'file' | 'env' | 'flag'
 
 export class ConfigError extends Error {
-  constructor (readonly path: string, readonly source: ConfigSource, reason: string) {
-    super(`${path}: ${reason}${source === 'default' ? '' : ` (from ${source === 'file' ? 'the config file' : source === 'env' ? 'the environment' : 'a flag'})`}`)
+  constructor(
+    readonly path: string,
+    readonly source: ConfigSource,
+    reason: string
+  ) {
+    super(
+      `${path}: ${reason}${source === 'default' ? '' : ` (from ${source === 'file' ? 'the config file' : source === 'env' ? 'the environment' : 'a flag'})`}`
+    )
     this.name = 'ConfigError'
   }
 }
@@ -112,42 +118,173 @@ export interface DaemonSetting {
 }
 
 export const DAEMON_SETTINGS: readonly DaemonSetting[] = [
-  { path: 'dataDir', env: 'L2D2C_DATA_DIR', flag: '--data-dir <dir>', help: 'where the peer key, masks and state live' },
-  { path: 'peerKeyFile', env: 'L2D2C_PEER_KEY_FILE', flag: '--peer-key-file <file>', help: 'use this existing peer key (fixed peer id) instead of <data-dir>/peer.key' },
-  { path: 'listen', env: 'L2D2C_LISTEN', flag: '--listen <multiaddr>', help: 'listen address, repeatable', list: 'repeat' },
-  { path: 'announce', env: 'L2D2C_ANNOUNCE', flag: '--announce <multiaddr>', help: 'address to advertise instead, repeatable', list: 'repeat' },
-  { path: 'bootstrap', env: 'L2D2C_BOOTSTRAP', flag: '--bootstrap <multiaddr>', help: 'peer to connect to (with /p2p/ID), repeatable', list: 'repeat' },
-  { path: 'mdns', env: 'L2D2C_MDNS', flag: '--mdns', help: 'discover peers by mDNS (only on private networks)', negatable: true },
+  {
+    path: 'dataDir',
+    env: 'L2D2C_DATA_DIR',
+    flag: '--data-dir <dir>',
+    help: 'where the peer key, masks and state live'
+  },
+  {
+    path: 'peerKeyFile',
+    env: 'L2D2C_PEER_KEY_FILE',
+    flag: '--peer-key-file <file>',
+    help: 'use this existing peer key (fixed peer id) instead of <data-dir>/peer.key'
+  },
+  {
+    path: 'listen',
+    env: 'L2D2C_LISTEN',
+    flag: '--listen <multiaddr>',
+    help: 'listen address, repeatable',
+    list: 'repeat'
+  },
+  {
+    path: 'announce',
+    env: 'L2D2C_ANNOUNCE',
+    flag: '--announce <multiaddr>',
+    help: 'address to advertise instead, repeatable',
+    list: 'repeat'
+  },
+  {
+    path: 'bootstrap',
+    env: 'L2D2C_BOOTSTRAP',
+    flag: '--bootstrap <multiaddr>',
+    help: 'peer to connect to (with /p2p/ID), repeatable',
+    list: 'repeat'
+  },
+  {
+    path: 'mdns',
+    env: 'L2D2C_MDNS',
+    flag: '--mdns',
+    help: 'discover peers by mDNS (only on private networks)',
+    negatable: true
+  },
   { path: 'api', env: 'L2D2C_API', flag: '--api <host:port>', help: 'control API address (loopback) or unix:/path' },
   { path: 'role', env: 'L2D2C_ROLE', flag: '--role <role>', help: 'learner | evaluator' },
-  { path: 'tasks', env: 'L2D2C_TASKS', flag: '--tasks <keys>', help: 'curriculum shorthand: comma-separated task keys or catalogue groups (meta-ctgraph, minigrid-crossing, ...; see l2d2c env list)', list: 'comma' },
+  {
+    path: 'tasks',
+    env: 'L2D2C_TASKS',
+    flag: '--tasks <keys>',
+    help: 'curriculum shorthand: comma-separated task keys or catalogue groups (meta-ctgraph, minigrid-crossing, ...; see l2d2c env list)',
+    list: 'comma'
+  },
   { path: 'curriculum', env: 'L2D2C_CURRICULUM', flag: '--curriculum <file>', help: 'curriculum JSON document' },
-  { path: 'agentIndex', env: 'L2D2C_AGENT_INDEX', flag: '--agent-index <i>', help: 'which agent of --curriculum this node is', defaultHelp: '0' },
-  { path: 'stepsPerTask', env: 'L2D2C_STEPS_PER_TASK', flag: '--steps-per-task <n>', help: 'env steps per task', defaultHelp: `${DEFAULTS.stepsPerTask} or the curriculum's` },
-  { path: 'seed', env: 'L2D2C_SEED', flag: '--seed <n>', help: 'learner seed', defaultHelp: `${DEFAULTS.seed} or the curriculum's` },
+  {
+    path: 'agentIndex',
+    env: 'L2D2C_AGENT_INDEX',
+    flag: '--agent-index <i>',
+    help: 'which agent of --curriculum this node is',
+    defaultHelp: '0'
+  },
+  {
+    path: 'stepsPerTask',
+    env: 'L2D2C_STEPS_PER_TASK',
+    flag: '--steps-per-task <n>',
+    help: 'env steps per task',
+    defaultHelp: `${DEFAULTS.stepsPerTask} or the curriculum's`
+  },
+  {
+    path: 'seed',
+    env: 'L2D2C_SEED',
+    flag: '--seed <n>',
+    help: 'learner seed',
+    defaultHelp: `${DEFAULTS.seed} or the curriculum's`
+  },
   { path: 'backboneSeed', env: 'L2D2C_BACKBONE_SEED', flag: '--backbone-seed <n>', help: 'shared backbone seed' },
   { path: 'backend', env: 'L2D2C_BACKEND', flag: '--backend <b>', help: BACKEND_CHOICES.join(' | ') },
   { path: 'maskInit', env: 'L2D2C_MASK_INIT', flag: '--mask-init <m>', help: NEW_MASK_MODES.join(' | ') },
   { path: 'preset', env: 'L2D2C_PRESET', flag: '--preset <p>', help: `PPO preset: ${PPO_PRESET_NAMES.join(' | ')}` },
-  { path: 'encoding', env: 'L2D2C_ENCODING', flag: '--encoding <e>', help: `mask encoding to fetch: ${SUPPORTED_ENCODINGS.join(' | ')}` },
-  { path: 'sharing.drop', env: 'L2D2C_DROP', flag: '--drop <p>', help: 'drop each outbound message with probability p, for experiments' },
-  { path: 'sharing.dropMode', env: 'L2D2C_DROP_MODE', flag: '--drop-mode <m>', help: 'all | queries (the reference dropped queries only)' },
-  { path: 'sharing.commPerTask', env: 'L2D2C_COMM_PER_TASK', flag: '--comm-per-task <n>', help: 'sharing rounds per task besides the first' },
-  { path: 'sharing.hysteresis', env: 'L2D2C_HYSTERESIS', flag: '--hysteresis <h>', help: 'share only masks better by this factor' },
-  { path: 'sharing.windowMs', env: 'L2D2C_QUERY_WINDOW_MS', flag: '--query-window-ms <ms>', help: 'how long a round collects offers' },
-  { path: 'sharing.enabled', env: 'L2D2C_SHARING', flag: '--no-sharing', help: 'never ask peers for masks (still serve own masks)', negatable: true },
-  { path: 'evaluation.episodes', env: 'L2D2C_EVAL_EPISODES', flag: '--eval-episodes <n>', help: 'episodes per evaluation' },
-  { path: 'evaluation.everySteps', env: 'L2D2C_EVAL_EVERY_STEPS', flag: '--eval-every-steps <n>', help: 'env steps between evaluations' },
-  { path: 'evaluation.intervalMs', env: 'L2D2C_EVAL_INTERVAL_MS', flag: '--eval-interval-ms <ms>', help: 'evaluator: time between evaluation cycles' },
-  { path: 'evaluation.greedy', env: 'L2D2C_EVAL_GREEDY', flag: '--eval-greedy', help: 'evaluate with greedy actions, not sampled ones as the reference does', negatable: true },
-  { path: 'announceIntervalMs', env: 'L2D2C_ANNOUNCE_INTERVAL_MS', flag: '--announce-interval-ms <ms>', help: 'inventory re-announcement period' },
-  { path: 'exitWhenDone', env: 'L2D2C_EXIT_WHEN_DONE', flag: '--exit-when-done', help: 'exit after the curriculum instead of serving masks', negatable: true },
-  { path: 'log.level', env: 'L2D2C_LOG_LEVEL', flag: '--log-level <level>', help: 'trace | debug | info | warn | error | silent' },
+  {
+    path: 'encoding',
+    env: 'L2D2C_ENCODING',
+    flag: '--encoding <e>',
+    help: `mask encoding to fetch: ${SUPPORTED_ENCODINGS.join(' | ')}`
+  },
+  {
+    path: 'sharing.drop',
+    env: 'L2D2C_DROP',
+    flag: '--drop <p>',
+    help: 'drop each outbound message with probability p, for experiments'
+  },
+  {
+    path: 'sharing.dropMode',
+    env: 'L2D2C_DROP_MODE',
+    flag: '--drop-mode <m>',
+    help: 'all | queries (the reference dropped queries only)'
+  },
+  {
+    path: 'sharing.commPerTask',
+    env: 'L2D2C_COMM_PER_TASK',
+    flag: '--comm-per-task <n>',
+    help: 'sharing rounds per task besides the first'
+  },
+  {
+    path: 'sharing.hysteresis',
+    env: 'L2D2C_HYSTERESIS',
+    flag: '--hysteresis <h>',
+    help: 'share only masks better by this factor'
+  },
+  {
+    path: 'sharing.windowMs',
+    env: 'L2D2C_QUERY_WINDOW_MS',
+    flag: '--query-window-ms <ms>',
+    help: 'how long a round collects offers'
+  },
+  {
+    path: 'sharing.enabled',
+    env: 'L2D2C_SHARING',
+    flag: '--no-sharing',
+    help: 'never ask peers for masks (still serve own masks)',
+    negatable: true
+  },
+  {
+    path: 'evaluation.episodes',
+    env: 'L2D2C_EVAL_EPISODES',
+    flag: '--eval-episodes <n>',
+    help: 'episodes per evaluation'
+  },
+  {
+    path: 'evaluation.everySteps',
+    env: 'L2D2C_EVAL_EVERY_STEPS',
+    flag: '--eval-every-steps <n>',
+    help: 'env steps between evaluations'
+  },
+  {
+    path: 'evaluation.intervalMs',
+    env: 'L2D2C_EVAL_INTERVAL_MS',
+    flag: '--eval-interval-ms <ms>',
+    help: 'evaluator: time between evaluation cycles'
+  },
+  {
+    path: 'evaluation.greedy',
+    env: 'L2D2C_EVAL_GREEDY',
+    flag: '--eval-greedy',
+    help: 'evaluate with greedy actions, not sampled ones as the reference does',
+    negatable: true
+  },
+  {
+    path: 'announceIntervalMs',
+    env: 'L2D2C_ANNOUNCE_INTERVAL_MS',
+    flag: '--announce-interval-ms <ms>',
+    help: 'inventory re-announcement period'
+  },
+  {
+    path: 'exitWhenDone',
+    env: 'L2D2C_EXIT_WHEN_DONE',
+    flag: '--exit-when-done',
+    help: 'exit after the curriculum instead of serving masks',
+    negatable: true
+  },
+  {
+    path: 'log.level',
+    env: 'L2D2C_LOG_LEVEL',
+    flag: '--log-level <level>',
+    help: 'trace | debug | info | warn | error | silent'
+  },
   { path: 'log.format', env: 'L2D2C_LOG_FORMAT', flag: '--log-format <f>', help: 'auto | json | pretty' }
 ]
 
 /** The default of a setting as a word for help texts ('' when there is nothing to say). */
-export function settingDefault (s: DaemonSetting): string {
+export function settingDefault(s: DaemonSetting): string {
   if (s.defaultHelp !== undefined) return s.defaultHelp
   const [a, b] = s.path.split('.') as [string, string | undefined]
   const top = (DEFAULTS as Record<string, unknown>)[a]
@@ -162,7 +299,10 @@ const TOP = [...new Set(DAEMON_SETTINGS.map(s => s.path.split('.')[0] as string)
 const NESTED: Record<string, string[]> = {}
 for (const s of DAEMON_SETTINGS) {
   const [a, b] = s.path.split('.') as [string, string | undefined]
-  if (b !== undefined) (NESTED[a] ??= []).push(b)
+  if (b !== undefined) {
+    NESTED[a] ??= []
+    NESTED[a].push(b)
+  }
 }
 
 /** Environment variables and the config path they set. Lists are comma-separated. */
@@ -171,7 +311,7 @@ export const ENV_VARS: Record<string, string> = Object.fromEntries(DAEMON_SETTIN
 const LIST_PATHS = new Set(DAEMON_SETTINGS.filter(s => s.list !== undefined).map(s => s.path))
 
 /** Sets a setting's path ("sharing.windowMs") in a layer, keeping its siblings. */
-export function setInLayer (layer: ConfigLayer, path: string, value: unknown): void {
+export function setInLayer(layer: ConfigLayer, path: string, value: unknown): void {
   const [a, b] = path.split('.') as [string, string | undefined]
   if (b === undefined) layer[a] = value
   else layer[a] = { ...(layer[a] as object | undefined), [b]: value }
@@ -185,7 +325,7 @@ const OTHER_VARS = new Set(['L2D2C_API_TOKEN'])
  * L2D2C_* name is an error, as an unknown key in the file is: a misspelt variable would
  * otherwise be ignored without a word.
  */
-export function envLayer (env: Record<string, string | undefined>): ConfigLayer {
+export function envLayer(env: Record<string, string | undefined>): ConfigLayer {
   for (const name of Object.keys(env)) {
     if (name.startsWith('L2D2C_') && !(name in ENV_VARS) && !OTHER_VARS.has(name)) {
       throw new ConfigError(name, 'env', `unknown variable (known: ${Object.keys(ENV_VARS).join(', ')})`)
@@ -195,12 +335,24 @@ export function envLayer (env: Record<string, string | undefined>): ConfigLayer 
   for (const [name, path] of Object.entries(ENV_VARS)) {
     const v = env[name]
     if (v === undefined || v === '') continue
-    setInLayer(layer, path, LIST_PATHS.has(path) ? v.split(',').map(s => s.trim()).filter(s => s !== '') : v)
+    setInLayer(
+      layer,
+      path,
+      LIST_PATHS.has(path)
+        ? v
+            .split(',')
+            .map(s => s.trim())
+            .filter(s => s !== '')
+        : v
+    )
   }
   return layer
 }
 
-interface Picked { value: unknown, source: ConfigSource }
+interface Picked {
+  value: unknown
+  source: ConfigSource
+}
 
 export interface ResolveInput {
   file?: unknown
@@ -210,20 +362,23 @@ export interface ResolveInput {
   readFile?: (path: string) => string
 }
 
-function checkUnknown (layer: unknown, source: ConfigSource): void {
+function checkUnknown(layer: unknown, source: ConfigSource): void {
   if (layer === undefined) return
-  if (typeof layer !== 'object' || layer === null || Array.isArray(layer)) throw new ConfigError('(root)', source, 'must be a JSON object')
+  if (typeof layer !== 'object' || layer === null || Array.isArray(layer))
+    throw new ConfigError('(root)', source, 'must be a JSON object')
   for (const [k, v] of Object.entries(layer)) {
     if (!TOP.includes(k)) throw new ConfigError(k, source, `unknown setting (known: ${TOP.join(', ')})`)
     const nested = NESTED[k]
     if (nested !== undefined && v !== undefined) {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(k, source, 'must be an object')
-      for (const nk of Object.keys(v)) if (!nested.includes(nk)) throw new ConfigError(`${k}.${nk}`, source, `unknown setting (known: ${nested.join(', ')})`)
+      for (const nk of Object.keys(v))
+        if (!nested.includes(nk))
+          throw new ConfigError(`${k}.${nk}`, source, `unknown setting (known: ${nested.join(', ')})`)
     }
   }
 }
 
-export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
+export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
   const layers: Array<[ConfigSource, Record<string, unknown> | undefined]> = [
     ['file', input.file as Record<string, unknown> | undefined],
     ['env', envLayer(input.env ?? {})],
@@ -244,20 +399,29 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
 
   const str = (path: string, required = false): string | undefined => {
     const { value, source } = pick(path)
-    if (value === undefined) { if (required) throw new ConfigError(path, source, 'is required'); return undefined }
-    if (typeof value !== 'string' || value === '') throw new ConfigError(path, source, `must be a non-empty string, got ${JSON.stringify(value)}`)
+    if (value === undefined) {
+      if (required) throw new ConfigError(path, source, 'is required')
+      return undefined
+    }
+    if (typeof value !== 'string' || value === '')
+      throw new ConfigError(path, source, `must be a non-empty string, got ${JSON.stringify(value)}`)
     return value
   }
   const oneOf = <T extends string>(path: string, allowed: readonly T[]): T => {
     const { value, source } = pick(path)
-    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw new ConfigError(path, source, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`)
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+      throw new ConfigError(path, source, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`)
     return value as T
   }
   const num = (path: string, min: number, max: number, integer: boolean): number => {
     const { value, source } = pick(path)
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
     if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-      throw new ConfigError(path, source, `must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(value)}`)
+      throw new ConfigError(
+        path,
+        source,
+        `must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(value)}`
+      )
     }
     return n
   }
@@ -278,7 +442,11 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
         if (needPeerId) parsePeerAddress(a)
         else multiaddr(a)
       } catch (err) {
-        throw new ConfigError(`${path}[${i}]`, source, err instanceof PeerAddressError ? err.message : `invalid multiaddr "${a}": ${(err as Error).message}`)
+        throw new ConfigError(
+          `${path}[${i}]`,
+          source,
+          err instanceof PeerAddressError ? err.message : `invalid multiaddr "${a}": ${(err as Error).message}`
+        )
       }
       return a
     })
@@ -288,7 +456,12 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
   const api = str('api') as string
   if (!api.startsWith('unix:')) {
     const m = /^(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|\[::1\]):([0-9]{1,5})$/.exec(api)
-    if (m === null || Number(m[2]) > 65535) throw new ConfigError('api', pick('api').source, `must be HOST:PORT on a loopback address (127.x.x.x, localhost, [::1]) or unix:/path, got "${api}"`)
+    if (m === null || Number(m[2]) > 65535)
+      throw new ConfigError(
+        'api',
+        pick('api').source,
+        `must be HOST:PORT on a loopback address (127.x.x.x, localhost, [::1]) or unix:/path, got "${api}"`
+      )
   }
 
   // Curriculum: --tasks shorthand or --curriculum FILE + --agent-index (not both).
@@ -299,47 +472,92 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
   let source: string
   let stepsPerTask: number | null = null
   let curriculumSeed: number | null = null
-  if (tasksPick.value !== undefined && curriculumPick.value !== undefined && tasksPick.source === curriculumPick.source) {
+  if (
+    tasksPick.value !== undefined &&
+    curriculumPick.value !== undefined &&
+    tasksPick.source === curriculumPick.source
+  ) {
     throw new ConfigError('tasks', tasksPick.source, 'give either tasks or curriculum, not both')
   }
-  const useTasks = tasksPick.value !== undefined && (curriculumPick.value === undefined || layerRank(tasksPick.source) > layerRank(curriculumPick.source))
+  const useTasks =
+    tasksPick.value !== undefined &&
+    (curriculumPick.value === undefined || layerRank(tasksPick.source) > layerRank(curriculumPick.source))
   if (useTasks) {
-    const list = typeof tasksPick.value === 'string' ? tasksPick.value.split(',').map(s => s.trim()).filter(s => s !== '') : tasksPick.value
-    if (!Array.isArray(list) || list.length === 0) throw new ConfigError('tasks', tasksPick.source, 'must be a non-empty list of task keys')
+    const list =
+      typeof tasksPick.value === 'string'
+        ? tasksPick.value
+            .split(',')
+            .map(s => s.trim())
+            .filter(s => s !== '')
+        : tasksPick.value
+    if (!Array.isArray(list) || list.length === 0)
+      throw new ConfigError('tasks', tasksPick.source, 'must be a non-empty list of task keys')
     // Catalogue groups (meta-ctgraph, minigrid-crossing, ...) expand as in `train --task-set`.
-    try { tasks = expandTaskList(list) } catch (err) { if (err instanceof TaskListError) throw new ConfigError(`tasks[${err.index}]`, tasksPick.source, err.message); throw err }
+    try {
+      tasks = expandTaskList(list)
+    } catch (err) {
+      if (err instanceof TaskListError) throw new ConfigError(`tasks[${err.index}]`, tasksPick.source, err.message)
+      throw err
+    }
     source = 'tasks'
     const agentIndex = pick('agentIndex')
     // An agent index from a lower layer went with that layer's curriculum, which these tasks override.
-    if (agentIndex.value !== undefined && layerRank(agentIndex.source) >= layerRank(tasksPick.source)) throw new ConfigError('agentIndex', agentIndex.source, 'only applies to a curriculum file, not to tasks')
+    if (agentIndex.value !== undefined && layerRank(agentIndex.source) >= layerRank(tasksPick.source))
+      throw new ConfigError('agentIndex', agentIndex.source, 'only applies to a curriculum file, not to tasks')
   } else if (curriculumPick.value !== undefined) {
     const file = curriculumPick.value
     if (typeof file !== 'string') throw new ConfigError('curriculum', curriculumPick.source, 'must be a file path')
-    if (input.readFile === undefined) throw new ConfigError('curriculum', curriculumPick.source, 'curriculum files cannot be read here')
+    if (input.readFile === undefined)
+      throw new ConfigError('curriculum', curriculumPick.source, 'curriculum files cannot be read here')
     let text: string
-    try { text = input.readFile(file) } catch (err) { throw new ConfigError('curriculum', curriculumPick.source, `cannot read ${file}: ${(err as Error).message}`) }
-    let c
-    try { c = parseCurriculumJson(text, taskShape) } catch (err) { if (err instanceof CurriculumError) throw new ConfigError(`curriculum (${file}) ${err.path}`, curriculumPick.source, err.message.replace(/^[^:]*: /, '')); throw err }
+    try {
+      text = input.readFile(file)
+    } catch (err) {
+      throw new ConfigError('curriculum', curriculumPick.source, `cannot read ${file}: ${(err as Error).message}`)
+    }
+    let c: ReturnType<typeof parseCurriculumJson>
+    try {
+      c = parseCurriculumJson(text, taskShape)
+    } catch (err) {
+      if (err instanceof CurriculumError)
+        throw new ConfigError(
+          `curriculum (${file}) ${err.path}`,
+          curriculumPick.source,
+          err.message.replace(/^[^:]*: /, '')
+        )
+      throw err
+    }
     const index = pick('agentIndex').value === undefined ? 0 : num('agentIndex', 0, c.agents.length - 1, true)
     const agent = c.agents[index]
-    if (agent === undefined) throw new ConfigError('agentIndex', pick('agentIndex').source, `the curriculum has ${c.agents.length} agents`)
+    if (agent === undefined)
+      throw new ConfigError('agentIndex', pick('agentIndex').source, `the curriculum has ${c.agents.length} agents`)
     tasks = [...agent.tasks]
     stepsPerTask = agent.stepsPerTask
     curriculumSeed = agent.seed ?? null
     source = `${file}#${index}`
   } else {
-    throw new ConfigError('tasks', 'default', 'no curriculum: give tasks (e.g. --tasks meta-ctgraph or KEY,KEY) or curriculum FILE')
+    throw new ConfigError(
+      'tasks',
+      'default',
+      'no curriculum: give tasks (e.g. --tasks meta-ctgraph or KEY,KEY) or curriculum FILE'
+    )
   }
   const shape = tasks.map(t => ({ t, s: taskShape(t) }))
-  const first = shape[0] as { t: string, s: { observationSize: number, numActions: number } }
+  const first = shape[0] as { t: string; s: { observationSize: number; numActions: number } }
   for (const { t, s } of shape) {
     if (s.observationSize !== first.s.observationSize || s.numActions !== first.s.numActions) {
-      throw new ConfigError('tasks', useTasks ? tasksPick.source : curriculumPick.source, `${t} and ${first.t} need different networks; a node's tasks must share one backbone`)
+      throw new ConfigError(
+        'tasks',
+        useTasks ? tasksPick.source : curriculumPick.source,
+        `${t} and ${first.t} need different networks; a node's tasks must share one backbone`
+      )
     }
   }
   // The curriculum's per-agent values beat the defaults, and any explicit setting beats them.
-  if (pick('stepsPerTask').source !== 'default' || stepsPerTask === null) stepsPerTask = num('stepsPerTask', 1, 1_000_000_000, true)
-  const seed = pick('seed').source !== 'default' || curriculumSeed === null ? num('seed', 0, 0xffffffff, true) : curriculumSeed
+  if (pick('stepsPerTask').source !== 'default' || stepsPerTask === null)
+    stepsPerTask = num('stepsPerTask', 1, 1_000_000_000, true)
+  const seed =
+    pick('seed').source !== 'default' || curriculumSeed === null ? num('seed', 0, 0xffffffff, true) : curriculumSeed
 
   const drop = num('sharing.drop', 0, 1, false)
   return {
@@ -362,7 +580,11 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
     sharing: {
       enabled: bool('sharing.enabled'),
       commPerTask: num('sharing.commPerTask', 0, 1000, true),
-      hysteresis: (() => { const h = num('sharing.hysteresis', 0, 1, false); if (h === 0) throw new ConfigError('sharing.hysteresis', pick('sharing.hysteresis').source, 'must be in (0, 1]'); return h })(),
+      hysteresis: (() => {
+        const h = num('sharing.hysteresis', 0, 1, false)
+        if (h === 0) throw new ConfigError('sharing.hysteresis', pick('sharing.hysteresis').source, 'must be in (0, 1]')
+        return h
+      })(),
       windowMs: num('sharing.windowMs', 10, 60_000, true),
       drop,
       dropMode: oneOf('sharing.dropMode', ['all', 'queries'] as const)
@@ -382,6 +604,6 @@ export function resolveDaemonConfig (input: ResolveInput): DaemonConfig {
   }
 }
 
-function layerRank (s: ConfigSource): number {
+function layerRank(s: ConfigSource): number {
   return { default: 0, file: 1, env: 2, flag: 3 }[s]
 }

@@ -7,19 +7,34 @@ export type RouteHandler = () => Promise<unknown>
 
 /** The control API could not listen on its address (in use, not permitted...): a setup problem. */
 export class ControlListenError extends Error {
-  constructor (readonly address: string, cause: Error) {
+  constructor(
+    readonly address: string,
+    cause: Error
+  ) {
     const code = (cause as NodeJS.ErrnoException).code
-    const reason = code === 'EADDRINUSE' ? 'address in use' : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'address not available' : cause.message
+    const reason =
+      code === 'EADDRINUSE'
+        ? 'address in use'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EADDRNOTAVAIL'
+            ? 'address not available'
+            : cause.message
     super(`cannot serve the control API on ${address}: ${reason}`, { cause })
     this.name = 'ControlListenError'
   }
 }
 
-function listenOn (server: Server, address: string, listen: (done: () => void) => void): Promise<void> {
+function listenOn(server: Server, address: string, listen: (done: () => void) => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const failed = (err: Error): void => { reject(new ControlListenError(address, err)) }
+    const failed = (err: Error): void => {
+      reject(new ControlListenError(address, err))
+    }
     server.once('error', failed)
-    listen(() => { server.off('error', failed); resolve() })
+    listen(() => {
+      server.off('error', failed)
+      resolve()
+    })
   })
 }
 
@@ -32,20 +47,24 @@ export class ControlServer {
   private server: Server | null = null
   private url: string | null = null
 
-  constructor (private readonly opts: {
-    listen: string
-    token: string
-    routes: Partial<Record<string, RouteHandler>>
-    metrics: () => Promise<{ contentType: string, body: string }>
-  }) {}
+  constructor(
+    private readonly opts: {
+      listen: string
+      token: string
+      routes: Partial<Record<string, RouteHandler>>
+      metrics: () => Promise<{ contentType: string; body: string }>
+    }
+  ) {}
 
-  get address (): string {
+  get address(): string {
     if (this.url === null) throw new Error('control server not started')
     return this.url
   }
 
-  async start (): Promise<string> {
-    const server = createServer((req, res) => { void this.handle(req, res) })
+  async start(): Promise<string> {
+    const server = createServer((req, res) => {
+      void this.handle(req, res)
+    })
     server.keepAliveTimeout = 1000
     this.server = server
     const listen = this.opts.listen
@@ -66,36 +85,59 @@ export class ControlServer {
     return this.url
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     const server = this.server
     if (server === null) return
     this.server = null
     server.closeAllConnections()
-    await new Promise<void>(resolve => { server.close(() => { resolve() }) })
+    await new Promise<void>(resolve => {
+      server.close(() => {
+        resolve()
+      })
+    })
   }
 
-  private authorised (req: IncomingMessage): boolean {
+  private authorised(req: IncomingMessage): boolean {
     const header = req.headers.authorization ?? ''
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '')
     const want = Buffer.from(this.opts.token)
     return given.length === want.length && timingSafeEqual(given, want)
   }
 
-  private async handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     const send = (status: number, body: unknown, type = 'application/json'): void => {
       const text = typeof body === 'string' && type !== 'application/json' ? body : JSON.stringify(body)
-      res.writeHead(status, { 'content-type': type === 'application/json' ? 'application/json; charset=utf-8' : type, 'cache-control': 'no-store' })
+      res.writeHead(status, {
+        'content-type': type === 'application/json' ? 'application/json; charset=utf-8' : type,
+        'cache-control': 'no-store'
+      })
       res.end(text)
     }
     try {
-      if (path === CONTROL_ROUTES.health) { send(200, { ok: true }); return }
-      if (path === CONTROL_ROUTES.metrics) { const m = await this.opts.metrics(); send(200, m.body, m.contentType); return }
-      if (!this.authorised(req)) { send(401, { error: 'missing or wrong API token (see api.token in the data dir)' }); return }
+      if (path === CONTROL_ROUTES.health) {
+        send(200, { ok: true })
+        return
+      }
+      if (path === CONTROL_ROUTES.metrics) {
+        const m = await this.opts.metrics()
+        send(200, m.body, m.contentType)
+        return
+      }
+      if (!this.authorised(req)) {
+        send(401, { error: 'missing or wrong API token (see api.token in the data dir)' })
+        return
+      }
       const handler = this.opts.routes[path]
-      if (handler === undefined) { send(404, { error: `no route ${path}` }); return }
+      if (handler === undefined) {
+        send(404, { error: `no route ${path}` })
+        return
+      }
       const isStop = path === CONTROL_ROUTES.stop
-      if (isStop !== (req.method === 'POST')) { send(405, { error: `use ${isStop ? 'POST' : 'GET'} for ${path}` }); return }
+      if (isStop !== (req.method === 'POST')) {
+        send(405, { error: `use ${isStop ? 'POST' : 'GET'} for ${path}` })
+        return
+      }
       send(200, await handler())
     } catch (err) {
       send(500, { error: (err as Error).message })

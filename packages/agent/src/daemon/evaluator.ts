@@ -13,7 +13,11 @@ export interface EvaluatorOptions {
   readonly logDir: string | null
 }
 
-interface Best { reward: number, cid: string, from: string }
+interface Best {
+  reward: number
+  cid: string
+  from: string
+}
 
 /**
  * The evaluator role (reference-system.md §2.9, without its defects): trains nothing; every
@@ -27,12 +31,19 @@ export class EvaluatorRunner {
   readonly history: EvaluationRow[] = []
   private readonly best = new Map<string, Best>()
 
-  constructor (private readonly node: AgentNode, private readonly opts: EvaluatorOptions, private readonly logger: Logger, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly node: AgentNode,
+    private readonly opts: EvaluatorOptions,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now
+  ) {}
 
-  get latest (): EvaluationRow | null { return this.history.at(-1) ?? null }
+  get latest(): EvaluationRow | null {
+    return this.history.at(-1) ?? null
+  }
 
   /** One evaluation cycle over all tasks. */
-  async cycle (signal?: AbortSignal): Promise<EvaluationRow> {
+  async cycle(signal?: AbortSignal): Promise<EvaluationRow> {
     const { learner, exchange, info } = this.node
     for (const taskKey of this.opts.tasks) {
       if (signal?.aborted === true) break
@@ -41,13 +52,22 @@ export class EvaluatorRunner {
         taskKey,
         ownReward: current?.reward ?? null,
         layers: info.layers,
-        evaluate: async mask => (await learner.evaluate(taskKey, { mask, episodes: this.opts.episodes, greedy: this.opts.greedy })).meanReturn,
+        evaluate: async mask =>
+          (await learner.evaluate(taskKey, { mask, episodes: this.opts.episodes, greedy: this.opts.greedy }))
+            .meanReturn,
         currentReward: async () => current?.reward ?? null,
         ...(signal !== undefined ? { signal } : {})
       })
       if (round.adopted !== null) {
-        this.best.set(taskKey, { reward: round.adopted.verifiedReward, cid: round.adopted.cid, from: round.adopted.from })
-        this.logger.info({ task: taskKey, reward: round.adopted.verifiedReward, from: round.adopted.from }, 'evaluator: better mask')
+        this.best.set(taskKey, {
+          reward: round.adopted.verifiedReward,
+          cid: round.adopted.cid,
+          from: round.adopted.from
+        })
+        this.logger.info(
+          { task: taskKey, reward: round.adopted.verifiedReward, from: round.adopted.from },
+          'evaluator: better mask'
+        )
       }
     }
     const perTask: Record<string, number> = {}
@@ -68,34 +88,56 @@ export class EvaluatorRunner {
     return row
   }
 
-  private async log (row: EvaluationRow): Promise<void> {
+  private async log(row: EvaluationRow): Promise<void> {
     if (this.opts.logDir === null) return
-    const csvHeader = ['time', 'icr', 'mean_learner_steps', ...this.opts.tasks].join(',') + '\n'
-    const csv = [row.time, row.icr.toFixed(4), Math.round(row.meanLearnerSteps), ...this.opts.tasks.map(t => (row.perTask[t] ?? 0).toFixed(4))].join(',') + '\n'
+    const csvHeader = `${['time', 'icr', 'mean_learner_steps', ...this.opts.tasks].join(',')}\n`
+    const csv = `${[
+      row.time,
+      row.icr.toFixed(4),
+      Math.round(row.meanLearnerSteps),
+      ...this.opts.tasks.map(t => (row.perTask[t] ?? 0).toFixed(4))
+    ].join(',')}\n`
     const csvPath = join(this.opts.logDir, 'evaluation.csv')
     try {
-      const exists = await access(csvPath).then(() => true, () => false)
+      const exists = await access(csvPath).then(
+        () => true,
+        () => false
+      )
       await appendFile(csvPath, exists ? csv : csvHeader + csv)
-      await appendFile(join(this.opts.logDir, 'evaluation.jsonl'), JSON.stringify(row) + '\n')
+      await appendFile(join(this.opts.logDir, 'evaluation.jsonl'), `${JSON.stringify(row)}\n`)
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'cannot write the evaluation log')
     }
   }
 
   /** Runs cycles every interval until `signal` aborts. */
-  async run (signal: AbortSignal): Promise<void> {
+  async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const started = this.now()
       try {
         const row = await this.cycle(signal)
-        this.logger.info({ icr: Number(row.icr.toFixed(3)), tasks: this.opts.tasks.length, learners: Object.keys(row.learners).length }, 'evaluation')
+        this.logger.info(
+          {
+            icr: Number(row.icr.toFixed(3)),
+            tasks: this.opts.tasks.length,
+            learners: Object.keys(row.learners).length
+          },
+          'evaluation'
+        )
       } catch (err) {
         this.logger.warn({ err: (err as Error).message }, 'evaluation cycle failed')
       }
       const wait = Math.max(0, this.opts.intervalMs - (this.now() - started))
       await new Promise<void>(resolve => {
         const t = setTimeout(resolve, wait)
-        signal.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t)
+            resolve()
+          },
+          { once: true }
+        )
       })
     }
   }

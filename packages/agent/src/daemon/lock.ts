@@ -3,13 +3,16 @@ import { join } from 'node:path'
 
 /** Another live daemon holds the data directory. */
 export class DataDirLockedError extends Error {
-  constructor (readonly dataDir: string, readonly pid: number) {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number
+  ) {
     super(`data dir ${dataDir} is in use by another l2d2c daemon (pid ${pid})`)
     this.name = 'DataDirLockedError'
   }
 }
 
-function alive (pid: number): boolean {
+function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
@@ -19,7 +22,7 @@ function alive (pid: number): boolean {
 }
 
 /** The pid of another live process holding `dataDir`'s lock, or null (no lock, or a stale one). */
-export async function lockHolder (dataDir: string): Promise<number | null> {
+export async function lockHolder(dataDir: string): Promise<number | null> {
   const pid = Number((await readFile(join(dataDir, 'lock'), 'utf8').catch(() => '')).trim())
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : null
 }
@@ -33,11 +36,11 @@ export class DataDirLock {
   private held = false
   readonly path: string
 
-  constructor (readonly dataDir: string) {
+  constructor(readonly dataDir: string) {
     this.path = join(dataDir, 'lock')
   }
 
-  async acquire (): Promise<void> {
+  async acquire(): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fh = await open(this.path, 'wx', 0o644)
@@ -55,7 +58,7 @@ export class DataDirLock {
     throw new Error(`could not lock ${this.dataDir}`)
   }
 
-  async release (): Promise<void> {
+  async release(): Promise<void> {
     if (!this.held) return
     this.held = false
     await rm(this.path, { force: true })

@@ -8,8 +8,8 @@ const LOOP_RESOLUTION_MS = 10
 export interface MetricsSources {
   traffic: () => Traffic | null
   masksHeld: () => number
-  peers: () => { connected: number, known: number }
-  taskReturns: () => Array<{ task: string, reward: number }>
+  peers: () => { connected: number; known: number }
+  taskReturns: () => Array<{ task: string; reward: number }>
   /** Evaluators only: without it there is no l2d2c_icr (an unset gauge would read 0). */
   icr?: () => number | null
 }
@@ -28,43 +28,82 @@ export class DaemonMetrics {
   readonly queryRounds: Counter
   private readonly loop: IntervalHistogram
 
-  constructor (sources: MetricsSources) {
+  constructor(sources: MetricsSources) {
     const r = this.registry
     collectDefaultMetrics({ register: r, prefix: 'l2d2c_process_' })
     this.steps = new Counter({ name: 'l2d2c_env_steps_total', help: 'environment steps trained', registers: [r] })
     this.episodes = new Counter({ name: 'l2d2c_episodes_total', help: 'training episodes finished', registers: [r] })
-    this.iterations = new Counter({ name: 'l2d2c_ppo_iterations_total', help: 'PPO iterations (rollout + update)', registers: [r] })
-    this.adoptions = new Counter({ name: 'l2d2c_adoptions_total', help: 'masks received from peers, verified and adopted', registers: [r] })
-    this.queryRounds = new Counter({ name: 'l2d2c_query_rounds_total', help: 'sharing rounds run', labelNames: ['outcome'], registers: [r] })
+    this.iterations = new Counter({
+      name: 'l2d2c_ppo_iterations_total',
+      help: 'PPO iterations (rollout + update)',
+      registers: [r]
+    })
+    this.adoptions = new Counter({
+      name: 'l2d2c_adoptions_total',
+      help: 'masks received from peers, verified and adopted',
+      registers: [r]
+    })
+    this.queryRounds = new Counter({
+      name: 'l2d2c_query_rounds_total',
+      help: 'sharing rounds run',
+      labelNames: ['outcome'],
+      registers: [r]
+    })
     this.loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS })
     this.loop.enable()
     const loop = this.loop
-    new Gauge({ name: 'l2d2c_masks_held', help: 'task masks held', registers: [r], collect () { this.set(sources.masksHeld()) } })
+    new Gauge({
+      name: 'l2d2c_masks_held',
+      help: 'task masks held',
+      registers: [r],
+      collect() {
+        this.set(sources.masksHeld())
+      }
+    })
     new Gauge({
       name: 'l2d2c_peers',
       help: 'peers connected and known',
       labelNames: ['state'],
       registers: [r],
-      collect () { const p = sources.peers(); this.set({ state: 'connected' }, p.connected); this.set({ state: 'known' }, p.known) }
+      collect() {
+        const p = sources.peers()
+        this.set({ state: 'connected' }, p.connected)
+        this.set({ state: 'known' }, p.known)
+      }
     })
     new Gauge({
       name: 'l2d2c_task_return',
       help: 'latest measured mean return per task (learners: own training; evaluators: the best mask evaluated)',
       labelNames: ['task'],
       registers: [r],
-      collect () { this.reset(); for (const t of sources.taskReturns()) this.set({ task: t.task }, t.reward) }
+      collect() {
+        this.reset()
+        for (const t of sources.taskReturns()) this.set({ task: t.task }, t.reward)
+      }
     })
     const icr = sources.icr
-    if (icr !== undefined) new Gauge({ name: 'l2d2c_icr', help: 'instant cumulative return (evaluators)', registers: [r], collect () { const v = icr(); if (v !== null) this.set(v) } })
+    if (icr !== undefined)
+      new Gauge({
+        name: 'l2d2c_icr',
+        help: 'instant cumulative return (evaluators)',
+        registers: [r],
+        collect() {
+          const v = icr()
+          if (v !== null) this.set(v)
+        }
+      })
     new Gauge({
       name: 'l2d2c_bytes',
       help: 'application bytes per protocol and direction',
       labelNames: ['protocol', 'direction'],
       registers: [r],
-      collect () {
+      collect() {
         const t = sources.traffic()?.snapshot()
         if (t === undefined) return
-        for (const [p, v] of Object.entries(t.bytes)) { this.set({ protocol: p, direction: 'sent' }, v.sent); this.set({ protocol: p, direction: 'received' }, v.received) }
+        for (const [p, v] of Object.entries(t.bytes)) {
+          this.set({ protocol: p, direction: 'sent' }, v.sent)
+          this.set({ protocol: p, direction: 'received' }, v.received)
+        }
       }
     })
     new Gauge({
@@ -72,7 +111,7 @@ export class DaemonMetrics {
       help: 'latency percentiles of recent operations',
       labelNames: ['op', 'quantile'],
       registers: [r],
-      collect () {
+      collect() {
         const t = sources.traffic()?.snapshot()
         if (t === undefined) return
         for (const [op, v] of Object.entries(t.latencies)) {
@@ -86,7 +125,7 @@ export class DaemonMetrics {
       help: 'main event-loop delay (the network thread): p50, p99, max since start',
       labelNames: ['quantile'],
       registers: [r],
-      collect () {
+      collect() {
         const lag = (ns: number): number => Math.max(0, ns / 1e9 - LOOP_RESOLUTION_MS / 1000)
         this.set({ quantile: '0.5' }, lag(loop.percentile(50)))
         this.set({ quantile: '0.99' }, lag(loop.percentile(99)))
@@ -95,7 +134,7 @@ export class DaemonMetrics {
     })
   }
 
-  stop (): void {
+  stop(): void {
     this.loop.disable()
   }
 }

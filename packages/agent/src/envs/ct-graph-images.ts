@@ -28,14 +28,14 @@ export interface CtGraphImageDraws {
 }
 
 /** Draws one image's cells (`randint(0, 3, size=16)`) then its angle (`randint(0, 359)`: 359 is excluded). */
-export function drawCtGraphImage (rng: MT19937): CtGraphImageDraws {
+export function drawCtGraphImage(rng: MT19937): CtGraphImageDraws {
   const cells = new Uint8Array(CELLS_PER_SIDE * CELLS_PER_SIDE)
   for (let i = 0; i < cells.length; i++) cells[i] = rng.randint(0, 3)
   return { cells, angle: rng.randint(0, 359) }
 }
 
 /** The draws of the first `count` images of a dataset (what the dataset is made of). */
-export function ctGraphImageDraws (imageSeed: number, count: number): CtGraphImageDraws[] {
+export function ctGraphImageDraws(imageSeed: number, count: number): CtGraphImageDraws[] {
   const rng = new MT19937(imageSeed)
   const draws: CtGraphImageDraws[] = []
   for (let i = 0; i < count; i++) draws.push(drawCtGraphImage(rng))
@@ -60,11 +60,17 @@ export function ctGraphImageDraws (imageSeed: number, count: number): CtGraphIma
  *   that range and inside the output's range, the range is widened to include 0. Without the
  *   exception, images with no zero cell would get their outside-corners lifted to 127.
  */
-export function rotateImageBilinear (image: ArrayLike<number>, rows: number, cols: number, angleDegrees: number): Float64Array {
+export function rotateImageBilinear(
+  image: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  angleDegrees: number
+): Float64Array {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows <= 0 || cols <= 0 || image.length !== rows * cols) {
     throw new RangeError(`rotateImageBilinear: image of length ${image.length} is not ${rows}x${cols}`)
   }
-  if (!Number.isFinite(angleDegrees)) throw new RangeError(`rotateImageBilinear: angle must be finite, got ${angleDegrees}`)
+  if (!Number.isFinite(angleDegrees))
+    throw new RangeError(`rotateImageBilinear: angle must be finite, got ${angleDegrees}`)
   const theta = angleDegrees * (Math.PI / 180)
   const cos = Math.cos(theta)
   const sin = Math.sin(theta)
@@ -120,7 +126,7 @@ export function rotateImageBilinear (image: ArrayLike<number>, rows: number, col
   }
   for (let i = 0; i < out.length; i++) {
     const v = out[i] as number
-    out[i] = v < lo ? lo : v > hi ? hi : v
+    out[i] = v < lo ? lo : Math.min(v, hi)
   }
   return out
 }
@@ -130,13 +136,13 @@ export function rotateImageBilinear (image: ArrayLike<number>, rows: number, col
  * (float, so 0 / 127 / 254 for high_value 254), rotated, then `astype(uint8)` (truncation toward
  * zero, which is what storing into a Uint8Array does for values in 0..255).
  */
-export function renderCtGraphImage (draws: CtGraphImageDraws, highValue = CT_GRAPH_HIGH_VALUE): Uint8Array {
+export function renderCtGraphImage(draws: CtGraphImageDraws, highValue = CT_GRAPH_HIGH_VALUE): Uint8Array {
   const side = CT_GRAPH_IMAGE_SIDE
   const upscaled = new Float64Array(CT_GRAPH_IMAGE_PIXELS)
   for (let r = 0; r < side; r++) {
     for (let c = 0; c < side; c++) {
       const cell = draws.cells[Math.floor(r / CELL_SIZE) * CELLS_PER_SIDE + Math.floor(c / CELL_SIZE)] as number
-      upscaled[r * side + c] = cell * highValue / 2
+      upscaled[r * side + c] = (cell * highValue) / 2
     }
   }
   const rotated = rotateImageBilinear(upscaled, side, side, draws.angle)
@@ -155,7 +161,11 @@ export interface CtGraphImageDataset {
 }
 
 /** Generates a dataset from scratch (no cache). */
-export function generateCtGraphImageDataset (imageSeed: number, count: number, highValue = CT_GRAPH_HIGH_VALUE): CtGraphImageDataset {
+export function generateCtGraphImageDataset(
+  imageSeed: number,
+  count: number,
+  highValue = CT_GRAPH_HIGH_VALUE
+): CtGraphImageDataset {
   if (!Number.isInteger(count) || count < 0 || count > MAX_DATASET_IMAGES) {
     throw new RangeError(`CT-graph image count must be an integer in [0, ${MAX_DATASET_IMAGES}], got ${count}`)
   }
@@ -181,6 +191,12 @@ const datasets = new BoundedMemo<CtGraphImageDataset>(256)
  * create many environments over the same few seeds, and generation costs ~0.1 ms per image.
  * Least-recently-used entries are dropped beyond 256 datasets. The result is shared: read-only.
  */
-export function ctGraphImageDataset (imageSeed: number, count: number, highValue = CT_GRAPH_HIGH_VALUE): CtGraphImageDataset {
-  return datasets.get(`${imageSeed}/${count}/${highValue}`, () => generateCtGraphImageDataset(imageSeed, count, highValue))
+export function ctGraphImageDataset(
+  imageSeed: number,
+  count: number,
+  highValue = CT_GRAPH_HIGH_VALUE
+): CtGraphImageDataset {
+  return datasets.get(`${imageSeed}/${count}/${highValue}`, () =>
+    generateCtGraphImageDataset(imageSeed, count, highValue)
+  )
 }

@@ -1,7 +1,13 @@
 import { isUint32 } from '../rng/errors.js'
 import { MT19937 } from '../rng/mt19937.js'
 import { EnvUsageError, type Env, type StepResult } from './env.js'
-import { CT_GRAPH_HIGH_VALUE, CT_GRAPH_IMAGE_PIXELS, CT_GRAPH_IMAGE_SIDE, MAX_DATASET_IMAGES, ctGraphImageDataset } from './ct-graph-images.js'
+import {
+  CT_GRAPH_HIGH_VALUE,
+  CT_GRAPH_IMAGE_PIXELS,
+  CT_GRAPH_IMAGE_SIDE,
+  MAX_DATASET_IMAGES,
+  ctGraphImageDataset
+} from './ct-graph-images.js'
 
 /**
  * The CT-graph (Configurable Tree graph) as L2D2-C uses it: soltoggio/CT-graph commit f370c19,
@@ -46,14 +52,17 @@ export interface CtGraphConfig {
 
 /** A config that cannot describe a CT-graph (bad shape, overlapping image ranges, ...). */
 export class CtGraphConfigError extends Error {
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'CtGraphConfigError'
   }
 }
 
 /** Number of wait states (sum of B^i, i = 0..D), decision states (i = 0..D-1) and leaves (B^D). */
-export function ctGraphStateCounts (depth: number, branching: number): { wait: number, decision: number, leaves: number } {
+export function ctGraphStateCounts(
+  depth: number,
+  branching: number
+): { wait: number; decision: number; leaves: number } {
   let wait = 0
   let decision = 0
   let level = 1
@@ -70,7 +79,7 @@ export function ctGraphStateCounts (depth: number, branching: number): { wait: n
  * images 0 and 1 for home and crash, then one image per wait state, one per decision state and
  * one per leaf, in that order (d2b2: [2,8] [9,11] [12,15], 16 images).
  */
-export function l2d2cCtGraphConfig (depth: number, branching: number, imageSeed: number): CtGraphConfig {
+export function l2d2cCtGraphConfig(depth: number, branching: number, imageSeed: number): CtGraphConfig {
   checkCtGraphShape(depth, branching)
   const counts = ctGraphStateCounts(depth, branching)
   const waitFirst = 2
@@ -99,10 +108,12 @@ export function l2d2cCtGraphConfig (depth: number, branching: number, imageSeed:
 /** Largest tree we accept: B^D leaves are enumerated by tasks and indexed by plain numbers. */
 const MAX_LEAVES = 1 << 20
 
-function checkShape (depth: number, branching: number): void {
+function checkShape(depth: number, branching: number): void {
   if (!Number.isInteger(depth) || depth < 1) throw new CtGraphConfigError(`depth must be an integer >= 1, got ${depth}`)
-  if (!Number.isInteger(branching) || branching < 2) throw new CtGraphConfigError(`branching must be an integer >= 2, got ${branching}`)
-  if (branching ** depth > MAX_LEAVES) throw new CtGraphConfigError(`a depth-${depth}, branching-${branching} graph has more than ${MAX_LEAVES} leaves`)
+  if (!Number.isInteger(branching) || branching < 2)
+    throw new CtGraphConfigError(`branching must be an integer >= 2, got ${branching}`)
+  if (branching ** depth > MAX_LEAVES)
+    throw new CtGraphConfigError(`a depth-${depth}, branching-${branching} graph has more than ${MAX_LEAVES} leaves`)
 }
 
 /**
@@ -110,20 +121,22 @@ function checkShape (depth: number, branching: number): void {
  * besides the shape bounds, its one-image-per-state dataset (2 + wait + decision + leaf images)
  * must fit MAX_DATASET_IMAGES. Task-key parsing calls this so a key that parses can be built.
  */
-export function checkCtGraphShape (depth: number, branching: number): void {
+export function checkCtGraphShape(depth: number, branching: number): void {
   checkShape(depth, branching)
   const counts = ctGraphStateCounts(depth, branching)
   const images = 2 + counts.wait + counts.decision + counts.leaves
   if (images > MAX_DATASET_IMAGES) {
-    throw new CtGraphConfigError(`a depth-${depth}, branching-${branching} graph needs ${images} images, more than the ${MAX_DATASET_IMAGES} a dataset may hold`)
+    throw new CtGraphConfigError(
+      `a depth-${depth}, branching-${branching} graph needs ${images} images, more than the ${MAX_DATASET_IMAGES} a dataset may hold`
+    )
   }
 }
 
-function checkSeed (name: string, seed: number): void {
+function checkSeed(name: string, seed: number): void {
   if (!isUint32(seed)) throw new CtGraphConfigError(`${name} must be an integer in [0, 2^32), got ${seed}`)
 }
 
-function rangeSize (range: CtGraphImageRange): number {
+function rangeSize(range: CtGraphImageRange): number {
   return range[1] - range[0] + 1
 }
 
@@ -131,36 +144,57 @@ function rangeSize (range: CtGraphImageRange): number {
  * Throws CtGraphConfigError unless the config is one the reference accepts. Where the reference
  * silently replaced a bad value (depth < 1 -> 1, B < 2 -> 2, P outside [0,1) -> 0) we refuse it.
  */
-export function validateCtGraphConfig (config: CtGraphConfig): void {
+export function validateCtGraphConfig(config: CtGraphConfig): void {
   checkShape(config.depth, config.branching)
-  if (!(config.waitProb >= 0 && config.waitProb < 1)) throw new CtGraphConfigError(`waitProb must be in [0, 1), got ${config.waitProb}`)
+  if (!(config.waitProb >= 0 && config.waitProb < 1))
+    throw new CtGraphConfigError(`waitProb must be in [0, 1), got ${config.waitProb}`)
   if (!Number.isFinite(config.highRewardValue) || config.highRewardValue === 0) {
-    throw new CtGraphConfigError(`highRewardValue must be finite and non-zero (the reward cue divides by it), got ${config.highRewardValue}`)
+    throw new CtGraphConfigError(
+      `highRewardValue must be finite and non-zero (the reward cue divides by it), got ${config.highRewardValue}`
+    )
   }
-  if (!Number.isFinite(config.crashRewardValue)) throw new CtGraphConfigError(`crashRewardValue must be finite, got ${config.crashRewardValue}`)
+  if (!Number.isFinite(config.crashRewardValue))
+    throw new CtGraphConfigError(`crashRewardValue must be finite, got ${config.crashRewardValue}`)
   if (config.rewardDistribution !== 'needle_in_haystack' && config.rewardDistribution !== 'linear') {
     throw new CtGraphConfigError(`unknown rewardDistribution '${String(config.rewardDistribution)}'`)
   }
   checkSeed('imageSeed', config.imageSeed)
   checkSeed('generalSeed', config.generalSeed)
   if (!Number.isInteger(config.nrOfImages) || config.nrOfImages < 2 || config.nrOfImages > MAX_DATASET_IMAGES) {
-    throw new CtGraphConfigError(`nrOfImages must be an integer in [2, ${MAX_DATASET_IMAGES}], got ${config.nrOfImages}`)
+    throw new CtGraphConfigError(
+      `nrOfImages must be an integer in [2, ${MAX_DATASET_IMAGES}], got ${config.nrOfImages}`
+    )
   }
-  const ranges: Array<[string, CtGraphImageRange]> = [['waitStates', config.waitStates], ['decisionStates', config.decisionStates], ['graphEnds', config.graphEnds]]
+  const ranges: Array<[string, CtGraphImageRange]> = [
+    ['waitStates', config.waitStates],
+    ['decisionStates', config.decisionStates],
+    ['graphEnds', config.graphEnds]
+  ]
   for (const [name, [first, last]] of ranges) {
-    if (!Number.isInteger(first) || !Number.isInteger(last) || first > last) throw new CtGraphConfigError(`${name} must be an integer range [first, last], got [${first}, ${last}]`)
-    if (first < 2) throw new CtGraphConfigError(`${name} starts at ${first}: images 0 and 1 are reserved for home and crash`)
+    if (!Number.isInteger(first) || !Number.isInteger(last) || first > last)
+      throw new CtGraphConfigError(`${name} must be an integer range [first, last], got [${first}, ${last}]`)
+    if (first < 2)
+      throw new CtGraphConfigError(`${name} starts at ${first}: images 0 and 1 are reserved for home and crash`)
   }
   if (config.waitStates[1] >= config.decisionStates[0] || config.decisionStates[1] >= config.graphEnds[0]) {
-    throw new CtGraphConfigError('image ranges must not overlap and must come in the order waitStates, decisionStates, graphEnds')
+    throw new CtGraphConfigError(
+      'image ranges must not overlap and must come in the order waitStates, decisionStates, graphEnds'
+    )
   }
-  if (config.graphEnds[1] >= config.nrOfImages) throw new CtGraphConfigError(`graphEnds reaches image ${config.graphEnds[1]} but there are only ${config.nrOfImages} images`)
+  if (config.graphEnds[1] >= config.nrOfImages)
+    throw new CtGraphConfigError(
+      `graphEnds reaches image ${config.graphEnds[1]} but there are only ${config.nrOfImages} images`
+    )
   const counts = ctGraphStateCounts(config.depth, config.branching)
   if (config.mdpWaitStates && counts.wait > rangeSize(config.waitStates)) {
-    throw new CtGraphConfigError(`${counts.wait} wait states need ${counts.wait} wait images, the range has ${rangeSize(config.waitStates)}`)
+    throw new CtGraphConfigError(
+      `${counts.wait} wait states need ${counts.wait} wait images, the range has ${rangeSize(config.waitStates)}`
+    )
   }
   if (config.mdpDecisionStates && counts.decision > rangeSize(config.decisionStates)) {
-    throw new CtGraphConfigError(`${counts.decision} decision states need ${counts.decision} decision images, the range has ${rangeSize(config.decisionStates)}`)
+    throw new CtGraphConfigError(
+      `${counts.decision} decision states need ${counts.decision} decision images, the range has ${rangeSize(config.decisionStates)}`
+    )
   }
 }
 
@@ -191,15 +225,16 @@ export interface CtGraphStateDescription {
  * image = first + (max(v - 1, 0) mod range size). For B = 2 this is the node's breadth-first
  * index; for B = 3 the L2D2-C ranges are too small for that and images alias (kept on purpose).
  */
-export function ctGraphStateImage (config: CtGraphConfig, stateType: CtGraphStateType, path: readonly number[]): number {
+export function ctGraphStateImage(config: CtGraphConfig, stateType: CtGraphStateType, path: readonly number[]): number {
   if (stateType === 'home') return 0
   if (stateType === 'crash') return 1
-  const range = stateType === 'wait' ? config.waitStates : stateType === 'decision' ? config.decisionStates : config.graphEnds
+  const range =
+    stateType === 'wait' ? config.waitStates : stateType === 'decision' ? config.decisionStates : config.graphEnds
   return range[0] + (Math.max(nodeCode(path, config.branching) - 1, 0) % rangeSize(range))
 }
 
 /** v of ctGraphStateImage: 0 for the empty path, else the path in base B behind a leading 1. */
-function nodeCode (path: readonly number[], branching: number): number {
+function nodeCode(path: readonly number[], branching: number): number {
   if (path.length === 0) return 0
   let code = 1
   for (const p of path) code = code * branching + p
@@ -211,14 +246,14 @@ function nodeCode (path: readonly number[], branching: number): number {
  * [any (home), then per level 0 (wait) and p_i + 1 (decision), 0 (last wait), any (leaf)],
  * 2D + 3 actions, with 0 for the "any" ones. The reward arrives on action 2D + 2.
  */
-export function ctGraphOptimalActions (goalPath: readonly number[]): number[] {
+export function ctGraphOptimalActions(goalPath: readonly number[]): number[] {
   const actions = [0]
   for (const p of goalPath) actions.push(0, p + 1)
   actions.push(0, 0)
   return actions
 }
 
-function frozenResult (observation: Uint8Array, reward: number, terminated: boolean): StepResult {
+function frozenResult(observation: Uint8Array, reward: number, terminated: boolean): StepResult {
   return Object.freeze({ observation, reward, terminated, truncated: false })
 }
 
@@ -283,10 +318,15 @@ export class CtGraphEnv implements Env {
   private active = false
   private everReset = false
 
-  constructor (config: CtGraphConfig, goalPath: readonly number[]) {
+  constructor(config: CtGraphConfig, goalPath: readonly number[]) {
     validateCtGraphConfig(config)
-    if (goalPath.length !== config.depth || goalPath.some(p => !Number.isInteger(p) || p < 0 || p >= config.branching)) {
-      throw new CtGraphConfigError(`goal path must be ${config.depth} branch indices in [0, ${config.branching}), got [${goalPath.join(', ')}]`)
+    if (
+      goalPath.length !== config.depth ||
+      goalPath.some(p => !Number.isInteger(p) || p < 0 || p >= config.branching)
+    ) {
+      throw new CtGraphConfigError(
+        `goal path must be ${config.depth} branch indices in [0, ${config.branching}), got [${goalPath.join(', ')}]`
+      )
     }
     this.config = Object.freeze({
       ...config,
@@ -319,7 +359,7 @@ export class CtGraphEnv implements Env {
     this.firstLeafNode = config.branching ** config.depth
   }
 
-  reset (seed?: number): Uint8Array {
+  reset(seed?: number): Uint8Array {
     if (seed !== undefined) {
       if (!isUint32(seed)) throw new EnvUsageError(`reset seed must be an integer in [0, 2^32), got ${seed}`)
       this.rng.seed(seed)
@@ -330,9 +370,11 @@ export class CtGraphEnv implements Env {
     return this.image(0)
   }
 
-  step (action: number): StepResult {
+  step(action: number): StepResult {
     if (!this.active) {
-      throw new EnvUsageError(this.everReset ? 'the episode has ended: call reset() before step()' : 'reset() must be called before step()')
+      throw new EnvUsageError(
+        this.everReset ? 'the episode has ended: call reset() before step()' : 'reset() must be called before step()'
+      )
     }
     if (!Number.isInteger(action) || action < 0 || action >= this.numActions) {
       throw new EnvUsageError(`action must be an integer in [0, ${this.numActions}), got ${action}`)
@@ -365,7 +407,7 @@ export class CtGraphEnv implements Env {
   }
 
   /** The current state, for renderers and tools (allocates; not for the hot loop). */
-  describe (): CtGraphStateDescription {
+  describe(): CtGraphStateDescription {
     return {
       stateType: STATE_TYPE_NAMES[this.stateType] as CtGraphStateType,
       depthIndex: this.depthIndex,
@@ -375,29 +417,30 @@ export class CtGraphEnv implements Env {
   }
 
   /** The optimal action sequence for this env's goal (see ctGraphOptimalActions). */
-  optimalActions (): number[] {
+  optimalActions(): number[] {
     return ctGraphOptimalActions(this.goalPath)
   }
 
-  private image (index: number): Uint8Array {
+  private image(index: number): Uint8Array {
     const image = this.images[index]
-    if (image === undefined) throw new CtGraphConfigError(`image ${index} is outside the dataset of ${this.images.length}`)
+    if (image === undefined)
+      throw new CtGraphConfigError(`image ${index} is outside the dataset of ${this.images.length}`)
     return image
   }
 
-  private goHome (): void {
+  private goHome(): void {
     this.stateType = HOME
     this.depthIndex = 0
     this.node = 1
     this.imageIndex = 0
   }
 
-  private show (imageIndex: number): StepResult {
+  private show(imageIndex: number): StepResult {
     this.imageIndex = imageIndex
     return this.plainResults[imageIndex] as StepResult
   }
 
-  private crash (): StepResult {
+  private crash(): StepResult {
     this.stateType = CRASH
     this.imageIndex = 1
     this.active = false
@@ -409,24 +452,30 @@ export class CtGraphEnv implements Env {
    * at the root and v = the node code below it (see ctGraphStateImage). The non-MDP alternative,
    * a uniform draw over the range from the graph RNG, is made by the callers below.
    */
-  private mdpImage (first: number, count: number): number {
+  private mdpImage(first: number, count: number): number {
     return this.depthIndex === 0 ? first : first + ((this.node - 1) % count)
   }
 
-  private waitImage (): number {
-    return this.mdpWaits ? this.mdpImage(this.waitFirst, this.waitCount) : this.rng.randint(this.waitFirst, this.waitFirst + this.waitCount)
+  private waitImage(): number {
+    return this.mdpWaits
+      ? this.mdpImage(this.waitFirst, this.waitCount)
+      : this.rng.randint(this.waitFirst, this.waitFirst + this.waitCount)
   }
 
-  private decisionImage (): number {
-    return this.mdpDecisions ? this.mdpImage(this.decisionFirst, this.decisionCount) : this.rng.randint(this.decisionFirst, this.decisionFirst + this.decisionCount)
+  private decisionImage(): number {
+    return this.mdpDecisions
+      ? this.mdpImage(this.decisionFirst, this.decisionCount)
+      : this.rng.randint(this.decisionFirst, this.decisionFirst + this.decisionCount)
   }
 
   /** The leaf image is drawn only when both MDP flags are false (the reference's fully non-MDP branch). */
-  private endImage (): number {
-    return this.mdpWaits || this.mdpDecisions ? this.mdpImage(this.endFirst, this.endCount) : this.rng.randint(this.endFirst, this.endFirst + this.endCount)
+  private endImage(): number {
+    return this.mdpWaits || this.mdpDecisions
+      ? this.mdpImage(this.endFirst, this.endCount)
+      : this.rng.randint(this.endFirst, this.endFirst + this.endCount)
   }
 
-  private enterLeaf (): StepResult {
+  private enterLeaf(): StepResult {
     this.stateType = END
     const imageIndex = this.endImage()
     this.imageIndex = imageIndex
@@ -442,12 +491,13 @@ export class CtGraphEnv implements Env {
   }
 
   /** `CTgraphEnv.calculate_reward` for the recorded path, operation for operation. */
-  private leafReward (): number {
+  private leafReward(): number {
     const { depth, branching } = this
     const high = this.config.highRewardValue
     if (this.config.rewardDistribution === 'needle_in_haystack') {
       let sum = 0
-      for (let i = 0; i < depth; i++) sum += Math.abs(((this.goalPath[i] as number) - (this.path[i] as number)) / (branching - 1))
+      for (let i = 0; i < depth; i++)
+        sum += Math.abs(((this.goalPath[i] as number) - (this.path[i] as number)) / (branching - 1))
       return high * Math.floor(1 - sum / depth)
     }
     // 'linear': weights D, D-1, ..., 1 on (1 - |h_i - p_i|), not divided by B-1 (as the reference).
@@ -457,7 +507,7 @@ export class CtGraphEnv implements Env {
       weighted += (depth - i) * (1 - Math.abs((this.goalPath[i] as number) - (this.path[i] as number)))
       weights += depth - i
     }
-    return weighted / weights * high
+    return (weighted / weights) * high
   }
 }
 
@@ -466,10 +516,11 @@ export class CtGraphEnv implements Env {
  * 3..8) set to high_value · rewardFraction, cast to uint8 like numpy's float -> uint8 assignment
  * (truncation, then modulo 256, which is what a Uint8Array store does). 254 for the goal, 0 elsewhere.
  */
-export function withRewardCue (image: Uint8Array, rewardFraction: number): Uint8Array {
+export function withRewardCue(image: Uint8Array, rewardFraction: number): Uint8Array {
   const out = Uint8Array.from(image)
   const value = CT_GRAPH_HIGH_VALUE * rewardFraction
   const half = CT_GRAPH_IMAGE_SIDE / 2
-  for (let r = half - 3; r < half + 3; r++) out.fill(value, r * CT_GRAPH_IMAGE_SIDE + half - 3, r * CT_GRAPH_IMAGE_SIDE + half + 3)
+  for (let r = half - 3; r < half + 3; r++)
+    out.fill(value, r * CT_GRAPH_IMAGE_SIDE + half - 3, r * CT_GRAPH_IMAGE_SIDE + half + 3)
   return out
 }

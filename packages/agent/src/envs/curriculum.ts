@@ -44,7 +44,10 @@ export interface TaskShape {
 }
 
 export class CurriculumError extends Error {
-  constructor (readonly path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    reason: string
+  ) {
     super(`${path === '' ? 'curriculum' : path}: ${reason}`)
     this.name = 'CurriculumError'
   }
@@ -57,18 +60,20 @@ export const MAX_AGENTS = 10_000
 const TOP_KEYS = new Set(['version', 'name', 'description', 'stepsPerTask', 'agents'])
 const AGENT_KEYS = new Set(['tasks', 'stepsPerTask', 'seed'])
 
-function isObject (v: unknown): v is Record<string, unknown> {
+function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-function checkKeys (obj: Record<string, unknown>, allowed: Set<string>, path: string): void {
+function checkKeys(obj: Record<string, unknown>, allowed: Set<string>, path: string): void {
   for (const k of Object.keys(obj)) {
-    if (!allowed.has(k)) throw new CurriculumError(path === '' ? k : `${path}.${k}`, `unknown field (allowed: ${[...allowed].join(', ')})`)
+    if (!allowed.has(k))
+      throw new CurriculumError(path === '' ? k : `${path}.${k}`, `unknown field (allowed: ${[...allowed].join(', ')})`)
   }
 }
 
-function positiveInt (v: unknown, path: string, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new CurriculumError(path, `must be an integer in 1..${max}, got ${JSON.stringify(v)}`)
+function positiveInt(v: unknown, path: string, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max)
+    throw new CurriculumError(path, `must be an integer in 1..${max}, got ${JSON.stringify(v)}`)
   return v
 }
 
@@ -77,22 +82,26 @@ function positiveInt (v: unknown, path: string, max: number): number {
  * curriculum has the same observation size and action count: masks are only exchangeable
  * between agents that share one backbone.
  */
-export function parseCurriculum (doc: unknown, describeTask?: (key: string) => TaskShape): Curriculum {
+export function parseCurriculum(doc: unknown, describeTask?: (key: string) => TaskShape): Curriculum {
   if (!isObject(doc)) throw new CurriculumError('', 'must be a JSON object')
   checkKeys(doc, TOP_KEYS, '')
   if (doc.version !== 1) throw new CurriculumError('version', `must be 1, got ${JSON.stringify(doc.version)}`)
   if (doc.name !== undefined && typeof doc.name !== 'string') throw new CurriculumError('name', 'must be a string')
-  if (doc.description !== undefined && typeof doc.description !== 'string') throw new CurriculumError('description', 'must be a string')
+  if (doc.description !== undefined && typeof doc.description !== 'string')
+    throw new CurriculumError('description', 'must be a string')
   const stepsPerTask = positiveInt(doc.stepsPerTask, 'stepsPerTask', MAX_STEPS_PER_TASK)
-  if (!Array.isArray(doc.agents) || doc.agents.length === 0) throw new CurriculumError('agents', 'must be a non-empty array')
+  if (!Array.isArray(doc.agents) || doc.agents.length === 0)
+    throw new CurriculumError('agents', 'must be a non-empty array')
   if (doc.agents.length > MAX_AGENTS) throw new CurriculumError('agents', `at most ${MAX_AGENTS} agents`)
-  let shape: { key: string, shape: TaskShape } | null = null
+  let shape: { key: string; shape: TaskShape } | null = null
   const agents = doc.agents.map((a: unknown, i: number): AgentCurriculum => {
     const path = `agents[${i}]`
     if (!isObject(a)) throw new CurriculumError(path, 'must be an object')
     checkKeys(a, AGENT_KEYS, path)
-    if (!Array.isArray(a.tasks) || a.tasks.length === 0) throw new CurriculumError(`${path}.tasks`, 'must be a non-empty array of task keys')
-    if (a.tasks.length > MAX_TASKS_PER_AGENT) throw new CurriculumError(`${path}.tasks`, `at most ${MAX_TASKS_PER_AGENT} tasks`)
+    if (!Array.isArray(a.tasks) || a.tasks.length === 0)
+      throw new CurriculumError(`${path}.tasks`, 'must be a non-empty array of task keys')
+    if (a.tasks.length > MAX_TASKS_PER_AGENT)
+      throw new CurriculumError(`${path}.tasks`, `at most ${MAX_TASKS_PER_AGENT} tasks`)
     const tasks = a.tasks.map((t: unknown, j: number) => {
       const tp = `${path}.tasks[${j}]`
       if (typeof t !== 'string') throw new CurriculumError(tp, `must be a task key string, got ${JSON.stringify(t)}`)
@@ -112,14 +121,20 @@ export function parseCurriculum (doc: unknown, describeTask?: (key: string) => T
         if (shape === null) {
           shape = { key: t, shape: s }
         } else if (s.observationSize !== shape.shape.observationSize || s.numActions !== shape.shape.numActions) {
-          throw new CurriculumError(tp, `${t} has ${s.observationSize} inputs and ${s.numActions} actions, but ${shape.key} has ${shape.shape.observationSize} and ${shape.shape.numActions}: all tasks of a curriculum must share one network shape so masks can be exchanged`)
+          throw new CurriculumError(
+            tp,
+            `${t} has ${s.observationSize} inputs and ${s.numActions} actions, but ${shape.key} has ${shape.shape.observationSize} and ${shape.shape.numActions}: all tasks of a curriculum must share one network shape so masks can be exchanged`
+          )
         }
       }
       return t
     })
-    const agent: { tasks: string[], stepsPerTask: number, seed?: number } = {
+    const agent: { tasks: string[]; stepsPerTask: number; seed?: number } = {
       tasks,
-      stepsPerTask: a.stepsPerTask === undefined ? stepsPerTask : positiveInt(a.stepsPerTask, `${path}.stepsPerTask`, MAX_STEPS_PER_TASK)
+      stepsPerTask:
+        a.stepsPerTask === undefined
+          ? stepsPerTask
+          : positiveInt(a.stepsPerTask, `${path}.stepsPerTask`, MAX_STEPS_PER_TASK)
     }
     if (a.seed !== undefined) {
       if (!isUint32(a.seed)) throw new CurriculumError(`${path}.seed`, 'must be an integer in 0..4294967295')
@@ -127,14 +142,18 @@ export function parseCurriculum (doc: unknown, describeTask?: (key: string) => T
     }
     return agent
   })
-  const out: { version: 1, name?: string, description?: string, stepsPerTask: number, agents: AgentCurriculum[] } = { version: 1, stepsPerTask, agents }
+  const out: { version: 1; name?: string; description?: string; stepsPerTask: number; agents: AgentCurriculum[] } = {
+    version: 1,
+    stepsPerTask,
+    agents
+  }
   if (typeof doc.name === 'string') out.name = doc.name
   if (typeof doc.description === 'string') out.description = doc.description
   return out
 }
 
 /** Parses curriculum JSON text, reporting syntax errors as CurriculumError. */
-export function parseCurriculumJson (text: string, describeTask?: (key: string) => TaskShape): Curriculum {
+export function parseCurriculumJson(text: string, describeTask?: (key: string) => TaskShape): Curriculum {
   let doc: unknown
   try {
     doc = JSON.parse(text)
@@ -145,7 +164,12 @@ export function parseCurriculumJson (text: string, describeTask?: (key: string) 
 }
 
 /** Every agent meets the tasks in the same order (the reference's sequential curricula). */
-export function sameOrderCurriculum (tasks: readonly string[], agents: number, stepsPerTask: number, describeTask?: (key: string) => TaskShape): Curriculum {
+export function sameOrderCurriculum(
+  tasks: readonly string[],
+  agents: number,
+  stepsPerTask: number,
+  describeTask?: (key: string) => TaskShape
+): Curriculum {
   return parseCurriculum({ version: 1, stepsPerTask, agents: agentList(agents, () => [...tasks]) }, describeTask)
 }
 
@@ -155,40 +179,60 @@ export function sameOrderCurriculum (tasks: readonly string[], agents: number, s
  * each can later fetch what another already learned. `offset` overrides the start, e.g.
  * i => -i reproduces the reference's shell_16x16 (starts 0, 15, 14, ...).
  */
-export function rotatedCurriculum (tasks: readonly string[], agents: number, stepsPerTask: number, offset?: (agent: number) => number, describeTask?: (key: string) => TaskShape): Curriculum {
+export function rotatedCurriculum(
+  tasks: readonly string[],
+  agents: number,
+  stepsPerTask: number,
+  offset?: (agent: number) => number,
+  describeTask?: (key: string) => TaskShape
+): Curriculum {
   const t = tasks.length
   const start = offset ?? ((i: number) => i * Math.max(1, Math.floor(t / agents)))
-  return parseCurriculum({
-    version: 1,
-    stepsPerTask,
-    agents: agentList(agents, i => {
-      const s = ((start(i) % t) + t) % t
-      return tasks.map((_, j) => tasks[(s + j) % t])
-    })
-  }, describeTask)
+  return parseCurriculum(
+    {
+      version: 1,
+      stepsPerTask,
+      agents: agentList(agents, i => {
+        const s = ((start(i) % t) + t) % t
+        return tasks.map((_, j) => tasks[(s + j) % t])
+      })
+    },
+    describeTask
+  )
 }
 
 /**
  * Each agent draws `length` tasks uniformly at random (with replacement), like the
  * reference's tools/curriculum.py, from the stream (seed, 'curriculum/random'): one seed, one curriculum.
  */
-export function randomCurriculum (tasks: readonly string[], agents: number, length: number, stepsPerTask: number, seed: number, describeTask?: (key: string) => TaskShape): Curriculum {
+export function randomCurriculum(
+  tasks: readonly string[],
+  agents: number,
+  length: number,
+  stepsPerTask: number,
+  seed: number,
+  describeTask?: (key: string) => TaskShape
+): Curriculum {
   positiveInt(length, 'length', MAX_TASKS_PER_AGENT)
-  if (!isUint32(seed)) throw new CurriculumError('seed', `must be an integer in 0..4294967295, got ${JSON.stringify(seed)}`)
+  if (!isUint32(seed))
+    throw new CurriculumError('seed', `must be an integer in 0..4294967295, got ${JSON.stringify(seed)}`)
   if (tasks.length === 0) throw new CurriculumError('tasks', 'at least one task is needed to draw from')
   const prng = deriveStream(seed, 'curriculum/random')
-  return parseCurriculum({
-    version: 1,
-    stepsPerTask,
-    agents: agentList(agents, () => Array.from({ length }, () => tasks[prng.nextInt(tasks.length)]))
-  }, describeTask)
+  return parseCurriculum(
+    {
+      version: 1,
+      stepsPerTask,
+      agents: agentList(agents, () => Array.from({ length }, () => tasks[prng.nextInt(tasks.length)]))
+    },
+    describeTask
+  )
 }
 
 /**
  * The agents array of a generated document. Only the count is checked here, before anything is
  * allocated; everything else is left to parseCurriculum, the one validator.
  */
-function agentList (agents: number, tasksOf: (agent: number) => unknown[]): Array<{ tasks: unknown[] }> {
+function agentList(agents: number, tasksOf: (agent: number) => unknown[]): Array<{ tasks: unknown[] }> {
   positiveInt(agents, 'agents', MAX_AGENTS)
   return Array.from({ length: agents }, (_, i) => ({ tasks: tasksOf(i) }))
 }

@@ -43,7 +43,7 @@ export interface AutoResetStepResult {
 
 /** Error thrown for misuse of an environment (step before reset, invalid action). */
 export class EnvUsageError extends Error {
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'EnvUsageError'
   }
@@ -59,31 +59,45 @@ export class AutoResetEnv {
   readonly numActions: number
   private current: Uint8Array | null = null
 
-  constructor (readonly env: Env) {
+  constructor(readonly env: Env) {
     this.observationSize = env.observationSize
     this.numActions = env.numActions
   }
 
-  reset (seed?: number): Uint8Array {
+  reset(seed?: number): Uint8Array {
     this.current = this.env.reset(seed)
     return this.current
   }
 
   /** The observation the agent currently sees (after the last reset or step). */
-  get observation (): Uint8Array {
+  get observation(): Uint8Array {
     if (this.current === null) throw new EnvUsageError('reset() must be called before reading the observation')
     return this.current
   }
 
-  step (action: number): AutoResetStepResult {
+  step(action: number): AutoResetStepResult {
     if (this.current === null) throw new EnvUsageError('reset() must be called before step()')
     const r = this.env.step(action)
     const done = r.terminated || r.truncated
     if (done) {
       this.current = this.env.reset()
-      return { observation: this.current, reward: r.reward, done, terminated: r.terminated, truncated: r.truncated, terminalObservation: r.observation }
+      return {
+        observation: this.current,
+        reward: r.reward,
+        done,
+        terminated: r.terminated,
+        truncated: r.truncated,
+        terminalObservation: r.observation
+      }
     }
     this.current = r.observation
-    return { observation: r.observation, reward: r.reward, done, terminated: false, truncated: false, terminalObservation: null }
+    return {
+      observation: r.observation,
+      reward: r.reward,
+      done,
+      terminated: false,
+      truncated: false,
+      terminalObservation: null
+    }
   }
 }

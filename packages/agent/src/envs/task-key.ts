@@ -32,7 +32,10 @@ export type TaskDescriptor = CtGraphTaskDescriptor | MiniGridTaskDescriptor
 
 /** A task key that does not parse, with the reason in the message. */
 export class TaskKeyError extends Error {
-  constructor (readonly key: string, readonly reason: string) {
+  constructor(
+    readonly key: string,
+    readonly reason: string
+  ) {
     super(`invalid task key ${JSON.stringify(key)}: ${reason}`)
     this.name = 'TaskKeyError'
   }
@@ -46,14 +49,15 @@ export const MAX_SEED = MAX_UINT32
 
 const CANONICAL_UINT = /^(0|[1-9][0-9]*)$/
 
-function parseUint (text: string, key: string, what: string, max: number): number {
-  if (!CANONICAL_UINT.test(text)) throw new TaskKeyError(key, `${what} must be a non-negative integer without leading zeros, got "${text}"`)
+function parseUint(text: string, key: string, what: string, max: number): number {
+  if (!CANONICAL_UINT.test(text))
+    throw new TaskKeyError(key, `${what} must be a non-negative integer without leading zeros, got "${text}"`)
   const n = Number(text)
   if (n > max) throw new TaskKeyError(key, `${what} ${n} exceeds ${max}`)
   return n
 }
 
-export function parseTaskKey (key: string): TaskDescriptor {
+export function parseTaskKey(key: string): TaskDescriptor {
   if (typeof key !== 'string' || key.length === 0) throw new TaskKeyError(String(key), 'empty')
   const parts = key.split('/')
   const family = parts[0]
@@ -62,7 +66,7 @@ export function parseTaskKey (key: string): TaskDescriptor {
   throw new TaskKeyError(key, `unknown family "${family ?? ''}" (expected ctgraph or minigrid)`)
 }
 
-function parseCtGraphKey (key: string, parts: string[]): CtGraphTaskDescriptor {
+function parseCtGraphKey(key: string, parts: string[]): CtGraphTaskDescriptor {
   if (parts.length !== 4) throw new TaskKeyError(key, 'expected ctgraph/d{D}b{B}/img{imageSeed}/leaf{path}')
   const shape = /^d([0-9]+)b([0-9]+)$/.exec(parts[1] ?? '')
   if (shape === null) throw new TaskKeyError(key, `graph shape "${parts[1] ?? ''}" must look like d2b2`)
@@ -83,19 +87,22 @@ function parseCtGraphKey (key: string, parts: string[]): CtGraphTaskDescriptor {
   const leaf = /^leaf([0-9]+)$/.exec(parts[3] ?? '')
   if (leaf === null) throw new TaskKeyError(key, `leaf part "${parts[3] ?? ''}" must look like leaf01`)
   const digits = leaf[1] ?? ''
-  if (digits.length !== depth) throw new TaskKeyError(key, `leaf path needs exactly ${depth} digits (one per decision), got "${digits}"`)
+  if (digits.length !== depth)
+    throw new TaskKeyError(key, `leaf path needs exactly ${depth} digits (one per decision), got "${digits}"`)
   const goalPath = [...digits].map(Number)
-  if (goalPath.some(d => d >= branching)) throw new TaskKeyError(key, `leaf digits must be below the branching factor ${branching}`)
+  if (goalPath.some(d => d >= branching))
+    throw new TaskKeyError(key, `leaf digits must be below the branching factor ${branching}`)
   return { family: 'ctgraph', key, depth, branching, imageSeed, goalPath }
 }
 
-function parseMiniGridKey (key: string, parts: string[]): MiniGridTaskDescriptor {
+function parseMiniGridKey(key: string, parts: string[]): MiniGridTaskDescriptor {
   if (parts.length !== 3) throw new TaskKeyError(key, 'expected minigrid/{EnvName}/seed{layoutSeed}')
   const envName = parts[1] ?? ''
   try {
     // Bare names only (no gym `MiniGrid-...-v0` form), so the key stays canonical.
     const canonical = parseMiniGridName(envName).name
-    if (canonical !== envName) throw new TaskKeyError(key, `non-canonical MiniGrid name "${envName}": use the bare name ${canonical}`)
+    if (canonical !== envName)
+      throw new TaskKeyError(key, `non-canonical MiniGrid name "${envName}": use the bare name ${canonical}`)
   } catch (err) {
     // MiniGridNameError messages already say which names exist.
     if (err instanceof MiniGridNameError) throw new TaskKeyError(key, `unknown MiniGrid environment: ${err.message}`)
@@ -106,11 +113,16 @@ function parseMiniGridKey (key: string, parts: string[]): MiniGridTaskDescriptor
   return { family: 'minigrid', key, envName, layoutSeed: parseUint(seed[1] ?? '', key, 'layout seed', MAX_SEED) }
 }
 
-export function ctGraphTaskKey (depth: number, branching: number, imageSeed: number, goalPath: readonly number[]): string {
+export function ctGraphTaskKey(
+  depth: number,
+  branching: number,
+  imageSeed: number,
+  goalPath: readonly number[]
+): string {
   return `ctgraph/d${depth}b${branching}/img${imageSeed}/leaf${goalPath.join('')}`
 }
 
-export function miniGridTaskKey (envName: string, layoutSeed: number): string {
+export function miniGridTaskKey(envName: string, layoutSeed: number): string {
   return `minigrid/${envName}/seed${layoutSeed}`
 }
 
@@ -119,7 +131,10 @@ export function miniGridTaskKey (envName: string, layoutSeed: number): string {
  * of D2B2 in lexicographic order, i.e. task t = image seed floor(t/4)+1, leaf t mod 4.
  */
 export const META_CTGRAPH_TASKS: readonly string[] = Array.from({ length: 16 }, (_, t) =>
-  ctGraphTaskKey(2, 2, Math.floor(t / 4) + 1, [Math.floor((t % 4) / 2), t % 2]))
+  ctGraphTaskKey(2, 2, Math.floor(t / 4) + 1, [Math.floor((t % 4) / 2), t % 2])
+)
 
 /** The MiniGrid curriculum of the paper: SimpleCrossing S9N1..N3 with the default layout seed 9157. */
-export const MINIGRID_CROSSING_TASKS: readonly string[] = [1, 2, 3].map(n => miniGridTaskKey(`SimpleCrossingS9N${n}`, 9157))
+export const MINIGRID_CROSSING_TASKS: readonly string[] = [1, 2, 3].map(n =>
+  miniGridTaskKey(`SimpleCrossingS9N${n}`, 9157)
+)

@@ -13,7 +13,8 @@ import { deriveStream, PRNG_ID } from '../rng/prng.js'
  * float32. A per-layer stream keeps each layer's weights independent of the other layers' shapes.
  */
 export const BACKBONE_FORMAT = 'l2d2c-backbone/1'
-export const INIT_RULE = 'signed-kaiming-constant: W[o][i] = (top bit of u32 ? -1 : +1) * sqrt(2/fan_in), u32 from stream (seed, "backbone/<layer>") row-major [out][in]'
+export const INIT_RULE =
+  'signed-kaiming-constant: W[o][i] = (top bit of u32 ? -1 : +1) * sqrt(2/fan_in), u32 from stream (seed, "backbone/<layer>") row-major [out][in]'
 export const ACTIVATION = 'relu'
 export const DEFAULT_BACKBONE_SEED = 9157
 export const DEFAULT_HIDDEN_SIZES: readonly number[] = [200, 200, 200]
@@ -21,7 +22,7 @@ export const DEFAULT_HIDDEN_SIZES: readonly number[] = [200, 200, 200]
 /** Stable layer names: part of the mask wire format. */
 export const POLICY_LAYER = 'policy'
 export const VALUE_LAYER = 'value'
-export function bodyLayerName (index: number): string {
+export function bodyLayerName(index: number): string {
   return `body.${index}`
 }
 
@@ -55,19 +56,20 @@ export interface Backbone {
 }
 
 export class BackboneConfigError extends Error {
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'BackboneConfigError'
   }
 }
 
-function positiveInt (value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value <= 0) throw new BackboneConfigError(`${what} must be a positive integer, got ${value}`)
+function positiveInt(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new BackboneConfigError(`${what} must be a positive integer, got ${value}`)
   return value
 }
 
 /** Layer names and shapes for a configuration, in canonical order. */
-export function backboneLayers (config: BackboneConfig): LayerSpec[] {
+export function backboneLayers(config: BackboneConfig): LayerSpec[] {
   const hidden = config.hiddenSizes ?? DEFAULT_HIDDEN_SIZES
   if (hidden.length === 0) throw new BackboneConfigError('at least one hidden layer is required')
   let inSize = positiveInt(config.inputSize, 'inputSize')
@@ -82,7 +84,7 @@ export function backboneLayers (config: BackboneConfig): LayerSpec[] {
 }
 
 /** The canonical description hashed into the backbone id (key order fixed by construction). */
-export function backboneDescription (layers: readonly LayerSpec[], seed: number): string {
+export function backboneDescription(layers: readonly LayerSpec[], seed: number): string {
   return JSON.stringify({
     format: BACKBONE_FORMAT,
     layers: layers.map(l => ({ name: l.name, shape: [l.outSize, l.inSize] })),
@@ -95,11 +97,11 @@ export function backboneDescription (layers: readonly LayerSpec[], seed: number)
 }
 
 /** sha-256 of the canonical description, first 32 hex chars (128 bits). */
-export function computeBackboneId (layers: readonly LayerSpec[], seed: number): string {
+export function computeBackboneId(layers: readonly LayerSpec[], seed: number): string {
   return createHash('sha256').update(backboneDescription(layers, seed)).digest('hex').slice(0, 32)
 }
 
-export function layerWeights (layer: LayerSpec, seed: number): Float32Array {
+export function layerWeights(layer: LayerSpec, seed: number): Float32Array {
   const rng = deriveStream(seed, `backbone/${layer.name}`)
   const magnitude = Math.fround(Math.sqrt(2 / layer.inSize))
   const w = new Float32Array(layer.outSize * layer.inSize)
@@ -107,9 +109,10 @@ export function layerWeights (layer: LayerSpec, seed: number): Float32Array {
   return w
 }
 
-export function createBackbone (config: BackboneConfig): Backbone {
+export function createBackbone(config: BackboneConfig): Backbone {
   const seed = config.seed ?? DEFAULT_BACKBONE_SEED
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new BackboneConfigError(`seed must be a non-negative safe integer, got ${seed}`)
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new BackboneConfigError(`seed must be a non-negative safe integer, got ${seed}`)
   const layers = backboneLayers(config)
   return {
     id: computeBackboneId(layers, seed),

@@ -29,11 +29,18 @@ export const DEFAULT_EVAL_MAX_EPISODE_STEPS = 10_000
  * per step over the episodes still running, so an evaluation costs about one forward per step of
  * its longest episode. `envs` must hold at least `episodes` environments; each is reset first.
  */
-export function evaluatePolicy (policy: Policy, envs: readonly Env[], observationScale: number, rng: Prng, options: EvaluationOptions = {}): EvaluationResult {
+export function evaluatePolicy(
+  policy: Policy,
+  envs: readonly Env[],
+  observationScale: number,
+  rng: Prng,
+  options: EvaluationOptions = {}
+): EvaluationResult {
   const episodes = options.episodes ?? DEFAULT_EVAL_EPISODES
   const greedy = options.greedy ?? false
   const maxSteps = options.maxEpisodeSteps ?? DEFAULT_EVAL_MAX_EPISODE_STEPS
-  if (!Number.isSafeInteger(episodes) || episodes <= 0) throw new RangeError(`episodes must be a positive integer, got ${episodes}`)
+  if (!Number.isSafeInteger(episodes) || episodes <= 0)
+    throw new RangeError(`episodes must be a positive integer, got ${episodes}`)
   if (envs.length < episodes) throw new RangeError(`need ${episodes} environments, got ${envs.length}`)
   const inSize = policy.inputSize
   const a = policy.numActions
@@ -52,7 +59,9 @@ export function evaluatePolicy (policy: Policy, envs: readonly Env[], observatio
     policy.forward(obs, active.length, logits, values)
     const still: number[] = []
     active.forEach((ep, slot) => {
-      const action = greedy ? argmax(logits, slot * a, a) : sampleCategorical(logits, slot * a, a, rng.nextFloat(), sample)
+      const action = greedy
+        ? argmax(logits, slot * a, a)
+        : sampleCategorical(logits, slot * a, a, rng.nextFloat(), sample)
       const r = envs[ep]!.step(action)
       steps++
       returns[ep]! += r.reward

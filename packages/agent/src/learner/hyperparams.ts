@@ -91,20 +91,26 @@ export const PPO_PRESETS: Readonly<Record<PpoPreset, PpoConfig>> = { default: DE
 export const PPO_PRESET_NAMES = Object.keys(PPO_PRESETS) as readonly PpoPreset[]
 
 export class PpoConfigError extends Error {
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'PpoConfigError'
   }
 }
 
 /** Resolves a preset plus overrides and checks every field. */
-export function resolvePpoConfig (preset: PpoPreset = 'default', overrides: Partial<PpoConfig> = {}): PpoConfig {
+export function resolvePpoConfig(preset: PpoPreset = 'default', overrides: Partial<PpoConfig> = {}): PpoConfig {
   const base = PPO_PRESETS[preset]
   if (base === undefined) throw new PpoConfigError(`unknown PPO preset '${String(preset)}'`)
   const c: PpoConfig = { ...base, ...overrides }
-  const posInt = (v: number, k: string): void => { if (!Number.isSafeInteger(v) || v <= 0) throw new PpoConfigError(`${k} must be a positive integer, got ${v}`) }
-  const unit = (v: number, k: string): void => { if (!(v >= 0 && v <= 1)) throw new PpoConfigError(`${k} must be in [0, 1], got ${v}`) }
-  const nonNeg = (v: number, k: string): void => { if (!(v >= 0) || !Number.isFinite(v)) throw new PpoConfigError(`${k} must be a finite number >= 0, got ${v}`) }
+  const posInt = (v: number, k: string): void => {
+    if (!Number.isSafeInteger(v) || v <= 0) throw new PpoConfigError(`${k} must be a positive integer, got ${v}`)
+  }
+  const unit = (v: number, k: string): void => {
+    if (!(v >= 0 && v <= 1)) throw new PpoConfigError(`${k} must be in [0, 1], got ${v}`)
+  }
+  const nonNeg = (v: number, k: string): void => {
+    if (!(v >= 0) || !Number.isFinite(v)) throw new PpoConfigError(`${k} must be a finite number >= 0, got ${v}`)
+  }
   posInt(c.numEnvs, 'numEnvs')
   posInt(c.rolloutLength, 'rolloutLength')
   posInt(c.epochs, 'epochs')
@@ -116,7 +122,9 @@ export function resolvePpoConfig (preset: PpoPreset = 'default', overrides: Part
   nonNeg(c.valueLossCoef, 'valueLossCoef')
   if (!(c.maxGradNorm > 0)) throw new PpoConfigError(`maxGradNorm must be > 0, got ${c.maxGradNorm}`)
   if (!(c.optimizer.lr > 0)) throw new PpoConfigError(`optimizer.lr must be > 0, got ${c.optimizer.lr}`)
-  if (c.optimizer.kind !== 'rmsprop' && c.optimizer.kind !== 'adam') throw new PpoConfigError(`unknown optimizer '${String((c.optimizer as { kind: unknown }).kind)}'`)
-  if (c.valueTarget !== 'gae' && c.valueTarget !== 'discounted') throw new PpoConfigError(`valueTarget must be 'gae' or 'discounted'`)
+  if (c.optimizer.kind !== 'rmsprop' && c.optimizer.kind !== 'adam')
+    throw new PpoConfigError(`unknown optimizer '${String((c.optimizer as { kind: unknown }).kind)}'`)
+  if (c.valueTarget !== 'gae' && c.valueTarget !== 'discounted')
+    throw new PpoConfigError(`valueTarget must be 'gae' or 'discounted'`)
   return c
 }

@@ -24,25 +24,33 @@ export interface InternalLayer {
   readonly relu: boolean
 }
 
-export function internalLayers (backbone: Backbone): InternalLayer[] {
+export function internalLayers(backbone: Backbone): InternalLayer[] {
   const layers: InternalLayer[] = []
   for (let j = 0; j < backbone.bodyDepth; j++) {
     const spec = backbone.layers[j]!
-    layers.push({ inSize: spec.inSize, outSize: spec.outSize, blocks: [{ wire: j, col: 0, cols: spec.outSize }], relu: true })
+    layers.push({
+      inSize: spec.inSize,
+      outSize: spec.outSize,
+      blocks: [{ wire: j, col: 0, cols: spec.outSize }],
+      relu: true
+    })
   }
   const policy = backbone.layers[backbone.bodyDepth]!
   const value = backbone.layers[backbone.bodyDepth + 1]!
   layers.push({
     inSize: policy.inSize,
     outSize: policy.outSize + value.outSize,
-    blocks: [{ wire: backbone.bodyDepth, col: 0, cols: policy.outSize }, { wire: backbone.bodyDepth + 1, col: policy.outSize, cols: value.outSize }],
+    blocks: [
+      { wire: backbone.bodyDepth, col: 0, cols: policy.outSize },
+      { wire: backbone.bodyDepth + 1, col: policy.outSize, cols: value.outSize }
+    ],
     relu: false
   })
   return layers
 }
 
 /** Wire arrays (row-major [out][in] per wire layer) → internal arrays ([in][outTotal] per internal layer). */
-export function toInternal (layers: readonly InternalLayer[], wire: readonly Float32Array[]): Float32Array[] {
+export function toInternal(layers: readonly InternalLayer[], wire: readonly Float32Array[]): Float32Array[] {
   return layers.map(layer => {
     const m = new Float32Array(layer.inSize * layer.outSize)
     for (const b of layer.blocks) {
@@ -57,7 +65,11 @@ export function toInternal (layers: readonly InternalLayer[], wire: readonly Flo
 }
 
 /** Internal arrays → wire arrays, the inverse of `toInternal`. */
-export function toWire (layers: readonly InternalLayer[], internal: readonly Float32Array[], wireCount: number): Float32Array[] {
+export function toWire(
+  layers: readonly InternalLayer[],
+  internal: readonly Float32Array[],
+  wireCount: number
+): Float32Array[] {
   const wire: Float32Array[] = new Array<Float32Array>(wireCount)
   layers.forEach((layer, j) => {
     const m = internal[j]!
@@ -74,7 +86,7 @@ export function toWire (layers: readonly InternalLayer[], internal: readonly Flo
 }
 
 /** W ⊙ 1[S >= 0], element-wise over matching arrays (any layout). */
-export function maskedWeights (weights: Float32Array, scores: Float32Array): Float32Array {
+export function maskedWeights(weights: Float32Array, scores: Float32Array): Float32Array {
   const e = new Float32Array(weights.length)
   for (let k = 0; k < e.length; k++) e[k] = scores[k]! >= 0 ? weights[k]! : 0
   return e

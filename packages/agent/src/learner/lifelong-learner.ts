@@ -44,7 +44,7 @@ export interface IterationStats {
   readonly meanEpisodeReturn: number | null
   readonly episodes: number
   readonly update: UpdateStats
-  readonly timings: { readonly rolloutMs: number, readonly updateMs: number, readonly totalMs: number }
+  readonly timings: { readonly rolloutMs: number; readonly updateMs: number; readonly totalMs: number }
 }
 
 export interface TaskStatus {
@@ -69,7 +69,10 @@ export interface LearnerStatus {
 export type LearnerErrorCode = 'unknown-task' | 'no-current-task' | 'task-mismatch' | 'disposed'
 
 export class LearnerError extends Error {
-  constructor (readonly code: LearnerErrorCode, message: string) {
+  constructor(
+    readonly code: LearnerErrorCode,
+    message: string
+  ) {
     super(message)
     this.name = 'LearnerError'
   }
@@ -121,14 +124,19 @@ export class LifelongLearner {
   private disposed = false
 
   /** Creates a learner after selecting the tfjs backend (see tf-backend.ts). */
-  static async create (options: LearnerOptions & { backend?: BackendChoice }): Promise<LifelongLearner> {
+  static async create(options: LearnerOptions & { backend?: BackendChoice }): Promise<LifelongLearner> {
     await initTfBackend(options.backend ?? 'auto')
     return new LifelongLearner(options)
   }
 
   /** Synchronous constructor; the tfjs backend must already be initialised. */
-  constructor (options: LearnerOptions) {
-    this.backbone = createBackbone({ inputSize: options.inputSize, numActions: options.numActions, hiddenSizes: options.hiddenSizes, seed: options.backboneSeed })
+  constructor(options: LearnerOptions) {
+    this.backbone = createBackbone({
+      inputSize: options.inputSize,
+      numActions: options.numActions,
+      hiddenSizes: options.hiddenSizes,
+      seed: options.backboneSeed
+    })
     this.config = resolvePpoConfig(options.preset ?? 'default', options.ppo ?? {})
     this.newMaskMode = options.newMaskMode ?? 'random'
     this.combineLayers = options.combineLayers ?? 'body'
@@ -150,7 +158,7 @@ export class LifelongLearner {
    * Optimizer state starts fresh. Setting the current task again is a no-op. A task key is
    * resolved through the task registry, so a worker can be driven with plain strings.
    */
-  setTask (task: TaskSpec | string): void {
+  setTask(task: TaskSpec | string): void {
     this.checkAlive()
     const spec = this.resolveSpec(task)
     this.checkSpec(spec)
@@ -160,26 +168,41 @@ export class LifelongLearner {
     let combination: Combination | null = null
     if (record === undefined) {
       const earlier = [...this.tasks.values()]
-      record = { key: spec.key, spec, scores: initialTaskScores(this.backbone, spec.key), stepsTrained: 0, origin: 'initial' }
+      record = {
+        key: spec.key,
+        spec,
+        scores: initialTaskScores(this.backbone, spec.key),
+        stepsTrained: 0,
+        origin: 'initial'
+      }
       this.tasks.set(spec.key, record)
       const mode = this.newMaskMode
       if (mode !== 'random' && earlier.length > 0) {
         const bodyOnly = this.combineLayers === 'body'
         combination = {
           earlier: earlier.map(r => r.scores),
-          betaLogits: this.backbone.layers.map((_, l) => bodyOnly && l >= this.backbone.bodyDepth ? null : initialBetaLogits(mode, earlier.length))
+          betaLogits: this.backbone.layers.map((_, l) =>
+            bodyOnly && l >= this.backbone.bodyDepth ? null : initialBetaLogits(mode, earlier.length)
+          )
         }
       }
     }
     record.spec = spec
     this.installScores(record.scores, combination)
     const envs = Array.from({ length: this.config.numEnvs }, () => new AutoResetEnv(spec.createEnv()))
-    const rollout = new VectorRollout(envs, spec.observationScale, this.policy, this.actionRng, this.config.gamma, this.config.bootstrapTruncated)
+    const rollout = new VectorRollout(
+      envs,
+      spec.observationScale,
+      this.policy,
+      this.actionRng,
+      this.config.gamma,
+      this.config.bootstrapTruncated
+    )
     this.current = { record, spec, rollout, combination: combination !== null }
   }
 
   /** Consolidates and unloads the current task (no-op without one). */
-  endTask (): void {
+  endTask(): void {
     this.checkAlive()
     if (this.current === null) return
     // Consolidation: an LC/BLC task's stored mask becomes the combination itself (self-contained).
@@ -191,7 +214,7 @@ export class LifelongLearner {
   }
 
   /** Collects one rollout on the current task and runs one PPO update on its scores. */
-  trainIteration (): IterationStats {
+  trainIteration(): IterationStats {
     this.checkAlive()
     const current = this.current
     if (current === null) throw new LearnerError('no-current-task', 'setTask() must be called before trainIteration()')
@@ -209,7 +232,8 @@ export class LifelongLearner {
       taskKey: current.record.key,
       steps,
       taskSteps: current.record.stepsTrained,
-      meanEpisodeReturn: episodeReturns.length > 0 ? episodeReturns.reduce((s, r) => s + r, 0) / episodeReturns.length : null,
+      meanEpisodeReturn:
+        episodeReturns.length > 0 ? episodeReturns.reduce((s, r) => s + r, 0) / episodeReturns.length : null,
       episodes: episodeReturns.length,
       update,
       timings: { rolloutMs: t1 - t0, updateMs: t2 - t1, totalMs: t2 - t0 }
@@ -220,7 +244,7 @@ export class LifelongLearner {
    * Evaluates a task's mask (or the given candidate `mask`, without adopting it) on fresh
    * episodes of that task, batched across episodes. Keys are resolved like setTask's.
    */
-  evaluate (task: string | TaskSpec, options: EvaluationOptions & { mask?: TaskMask } = {}): EvaluationResult {
+  evaluate(task: string | TaskSpec, options: EvaluationOptions & { mask?: TaskMask } = {}): EvaluationResult {
     this.checkAlive()
     const spec = this.resolveSpec(task)
     this.checkSpec(spec)
@@ -231,7 +255,8 @@ export class LifelongLearner {
     let scores: readonly Float32Array[]
     if (options.mask !== undefined) {
       validateMask(options.mask, this.backbone)
-      if (options.mask.taskKey !== spec.key) throw new LearnerError('task-mismatch', `mask is for '${options.mask.taskKey}', not '${spec.key}'`)
+      if (options.mask.taskKey !== spec.key)
+        throw new LearnerError('task-mismatch', `mask is for '${options.mask.taskKey}', not '${spec.key}'`)
       scores = options.mask.layers.map(l => l.scores)
     } else {
       scores = this.requireRecord(spec.key).scores
@@ -246,13 +271,20 @@ export class LifelongLearner {
   }
 
   /** The task's mask as plain data (a copy). For the current LC/BLC task, the current combination. */
-  exportMask (taskKey: string): TaskMask {
+  exportMask(taskKey: string): TaskMask {
     this.checkAlive()
-    const scores = this.current?.record.key === taskKey ? this.net.readEffectiveWire() : cloneLayers(this.requireRecord(taskKey).scores)
+    const scores =
+      this.current?.record.key === taskKey
+        ? this.net.readEffectiveWire()
+        : cloneLayers(this.requireRecord(taskKey).scores)
     return {
       taskKey,
       backboneId: this.backbone.id,
-      layers: this.backbone.layers.map((l, i) => ({ name: l.name, shape: [l.outSize, l.inSize] as const, scores: scores[i]! }))
+      layers: this.backbone.layers.map((l, i) => ({
+        name: l.name,
+        shape: [l.outSize, l.inSize] as const,
+        scores: scores[i]!
+      }))
     }
   }
 
@@ -261,12 +293,18 @@ export class LifelongLearner {
    * current task it replaces the scores being trained, drops any LC/BLC combination, and resets
    * the optimizer state; other tasks are untouched.
    */
-  importMask (mask: TaskMask): void {
+  importMask(mask: TaskMask): void {
     this.checkAlive()
     validateMask(mask, this.backbone)
     const scores = mask.layers.map(l => l.scores.slice())
     const existing = this.tasks.get(mask.taskKey)
-    const record: TaskRecord = existing ?? { key: mask.taskKey, spec: null, scores, stepsTrained: 0, origin: 'imported' }
+    const record: TaskRecord = existing ?? {
+      key: mask.taskKey,
+      spec: null,
+      scores,
+      stepsTrained: 0,
+      origin: 'imported'
+    }
     record.scores = scores
     record.origin = 'imported'
     this.tasks.set(mask.taskKey, record)
@@ -282,26 +320,31 @@ export class LifelongLearner {
    * gives the same answer for the same mask on every node. (The network has no biases and ReLU
    * units, so it is positively homogeneous: the observation scale does not change the argmax.)
    */
-  greedyActions (observations: readonly Uint8Array[], taskKey?: string): number[] {
+  greedyActions(observations: readonly Uint8Array[], taskKey?: string): number[] {
     this.checkAlive()
     const key = taskKey ?? this.current?.record.key
     if (key === undefined) throw new LearnerError('no-current-task', 'no task given and no current task')
     const n = observations.length
     const inSize = this.backbone.inputSize
-    for (const o of observations) if (o.length !== inSize) throw new LearnerError('task-mismatch', `observation has ${o.length} values, expected ${inSize}`)
-    const policy = this.greedyPolicy ??= new JsPolicy(this.backbone)
+    for (const o of observations)
+      if (o.length !== inSize)
+        throw new LearnerError('task-mismatch', `observation has ${o.length} values, expected ${inSize}`)
+    this.greedyPolicy ??= new JsPolicy(this.backbone)
+    const policy = this.greedyPolicy
     if (this.current?.record.key === key) policy.setInternalScores(this.net.readEffectiveInternal())
     else policy.setWireScores(this.requireRecord(key).scores)
     const scale = this.tasks.get(key)?.spec?.observationScale ?? this.current?.spec.observationScale ?? 1
     const x = new Float32Array(n * inSize)
-    observations.forEach((o, b) => scaleInto(o, scale, x, b * inSize))
+    observations.forEach((o, b) => {
+      scaleInto(o, scale, x, b * inSize)
+    })
     const logits = new Float32Array(n * this.backbone.numActions)
     policy.forward(x, n, logits, new Float32Array(n))
     policy.release()
     return observations.map((_, b) => argmax(logits, b * this.backbone.numActions, this.backbone.numActions))
   }
 
-  status (): LearnerStatus {
+  status(): LearnerStatus {
     this.checkAlive()
     const weights = this.current?.combination === true ? this.net.combinationWeights() : null
     return {
@@ -316,7 +359,7 @@ export class LifelongLearner {
     }
   }
 
-  dispose (): void {
+  dispose(): void {
     if (this.disposed) return
     this.optimizer?.dispose()
     this.optimizer = null
@@ -328,26 +371,29 @@ export class LifelongLearner {
   }
 
   /** Loads scores into the network with fresh optimizer state and refreshes the inference weights. */
-  private installScores (wireScores: readonly Float32Array[], combination: Combination | null): void {
+  private installScores(wireScores: readonly Float32Array[], combination: Combination | null): void {
     this.optimizer?.dispose()
     this.net.load(wireScores, combination)
     this.optimizer = new TaskOptimizer(this.net, this.config)
     this.refreshPolicy()
   }
 
-  private refreshPolicy (): void {
+  private refreshPolicy(): void {
     this.policy.setFromNet(this.net)
   }
 
-  private evaluationEnvs (spec: TaskSpec, n: number): Env[] {
+  private evaluationEnvs(spec: TaskSpec, n: number): Env[] {
     let envs = this.evalEnvs.get(spec.key)
-    if (envs === undefined) { envs = []; this.evalEnvs.set(spec.key, envs) }
+    if (envs === undefined) {
+      envs = []
+      this.evalEnvs.set(spec.key, envs)
+    }
     while (envs.length < n) envs.push(spec.createEnv())
     return envs
   }
 
   /** A spec given, or the one this learner already knows for the key, or the registry's. */
-  private resolveSpec (task: TaskSpec | string): TaskSpec {
+  private resolveSpec(task: TaskSpec | string): TaskSpec {
     if (typeof task !== 'string') return task
     const known = this.tasks.get(task)?.spec
     if (known != null) return known
@@ -358,19 +404,22 @@ export class LifelongLearner {
     }
   }
 
-  private requireRecord (taskKey: string): TaskRecord {
+  private requireRecord(taskKey: string): TaskRecord {
     const record = this.tasks.get(taskKey)
     if (record === undefined) throw new LearnerError('unknown-task', `no mask for task '${taskKey}'`)
     return record
   }
 
-  private checkSpec (spec: TaskSpec): void {
+  private checkSpec(spec: TaskSpec): void {
     if (spec.observationSize !== this.backbone.inputSize || spec.numActions !== this.backbone.numActions) {
-      throw new LearnerError('task-mismatch', `task '${spec.key}' has ${spec.observationSize} inputs and ${spec.numActions} actions; this learner's backbone has ${this.backbone.inputSize} and ${this.backbone.numActions}`)
+      throw new LearnerError(
+        'task-mismatch',
+        `task '${spec.key}' has ${spec.observationSize} inputs and ${spec.numActions} actions; this learner's backbone has ${this.backbone.inputSize} and ${this.backbone.numActions}`
+      )
     }
   }
 
-  private checkAlive (): void {
+  private checkAlive(): void {
     if (this.disposed) throw new LearnerError('disposed', 'the learner has been disposed')
   }
 }

@@ -14,7 +14,7 @@ export type MaskedDense = (x: tf.Tensor2D, scores: tf.Tensor2D) => tf.Tensor2D
  * ~10x slower than transpose + plain matMul at these sizes. With `inputGrad` false (first layer:
  * its input is the observation) the backward pass skips the dx product.
  */
-export function fusedMaskedDense (weights: tf.Tensor2D, inputGrad: boolean): MaskedDense {
+export function fusedMaskedDense(weights: tf.Tensor2D, inputGrad: boolean): MaskedDense {
   const op = tf.customGrad<tf.Tensor>((x, s, save) => {
     const xs = x as tf.Tensor2D
     const e = maskWeights(weights, s as tf.Tensor2D)
@@ -38,21 +38,21 @@ export function fusedMaskedDense (weights: tf.Tensor2D, inputGrad: boolean): Mas
  * so step(−S) marks S < 0. On wasm this costs ~4 cheap element-wise ops (~80 µs for 200×200),
  * while where(greaterEqual(S, 0), W, 0) takes ~600 µs (bool kernels are slow there).
  */
-export function maskWeights<T extends tf.Tensor> (weights: T, scores: T): T {
+export function maskWeights<T extends tf.Tensor>(weights: T, scores: T): T {
   return tf.sub(weights, tf.mul(weights, tf.step(tf.neg(scores))))
 }
 
 /** Straight-through binarisation alone: forward 1[S >= 0], backward identity. */
-const steMask = tf.customGrad((s) => {
+const steMask = tf.customGrad(s => {
   const st = s as tf.Tensor
   return { value: tf.sub(1, tf.step(tf.neg(st))), gradFunc: (dy: tf.Tensor) => dy }
 })
 
 /** The same layer through plain autodiff (matMul with transpose flags in the backward pass): the reference for tests and benchmarks. */
-export function autodiffMaskedDense (weights: tf.Tensor2D): MaskedDense {
+export function autodiffMaskedDense(weights: tf.Tensor2D): MaskedDense {
   return (x, s) => tf.matMul(x, tf.mul(weights, steMask(s) as tf.Tensor2D))
 }
 
-export function maskedDense (kind: KernelKind, weights: tf.Tensor2D, inputGrad: boolean): MaskedDense {
+export function maskedDense(kind: KernelKind, weights: tf.Tensor2D, inputGrad: boolean): MaskedDense {
   return kind === 'fused' ? fusedMaskedDense(weights, inputGrad) : autodiffMaskedDense(weights)
 }

@@ -47,7 +47,7 @@ export interface Activations {
 }
 
 export class NoTaskLoadedError extends Error {
-  constructor () {
+  constructor() {
     super('no task is loaded into the network')
     this.name = 'NoTaskLoadedError'
   }
@@ -68,7 +68,7 @@ export class MaskedNet {
   private params: Array<tf.Variable<tf.Rank.R2>> | null = null
   private lc: LcState | null = null
 
-  constructor (readonly backbone: Backbone) {
+  constructor(readonly backbone: Backbone) {
     this.layers = internalLayers(backbone)
     this.numActions = backbone.numActions
     const internalW = toInternal(this.layers, backbone.weights)
@@ -76,63 +76,80 @@ export class MaskedNet {
   }
 
   /** Installs a task's scores (wire layout) as fresh variables, replacing any loaded task. */
-  load (wireScores: readonly Float32Array[], combination: Combination | null = null): void {
+  load(wireScores: readonly Float32Array[], combination: Combination | null = null): void {
     this.unload()
     const internal = toInternal(this.layers, wireScores)
     // tidy frees the initial-value tensors; variables survive it.
-    this.params = tf.tidy(() => this.layers.map((l, j) => tf.variable(tf.tensor2d(internal[j]!, [l.inSize, l.outSize]), true) as tf.Variable<tf.Rank.R2>))
+    this.params = tf.tidy(() =>
+      this.layers.map(
+        (l, j) => tf.variable(tf.tensor2d(internal[j]!, [l.inSize, l.outSize]), true) as tf.Variable<tf.Rank.R2>
+      )
+    )
     if (combination !== null && combination.earlier.length > 0) this.lc = this.buildLc(combination)
   }
 
-  private buildLc (c: Combination): LcState {
+  private buildLc(c: Combination): LcState {
     const t = c.earlier.length
     const earlierInternal = c.earlier.map(m => toInternal(this.layers, m))
-    const blocks = this.layers.map((layer, j) => {
-      const combined = layer.blocks.map(b => c.betaLogits[b.wire] != null)
-      if (combined.some(x => x !== combined[0])) throw new RangeError(`internal layer ${j}: its wire layers must all be combined or all not`)
-      return combined[0] === true ? layer.blocks : []
-    }).map((layerBlocks, j) => layerBlocks.map(block => {
-      const layer = this.layers[j]!
-      const n = layer.inSize * block.cols
-      const stack = new Float32Array(t * n)
-      earlierInternal.forEach((m, i) => {
-        const src = m[j]!
-        for (let r = 0; r < layer.inSize; r++) {
-          for (let o = 0; o < block.cols; o++) stack[i * n + r * block.cols + o] = src[r * layer.outSize + block.col + o]!
-        }
+    const blocks = this.layers
+      .map((layer, j) => {
+        const combined = layer.blocks.map(b => c.betaLogits[b.wire] != null)
+        if (combined.some(x => x !== combined[0]))
+          throw new RangeError(`internal layer ${j}: its wire layers must all be combined or all not`)
+        return combined[0] === true ? layer.blocks : []
       })
-      const stackTensor = tf.keep(tf.tensor2d(stack, [t, n]))
-      return { wire: block.wire, col: block.col, cols: block.cols, stack: stackTensor, stackT: tf.keep(tf.transpose(stackTensor)) }
-    }))
+      .map((layerBlocks, j) =>
+        layerBlocks.map(block => {
+          const layer = this.layers[j]!
+          const n = layer.inSize * block.cols
+          const stack = new Float32Array(t * n)
+          earlierInternal.forEach((m, i) => {
+            const src = m[j]!
+            for (let r = 0; r < layer.inSize; r++) {
+              for (let o = 0; o < block.cols; o++)
+                stack[i * n + r * block.cols + o] = src[r * layer.outSize + block.col + o]!
+            }
+          })
+          const stackTensor = tf.keep(tf.tensor2d(stack, [t, n]))
+          return {
+            wire: block.wire,
+            col: block.col,
+            cols: block.cols,
+            stack: stackTensor,
+            stackT: tf.keep(tf.transpose(stackTensor))
+          }
+        })
+      )
     const betas = c.betaLogits.map((logits, wire) => {
       if (logits === null) return new Float64Array(0)
-      if (logits.length !== t + 1) throw new RangeError(`wire layer ${wire}: ${logits.length} beta logits for ${t} earlier masks`)
+      if (logits.length !== t + 1)
+        throw new RangeError(`wire layer ${wire}: ${logits.length} beta logits for ${t} earlier masks`)
       return Float64Array.from(logits)
     })
     return { t, betas, blocks }
   }
 
-  get loaded (): boolean {
+  get loaded(): boolean {
     return this.params !== null
   }
 
-  get hasCombination (): boolean {
+  get hasCombination(): boolean {
     return this.lc !== null
   }
 
   /** The loaded task's score variables, one [in, out] per internal layer. */
-  get scores (): Array<tf.Variable<tf.Rank.R2>> {
+  get scores(): Array<tf.Variable<tf.Rank.R2>> {
     if (this.params === null) throw new NoTaskLoadedError()
     return this.params
   }
 
   /** Beta logits per wire layer (live arrays, updated in place by the trainer), or null. */
-  get betas (): Float64Array[] | null {
+  get betas(): Float64Array[] | null {
     return this.lc?.betas ?? null
   }
 
   /** softmax(β) per wire layer ([0, …, 0, 1] for a layer not combined), or null without a combination. */
-  combinationWeights (): Float64Array[] | null {
+  combinationWeights(): Float64Array[] | null {
     const lc = this.lc
     if (lc === null) return null
     return lc.betas.map(b => {
@@ -144,7 +161,7 @@ export class MaskedNet {
   }
 
   /** Whether internal layer j is a combination (LC/BLC active and the layer combined). */
-  isCombined (j: number): boolean {
+  isCombined(j: number): boolean {
     return (this.lc?.blocks[j]?.length ?? 0) > 0
   }
 
@@ -152,7 +169,7 @@ export class MaskedNet {
    * Effective scores of internal layer j as [in, out]: the slice of the flat variable, or under
    * LC/BLC Σ_{i<t} a_i·S_i + a_t·S_t with a = softmax(β) per wire layer. Call inside tf.tidy.
    */
-  effectiveLayer (j: number): tf.Tensor2D {
+  effectiveLayer(j: number): tf.Tensor2D {
     const s = this.scores[j]!
     const lc = this.lc
     if (lc === null || lc.blocks[j]!.length === 0) return s
@@ -164,7 +181,7 @@ export class MaskedNet {
    * For LC/BLC layer j: the constant part Σ_{i<t} a_i·S_i ([in, out]) and the new mask's
    * coefficient a_t (a scalar, or a [1, out] row when the layer holds several wire layers).
    */
-  combinationParts (j: number, lc: LcState = this.requireLc()): { base: tf.Tensor2D, coef: tf.Tensor } {
+  combinationParts(j: number, lc: LcState = this.requireLc()): { base: tf.Tensor2D; coef: tf.Tensor } {
     const layer = this.layers[j]!
     const bases = lc.blocks[j]!.map(block => {
       const a = softmax(lc.betas[block.wire]!)
@@ -175,7 +192,7 @@ export class MaskedNet {
   }
 
   /** The new mask's coefficient a_t for internal layer j (see combinationParts). */
-  combinationCoef (j: number, lc: LcState = this.requireLc()): tf.Tensor {
+  combinationCoef(j: number, lc: LcState = this.requireLc()): tf.Tensor {
     const blocks = lc.blocks[j]!
     if (blocks.length === 1) return tf.scalar(softmax(lc.betas[blocks[0]!.wire]!)[lc.t]!)
     const coefs: number[] = []
@@ -187,7 +204,7 @@ export class MaskedNet {
   }
 
   /** Effective masked weights W ⊙ 1[S_eff >= 0] for every internal layer. Call inside tf.tidy. */
-  effectiveWeights (): tf.Tensor2D[] {
+  effectiveWeights(): tf.Tensor2D[] {
     return this.layers.map((_, j) => maskWeights(this.weights[j]!, this.effectiveLayer(j)))
   }
 
@@ -198,7 +215,7 @@ export class MaskedNet {
    * activations on the right that is a 200×B matrix instead of a 200×200 weight matrix (a product
    * costs ~190 µs instead of ~340 µs at B = 32). Call inside tf.tidy.
    */
-  forwardFeatureMajor (weightsT: readonly tf.Tensor2D[], xT: tf.Tensor2D): Activations {
+  forwardFeatureMajor(weightsT: readonly tf.Tensor2D[], xT: tf.Tensor2D): Activations {
     const inputsT: tf.Tensor2D[] = [xT]
     let h = xT
     const last = this.layers.length - 1
@@ -214,7 +231,7 @@ export class MaskedNet {
    * ('autodiff'), for training with a gradient tape (benchmarks, gradient tests). No LC/BLC.
    * Call inside tf.tidy.
    */
-  forwardTape (x: tf.Tensor2D, kernel: KernelKind): { logits: tf.Tensor2D, value: tf.Tensor1D } {
+  forwardTape(x: tf.Tensor2D, kernel: KernelKind): { logits: tf.Tensor2D; value: tf.Tensor1D } {
     if (this.lc !== null) throw new Error('forwardTape does not support LC/BLC combinations')
     let dense = this.kernels.get(kernel)
     if (dense === undefined) {
@@ -230,7 +247,7 @@ export class MaskedNet {
   }
 
   /** Effective scores of every internal layer, read back ([in][out] layout). */
-  readEffectiveInternal (): Float32Array[] {
+  readEffectiveInternal(): Float32Array[] {
     return this.layers.map((_, j) => {
       // A layer that is not a combination is the variable itself: read it, never dispose it.
       if (!this.isCombined(j)) return Float32Array.from(this.scores[j]!.dataSync() as Float32Array)
@@ -242,24 +259,28 @@ export class MaskedNet {
   }
 
   /** Effective scores in wire layout: the loaded task's mask as it is now (self-contained). */
-  readEffectiveWire (): Float32Array[] {
+  readEffectiveWire(): Float32Array[] {
     return toWire(this.layers, this.readEffectiveInternal(), this.backbone.layers.length)
   }
 
-  unload (): void {
+  unload(): void {
     for (const v of this.params ?? []) v.dispose()
     this.params = null
-    for (const blocks of this.lc?.blocks ?? []) for (const b of blocks) { b.stack.dispose(); b.stackT.dispose() }
+    for (const blocks of this.lc?.blocks ?? [])
+      for (const b of blocks) {
+        b.stack.dispose()
+        b.stackT.dispose()
+      }
     this.lc = null
   }
 
-  dispose (): void {
+  dispose(): void {
     this.unload()
     for (const w of this.weights) w.dispose()
   }
 
   /** LC state (throws without one); used by the trainer's backward pass. */
-  requireLc (): LcState {
+  requireLc(): LcState {
     if (this.lc === null) throw new Error('no LC/BLC combination is active')
     return this.lc
   }

@@ -5,11 +5,11 @@ import { internalLayers, maskedWeights, toInternal, type InternalLayer } from '.
 export interface Policy {
   readonly inputSize: number
   readonly numActions: number
-  forward (obs: Float32Array, batch: number, logits: Float32Array, values: Float32Array): void
+  forward(obs: Float32Array, batch: number, logits: Float32Array, values: Float32Array): void
   /** Installs scores in wire layout (row-major [out][in] per wire layer). */
-  setWireScores (scores: readonly Float32Array[]): void
+  setWireScores(scores: readonly Float32Array[]): void
   /** Drops the installed weights (frees tensors where there are any). */
-  release (): void
+  release(): void
 }
 
 /**
@@ -29,7 +29,7 @@ export class JsPolicy implements Policy {
   private readonly buffers: Float32Array[]
   private capacity = 0
 
-  constructor (backbone: Backbone) {
+  constructor(backbone: Backbone) {
     this.layers = internalLayers(backbone)
     this.inputSize = backbone.inputSize
     this.numActions = backbone.numActions
@@ -38,20 +38,20 @@ export class JsPolicy implements Policy {
   }
 
   /** Installs effective scores (internal layout, as MaskedNet.readEffectiveInternal returns). */
-  setInternalScores (scores: readonly Float32Array[]): void {
+  setInternalScores(scores: readonly Float32Array[]): void {
     this.effective = this.layers.map((_, j) => maskedWeights(this.weights[j]!, scores[j]!))
   }
 
   /** Installs scores in wire layout (row-major [out][in] per wire layer). */
-  setWireScores (scores: readonly Float32Array[]): void {
+  setWireScores(scores: readonly Float32Array[]): void {
     this.setInternalScores(toInternal(this.layers, scores))
   }
 
-  release (): void {
+  release(): void {
     this.effective = null
   }
 
-  forward (obs: Float32Array, batch: number, logits: Float32Array, values: Float32Array): void {
+  forward(obs: Float32Array, batch: number, logits: Float32Array, values: Float32Array): void {
     const effective = this.effective
     if (effective === null) throw new Error('JsPolicy: no scores installed')
     this.ensureCapacity(batch)
@@ -87,20 +87,25 @@ export class JsPolicy implements Policy {
     }
   }
 
-  private ensureCapacity (batch: number): void {
+  private ensureCapacity(batch: number): void {
     if (batch <= this.capacity) return
     this.capacity = batch
-    this.layers.forEach((l, j) => { this.buffers[j] = new Float32Array(batch * l.outSize) })
+    this.layers.forEach((l, j) => {
+      this.buffers[j] = new Float32Array(batch * l.outSize)
+    })
   }
 }
 
 /** Index of the largest logit (the first one on ties). */
-export function argmax (values: ArrayLike<number>, offset: number, n: number): number {
+export function argmax(values: ArrayLike<number>, offset: number, n: number): number {
   let best = 0
   let bestValue = values[offset]!
   for (let k = 1; k < n; k++) {
     const v = values[offset + k]!
-    if (v > bestValue) { best = k; bestValue = v }
+    if (v > bestValue) {
+      best = k
+      bestValue = v
+    }
   }
   return best
 }
@@ -109,7 +114,13 @@ export function argmax (values: ArrayLike<number>, offset: number, n: number): n
  * Samples an action from softmax(logits[offset .. offset+n)) with a uniform draw u in [0, 1);
  * returns the action and writes its log-probability and the policy entropy into `out`.
  */
-export function sampleCategorical (logits: ArrayLike<number>, offset: number, n: number, u: number, out: { logProb: number }): number {
+export function sampleCategorical(
+  logits: ArrayLike<number>,
+  offset: number,
+  n: number,
+  u: number,
+  out: { logProb: number }
+): number {
   let max = -Infinity
   for (let k = 0; k < n; k++) max = Math.max(max, logits[offset + k]!)
   let sum = 0
@@ -119,7 +130,10 @@ export function sampleCategorical (logits: ArrayLike<number>, offset: number, n:
   let action = n - 1
   for (let k = 0; k < n; k++) {
     target -= Math.exp(logits[offset + k]! - max)
-    if (target < 0) { action = k; break }
+    if (target < 0) {
+      action = k
+      break
+    }
   }
   out.logProb = logits[offset + action]! - logSum
   return action

@@ -17,7 +17,7 @@ export class TfPolicy implements Policy {
   private readonly backboneWeights: Float32Array[]
   private effective: tf.Tensor2D[] | null = null
 
-  constructor (backbone: Backbone) {
+  constructor(backbone: Backbone) {
     this.layers = internalLayers(backbone)
     this.inputSize = backbone.inputSize
     this.numActions = backbone.numActions
@@ -25,20 +25,22 @@ export class TfPolicy implements Policy {
   }
 
   /** Takes the loaded task's current effective weights from the network (no read-back). */
-  setFromNet (net: MaskedNet): void {
+  setFromNet(net: MaskedNet): void {
     const next = tf.tidy(() => net.effectiveWeights())
     this.release()
     this.effective = next.map(t => tf.keep(t))
   }
 
-  setWireScores (scores: readonly Float32Array[]): void {
+  setWireScores(scores: readonly Float32Array[]): void {
     const internal = toInternal(this.layers, scores)
-    const next = this.layers.map((l, j) => tf.tensor2d(maskedWeights(this.backboneWeights[j]!, internal[j]!), [l.inSize, l.outSize]))
+    const next = this.layers.map((l, j) =>
+      tf.tensor2d(maskedWeights(this.backboneWeights[j]!, internal[j]!), [l.inSize, l.outSize])
+    )
     this.release()
     this.effective = next
   }
 
-  forward (obs: Float32Array, batch: number, logits: Float32Array, values: Float32Array): void {
+  forward(obs: Float32Array, batch: number, logits: Float32Array, values: Float32Array): void {
     const effective = this.effective
     if (effective === null) throw new Error('TfPolicy: no mask installed')
     const heads = tf.tidy(() => {
@@ -57,7 +59,7 @@ export class TfPolicy implements Policy {
   }
 
   /** Frees the cached weights. */
-  release (): void {
+  release(): void {
     for (const t of this.effective ?? []) t.dispose()
     this.effective = null
   }

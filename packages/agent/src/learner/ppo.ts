@@ -66,7 +66,13 @@ export interface LossParts {
  *   logits: −(Â·r/B)·1[unclipped term is the min]·(onehot(a) − p) + (c_H/B)·p ⊙ (log p + H)
  *   value:  2·c_V·(V − R)/B
  */
-export function ppoLossAndGradient (heads: ArrayLike<number>, mb: Minibatch, numActions: number, config: PpoConfig, dHeads: Float32Array | null): LossParts {
+export function ppoLossAndGradient(
+  heads: ArrayLike<number>,
+  mb: Minibatch,
+  numActions: number,
+  config: PpoConfig,
+  dHeads: Float32Array | null
+): LossParts {
   const a = numActions
   const w = a + 1
   const n = mb.size
@@ -82,7 +88,10 @@ export function ppoLossAndGradient (heads: ArrayLike<number>, mb: Minibatch, num
     for (let k = 0; k < a; k++) sum += Math.exp(heads[off + k]! - max)
     const lse = max + Math.log(sum)
     let h = 0
-    for (let k = 0; k < a; k++) { logp[k] = heads[off + k]! - lse; h -= Math.exp(logp[k]!) * logp[k]! }
+    for (let k = 0; k < a; k++) {
+      logp[k] = heads[off + k]! - lse
+      h -= Math.exp(logp[k]!) * logp[k]!
+    }
     const action = mb.actions[b]!
     const adv = mb.advantages[b]!
     const logRatio = logp[action]! - mb.oldLogProbs[b]!
@@ -99,14 +108,14 @@ export function ppoLossAndGradient (heads: ArrayLike<number>, mb: Minibatch, num
     parts.approxKl -= logRatio
     if (dHeads !== null) {
       // The gradient flows through the unclipped term only when it is the smaller one.
-      const gLogpA = s1 <= s2 ? -adv * r / n : 0
+      const gLogpA = s1 <= s2 ? (-adv * r) / n : 0
       for (let k = 0; k < a; k++) {
         const p = Math.exp(logp[k]!)
         const dPolicy = gLogpA * ((k === action ? 1 : 0) - p)
-        const dEntropy = config.entropyCoef / n * p * (logp[k]! + h)
+        const dEntropy = (config.entropyCoef / n) * p * (logp[k]! + h)
         dHeads[off + k] = dPolicy + dEntropy
       }
-      dHeads[off + a] = 2 * config.valueLossCoef * err / n
+      dHeads[off + a] = (2 * config.valueLossCoef * err) / n
     }
   }
   parts.policyLoss /= n
@@ -119,15 +128,27 @@ export function ppoLossAndGradient (heads: ArrayLike<number>, mb: Minibatch, num
 }
 
 /** The same loss as tf ops over the network output, for the gradient-tape modes. Call inside a tape. */
-export function ppoLossTensor (logits: tf.Tensor2D, value: tf.Tensor1D, mb: Minibatch, numActions: number, config: PpoConfig): tf.Scalar {
+export function ppoLossTensor(
+  logits: tf.Tensor2D,
+  value: tf.Tensor1D,
+  mb: Minibatch,
+  numActions: number,
+  config: PpoConfig
+): tf.Scalar {
   const oneHot = tf.oneHot(tf.tensor1d(mb.actions, 'int32'), numActions).toFloat()
   const adv = tf.tensor1d(mb.advantages)
   const logp = tf.logSoftmax(logits)
   const ratio = tf.exp(tf.sub(tf.sum(tf.mul(logp, oneHot), 1), tf.tensor1d(mb.oldLogProbs)))
-  const surrogate = tf.minimum(tf.mul(ratio, adv), tf.mul(tf.clipByValue(ratio, 1 - config.clipRatio, 1 + config.clipRatio), adv))
+  const surrogate = tf.minimum(
+    tf.mul(ratio, adv),
+    tf.mul(tf.clipByValue(ratio, 1 - config.clipRatio, 1 + config.clipRatio), adv)
+  )
   const entropy = tf.neg(tf.mean(tf.sum(tf.mul(tf.exp(logp), logp), 1)))
   const valueLoss = tf.mean(tf.squaredDifference(tf.tensor1d(mb.returns), value))
-  return tf.add(tf.sub(tf.neg(tf.mean(surrogate)), tf.mul(entropy, config.entropyCoef)), tf.mul(valueLoss, config.valueLossCoef)) as tf.Scalar
+  return tf.add(
+    tf.sub(tf.neg(tf.mean(surrogate)), tf.mul(entropy, config.entropyCoef)),
+    tf.mul(valueLoss, config.valueLossCoef)
+  ) as tf.Scalar
 }
 
 /** Gradients of one minibatch: per-layer score gradients (on the device) and the LC/BLC beta gradients. */
@@ -142,7 +163,7 @@ export interface Gradients {
  * that every matrix product's freshly computed right-hand operand is a small [features, B] or
  * [B, features] matrix. Returns tensors owned by the caller's tidy scope.
  */
-export function manualGradients (net: MaskedNet, mb: Minibatch, config: PpoConfig): Gradients {
+export function manualGradients(net: MaskedNet, mb: Minibatch, config: PpoConfig): Gradients {
   const a = net.numActions
   const n = mb.size
   const inSize = net.layers[0]!.inSize
@@ -170,7 +191,7 @@ export function manualGradients (net: MaskedNet, mb: Minibatch, config: PpoConfi
 }
 
 /** A [rows, cols] row-major matrix transposed to [cols, rows]. */
-function transposeRows (m: ArrayLike<number>, rows: number, cols: number): Float32Array {
+function transposeRows(m: ArrayLike<number>, rows: number, cols: number): Float32Array {
   const out = new Float32Array(rows * cols)
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!
   return out
@@ -181,7 +202,10 @@ function transposeRows (m: ArrayLike<number>, rows: number, cols: number): Float
  * ∂L/∂S_t = a_t·G, ∂L/∂a_i = ⟨G, S_i⟩, ∂L/∂a_t = ⟨G, S_t⟩, and through the softmax
  * ∂L/∂β_k = a_k·(∂L/∂a_k − Σ_i a_i·∂L/∂a_i), per wire layer.
  */
-function combinationGradients (net: MaskedNet, dE: readonly tf.Tensor2D[]): { scores: tf.Tensor[], betas: Float64Array[] } {
+function combinationGradients(
+  net: MaskedNet,
+  dE: readonly tf.Tensor2D[]
+): { scores: tf.Tensor[]; betas: Float64Array[] } {
   const lc = net.requireLc()
   const scoreGrads: tf.Tensor[] = []
   const dots: tf.Tensor[] = []
@@ -216,7 +240,7 @@ function combinationGradients (net: MaskedNet, dE: readonly tf.Tensor2D[]): { sc
 }
 
 /** Gradient-tape modes ('fused' | 'autodiff'); no LC/BLC. */
-export function tapeGradients (net: MaskedNet, mb: Minibatch, config: PpoConfig, kernel: KernelKind): Gradients {
+export function tapeGradients(net: MaskedNet, mb: Minibatch, config: PpoConfig, kernel: KernelKind): Gradients {
   let heads: Float32Array | null = null
   const { grads } = tf.variableGrads(() => {
     const x = tf.tensor2d(mb.obs, [mb.size, net.layers[0]!.inSize])
@@ -233,14 +257,17 @@ export class TaskOptimizer {
   private readonly device: DeviceOptimizer
   private readonly js: JsOptimizer | null
 
-  constructor (readonly net: MaskedNet, readonly config: PpoConfig) {
+  constructor(
+    readonly net: MaskedNet,
+    readonly config: PpoConfig
+  ) {
     this.device = new DeviceOptimizer(config.optimizer, net.scores)
     const betas = net.betas
     this.js = betas === null ? null : new JsOptimizer(config.optimizer, betas)
   }
 
   /** Clips by the global norm over scores and betas, then steps. Returns the pre-clip norm. */
-  step (grads: Gradients): number {
+  step(grads: Gradients): number {
     return tf.tidy(() => {
       const squared = grads.scores.map(g => tf.square(g))
       let sq = 0
@@ -254,7 +281,7 @@ export class TaskOptimizer {
     })
   }
 
-  dispose (): void {
+  dispose(): void {
     this.device.dispose()
   }
 }
@@ -263,7 +290,13 @@ export class TaskOptimizer {
  * One PPO update on a collected batch: GAE advantages, optional normalisation, then `epochs`
  * passes over freshly shuffled minibatches, each a clipped gradient step. Frees every tensor.
  */
-export function ppoUpdate (net: MaskedNet, optimizer: TaskOptimizer, batch: RolloutBatch, config: PpoConfig, rng: Prng): UpdateStats {
+export function ppoUpdate(
+  net: MaskedNet,
+  optimizer: TaskOptimizer,
+  batch: RolloutBatch,
+  config: PpoConfig,
+  rng: Prng
+): UpdateStats {
   const { advantages, returns } = computeAdvantages(batch, config.gamma, config.gaeLambda, config.valueTarget)
   if (config.normalizeAdvantages) normalizeInPlace(advantages)
   const total = batch.numEnvs * batch.length
@@ -293,10 +326,18 @@ export function ppoUpdate (net: MaskedNet, optimizer: TaskOptimizer, batch: Roll
         mb.advantages[b] = advantages[k]!
         mb.returns[b] = returns[k]!
       }
-      const view: Minibatch = size === cap
-        ? { ...mb, size }
-        : { size, obs: mb.obs.subarray(0, size * inSize), actions: mb.actions.subarray(0, size), oldLogProbs: mb.oldLogProbs.subarray(0, size), advantages: mb.advantages.subarray(0, size), returns: mb.returns.subarray(0, size) }
-      const out: { loss?: LossParts, norm: number } = { norm: 0 }
+      const view: Minibatch =
+        size === cap
+          ? { ...mb, size }
+          : {
+              size,
+              obs: mb.obs.subarray(0, size * inSize),
+              actions: mb.actions.subarray(0, size),
+              oldLogProbs: mb.oldLogProbs.subarray(0, size),
+              advantages: mb.advantages.subarray(0, size),
+              returns: mb.returns.subarray(0, size)
+            }
+      const out: { loss?: LossParts; norm: number } = { norm: 0 }
       tf.tidy(() => {
         const grads = manualGradients(net, view, config)
         out.loss = grads.loss
@@ -328,7 +369,7 @@ export function ppoUpdate (net: MaskedNet, optimizer: TaskOptimizer, batch: Roll
 }
 
 /** Fisher–Yates shuffle with the learner's PRNG. */
-export function shuffle (a: Int32Array, rng: Prng): void {
+export function shuffle(a: Int32Array, rng: Prng): void {
   for (let i = a.length - 1; i > 0; i--) {
     const j = rng.nextInt(i + 1)
     const t = a[i]!

@@ -26,7 +26,7 @@ export interface RolloutStats {
   readonly episodeLengths: number[]
 }
 
-export function allocateBatch (numEnvs: number, length: number, inputSize: number): RolloutBatch {
+export function allocateBatch(numEnvs: number, length: number, inputSize: number): RolloutBatch {
   const n = numEnvs * length
   return {
     numEnvs,
@@ -43,7 +43,7 @@ export function allocateBatch (numEnvs: number, length: number, inputSize: numbe
 }
 
 /** Writes raw uint8 observation · scale into `dst` at `offset`. */
-export function scaleInto (raw: Uint8Array, scale: number, dst: Float32Array, offset: number): void {
+export function scaleInto(raw: Uint8Array, scale: number, dst: Float32Array, offset: number): void {
   for (let i = 0; i < raw.length; i++) dst[offset + i] = raw[i]! * scale
 }
 
@@ -62,7 +62,7 @@ export class VectorRollout {
   private readonly singleValue = new Float32Array(1)
   private readonly sample = { logProb: 0 }
 
-  constructor (
+  constructor(
     readonly envs: readonly AutoResetEnv[],
     readonly observationScale: number,
     private readonly policy: Policy,
@@ -80,14 +80,16 @@ export class VectorRollout {
     for (const env of envs) env.reset()
   }
 
-  collect (batch: RolloutBatch): RolloutStats {
+  collect(batch: RolloutBatch): RolloutStats {
     const n = this.envs.length
     const inSize = batch.inputSize
     const a = this.policy.numActions
     const stepObs = new Float32Array(n * inSize)
     const episodeReturns: number[] = []
     const episodeLengths: number[] = []
-    this.envs.forEach((env, e) => scaleInto(env.observation, this.observationScale, stepObs, e * inSize))
+    this.envs.forEach((env, e) => {
+      scaleInto(env.observation, this.observationScale, stepObs, e * inSize)
+    })
     for (let t = 0; t < batch.length; t++) {
       this.policy.forward(stepObs, n, this.logits, this.stepValues)
       batch.obs.set(stepObs, t * n * inSize)
@@ -119,7 +121,7 @@ export class VectorRollout {
     return { episodeReturns, episodeLengths }
   }
 
-  private valueOf (raw: Uint8Array): number {
+  private valueOf(raw: Uint8Array): number {
     scaleInto(raw, this.observationScale, this.single, 0)
     this.policy.forward(this.single, 1, this.singleLogits, this.singleValue)
     return this.singleValue[0]!
@@ -130,7 +132,12 @@ export class VectorRollout {
  * GAE(γ, λ) advantages and value targets for a time-major batch. 'gae' targets are Â + V;
  * 'discounted' targets are R_t = r_t + γ(1 − d_t)R_{t+1}, seeded with V(s_T) (the reference).
  */
-export function computeAdvantages (batch: RolloutBatch, gamma: number, lambda: number, target: 'gae' | 'discounted'): { advantages: Float32Array, returns: Float32Array } {
+export function computeAdvantages(
+  batch: RolloutBatch,
+  gamma: number,
+  lambda: number,
+  target: 'gae' | 'discounted'
+): { advantages: Float32Array; returns: Float32Array } {
   const n = batch.numEnvs
   const total = n * batch.length
   const advantages = new Float32Array(total)
@@ -154,7 +161,7 @@ export function computeAdvantages (batch: RolloutBatch, gamma: number, lambda: n
 }
 
 /** In place: (x − mean)/(std + 1e-6). */
-export function normalizeInPlace (x: Float32Array): void {
+export function normalizeInPlace(x: Float32Array): void {
   const n = x.length
   if (n === 0) return
   let mean = 0

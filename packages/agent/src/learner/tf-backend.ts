@@ -20,11 +20,14 @@ export interface BackendInfo {
   /** tfjs's own name for it ('tensorflow' for the native backend). */
   readonly tfName: string
   /** Why the preferred backends of 'auto' were skipped (empty if none); LearnerInfo carries it to be logged. */
-  readonly skipped: ReadonlyArray<{ backend: BackendName, reason: string }>
+  readonly skipped: ReadonlyArray<{ backend: BackendName; reason: string }>
 }
 
 export class TfBackendError extends Error {
-  constructor (message: string, readonly backend: BackendName) {
+  constructor(
+    message: string,
+    readonly backend: BackendName
+  ) {
     super(message)
     this.name = 'TfBackendError'
   }
@@ -36,7 +39,7 @@ let active: BackendInfo | null = null
 let pending: Promise<BackendInfo> | null = null
 
 /** Selects (once) and returns the active backend. Concurrent calls share one initialisation. */
-export async function initTfBackend (choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+export async function initTfBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
   if (pending !== null) await pending.catch(() => undefined)
   if (active !== null && (choice === 'auto' || choice === active.name)) return active
   pending = select(choice)
@@ -49,27 +52,30 @@ export async function initTfBackend (choice: BackendChoice = 'auto'): Promise<Ba
 }
 
 /** The backend chosen by `initTfBackend`, or null before it ran. */
-export function activeBackend (): BackendInfo | null {
+export function activeBackend(): BackendInfo | null {
   return active
 }
 
-async function select (choice: BackendChoice): Promise<BackendInfo> {
+async function select(choice: BackendChoice): Promise<BackendInfo> {
   // tfjs's cpu backend prints a "install tfjs-node" banner on first use; PROD silences tfjs's
   // warnings (this module must not log) and skips debug-only checks.
   tf.env().set('PROD', true)
   const order: BackendName[] = choice === 'auto' ? ['node', 'wasm', 'cpu'] : [choice]
-  const skipped: Array<{ backend: BackendName, reason: string }> = []
+  const skipped: Array<{ backend: BackendName; reason: string }> = []
   for (const name of order) {
     const reason = await tryActivate(name)
     if (reason === null) return { name, tfName: TF_NAMES[name], skipped }
     skipped.push({ backend: name, reason })
   }
   const last = skipped[skipped.length - 1]
-  throw new TfBackendError(`no TensorFlow.js backend could be initialised: ${skipped.map(s => `${s.backend}: ${s.reason}`).join('; ')}`, last?.backend ?? 'cpu')
+  throw new TfBackendError(
+    `no TensorFlow.js backend could be initialised: ${skipped.map(s => `${s.backend}: ${s.reason}`).join('; ')}`,
+    last?.backend ?? 'cpu'
+  )
 }
 
 /** Registers (if needed) and activates one backend; returns null on success, else the reason. */
-async function tryActivate (name: BackendName): Promise<string | null> {
+async function tryActivate(name: BackendName): Promise<string | null> {
   try {
     if (name === 'node') {
       // The package registers the 'tensorflow' backend on import; its native addon may be absent.
@@ -82,6 +88,6 @@ async function tryActivate (name: BackendName): Promise<string | null> {
     await tf.ready()
     return null
   } catch (err) {
-    return err instanceof Error ? err.message.split('\n')[0] ?? err.name : String(err)
+    return err instanceof Error ? (err.message.split('\n')[0] ?? err.name) : String(err)
   }
 }

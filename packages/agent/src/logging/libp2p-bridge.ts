@@ -8,7 +8,7 @@ import type { Logger } from './logger.js'
  * logs routine events (failed dials, aborted streams) at its `error` level, so those become
  * debug here, not errors. Nothing is formatted unless `enabled` (debug level on).
  */
-export function libp2pLogBridge (root: Logger, enabled: boolean): ComponentLogger {
+export function libp2pLogBridge(root: Logger, enabled: boolean): ComponentLogger {
   const render = (fmt: unknown, args: unknown[]): string => {
     if (typeof fmt !== 'string') return format(fmt, ...args)
     let i = 0
@@ -22,10 +22,16 @@ export function libp2pLogBridge (root: Logger, enabled: boolean): ComponentLogge
   }
   const make = (name: string): Libp2pLogger => {
     const child = root.child({ component: name })
-    const log = ((fmt: unknown, ...args: unknown[]) => { if (enabled) child.trace(render(fmt, args)) }) as unknown as Libp2pLogger
+    const log = ((fmt: unknown, ...args: unknown[]) => {
+      if (enabled) child.trace(render(fmt, args))
+    }) as unknown as Libp2pLogger
     const extra = log as unknown as Record<string, unknown>
-    extra.error = (fmt: unknown, ...args: unknown[]) => { if (enabled) child.debug(render(fmt, args)) }
-    extra.trace = (fmt: unknown, ...args: unknown[]) => { if (enabled) child.trace(render(fmt, args)) }
+    extra.error = (fmt: unknown, ...args: unknown[]) => {
+      if (enabled) child.debug(render(fmt, args))
+    }
+    extra.trace = (fmt: unknown, ...args: unknown[]) => {
+      if (enabled) child.trace(render(fmt, args))
+    }
     extra.enabled = enabled
     extra.newScope = (scope: string) => make(`${name}:${scope}`)
     return log

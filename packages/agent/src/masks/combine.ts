@@ -15,7 +15,7 @@ export type NewMaskMode = 'random' | 'lc' | 'blc'
 export const NEW_MASK_MODES: readonly NewMaskMode[] = ['random', 'lc', 'blc']
 
 /** Initial beta logits for a task with `numEarlier` earlier masks: [earlier..., new]. */
-export function initialBetaLogits (mode: Exclude<NewMaskMode, 'random'>, numEarlier: number): Float32Array {
+export function initialBetaLogits(mode: Exclude<NewMaskMode, 'random'>, numEarlier: number): Float32Array {
   const n = numEarlier + 1
   const logits = new Float32Array(n)
   if (mode === 'lc') {
@@ -28,12 +28,15 @@ export function initialBetaLogits (mode: Exclude<NewMaskMode, 'random'>, numEarl
 }
 
 /** Numerically stable softmax in float64. */
-export function softmax (logits: ArrayLike<number>): Float64Array {
+export function softmax(logits: ArrayLike<number>): Float64Array {
   let max = -Infinity
   for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!)
   const out = new Float64Array(logits.length)
   let sum = 0
-  for (let i = 0; i < logits.length; i++) { out[i] = Math.exp(logits[i]! - max); sum += out[i]! }
+  for (let i = 0; i < logits.length; i++) {
+    out[i] = Math.exp(logits[i]! - max)
+    sum += out[i]!
+  }
   for (let i = 0; i < out.length; i++) out[i]! /= sum
   return out
 }

@@ -8,7 +8,7 @@ import { deriveStream } from '../rng/prng.js'
  * That is U(−1/sqrt(fan_in), +1/sqrt(fan_in)), the reference's kaiming-uniform (a = √5) score init;
  * about half the mask starts on.
  */
-export function initialTaskScores (backbone: Backbone, taskKey: string): Float32Array[] {
+export function initialTaskScores(backbone: Backbone, taskKey: string): Float32Array[] {
   return backbone.layers.map(layer => {
     const rng = deriveStream(backbone.seed, `scores/${backbone.id}/${taskKey}/${layer.name}`)
     const bound = 1 / Math.sqrt(layer.inSize)

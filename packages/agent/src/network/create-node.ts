@@ -27,14 +27,13 @@ import { ping, type Ping } from '@libp2p/ping'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
-import { multiaddr } from '@multiformats/multiaddr'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { DHT_PROTOCOL, MAX_ANNOUNCEMENT_BYTES } from '@l2d2c/protocol'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 import { errorMessage, errorName } from '../errors.js'
 import { peerIdOf } from './peer-address.js'
-
 
 /** mDNS service tag: l2d2c nodes answer only each other, not every libp2p node on the LAN. */
 export const L2D2C_MDNS_SERVICE_TAG = '_l2d2c._udp.local'
@@ -151,22 +150,30 @@ export type L2d2cNode = Libp2p<L2d2cServices>
 
 /** A create-node option that cannot be used; `option` names it. */
 export class NodeConfigError extends Error {
-  constructor (readonly option: keyof CreateNodeOptions, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly option: keyof CreateNodeOptions,
+    message: string,
+    options?: { cause?: unknown }
+  ) {
     super(`${option}: ${message}`, options)
     this.name = 'NodeConfigError'
   }
 }
 
-export async function createNode (options: CreateNodeOptions): Promise<L2d2cNode> {
+export async function createNode(options: CreateNodeOptions): Promise<L2d2cNode> {
   const listen = (options.listen ?? DEFAULT_LISTEN).map(a => checkMultiaddr('listen', a, false))
   const announce = (options.announce ?? []).map(a => checkMultiaddr('announce', a, false))
   const bootstrapList = (options.bootstrap ?? []).map(a => checkMultiaddr('bootstrap', a, true))
   const heartbeat = checkPositive('gossipHeartbeatMs', options.gossipHeartbeatMs ?? DEFAULT_GOSSIP_HEARTBEAT_MS)
-  const pingInterval = checkPositive('connectionPingIntervalMs', options.connectionPingIntervalMs ?? NODE_LIMITS.connectionPingIntervalMs)
+  const pingInterval = checkPositive(
+    'connectionPingIntervalMs',
+    options.connectionPingIntervalMs ?? NODE_LIMITS.connectionPingIntervalMs
+  )
   const dialTimeout = checkPositive('dialTimeoutMs', options.dialTimeoutMs ?? NODE_LIMITS.dialTimeoutMs)
-  const pingTimeout = options.connectionPingTimeoutMs === undefined
-    ? undefined
-    : checkPositive('connectionPingTimeoutMs', options.connectionPingTimeoutMs)
+  const pingTimeout =
+    options.connectionPingTimeoutMs === undefined
+      ? undefined
+      : checkPositive('connectionPingTimeoutMs', options.connectionPingTimeoutMs)
 
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if (bootstrapList.length > 0) {
@@ -174,10 +181,12 @@ export async function createNode (options: CreateNodeOptions): Promise<L2d2cNode
   }
   if (options.mdns !== undefined && options.mdns !== false) {
     const intervalMs = options.mdns === true ? undefined : options.mdns.intervalMs
-    peerDiscovery.push(mdns({
-      serviceTag: L2D2C_MDNS_SERVICE_TAG,
-      ...(intervalMs === undefined ? {} : { interval: checkPositive('mdns', intervalMs) })
-    }))
+    peerDiscovery.push(
+      mdns({
+        serviceTag: L2D2C_MDNS_SERVICE_TAG,
+        ...(intervalMs === undefined ? {} : { interval: checkPositive('mdns', intervalMs) })
+      })
+    )
   }
 
   const config: Libp2pOptions<L2d2cServices> = {
@@ -248,7 +257,7 @@ export async function createNode (options: CreateNodeOptions): Promise<L2d2cNode
  * handles) reported as a NodeConfigError on `listen`. libp2p stops the half-started node
  * itself before rethrowing, so nothing is left running.
  */
-export async function startNode (node: Libp2p): Promise<void> {
+export async function startNode(node: Libp2p): Promise<void> {
   try {
     await node.start()
   } catch (err) {
@@ -260,12 +269,12 @@ export async function startNode (node: Libp2p): Promise<void> {
 }
 
 /** The addresses peers can dial (each with /p2p/<id>), as strings for logs and configs. */
-export function listeningAddresses (node: Libp2p): string[] {
+export function listeningAddresses(node: Libp2p): string[] {
   return node.getMultiaddrs().map(a => a.toString())
 }
 
-function checkMultiaddr (option: 'listen' | 'announce' | 'bootstrap', value: string, needsPeerId: boolean): string {
-  let parsed
+function checkMultiaddr(option: 'listen' | 'announce' | 'bootstrap', value: string, needsPeerId: boolean): string {
+  let parsed: Multiaddr
   try {
     parsed = multiaddr(value)
   } catch (err) {
@@ -278,7 +287,8 @@ function checkMultiaddr (option: 'listen' | 'announce' | 'bootstrap', value: str
   return parsed.toString()
 }
 
-function checkPositive (option: keyof CreateNodeOptions, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new NodeConfigError(option, `must be a positive number of ms, got ${value}`)
+function checkPositive(option: keyof CreateNodeOptions, value: number): number {
+  if (!Number.isFinite(value) || value <= 0)
+    throw new NodeConfigError(option, `must be a positive number of ms, got ${value}`)
   return value
 }

@@ -3,7 +3,11 @@ import { CODE_P2P, multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 
 /** Text that is not a dialable peer address (a multiaddr ending in /p2p/<peer id>). */
 export class PeerAddressError extends Error {
-  constructor (readonly address: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly address: string,
+    message: string,
+    options?: { cause?: unknown }
+  ) {
     super(message, options)
     this.name = 'PeerAddressError'
   }
@@ -16,12 +20,12 @@ export interface PeerAddress {
 }
 
 /** The /p2p/ part of a multiaddr (not validated), or undefined when it has none. */
-export function peerIdOf (address: Multiaddr): string | undefined {
+export function peerIdOf(address: Multiaddr): string | undefined {
   return address.getComponents().find(c => c.code === CODE_P2P)?.value
 }
 
 /** Parses a peer address such as `/ip4/10.0.0.2/tcp/4001/p2p/12D3KooW...`. Throws PeerAddressError. */
-export function parsePeerAddress (text: string): PeerAddress {
+export function parsePeerAddress(text: string): PeerAddress {
   let address: Multiaddr
   try {
     address = multiaddr(text)

@@ -41,17 +41,30 @@ export class PeerDirectory {
   private readonly pruneAfterFailures: number
   private readonly maxPeers: number
 
-  constructor (opts: PeerDirectoryOptions = {}) {
+  constructor(opts: PeerDirectoryOptions = {}) {
     this.staleAfterMs = opts.staleAfterMs ?? 10 * 60_000
     this.pruneAfterFailures = opts.pruneAfterFailures ?? 3
     this.maxPeers = opts.maxPeers ?? 1024
   }
 
-  private base (peerId: string, now: number): PeerRecord {
-    return this.peers.get(peerId) ?? { peerId, addrs: [], lastSeen: now, role: null, backboneId: null, masks: [], announcementSequence: -1, totalSteps: 0, failures: 0, remembered: false }
+  private base(peerId: string, now: number): PeerRecord {
+    return (
+      this.peers.get(peerId) ?? {
+        peerId,
+        addrs: [],
+        lastSeen: now,
+        role: null,
+        backboneId: null,
+        masks: [],
+        announcementSequence: -1,
+        totalSteps: 0,
+        failures: 0,
+        remembered: false
+      }
+    )
   }
 
-  private set (r: PeerRecord): PeerRecord {
+  private set(r: PeerRecord): PeerRecord {
     this.peers.set(r.peerId, r)
     if (this.peers.size > this.maxPeers) {
       const oldest = [...this.peers.values()].sort((a, b) => a.lastSeen - b.lastSeen)[0]
@@ -61,13 +74,13 @@ export class PeerDirectory {
   }
 
   /** A successful contact (connection, answer): resets the failure count. */
-  seen (peerId: string, now: number): PeerRecord {
+  seen(peerId: string, now: number): PeerRecord {
     const r = this.base(peerId, now)
     return this.set({ ...r, lastSeen: now, failures: 0 })
   }
 
   /** The peer's listen addresses changed (libp2p's peer store); ignored for peers not in the directory. */
-  addresses (peerId: string, addrs: readonly string[]): void {
+  addresses(peerId: string, addrs: readonly string[]): void {
     const r = this.peers.get(peerId)
     if (r !== undefined && addrs.length > 0) this.peers.set(peerId, { ...r, addrs: [...new Set(addrs)] })
   }
@@ -76,14 +89,23 @@ export class PeerDirectory {
    * Applies an announcement unless it is older than the last one seen from that peer. The
    * addresses it lists go to libp2p's peer store, which `addresses` mirrors: not set here.
    */
-  announced (peerId: string, a: InventoryAnnouncement, now: number): boolean {
+  announced(peerId: string, a: InventoryAnnouncement, now: number): boolean {
     const r = this.base(peerId, now)
     if (a.sequence <= r.announcementSequence && r.announcementSequence >= 0) return false
-    this.set({ ...r, lastSeen: now, role: a.role, backboneId: a.backboneId, masks: a.masks, announcementSequence: a.sequence, totalSteps: a.totalSteps, failures: 0 })
+    this.set({
+      ...r,
+      lastSeen: now,
+      role: a.role,
+      backboneId: a.backboneId,
+      masks: a.masks,
+      announcementSequence: a.sequence,
+      totalSteps: a.totalSteps,
+      failures: 0
+    })
     return true
   }
 
-  failed (peerId: string): void {
+  failed(peerId: string): void {
     const r = this.peers.get(peerId)
     if (r !== undefined) this.peers.set(peerId, { ...r, failures: r.failures + 1 })
   }
@@ -92,21 +114,21 @@ export class PeerDirectory {
    * Whether to keep redialling the peer when it is not connected: an l2d2c node (it announced)
    * or one remembered from the previous run. A CLI client or a DHT-only peer is not.
    */
-  worthRedialling (r: PeerRecord): boolean {
+  worthRedialling(r: PeerRecord): boolean {
     return r.addrs.length > 0 && (r.announcementSequence >= 0 || r.remembered)
   }
 
-  get (peerId: string): PeerRecord | null {
+  get(peerId: string): PeerRecord | null {
     return this.peers.get(peerId) ?? null
   }
 
-  list (): PeerRecord[] {
+  list(): PeerRecord[] {
     return [...this.peers.values()].sort((a, b) => b.lastSeen - a.lastSeen)
   }
 
   /** Peers whose latest announcement lists a mask for the task, best claimed reward first. */
-  holdersOf (taskKey: string, backboneId: string): Array<{ peerId: string, summary: MaskSummary }> {
-    const out: Array<{ peerId: string, summary: MaskSummary }> = []
+  holdersOf(taskKey: string, backboneId: string): Array<{ peerId: string; summary: MaskSummary }> {
+    const out: Array<{ peerId: string; summary: MaskSummary }> = []
     for (const r of this.peers.values()) {
       if (r.backboneId !== backboneId) continue
       const s = r.masks.find(m => m.taskKey === taskKey)
@@ -119,7 +141,7 @@ export class PeerDirectory {
    * Removes peers not connected and not seen recently that either keep failing or are not worth
    * redialling (a CLI client that asked once); returns their ids.
    */
-  prune (now: number, isConnected: (peerId: string) => boolean): string[] {
+  prune(now: number, isConnected: (peerId: string) => boolean): string[] {
     const gone: string[] = []
     for (const r of this.peers.values()) {
       if (now - r.lastSeen <= this.staleAfterMs || isConnected(r.peerId)) continue
@@ -131,16 +153,18 @@ export class PeerDirectory {
     return gone
   }
 
-  remove (peerId: string): boolean {
+  remove(peerId: string): boolean {
     return this.peers.delete(peerId)
   }
 
   /** The persistable part: identities and addresses of peers worth redialling (inventories are re-learnt). */
-  toJSON (): Array<{ peerId: string, addrs: readonly string[], lastSeen: number }> {
-    return this.list().filter(r => this.worthRedialling(r)).map(r => ({ peerId: r.peerId, addrs: r.addrs, lastSeen: r.lastSeen }))
+  toJSON(): Array<{ peerId: string; addrs: readonly string[]; lastSeen: number }> {
+    return this.list()
+      .filter(r => this.worthRedialling(r))
+      .map(r => ({ peerId: r.peerId, addrs: r.addrs, lastSeen: r.lastSeen }))
   }
 
-  load (entries: unknown): number {
+  load(entries: unknown): number {
     if (!Array.isArray(entries)) return 0
     let n = 0
     for (const e of entries) {

@@ -10,7 +10,7 @@
 import { open } from 'node:fs/promises'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
+import type { Ed25519PrivateKey, PeerId, PrivateKey } from '@libp2p/interface'
 import { equals as equalBytes } from 'multiformats/bytes'
 import { writeFileAtomic } from '../store/atomic-file.js'
 import { errorCode, errorMessage, errorName } from '../errors.js'
@@ -26,13 +26,13 @@ export const PeerKeyErrorCode = {
   WRITE_FAILED: 'WRITE_FAILED'
 } as const
 
-export type PeerKeyErrorCode = typeof PeerKeyErrorCode[keyof typeof PeerKeyErrorCode]
+export type PeerKeyErrorCode = (typeof PeerKeyErrorCode)[keyof typeof PeerKeyErrorCode]
 
 export class PeerKeyError extends Error {
   readonly code: PeerKeyErrorCode
   readonly path: string
 
-  constructor (code: PeerKeyErrorCode, path: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: PeerKeyErrorCode, path: string, message: string, options?: { cause?: unknown }) {
     super(`${message} (${path})`, options)
     this.name = 'PeerKeyError'
     this.code = code
@@ -58,7 +58,7 @@ export const PEER_KEY_FILE_MODE = 0o600
  * hard-linked into place, which fails if another process created `path` meanwhile (its key
  * then wins and is loaded), so two racing starts still end with one identity.
  */
-export async function loadOrCreatePeerKey (path: string): Promise<PeerKey> {
+export async function loadOrCreatePeerKey(path: string): Promise<PeerKey> {
   const existing = await readKeyFile(path)
   if (existing !== undefined) return existing
 
@@ -66,31 +66,38 @@ export async function loadOrCreatePeerKey (path: string): Promise<PeerKey> {
   const won = await writeNewKeyFile(path, privateKeyToProtobuf(privateKey))
   if (!won) {
     const theirs = await readKeyFile(path)
-    if (theirs === undefined) throw new PeerKeyError(PeerKeyErrorCode.WRITE_FAILED, path, 'key file vanished while it was being created')
+    if (theirs === undefined)
+      throw new PeerKeyError(PeerKeyErrorCode.WRITE_FAILED, path, 'key file vanished while it was being created')
     return theirs
   }
   return { privateKey, peerId: peerIdFromPrivateKey(privateKey), created: true, permissionsTooOpen: false }
 }
 
 /** Loads an existing key; a missing file is UNREADABLE (use loadOrCreatePeerKey to create one). */
-export async function loadPeerKey (path: string): Promise<PeerKey> {
+export async function loadPeerKey(path: string): Promise<PeerKey> {
   const key = await readKeyFile(path)
   if (key === undefined) throw new PeerKeyError(PeerKeyErrorCode.UNREADABLE, path, 'peer key file does not exist')
   return key
 }
 
 /** Decodes and checks key bytes. */
-async function decodePeerKey (bytes: Uint8Array, path: string): Promise<Ed25519PrivateKey> {
-  let key
+async function decodePeerKey(bytes: Uint8Array, path: string): Promise<Ed25519PrivateKey> {
+  let key: PrivateKey
   try {
     key = privateKeyFromProtobuf(bytes)
   } catch (err) {
     // an empty or garbled file decodes to no or an unknown key type: that is corruption too
     const detail = errorName(err) === 'UnsupportedKeyTypeError' ? ' (unknown or missing key type)' : ''
-    throw new PeerKeyError(PeerKeyErrorCode.CORRUPT, path, `peer key file is not a valid libp2p private key${detail}`, { cause: err })
+    throw new PeerKeyError(PeerKeyErrorCode.CORRUPT, path, `peer key file is not a valid libp2p private key${detail}`, {
+      cause: err
+    })
   }
   if (key.type !== 'Ed25519') {
-    throw new PeerKeyError(PeerKeyErrorCode.UNSUPPORTED_KEY_TYPE, path, `peer key file holds a ${key.type} key, expected Ed25519`)
+    throw new PeerKeyError(
+      PeerKeyErrorCode.UNSUPPORTED_KEY_TYPE,
+      path,
+      `peer key file holds a ${key.type} key, expected Ed25519`
+    )
   }
   // The protobuf decoder accepts trailing or reordered bytes, and an Ed25519 key stores its
   // public half next to the private one without checking that they match (a flipped bit in
@@ -100,13 +107,13 @@ async function decodePeerKey (bytes: Uint8Array, path: string): Promise<Ed25519P
     throw new PeerKeyError(PeerKeyErrorCode.CORRUPT, path, 'peer key file has extra or non-canonical bytes')
   }
   const probe = new TextEncoder().encode('l2d2c peer key self-check')
-  if (!await verifiesOwnSignature(key, probe)) {
-    throw new PeerKeyError(PeerKeyErrorCode.CORRUPT, path, 'peer key file\'s public key does not match its private key')
+  if (!(await verifiesOwnSignature(key, probe))) {
+    throw new PeerKeyError(PeerKeyErrorCode.CORRUPT, path, "peer key file's public key does not match its private key")
   }
   return key
 }
 
-async function readKeyFile (path: string): Promise<PeerKey | undefined> {
+async function readKeyFile(path: string): Promise<PeerKey | undefined> {
   let bytes: Uint8Array
   let mode: number
   try {
@@ -120,7 +127,9 @@ async function readKeyFile (path: string): Promise<PeerKey | undefined> {
   } catch (err) {
     // ENOTDIR: a parent is a file, so the key cannot exist either; creating it will fail loudly
     if (errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR') return undefined
-    throw new PeerKeyError(PeerKeyErrorCode.UNREADABLE, path, `cannot read peer key file: ${errorMessage(err)}`, { cause: err })
+    throw new PeerKeyError(PeerKeyErrorCode.UNREADABLE, path, `cannot read peer key file: ${errorMessage(err)}`, {
+      cause: err
+    })
   }
   const privateKey = await decodePeerKey(bytes, path)
   return {
@@ -132,15 +141,17 @@ async function readKeyFile (path: string): Promise<PeerKey | undefined> {
 }
 
 /** Returns false when `path` appeared meanwhile (another writer won). */
-async function writeNewKeyFile (path: string, bytes: Uint8Array): Promise<boolean> {
+async function writeNewKeyFile(path: string, bytes: Uint8Array): Promise<boolean> {
   try {
     return await writeFileAtomic(path, bytes, { mode: PEER_KEY_FILE_MODE, dirMode: 0o700, exclusive: true })
   } catch (err) {
-    throw new PeerKeyError(PeerKeyErrorCode.WRITE_FAILED, path, `cannot write peer key file: ${errorMessage(err)}`, { cause: err })
+    throw new PeerKeyError(PeerKeyErrorCode.WRITE_FAILED, path, `cannot write peer key file: ${errorMessage(err)}`, {
+      cause: err
+    })
   }
 }
 
-async function verifiesOwnSignature (key: Ed25519PrivateKey, probe: Uint8Array): Promise<boolean> {
+async function verifiesOwnSignature(key: Ed25519PrivateKey, probe: Uint8Array): Promise<boolean> {
   try {
     // sign/verify are synchronous in Node but typed as possibly async (browser WebCrypto)
     const signature = await key.sign(probe)

@@ -9,7 +9,7 @@ import { L2D2C_VERSION } from '../version.js'
 
 /** A --peer address that cannot be dialled as given. */
 export class RemoteAddressError extends Error {
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'RemoteAddressError'
   }
@@ -25,7 +25,11 @@ export interface RemoteContext {
  * Runs `fn` with a throwaway libp2p client (fresh key, no listening address, no daemon) that
  * dials one remote node directly: what `l2d2c masks --peer` and `fetch --peer` use.
  */
-export async function withRemoteNode<T> (address: string, timeoutMs: number, fn: (ctx: RemoteContext) => Promise<T>): Promise<T> {
+export async function withRemoteNode<T>(
+  address: string,
+  timeoutMs: number,
+  fn: (ctx: RemoteContext) => Promise<T>
+): Promise<T> {
   let parsed: PeerAddress
   try {
     parsed = parsePeerAddress(address)
@@ -33,7 +37,12 @@ export async function withRemoteNode<T> (address: string, timeoutMs: number, fn:
     throw new RemoteAddressError((err as Error).message)
   }
   const { multiaddr: target, peerId } = parsed
-  const node = await createNode({ privateKey: await generateKeyPair('Ed25519'), listen: [], dialTimeoutMs: timeoutMs, userAgent: `l2d2c-cli/${L2D2C_VERSION}` })
+  const node = await createNode({
+    privateKey: await generateKeyPair('Ed25519'),
+    listen: [],
+    dialTimeoutMs: timeoutMs,
+    userAgent: `l2d2c-cli/${L2D2C_VERSION}`
+  })
   await startNode(node)
   try {
     const client = new MaskExchangeClient({ node, loss: LossInjector.none(), traffic: new Traffic() })

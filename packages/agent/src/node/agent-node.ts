@@ -12,7 +12,13 @@ import type { BackendChoice } from '../learner/tf-backend.js'
 import type { Logger } from '../logging/logger.js'
 import type { NewMaskMode } from '../masks/combine.js'
 import { createNode, listeningAddresses, startNode, type L2d2cNode } from '../network/create-node.js'
-import { MaskExchange, StoreMasks, type CoordinatorOptions, type LossOptions, type RoundResult } from '../network/mask-exchange/index.js'
+import {
+  MaskExchange,
+  StoreMasks,
+  type CoordinatorOptions,
+  type LossOptions,
+  type RoundResult
+} from '../network/mask-exchange/index.js'
 import { parsePeerAddress } from '../network/peer-address.js'
 import { L2D2C_VERSION } from '../version.js'
 import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
@@ -23,13 +29,22 @@ import { writeJsonAtomic } from '../store/atomic-file.js'
 import { FileMaskStore } from '../store/file-mask-store.js'
 import type { MaskStore } from '../store/mask-store.js'
 import { MemoryMaskStore } from '../store/memory-mask-store.js'
-import { DEFAULT_DRIVER_CONFIG, LifelongDriver, type Adoption, type CurriculumPosition, type DriverConfig, type DriverResult } from './driver.js'
+import {
+  DEFAULT_DRIVER_CONFIG,
+  LifelongDriver,
+  type Adoption,
+  type CurriculumPosition,
+  type DriverConfig,
+  type DriverResult
+} from './driver.js'
 import { InProcessLearner } from './in-process-learner.js'
 import type { LearnerApi, LearnerInfo } from './learner-api.js'
 import { WorkerLearner } from './worker-learner.js'
 
 /** A finished round as the node's history keeps it: without the adopted mask itself. */
-export type RoundSummary = Omit<RoundResult, 'adopted'> & { readonly adopted: Omit<NonNullable<RoundResult['adopted']>, 'mask'> | null }
+export type RoundSummary = Omit<RoundResult, 'adopted'> & {
+  readonly adopted: Omit<NonNullable<RoundResult['adopted']>, 'mask'> | null
+}
 
 /** Everything one l2d2c node needs; the daemon builds this from its validated configuration. */
 export interface AgentNodeConfig {
@@ -85,7 +100,7 @@ export interface AgentNodeConfig {
 }
 
 export interface AgentObserver {
-  iteration?: (stats: IterationStats, ctx: { taskIndex: number, stepsOnTask: number, totalSteps: number }) => void
+  iteration?: (stats: IterationStats, ctx: { taskIndex: number; stepsOnTask: number; totalSteps: number }) => void
   adopted?: (taskKey: string, adoption: Adoption) => void
   round?: (round: RoundResult) => void
 }
@@ -96,8 +111,8 @@ export interface AgentStatus {
   role: NodeRole
   backend: string
   backboneId: string
-  task: { key: string, index: number, steps: number, budget: number } | null
-  curriculum: { tasks: number, done: boolean }
+  task: { key: string; index: number; steps: number; budget: number } | null
+  curriculum: { tasks: number; done: boolean }
   totalSteps: number
   masksHeld: number
   peersConnected: number
@@ -105,14 +120,17 @@ export interface AgentStatus {
 }
 
 /** The seeded uniform source of loss injection (experiments must replay). */
-function seededRandom (seed: number): () => number {
+function seededRandom(seed: number): () => number {
   const prng = deriveStream(seed, 'loss-injection')
   return () => prng.nextFloat()
 }
 
-function curriculumId (tasks: readonly string[], stepsPerTask: number): string {
+function curriculumId(tasks: readonly string[], stepsPerTask: number): string {
   let h = 0x811c9dc5
-  for (const ch of `${stepsPerTask}|${tasks.join(',')}`) { h ^= ch.charCodeAt(0); h = Math.imul(h, 0x01000193) >>> 0 }
+  for (const ch of `${stepsPerTask}|${tasks.join(',')}`) {
+    h ^= ch.charCodeAt(0)
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
   return h.toString(16).padStart(8, '0')
 }
 
@@ -139,31 +157,41 @@ export class AgentNode {
   /** Rounds run by this node, newest last (bounded), for status and benchmarks. */
   readonly rounds: RoundSummary[] = []
 
-  constructor (readonly config: AgentNodeConfig) {
+  constructor(readonly config: AgentNodeConfig) {
     this.now = config.now ?? Date.now
     this.kb = new KnowledgeBase()
     this.store = config.dataDir === null ? new MemoryMaskStore() : new FileMaskStore(join(config.dataDir, 'masks'))
     this.stateFile = config.dataDir === null ? null : new NodeStateFile(join(config.dataDir, 'state.json'))
   }
 
-  get peerId (): string { return this.id }
+  get peerId(): string {
+    return this.id
+  }
 
-  get learner (): LearnerApi {
+  get learner(): LearnerApi {
     if (this.learnerImpl === null) throw new Error('the node has not started')
     return this.learnerImpl
   }
-  get curriculumPosition (): CurriculumPosition { return this.position }
+  get curriculumPosition(): CurriculumPosition {
+    return this.position
+  }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.started) return
     const { config } = this
     const log = config.logger
     // 1. Identity.
     const keyFile = config.peerKeyFile ?? (config.dataDir === null ? null : join(config.dataDir, 'peer.key'))
-    const key = keyFile === null ? null : config.peerKeyFile !== undefined ? await loadPeerKey(keyFile) : await loadOrCreatePeerKey(keyFile)
+    const key =
+      keyFile === null
+        ? null
+        : config.peerKeyFile !== undefined
+          ? await loadPeerKey(keyFile)
+          : await loadOrCreatePeerKey(keyFile)
     if (key?.created === true) log.info({ file: keyFile }, 'created a new peer key')
-    if (key?.permissionsTooOpen === true) log.warn({ file: keyFile }, 'the peer key file is readable by other users; chmod 600 it')
-    const privateKey: PrivateKey = key?.privateKey ?? await generateKeyPair('Ed25519')
+    if (key?.permissionsTooOpen === true)
+      log.warn({ file: keyFile }, 'the peer key file is readable by other users; chmod 600 it')
+    const privateKey: PrivateKey = key?.privateKey ?? (await generateKeyPair('Ed25519'))
     // 2. Learner (defines the backbone id every mask is checked against).
     this.learnerImpl = (config.learnerThread ?? 'worker') === 'worker' ? new WorkerLearner() : new InProcessLearner()
     const shapeTask = config.tasks[0]
@@ -177,11 +205,14 @@ export class AgentNode {
       preset: config.preset,
       ppo: config.ppo
     })
-    for (const skipped of this.info.backendSkipped) log.info({ backend: skipped.backend, reason: skipped.reason }, 'backend unavailable, skipped')
+    for (const skipped of this.info.backendSkipped)
+      log.info({ backend: skipped.backend, reason: skipped.reason }, 'backend unavailable, skipped')
     log.info({ backend: this.info.backend, backboneId: this.info.backboneId }, 'learner ready')
     // 3. Stored masks and state (a restart resumes where the node stopped).
     await this.store.open()
-    if (this.store instanceof FileMaskStore) for (const q of this.store.quarantined) log.warn({ file: q.file, reason: q.reason }, 'moved a damaged mask file aside')
+    if (this.store instanceof FileMaskStore)
+      for (const q of this.store.quarantined)
+        log.warn({ file: q.file, reason: q.reason }, 'moved a damaged mask file aside')
     await this.restore()
     this.masks = new StoreMasks(this.store, this.info.backboneId)
     await this.masks.refresh()
@@ -201,30 +232,42 @@ export class AgentNode {
     })
     this.id = this.node.peerId.toString()
     const sharing = config.sharing ?? {}
-    const knownPeers = config.dataDir === null ? undefined : await readFile(join(config.dataDir, 'peers.json'), 'utf8').then(t => JSON.parse(t) as unknown, () => undefined)
-    this.exchange = new MaskExchange({
-      node: this.node,
-      masks: this.masks,
-      logger: log,
-      totalSteps: () => this.totalSteps,
-      now: this.now,
-      random: seededRandom(sharing.loss?.seed ?? config.seed ^ 0x5eed)
-    }, {
-      role: config.role,
-      strategy: l2d2cStrategy({ hysteresis: sharing.hysteresis }),
-      loss: sharing.loss,
-      coordinator: sharing.coordinator,
-      announceIntervalMs: net.announceIntervalMs,
-      bootstrap: net.bootstrap,
-      knownPeers
-    })
+    const knownPeers =
+      config.dataDir === null
+        ? undefined
+        : await readFile(join(config.dataDir, 'peers.json'), 'utf8').then(
+            t => JSON.parse(t) as unknown,
+            () => undefined
+          )
+    this.exchange = new MaskExchange(
+      {
+        node: this.node,
+        masks: this.masks,
+        logger: log,
+        totalSteps: () => this.totalSteps,
+        now: this.now,
+        random: seededRandom(sharing.loss?.seed ?? config.seed ^ 0x5eed)
+      },
+      {
+        role: config.role,
+        strategy: l2d2cStrategy({ hysteresis: sharing.hysteresis }),
+        loss: sharing.loss,
+        coordinator: sharing.coordinator,
+        announceIntervalMs: net.announceIntervalMs,
+        bootstrap: net.bootstrap,
+        knownPeers
+      }
+    )
     await this.exchange.register()
     await startNode(this.node)
     await this.exchange.start()
     this.started = true
     this.startedAt = this.now()
     if ((net.bootstrap ?? []).length > 0) await this.waitForBootstrap(net.bootstrap ?? [], net.bootstrapWaitMs ?? 5_000)
-    log.info({ peerId: this.peerId, addrs: listeningAddresses(this.node), role: config.role, masks: this.masks.list().length }, 'node started')
+    log.info(
+      { peerId: this.peerId, addrs: listeningAddresses(this.node), role: config.role, masks: this.masks.list().length },
+      'node started'
+    )
   }
 
   /**
@@ -232,21 +275,26 @@ export class AgentNode {
    * reaches someone; if none answers, says so loudly instead of training in silence (user-needs
    * §b.2: bootstrap that does not silently fail). The exchange keeps redialling afterwards.
    */
-  private async waitForBootstrap (bootstrap: readonly string[], waitMs: number): Promise<void> {
+  private async waitForBootstrap(bootstrap: readonly string[], waitMs: number): Promise<void> {
     const ids = new Set(bootstrap.map(a => parsePeerAddress(a).peerId)) // validated by the config already
     const connected = (): boolean => this.node.getPeers().some(p => ids.has(p.toString()))
     const deadline = this.now() + waitMs
     while (!connected() && this.now() < deadline) await new Promise(resolve => setTimeout(resolve, 25))
     if (connected()) this.config.logger.info({ peers: this.node.getPeers().length }, 'connected to bootstrap peers')
-    else this.config.logger.warn({ bootstrap }, `no bootstrap peer reachable after ${waitMs} ms; training alone for now and retrying in the background`)
+    else
+      this.config.logger.warn(
+        { bootstrap },
+        `no bootstrap peer reachable after ${waitMs} ms; training alone for now and retrying in the background`
+      )
   }
 
   /** Loads the knowledge base, the curriculum position and every stored mask into the learner. */
-  private async restore (): Promise<void> {
+  private async restore(): Promise<void> {
     const log = this.config.logger
     if (this.stateFile !== null) {
       const { state, problem } = await this.stateFile.load(this.now())
-      if (problem !== null) log.warn({ problem }, 'state file was damaged; starting the curriculum over (masks are kept)')
+      if (problem !== null)
+        log.warn({ problem }, 'state file was damaged; starting the curriculum over (masks are kept)')
       if (state !== null) {
         for (const e of state.knowledge) this.kb.restore(e)
         if (state.curriculumId === curriculumId(this.config.tasks, this.config.stepsPerTask)) {
@@ -268,7 +316,7 @@ export class AgentNode {
     }
   }
 
-  private async saveState (): Promise<void> {
+  private async saveState(): Promise<void> {
     if (this.stateFile === null) return
     const state: NodeState = {
       version: 1,
@@ -281,13 +329,13 @@ export class AgentNode {
     await this.stateFile.save(state)
   }
 
-  private async savePeers (): Promise<void> {
+  private async savePeers(): Promise<void> {
     if (this.config.dataDir === null) return
     await writeJsonAtomic(join(this.config.dataDir, 'peers.json'), this.exchange.directory.toJSON())
   }
 
   /** Stores a mask (own checkpoint or adopted) and announces it. */
-  async storeMask (mask: Mask, meta: MaskMeta): Promise<string> {
+  async storeMask(mask: Mask, meta: MaskMeta): Promise<string> {
     const info = await this.store.put(encodeMask(mask, this.config.sharing?.storeEncoding ?? 'f32'), meta)
     await this.masks.refresh()
     this.exchange.changed()
@@ -298,7 +346,7 @@ export class AgentNode {
    * One sharing round for a task (the current one, or the next one when prefetching), with local
    * evaluation of every candidate. `signal` (the curriculum's stop) ends a pending round at once.
    */
-  private async share (taskKey: string, ownReward: number | null, signal?: AbortSignal): Promise<Adoption | null> {
+  private async share(taskKey: string, ownReward: number | null, signal?: AbortSignal): Promise<Adoption | null> {
     const cfg = this.config.driver ?? {}
     const episodes = cfg.evalEpisodes ?? DEFAULT_DRIVER_CONFIG.evalEpisodes
     const greedy = cfg.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
@@ -308,27 +356,48 @@ export class AgentNode {
       layers: this.info.layers,
       evaluate: async mask => (await this.learner.evaluate(taskKey, { mask, episodes, greedy })).meanReturn,
       // A task the learner never met has no mask yet: null, so any verified mask is better.
-      currentReward: async () => await this.learner.evaluate(taskKey, { episodes, greedy }).then(r => r.meanReturn, () => null),
+      currentReward: async () =>
+        await this.learner.evaluate(taskKey, { episodes, greedy }).then(
+          r => r.meanReturn,
+          () => null
+        ),
       signal
     })
     // The history keeps what a round did, not the adopted scores (438 kB each; the learner has its copy).
     const { adopted, ...rest } = round
     let summary: RoundSummary['adopted'] = null
-    if (adopted !== null) { const { mask: _mask, ...info } = adopted; summary = info }
+    if (adopted !== null) {
+      const { mask: _mask, ...info } = adopted
+      summary = info
+    }
     this.rounds.push({ ...rest, adopted: summary })
     if (this.rounds.length > 200) this.rounds.shift()
     this.config.observer?.round?.(round)
     if (round.adopted === null) return null
     const a = round.adopted
-    return { mask: a.mask, verifiedReward: a.verifiedReward, from: a.from, cid: a.cid, claimedReward: a.claimedReward, origin: a.meta.origin, latencyMs: round.latencyMs }
+    return {
+      mask: a.mask,
+      verifiedReward: a.verifiedReward,
+      from: a.from,
+      cid: a.cid,
+      claimedReward: a.claimedReward,
+      origin: a.meta.origin,
+      latencyMs: round.latencyMs
+    }
   }
 
   /** Runs (or resumes) the curriculum. Resolves when done or when `signal` aborts (after the current iteration). */
-  async runCurriculum (signal?: AbortSignal): Promise<DriverResult> {
+  async runCurriculum(signal?: AbortSignal): Promise<DriverResult> {
     if (!this.started) throw new Error('start() the node first')
     const sharingEnabled = this.config.sharing?.enabled ?? true
     const prefetchNext = sharingEnabled && (this.config.sharing?.prefetchNext ?? true)
-    const cfg = { ...DEFAULT_DRIVER_CONFIG, ...this.config.driver, tasks: this.config.tasks, stepsPerTask: this.config.stepsPerTask, prefetchNext }
+    const cfg = {
+      ...DEFAULT_DRIVER_CONFIG,
+      ...this.config.driver,
+      tasks: this.config.tasks,
+      stepsPerTask: this.config.stepsPerTask,
+      prefetchNext
+    }
     const self = this.peerId
     const driver = new LifelongDriver(this.learner, cfg, {
       // A prefetched mask is installed by the driver like any adoption: onAdopted records its
@@ -339,31 +408,66 @@ export class AgentNode {
         this.kb.recordTraining(stats.taskKey, { steps: stats.steps }, this.now())
         this.config.observer?.iteration?.(stats, ctx)
       },
-      onEvaluation: (taskKey, reward) => { this.kb.recordTraining(taskKey, { reward }, this.now()) },
+      onEvaluation: (taskKey, reward) => {
+        this.kb.recordTraining(taskKey, { reward }, this.now())
+      },
       onAdopted: async (taskKey, a) => {
-        this.kb.recordAdoption(taskKey, { from: a.from, origin: a.origin, cid: a.cid, claimedReward: a.claimedReward, verifiedReward: a.verifiedReward }, this.now())
-        this.config.logger.info({ task: taskKey, from: a.from, verified: a.verifiedReward, latencyMs: a.latencyMs }, 'adopted mask')
+        this.kb.recordAdoption(
+          taskKey,
+          {
+            from: a.from,
+            origin: a.origin,
+            cid: a.cid,
+            claimedReward: a.claimedReward,
+            verifiedReward: a.verifiedReward
+          },
+          this.now()
+        )
+        this.config.logger.info(
+          { task: taskKey, from: a.from, verified: a.verifiedReward, latencyMs: a.latencyMs },
+          'adopted mask'
+        )
         this.config.observer?.adopted?.(taskKey, a)
       },
       onCheckpoint: async (taskKey, mask, info) => {
         const e = this.kb.get(taskKey)
-        const cid = await this.storeMask(mask, { reward: info.reward ?? 0, stepsTrained: e?.stepsTrained ?? info.stepsTrained, origin: e !== null && e.origin !== '' ? e.origin : self, createdAtMs: this.now() })
+        const cid = await this.storeMask(mask, {
+          reward: info.reward ?? 0,
+          stepsTrained: e?.stepsTrained ?? info.stepsTrained,
+          origin: e !== null && e.origin !== '' ? e.origin : self,
+          createdAtMs: this.now()
+        })
         this.kb.recordTraining(taskKey, { cid }, this.now())
         await this.saveState()
       },
-      onPosition: (p, total) => { this.position = p; this.totalSteps = total },
-      onTaskEnd: async () => { await this.saveState(); await this.savePeers().catch(() => {}) }
+      onPosition: (p, total) => {
+        this.position = p
+        this.totalSteps = total
+      },
+      onTaskEnd: async () => {
+        await this.saveState()
+        await this.savePeers().catch(() => {})
+      }
     })
-    driver.restore(this.kb.list().map(e => ({ key: e.taskKey, stepsTrained: e.stepsTrained, reward: e.reward })), this.totalSteps)
+    driver.restore(
+      this.kb.list().map(e => ({ key: e.taskKey, stepsTrained: e.stepsTrained, reward: e.reward })),
+      this.totalSteps
+    )
     const result = await driver.run(this.position, signal)
     await this.saveState()
     return result
   }
 
-  async status (): Promise<AgentStatus> {
-    const task = this.position.taskIndex < this.config.tasks.length
-      ? { key: this.config.tasks[this.position.taskIndex] as string, index: this.position.taskIndex, steps: this.position.stepsOnTask, budget: this.config.stepsPerTask }
-      : null
+  async status(): Promise<AgentStatus> {
+    const task =
+      this.position.taskIndex < this.config.tasks.length
+        ? {
+            key: this.config.tasks[this.position.taskIndex] as string,
+            index: this.position.taskIndex,
+            steps: this.position.stepsOnTask,
+            budget: this.config.stepsPerTask
+          }
+        : null
     return {
       peerId: this.peerId,
       addrs: this.started ? listeningAddresses(this.node) : [],
@@ -380,18 +484,27 @@ export class AgentNode {
   }
 
   /** Masks held now (the exchange's index, refreshed after every store write). */
-  get masksHeld (): number {
+  get masksHeld(): number {
     return this.started ? this.masks.list().length : 0
   }
 
   /** Stops in reverse order: network, state, learner. Idempotent. */
-  async stop (): Promise<void> {
-    if (!this.started) { await this.learnerImpl?.dispose().catch(() => {}); return }
+  async stop(): Promise<void> {
+    if (!this.started) {
+      await this.learnerImpl?.dispose().catch(() => {})
+      return
+    }
     this.started = false
     await this.exchange.stop().catch(() => {})
     await this.savePeers().catch(() => {})
-    await Promise.resolve().then(async () => { await this.node.stop() }).catch(() => {})
-    await this.saveState().catch(err => { this.config.logger.error({ err: (err as Error).message }, 'could not save state') })
+    await Promise.resolve()
+      .then(async () => {
+        await this.node.stop()
+      })
+      .catch(() => {})
+    await this.saveState().catch(err => {
+      this.config.logger.error({ err: (err as Error).message }, 'could not save state')
+    })
     if (this.learnerImpl !== null) await this.learnerImpl.dispose().catch(() => {})
     await this.store.close()
   }

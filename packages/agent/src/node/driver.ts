@@ -75,7 +75,7 @@ export interface TaskReport {
   readonly finalReturn: number | null
   readonly returnAfterCurriculum: number | null
   readonly adoptions: number
-  readonly evaluations: ReadonlyArray<{ steps: number, reward: number }>
+  readonly evaluations: ReadonlyArray<{ steps: number; reward: number }>
 }
 
 export interface DriverHooks {
@@ -84,13 +84,28 @@ export interface DriverHooks {
    * reason says when: the task's start, a scheduled round during it, or 'prefetch' (the
    * curriculum's next task, while the current one trains; its mask is installed for that task).
    */
-  share?: (ctx: { taskKey: string, ownReward: number | null, reason: 'task-start' | 'scheduled' | 'prefetch' }) => Promise<Adoption | null>
+  share?: (ctx: {
+    taskKey: string
+    ownReward: number | null
+    reason: 'task-start' | 'scheduled' | 'prefetch'
+  }) => Promise<Adoption | null>
   onTaskStart?: (taskKey: string, index: number) => Promise<void> | void
-  onIteration?: (stats: IterationStats, ctx: { taskIndex: number, stepsOnTask: number, totalSteps: number }) => Promise<void> | void
-  onEvaluation?: (taskKey: string, reward: number, ctx: { stepsOnTask: number, totalSteps: number }) => Promise<void> | void
+  onIteration?: (
+    stats: IterationStats,
+    ctx: { taskIndex: number; stepsOnTask: number; totalSteps: number }
+  ) => Promise<void> | void
+  onEvaluation?: (
+    taskKey: string,
+    reward: number,
+    ctx: { stepsOnTask: number; totalSteps: number }
+  ) => Promise<void> | void
   onAdopted?: (taskKey: string, adoption: Adoption, ctx: { stepsOnTask: number }) => Promise<void> | void
   /** Persist/announce a mask. `reward` is the latest evaluation (null if none yet). */
-  onCheckpoint?: (taskKey: string, mask: Mask, info: { reward: number | null, stepsTrained: number, final: boolean }) => Promise<void> | void
+  onCheckpoint?: (
+    taskKey: string,
+    mask: Mask,
+    info: { reward: number | null; stepsTrained: number; final: boolean }
+  ) => Promise<void> | void
   onTaskEnd?: (report: TaskReport) => Promise<void> | void
   /** Called after every iteration and task change, for crash-safe resume. */
   onPosition?: (p: CurriculumPosition, totalSteps: number) => Promise<void> | void
@@ -110,7 +125,7 @@ interface TaskState {
   stepsToThreshold: number | null
   lastReward: number | null
   adoptions: number
-  evaluations: Array<{ steps: number, reward: number }>
+  evaluations: Array<{ steps: number; reward: number }>
   /**
    * A prefetch round for this task completed during the previous task: it was this task's
    * round, so the task-start round is skipped (cleared when the task starts).
@@ -119,7 +134,7 @@ interface TaskState {
 }
 
 /** (A function, so TypeScript does not narrow `aborted` across awaits.) */
-function aborted (signal: AbortSignal | undefined): boolean {
+function aborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true
 }
 
@@ -128,11 +143,18 @@ function aborted (signal: AbortSignal | undefined): boolean {
  * whose network call hangs must not keep the curriculum from returning). The round itself is
  * left to settle on its own.
  */
-async function unlessAborted (round: Promise<Adoption | null>, signal: AbortSignal | undefined): Promise<Adoption | null> {
+async function unlessAborted(
+  round: Promise<Adoption | null>,
+  signal: AbortSignal | undefined
+): Promise<Adoption | null> {
   if (signal === undefined) return await round
   if (signal.aborted) return null
   let onAbort = (): void => {}
-  const stopped = new Promise<null>(resolve => { onAbort = () => { resolve(null) } })
+  const stopped = new Promise<null>(resolve => {
+    onAbort = () => {
+      resolve(null)
+    }
+  })
   signal.addEventListener('abort', onAbort, { once: true })
   try {
     return await Promise.race([round, stopped])
@@ -145,50 +167,71 @@ export class LifelongDriver {
   private readonly states = new Map<string, TaskState>()
   private totalSteps = 0
 
-  constructor (private readonly learner: LearnerApi, private readonly config: DriverConfig, private readonly hooks: DriverHooks = {}) {
+  constructor(
+    private readonly learner: LearnerApi,
+    private readonly config: DriverConfig,
+    private readonly hooks: DriverHooks = {}
+  ) {
     if (config.tasks.length === 0) throw new RangeError('the curriculum has no task')
     if (!(config.stepsPerTask > 0)) throw new RangeError('stepsPerTask must be positive')
-    if (!(config.evalEverySteps >= 1) || !(config.checkpointEverySteps >= 1)) throw new RangeError('evalEverySteps and checkpointEverySteps must be >= 1')
+    if (!(config.evalEverySteps >= 1) || !(config.checkpointEverySteps >= 1))
+      throw new RangeError('evalEverySteps and checkpointEverySteps must be >= 1')
   }
 
-  private state (key: string): TaskState {
+  private state(key: string): TaskState {
     let s = this.states.get(key)
     if (s === undefined) {
       const optimal = taskSpec(key).optimalReturn
-      s = { optimal, mastered: this.config.threshold * optimal, stepsTrained: 0, stepsToThreshold: null, lastReward: null, adoptions: 0, evaluations: [], prefetched: false }
+      s = {
+        optimal,
+        mastered: this.config.threshold * optimal,
+        stepsTrained: 0,
+        stepsToThreshold: null,
+        lastReward: null,
+        adoptions: 0,
+        evaluations: [],
+        prefetched: false
+      }
       this.states.set(key, s)
     }
     return s
   }
 
   /** Steps already trained per task from a previous run (resume). */
-  restore (tasks: ReadonlyArray<{ key: string, stepsTrained: number, reward: number | null }>, totalSteps: number): void {
-    for (const t of tasks) { const s = this.state(t.key); s.stepsTrained = t.stepsTrained; s.lastReward = t.reward }
+  restore(
+    tasks: ReadonlyArray<{ key: string; stepsTrained: number; reward: number | null }>,
+    totalSteps: number
+  ): void {
+    for (const t of tasks) {
+      const s = this.state(t.key)
+      s.stepsTrained = t.stepsTrained
+      s.lastReward = t.reward
+    }
     this.totalSteps = totalSteps
   }
 
-  private async evaluate (key: string, stepsOnTask: number): Promise<number> {
+  private async evaluate(key: string, stepsOnTask: number): Promise<number> {
     const r = await this.learner.evaluate(key, { episodes: this.config.evalEpisodes, greedy: this.config.evalGreedy })
     this.record(key, r.meanReturn, stepsOnTask)
     await this.hooks.onEvaluation?.(key, r.meanReturn, { stepsOnTask, totalSteps: this.totalSteps })
     return r.meanReturn
   }
 
-  private record (key: string, reward: number, stepsOnTask: number): void {
+  private record(key: string, reward: number, stepsOnTask: number): void {
     const s = this.state(key)
     s.lastReward = reward
     s.evaluations.push({ steps: stepsOnTask, reward })
     if (s.stepsToThreshold === null && reward >= s.mastered) s.stepsToThreshold = stepsOnTask
   }
 
-  private async checkpoint (key: string, final: boolean): Promise<void> {
+  private async checkpoint(key: string, final: boolean): Promise<void> {
     if (this.hooks.onCheckpoint === undefined) return
     const mask = await this.learner.exportMask(key)
     const s = this.state(key)
     await this.hooks.onCheckpoint(key, mask, { reward: s.lastReward, stepsTrained: s.stepsTrained, final })
   }
 
-  private async install (key: string, a: Adoption, stepsOnTask: number): Promise<void> {
+  private async install(key: string, a: Adoption, stepsOnTask: number): Promise<void> {
     await this.learner.importMask(a.mask)
     const s = this.state(key)
     s.adoptions++
@@ -201,7 +244,7 @@ export class LifelongDriver {
    * Runs the curriculum from `from` (default: the start) until done or `signal` aborts (then it
    * returns after the current iteration, with completed=false).
    */
-  async run (from: CurriculumPosition = { taskIndex: 0, stepsOnTask: 0 }, signal?: AbortSignal): Promise<DriverResult> {
+  async run(from: CurriculumPosition = { taskIndex: 0, stepsOnTask: 0 }, signal?: AbortSignal): Promise<DriverResult> {
     const { tasks, stepsPerTask, commPerTask } = this.config
     const reports: TaskReport[] = []
     for (let taskIndex = from.taskIndex; taskIndex < tasks.length; taskIndex++) {
@@ -219,7 +262,10 @@ export class LifelongDriver {
       const prefetched = s.prefetched
       s.prefetched = false
       if (this.hooks.share !== undefined && !prefetched && s.lastReward !== null && s.lastReward < s.optimal) {
-        const a = await unlessAborted(this.hooks.share({ taskKey: key, ownReward: s.lastReward, reason: 'task-start' }).catch(() => null), signal)
+        const a = await unlessAborted(
+          this.hooks.share({ taskKey: key, ownReward: s.lastReward, reason: 'task-start' }).catch(() => null),
+          signal
+        )
         if (a !== null) await this.install(key, a, stepsOnTask)
       }
 
@@ -229,7 +275,9 @@ export class LifelongDriver {
       const iterations = Math.max(1, Math.ceil(stepsPerTask / stepsPerIteration))
       const evalEvery = Math.max(1, Math.round(this.config.evalEverySteps / stepsPerIteration))
       const checkpointEvery = Math.max(1, Math.round(this.config.checkpointEverySteps / stepsPerIteration))
-      const schedule = new Set(Array.from({ length: commPerTask }, (_, k) => Math.floor((k + 1) * iterations / (commPerTask + 1))))
+      const schedule = new Set(
+        Array.from({ length: commPerTask }, (_, k) => Math.floor(((k + 1) * iterations) / (commPerTask + 1)))
+      )
       let pending: Promise<Adoption | null> | null = null
       let ready: Adoption | null = null
       // The next task's round goes with the last scheduled one (0: none scheduled, so at the end).
@@ -264,22 +312,40 @@ export class LifelongDriver {
         await this.hooks.onPosition?.({ taskIndex, stepsOnTask }, this.totalSteps)
         if (this.hooks.share !== undefined && pending === null && schedule.has(iteration)) {
           const own = s.lastReward
-          pending = this.hooks.share({ taskKey: key, ownReward: own, reason: 'scheduled' })
+          pending = this.hooks
+            .share({ taskKey: key, ownReward: own, reason: 'scheduled' })
             .catch(() => null)
-            .then(a => { ready = a; pending = null; return a })
+            .then(a => {
+              ready = a
+              pending = null
+              return a
+            })
         }
-        if (next !== null && prefetch === null && prefetchAt > 0 && iteration >= prefetchAt) prefetch = this.prefetch(next)
+        if (next !== null && prefetch === null && prefetchAt > 0 && iteration >= prefetchAt)
+          prefetch = this.prefetch(next)
       }
       // A stop ends the wait for a round still running (its result, if any, is dropped).
       if (pending !== null) await unlessAborted(pending, signal)
-      if (ready !== null) { const a: Adoption = ready; ready = null; await this.install(key, a, stepsOnTask) }
+      if (ready !== null) {
+        const a: Adoption = ready
+        ready = null
+        await this.install(key, a, stepsOnTask)
+      }
       await this.learner.endTask()
       await this.checkpoint(key, true)
       if (next !== null && !aborted(signal)) {
         const early = await unlessAborted(prefetch ?? this.prefetch(next), signal)
         if (early !== null) await this.install(next, early, 0)
       }
-      const report: TaskReport = { key, stepsTrained: s.stepsTrained, stepsToThreshold: s.stepsToThreshold, finalReturn: s.lastReward, returnAfterCurriculum: null, adoptions: s.adoptions, evaluations: [...s.evaluations] }
+      const report: TaskReport = {
+        key,
+        stepsTrained: s.stepsTrained,
+        stepsToThreshold: s.stepsToThreshold,
+        finalReturn: s.lastReward,
+        returnAfterCurriculum: null,
+        adoptions: s.adoptions,
+        evaluations: [...s.evaluations]
+      }
       reports.push(report)
       await this.hooks.onTaskEnd?.(report)
       await this.hooks.onPosition?.({ taskIndex: taskIndex + 1, stepsOnTask: 0 }, this.totalSteps)
@@ -287,7 +353,10 @@ export class LifelongDriver {
     if (this.config.finalEvaluation) {
       for (let i = 0; i < reports.length; i++) {
         const r = reports[i] as TaskReport
-        const e = await this.learner.evaluate(r.key, { episodes: this.config.evalEpisodes, greedy: this.config.evalGreedy })
+        const e = await this.learner.evaluate(r.key, {
+          episodes: this.config.evalEpisodes,
+          greedy: this.config.evalGreedy
+        })
         reports[i] = { ...r, returnAfterCurriculum: e.meanReturn }
       }
     }
@@ -295,19 +364,34 @@ export class LifelongDriver {
   }
 
   /** The next task, if a prefetch round for it is wanted: a different task, not mastered yet. */
-  private prefetchTarget (taskIndex: number): string | null {
+  private prefetchTarget(taskIndex: number): string | null {
     const next = this.config.tasks[taskIndex + 1]
-    if (this.hooks.share === undefined || !this.config.prefetchNext || next === undefined || next === this.config.tasks[taskIndex]) return null
+    if (
+      this.hooks.share === undefined ||
+      !this.config.prefetchNext ||
+      next === undefined ||
+      next === this.config.tasks[taskIndex]
+    )
+      return null
     const s = this.state(next)
     return s.lastReward !== null && s.lastReward >= s.optimal ? null : next
   }
 
   /** A round that completes (adoption or not) stands in for the task's start round; a failed one does not. */
-  private async prefetch (key: string): Promise<Adoption | null> {
+  private async prefetch(key: string): Promise<Adoption | null> {
     const s = this.state(key)
-    const round = this.hooks.share?.({ taskKey: key, ownReward: s.lastReward, reason: 'prefetch' }) ?? Promise.resolve(null)
-    return await round.then(a => { s.prefetched = true; return a }, () => null)
+    const round =
+      this.hooks.share?.({ taskKey: key, ownReward: s.lastReward, reason: 'prefetch' }) ?? Promise.resolve(null)
+    return await round.then(
+      a => {
+        s.prefetched = true
+        return a
+      },
+      () => null
+    )
   }
 
-  get steps (): number { return this.totalSteps }
+  get steps(): number {
+    return this.totalSteps
+  }
 }

@@ -19,9 +19,9 @@ export type LearnerInit = {
 export interface LearnerInfo {
   readonly backend: string
   /** Backends 'auto' tried first and could not use, with the reason (for the node to log). */
-  readonly backendSkipped: ReadonlyArray<{ readonly backend: string, readonly reason: string }>
+  readonly backendSkipped: ReadonlyArray<{ readonly backend: string; readonly reason: string }>
   readonly backboneId: string
-  readonly layers: ReadonlyArray<{ name: string, shape: [number, number] }>
+  readonly layers: ReadonlyArray<{ name: string; shape: [number, number] }>
   readonly ppo: PpoConfig
 }
 

@@ -9,7 +9,11 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { InProcessLearner } from './in-process-learner.js'
 import type { LearnerApi } from './learner-api.js'
 
-interface Call { id: number, method: keyof LearnerApi, args: unknown[] }
+interface Call {
+  id: number
+  method: keyof LearnerApi
+  args: unknown[]
+}
 
 if (parentPort === null) throw new Error('learner-worker must run in a worker thread')
 
@@ -18,11 +22,13 @@ if (parentPort === null) throw new Error('learner-worker must run in a worker th
  * first in line for the CPU when training saturates it (a busy learner must not delay answers
  * to peers). /proc/thread-self names this thread's id. Best effort: elsewhere it is a no-op.
  */
-function lowerOwnPriority (niceness: number): void {
+function lowerOwnPriority(niceness: number): void {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
     if (Number.isInteger(tid) && tid > 0) setPriority(tid, niceness)
-  } catch { /* not Linux, or not permitted: run at the default priority */ }
+  } catch {
+    /* not Linux, or not permitted: run at the default priority */
+  }
 }
 lowerOwnPriority((workerData as { niceness?: number } | undefined)?.niceness ?? 10)
 
@@ -39,7 +45,10 @@ port.on('message', (call: Call) => {
       port.postMessage({ id: call.id, result })
     } catch (err) {
       const e = err as Error & { code?: string }
-      port.postMessage({ id: call.id, error: { name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code } })
+      port.postMessage({
+        id: call.id,
+        error: { name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code }
+      })
     }
   })
 })

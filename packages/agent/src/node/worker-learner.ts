@@ -6,7 +6,11 @@ import type { EvaluateOptions, LearnerApi, LearnerInfo, LearnerInit } from './le
 
 /** An error thrown by the learner in the worker, with its original name and code. */
 export class LearnerCallError extends Error {
-  constructor (readonly originalName: string, message: string, readonly code: string | undefined) {
+  constructor(
+    readonly originalName: string,
+    message: string,
+    readonly code: string | undefined
+  ) {
     super(message)
     this.name = originalName === 'Error' ? 'LearnerCallError' : originalName
   }
@@ -16,7 +20,10 @@ export class LearnerCallError extends Error {
 // thread cannot load TypeScript. The relative path is the same from src/node and dist/node.
 const WORKER_URL = new URL('../../dist/node/learner-worker.js', import.meta.url)
 
-interface Pending { resolve: (v: unknown) => void, reject: (e: Error) => void }
+interface Pending {
+  resolve: (v: unknown) => void
+  reject: (e: Error) => void
+}
 
 /**
  * LearnerApi behind a worker thread. Calls are messages; results come back in order. If the
@@ -29,25 +36,30 @@ export class WorkerLearner implements LearnerApi {
   private dead: Error | null = null
 
   /** `niceness`: the learner thread's nice value (Linux), 10 by default so the network thread wins the CPU. */
-  constructor (opts: { niceness?: number } = {}) {
+  constructor(opts: { niceness?: number } = {}) {
     this.worker = new Worker(WORKER_URL, { workerData: { niceness: opts.niceness ?? 10 } })
-    this.worker.on('message', (m: { id: number, result?: unknown, error?: { name: string, message: string, code?: string } }) => {
-      const p = this.pending.get(m.id)
-      if (p === undefined) return
-      this.pending.delete(m.id)
-      if (m.error !== undefined) p.reject(new LearnerCallError(m.error.name, m.error.message, m.error.code))
-      else p.resolve(m.result)
-    })
+    this.worker.on(
+      'message',
+      (m: { id: number; result?: unknown; error?: { name: string; message: string; code?: string } }) => {
+        const p = this.pending.get(m.id)
+        if (p === undefined) return
+        this.pending.delete(m.id)
+        if (m.error !== undefined) p.reject(new LearnerCallError(m.error.name, m.error.message, m.error.code))
+        else p.resolve(m.result)
+      }
+    )
     const fail = (err: Error): void => {
       this.dead ??= err
       for (const p of this.pending.values()) p.reject(this.dead)
       this.pending.clear()
     }
     this.worker.on('error', fail)
-    this.worker.on('exit', code => { fail(new Error(`learner worker exited (code ${code})`)) })
+    this.worker.on('exit', code => {
+      fail(new Error(`learner worker exited (code ${code})`))
+    })
   }
 
-  private call<T> (method: keyof LearnerApi, ...args: unknown[]): Promise<T> {
+  private call<T>(method: keyof LearnerApi, ...args: unknown[]): Promise<T> {
     if (this.dead !== null) return Promise.reject(this.dead)
     const id = this.nextId++
     return new Promise<T>((resolve, reject) => {
@@ -56,16 +68,32 @@ export class WorkerLearner implements LearnerApi {
     })
   }
 
-  async init (init: LearnerInit): Promise<LearnerInfo> { return await this.call('init', init) }
-  async setTask (taskKey: string): Promise<void> { await this.call('setTask', taskKey) }
-  async endTask (): Promise<void> { await this.call('endTask') }
-  async trainIteration (): Promise<IterationStats> { return await this.call('trainIteration') }
-  async evaluate (taskKey: string, opts: EvaluateOptions = {}): Promise<EvaluationResult> { return await this.call('evaluate', taskKey, opts) }
-  async exportMask (taskKey: string): Promise<Mask> { return await this.call('exportMask', taskKey) }
-  async importMask (mask: Mask): Promise<void> { await this.call('importMask', mask) }
-  async status (): Promise<LearnerStatus> { return await this.call('status') }
+  async init(init: LearnerInit): Promise<LearnerInfo> {
+    return await this.call('init', init)
+  }
+  async setTask(taskKey: string): Promise<void> {
+    await this.call('setTask', taskKey)
+  }
+  async endTask(): Promise<void> {
+    await this.call('endTask')
+  }
+  async trainIteration(): Promise<IterationStats> {
+    return await this.call('trainIteration')
+  }
+  async evaluate(taskKey: string, opts: EvaluateOptions = {}): Promise<EvaluationResult> {
+    return await this.call('evaluate', taskKey, opts)
+  }
+  async exportMask(taskKey: string): Promise<Mask> {
+    return await this.call('exportMask', taskKey)
+  }
+  async importMask(mask: Mask): Promise<void> {
+    await this.call('importMask', mask)
+  }
+  async status(): Promise<LearnerStatus> {
+    return await this.call('status')
+  }
 
-  async dispose (): Promise<void> {
+  async dispose(): Promise<void> {
     if (this.dead === null) {
       await this.call('dispose').catch(() => {})
       this.dead = new Error('learner disposed')

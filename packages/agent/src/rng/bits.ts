@@ -4,7 +4,7 @@
  * Within 32 bits it smears the highest set bit down; above, the low word is all ones and the
  * high word is smeared the same way (max <= 2^53 - 1 keeps the result exact as a double).
  */
-export function maskAtLeast (max: number): number {
+export function maskAtLeast(max: number): number {
   if (max <= 0xffffffff) {
     let mask = max
     mask |= mask >>> 1

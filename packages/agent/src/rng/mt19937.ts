@@ -33,12 +33,12 @@ export class MT19937 {
   private readonly state = new Uint32Array(N)
   private position = N
 
-  constructor (seed: number) {
+  constructor(seed: number) {
     this.seed(seed)
   }
 
   /** Re-seeds in place, like `RandomState.seed(seed)` with an integer seed. */
-  seed (seed: number): void {
+  seed(seed: number): void {
     const mt = this.state
     mt[0] = assertUint32('MT19937 seed', seed)
     for (let i = 1; i < N; i++) {
@@ -50,7 +50,7 @@ export class MT19937 {
   }
 
   /** The next raw 32-bit output, as an unsigned integer. */
-  nextUint32 (): number {
+  nextUint32(): number {
     if (this.position >= N) this.twist()
     let y = this.state[this.position++] as number
     y ^= y >>> 11
@@ -65,7 +65,7 @@ export class MT19937 {
    * A range of one value returns it without a draw: the reference relies on this
    * (`randint(0, 1)` for "no noise" must leave the stream untouched).
    */
-  randint (low: number, high: number): number {
+  randint(low: number, high: number): number {
     assertIntegerRange('randint', low, high)
     const rng = high - low - 1
     if (rng === 0) return low
@@ -81,14 +81,14 @@ export class MT19937 {
   }
 
   /** A uniform double in [0, 1) with 53 random bits (numpy `rand()` / `random_sample()`). */
-  rand (): number {
+  rand(): number {
     const a = this.nextUint32() >>> 5
     const b = this.nextUint32() >>> 6
     return (a * TWO_POW_26 + b) / TWO_POW_53
   }
 
   /** Regenerates the 624-word block (the MT19937 recurrence). */
-  private twist (): void {
+  private twist(): void {
     const mt = this.state
     let kk = 0
     for (; kk < N - M; kk++) {

@@ -30,14 +30,14 @@ const TWO_POW_MINUS_32 = 1 / 4294967296
 
 /** A bad seed or state for the PRNG; an RngArgumentError like every RNG argument error. */
 export class PrngSeedError extends RngArgumentError {
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'PrngSeedError'
   }
 }
 
 /** FNV-1a, 64-bit, over a byte sequence; returns an unsigned BigInt < 2^64. */
-export function fnv1a64 (bytes: Uint8Array, start: bigint = FNV64_OFFSET): bigint {
+export function fnv1a64(bytes: Uint8Array, start: bigint = FNV64_OFFSET): bigint {
   let h = start
   for (const b of bytes) {
     h ^= BigInt(b)
@@ -47,7 +47,7 @@ export function fnv1a64 (bytes: Uint8Array, start: bigint = FNV64_OFFSET): bigin
 }
 
 /** The first `count` outputs of splitmix64 started from `state` (unsigned BigInts < 2^64). */
-export function splitmix64 (state: bigint, count: number): bigint[] {
+export function splitmix64(state: bigint, count: number): bigint[] {
   const out: bigint[] = []
   let s = state & MASK64
   for (let i = 0; i < count; i++) {
@@ -62,12 +62,13 @@ export function splitmix64 (state: bigint, count: number): bigint[] {
 
 const utf8 = new TextEncoder()
 
-function checkSeed (seed: number): void {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new PrngSeedError(`seed must be a non-negative safe integer, got ${seed}`)
+function checkSeed(seed: number): void {
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new PrngSeedError(`seed must be a non-negative safe integer, got ${seed}`)
 }
 
 /** The 4-word xoshiro128** state for stream (seed, label), per the seeding rule above. */
-export function streamState (seed: number, label = ''): Uint32Array {
+export function streamState(seed: number, label = ''): Uint32Array {
   checkSeed(seed)
   const seedBytes = new Uint8Array(8)
   new DataView(seedBytes.buffer).setBigUint64(0, BigInt(seed), true)
@@ -85,9 +86,10 @@ export class Prng {
   private s3: number
 
   /** Prefer `createPrng` / `deriveStream`; this takes a raw 4-word state (not all zero). */
-  constructor (state: Uint32Array) {
+  constructor(state: Uint32Array) {
     if (state.length !== 4) throw new PrngSeedError('xoshiro128** state must have 4 words')
-    if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) throw new PrngSeedError('xoshiro128** state must not be all zero')
+    if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0)
+      throw new PrngSeedError('xoshiro128** state must not be all zero')
     this.s0 = state[0]! | 0
     this.s1 = state[1]! | 0
     this.s2 = state[2]! | 0
@@ -95,7 +97,7 @@ export class Prng {
   }
 
   /** Next 32-bit unsigned output. */
-  nextUint32 (): number {
+  nextUint32(): number {
     const s1 = this.s1
     const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9)
     const t = s1 << 9
@@ -109,31 +111,31 @@ export class Prng {
   }
 
   /** Uniform in [0, 1). */
-  nextFloat (): number {
+  nextFloat(): number {
     return this.nextUint32() * TWO_POW_MINUS_32
   }
 
   /** Uniform integer in [0, n), for 0 < n <= 2^32. */
-  nextInt (n: number): number {
+  nextInt(n: number): number {
     return Math.floor(this.nextUint32() * TWO_POW_MINUS_32 * n)
   }
 
   /** A copy of the current state (for checkpoints); `new Prng(state)` resumes the sequence. */
-  state (): Uint32Array {
+  state(): Uint32Array {
     return Uint32Array.of(this.s0, this.s1, this.s2, this.s3)
   }
 }
 
-function rotl (x: number, k: number): number {
+function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k))
 }
 
 /** The generator for a plain seed (the stream with label ''). */
-export function createPrng (seed: number): Prng {
+export function createPrng(seed: number): Prng {
   return new Prng(streamState(seed, ''))
 }
 
 /** An independent generator for the stream named (seed, label). */
-export function deriveStream (seed: number, label: string): Prng {
+export function deriveStream(seed: number, label: string): Prng {
   return new Prng(streamState(seed, label))
 }

@@ -17,7 +17,7 @@ const MIX_MULT_R = 0x4973f715
 const XSHIFT = 16
 
 /** Accepts what numpy accepts as integer entropy here: a non-negative safe integer or bigint. */
-export function assertSeed (seed: number | bigint): void {
+export function assertSeed(seed: number | bigint): void {
   if (typeof seed === 'bigint') {
     if (seed < 0n) throw new RngArgumentError(`seed must be non-negative, got ${seed}`)
     return
@@ -28,7 +28,7 @@ export function assertSeed (seed: number | bigint): void {
 }
 
 /** Little-endian 32-bit words of the seed; zero is the single word [0] (numpy's `_int_to_uint32_array`). */
-function seedWords (seed: number | bigint): number[] {
+function seedWords(seed: number | bigint): number[] {
   let rest = BigInt(seed)
   if (rest === 0n) return [0]
   const words: number[] = []
@@ -39,7 +39,7 @@ function seedWords (seed: number | bigint): number[] {
   return words
 }
 
-function mix (x: number, y: number): number {
+function mix(x: number, y: number): number {
   let result = (Math.imul(MIX_MULT_L, x) - Math.imul(MIX_MULT_R, y)) >>> 0
   result = (result ^ (result >>> XSHIFT)) >>> 0
   return result
@@ -49,7 +49,7 @@ export class SeedSequence {
   /** The mixed entropy pool (4 uint32 words). */
   private readonly pool = new Uint32Array(POOL_SIZE)
 
-  constructor (seed: number | bigint) {
+  constructor(seed: number | bigint) {
     assertSeed(seed)
     const entropy = seedWords(seed)
     // The hash constant is threaded through every hashmix call, in call order.
@@ -77,8 +77,9 @@ export class SeedSequence {
   }
 
   /** `generate_state(nWords, np.uint32)`: nWords output words cycling over the pool. */
-  generateState (nWords: number): Uint32Array {
-    if (!Number.isSafeInteger(nWords) || nWords < 0) throw new RngArgumentError(`nWords must be a non-negative integer, got ${nWords}`)
+  generateState(nWords: number): Uint32Array {
+    if (!Number.isSafeInteger(nWords) || nWords < 0)
+      throw new RngArgumentError(`nWords must be a non-negative integer, got ${nWords}`)
     const out = new Uint32Array(nWords)
     let hashConst = INIT_B
     for (let i = 0; i < nWords; i++) {
@@ -91,7 +92,7 @@ export class SeedSequence {
   }
 
   /** `generate_state(n, np.uint64)`: 2n words read as little-endian uint64 pairs. */
-  generateState64 (n: number): bigint[] {
+  generateState64(n: number): bigint[] {
     const words = this.generateState(2 * n)
     const out: bigint[] = []
     for (let i = 0; i < n; i++) {

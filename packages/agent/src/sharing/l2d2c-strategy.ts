@@ -22,7 +22,7 @@ export interface L2d2cStrategyOptions {
  *    hysteresis; ties broken by steps trained, then by peer id (deterministic);
  *  - adopt when the locally measured reward is at least that of the current mask.
  */
-export function l2d2cStrategy (opts: L2d2cStrategyOptions = {}): SharingStrategy {
+export function l2d2cStrategy(opts: L2d2cStrategyOptions = {}): SharingStrategy {
   const hysteresis = opts.hysteresis ?? 0.9
   const minReward = opts.minReward ?? 0
   if (!(hysteresis > 0 && hysteresis <= 1)) throw new RangeError(`hysteresis must be in (0, 1], got ${hysteresis}`)
@@ -33,23 +33,32 @@ export function l2d2cStrategy (opts: L2d2cStrategyOptions = {}): SharingStrategy
   return {
     name: `l2d2c(hysteresis=${hysteresis})`,
 
-    answer (query: MaskQuery, held: HeldMask | null, ownBackboneId: string): Answer {
+    answer(query: MaskQuery, held: HeldMask | null, ownBackboneId: string): Answer {
       if (query.backboneId !== ownBackboneId) return { status: 'backbone-mismatch' }
       if (held === null || held.taskKey !== query.taskKey) return { status: 'no-mask' }
       if (!(held.reward > minReward) || !beats(held.reward, query.reward)) return { status: 'no-mask' }
       return { status: 'has-mask', mask: held }
     },
 
-    rank (offers: readonly ReceivedOffer[], ownReward: number | null): ReceivedOffer[] {
+    rank(offers: readonly ReceivedOffer[], ownReward: number | null): ReceivedOffer[] {
       return offers
-        .filter(o => o.offer.status === 'has-mask' && o.offer.cid !== null && Number.isFinite(o.offer.reward) && o.offer.reward > minReward && beats(o.offer.reward, ownReward))
-        .sort((a, b) =>
-          b.offer.reward - a.offer.reward ||
-          b.offer.stepsTrained - a.offer.stepsTrained ||
-          (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0))
+        .filter(
+          o =>
+            o.offer.status === 'has-mask' &&
+            o.offer.cid !== null &&
+            Number.isFinite(o.offer.reward) &&
+            o.offer.reward > minReward &&
+            beats(o.offer.reward, ownReward)
+        )
+        .sort(
+          (a, b) =>
+            b.offer.reward - a.offer.reward ||
+            b.offer.stepsTrained - a.offer.stepsTrained ||
+            (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0)
+        )
     },
 
-    shouldAdopt (candidateReward: number, currentReward: number | null): boolean {
+    shouldAdopt(candidateReward: number, currentReward: number | null): boolean {
       if (!Number.isFinite(candidateReward) || !(candidateReward > minReward)) return false
       return currentReward === null || candidateReward >= currentReward
     }

@@ -23,7 +23,7 @@ export interface HeldMask {
 }
 
 export type Answer =
-  | { readonly status: 'has-mask', readonly mask: HeldMask }
+  | { readonly status: 'has-mask'; readonly mask: HeldMask }
   | { readonly status: 'no-mask' }
   | { readonly status: 'backbone-mismatch' }
 

@@ -42,24 +42,39 @@ const MAX_ADOPTIONS_KEPT = 20
 export class KnowledgeBase {
   private readonly entries = new Map<string, KnowledgeEntry>()
 
-  constructor (entries: Iterable<KnowledgeEntry> = []) {
+  constructor(entries: Iterable<KnowledgeEntry> = []) {
     for (const e of entries) this.entries.set(e.taskKey, e)
   }
 
-  get (taskKey: string): KnowledgeEntry | null {
+  get(taskKey: string): KnowledgeEntry | null {
     return this.entries.get(taskKey) ?? null
   }
 
-  list (): KnowledgeEntry[] {
-    return [...this.entries.values()].sort((a, b) => a.taskKey < b.taskKey ? -1 : a.taskKey > b.taskKey ? 1 : 0)
+  list(): KnowledgeEntry[] {
+    return [...this.entries.values()].sort((a, b) => (a.taskKey < b.taskKey ? -1 : a.taskKey > b.taskKey ? 1 : 0))
   }
 
-  private base (taskKey: string, now: number): KnowledgeEntry {
-    return this.entries.get(taskKey) ?? { taskKey, reward: null, stepsTrained: 0, source: 'trained', origin: '', cid: null, adoptions: [], updatedAt: now }
+  private base(taskKey: string, now: number): KnowledgeEntry {
+    return (
+      this.entries.get(taskKey) ?? {
+        taskKey,
+        reward: null,
+        stepsTrained: 0,
+        source: 'trained',
+        origin: '',
+        cid: null,
+        adoptions: [],
+        updatedAt: now
+      }
+    )
   }
 
   /** Records local training progress and/or a fresh local evaluation. */
-  recordTraining (taskKey: string, update: { steps?: number, reward?: number, cid?: string }, now: number): KnowledgeEntry {
+  recordTraining(
+    taskKey: string,
+    update: { steps?: number; reward?: number; cid?: string },
+    now: number
+  ): KnowledgeEntry {
     const e = this.base(taskKey, now)
     const next: KnowledgeEntry = {
       ...e,
@@ -73,7 +88,7 @@ export class KnowledgeBase {
   }
 
   /** Records that a peer's mask, verified locally, replaced this node's mask for the task. */
-  recordAdoption (taskKey: string, adoption: Omit<Adoption, 'at' | 'previousReward'>, now: number): KnowledgeEntry {
+  recordAdoption(taskKey: string, adoption: Omit<Adoption, 'at' | 'previousReward'>, now: number): KnowledgeEntry {
     const e = this.base(taskKey, now)
     const full: Adoption = { ...adoption, at: now, previousReward: e.reward }
     const next: KnowledgeEntry = {
@@ -90,7 +105,7 @@ export class KnowledgeBase {
   }
 
   /** Replaces an entry as persisted (restart). */
-  restore (entry: KnowledgeEntry): void {
+  restore(entry: KnowledgeEntry): void {
     this.entries.set(entry.taskKey, entry)
   }
 }

@@ -26,7 +26,7 @@ export interface NodeState {
 }
 
 export class NodeStateError extends Error {
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'NodeStateError'
   }
@@ -35,16 +35,18 @@ export class NodeStateError extends Error {
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 const isNat = (v: unknown): v is number => isNum(v) && Number.isInteger(v) && v >= 0
 
-function validateAdoption (a: unknown, where: string): void {
+function validateAdoption(a: unknown, where: string): void {
   if (typeof a !== 'object' || a === null) throw new NodeStateError(`${where} is not an object`)
   const o = a as Record<string, unknown>
   if (!isNum(o.at)) throw new NodeStateError(`${where}.at is not a number`)
-  for (const field of ['from', 'origin', 'cid'] as const) if (typeof o[field] !== 'string') throw new NodeStateError(`${where}.${field} is not a string`)
+  for (const field of ['from', 'origin', 'cid'] as const)
+    if (typeof o[field] !== 'string') throw new NodeStateError(`${where}.${field} is not a string`)
   if (!isNum(o.claimedReward) || !isNum(o.verifiedReward)) throw new NodeStateError(`${where} rewards are not numbers`)
-  if (o.previousReward !== null && !isNum(o.previousReward)) throw new NodeStateError(`${where}.previousReward is not a number`)
+  if (o.previousReward !== null && !isNum(o.previousReward))
+    throw new NodeStateError(`${where}.previousReward is not a number`)
 }
 
-function validateEntry (e: unknown, i: number): KnowledgeEntry {
+function validateEntry(e: unknown, i: number): KnowledgeEntry {
   const where = `knowledge[${i}]`
   if (typeof e !== 'object' || e === null) throw new NodeStateError(`${where} is not an object`)
   const o = e as Record<string, unknown>
@@ -55,18 +57,21 @@ function validateEntry (e: unknown, i: number): KnowledgeEntry {
   if (typeof o.origin !== 'string') throw new NodeStateError(`${where}.origin is not a string`)
   if (o.cid !== null && typeof o.cid !== 'string') throw new NodeStateError(`${where}.cid is invalid`)
   if (!Array.isArray(o.adoptions)) throw new NodeStateError(`${where}.adoptions is not an array`)
-  o.adoptions.forEach((a, j) => { validateAdoption(a, `${where}.adoptions[${j}]`) })
+  o.adoptions.forEach((a, j) => {
+    validateAdoption(a, `${where}.adoptions[${j}]`)
+  })
   if (!isNum(o.updatedAt)) throw new NodeStateError(`${where}.updatedAt is not a number`)
   return o as unknown as KnowledgeEntry
 }
 
-export function validateNodeState (doc: unknown): NodeState {
+export function validateNodeState(doc: unknown): NodeState {
   if (typeof doc !== 'object' || doc === null) throw new NodeStateError('state is not an object')
   const o = doc as Record<string, unknown>
   if (o.version !== 1) throw new NodeStateError(`unsupported state version ${JSON.stringify(o.version)}`)
   if (typeof o.curriculumId !== 'string') throw new NodeStateError('curriculumId is missing')
   const p = o.position as Record<string, unknown> | undefined
-  if (typeof p !== 'object' || p === null || !isNat(p.taskIndex) || !isNat(p.stepsOnTask)) throw new NodeStateError('position is invalid')
+  if (typeof p !== 'object' || p === null || !isNat(p.taskIndex) || !isNat(p.stepsOnTask))
+    throw new NodeStateError('position is invalid')
   if (!isNat(o.totalSteps)) throw new NodeStateError('totalSteps is invalid')
   if (!Array.isArray(o.knowledge)) throw new NodeStateError('knowledge is not an array')
   return {
@@ -80,10 +85,10 @@ export function validateNodeState (doc: unknown): NodeState {
 }
 
 export class NodeStateFile {
-  constructor (readonly path: string) {}
+  constructor(readonly path: string) {}
 
   /** Reads the state; null when there is none yet. A damaged file is moved to `<path>.corrupt-<time>`. */
-  async load (now: number): Promise<{ state: NodeState | null, problem: string | null }> {
+  async load(now: number): Promise<{ state: NodeState | null; problem: string | null }> {
     let text: string
     try {
       text = await readFile(this.path, 'utf8')
@@ -100,7 +105,7 @@ export class NodeStateFile {
     }
   }
 
-  async save (state: NodeState): Promise<void> {
+  async save(state: NodeState): Promise<void> {
     await writeJsonAtomic(this.path, state)
   }
 }

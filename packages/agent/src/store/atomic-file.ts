@@ -1,4 +1,4 @@
-import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { type FileHandle, link, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { errorCode } from '../errors.js'
@@ -19,7 +19,7 @@ export interface AtomicWriteOptions {
 }
 
 /** Whether a directory entry is an unfinished write of writeFileAtomic (safe to delete at start-up). */
-export function isTempFile (name: string): boolean {
+export function isTempFile(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp')
 }
 
@@ -29,7 +29,11 @@ export function isTempFile (name: string): boolean {
  * it over the target (atomic on POSIX), then fsync the directory so the rename is durable.
  * Returns false only in exclusive mode, when the file already existed.
  */
-export async function writeFileAtomic (path: string, data: Uint8Array | string, options: number | AtomicWriteOptions = {}): Promise<boolean> {
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string,
+  options: number | AtomicWriteOptions = {}
+): Promise<boolean> {
   const { mode, dirMode, exclusive = false } = typeof options === 'number' ? { mode: options } : options
   const dir = dirname(path)
   await mkdir(dir, { recursive: true, ...(dirMode !== undefined ? { mode: dirMode } : {}) })
@@ -44,7 +48,7 @@ export async function writeFileAtomic (path: string, data: Uint8Array | string, 
     } finally {
       await fh.close()
     }
-    const published = exclusive ? await publishExclusive(tmp, path) : (await rename(tmp, path), true)
+    const published = exclusive ? await publishExclusive(tmp, path) : await rename(tmp, path).then(() => true)
     if (published) await syncDirectory(dir)
     return published
   } finally {
@@ -57,7 +61,7 @@ export async function writeFileAtomic (path: string, data: Uint8Array | string, 
  * and fails with EEXIST; filesystems without hard links fall back to a checked rename, which
  * leaves a tiny race between two simultaneous writers.
  */
-async function publishExclusive (tmp: string, path: string): Promise<boolean> {
+async function publishExclusive(tmp: string, path: string): Promise<boolean> {
   try {
     await link(tmp, path)
     return true
@@ -77,8 +81,8 @@ async function publishExclusive (tmp: string, path: string): Promise<boolean> {
 }
 
 /** Makes a new directory entry durable. Some filesystems refuse fsync on directories: best effort. */
-export async function syncDirectory (dir: string): Promise<void> {
-  let fh
+export async function syncDirectory(dir: string): Promise<void> {
+  let fh: FileHandle | undefined
   try {
     fh = await open(dir, 'r')
     await fh.sync()
@@ -90,6 +94,6 @@ export async function syncDirectory (dir: string): Promise<void> {
 }
 
 /** Writes JSON atomically (pretty-printed, trailing newline). */
-export async function writeJsonAtomic (path: string, value: unknown, mode?: number): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', mode)
+export async function writeJsonAtomic(path: string, value: unknown, mode?: number): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, mode)
 }

@@ -1,6 +1,13 @@
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { encodeMaskFile, isProtocolError, MAX_MASK_FILE_BYTES, parseContentIdString, readVerifiedMaskFile, type MaskMeta } from '@l2d2c/protocol'
+import {
+  encodeMaskFile,
+  isProtocolError,
+  MAX_MASK_FILE_BYTES,
+  parseContentIdString,
+  readVerifiedMaskFile,
+  type MaskMeta
+} from '@l2d2c/protocol'
 import { isTempFile, writeFileAtomic } from './atomic-file.js'
 import { infoOf, makeStoredMask } from './mask-entry.js'
 import { MaskIndex } from './mask-index.js'
@@ -17,15 +24,18 @@ export class FileMaskStore implements MaskStore {
   private readonly masks = new MaskIndex()
   private opened = false
   /** Files moved aside at open, with the reason (for logs and status). */
-  readonly quarantined: Array<{ file: string, reason: string }> = []
+  readonly quarantined: Array<{ file: string; reason: string }> = []
 
-  constructor (readonly dir: string, private readonly backboneId: string | null = null) {}
+  constructor(
+    readonly dir: string,
+    private readonly backboneId: string | null = null
+  ) {}
 
-  static fileName (taskKey: string): string {
+  static fileName(taskKey: string): string {
     return `${taskKey.replaceAll('/', '+')}.l2dm`
   }
 
-  async open (): Promise<void> {
+  async open(): Promise<void> {
     if (this.opened) return
     await mkdir(this.dir, { recursive: true })
     for (const name of await readdir(this.dir)) {
@@ -47,25 +57,31 @@ export class FileMaskStore implements MaskStore {
     this.opened = true
   }
 
-  private async load (path: string, name: string): Promise<StoredMask> {
+  private async load(path: string, name: string): Promise<StoredMask> {
     const info = await stat(path)
     if (info.size > MAX_MASK_FILE_BYTES) throw new MaskStoreError(`${name} is larger than any mask file`)
-    const file = readVerifiedMaskFile(await readFile(path), this.backboneId !== null ? { expectedBackboneId: this.backboneId } : {}) // decodes once, checks CID and backbone
-    if (FileMaskStore.fileName(file.header.taskKey) !== name) throw new MaskStoreError(`${name} holds the mask of ${file.header.taskKey}`)
+    const file = readVerifiedMaskFile(
+      await readFile(path),
+      this.backboneId !== null ? { expectedBackboneId: this.backboneId } : {}
+    ) // decodes once, checks CID and backbone
+    if (FileMaskStore.fileName(file.header.taskKey) !== name)
+      throw new MaskStoreError(`${name} holds the mask of ${file.header.taskKey}`)
     return makeStoredMask(file.maskBytes, file.meta, this.backboneId, { cid: file.cid, mask: file.mask })
   }
 
-  private async quarantine (path: string, name: string): Promise<void> {
+  private async quarantine(path: string, name: string): Promise<void> {
     const dir = join(this.dir, 'corrupt')
     await mkdir(dir, { recursive: true })
-    await rename(path, join(dir, `${name}.${Date.now()}`)).catch(async () => { await rm(path, { force: true }) })
+    await rename(path, join(dir, `${name}.${Date.now()}`)).catch(async () => {
+      await rm(path, { force: true })
+    })
   }
 
-  private assertOpen (): void {
+  private assertOpen(): void {
     if (!this.opened) throw new MaskStoreError('the mask store is not open')
   }
 
-  async put (bytes: Uint8Array, meta: MaskMeta): Promise<StoredMaskInfo> {
+  async put(bytes: Uint8Array, meta: MaskMeta): Promise<StoredMaskInfo> {
     this.assertOpen()
     const entry = makeStoredMask(Uint8Array.from(bytes), meta, this.backboneId)
     let file: Uint8Array
@@ -73,7 +89,8 @@ export class FileMaskStore implements MaskStore {
       // makeStoredMask has just decoded the bytes and computed their CID: not done twice.
       file = encodeMaskFile(entry.bytes, entry.meta, { cid: parseContentIdString(entry.cid) })
     } catch (err) {
-      if (isProtocolError(err)) throw new MaskStoreError(`refusing mask metadata (${err.code}): ${err.message}`, { cause: err })
+      if (isProtocolError(err))
+        throw new MaskStoreError(`refusing mask metadata (${err.code}): ${err.message}`, { cause: err })
       throw err
     }
     await writeFileAtomic(join(this.dir, FileMaskStore.fileName(entry.taskKey)), file)
@@ -81,17 +98,17 @@ export class FileMaskStore implements MaskStore {
     return infoOf(entry)
   }
 
-  async get (taskKey: string): Promise<StoredMask | null> {
+  async get(taskKey: string): Promise<StoredMask | null> {
     this.assertOpen()
     return this.masks.get(taskKey)
   }
 
-  async list (): Promise<StoredMaskInfo[]> {
+  async list(): Promise<StoredMaskInfo[]> {
     this.assertOpen()
     return this.masks.list()
   }
 
-  async delete (taskKey: string): Promise<boolean> {
+  async delete(taskKey: string): Promise<boolean> {
     this.assertOpen()
     if (!this.masks.has(taskKey)) return false
     await rm(join(this.dir, FileMaskStore.fileName(taskKey)), { force: true })
@@ -99,7 +116,7 @@ export class FileMaskStore implements MaskStore {
     return true
   }
 
-  async close (): Promise<void> {
+  async close(): Promise<void> {
     this.masks.clear()
     this.opened = false
   }

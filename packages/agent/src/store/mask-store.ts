@@ -45,7 +45,7 @@ export interface MaskStore {
 
 /** A store refused a mask or could not read its storage. */
 export class MaskStoreError extends Error {
-  constructor (message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'MaskStoreError'
   }

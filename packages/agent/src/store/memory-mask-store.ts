@@ -7,27 +7,27 @@ import type { MaskMeta } from '@l2d2c/protocol'
 export class MemoryMaskStore implements MaskStore {
   private readonly masks = new MaskIndex()
 
-  constructor (private readonly backboneId: string | null = null) {}
+  constructor(private readonly backboneId: string | null = null) {}
 
-  async open (): Promise<void> {}
+  async open(): Promise<void> {}
 
-  async put (bytes: Uint8Array, meta: MaskMeta): Promise<StoredMaskInfo> {
+  async put(bytes: Uint8Array, meta: MaskMeta): Promise<StoredMaskInfo> {
     const entry = makeStoredMask(Uint8Array.from(bytes), meta, this.backboneId)
     this.masks.set(entry)
     return infoOf(entry)
   }
 
-  async get (taskKey: string): Promise<StoredMask | null> {
+  async get(taskKey: string): Promise<StoredMask | null> {
     return this.masks.get(taskKey)
   }
 
-  async list (): Promise<StoredMaskInfo[]> {
+  async list(): Promise<StoredMaskInfo[]> {
     return this.masks.list()
   }
 
-  async delete (taskKey: string): Promise<boolean> {
+  async delete(taskKey: string): Promise<boolean> {
     return this.masks.delete(taskKey)
   }
 
-  async close (): Promise<void> {}
+  async close(): Promise<void> {}
 }

@@ -7,16 +7,17 @@
 export class BoundedMemo<V> {
   private readonly entries = new Map<string, V>()
 
-  constructor (readonly limit: number) {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`memo limit must be a positive integer, got ${limit}`)
+  constructor(readonly limit: number) {
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw new RangeError(`memo limit must be a positive integer, got ${limit}`)
   }
 
-  get size (): number {
+  get size(): number {
     return this.entries.size
   }
 
   /** The value of `key`, built with `build` on first use (or again after eviction). */
-  get (key: string, build: () => V): V {
+  get(key: string, build: () => V): V {
     const hit = this.entries.get(key)
     if (hit !== undefined) {
       // Map keeps insertion order: re-inserting marks the entry most recently used.

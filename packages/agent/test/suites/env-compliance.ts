@@ -17,7 +17,7 @@ export interface EnvComplianceOptions {
  * throws, same seed gives the same trajectory, observations have the declared size and range,
  * rewards are finite, and every episode ends within its limit.
  */
-export function envComplianceSuite (name: string, opts: EnvComplianceOptions): void {
+export function envComplianceSuite(name: string, opts: EnvComplianceOptions): void {
   const [lo, hi] = opts.observationRange ?? [0, 255]
   const episodes = opts.episodes ?? 20
 
@@ -29,7 +29,10 @@ export function envComplianceSuite (name: string, opts: EnvComplianceOptions): v
       trace.push(env.reset(seed + e).reduce((s, v) => s + v, 0))
       for (let t = 0; t < opts.maxEpisodeSteps; t++) {
         const r = env.step(pick.nextInt(env.numActions))
-        trace.push(r.reward, r.observation.reduce((s, v) => s + v, 0))
+        trace.push(
+          r.reward,
+          r.observation.reduce((s, v) => s + v, 0)
+        )
         if (r.terminated || r.truncated) break
       }
     }
@@ -51,8 +54,10 @@ export function envComplianceSuite (name: string, opts: EnvComplianceOptions): v
       const problems: string[] = []
       for (let i = 0; i < 200; i++) {
         const r = env.step(pick.nextInt(env.numActions))
-        if (r.observation.length !== env.observationSize) problems.push(`step ${i}: observation of length ${r.observation.length}`)
-        for (const v of r.observation) if (v < lo || v > hi) problems.push(`step ${i}: value ${v} outside [${lo}, ${hi}]`)
+        if (r.observation.length !== env.observationSize)
+          problems.push(`step ${i}: observation of length ${r.observation.length}`)
+        for (const v of r.observation)
+          if (v < lo || v > hi) problems.push(`step ${i}: value ${v} outside [${lo}, ${hi}]`)
         if (!Number.isFinite(r.reward)) problems.push(`step ${i}: reward ${r.reward}`)
         if (r.terminated || r.truncated) env.reset()
       }

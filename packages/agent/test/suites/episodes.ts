@@ -12,7 +12,7 @@ export interface EpisodeTotals {
  * Plays `episodes` episodes: reset, then `pickAction(env)` and step until the episode
  * terminates or is truncated. The tests' policies (random, optimal) differ only in pickAction.
  */
-export function runEpisodes<E extends Env> (env: E, episodes: number, pickAction: (env: E) => number): EpisodeTotals {
+export function runEpisodes<E extends Env>(env: E, episodes: number, pickAction: (env: E) => number): EpisodeTotals {
   let steps = 0
   let totalReturn = 0
   let successes = 0

@@ -5,7 +5,7 @@ import { MaskStoreError, type MaskStore } from '../../src/store/mask-store.js'
 
 export const BACKBONE = '0123456789abcdef0123456789abcdef'
 
-export function testMask (taskKey: string, seed: number, backboneId = BACKBONE): Mask {
+export function testMask(taskKey: string, seed: number, backboneId = BACKBONE): Mask {
   const prng = createPrng(seed)
   const rnd = (): number => prng.nextFloat() - 0.5
   return {
@@ -18,12 +18,23 @@ export function testMask (taskKey: string, seed: number, backboneId = BACKBONE):
   }
 }
 
-export const meta = (reward: number, steps = 1000): MaskMeta => ({ reward, stepsTrained: steps, origin: '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM', createdAtMs: 1_790_000_000_000 + steps })
+export const meta = (reward: number, steps = 1000): MaskMeta => ({
+  reward,
+  stepsTrained: steps,
+  origin: '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM',
+  createdAtMs: 1_790_000_000_000 + steps
+})
 
 /** The behaviour every MaskStore implementation must share (architecture.md §8). */
-export function maskStoreComplianceSuite (name: string, create: () => Promise<MaskStore>): void {
+export function maskStoreComplianceSuite(name: string, create: () => Promise<MaskStore>): void {
   describe(`${name}: mask store compliance`, () => {
-    const put = async (store: MaskStore, key: string, seed: number, encoding: MaskEncoding = 'f32', reward = 0.5): Promise<Uint8Array> => {
+    const put = async (
+      store: MaskStore,
+      key: string,
+      seed: number,
+      encoding: MaskEncoding = 'f32',
+      reward = 0.5
+    ): Promise<Uint8Array> => {
       const bytes = encodeMask(testMask(key, seed), encoding)
       await store.put(bytes, meta(reward))
       return bytes
@@ -71,7 +82,9 @@ export function maskStoreComplianceSuite (name: string, create: () => Promise<Ma
       const store = await create()
       const good = await put(store, 'a/task', 1)
       await expect(store.put(good.subarray(0, 40), meta(1))).rejects.toBeInstanceOf(MaskStoreError)
-      await expect(store.put(encodeMask(testMask('a/task', 5, 'ffff'), 'f32'), meta(1))).rejects.toBeInstanceOf(MaskStoreError)
+      await expect(store.put(encodeMask(testMask('a/task', 5, 'ffff'), 'f32'), meta(1))).rejects.toBeInstanceOf(
+        MaskStoreError
+      )
       await expect(store.put(encodeMask(testMask('a/task', 6), 'f32'), { ...meta(1), reward: NaN })).rejects.toThrow()
       const got = await store.get('a/task')
       expect(Buffer.compare(got!.bytes, good)).toBe(0)

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { L2D2C_VERSION } from '../../src/version.js'
 
-function packageVersion (path: string): string {
+function packageVersion(path: string): string {
   return (JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { version: string }).version
 }
 

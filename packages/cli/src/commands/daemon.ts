@@ -14,13 +14,14 @@ interface DaemonOptions {
 // No commander default for list flags: the configuration's defaults apply instead.
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v]
 // A repeated comma-list flag adds to the earlier values (commander would keep only the last).
-const joinCommaLists = (v: string, prev: string | undefined): string => prev === undefined ? v : `${prev},${v}`
+const joinCommaLists = (v: string, prev: string | undefined): string => (prev === undefined ? v : `${prev},${v}`)
 
 /** The other form of a negatable boolean flag: --x for --no-x and the reverse. */
-const oppositeFlag = (flag: string): string => flag.startsWith('--no-') ? flag.replace(/^--no-/, '--') : flag.replace(/^--/, '--no-')
+const oppositeFlag = (flag: string): string =>
+  flag.startsWith('--no-') ? flag.replace(/^--no-/, '--') : flag.replace(/^--/, '--no-')
 
 /** The flags given on the command line, in the configuration's shape (flags are the top layer). */
-function flagLayer (cmd: Command, agent: Agent): Record<string, unknown> {
+function flagLayer(cmd: Command, agent: Agent): Record<string, unknown> {
   const layer: Record<string, unknown> = {}
   const values = cmd.opts()
   for (const s of agent.DAEMON_SETTINGS) {
@@ -32,7 +33,7 @@ function flagLayer (cmd: Command, agent: Agent): Record<string, unknown> {
 }
 
 /** Registers one option per daemon setting, with its default and variable in the help. */
-function addSettingOptions (cmd: Command, agent: Agent): void {
+function addSettingOptions(cmd: Command, agent: Agent): void {
   for (const s of agent.DAEMON_SETTINGS) {
     const def = agent.settingDefault(s)
     // A --no-x flag sets its variable's false, which means the opposite of the flag's name.
@@ -47,13 +48,19 @@ function addSettingOptions (cmd: Command, agent: Agent): void {
   }
 }
 
-export async function runDaemon (f: DaemonOptions, flags: Record<string, unknown>, agent: Agent, io: Io): Promise<void> {
+export async function runDaemon(f: DaemonOptions, flags: Record<string, unknown>, agent: Agent, io: Io): Promise<void> {
   let file: unknown
   if (f.config !== undefined) {
-    const text = await readFile(f.config, 'utf8').catch((err: Error) => { throw new CliError(`cannot read config file ${f.config as string}: ${err.message}`, ExitCode.USAGE) })
-    try { file = JSON.parse(text) } catch (err) { throw new CliError(`config file ${f.config}: not valid JSON: ${(err as Error).message}`, ExitCode.USAGE) }
+    const text = await readFile(f.config, 'utf8').catch((err: Error) => {
+      throw new CliError(`cannot read config file ${f.config as string}: ${err.message}`, ExitCode.USAGE)
+    })
+    try {
+      file = JSON.parse(text)
+    } catch (err) {
+      throw new CliError(`config file ${f.config}: not valid JSON: ${(err as Error).message}`, ExitCode.USAGE)
+    }
   }
-  let config
+  let config: ReturnType<Agent['resolveDaemonConfig']>
   try {
     config = agent.resolveDaemonConfig({ file, env: io.env ?? {}, flags, readFile: p => readFileSync(p, 'utf8') })
   } catch (err) {
@@ -61,7 +68,7 @@ export async function runDaemon (f: DaemonOptions, flags: Record<string, unknown
     throw err
   }
   if (f.checkConfig === true) {
-    io.stdout.write(JSON.stringify(config, null, 2) + '\n')
+    io.stdout.write(`${JSON.stringify(config, null, 2)}\n`)
     return
   }
   const { createRootLogger } = await import('../logger.js') // pino: only the daemon needs it
@@ -71,13 +78,16 @@ export async function runDaemon (f: DaemonOptions, flags: Record<string, unknown
     await daemon.start()
   } catch (err) {
     if (err instanceof agent.DataDirLockedError) throw new CliError(err.message, ExitCode.UNAVAILABLE)
-    if (err instanceof agent.NodeConfigError) throw new CliError(`cannot start the p2p node: ${err.message}`, ExitCode.USAGE)
+    if (err instanceof agent.NodeConfigError)
+      throw new CliError(`cannot start the p2p node: ${err.message}`, ExitCode.USAGE)
     if (err instanceof agent.PeerKeyError) throw new CliError(`peer key: ${err.message}`, ExitCode.UNAVAILABLE)
     if (err instanceof agent.ControlListenError) throw new CliError(err.message, ExitCode.USAGE)
     throw err
   }
   // A signal that came during start() has already aborted: a listener added now would never run.
-  const stop = (): void => { void daemon.stop() }
+  const stop = (): void => {
+    void daemon.stop()
+  }
   if (io.signal?.aborted === true) stop()
   else io.signal?.addEventListener('abort', stop, { once: true })
   await daemon.done
@@ -88,12 +98,15 @@ export async function runDaemon (f: DaemonOptions, flags: Record<string, unknown
  * package takes over a second, so run() loads it only when the daemon command is asked for
  * and passes null otherwise (the command is still listed).
  */
-export function registerDaemonCommand (program: Command, io: Io, agent: Agent | null): void {
-  const cmd = program.command('daemon')
+export function registerDaemonCommand(program: Command, io: Io, agent: Agent | null): void {
+  const cmd = program
+    .command('daemon')
     .description('run an l2d2c node (learner or evaluator) with its control API; see README "Daemon"')
     .option('--config <file>', 'JSON configuration file (flags > L2D2C_* env > file > defaults)')
     .option('--check-config', 'print the resolved configuration as JSON and exit')
   if (agent === null) return
   addSettingOptions(cmd, agent)
-  cmd.action(async (o: DaemonOptions, c: Command) => { await runDaemon(o, flagLayer(c, agent), agent, io) })
+  cmd.action(async (o: DaemonOptions, c: Command) => {
+    await runDaemon(o, flagLayer(c, agent), agent, io)
+  })
 }

@@ -10,7 +10,7 @@ export interface MaskInspection {
   taskKey: string
   backboneId: string
   encoding: string
-  layers: Array<{ name: string, shape: number[] }>
+  layers: Array<{ name: string; shape: number[] }>
   weights: number
   /** Size of the canonical mask encoding inside the file (what crosses the wire). */
   bytes: number
@@ -25,12 +25,16 @@ export interface MaskInspection {
   createdAt: string | null
 }
 
-export async function inspectMaskFile (path: string): Promise<MaskInspection> {
+export async function inspectMaskFile(path: string): Promise<MaskInspection> {
   let bytes: Uint8Array
   try {
     const info = await stat(path)
     if (!info.isFile()) throw new CliError(`${path} is not a file`, ExitCode.UNAVAILABLE)
-    if (info.size > MAX_MASK_FILE_BYTES) throw new CliError(`${path} is ${info.size} bytes, larger than any mask file (${MAX_MASK_FILE_BYTES})`, ExitCode.UNAVAILABLE)
+    if (info.size > MAX_MASK_FILE_BYTES)
+      throw new CliError(
+        `${path} is ${info.size} bytes, larger than any mask file (${MAX_MASK_FILE_BYTES})`,
+        ExitCode.UNAVAILABLE
+      )
     bytes = await readFile(path)
   } catch (err) {
     if (err instanceof CliError) throw err
@@ -56,12 +60,13 @@ export async function inspectMaskFile (path: string): Promise<MaskInspection> {
       createdAt: f.meta.createdAtMs > 0 ? new Date(f.meta.createdAtMs).toISOString() : null
     }
   } catch (err) {
-    if (isProtocolError(err)) throw new CliError(`${path} is not a valid mask file (${err.code}): ${err.message}`, ExitCode.UNAVAILABLE)
+    if (isProtocolError(err))
+      throw new CliError(`${path} is not a valid mask file (${err.code}): ${err.message}`, ExitCode.UNAVAILABLE)
     throw err
   }
 }
 
-function humanInspection (m: MaskInspection): string {
+function humanInspection(m: MaskInspection): string {
   const lines = [
     `file         ${m.file}`,
     `task         ${m.taskKey}`,
@@ -75,21 +80,32 @@ function humanInspection (m: MaskInspection): string {
     `origin       ${m.origin === '' ? '-' : m.origin}`,
     `created      ${m.createdAt ?? '-'}`,
     '',
-    table(['layer', 'shape', 'weights'], m.layers.map(l => [l.name, l.shape.join(' x '), l.shape.reduce((a, b) => a * b, 1)]))
+    table(
+      ['layer', 'shape', 'weights'],
+      m.layers.map(l => [l.name, l.shape.join(' x '), l.shape.reduce((a, b) => a * b, 1)])
+    )
   ]
   return lines.join('\n')
 }
 
-export function registerMaskCommands (program: Command, io: Io): void {
+export function registerMaskCommands(program: Command, io: Io): void {
   const mask = program.command('mask').description('work with mask files')
-  mask.command('inspect')
+  mask
+    .command('inspect')
     .description('show what a mask file holds and check its content id (exit 3 if corrupt)')
     .argument('<file>', 'a mask file (as written by `train --save-masks`, `fetch --out` or the daemon)')
     .option('--json', 'print one JSON document')
-    .action(action(io, async (file: string) => {
-      const data = await inspectMaskFile(file)
-      return data.cidValid
-        ? { data, human: humanInspection }
-        : { data, human: humanInspection, exitCode: ExitCode.UNAVAILABLE, reason: `${file} is corrupt: its content hashes to ${data.computedCid}, not to the recorded ${data.cid}` }
-    }))
+    .action(
+      action(io, async (file: string) => {
+        const data = await inspectMaskFile(file)
+        return data.cidValid
+          ? { data, human: humanInspection }
+          : {
+              data,
+              human: humanInspection,
+              exitCode: ExitCode.UNAVAILABLE,
+              reason: `${file} is corrupt: its content hashes to ${data.computedCid}, not to the recorded ${data.cid}`
+            }
+      })
+    )
 }

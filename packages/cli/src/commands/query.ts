@@ -1,4 +1,14 @@
-import { CONTROL_ROUTES, contentId, decodeMask, encodeMaskFile, parseContentId, SUPPORTED_ENCODINGS, type MasksDocument, type PeersDocument, type StatusDocument } from '@l2d2c/protocol'
+import {
+  CONTROL_ROUTES,
+  contentId,
+  decodeMask,
+  encodeMaskFile,
+  parseContentId,
+  SUPPORTED_ENCODINGS,
+  type MasksDocument,
+  type PeersDocument,
+  type StatusDocument
+} from '@l2d2c/protocol'
 import type { Command } from 'commander'
 import { action } from '../action.js'
 import { choiceArg, intArg } from '../args.js'
@@ -15,9 +25,9 @@ const ago = (iso: string): string => {
   return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`
 }
 
-const short = (id: string): string => id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id
+const short = (id: string): string => (id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id)
 
-function humanStatus (s: StatusDocument): string {
+function humanStatus(s: StatusDocument): string {
   const lines = [
     `peer id      ${s.peerId}`,
     `role         ${s.role}`,
@@ -36,12 +46,25 @@ function humanStatus (s: StatusDocument): string {
   return lines.join('\n')
 }
 
-function humanMasks (d: MasksDocument): string {
+function humanMasks(d: MasksDocument): string {
   if (d.masks.length === 0) return `${d.peer}: no masks (backbone ${d.backboneId})`
-  return [`peer ${d.peer}, backbone ${d.backboneId}`, table(['task', 'reward', 'steps', 'bytes', 'origin', 'cid'], d.masks.map(m => [m.taskKey, m.reward.toFixed(3), m.steps, m.bytes, m.origin === '' ? '-' : short(m.origin), m.cid]))].join('\n')
+  return [
+    `peer ${d.peer}, backbone ${d.backboneId}`,
+    table(
+      ['task', 'reward', 'steps', 'bytes', 'origin', 'cid'],
+      d.masks.map(m => [
+        m.taskKey,
+        m.reward.toFixed(3),
+        m.steps,
+        m.bytes,
+        m.origin === '' ? '-' : short(m.origin),
+        m.cid
+      ])
+    )
+  ].join('\n')
 }
 
-async function local<T> (opts: DaemonTargetOptions, io: Io, route: string): Promise<T> {
+async function local<T>(opts: DaemonTargetOptions, io: Io, route: string): Promise<T> {
   const client = await daemonClient(opts, io)
   try {
     return await client.get<T>(route)
@@ -50,69 +73,137 @@ async function local<T> (opts: DaemonTargetOptions, io: Io, route: string): Prom
   }
 }
 
-export function registerQueryCommands (program: Command, io: Io): void {
-  addDaemonTargetOptions(program.command('status')
-    .description('show the local daemon: peer id, addresses, role, task progress, masks, peers'))
+export function registerQueryCommands(program: Command, io: Io): void {
+  addDaemonTargetOptions(
+    program
+      .command('status')
+      .description('show the local daemon: peer id, addresses, role, task progress, masks, peers')
+  )
     .option('--json', 'print one JSON document')
-    .action(action(io, async (opts: DaemonTargetOptions) => ({ data: await local<StatusDocument>(opts, io, CONTROL_ROUTES.status), human: humanStatus })))
+    .action(
+      action(io, async (opts: DaemonTargetOptions) => ({
+        data: await local<StatusDocument>(opts, io, CONTROL_ROUTES.status),
+        human: humanStatus
+      }))
+    )
 
-  addDaemonTargetOptions(program.command('peers')
-    .description('connected and known peers with their announced masks and last-seen time'))
+  addDaemonTargetOptions(
+    program.command('peers').description('connected and known peers with their announced masks and last-seen time')
+  )
     .option('--json', 'print one JSON document')
-    .action(action(io, async (opts: DaemonTargetOptions) => ({
-      data: await local<PeersDocument>(opts, io, CONTROL_ROUTES.peers),
-      human: (d: PeersDocument) => d.peers.length === 0
-        ? 'no peers known'
-        : table(['peer', 'connected', 'role', 'masks', 'env steps', 'last seen', 'address'], d.peers.map(p => [p.peerId, p.connected ? 'yes' : 'no', p.role ?? '?', p.masks, p.totalSteps, ago(p.lastSeen), p.addrs[0] ?? '-']))
-    })))
+    .action(
+      action(io, async (opts: DaemonTargetOptions) => ({
+        data: await local<PeersDocument>(opts, io, CONTROL_ROUTES.peers),
+        human: (d: PeersDocument) =>
+          d.peers.length === 0
+            ? 'no peers known'
+            : table(
+                ['peer', 'connected', 'role', 'masks', 'env steps', 'last seen', 'address'],
+                d.peers.map(p => [
+                  p.peerId,
+                  p.connected ? 'yes' : 'no',
+                  p.role ?? '?',
+                  p.masks,
+                  p.totalSteps,
+                  ago(p.lastSeen),
+                  p.addrs[0] ?? '-'
+                ])
+              )
+      }))
+    )
 
-  addDaemonTargetOptions(program.command('masks')
-    .description('masks held by the local daemon, or by a remote node with --peer (dialled directly)'))
+  addDaemonTargetOptions(
+    program
+      .command('masks')
+      .description('masks held by the local daemon, or by a remote node with --peer (dialled directly)')
+  )
     .option('--peer <multiaddr>', 'a remote node (/ip4/…/tcp/…/p2p/ID); no local daemon needed')
     .option('--timeout-ms <ms>', 'remote: give up after this long', '10000')
     .option('--json', 'print one JSON document')
-    .action(action(io, async (opts: DaemonTargetOptions & { peer?: string, timeoutMs: string }) => {
-      if (opts.peer === undefined) return { data: await local<MasksDocument>(opts, io, CONTROL_ROUTES.masks), human: humanMasks }
-      const timeoutMs = intArg(opts.timeoutMs, '--timeout-ms', 1, MAX_TIMEOUT_MS)
-      const data = await withRemote(opts.peer, timeoutMs, async ({ client, target, peerId }) => {
-        const inv = await client.inventory(target, { timeoutMs })
-        const doc: MasksDocument = {
-          peer: peerId,
-          backboneId: inv.backboneId,
-          masks: inv.masks.map(m => ({ taskKey: m.taskKey, cid: parseContentId(m.cid).toString(), reward: m.reward, steps: m.stepsTrained, bytes: m.encodedSize, origin: m.origin, encodings: m.encodings })).sort((a, b) => a.taskKey < b.taskKey ? -1 : 1)
-        }
-        return doc
+    .action(
+      action(io, async (opts: DaemonTargetOptions & { peer?: string; timeoutMs: string }) => {
+        if (opts.peer === undefined)
+          return { data: await local<MasksDocument>(opts, io, CONTROL_ROUTES.masks), human: humanMasks }
+        const timeoutMs = intArg(opts.timeoutMs, '--timeout-ms', 1, MAX_TIMEOUT_MS)
+        const data = await withRemote(opts.peer, timeoutMs, async ({ client, target, peerId }) => {
+          const inv = await client.inventory(target, { timeoutMs })
+          const doc: MasksDocument = {
+            peer: peerId,
+            backboneId: inv.backboneId,
+            masks: inv.masks
+              .map(m => ({
+                taskKey: m.taskKey,
+                cid: parseContentId(m.cid).toString(),
+                reward: m.reward,
+                steps: m.stepsTrained,
+                bytes: m.encodedSize,
+                origin: m.origin,
+                encodings: m.encodings
+              }))
+              .sort((a, b) => (a.taskKey < b.taskKey ? -1 : 1))
+          }
+          return doc
+        })
+        return { data, human: humanMasks }
       })
-      return { data, human: humanMasks }
-    }))
+    )
 
-  program.command('fetch')
-    .description('fetch a task\'s mask from a remote node, verify it, and save it as a mask file')
+  program
+    .command('fetch')
+    .description("fetch a task's mask from a remote node, verify it, and save it as a mask file")
     .argument('<task>', 'task key')
     .requiredOption('--peer <multiaddr>', 'the remote node (/ip4/…/tcp/…/p2p/ID)')
     .option('--out <file>', 'where to save it (default: <task with / as +>.l2dm)')
     .option('--encoding <e>', SUPPORTED_ENCODINGS.join(' | '), 'bits')
     .option('--timeout-ms <ms>', 'give up after this long', '10000')
     .option('--json', 'print one JSON document')
-    .action(action(io, async (task: string, opts: { peer: string, out?: string, encoding: string, timeoutMs: string }) => {
-      const { parseTaskKey, TaskKeyError } = await import('@l2d2c/agent/envs')
-      try { parseTaskKey(task) } catch (err) { if (err instanceof TaskKeyError) throw new CliError(err.message, ExitCode.USAGE); throw err }
-      const encoding = choiceArg(opts.encoding, '--encoding', SUPPORTED_ENCODINGS)
-      const timeoutMs = intArg(opts.timeoutMs, '--timeout-ms', 1, MAX_TIMEOUT_MS)
-      const data = await withRemote(opts.peer, timeoutMs, async ({ agent, client, target, peerId }) => {
-        const out = opts.out ?? agent.FileMaskStore.fileName(task)
-        const inv = await client.inventory(target, { timeoutMs })
-        const summary = inv.masks.find(m => m.taskKey === task)
-        if (summary === undefined) throw new CliError(`${peerId} holds no mask for ${task}`, ExitCode.REMOTE)
-        const t0 = performance.now()
-        const fetched = await client.fetch(target, { requestId: agent.newRequestId(), target: { cid: summary.cid }, encoding, backboneId: inv.backboneId }, { timeoutMs, expectedCid: summary.cid })
-        const ms = performance.now() - t0
-        const mask = decodeMask(fetched.bytes, { expectedTaskKey: task, expectedBackboneId: inv.backboneId })
-        const meta = { ...fetched.meta, origin: fetched.meta.origin === '' ? peerId : fetched.meta.origin }
-        // Atomic: an interrupted fetch must not leave a truncated mask file.
-        await agent.writeFileAtomic(out, encodeMaskFile(fetched.bytes, meta))
-        return { task, peer: peerId, file: out, cid: contentId(fetched.bytes).toString(), encoding, bytes: fetched.bytes.length, wireBytes: fetched.wireBytes, backboneId: mask.backboneId, reward: meta.reward, steps: meta.stepsTrained, origin: meta.origin, milliseconds: Math.round(ms * 10) / 10 }
+    .action(
+      action(io, async (task: string, opts: { peer: string; out?: string; encoding: string; timeoutMs: string }) => {
+        const { parseTaskKey, TaskKeyError } = await import('@l2d2c/agent/envs')
+        try {
+          parseTaskKey(task)
+        } catch (err) {
+          if (err instanceof TaskKeyError) throw new CliError(err.message, ExitCode.USAGE)
+          throw err
+        }
+        const encoding = choiceArg(opts.encoding, '--encoding', SUPPORTED_ENCODINGS)
+        const timeoutMs = intArg(opts.timeoutMs, '--timeout-ms', 1, MAX_TIMEOUT_MS)
+        const data = await withRemote(opts.peer, timeoutMs, async ({ agent, client, target, peerId }) => {
+          const out = opts.out ?? agent.FileMaskStore.fileName(task)
+          const inv = await client.inventory(target, { timeoutMs })
+          const summary = inv.masks.find(m => m.taskKey === task)
+          if (summary === undefined) throw new CliError(`${peerId} holds no mask for ${task}`, ExitCode.REMOTE)
+          const t0 = performance.now()
+          const fetched = await client.fetch(
+            target,
+            { requestId: agent.newRequestId(), target: { cid: summary.cid }, encoding, backboneId: inv.backboneId },
+            { timeoutMs, expectedCid: summary.cid }
+          )
+          const ms = performance.now() - t0
+          const mask = decodeMask(fetched.bytes, { expectedTaskKey: task, expectedBackboneId: inv.backboneId })
+          const meta = { ...fetched.meta, origin: fetched.meta.origin === '' ? peerId : fetched.meta.origin }
+          // Atomic: an interrupted fetch must not leave a truncated mask file.
+          await agent.writeFileAtomic(out, encodeMaskFile(fetched.bytes, meta))
+          return {
+            task,
+            peer: peerId,
+            file: out,
+            cid: contentId(fetched.bytes).toString(),
+            encoding,
+            bytes: fetched.bytes.length,
+            wireBytes: fetched.wireBytes,
+            backboneId: mask.backboneId,
+            reward: meta.reward,
+            steps: meta.stepsTrained,
+            origin: meta.origin,
+            milliseconds: Math.round(ms * 10) / 10
+          }
+        })
+        return {
+          data,
+          human: (d: typeof data) =>
+            `saved ${d.task} (${d.encoding}, ${d.bytes.toLocaleString('en-US')} bytes, cid ${d.cid}, reward ${d.reward}) from ${d.peer} to ${d.file} in ${d.milliseconds} ms`
+        }
       })
-      return { data, human: (d: typeof data) => `saved ${d.task} (${d.encoding}, ${d.bytes.toLocaleString('en-US')} bytes, cid ${d.cid}, reward ${d.reward}) from ${d.peer} to ${d.file} in ${d.milliseconds} ms` }
-    }))
+    )
 }

@@ -30,7 +30,7 @@ export interface LaunchOptions {
  * otherwise override what the launcher sets on the command line or its defaults (L2D2C_API
  * would make every child bind the same port).
  */
-export function childEnvironment (parent: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function childEnvironment(parent: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(parent)) if (!k.startsWith('L2D2C_')) env[k] = v
   return { ...env, ...extra }
@@ -41,47 +41,80 @@ export function childEnvironment (parent: NodeJS.ProcessEnv, extra: Record<strin
  * holds all of its output: on 'close' (both pipes ended; 'exit' can come before the last
  * lines are read) and after the file is flushed. Neither pipe ends the shared file alone.
  */
-export async function logOutput (child: ChildProcess, logFile: string): Promise<number | null> {
+export async function logOutput(child: ChildProcess, logFile: string): Promise<number | null> {
   const log = createWriteStream(logFile, { flags: 'a' })
   child.stdout?.pipe(log, { end: false })
   child.stderr?.pipe(log, { end: false })
-  return await new Promise<number | null>(resolve => { child.on('close', code => { log.end(() => { resolve(code) }) }) })
+  return await new Promise<number | null>(resolve => {
+    child.on('close', code => {
+      log.end(() => {
+        resolve(code)
+      })
+    })
+  })
 }
 
 /** Starts one `l2d2c daemon` child (logs to <dataDir>/daemon.log) and waits until it serves. */
-export async function launchDaemon (name: string, dataDir: string, args: string[], o: LaunchOptions = {}): Promise<ChildDaemon> {
+export async function launchDaemon(
+  name: string,
+  dataDir: string,
+  args: string[],
+  o: LaunchOptions = {}
+): Promise<ChildDaemon> {
   const timeoutMs = o.timeoutMs ?? 90_000
   await mkdir(dataDir, { recursive: true })
   const logFile = join(dataDir, 'daemon.log')
-  const child = spawn(process.execPath, [o.bin ?? CLI_BIN, 'daemon', '--data-dir', dataDir, '--log-format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment(process.env, o.env) })
+  const child = spawn(
+    process.execPath,
+    [o.bin ?? CLI_BIN, 'daemon', '--data-dir', dataDir, '--log-format', 'json', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment(process.env, o.env) }
+  )
   const exited = logOutput(child, logFile)
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited (code ${child.exitCode}) before serving; see ${logFile}`)
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited (code ${child.exitCode}) before serving; see ${logFile}`)
     // The pid tells this daemon's discovery file from one a killed predecessor left behind.
     const found = await readDiscovery(dataDir).catch(() => null) // null also while it is being written
     if (found !== null && found.discovery.pid === child.pid) {
-      const client = new ControlClient({ url: found.discovery.api, ...(found.token !== null ? { token: found.token } : {}), timeoutMs: 10_000 })
+      const client = new ControlClient({
+        url: found.discovery.api,
+        ...(found.token !== null ? { token: found.token } : {}),
+        timeoutMs: 10_000
+      })
       return { name, dataDir, process: child, discovery: found.discovery, client, exited }
     }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`${name} did not start within ${timeoutMs} ms; see ${logFile}`) }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`${name} did not start within ${timeoutMs} ms; see ${logFile}`)
+    }
     await new Promise(resolve => setTimeout(resolve, 100))
   }
 }
 
 /** Waits for a child to exit, killing it (SIGKILL) if it has not within graceMs. */
-export async function awaitExit (d: Pick<ChildDaemon, 'process' | 'exited'>, graceMs: number): Promise<number | null> {
-  const timer = setTimeout(() => { d.process.kill('SIGKILL') }, graceMs)
+export async function awaitExit(d: Pick<ChildDaemon, 'process' | 'exited'>, graceMs: number): Promise<number | null> {
+  const timer = setTimeout(() => {
+    d.process.kill('SIGKILL')
+  }, graceMs)
   const code = await d.exited
   clearTimeout(timer)
   return code
 }
 
 /** Whether a child exits within ms. */
-async function exitsWithin (d: Pick<ChildDaemon, 'exited'>, ms: number): Promise<boolean> {
+async function exitsWithin(d: Pick<ChildDaemon, 'exited'>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<false>(resolve => { timer = setTimeout(() => { resolve(false) }, ms) })
-  try { return await Promise.race([d.exited.then(() => true), timeout]) } finally { clearTimeout(timer) }
+  const timeout = new Promise<false>(resolve => {
+    timer = setTimeout(() => {
+      resolve(false)
+    }, ms)
+  })
+  try {
+    return await Promise.race([d.exited.then(() => true), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /**
@@ -92,13 +125,19 @@ async function exitsWithin (d: Pick<ChildDaemon, 'exited'>, ms: number): Promise
  * request usually means the daemon is already stopping (its API closes last), so SIGTERM only
  * if it is still alive signalAfterMs later.
  */
-export async function stopDaemons (daemons: readonly ChildDaemon[], graceMs = 20_000, signalAfterMs = 2_000): Promise<void> {
-  await Promise.all(daemons.map(async d => {
-    if (d.process.exitCode !== null) return
-    const exit = awaitExit(d, graceMs)
-    void d.client.post(CONTROL_ROUTES.stop).catch(async () => {
-      if (!(await exitsWithin(d, signalAfterMs))) d.process.kill('SIGTERM')
+export async function stopDaemons(
+  daemons: readonly ChildDaemon[],
+  graceMs = 20_000,
+  signalAfterMs = 2_000
+): Promise<void> {
+  await Promise.all(
+    daemons.map(async d => {
+      if (d.process.exitCode !== null) return
+      const exit = awaitExit(d, graceMs)
+      void d.client.post(CONTROL_ROUTES.stop).catch(async () => {
+        if (!(await exitsWithin(d, signalAfterMs))) d.process.kill('SIGTERM')
+      })
+      await exit
     })
-    await exit
-  }))
+  )
 }

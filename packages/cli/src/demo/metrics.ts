@@ -10,7 +10,7 @@ export interface CurvePoint {
 }
 
 /** First per-agent step count at which the curve reaches `target` (null: never). */
-export function stepsToTarget (curve: readonly CurvePoint[], target: number): number | null {
+export function stepsToTarget(curve: readonly CurvePoint[], target: number): number | null {
   for (const p of curve) if (p.icr >= target - 1e-9) return p.steps
   return null
 }
@@ -20,27 +20,29 @@ export function stepsToTarget (curve: readonly CurvePoint[], target: number): nu
  * 15 of 16 for the default CT-graph demo, the same fraction for other task sets (MiniGrid's
  * optimal returns are below 1).
  */
-export function icrTarget (optimalReturns: readonly number[]): number {
-  return Math.round(optimalReturns.reduce((a, b) => a + b, 0) * 15 / 16 * 100) / 100
+export function icrTarget(optimalReturns: readonly number[]): number {
+  return Math.round(((optimalReturns.reduce((a, b) => a + b, 0) * 15) / 16) * 100) / 100
 }
 
 /** Makes a curve monotone in steps (evaluator rows can repeat a step count) and sorted. */
-export function normaliseCurve (rows: ReadonlyArray<{ meanLearnerSteps: number, icr: number }>): CurvePoint[] {
-  const points = rows.filter(r => Number.isFinite(r.meanLearnerSteps) && Number.isFinite(r.icr)).map(r => ({ steps: r.meanLearnerSteps, icr: r.icr }))
+export function normaliseCurve(rows: ReadonlyArray<{ meanLearnerSteps: number; icr: number }>): CurvePoint[] {
+  const points = rows
+    .filter(r => Number.isFinite(r.meanLearnerSteps) && Number.isFinite(r.icr))
+    .map(r => ({ steps: r.meanLearnerSteps, icr: r.icr }))
   points.sort((a, b) => a.steps - b.steps)
   return points
 }
 
 /** Per-agent env steps at time t, linearly interpolated from samples polled from the learners. */
-export function stepsAt (samples: ReadonlyArray<{ t: number, steps: number }>, t: number): number {
+export function stepsAt(samples: ReadonlyArray<{ t: number; steps: number }>, t: number): number {
   if (samples.length === 0) return 0
-  const first = samples[0] as { t: number, steps: number }
+  const first = samples[0] as { t: number; steps: number }
   if (t <= first.t) return first.steps
   for (let i = 1; i < samples.length; i++) {
-    const b = samples[i] as { t: number, steps: number }
+    const b = samples[i] as { t: number; steps: number }
     if (t <= b.t) {
-      const a = samples[i - 1] as { t: number, steps: number }
-      return b.t === a.t ? b.steps : a.steps + (b.steps - a.steps) * (t - a.t) / (b.t - a.t)
+      const a = samples[i - 1] as { t: number; steps: number }
+      return b.t === a.t ? b.steps : a.steps + ((b.steps - a.steps) * (t - a.t)) / (b.t - a.t)
     }
   }
   return (samples[samples.length - 1] as { steps: number }).steps

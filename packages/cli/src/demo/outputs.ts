@@ -7,14 +7,20 @@ import type { Io } from '../output.js'
 const DEMO_OUTPUTS = /^(learner-[0-9]+|evaluator|single|single-evaluator|summary\.json|icr\.svg)$/
 
 /** A daemon data dir has a log (the launcher's) or a peer key (the daemon's) in it. */
-async function isDemoDataDir (dir: string): Promise<boolean> {
+async function isDemoDataDir(dir: string): Promise<boolean> {
   for (const name of ['daemon.log', 'peer.key']) {
-    if (await stat(join(dir, name)).then(s => s.isFile(), () => false)) return true
+    if (
+      await stat(join(dir, name)).then(
+        s => s.isFile(),
+        () => false
+      )
+    )
+      return true
   }
   return false
 }
 
-async function isDemoSummary (file: string): Promise<boolean> {
+async function isDemoSummary(file: string): Promise<boolean> {
   try {
     const doc = JSON.parse(await readFile(file, 'utf8')) as unknown
     return typeof doc === 'object' && doc !== null && 'agents' in doc && 'curves' in doc
@@ -32,9 +38,9 @@ async function isDemoSummary (file: string): Promise<boolean> {
  * deleting it or writing into it; a demo daemon still running there is refused too (exit 3).
  * Everything is checked before anything is removed.
  */
-export async function clearPreviousRun (out: string, io: Pick<Io, 'stderr'>): Promise<void> {
+export async function clearPreviousRun(out: string, io: Pick<Io, 'stderr'>): Promise<void> {
   const previous = (await readdir(out, { withFileTypes: true }).catch(() => [])).filter(e => DEMO_OUTPUTS.test(e.name))
-  const summary = previous.some(e => e.name === 'summary.json') && await isDemoSummary(join(out, 'summary.json'))
+  const summary = previous.some(e => e.name === 'summary.json') && (await isDemoSummary(join(out, 'summary.json')))
   const foreign: string[] = []
   for (const e of previous) {
     const path = join(out, e.name)
@@ -45,14 +51,25 @@ export async function clearPreviousRun (out: string, io: Pick<Io, 'stderr'>): Pr
     } else {
       const { lockHolder } = await import('@l2d2c/agent') // loaded only when there is a previous run
       const pid = await lockHolder(path)
-      if (pid !== null) throw new CliError(`a previous demo is still running in ${out} (${e.name}: daemon pid ${pid}); stop it or choose another --out`, ExitCode.UNAVAILABLE)
+      if (pid !== null)
+        throw new CliError(
+          `a previous demo is still running in ${out} (${e.name}: daemon pid ${pid}); stop it or choose another --out`,
+          ExitCode.UNAVAILABLE
+        )
     }
   }
   if (foreign.length > 0) {
-    throw new CliError(`${out} holds ${foreign.sort().join(', ')}, which a demo would overwrite but did not write; choose another --out`, ExitCode.USAGE)
+    throw new CliError(
+      `${out} holds ${foreign.sort().join(', ')}, which a demo would overwrite but did not write; choose another --out`,
+      ExitCode.USAGE
+    )
   }
   if (previous.length === 0) return
   const names = previous.map(e => e.name).sort()
   io.stderr.write(`l2d2c demo: removing the previous run's outputs in ${out}: ${names.join(', ')}\n`)
-  await Promise.all(names.map(async name => { await rm(join(out, name), { recursive: true, force: true }) }))
+  await Promise.all(
+    names.map(async name => {
+      await rm(join(out, name), { recursive: true, force: true })
+    })
+  )
 }

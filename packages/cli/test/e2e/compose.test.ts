@@ -17,9 +17,13 @@ import { childEnvironment } from '../../src/demo/launcher.js'
  * dir) plus a smaller step budget (L2D2C_STEPS_PER_TASK) so it fits in CI.
  */
 const repo = fileURLToPath(new URL('../../../../', import.meta.url))
-const compose = parse(readFileSync(join(repo, 'docker/compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, { command: string[], environment: Record<string, string> }> }
+const compose = parse(readFileSync(join(repo, 'docker/compose.yaml'), 'utf8'), { merge: true }) as {
+  services: Record<string, { command: string[]; environment: Record<string, string> }>
+}
 const names = Object.keys(compose.services)
-const curriculumSteps = (JSON.parse(readFileSync(join(repo, 'docker/config/curriculum.json'), 'utf8')) as { stepsPerTask: number }).stepsPerTask
+const curriculumSteps = (
+  JSON.parse(readFileSync(join(repo, 'docker/config/curriculum.json'), 'utf8')) as { stepsPerTask: number }
+).stepsPerTask
 const ip = (name: string): string => `127.0.0.${names.indexOf(name) + 2}`
 const root = mkdtempSync(join(tmpdir(), 'l2d2c-compose-'))
 const children: ChildProcess[] = []
@@ -28,14 +32,16 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-function localise (name: string, text: string): string {
-  let t = text.replaceAll('/ip4/0.0.0.0/', `/ip4/${ip(name)}/`).replaceAll('/config/', join(repo, 'docker/config') + '/')
+function localise(name: string, text: string): string {
+  let t = text
+    .replaceAll('/ip4/0.0.0.0/', `/ip4/${ip(name)}/`)
+    .replaceAll('/config/', `${join(repo, 'docker/config')}/`)
   for (const other of names) t = t.replaceAll(`/dns4/${other}/`, `/ip4/${ip(other)}/`)
   return t
 }
 
 /** A service as a local process; stepsPerTask, when given, overrides the curriculum's budget. */
-function serviceProcess (name: string, stepsPerTask: string | null): { args: string[], env: NodeJS.ProcessEnv } {
+function serviceProcess(name: string, stepsPerTask: string | null): { args: string[]; env: NodeJS.ProcessEnv } {
   const svc = compose.services[name]!
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(svc.environment)) env[k] = localise(name, String(v))
@@ -48,22 +54,30 @@ function serviceProcess (name: string, stepsPerTask: string | null): { args: str
 describe('docker/compose.yaml', () => {
   it('declares 4 learners with different curricula and one evaluator, with volumes and health checks', () => {
     expect(names).toEqual(['agent-1', 'agent-2', 'agent-3', 'agent-4', 'evaluator'])
-    const indices = names.slice(0, 4).map(n => compose.services[n]!.command[compose.services[n]!.command.indexOf('--agent-index') + 1])
+    const indices = names
+      .slice(0, 4)
+      .map(n => compose.services[n]!.command[compose.services[n]!.command.indexOf('--agent-index') + 1])
     expect(new Set(indices).size).toBe(4)
     for (const n of names) {
-      const svc = compose.services[n] as unknown as { volumes: string[], healthcheck: { test: string[] }, init: boolean, stop_grace_period: string }
+      const svc = compose.services[n] as unknown as {
+        volumes: string[]
+        healthcheck: { test: string[] }
+        init: boolean
+        stop_grace_period: string
+      }
       expect(svc.volumes.some(v => v.endsWith(':/data'))).toBe(true)
       expect(svc.healthcheck.test).toEqual(['CMD', 'l2d2c', 'status'])
       expect(svc.init).toBe(true)
       // An explicit setting beats the curriculum file's: editing the file would do nothing.
-      for (const name of ['L2D2C_STEPS_PER_TASK', 'L2D2C_SEED']) expect(compose.services[n]!.environment, n).not.toHaveProperty(name)
+      for (const name of ['L2D2C_STEPS_PER_TASK', 'L2D2C_SEED'])
+        expect(compose.services[n]!.environment, n).not.toHaveProperty(name)
       // Longer than the daemon's stop grace (STOP_GRACE_MS in agent/src/daemon/daemon.ts, 30 s,
       // not exported), or docker SIGKILLs a graceful stop.
       expect(/^([0-9]+)s$/.exec(svc.stop_grace_period)?.[1], n).toSatisfy((s: string | undefined) => Number(s) > 30)
     }
   })
 
-  it('every service\'s command and environment pass the daemon\'s own config validation', async () => {
+  it("every service's command and environment pass the daemon's own config validation", async () => {
     for (const name of names) {
       const { args, env } = serviceProcess(name, null)
       const r = await runCli([...args, '--check-config'], { env })
@@ -73,15 +87,23 @@ describe('docker/compose.yaml', () => {
       expect(cfg.curriculum.tasks.length).toBe(16)
       // Each learner runs on its curriculum entry's own seed (1..4) and the file's step budget:
       // nothing in the compose environment overrides them.
-      if (name !== 'evaluator') expect({ seed: cfg.seed, stepsPerTask: cfg.stepsPerTask }, name).toEqual({ seed: names.indexOf(name) + 1, stepsPerTask: curriculumSteps })
-      if (name !== 'agent-1') expect(cfg.bootstrap[0]).toContain('/p2p/12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
+      if (name !== 'evaluator')
+        expect({ seed: cfg.seed, stepsPerTask: cfg.stepsPerTask }, name).toEqual({
+          seed: names.indexOf(name) + 1,
+          stepsPerTask: curriculumSteps
+        })
+      if (name !== 'agent-1')
+        expect(cfg.bootstrap[0]).toContain('/p2p/12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
     }
   })
 
   it('the same topology as local processes on 127.0.0.x: masks flow from the learners to the evaluator', async () => {
     for (const name of names) {
       const { args, env } = serviceProcess(name, '12800')
-      const child = spawn(process.execPath, [CLI, ...args], { env: { ...childEnvironment(process.env), ...env, L2D2C_BACKEND: 'wasm' }, stdio: 'ignore' })
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { ...childEnvironment(process.env), ...env, L2D2C_BACKEND: 'wasm' },
+        stdio: 'ignore'
+      })
       children.push(child)
     }
     // agent-1's peer id is the one every bootstrap address names (the committed demo key).
@@ -92,19 +114,31 @@ describe('docker/compose.yaml', () => {
       await new Promise(resolve => setTimeout(resolve, 2000))
       if (!existsSync(join(root, 'evaluator', 'daemon.json'))) continue
       const status = await runCli(['status', '--data-dir', join(root, 'agent-1'), '--json'])
-      if (status.code === 0) expect(JSON.parse(status.stdout).peerId).toBe('12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
+      if (status.code === 0)
+        expect(JSON.parse(status.stdout).peerId).toBe('12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
       const peers = await runCli(['peers', '--data-dir', join(root, 'evaluator'), '--json'])
       if (peers.code !== 0) continue
-      const known = (JSON.parse(peers.stdout) as { peers: Array<{ peerId: string, role: string, masks: number }> }).peers
+      const known = (JSON.parse(peers.stdout) as { peers: Array<{ peerId: string; role: string; masks: number }> })
+        .peers
       sources = new Set(known.filter(p => p.role === 'learner' && p.masks > 0).map(p => p.peerId))
       const log = join(root, 'evaluator', 'evaluation.jsonl')
       if (!existsSync(log)) continue
-      evaluation = JSON.parse(readFileSync(join(root, 'evaluator', 'evaluation.jsonl'), 'utf8').trim().split('\n').at(-1) ?? '{}')
-      const contributing = Object.values((evaluation as unknown as { perTask: Record<string, number> }).perTask ?? {}).filter(v => v > 0).length
+      evaluation = JSON.parse(
+        readFileSync(join(root, 'evaluator', 'evaluation.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .at(-1) ?? '{}'
+      )
+      const contributing = Object.values(
+        (evaluation as unknown as { perTask: Record<string, number> }).perTask ?? {}
+      ).filter(v => v > 0).length
       if (sources.size >= 3 && contributing >= 2) break
     }
     expect(sources.size, 'learners whose announced masks reached the evaluator').toBeGreaterThanOrEqual(3)
     const perTask = (evaluation as unknown as { perTask: Record<string, number> }).perTask ?? {}
-    expect(Object.values(perTask).filter(v => v > 0).length, 'tasks the evaluator measured from fetched masks').toBeGreaterThanOrEqual(2)
+    expect(
+      Object.values(perTask).filter(v => v > 0).length,
+      'tasks the evaluator measured from fetched masks'
+    ).toBeGreaterThanOrEqual(2)
   }, 200_000)
 })

@@ -11,7 +11,11 @@ import { startDaemon, waitStatus, type RunningDaemon } from '../daemon-harness.j
 const root = mkdtempSync(join(tmpdir(), 'l2d2c-e2e-'))
 const running: RunningDaemon[] = []
 afterAll(async () => {
-  await Promise.all(running.map(async d => { await d.stop('SIGKILL') }))
+  await Promise.all(
+    running.map(async d => {
+      await d.stop('SIGKILL')
+    })
+  )
   rmSync(root, { recursive: true, force: true })
 })
 
@@ -25,14 +29,41 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
   it('status, peers, masks (local and remote), fetch, graceful stop', async () => {
     const a = await startDaemon(join(root, 'a'), ['--tasks', `${X},${Y}`, '--steps-per-task', '1280', '--seed', '1'])
     running.push(a)
-    const b = await startDaemon(join(root, 'b'), ['--tasks', X, '--steps-per-task', '1280', '--seed', '2', '--bootstrap', a.addr])
+    const b = await startDaemon(join(root, 'b'), [
+      '--tasks',
+      X,
+      '--steps-per-task',
+      '1280',
+      '--seed',
+      '2',
+      '--bootstrap',
+      a.addr
+    ])
     running.push(b)
     const sa = await waitStatus(a.dataDir, s => s.curriculum.done === true && s.masksHeld === 2)
-    expect(sa).toMatchObject({ peerId: a.peerId, role: 'learner', backend: 'wasm', task: null, masksHeld: 2, version: '0.1.0' })
+    expect(sa).toMatchObject({
+      peerId: a.peerId,
+      role: 'learner',
+      backend: 'wasm',
+      task: null,
+      masksHeld: 2,
+      version: '0.1.0'
+    })
     expect(sa.backboneId).toMatch(/^[0-9a-f]{32}$/)
     expect(sa.addrs[0]).toContain(`/p2p/${a.peerId}`)
     expect(typeof sa.uptimeSeconds).toBe('number')
-    for (const k of ['peerId', 'addrs', 'role', 'backend', 'backboneId', 'task', 'masksHeld', 'peersConnected', 'uptimeSeconds']) expect(sa).toHaveProperty(k)
+    for (const k of [
+      'peerId',
+      'addrs',
+      'role',
+      'backend',
+      'backboneId',
+      'task',
+      'masksHeld',
+      'peersConnected',
+      'uptimeSeconds'
+    ])
+      expect(sa).toHaveProperty(k)
     await waitStatus(b.dataDir, s => s.curriculum.done === true && s.peersConnected >= 1)
 
     // peers: B knows A, connected.
@@ -55,7 +86,9 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     const rdoc = JSON.parse(remote.stdout)
     expect(rdoc.peer).toBe(a.peerId)
     expect(rdoc.backboneId).toBe(local.backboneId)
-    expect(rdoc.masks.map((m: { taskKey: string, cid: string }) => [m.taskKey, m.cid])).toEqual(local.masks.map((m: { taskKey: string, cid: string }) => [m.taskKey, m.cid]))
+    expect(rdoc.masks.map((m: { taskKey: string; cid: string }) => [m.taskKey, m.cid])).toEqual(
+      local.masks.map((m: { taskKey: string; cid: string }) => [m.taskKey, m.cid])
+    )
 
     // fetch from the remote node, verify, save; the file inspects as valid.
     const out = join(root, 'fetched.l2dm')
@@ -63,7 +96,13 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     expect(f.code, f.stderr).toBe(0)
     expect(JSON.parse(f.stdout)).toMatchObject({ task: Y, peer: a.peerId, file: out, encoding: 'bits' })
     const inspected = JSON.parse((await runCli(['mask', 'inspect', out, '--json'])).stdout)
-    expect(inspected).toMatchObject({ taskKey: Y, cidValid: true, encoding: 'bits', backboneId: local.backboneId, cid: local.masks[1].cid })
+    expect(inspected).toMatchObject({
+      taskKey: Y,
+      cidValid: true,
+      encoding: 'bits',
+      backboneId: local.backboneId,
+      cid: local.masks[1].cid
+    })
     // A task the remote does not hold, and a dead address.
     expect((await runCli(['fetch', 'ctgraph/d2b2/img4/leaf00', '--peer', a.addr])).code).toBe(4)
     const dead = a.addr.replace(/\/tcp\/[0-9]+/, '/tcp/1')
@@ -118,17 +157,31 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     expect(steps()).toBeGreaterThan(6400)
     expect(steps(), 'scraped during training').toBeLessThan(3 * 6400)
     expect(text).toMatch(/^l2d2c_masks_held [12]$/m)
-    for (const name of ['l2d2c_env_steps_total', 'l2d2c_episodes_total', 'l2d2c_ppo_iterations_total', 'l2d2c_adoptions_total', 'l2d2c_query_rounds_total', 'l2d2c_masks_held', 'l2d2c_peers', 'l2d2c_task_return', 'l2d2c_bytes', 'l2d2c_latency_seconds', 'l2d2c_event_loop_lag_seconds']) {
+    for (const name of [
+      'l2d2c_env_steps_total',
+      'l2d2c_episodes_total',
+      'l2d2c_ppo_iterations_total',
+      'l2d2c_adoptions_total',
+      'l2d2c_query_rounds_total',
+      'l2d2c_masks_held',
+      'l2d2c_peers',
+      'l2d2c_task_return',
+      'l2d2c_bytes',
+      'l2d2c_latency_seconds',
+      'l2d2c_event_loop_lag_seconds'
+    ]) {
       expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'))
     }
     expect(text, 'a learner publishes no ICR').not.toMatch(/^# TYPE l2d2c_icr /m)
     expect(text).toMatch(new RegExp(`^l2d2c_task_return\\{task="${X}"\\} `, 'm'))
     expect((await fetch(`${api}/health`)).status).toBe(200)
     expect((await fetch(`${api}/v1/status`)).status).toBe(401)
-    expect((await fetch(`${api}/v1/status`, { headers: { authorization: `Bearer ${'0'.repeat(64)}` } })).status).toBe(401)
+    expect((await fetch(`${api}/v1/status`, { headers: { authorization: `Bearer ${'0'.repeat(64)}` } })).status).toBe(
+      401
+    )
     const status = await fetch(`${api}/v1/status`, { headers: { authorization: `Bearer ${token}` } })
     expect(status.status).toBe(200)
-    expect((await status.json() as { masksHeld: number }).masksHeld).toBeGreaterThanOrEqual(1)
+    expect(((await status.json()) as { masksHeld: number }).masksHeld).toBeGreaterThanOrEqual(1)
     expect(await d.stop()).toBe(0)
   }, 120_000)
 
@@ -136,10 +189,27 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     const dir = join(root, 'early')
     mkdirSync(dir)
     // An unreachable bootstrap peer keeps start() waiting for it (up to 5 s).
-    const child = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dir, '--log-format', 'json', '--backend', 'wasm', '--tasks', X, '--bootstrap', `/ip4/127.0.0.1/tcp/1/p2p/${DEAD_PEER}`], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment(process.env) })
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'daemon',
+        '--data-dir',
+        dir,
+        '--log-format',
+        'json',
+        '--backend',
+        'wasm',
+        '--tasks',
+        X,
+        '--bootstrap',
+        `/ip4/127.0.0.1/tcp/1/p2p/${DEAD_PEER}`
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment(process.env) }
+    )
     const log = join(dir, 'daemon.log')
     const exited = logOutput(child, log)
-    const out = (): string => existsSync(log) ? readFileSync(log, 'utf8') : ''
+    const out = (): string => (existsSync(log) ? readFileSync(log, 'utf8') : '')
     try {
       const deadline = Date.now() + 30_000
       while (!out().includes('"learner ready"')) {
@@ -165,13 +235,29 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     const d = join(root, 'bad')
     const bad = await runCli(['daemon', '--data-dir', d, '--tasks', X, '--drop', '2'])
     expect(bad.code, bad.stderr).toBe(2)
-    expect(bad.stderr).toMatch(/^l2d2c: invalid configuration: sharing\.drop: must be a number in \[0, 1\].*from a flag/m)
+    expect(bad.stderr).toMatch(
+      /^l2d2c: invalid configuration: sharing\.drop: must be a number in \[0, 1\].*from a flag/m
+    )
     // A control API port that is already taken is a setup problem (exit 2), not a crash.
     const taken = createServer()
-    await new Promise<void>(resolve => { taken.listen(0, '127.0.0.1', resolve) })
+    await new Promise<void>(resolve => {
+      taken.listen(0, '127.0.0.1', resolve)
+    })
     const port = (taken.address() as AddressInfo).port
-    const busy = await runCli(['daemon', '--data-dir', d, '--tasks', X, '--backend', 'wasm', '--api', `127.0.0.1:${port}`])
-    await new Promise(resolve => { taken.close(resolve) })
+    const busy = await runCli([
+      'daemon',
+      '--data-dir',
+      d,
+      '--tasks',
+      X,
+      '--backend',
+      'wasm',
+      '--api',
+      `127.0.0.1:${port}`
+    ])
+    await new Promise(resolve => {
+      taken.close(resolve)
+    })
     expect(busy.code, busy.stderr).toBe(2)
     expect(busy.stderr).toContain(`l2d2c: cannot serve the control API on 127.0.0.1:${port}: address in use`)
     expect(existsSync(join(d, 'lock')), 'the lock is released').toBe(false)

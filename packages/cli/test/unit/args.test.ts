@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { choiceArg, intArg } from '../../src/args.js'
 import { CliError, ExitCode } from '../../src/exit-codes.js'
 
-function usageError (fn: () => unknown): CliError {
-  try { fn() } catch (err) { if (err instanceof CliError) return err; throw err }
+function usageError(fn: () => unknown): CliError {
+  try {
+    fn()
+  } catch (err) {
+    if (err instanceof CliError) return err
+    throw err
+  }
   throw new Error('no error thrown')
 }
 

@@ -11,7 +11,7 @@ const Y = 'ctgraph/d2b2/img1/leaf11'
 const PEER = '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF'
 
 /** For every setting: a value that differs from the default, as typed, and as resolved. */
-const SAMPLES: Record<string, { text: string | null, value: unknown }> = {
+const SAMPLES: Record<string, { text: string | null; value: unknown }> = {
   dataDir: { text: '/tmp/l2d2c-settings', value: '/tmp/l2d2c-settings' },
   peerKeyFile: { text: '/tmp/key', value: '/tmp/key' },
   listen: { text: '/ip4/127.0.0.1/tcp/7001', value: ['/ip4/127.0.0.1/tcp/7001'] },
@@ -46,13 +46,28 @@ const SAMPLES: Record<string, { text: string | null, value: unknown }> = {
   'log.format': { text: 'json', value: 'json' }
 }
 
-const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], o)
+const get = (o: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], o)
 
-async function checkConfig (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
+async function checkConfig(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
   let out = ''
   let err = ''
-  const sink = (f: (s: string) => void): Writable => new Writable({ write (chunk, _enc, cb) { f(String(chunk)); cb() } })
-  const code = await run(['daemon', ...args, '--check-config'], { stdout: sink(s => { out += s }), stderr: sink(s => { err += s }), env })
+  const sink = (f: (s: string) => void): Writable =>
+    new Writable({
+      write(chunk, _enc, cb) {
+        f(String(chunk))
+        cb()
+      }
+    })
+  const code = await run(['daemon', ...args, '--check-config'], {
+    stdout: sink(s => {
+      out += s
+    }),
+    stderr: sink(s => {
+      err += s
+    }),
+    env
+  })
   expect(code, err).toBe(0)
   return JSON.parse(out) as Record<string, unknown>
 }
@@ -60,7 +75,8 @@ async function checkConfig (args: string[], env: NodeJS.ProcessEnv = {}): Promis
 describe('the daemon settings table', () => {
   it('has a sample here for every setting, and distinct paths, variables and flags', () => {
     expect(agent.DAEMON_SETTINGS.map(s => s.path).sort()).toEqual(Object.keys(SAMPLES).sort())
-    for (const key of ['path', 'env', 'flag'] as const) expect(new Set(agent.DAEMON_SETTINGS.map(s => s[key])).size).toBe(agent.DAEMON_SETTINGS.length)
+    for (const key of ['path', 'env', 'flag'] as const)
+      expect(new Set(agent.DAEMON_SETTINGS.map(s => s[key])).size).toBe(agent.DAEMON_SETTINGS.length)
   })
 
   it('every flag and every variable sets its path, and a flag beats its variable', async () => {
@@ -89,26 +105,81 @@ describe('the daemon settings table', () => {
     const Z = 'ctgraph/d2b2/img2/leaf00'
     const [A, B] = ['/ip4/127.0.0.1/tcp/7001', '/ip4/127.0.0.1/tcp/7002']
     const P2 = PEER.replace('/tcp/4001/', '/tcp/4002/')
-    const c = await checkConfig(['--data-dir', '/d', '--tasks', `${X},${Y}`, '--tasks', Z, '--listen', A, '--listen', B, '--announce', B, '--announce', A, '--bootstrap', PEER, '--bootstrap', P2])
-    expect(c).toMatchObject({ curriculum: { tasks: [X, Y, Z] }, listen: [A, B], announce: [B, A], bootstrap: [PEER, P2] })
+    const c = await checkConfig([
+      '--data-dir',
+      '/d',
+      '--tasks',
+      `${X},${Y}`,
+      '--tasks',
+      Z,
+      '--listen',
+      A,
+      '--listen',
+      B,
+      '--announce',
+      B,
+      '--announce',
+      A,
+      '--bootstrap',
+      PEER,
+      '--bootstrap',
+      P2
+    ])
+    expect(c).toMatchObject({
+      curriculum: { tasks: [X, Y, Z] },
+      listen: [A, B],
+      announce: [B, A],
+      bootstrap: [PEER, P2]
+    })
   })
 
   it('every boolean flag has both forms, and either beats its variable', async () => {
     const booleans = agent.DAEMON_SETTINGS.filter(s => !s.flag.includes('<'))
-    expect(booleans.every(s => s.negatable === true), 'a boolean flag without its opposite form').toBe(true)
+    expect(
+      booleans.every(s => s.negatable === true),
+      'a boolean flag without its opposite form'
+    ).toBe(true)
     const env = { L2D2C_SHARING: 'false', L2D2C_EXIT_WHEN_DONE: 'true', L2D2C_MDNS: 'true', L2D2C_EVAL_GREEDY: 'true' }
-    const off = await checkConfig(['--data-dir', '/d', '--tasks', X, '--sharing', '--no-exit-when-done', '--no-mdns', '--no-eval-greedy'], env)
-    expect(off).toMatchObject({ sharing: { enabled: true }, exitWhenDone: false, mdns: false, evaluation: { greedy: false } })
-    const inverse = { L2D2C_SHARING: 'true', L2D2C_EXIT_WHEN_DONE: 'false', L2D2C_MDNS: 'false', L2D2C_EVAL_GREEDY: 'false' }
-    const on = await checkConfig(['--data-dir', '/d', '--tasks', X, '--no-sharing', '--exit-when-done', '--mdns', '--eval-greedy'], inverse)
-    expect(on).toMatchObject({ sharing: { enabled: false }, exitWhenDone: true, mdns: true, evaluation: { greedy: true } })
+    const off = await checkConfig(
+      ['--data-dir', '/d', '--tasks', X, '--sharing', '--no-exit-when-done', '--no-mdns', '--no-eval-greedy'],
+      env
+    )
+    expect(off).toMatchObject({
+      sharing: { enabled: true },
+      exitWhenDone: false,
+      mdns: false,
+      evaluation: { greedy: false }
+    })
+    const inverse = {
+      L2D2C_SHARING: 'true',
+      L2D2C_EXIT_WHEN_DONE: 'false',
+      L2D2C_MDNS: 'false',
+      L2D2C_EVAL_GREEDY: 'false'
+    }
+    const on = await checkConfig(
+      ['--data-dir', '/d', '--tasks', X, '--no-sharing', '--exit-when-done', '--mdns', '--eval-greedy'],
+      inverse
+    )
+    expect(on).toMatchObject({
+      sharing: { enabled: false },
+      exitWhenDone: true,
+      mdns: true,
+      evaluation: { greedy: true }
+    })
   })
 
-  it('the help pairs a --no- flag with its variable set to false, and states the booleans\' defaults', async () => {
+  it("the help pairs a --no- flag with its variable set to false, and states the booleans' defaults", async () => {
     let out = ''
-    const sink = new Writable({ write (chunk, _enc, cb) { out += String(chunk); cb() } })
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        out += String(chunk)
+        cb()
+      }
+    })
     await run(['daemon', '--help'], { stdout: sink, stderr: sink, env: {} })
-    expect(out.replace(/\s+/g, ' ')).toMatch(/--no-sharing never ask peers for masks \(still serve own masks\) \(\$L2D2C_SHARING=false\)/)
+    expect(out.replace(/\s+/g, ' ')).toMatch(
+      /--no-sharing never ask peers for masks \(still serve own masks\) \(\$L2D2C_SHARING=false\)/
+    )
     expect(out).toMatch(/--sharing +the opposite of --no-sharing/)
     expect(out.replace(/\s+/g, ' ')).toContain('(default false; $L2D2C_MDNS)')
     expect(out.replace(/\s+/g, ' ')).toContain('instead of serving masks (default false; $L2D2C_EXIT_WHEN_DONE)')
@@ -119,24 +190,46 @@ describe('the daemon settings table', () => {
     const dir = mkdtempSync(join(tmpdir(), 'l2d2c-settings-'))
     try {
       const cfg = join(dir, 'config.json')
-      const daemon = async (file: string): Promise<{ code: number, err: string }> => {
+      const daemon = async (file: string): Promise<{ code: number; err: string }> => {
         let err = ''
-        const sink = new Writable({ write (chunk, _enc, cb) { err += String(chunk); cb() } })
-        const code = await run(['daemon', '--data-dir', dir, '--config', file, '--check-config'], { stdout: sink, stderr: sink, env: {} })
+        const sink = new Writable({
+          write(chunk, _enc, cb) {
+            err += String(chunk)
+            cb()
+          }
+        })
+        const code = await run(['daemon', '--data-dir', dir, '--config', file, '--check-config'], {
+          stdout: sink,
+          stderr: sink,
+          env: {}
+        })
         return { code, err }
       }
-      expect(await daemon(join(dir, 'missing.json'))).toEqual({ code: 2, err: expect.stringMatching(/^l2d2c: cannot read config file .*missing\.json: ENOENT/) })
+      expect(await daemon(join(dir, 'missing.json'))).toEqual({
+        code: 2,
+        err: expect.stringMatching(/^l2d2c: cannot read config file .*missing\.json: ENOENT/)
+      })
       writeFileSync(cfg, '{ tasks: [] }')
-      expect(await daemon(cfg)).toEqual({ code: 2, err: expect.stringMatching(/^l2d2c: config file .*config\.json: not valid JSON/) })
+      expect(await daemon(cfg)).toEqual({
+        code: 2,
+        err: expect.stringMatching(/^l2d2c: config file .*config\.json: not valid JSON/)
+      })
       writeFileSync(cfg, JSON.stringify({ tasks: [X], sharing: { hysterisis: 0.9 } }))
-      expect(await daemon(cfg)).toEqual({ code: 2, err: expect.stringMatching(/^l2d2c: invalid configuration: sharing\.hysterisis: unknown setting.*config file/) })
+      expect(await daemon(cfg)).toEqual({
+        code: 2,
+        err: expect.stringMatching(/^l2d2c: invalid configuration: sharing\.hysterisis: unknown setting.*config file/)
+      })
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
   })
 
   it('flags that were not typed leave lower layers alone', async () => {
-    const c = await checkConfig(['--data-dir', '/tmp/x', '--tasks', X], { L2D2C_LISTEN: '/ip4/127.0.0.1/tcp/7001', L2D2C_SHARING: 'false', L2D2C_MDNS: 'true' })
+    const c = await checkConfig(['--data-dir', '/tmp/x', '--tasks', X], {
+      L2D2C_LISTEN: '/ip4/127.0.0.1/tcp/7001',
+      L2D2C_SHARING: 'false',
+      L2D2C_MDNS: 'true'
+    })
     expect(c).toMatchObject({ listen: ['/ip4/127.0.0.1/tcp/7001'], mdns: true, sharing: { enabled: false } })
   })
 })

@@ -12,20 +12,30 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 let n = 0
 
 /** A fresh --out holding the given files (path → content; a trailing / makes a directory). */
-function outDir (files: Record<string, string>): string {
+function outDir(files: Record<string, string>): string {
   const out = join(root, String(n++))
   mkdirSync(out)
   for (const [path, text] of Object.entries(files)) {
     if (path.endsWith('/')) mkdirSync(join(out, path), { recursive: true })
-    else { mkdirSync(join(out, path, '..'), { recursive: true }); writeFileSync(join(out, path), text) }
+    else {
+      mkdirSync(join(out, path, '..'), { recursive: true })
+      writeFileSync(join(out, path), text)
+    }
   }
   return out
 }
 
 /** Runs clearPreviousRun and returns what it wrote to stderr. */
-async function clear (out: string): Promise<string> {
+async function clear(out: string): Promise<string> {
   let err = ''
-  await clearPreviousRun(out, { stderr: new Writable({ write (chunk, _enc, cb) { err += String(chunk); cb() } }) })
+  await clearPreviousRun(out, {
+    stderr: new Writable({
+      write(chunk, _enc, cb) {
+        err += String(chunk)
+        cb()
+      }
+    })
+  })
   return err
 }
 
@@ -44,10 +54,12 @@ const PREVIOUS = {
 }
 
 describe('clearPreviousRun (demo --out reuse)', () => {
-  it('removes a previous run\'s outputs, says so on stderr, and keeps everything else', async () => {
+  it("removes a previous run's outputs, says so on stderr, and keeps everything else", async () => {
     const out = outDir({ ...PREVIOUS, 'notes.txt': 'mine', 'learners/daemon.log': 'mine', 'single.bak/x': 'mine' })
     const err = await clear(out)
-    expect(err).toBe(`l2d2c demo: removing the previous run's outputs in ${out}: evaluator, icr.svg, learner-1, learner-2, single, single-evaluator, summary.json\n`)
+    expect(err).toBe(
+      `l2d2c demo: removing the previous run's outputs in ${out}: evaluator, icr.svg, learner-1, learner-2, single, single-evaluator, summary.json\n`
+    )
     expect(readdirSync(out).sort()).toEqual(['learners', 'notes.txt', 'single.bak'])
   })
 
@@ -62,31 +74,53 @@ describe('clearPreviousRun (demo --out reuse)', () => {
   it.each([
     ['a demo-named directory that is no daemon data dir', { ...PREVIOUS, 'learner-7/thesis.tex': 'mine' }, 'learner-7'],
     ['a demo-named file where a data dir would be', { ...PREVIOUS, 'learner-3': 'mine' }, 'learner-3'],
-    ['a summary.json that is not a demo summary', { ...PREVIOUS, 'summary.json': '{"agents": 3}' }, 'icr.svg, summary.json'],
+    [
+      'a summary.json that is not a demo summary',
+      { ...PREVIOUS, 'summary.json': '{"agents": 3}' },
+      'icr.svg, summary.json'
+    ],
     ['an icr.svg without a demo summary', withoutSummary, 'icr.svg']
   ])('refuses (exit 2), removing nothing, when --out holds %s', async (_, files, names) => {
     const out = outDir(files)
     const before = readdirSync(out).sort()
-    const err = await clear(out).then(() => null, (e: unknown) => e)
+    const err = await clear(out).then(
+      () => null,
+      (e: unknown) => e
+    )
     expect(err).toBeInstanceOf(CliError)
-    expect(err).toMatchObject({ exitCode: 2, message: `${out} holds ${names}, which a demo would overwrite but did not write; choose another --out` })
+    expect(err).toMatchObject({
+      exitCode: 2,
+      message: `${out} holds ${names}, which a demo would overwrite but did not write; choose another --out`
+    })
     expect(readdirSync(out).sort()).toEqual(before)
     expect(existsSync(join(out, 'learner-1', 'peer.key'))).toBe(true)
   })
 
-  it('refuses (exit 3), removing nothing, while a previous demo daemon still holds its data dir; a dead one\'s is removed', async () => {
+  it("refuses (exit 3), removing nothing, while a previous demo daemon still holds its data dir; a dead one's is removed", async () => {
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' })
     try {
       const out = outDir({ ...PREVIOUS, 'learner-2/lock': `${sleeper.pid}\n` })
-      const err = await clear(out).then(() => null, (e: unknown) => e)
-      expect(err).toMatchObject({ exitCode: 3, message: expect.stringMatching(new RegExp(`previous demo is still running in .*learner-2: daemon pid ${sleeper.pid}`)) })
+      const err = await clear(out).then(
+        () => null,
+        (e: unknown) => e
+      )
+      expect(err).toMatchObject({
+        exitCode: 3,
+        message: expect.stringMatching(
+          new RegExp(`previous demo is still running in .*learner-2: daemon pid ${sleeper.pid}`)
+        )
+      })
       expect(readdirSync(out).length).toBe(7)
     } finally {
       sleeper.kill('SIGKILL')
     }
     await new Promise(resolve => sleeper.once('exit', resolve))
     // The same files left by a process that is gone (a SIGKILLed demo): a stale lock.
-    const stale = outDir({ ...PREVIOUS, 'learner-2/lock': `${sleeper.pid}\n`, 'evaluator/daemon.json': JSON.stringify({ pid: sleeper.pid }) })
+    const stale = outDir({
+      ...PREVIOUS,
+      'learner-2/lock': `${sleeper.pid}\n`,
+      'evaluator/daemon.json': JSON.stringify({ pid: sleeper.pid })
+    })
     await clear(stale)
     expect(readdirSync(stale)).toEqual([])
   })

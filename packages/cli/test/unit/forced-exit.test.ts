@@ -6,12 +6,31 @@ describe('exitWhenLingering', () => {
     const pending = { stdout: 4096, stderr: 0 }
     const events: string[] = []
     const exited = new Promise<void>(resolve => {
-      exitWhenLingering({
-        stdout: { get writableLength () { return pending.stdout } },
-        stderr: { get writableLength () { return pending.stderr }, write: ((text: string, cb: () => void) => { events.push(text); setTimeout(cb, 5); return true }) as never },
-        resources: () => ['TCPSocketWrap', 'Timeout'],
-        exit: () => { events.push('exit'); resolve() }
-      }, 10)
+      exitWhenLingering(
+        {
+          stdout: {
+            get writableLength() {
+              return pending.stdout
+            }
+          },
+          stderr: {
+            get writableLength() {
+              return pending.stderr
+            },
+            write: ((text: string, cb: () => void) => {
+              events.push(text)
+              setTimeout(cb, 5)
+              return true
+            }) as never
+          },
+          resources: () => ['TCPSocketWrap', 'Timeout'],
+          exit: () => {
+            events.push('exit')
+            resolve()
+          }
+        },
+        10
+      )
     })
     await new Promise(resolve => setTimeout(resolve, 60))
     expect(events, 'a slow reader of stdout is not cut off').toEqual([])
@@ -21,7 +40,15 @@ describe('exitWhenLingering', () => {
   })
 
   it('does not keep the process alive itself', () => {
-    const timer = exitWhenLingering({ stdout: { writableLength: 0 }, stderr: { writableLength: 0, write: (() => true) as never }, resources: () => [], exit: () => {} }, 10)
+    const timer = exitWhenLingering(
+      {
+        stdout: { writableLength: 0 },
+        stderr: { writableLength: 0, write: (() => true) as never },
+        resources: () => [],
+        exit: () => {}
+      },
+      10
+    )
     expect(timer.hasRef()).toBe(false)
     clearInterval(timer)
   })

@@ -7,7 +7,14 @@ import { childEnvironment, logOutput, stopDaemons, type ChildDaemon } from '../.
 
 describe('childEnvironment', () => {
   it('drops every inherited L2D2C_* variable and keeps the rest, then adds what the launcher sets', () => {
-    const parent = { PATH: '/bin', HOME: '/h', L2D2C_API: '127.0.0.1:5001', L2D2C_STEPS_PER_TASK: '5', L2D2C_DATA_DIR: '/data', L2D2C_API_TOKEN: 't' }
+    const parent = {
+      PATH: '/bin',
+      HOME: '/h',
+      L2D2C_API: '127.0.0.1:5001',
+      L2D2C_STEPS_PER_TASK: '5',
+      L2D2C_DATA_DIR: '/data',
+      L2D2C_API_TOKEN: 't'
+    }
     expect(childEnvironment(parent, { L2D2C_SEED: '3' })).toEqual({ PATH: '/bin', HOME: '/h', L2D2C_SEED: '3' })
     expect(childEnvironment(parent)).toEqual({ PATH: '/bin', HOME: '/h' })
   })
@@ -32,23 +39,45 @@ describe('logOutput', () => {
 })
 
 /** A stand-in child: records signals, exits when told (or on SIGTERM/SIGKILL if dies is set). */
-function fakeDaemon (post: () => Promise<unknown>, dies: boolean): { d: ChildDaemon, signals: string[], exit: (code: number) => void } {
+function fakeDaemon(
+  post: () => Promise<unknown>,
+  dies: boolean
+): { d: ChildDaemon; signals: string[]; exit: (code: number) => void } {
   const signals: string[] = []
   let exit = (_: number): void => {}
-  const exited = new Promise<number | null>(resolve => { exit = code => { proc.exitCode = code; resolve(code) } })
-  const proc = { exitCode: null as number | null, kill: (signal: string) => { signals.push(signal); if (dies) exit(signal === 'SIGKILL' ? 137 : 0); return true } }
+  const exited = new Promise<number | null>(resolve => {
+    exit = code => {
+      proc.exitCode = code
+      resolve(code)
+    }
+  })
+  const proc = {
+    exitCode: null as number | null,
+    kill: (signal: string) => {
+      signals.push(signal)
+      if (dies) exit(signal === 'SIGKILL' ? 137 : 0)
+      return true
+    }
+  }
   return { d: { process: proc, client: { post }, exited } as unknown as ChildDaemon, signals, exit }
 }
 
 describe('stopDaemons', () => {
   it('sends no signal when the stop request is refused but the daemon exits on its own (it was already stopping)', async () => {
-    const f = fakeDaemon(async () => { setTimeout(() => { f.exit(0) }, 30); throw new Error('ECONNREFUSED') }, true)
+    const f = fakeDaemon(async () => {
+      setTimeout(() => {
+        f.exit(0)
+      }, 30)
+      throw new Error('ECONNREFUSED')
+    }, true)
     await stopDaemons([f.d], 5_000, 500)
     expect(f.signals).toEqual([])
   })
 
   it('sends SIGTERM when the request is refused and the daemon is still alive after the wait', async () => {
-    const f = fakeDaemon(async () => { throw new Error('ECONNREFUSED') }, true)
+    const f = fakeDaemon(async () => {
+      throw new Error('ECONNREFUSED')
+    }, true)
     await stopDaemons([f.d], 5_000, 50)
     expect(f.signals).toEqual(['SIGTERM'])
   })
@@ -60,7 +89,9 @@ describe('stopDaemons', () => {
   })
 
   it('leaves a daemon that has already exited alone', async () => {
-    const f = fakeDaemon(async () => { throw new Error('must not be asked') }, true)
+    const f = fakeDaemon(async () => {
+      throw new Error('must not be asked')
+    }, true)
     f.exit(0)
     await stopDaemons([f.d], 100, 50)
     expect(f.signals).toEqual([])

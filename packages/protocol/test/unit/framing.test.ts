@@ -2,23 +2,31 @@ import { streamPair } from '@libp2p/utils'
 import { describe, expect, it, vi } from 'vitest'
 import { ProtocolError, ProtocolErrorCode, isProtocolError } from '../../src/errors.js'
 import {
-  FRAME_READ_AHEAD_BYTES, abortStream, closeStream, encodeLength, framedStream, readFrame,
-  toProtocolError, varintLength, withDeadline, writeFrame
+  FRAME_READ_AHEAD_BYTES,
+  abortStream,
+  closeStream,
+  encodeLength,
+  framedStream,
+  readFrame,
+  toProtocolError,
+  varintLength,
+  withDeadline,
+  writeFrame
 } from '../../src/framing.js'
 import type { Stream } from '@libp2p/interface'
 
 /** Byte equality without vitest's element-by-element diff (seconds on megabytes). */
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
 }
 
-function bytes (n: number, seed = 1): Uint8Array {
+function bytes(n: number, seed = 1): Uint8Array {
   const out = new Uint8Array(n)
   for (let i = 0; i < n; i++) out[i] = (i * 31 + seed) & 0xff
   return out
 }
 
-async function rejection (promise: Promise<unknown>): Promise<ProtocolError> {
+async function rejection(promise: Promise<unknown>): Promise<ProtocolError> {
   try {
     await promise
   } catch (err) {
@@ -29,10 +37,16 @@ async function rejection (promise: Promise<unknown>): Promise<ProtocolError> {
 }
 
 /** Resolves when the stream emits 'close' (reset, abort or both ends closed). */
-async function closed (stream: Stream): Promise<Error | undefined> {
+async function closed(stream: Stream): Promise<Error | undefined> {
   if (stream.status !== 'open' && stream.status !== 'closing') return undefined
   return await new Promise(resolve => {
-    stream.addEventListener('close', (evt) => { resolve(evt.error) }, { once: true })
+    stream.addEventListener(
+      'close',
+      evt => {
+        resolve(evt.error)
+      },
+      { once: true }
+    )
   })
 }
 
@@ -45,7 +59,7 @@ describe('framing: reads and writes', () => {
     }
   })
 
-  it('reads a frame above lpStream\'s 4 MiB default buffer when the limit allows it', async () => {
+  it("reads a frame above lpStream's 4 MiB default buffer when the limit allows it", async () => {
     const [a, b] = await streamPair()
     const payload = bytes(5 * 1024 * 1024)
     const [, got] = await Promise.all([writeFrame(a, payload), readFrame(b, { maxBytes: payload.byteLength })])
@@ -62,7 +76,7 @@ describe('framing: reads and writes', () => {
     expect(await readFrame(b, { maxBytes: 100 })).toEqual(second)
   })
 
-  it('a framed stream reads several frames and reaches the peer\'s end-of-stream as STREAM_CLOSED', async () => {
+  it("a framed stream reads several frames and reaches the peer's end-of-stream as STREAM_CLOSED", async () => {
     const [a, b] = await streamPair()
     const framed = framedStream(b, { maxBytes: 64 })
     await writeFrame(a, bytes(3))
@@ -85,7 +99,10 @@ describe('framing: refusals map to ProtocolError codes', () => {
   it('refuses a frame one byte over the limit with TOO_LARGE and resets the stream', async () => {
     const [a, b] = await streamPair()
     const aClosed = closed(a)
-    const [, err] = await Promise.all([writeFrame(a, bytes(101)).catch(() => {}), rejection(readFrame(b, { maxBytes: 100 }))])
+    const [, err] = await Promise.all([
+      writeFrame(a, bytes(101)).catch(() => {}),
+      rejection(readFrame(b, { maxBytes: 100 }))
+    ])
     expect(err.code).toBe(ProtocolErrorCode.TOO_LARGE)
     expect(b.status).toBe('aborted')
     expect(await aClosed).toBeDefined() // the writer learns by a reset
@@ -184,7 +201,7 @@ describe('framing: deadlines and caller aborts', () => {
     expect(await aClosed).toBeDefined()
   })
 
-  it('the caller\'s AbortSignal aborts a pending read: ABORTED, with the caller\'s reason as cause', async () => {
+  it("the caller's AbortSignal aborts a pending read: ABORTED, with the caller's reason as cause", async () => {
     const [, b] = await streamPair()
     const caller = new AbortController()
     const deadline = withDeadline(10_000, caller.signal)
@@ -202,12 +219,16 @@ describe('framing: deadlines and caller aborts', () => {
     a.send(Uint8Array.from([...encodeLength(1), 9]))
     const deadline = withDeadline(10_000, AbortSignal.abort())
     expect(deadline.signal.aborted).toBe(true)
-    expect((await rejection(readFrame(b, { maxBytes: 10, signal: deadline.signal }))).code).toBe(ProtocolErrorCode.ABORTED)
+    expect((await rejection(readFrame(b, { maxBytes: 10, signal: deadline.signal }))).code).toBe(
+      ProtocolErrorCode.ABORTED
+    )
   })
 
   it('plain signals work too: AbortSignal.timeout maps to TIMEOUT, a bare abort to ABORTED', async () => {
     const [, b] = await streamPair()
-    expect((await rejection(readFrame(b, { maxBytes: 10, signal: AbortSignal.timeout(20) }))).code).toBe(ProtocolErrorCode.TIMEOUT)
+    expect((await rejection(readFrame(b, { maxBytes: 10, signal: AbortSignal.timeout(20) }))).code).toBe(
+      ProtocolErrorCode.TIMEOUT
+    )
     const [, d] = await streamPair()
     const controller = new AbortController()
     const pending = rejection(readFrame(d, { maxBytes: 10, signal: controller.signal }))
@@ -233,7 +254,7 @@ describe('framing: deadlines and caller aborts', () => {
     expect(await aClosed).toBeDefined()
   })
 
-  it('with a timeout, the caller\'s signal still aborts first as ABORTED, with its reason as cause', async () => {
+  it("with a timeout, the caller's signal still aborts first as ABORTED, with its reason as cause", async () => {
     const [, b] = await streamPair()
     const caller = new AbortController()
     const pending = rejection(readFrame(b, { maxBytes: 10, signal: caller.signal, timeoutMs: 10_000 }))
@@ -250,10 +271,19 @@ describe('framing: deadlines and caller aborts', () => {
     const stuck = {
       status: 'open',
       send: () => false,
-      onDrain: async (options?: { signal?: AbortSignal }) => await new Promise<void>((_resolve, reject) => {
-        options?.signal?.addEventListener('abort', () => { reject(options.signal?.reason) }, { once: true })
-      }),
-      abort: (err: Error) => { aborted = err }
+      onDrain: async (options?: { signal?: AbortSignal }) =>
+        await new Promise<void>((_resolve, reject) => {
+          options?.signal?.addEventListener(
+            'abort',
+            () => {
+              reject(options.signal?.reason)
+            },
+            { once: true }
+          )
+        }),
+      abort: (err: Error) => {
+        aborted = err
+      }
     } as unknown as Stream
     const started = performance.now()
     expect((await rejection(writeFrame(stuck, bytes(10), { timeoutMs: 50 }))).code).toBe(ProtocolErrorCode.TIMEOUT)
@@ -268,7 +298,7 @@ describe('framing: deadlines and caller aborts', () => {
       const [a, b] = await streamPair()
       await writeFrame(a, Uint8Array.of(1, 2), { timeoutMs: 60_000 })
       expect(await framedStream(b, { maxBytes: 10 }).read({ timeoutMs: 60_000 })).toEqual(Uint8Array.of(1, 2))
-      const handles = set.mock.calls.flatMap((call, i) => call[1] === 60_000 ? [set.mock.results[i]?.value] : [])
+      const handles = set.mock.calls.flatMap((call, i) => (call[1] === 60_000 ? [set.mock.results[i]?.value] : []))
       expect(handles).toHaveLength(2)
       for (const h of handles) expect(clear).toHaveBeenCalledWith(h)
     } finally {
@@ -325,14 +355,14 @@ describe('framing: error mapping and varints', () => {
     ['ConnectionClosedError', ProtocolErrorCode.STREAM_CLOSED],
     ['TimeoutError', ProtocolErrorCode.TIMEOUT],
     ['AbortError', ProtocolErrorCode.ABORTED]
-  ])('maps libp2p\'s %s to %s, keeping the original as cause', (name, code) => {
+  ])("maps libp2p's %s to %s, keeping the original as cause", (name, code) => {
     const original = named(name)
     const mapped = toProtocolError(original)
     expect(isProtocolError(mapped, code)).toBe(true)
     expect(mapped.cause).toBe(original)
   })
 
-  it('lets the signal\'s reason win over the error it produced', () => {
+  it("lets the signal's reason win over the error it produced", () => {
     const reason = new ProtocolError(ProtocolErrorCode.TIMEOUT, 'late')
     expect(toProtocolError(named('StreamResetError'), AbortSignal.abort(reason))).toBe(reason)
   })

@@ -14,7 +14,7 @@ interface River {
  * one opening each, so the goal is reachable. The order of random draws is the reference's:
  * shuffle the candidate rivers, shuffle the crossing order, then one `choice` per opening.
  */
-export function generateCrossingLayout (spec: CrossingSpec, rng: Pcg64): Layout {
+export function generateCrossingLayout(spec: CrossingSpec, rng: Pcg64): Layout {
   const size = spec.size
   const grid = new Grid(size, size)
   grid.wallBorder()
@@ -26,8 +26,14 @@ export function generateCrossingLayout (spec: CrossingSpec, rng: Pcg64): Layout 
   for (let y = 2; y < size - 2; y += 2) rivers.push({ vertical: false, at: y })
   rng.shuffle(rivers)
   const kept = rivers.slice(0, spec.numCrossings)
-  const riversX = kept.filter(r => r.vertical).map(r => r.at).sort((a, b) => a - b)
-  const riversY = kept.filter(r => !r.vertical).map(r => r.at).sort((a, b) => a - b)
+  const riversX = kept
+    .filter(r => r.vertical)
+    .map(r => r.at)
+    .sort((a, b) => a - b)
+  const riversY = kept
+    .filter(r => !r.vertical)
+    .map(r => r.at)
+    .sort((a, b) => a - b)
 
   const obstacle = spec.obstacle === 'lava' ? LAVA : WALL
   for (const y of riversY) for (let x = 1; x < size - 1; x++) grid.set(x, y, obstacle)
@@ -35,10 +41,7 @@ export function generateCrossingLayout (spec: CrossingSpec, rng: Pcg64): Layout 
 
   // One step east through each vertical river and one step south through each horizontal one,
   // in random order: a monotone path of rooms from the top-left to the goal's room.
-  const path: Array<'east' | 'south'> = [
-    ...riversX.map(() => 'east' as const),
-    ...riversY.map(() => 'south' as const)
-  ]
+  const path: Array<'east' | 'south'> = [...riversX.map(() => 'east' as const), ...riversY.map(() => 'south' as const)]
   rng.shuffle(path)
 
   const limitsX = [0, ...riversX, size - 1]

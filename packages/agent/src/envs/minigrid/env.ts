@@ -79,7 +79,7 @@ export class MiniGridEnv implements Env {
   private started = false
   private ended = false
 
-  constructor (task: string | MiniGridSpec, options: MiniGridEnvOptions = {}) {
+  constructor(task: string | MiniGridSpec, options: MiniGridEnvOptions = {}) {
     this.spec = typeof task === 'string' ? parseMiniGridName(task) : parseMiniGridName(task.name)
     this.numActions = this.spec.numActions
     this.maxSteps = this.spec.maxSteps
@@ -87,7 +87,7 @@ export class MiniGridEnv implements Env {
     this.grid = new Grid(this.spec.size, this.spec.size)
   }
 
-  reset (seed?: number): Uint8Array {
+  reset(seed?: number): Uint8Array {
     if (seed !== undefined) validSeed(seed) // then ignored: see the class comment
     // The layout never changes for this env: look it up once.
     const layout = this.layout ?? layoutFor(this.spec, this.layoutSeed)
@@ -103,7 +103,7 @@ export class MiniGridEnv implements Env {
     return this.observe()
   }
 
-  step (action: number): StepResult {
+  step(action: number): StepResult {
     if (!this.started) throw new EnvUsageError('reset() must be called before step()')
     if (this.ended) throw new EnvUsageError('the episode has ended; call reset() before step()')
     if (!Number.isInteger(action) || action < 0 || action >= this.numActions) {
@@ -130,7 +130,10 @@ export class MiniGridEnv implements Env {
         this.agentDir = ((this.agentDir + 1) & 3) as Direction
         break
       case MiniGridAction.FORWARD:
-        if (canOverlap(frontType, frontState)) { this.agentX = fx; this.agentY = fy }
+        if (canOverlap(frontType, frontState)) {
+          this.agentX = fx
+          this.agentY = fy
+        }
         if (frontType === ObjectType.GOAL) {
           terminated = true
           reward = 1 - 0.9 * (this.stepCount / this.maxSteps)
@@ -163,7 +166,7 @@ export class MiniGridEnv implements Env {
   }
 
   /** A snapshot of the episode state (does not expose internals). */
-  describe (): MiniGridState {
+  describe(): MiniGridState {
     if (!this.started) throw new EnvUsageError('reset() must be called before describe()')
     return {
       task: this.spec.name,
@@ -179,13 +182,13 @@ export class MiniGridEnv implements Env {
   }
 
   /** The whole world as text, one line per row (see `renderGridText` for the characters). */
-  renderText (): string {
+  renderText(): string {
     if (!this.started) throw new EnvUsageError('reset() must be called before renderText()')
     return renderGridText(this.grid, this.agentX, this.agentY, this.agentDir)
   }
 
   /** The start layout of the current episode (immutable). */
-  currentLayout (): Layout {
+  currentLayout(): Layout {
     if (this.layout === null) throw new EnvUsageError('reset() must be called before currentLayout()')
     return this.layout
   }
@@ -194,7 +197,7 @@ export class MiniGridEnv implements Env {
    * Door: a locked one opens with a key of its colour; otherwise open/closed flips. Nothing else
    * reacts (gym-minigrid's only other toggle, a box, never occurs in these tasks).
    */
-  private toggle (x: number, y: number): void {
+  private toggle(x: number, y: number): void {
     const door = this.grid.get(x, y)
     if (door.type !== ObjectType.DOOR) return
     if (door.state === DoorState.LOCKED) {
@@ -207,7 +210,7 @@ export class MiniGridEnv implements Env {
     this.grid.set(x, y, { ...door, state: door.state === DoorState.OPEN ? DoorState.CLOSED : DoorState.OPEN })
   }
 
-  private observe (): Uint8Array {
+  private observe(): Uint8Array {
     const out = this.buffers[this.nextBuffer] as Uint8Array
     this.nextBuffer ^= 1
     this.view.write(this.grid, this.agentX, this.agentY, this.agentDir, this.carrying, out)
@@ -215,7 +218,7 @@ export class MiniGridEnv implements Env {
   }
 }
 
-function validSeed (seed: number | bigint): number | bigint {
+function validSeed(seed: number | bigint): number | bigint {
   try {
     assertSeed(seed)
   } catch (err) {

@@ -18,7 +18,10 @@ export class Grid {
   /** Distance in `cells` between vertically adjacent cells. */
   readonly rowStride: number
 
-  constructor (readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number
+  ) {
     const paddedWidth = width + 2 * GRID_MARGIN
     const paddedHeight = height + 2 * GRID_MARGIN
     this.rowStride = paddedWidth * 3
@@ -34,49 +37,55 @@ export class Grid {
   }
 
   /** Offset of cell (x, y) in `cells`; valid for x, y within GRID_MARGIN of the world. */
-  offset (x: number, y: number): number {
+  offset(x: number, y: number): number {
     return (y + GRID_MARGIN) * this.rowStride + (x + GRID_MARGIN) * 3
   }
 
-  contains (x: number, y: number): boolean {
+  contains(x: number, y: number): boolean {
     return x >= 0 && y >= 0 && x < this.width && y < this.height
   }
 
-  typeAt (x: number, y: number): number {
+  typeAt(x: number, y: number): number {
     return this.cells[this.offset(x, y)] ?? WALL.type
   }
 
-  get (x: number, y: number): CellCode {
+  get(x: number, y: number): CellCode {
     const o = this.offset(x, y)
     return { type: this.cells[o] ?? 0, color: this.cells[o + 1] ?? 0, state: this.cells[o + 2] ?? 0 }
   }
 
-  set (x: number, y: number, code: CellCode): void {
+  set(x: number, y: number, code: CellCode): void {
     const o = this.offset(x, y)
     this.cells[o] = code.type
     this.cells[o + 1] = code.color
     this.cells[o + 2] = code.state
   }
 
-  clear (x: number, y: number): void {
+  clear(x: number, y: number): void {
     this.set(x, y, EMPTY)
   }
 
-  isEmpty (x: number, y: number): boolean {
+  isEmpty(x: number, y: number): boolean {
     return this.typeAt(x, y) === EMPTY.type
   }
 
   /** Walls on the outer border (MiniGrid's `wall_rect(0, 0, W, H)`). */
-  wallBorder (): void {
-    for (let x = 0; x < this.width; x++) { this.set(x, 0, WALL); this.set(x, this.height - 1, WALL) }
-    for (let y = 0; y < this.height; y++) { this.set(0, y, WALL); this.set(this.width - 1, y, WALL) }
+  wallBorder(): void {
+    for (let x = 0; x < this.width; x++) {
+      this.set(x, 0, WALL)
+      this.set(x, this.height - 1, WALL)
+    }
+    for (let y = 0; y < this.height; y++) {
+      this.set(0, y, WALL)
+      this.set(this.width - 1, y, WALL)
+    }
   }
 
-  copyFrom (other: Grid): void {
+  copyFrom(other: Grid): void {
     this.cells.set(other.cells)
   }
 
-  clone (): Grid {
+  clone(): Grid {
     const copy = new Grid(this.width, this.height)
     copy.copyFrom(this)
     return copy

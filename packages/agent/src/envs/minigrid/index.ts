@@ -1,6 +1,13 @@
 // Public surface of the MiniGrid port (gym-minigrid 1.1.0 semantics, environments.md §3).
 export { DEFAULT_LAYOUT_SEED, MiniGridAction, MiniGridEnv, type MiniGridEnvOptions, type MiniGridState } from './env.js'
-export { MAX_CROSSING_SIZE, MiniGridNameError, parseMiniGridName, type CrossingSpec, type DoorKeySpec, type MiniGridSpec } from './spec.js'
+export {
+  MAX_CROSSING_SIZE,
+  MiniGridNameError,
+  parseMiniGridName,
+  type CrossingSpec,
+  type DoorKeySpec,
+  type MiniGridSpec
+} from './spec.js'
 export { generateLayout, layoutFor } from './layout-cache.js'
 export { Layout, type Direction } from './layout.js'
 export { optimalReturn, shortestSolution } from './optimal.js'

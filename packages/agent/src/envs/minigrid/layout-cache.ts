@@ -13,12 +13,12 @@ import type { MiniGridSpec } from './spec.js'
 const layouts = new BoundedMemo<Layout>(1024)
 
 /** Generates a task's layout for a seed exactly as gym 0.24 `reset(seed=s)` + gym-minigrid 1.1.0 would. */
-export function generateLayout (spec: MiniGridSpec, seed: number | bigint): Layout {
+export function generateLayout(spec: MiniGridSpec, seed: number | bigint): Layout {
   const rng = Pcg64.fromSeed(seed)
   return spec.kind === 'crossing' ? generateCrossingLayout(spec, rng) : generateDoorKeyLayout(spec, rng)
 }
 
 /** The cached layout of (spec, seed), generating it on first use. */
-export function layoutFor (spec: MiniGridSpec, seed: number | bigint): Layout {
+export function layoutFor(spec: MiniGridSpec, seed: number | bigint): Layout {
   return layouts.get(`${spec.name}/${seed}`, () => generateLayout(spec, seed))
 }

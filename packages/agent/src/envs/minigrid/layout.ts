@@ -1,4 +1,4 @@
-import { Grid } from './grid.js'
+import type { Grid } from './grid.js'
 import type { CellCode } from './objects.js'
 
 /** Agent direction: 0 east (+x), 1 south (+y), 2 west, 3 north. */
@@ -11,27 +11,36 @@ export type Direction = 0 | 1 | 2 | 3
 export class Layout {
   private readonly grid: Grid
 
-  constructor (grid: Grid, readonly agentX: number, readonly agentY: number, readonly agentDir: Direction) {
+  constructor(
+    grid: Grid,
+    readonly agentX: number,
+    readonly agentY: number,
+    readonly agentDir: Direction
+  ) {
     this.grid = grid.clone()
   }
 
-  get width (): number { return this.grid.width }
-  get height (): number { return this.grid.height }
+  get width(): number {
+    return this.grid.width
+  }
+  get height(): number {
+    return this.grid.height
+  }
 
-  cell (x: number, y: number): CellCode {
+  cell(x: number, y: number): CellCode {
     return this.grid.get(x, y)
   }
 
-  typeAt (x: number, y: number): number {
+  typeAt(x: number, y: number): number {
     return this.grid.typeAt(x, y)
   }
 
   /** Copies the start world into `target` (same size), for an env to mutate during an episode. */
-  copyInto (target: Grid): void {
+  copyInto(target: Grid): void {
     target.copyFrom(this.grid)
   }
 }
 
-export function toDirection (value: number): Direction {
+export function toDirection(value: number): Direction {
   return (value & 3) as Direction
 }

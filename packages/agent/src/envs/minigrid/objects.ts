@@ -47,14 +47,14 @@ export const YELLOW_KEY: CellCode = { type: ObjectType.KEY, color: Color.YELLOW,
 export const LOCKED_YELLOW_DOOR: CellCode = { type: ObjectType.DOOR, color: Color.YELLOW, state: DoorState.LOCKED }
 
 /** Walls and doors that are not open block sight; everything else is see-through. */
-export function seeThrough (type: number, state: number): boolean {
+export function seeThrough(type: number, state: number): boolean {
   if (type === ObjectType.WALL) return false
   if (type === ObjectType.DOOR) return state === DoorState.OPEN
   return true
 }
 
 /** The agent may stand on empty cells, goal, lava, floor and open doors. */
-export function canOverlap (type: number, state: number): boolean {
+export function canOverlap(type: number, state: number): boolean {
   switch (type) {
     case ObjectType.EMPTY:
     case ObjectType.GOAL:
@@ -68,7 +68,7 @@ export function canOverlap (type: number, state: number): boolean {
   }
 }
 
-export function canPickup (type: number): boolean {
+export function canPickup(type: number): boolean {
   return type === ObjectType.KEY || type === ObjectType.BALL || type === ObjectType.BOX
 }
 
@@ -76,7 +76,7 @@ const COLOR_NAMES = ['red', 'green', 'blue', 'purple', 'yellow', 'grey']
 const TYPE_NAMES = ['unseen', 'empty', 'wall', 'floor', 'door', 'key', 'ball', 'box', 'goal', 'lava', 'agent']
 
 /** Human-readable name of an object, e.g. `yellow key`. */
-export function describeObject (code: CellCode): string {
+export function describeObject(code: CellCode): string {
   const type = TYPE_NAMES[code.type] ?? `type${code.type}`
   if (code.type === ObjectType.EMPTY || code.type === ObjectType.UNSEEN) return type
   return `${COLOR_NAMES[code.color] ?? `colour${code.color}`} ${type}`

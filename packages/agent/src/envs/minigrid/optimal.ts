@@ -15,7 +15,7 @@ const { LEFT, RIGHT, FORWARD, PICKUP, TOGGLE } = MiniGridAction
  * out because they never shorten a path (carrying the key costs nothing, dropping only adds
  * steps). Lava ends the episode, so it is never entered.
  */
-export function shortestSolution (spec: MiniGridSpec, layout: Layout): number[] | null {
+export function shortestSolution(spec: MiniGridSpec, layout: Layout): number[] | null {
   const w = layout.width
   const h = layout.height
   // The generators place at most one key and one door.
@@ -27,8 +27,15 @@ export function shortestSolution (spec: MiniGridSpec, layout: Layout): number[] 
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const c = layout.cell(x, y)
-      if (c.type === ObjectType.KEY) { keyCell = y * w + x; keyColor = c.color }
-      if (c.type === ObjectType.DOOR) { doorCell = y * w + x; doorColor = c.color; initialDoor = c.state }
+      if (c.type === ObjectType.KEY) {
+        keyCell = y * w + x
+        keyColor = c.color
+      }
+      if (c.type === ObjectType.DOOR) {
+        doorCell = y * w + x
+        doorColor = c.color
+        initialDoor = c.state
+      }
     }
   }
   const actions = spec.kind === 'crossing' ? [LEFT, RIGHT, FORWARD] : [LEFT, RIGHT, FORWARD, PICKUP, TOGGLE]
@@ -56,9 +63,7 @@ export function shortestSolution (spec: MiniGridSpec, layout: Layout): number[] 
     const fx = x + dx
     const fy = y + dy
     const front = fy * w + fx
-    const frontType = front === keyCell
-      ? (hasKey === 1 ? ObjectType.EMPTY : ObjectType.KEY)
-      : layout.typeAt(fx, fy)
+    const frontType = front === keyCell ? (hasKey === 1 ? ObjectType.EMPTY : ObjectType.KEY) : layout.typeAt(fx, fy)
 
     for (const action of actions) {
       let next = -1
@@ -70,7 +75,8 @@ export function shortestSolution (spec: MiniGridSpec, layout: Layout): number[] 
         if (canOverlap(frontType, front === doorCell ? door : 0)) next = encode(fx, fy, dir, hasKey, door)
       } else if (action === PICKUP) {
         if (front === keyCell && hasKey === 0) next = encode(x, y, dir, 1, door)
-      } else if (front === doorCell) { // TOGGLE
+      } else if (front === doorCell) {
+        // TOGGLE
         if (door === DoorState.LOCKED) {
           if (hasKey === 1 && keyColor === doorColor) next = encode(x, y, dir, hasKey, DoorState.OPEN)
         } else {
@@ -86,7 +92,7 @@ export function shortestSolution (spec: MiniGridSpec, layout: Layout): number[] 
   }
   return null
 
-  function unwind (last: number, finalAction: number): number[] {
+  function unwind(last: number, finalAction: number): number[] {
     const path = [finalAction]
     for (let s = last; s !== start; s = parent[s] ?? start) path.push(parentAction[s] ?? 0)
     return path.reverse()
@@ -94,7 +100,7 @@ export function shortestSolution (spec: MiniGridSpec, layout: Layout): number[] 
 }
 
 /** 1 − 0.9·steps/max_steps for a shortest solution, 0 if the goal is unreachable in time. */
-export function optimalReturn (spec: MiniGridSpec, layout: Layout): number {
+export function optimalReturn(spec: MiniGridSpec, layout: Layout): number {
   const path = shortestSolution(spec, layout)
   return path === null ? 0 : 1 - 0.9 * (path.length / spec.maxSteps)
 }

@@ -6,7 +6,10 @@
 
 /** Thrown for a MiniGrid task name that is unknown or whose parameters are out of range. */
 export class MiniGridNameError extends Error {
-  constructor (readonly taskName: string, reason: string) {
+  constructor(
+    readonly taskName: string,
+    reason: string
+  ) {
     super(`invalid MiniGrid task name '${taskName}': ${reason}`)
     this.name = 'MiniGridNameError'
   }
@@ -56,7 +59,7 @@ const CROSSING_NAME = /^(Simple|Lava)CrossingS([1-9][0-9]*)N([1-9][0-9]*)$/
 const DOORKEY_NAME = /^DoorKey-([1-9][0-9]*x[1-9][0-9]*)$/
 
 /** Parses and validates a MiniGrid task name. */
-export function parseMiniGridName (name: string): MiniGridSpec {
+export function parseMiniGridName(name: string): MiniGridSpec {
   if (typeof name !== 'string') throw new MiniGridNameError(String(name), 'not a string')
   const bare = name.replace(/^MiniGrid-/, '').replace(/-v0$/, '')
 
@@ -69,7 +72,10 @@ export function parseMiniGridName (name: string): MiniGridSpec {
     // Candidate rivers: vertical at x = 2, 4, ..., S-3 and horizontal at the same y's.
     const candidates = size - 3
     if (numCrossings > candidates) {
-      throw new MiniGridNameError(name, `a size-${size} grid has ${candidates} candidate rivers, cannot place ${numCrossings}`)
+      throw new MiniGridNameError(
+        name,
+        `a size-${size} grid has ${candidates} candidate rivers, cannot place ${numCrossings}`
+      )
     }
     return {
       kind: 'crossing',
@@ -86,7 +92,12 @@ export function parseMiniGridName (name: string): MiniGridSpec {
   if (doorKey !== null) {
     const size = DOORKEY_REGISTERED_SIZES[doorKey[1] ?? '']
     if (size === undefined) {
-      throw new MiniGridNameError(name, `gym-minigrid 1.1.0 registers DoorKey only as ${Object.keys(DOORKEY_REGISTERED_SIZES).map(s => `DoorKey-${s}`).join(', ')}`)
+      throw new MiniGridNameError(
+        name,
+        `gym-minigrid 1.1.0 registers DoorKey only as ${Object.keys(DOORKEY_REGISTERED_SIZES)
+          .map(s => `DoorKey-${s}`)
+          .join(', ')}`
+      )
     }
     return { kind: 'doorkey', name: bare, size, maxSteps: 10 * size * size, numActions: 7 }
   }

@@ -8,23 +8,33 @@ export const AGENT_GLYPHS = ['>', 'v', '<', '^'] as const
  * Character of one cell: `#` wall, `~` lava, `G` goal, `K` key, door `L` locked / `D` closed /
  * `/` open, `F` floor, `O` ball, `B` box, `.` empty.
  */
-export function cellGlyph (type: number, state: number): string {
+export function cellGlyph(type: number, state: number): string {
   switch (type) {
-    case ObjectType.EMPTY: return '.'
-    case ObjectType.WALL: return '#'
-    case ObjectType.LAVA: return '~'
-    case ObjectType.GOAL: return 'G'
-    case ObjectType.KEY: return 'K'
-    case ObjectType.FLOOR: return 'F'
-    case ObjectType.BALL: return 'O'
-    case ObjectType.BOX: return 'B'
-    case ObjectType.DOOR: return state === DoorState.LOCKED ? 'L' : state === DoorState.CLOSED ? 'D' : '/'
-    default: return '?'
+    case ObjectType.EMPTY:
+      return '.'
+    case ObjectType.WALL:
+      return '#'
+    case ObjectType.LAVA:
+      return '~'
+    case ObjectType.GOAL:
+      return 'G'
+    case ObjectType.KEY:
+      return 'K'
+    case ObjectType.FLOOR:
+      return 'F'
+    case ObjectType.BALL:
+      return 'O'
+    case ObjectType.BOX:
+      return 'B'
+    case ObjectType.DOOR:
+      return state === DoorState.LOCKED ? 'L' : state === DoorState.CLOSED ? 'D' : '/'
+    default:
+      return '?'
   }
 }
 
 /** The full world, one line per row (y = 0 first), with the agent drawn as >, v, < or ^. */
-export function renderGridText (grid: Grid, agentX: number, agentY: number, agentDir: number): string {
+export function renderGridText(grid: Grid, agentX: number, agentY: number, agentDir: number): string {
   const lines: string[] = []
   for (let y = 0; y < grid.height; y++) {
     let line = ''

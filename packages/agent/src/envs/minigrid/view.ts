@@ -7,7 +7,12 @@ export const VIEW_SIZE = 7
 export const OBSERVATION_SIZE = VIEW_SIZE * VIEW_SIZE * 3
 
 /** Forward vector per direction: east, south, west, north (y points down). */
-export const DIRECTION_VECTORS: ReadonlyArray<readonly [number, number]> = [[1, 0], [0, 1], [-1, 0], [0, -1]]
+export const DIRECTION_VECTORS: ReadonlyArray<readonly [number, number]> = [
+  [1, 0],
+  [0, 1],
+  [-1, 0],
+  [0, -1]
+]
 
 const HALF = (VIEW_SIZE - 1) / 2
 const LAST = VIEW_SIZE - 1
@@ -29,7 +34,7 @@ export class ViewBuilder {
   private readonly clear = new Uint8Array(CELLS)
   private readonly visible = new Uint8Array(CELLS)
 
-  write (grid: Grid, agentX: number, agentY: number, dir: number, carrying: CellCode | null, out: Uint8Array): void {
+  write(grid: Grid, agentX: number, agentY: number, dir: number, carrying: CellCode | null, out: Uint8Array): void {
     const offsets = this.offsets
     const clear = this.clear
     const visible = this.visible
@@ -57,31 +62,45 @@ export class ViewBuilder {
         const k = i * VIEW_SIZE + j
         if (visible[k] === 0 || clear[k] === 0) continue
         visible[k + VIEW_SIZE] = 1
-        if (j > 0) { visible[k + VIEW_SIZE - 1] = 1; visible[k - 1] = 1 }
+        if (j > 0) {
+          visible[k + VIEW_SIZE - 1] = 1
+          visible[k - 1] = 1
+        }
       }
       for (let i = LAST; i > 0; i--) {
         const k = i * VIEW_SIZE + j
         if (visible[k] === 0 || clear[k] === 0) continue
         visible[k - VIEW_SIZE] = 1
-        if (j > 0) { visible[k - VIEW_SIZE - 1] = 1; visible[k - 1] = 1 }
+        if (j > 0) {
+          visible[k - VIEW_SIZE - 1] = 1
+          visible[k - 1] = 1
+        }
       }
     }
 
     for (let k = 0, p = 0; k < CELLS; k++, p += 3) {
       if (visible[k] === 0) {
-        out[p] = 0; out[p + 1] = 0; out[p + 2] = 0
+        out[p] = 0
+        out[p + 1] = 0
+        out[p + 2] = 0
       } else {
         const o = offsets[k] as number
-        out[p] = cells[o] as number; out[p + 1] = cells[o + 1] as number; out[p + 2] = cells[o + 2] as number
+        out[p] = cells[o] as number
+        out[p + 1] = cells[o + 1] as number
+        out[p + 2] = cells[o + 2] as number
       }
     }
 
     // The agent sees what it carries in its own cell, otherwise an empty cell.
     const a = AGENT_CELL * 3
     if (carrying === null) {
-      out[a] = ObjectType.EMPTY; out[a + 1] = 0; out[a + 2] = 0
+      out[a] = ObjectType.EMPTY
+      out[a + 1] = 0
+      out[a + 2] = 0
     } else {
-      out[a] = carrying.type; out[a + 1] = carrying.color; out[a + 2] = carrying.state
+      out[a] = carrying.type
+      out[a + 1] = carrying.color
+      out[a + 2] = carrying.state
     }
   }
 }

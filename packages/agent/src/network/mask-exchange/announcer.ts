@@ -1,5 +1,12 @@
 import {
-  ANNOUNCE_TOPIC, decodeAnnouncement, encodeAnnouncement, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCED_MASKS, taskContentId, type InventoryAnnouncement, type NodeRole
+  ANNOUNCE_TOPIC,
+  decodeAnnouncement,
+  encodeAnnouncement,
+  MAX_ANNOUNCED_ADDRS,
+  MAX_ANNOUNCED_MASKS,
+  taskContentId,
+  type InventoryAnnouncement,
+  type NodeRole
 } from '@l2d2c/protocol'
 import { withDeadline } from '@l2d2c/protocol/framing'
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
@@ -50,11 +57,16 @@ export class Announcer {
   private current: InventoryAnnouncement | null = null
   /** Announcements the topic validator decoded, for the message handler (same Message object). */
   private readonly validated = new WeakMap<Message, InventoryAnnouncement>()
-  private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
+  private readonly onMessage = (evt: CustomEvent<Message>): void => {
+    this.receive(evt.detail)
+  }
 
-  constructor (private readonly c: AnnouncerComponents, private readonly opts: AnnouncerOptions) {}
+  constructor(
+    private readonly c: AnnouncerComponents,
+    private readonly opts: AnnouncerOptions
+  ) {}
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.started) return
     this.started = true
     this.controller = new AbortController()
@@ -62,12 +74,15 @@ export class Announcer {
     pubsub.topicValidators.set(ANNOUNCE_TOPIC, (_peer, msg) => this.validate(msg))
     pubsub.addEventListener('message', this.onMessage)
     pubsub.subscribe(ANNOUNCE_TOPIC)
-    this.timer = setInterval(() => { this.publish(); this.provideAll() }, this.opts.intervalMs ?? 10_000)
+    this.timer = setInterval(() => {
+      this.publish()
+      this.provideAll()
+    }, this.opts.intervalMs ?? 10_000)
     this.timer.unref?.()
     this.changed()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (!this.started) return
     this.started = false
     this.controller.abort()
@@ -77,12 +92,16 @@ export class Announcer {
     this.debounce = null
     const pubsub = this.c.node.services.pubsub
     pubsub.removeEventListener('message', this.onMessage)
-    try { pubsub.unsubscribe(ANNOUNCE_TOPIC) } catch { /* already stopped */ }
+    try {
+      pubsub.unsubscribe(ANNOUNCE_TOPIC)
+    } catch {
+      /* already stopped */
+    }
     pubsub.topicValidators.delete(ANNOUNCE_TOPIC)
   }
 
   /** The inventory changed: announce soon and provide any new task. */
-  changed (): void {
+  changed(): void {
     this.current = null
     if (!this.started) return
     if (this.debounce !== null) return
@@ -98,23 +117,43 @@ export class Announcer {
    * The announcement this node publishes: rebuilt (with a new sequence number) after a change
    * and on every periodic tick, otherwise the last one.
    */
-  announcement (): InventoryAnnouncement {
+  announcement(): InventoryAnnouncement {
     this.current ??= this.build()
     return this.current
   }
 
-  private build (): InventoryAnnouncement {
+  private build(): InventoryAnnouncement {
     // Wall-clock based so a restarted node's announcements are not ignored as stale.
     this.sequence = Math.max(this.sequence + 1, this.c.now())
-    const masks = this.c.masks.list()
+    const masks = this.c.masks
+      .list()
       .sort((a, b) => b.reward - a.reward)
       .slice(0, MAX_ANNOUNCED_MASKS)
-      .map(m => ({ taskKey: m.taskKey, cid: m.cid, reward: m.reward, stepsTrained: m.stepsTrained, encodedSize: m.encodedSize, encodings: [...m.encodings], origin: m.origin }))
-    const addrs = this.c.node.getMultiaddrs().slice(0, MAX_ANNOUNCED_ADDRS).map(a => a.bytes)
-    return { backboneId: this.c.masks.backboneId, masks, sequence: this.sequence, timestampMs: this.c.now(), role: this.opts.role, addrs, totalSteps: this.c.totalSteps() }
+      .map(m => ({
+        taskKey: m.taskKey,
+        cid: m.cid,
+        reward: m.reward,
+        stepsTrained: m.stepsTrained,
+        encodedSize: m.encodedSize,
+        encodings: [...m.encodings],
+        origin: m.origin
+      }))
+    const addrs = this.c.node
+      .getMultiaddrs()
+      .slice(0, MAX_ANNOUNCED_ADDRS)
+      .map(a => a.bytes)
+    return {
+      backboneId: this.c.masks.backboneId,
+      masks,
+      sequence: this.sequence,
+      timestampMs: this.c.now(),
+      role: this.opts.role,
+      addrs,
+      totalSteps: this.c.totalSteps()
+    }
   }
 
-  private publish (): void {
+  private publish(): void {
     if (!this.started) return
     this.current = null // publishing follows a change or a tick: the inventory or the step count moved
     if (this.c.loss.shouldDrop('announce')) return
@@ -131,14 +170,20 @@ export class Announcer {
     })
   }
 
-  private receive (msg: Message): void {
+  private receive(msg: Message): void {
     if (msg.topic !== ANNOUNCE_TOPIC || msg.type !== 'signed') return
     const from = msg.from.toString()
     if (from === this.c.node.peerId.toString()) return
     try {
       const a = this.validated.get(msg) ?? decodeAnnouncement(msg.data)
       this.c.traffic.received('announce', msg.data.length)
-      const multiaddrs = a.addrs.flatMap(b => { try { return [multiaddr(b)] } catch { return [] } })
+      const multiaddrs = a.addrs.flatMap(b => {
+        try {
+          return [multiaddr(b)]
+        } catch {
+          return []
+        }
+      })
       if (this.c.directory.announced(from, a, this.c.now())) {
         this.c.logger.debug({ peer: from, masks: a.masks.length, role: a.role }, 'announcement')
       }
@@ -153,7 +198,7 @@ export class Announcer {
   }
 
   /** Topic validator: malformed announcements are rejected and not forwarded. */
-  private validate (msg: Message): TopicValidatorResult {
+  private validate(msg: Message): TopicValidatorResult {
     if (msg.type !== 'signed') return TopicValidatorResult.Reject
     try {
       this.validated.set(msg, decodeAnnouncement(msg.data))
@@ -164,17 +209,25 @@ export class Announcer {
   }
 
   /** Provides a DHT record for every held task not provided yet (in the background, bounded). */
-  private provideAll (): void {
+  private provideAll(): void {
     if (!this.started) return
     for (const m of this.c.masks.list()) {
       if (this.provided.has(m.taskKey) || this.providing.has(m.taskKey)) continue
       this.providing.add(m.taskKey)
       // A strongly held timer (not AbortSignal.timeout inside AbortSignal.any, which Node 20 may collect).
       const deadline = withDeadline(this.opts.provideTimeoutMs ?? 30_000, this.controller.signal)
-      this.c.node.contentRouting.provide(taskContentId(m.taskKey), { signal: deadline.signal })
-        .then(() => { this.provided.add(m.taskKey) })
-        .catch((err: Error) => { this.c.logger.debug({ task: m.taskKey, err: err.message }, 'DHT provide failed; will retry') })
-        .finally(() => { deadline.clear(); this.providing.delete(m.taskKey) })
+      this.c.node.contentRouting
+        .provide(taskContentId(m.taskKey), { signal: deadline.signal })
+        .then(() => {
+          this.provided.add(m.taskKey)
+        })
+        .catch((err: Error) => {
+          this.c.logger.debug({ task: m.taskKey, err: err.message }, 'DHT provide failed; will retry')
+        })
+        .finally(() => {
+          deadline.clear()
+          this.providing.delete(m.taskKey)
+        })
     }
   }
 }

@@ -1,10 +1,37 @@
 import {
-  decodeAnnouncement, decodeChunk, decodeOffer, decodeTransferHeader, encodeFetch, encodeInventoryRequest,
-  encodeQuery, INVENTORY_PROTOCOL, MASK_PROTOCOL, MAX_ANNOUNCEMENT_BYTES, MAX_CHUNK_MESSAGE_BYTES, MAX_CONTROL_MESSAGE_BYTES, ProtocolError,
-  QUERY_PROTOCOL, TransferAssembler, type InventoryAnnouncement, type MaskFetch, type MaskMeta, type MaskOffer, type MaskQuery,
-  type MaskTransferHeader, type TransferStatus
+  decodeAnnouncement,
+  decodeChunk,
+  decodeOffer,
+  decodeTransferHeader,
+  encodeFetch,
+  encodeInventoryRequest,
+  encodeQuery,
+  INVENTORY_PROTOCOL,
+  MASK_PROTOCOL,
+  MAX_ANNOUNCEMENT_BYTES,
+  MAX_CHUNK_MESSAGE_BYTES,
+  MAX_CONTROL_MESSAGE_BYTES,
+  ProtocolError,
+  QUERY_PROTOCOL,
+  TransferAssembler,
+  type InventoryAnnouncement,
+  type MaskFetch,
+  type MaskMeta,
+  type MaskOffer,
+  type MaskQuery,
+  type MaskTransferHeader,
+  type TransferStatus
 } from '@l2d2c/protocol'
-import { abortStream, closeStream, framedStream, readFrame, toProtocolError, withDeadline, writeFrame, type FramedStream } from '@l2d2c/protocol/framing'
+import {
+  abortStream,
+  closeStream,
+  framedStream,
+  readFrame,
+  toProtocolError,
+  withDeadline,
+  writeFrame,
+  type FramedStream
+} from '@l2d2c/protocol/framing'
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { L2d2cNode } from '../create-node.js'
@@ -28,7 +55,10 @@ export const CLIENT_DEFAULTS = {
 
 /** The remote answered a fetch with a non-OK status. */
 export class RemoteRefusal extends Error {
-  constructor (readonly status: TransferStatus, message: string) {
+  constructor(
+    readonly status: TransferStatus,
+    message: string
+  ) {
     super(`remote refused: ${status}${message !== '' ? ` (${message})` : ''}`)
     this.name = 'RemoteRefusal'
   }
@@ -51,7 +81,7 @@ export interface FetchedMask {
 // Request ids only correlate an answer with its request on one stream: a counter suffices.
 let nextRequestId = 0
 
-export function newRequestId (): number {
+export function newRequestId(): number {
   nextRequestId = (nextRequestId + 1) >>> 0
   return nextRequestId
 }
@@ -62,9 +92,9 @@ export function newRequestId (): number {
  * MALFORMED, ...) or RemoteRefusal, so a dead or slow peer never stalls the caller.
  */
 export class MaskExchangeClient {
-  constructor (private readonly c: { node: L2d2cNode, loss: LossInjector, traffic: Traffic }) {}
+  constructor(private readonly c: { node: L2d2cNode; loss: LossInjector; traffic: Traffic }) {}
 
-  private async open (target: DialTarget, protocol: string, signal: AbortSignal): Promise<Stream> {
+  private async open(target: DialTarget, protocol: string, signal: AbortSignal): Promise<Stream> {
     try {
       // Optimistic protocol selection: the protocol id goes out with the request itself,
       // saving one round trip per request (a peer without the protocol then fails the
@@ -80,7 +110,15 @@ export class MaskExchangeClient {
    * request frame, half-close, let `read` take the answer; the deadline (timeout and caller
    * signal) bounds all of it, and the stream is reset on any failure.
    */
-  private async exchange<T> (target: DialTarget, protocol: string, traffic: TrafficProtocol, request: Uint8Array, timeoutMs: number, signal: AbortSignal | undefined, read: (stream: Stream, signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async exchange<T>(
+    target: DialTarget,
+    protocol: string,
+    traffic: TrafficProtocol,
+    request: Uint8Array,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    read: (stream: Stream, signal: AbortSignal) => Promise<T>
+  ): Promise<T> {
     const deadline = withDeadline(timeoutMs, signal)
     let stream: Stream | undefined
     try {
@@ -98,18 +136,32 @@ export class MaskExchangeClient {
   }
 
   /** Sends a query; resolves with the offer, or LOST when loss injection dropped the query. */
-  async query (target: DialTarget, query: MaskQuery, opts: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<MaskOffer | typeof LOST> {
+  async query(
+    target: DialTarget,
+    query: MaskQuery,
+    opts: { signal?: AbortSignal; timeoutMs?: number } = {}
+  ): Promise<MaskOffer | typeof LOST> {
     if (this.c.loss.shouldDrop('query', peerOf(target))) return LOST
     const t0 = performance.now()
-    return await this.exchange(target, QUERY_PROTOCOL, 'query', encodeQuery(query), opts.timeoutMs ?? CLIENT_DEFAULTS.queryTimeoutMs, opts.signal, async (stream, signal) => {
-      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal })
-      this.c.traffic.received('query', framedLength(bytes.length))
-      const offer = decodeOffer(bytes)
-      if (offer.requestId !== query.requestId) throw new ProtocolError('INVALID_FIELD', `offer answers request ${offer.requestId}, not ${query.requestId}`)
-      if (offer.taskKey !== query.taskKey) throw new ProtocolError('INVALID_FIELD', `offer is for ${offer.taskKey}, asked ${query.taskKey}`)
-      this.c.traffic.latency('query', performance.now() - t0)
-      return offer
-    })
+    return await this.exchange(
+      target,
+      QUERY_PROTOCOL,
+      'query',
+      encodeQuery(query),
+      opts.timeoutMs ?? CLIENT_DEFAULTS.queryTimeoutMs,
+      opts.signal,
+      async (stream, signal) => {
+        const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal })
+        this.c.traffic.received('query', framedLength(bytes.length))
+        const offer = decodeOffer(bytes)
+        if (offer.requestId !== query.requestId)
+          throw new ProtocolError('INVALID_FIELD', `offer answers request ${offer.requestId}, not ${query.requestId}`)
+        if (offer.taskKey !== query.taskKey)
+          throw new ProtocolError('INVALID_FIELD', `offer is for ${offer.taskKey}, asked ${query.taskKey}`)
+        this.c.traffic.latency('query', performance.now() - t0)
+        return offer
+      }
+    )
   }
 
   /**
@@ -117,30 +169,55 @@ export class MaskExchangeClient {
    * against `expectedCid` (the id that was offered). Decoding and shape checks are the
    * caller's (it knows the expected backbone and layers).
    */
-  async fetch (target: DialTarget, request: MaskFetch, opts: { signal?: AbortSignal, timeoutMs?: number, expectedCid?: Uint8Array } = {}): Promise<FetchedMask> {
-    if (this.c.loss.shouldDrop('fetch', peerOf(target))) throw new ProtocolError('TIMEOUT', 'fetch request lost (loss injection)')
+  async fetch(
+    target: DialTarget,
+    request: MaskFetch,
+    opts: { signal?: AbortSignal; timeoutMs?: number; expectedCid?: Uint8Array } = {}
+  ): Promise<FetchedMask> {
+    if (this.c.loss.shouldDrop('fetch', peerOf(target)))
+      throw new ProtocolError('TIMEOUT', 'fetch request lost (loss injection)')
     const t0 = performance.now()
-    return await this.exchange(target, MASK_PROTOCOL, 'mask', encodeFetch(request), opts.timeoutMs ?? CLIENT_DEFAULTS.fetchTimeoutMs, opts.signal, async (stream, signal) => {
-      // One framed reader for header and chunks: a reader buffers ahead, so a second one would
-      // miss what the first already took. decodeTransferHeader refuses a header over the
-      // control-message limit (TOO_LARGE) before parsing it.
-      const framed = framedStream(stream, { maxBytes: MAX_CHUNK_MESSAGE_BYTES })
-      try {
-        return await this.receiveTransfer(framed, request, opts.expectedCid, signal, t0)
-      } finally {
-        framed.unwrap()
+    return await this.exchange(
+      target,
+      MASK_PROTOCOL,
+      'mask',
+      encodeFetch(request),
+      opts.timeoutMs ?? CLIENT_DEFAULTS.fetchTimeoutMs,
+      opts.signal,
+      async (stream, signal) => {
+        // One framed reader for header and chunks: a reader buffers ahead, so a second one would
+        // miss what the first already took. decodeTransferHeader refuses a header over the
+        // control-message limit (TOO_LARGE) before parsing it.
+        const framed = framedStream(stream, { maxBytes: MAX_CHUNK_MESSAGE_BYTES })
+        try {
+          return await this.receiveTransfer(framed, request, opts.expectedCid, signal, t0)
+        } finally {
+          framed.unwrap()
+        }
       }
-    })
+    )
   }
 
-  private async receiveTransfer (framed: FramedStream, request: MaskFetch, expectedCid: Uint8Array | undefined, signal: AbortSignal, t0: number): Promise<FetchedMask> {
+  private async receiveTransfer(
+    framed: FramedStream,
+    request: MaskFetch,
+    expectedCid: Uint8Array | undefined,
+    signal: AbortSignal,
+    t0: number
+  ): Promise<FetchedMask> {
     const headerBytes = await framed.read({ signal })
     let wireBytes = framedLength(headerBytes.length)
     const header = decodeTransferHeader(headerBytes)
-    if (header.requestId !== request.requestId) throw new ProtocolError('INVALID_FIELD', `transfer answers request ${header.requestId}, not ${request.requestId}`)
+    if (header.requestId !== request.requestId)
+      throw new ProtocolError('INVALID_FIELD', `transfer answers request ${header.requestId}, not ${request.requestId}`)
     if (header.status !== 'ok') throw new RemoteRefusal(header.status, header.message)
-    if (header.encoding !== request.encoding) throw new ProtocolError('INVALID_FIELD', `asked for ${request.encoding}, got ${header.encoding ?? 'none'}`)
-    if (expectedCid !== undefined && request.encoding === 'bits' && (header.cid === null || !equalBytes(header.cid, expectedCid))) {
+    if (header.encoding !== request.encoding)
+      throw new ProtocolError('INVALID_FIELD', `asked for ${request.encoding}, got ${header.encoding ?? 'none'}`)
+    if (
+      expectedCid !== undefined &&
+      request.encoding === 'bits' &&
+      (header.cid === null || !equalBytes(header.cid, expectedCid))
+    ) {
       throw new ProtocolError('CID_MISMATCH', 'the transfer is not the mask that was offered')
     }
     const assembler = new TransferAssembler(header)
@@ -156,17 +233,29 @@ export class MaskExchangeClient {
   }
 
   /** Asks a peer for its inventory (what `l2d2c masks --peer` shows). */
-  async inventory (target: DialTarget, opts: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<InventoryAnnouncement> {
-    if (this.c.loss.shouldDrop('inventory', peerOf(target))) throw new ProtocolError('TIMEOUT', 'inventory request lost (loss injection)')
-    return await this.exchange(target, INVENTORY_PROTOCOL, 'inventory', encodeInventoryRequest({ requestId: newRequestId() }), opts.timeoutMs ?? CLIENT_DEFAULTS.inventoryTimeoutMs, opts.signal, async (stream, signal) => {
-      const bytes = await readFrame(stream, { maxBytes: MAX_ANNOUNCEMENT_BYTES, signal })
-      this.c.traffic.received('inventory', framedLength(bytes.length))
-      return decodeAnnouncement(bytes)
-    })
+  async inventory(
+    target: DialTarget,
+    opts: { signal?: AbortSignal; timeoutMs?: number } = {}
+  ): Promise<InventoryAnnouncement> {
+    if (this.c.loss.shouldDrop('inventory', peerOf(target)))
+      throw new ProtocolError('TIMEOUT', 'inventory request lost (loss injection)')
+    return await this.exchange(
+      target,
+      INVENTORY_PROTOCOL,
+      'inventory',
+      encodeInventoryRequest({ requestId: newRequestId() }),
+      opts.timeoutMs ?? CLIENT_DEFAULTS.inventoryTimeoutMs,
+      opts.signal,
+      async (stream, signal) => {
+        const bytes = await readFrame(stream, { maxBytes: MAX_ANNOUNCEMENT_BYTES, signal })
+        this.c.traffic.received('inventory', framedLength(bytes.length))
+        return decodeAnnouncement(bytes)
+      }
+    )
   }
 }
 
-function peerOf (target: DialTarget): string | undefined {
+function peerOf(target: DialTarget): string | undefined {
   if (Array.isArray(target)) return target[0] !== undefined ? peerIdOf(target[0]) : undefined
   if ('getComponents' in target) return peerIdOf(target)
   return target.toString()
@@ -176,7 +265,7 @@ function peerOf (target: DialTarget): string | undefined {
  * Classifies a dial or protocol-negotiation failure so the caller can log why a peer was
  * skipped: the peer does not speak the protocol, cannot be reached, or is not who we think.
  */
-function dialError (err: unknown, signal: AbortSignal): ProtocolError {
+function dialError(err: unknown, signal: AbortSignal): ProtocolError {
   const failure = toProtocolError(err, signal)
   if (signal.aborted || failure.code !== 'STREAM_CLOSED') return failure
   const message = errorMessage(err)

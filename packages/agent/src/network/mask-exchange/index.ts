@@ -60,15 +60,23 @@ export class MaskExchange {
   private readonly now: () => number
   private redialTimer: ReturnType<typeof setInterval> | null = null
   private started = false
-  private readonly bootstrap: ReadonlyArray<{ id: string, addr: Multiaddr }>
-  private readonly onConnect = (evt: CustomEvent<PeerId>): void => { this.connectedTo(evt.detail) }
+  private readonly bootstrap: ReadonlyArray<{ id: string; addr: Multiaddr }>
+  private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
+    this.connectedTo(evt.detail)
+  }
 
   private readonly onPeerUpdate = (evt: CustomEvent<PeerUpdate>): void => {
     const { peer } = evt.detail
-    this.directory.addresses(peer.id.toString(), peer.addresses.map(a => a.multiaddr.toString()))
+    this.directory.addresses(
+      peer.id.toString(),
+      peer.addresses.map(a => a.multiaddr.toString())
+    )
   }
 
-  constructor (private readonly c: MaskExchangeComponents, private readonly opts: MaskExchangeOptions) {
+  constructor(
+    private readonly c: MaskExchangeComponents,
+    private readonly opts: MaskExchangeOptions
+  ) {
     this.now = c.now ?? Date.now
     this.directory = new PeerDirectory()
     if (opts.knownPeers !== undefined) this.directory.load(opts.knownPeers)
@@ -76,26 +84,68 @@ export class MaskExchange {
       try {
         const { multiaddr: addr, peerId: id } = parsePeerAddress(text)
         return [{ id, addr }]
-      } catch { return [] /* validated by the config layer */ }
+      } catch {
+        return [] /* validated by the config layer */
+      }
     })
-    this.loss = opts.loss !== undefined && opts.loss.probability > 0
-      ? new LossInjector(opts.loss, c.random ?? (() => { throw new Error('loss injection needs a seeded random source') }), peer => this.directory.get(peer)?.role === 'evaluator')
-      : LossInjector.none()
+    this.loss =
+      opts.loss !== undefined && opts.loss.probability > 0
+        ? new LossInjector(
+            opts.loss,
+            c.random ??
+              (() => {
+                throw new Error('loss injection needs a seeded random source')
+              }),
+            peer => this.directory.get(peer)?.role === 'evaluator'
+          )
+        : LossInjector.none()
     this.strategy = opts.strategy ?? l2d2cStrategy()
     const logger = c.logger
     this.client = new MaskExchangeClient({ node: c.node, loss: this.loss, traffic: this.traffic })
-    this.announcer = new Announcer({ node: c.node, masks: c.masks, directory: this.directory, loss: this.loss, traffic: this.traffic, logger: logger.child({ component: 'announcer' }), totalSteps: c.totalSteps, now: this.now }, { role: opts.role, ...(opts.announceIntervalMs !== undefined ? { intervalMs: opts.announceIntervalMs } : {}) })
-    this.server = new MaskExchangeServer({ node: c.node, masks: c.masks, strategy: this.strategy, loss: this.loss, traffic: this.traffic, logger: logger.child({ component: 'mask-server' }), announcement: () => this.announcer.announcement() })
-    this.coordinator = new SharingCoordinator({ node: c.node, client: this.client, directory: this.directory, strategy: this.strategy, traffic: this.traffic, logger: logger.child({ component: 'sharing' }), backboneId: c.masks.backboneId, now: this.now }, opts.coordinator)
+    this.announcer = new Announcer(
+      {
+        node: c.node,
+        masks: c.masks,
+        directory: this.directory,
+        loss: this.loss,
+        traffic: this.traffic,
+        logger: logger.child({ component: 'announcer' }),
+        totalSteps: c.totalSteps,
+        now: this.now
+      },
+      { role: opts.role, ...(opts.announceIntervalMs !== undefined ? { intervalMs: opts.announceIntervalMs } : {}) }
+    )
+    this.server = new MaskExchangeServer({
+      node: c.node,
+      masks: c.masks,
+      strategy: this.strategy,
+      loss: this.loss,
+      traffic: this.traffic,
+      logger: logger.child({ component: 'mask-server' }),
+      announcement: () => this.announcer.announcement()
+    })
+    this.coordinator = new SharingCoordinator(
+      {
+        node: c.node,
+        client: this.client,
+        directory: this.directory,
+        strategy: this.strategy,
+        traffic: this.traffic,
+        logger: logger.child({ component: 'sharing' }),
+        backboneId: c.masks.backboneId,
+        now: this.now
+      },
+      opts.coordinator
+    )
   }
 
   /** Registers the protocol handlers: call before the libp2p node starts (identify then advertises them). */
-  async register (): Promise<void> {
+  async register(): Promise<void> {
     await this.server.start()
   }
 
   /** Starts announcing and redialling; the libp2p node must be started. */
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.started) return
     this.started = true
     await this.server.start()
@@ -106,15 +156,19 @@ export class MaskExchange {
     for (const r of this.directory.list()) {
       try {
         await this.c.node.peerStore.merge(peerIdFromString(r.peerId), { multiaddrs: r.addrs.map(a => multiaddr(a)) })
-      } catch { this.directory.remove(r.peerId) }
+      } catch {
+        this.directory.remove(r.peerId)
+      }
     }
     await this.announcer.start()
-    this.redialTimer = setInterval(() => { void this.redial() }, this.opts.redialIntervalMs ?? 15_000)
+    this.redialTimer = setInterval(() => {
+      void this.redial()
+    }, this.opts.redialIntervalMs ?? 15_000)
     this.redialTimer.unref?.()
     void this.redial()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (!this.started) return
     this.started = false
     if (this.redialTimer !== null) clearInterval(this.redialTimer)
@@ -126,49 +180,66 @@ export class MaskExchange {
   }
 
   /** The node's masks changed: re-announce and provide. */
-  changed (): void {
+  changed(): void {
     this.announcer.changed()
   }
 
-  round (o: RoundOptions): Promise<RoundResult> {
+  round(o: RoundOptions): Promise<RoundResult> {
     return this.coordinator.round(o)
   }
 
   // Not the connection's remote address: for an inbound connection that is the peer's
   // ephemeral source port. Its listen addresses come from the peer store (identify).
-  private connectedTo (peer: PeerId): void {
+  private connectedTo(peer: PeerId): void {
     const id = peer.toString()
     this.directory.seen(id, this.now())
-    this.c.node.peerStore.get(peer).then(p => { this.directory.addresses(id, p.addresses.map(a => a.multiaddr.toString())) }, () => {})
+    this.c.node.peerStore.get(peer).then(
+      p => {
+        this.directory.addresses(
+          id,
+          p.addresses.map(a => a.multiaddr.toString())
+        )
+      },
+      () => {}
+    )
   }
 
   /**
    * Redials bootstrap peers and l2d2c peers we lost (a bounded number per tick, least recently
    * seen last), pruning those that keep failing.
    */
-  private async redial (): Promise<void> {
+  private async redial(): Promise<void> {
     if (!this.started) return
     const node = this.c.node
     const connected = new Set(node.getPeers().map(p => p.toString()))
-    const targets: Array<{ id: string, target: PeerId | Multiaddr }> = this.bootstrap.filter(b => !connected.has(b.id)).map(b => ({ id: b.id, target: b.addr }))
-    const known = this.directory.list()
-      .filter(r => !connected.has(r.peerId) && this.directory.worthRedialling(r) && !targets.some(t => t.id === r.peerId))
+    const targets: Array<{ id: string; target: PeerId | Multiaddr }> = this.bootstrap
+      .filter(b => !connected.has(b.id))
+      .map(b => ({ id: b.id, target: b.addr }))
+    const known = this.directory
+      .list()
+      .filter(
+        r => !connected.has(r.peerId) && this.directory.worthRedialling(r) && !targets.some(t => t.id === r.peerId)
+      )
       .slice(0, this.opts.maxRedialsPerTick ?? 16)
     for (const r of known) {
       try {
         targets.push({ id: r.peerId, target: peerIdFromString(r.peerId) })
-      } catch { this.directory.remove(r.peerId) }
-    }
-    await Promise.all(targets.map(async t => {
-      try {
-        // Bounded by the node's dialTimeout; a PeerId is dialled on the peer store's addresses.
-        await node.dial(t.target)
-        this.directory.seen(t.id, this.now())
-      } catch (err) {
-        this.directory.failed(t.id)
-        this.c.logger.debug({ peer: t.id, err: (err as Error).message }, 'redial failed')
+      } catch {
+        this.directory.remove(r.peerId)
       }
-    }))
+    }
+    await Promise.all(
+      targets.map(async t => {
+        try {
+          // Bounded by the node's dialTimeout; a PeerId is dialled on the peer store's addresses.
+          await node.dial(t.target)
+          this.directory.seen(t.id, this.now())
+        } catch (err) {
+          this.directory.failed(t.id)
+          this.c.logger.debug({ peer: t.id, err: (err as Error).message }, 'redial failed')
+        }
+      })
+    )
     const live = new Set(node.getPeers().map(p => p.toString()))
     for (const gone of this.directory.prune(this.now(), id => live.has(id))) {
       this.c.logger.info({ peer: gone }, 'pruned unreachable peer')

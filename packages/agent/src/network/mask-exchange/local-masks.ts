@@ -1,6 +1,15 @@
 import {
-  chunkMask, contentIdBytes, decodeMask, encodeChunk, encodeMask, MAX_CHUNK_BYTES, parseContentIdString, SUPPORTED_ENCODINGS,
-  type FetchTarget, type MaskEncoding, type MaskMeta
+  chunkMask,
+  contentIdBytes,
+  decodeMask,
+  encodeChunk,
+  encodeMask,
+  MAX_CHUNK_BYTES,
+  parseContentIdString,
+  SUPPORTED_ENCODINGS,
+  type FetchTarget,
+  type MaskEncoding,
+  type MaskMeta
 } from '@l2d2c/protocol'
 import type { HeldMask } from '../../sharing/strategy.js'
 import type { MaskStore, StoredMask } from '../../store/mask-store.js'
@@ -52,12 +61,16 @@ export class StoreMasks implements LocalMasks {
   /** Current masks by binary CID (stored and BITS), as a string key: a fetch looks up in O(1). */
   private byCid = new Map<string, StoredMask>()
   /** Recently replaced masks, by binary CID key: a peer may fetch what we just offered. */
-  private readonly retired = new Map<string, { mask: StoredMask, until: number }>()
+  private readonly retired = new Map<string, { mask: StoredMask; until: number }>()
   private readonly served = new BoundedMemo<EncodedFrames>(SERVED_CACHE)
 
-  constructor (private readonly store: MaskStore, readonly backboneId: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly store: MaskStore,
+    readonly backboneId: string,
+    private readonly now: () => number = Date.now
+  ) {}
 
-  async refresh (): Promise<void> {
+  async refresh(): Promise<void> {
     const next = new Map<string, HeldMask>()
     const nextCurrent = new Map<string, StoredMask>()
     const nextByCid = new Map<string, StoredMask>()
@@ -71,7 +84,8 @@ export class StoreMasks implements LocalMasks {
       nextByCid.set(cidKey(bitsCid), full)
       const old = this.current.get(m.taskKey)
       if (old !== undefined && old.cid !== full.cid) {
-        for (const text of [old.cid, old.bitsCid]) this.retired.set(cidKey(parseContentIdString(text).bytes), { mask: old, until: t + RETIRED_TTL_MS })
+        for (const text of [old.cid, old.bitsCid])
+          this.retired.set(cidKey(parseContentIdString(text).bytes), { mask: old, until: t + RETIRED_TTL_MS })
       }
       next.set(m.taskKey, {
         taskKey: full.taskKey,
@@ -89,15 +103,15 @@ export class StoreMasks implements LocalMasks {
     for (const [cid, r] of this.retired) if (r.until < t || this.retired.size > RETIRED_MAX) this.retired.delete(cid)
   }
 
-  held (taskKey: string): HeldMask | null {
+  held(taskKey: string): HeldMask | null {
     return this.index.get(taskKey) ?? null
   }
 
-  list (): HeldMask[] {
+  list(): HeldMask[] {
     return [...this.index.values()]
   }
 
-  async load (target: FetchTarget, encoding: MaskEncoding): Promise<ServedMask | null> {
+  async load(target: FetchTarget, encoding: MaskEncoding): Promise<ServedMask | null> {
     let m: StoredMask | null
     if ('cid' in target) {
       // Bytes that are not a CID simply miss: no parsing needed.
@@ -118,7 +132,7 @@ export class StoreMasks implements LocalMasks {
   }
 }
 
-function encodedAs (m: StoredMask, encoding: MaskEncoding): EncodedFrames {
+function encodedAs(m: StoredMask, encoding: MaskEncoding): EncodedFrames {
   let bytes: Uint8Array
   let cid: Uint8Array
   if (encoding === 'bits') {
@@ -131,9 +145,14 @@ function encodedAs (m: StoredMask, encoding: MaskEncoding): EncodedFrames {
     bytes = encodeMask(decodeMask(m.bytes), encoding)
     cid = contentIdBytes(bytes)
   }
-  return { totalSize: bytes.length, cid, chunkSize: MAX_CHUNK_BYTES, frames: chunkMask(bytes, MAX_CHUNK_BYTES).map(encodeChunk) }
+  return {
+    totalSize: bytes.length,
+    cid,
+    chunkSize: MAX_CHUNK_BYTES,
+    frames: chunkMask(bytes, MAX_CHUNK_BYTES).map(encodeChunk)
+  }
 }
 
-function cidKey (cid: Uint8Array): string {
+function cidKey(cid: Uint8Array): string {
   return Buffer.from(cid.buffer, cid.byteOffset, cid.byteLength).toString('base64')
 }

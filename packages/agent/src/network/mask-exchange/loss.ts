@@ -25,26 +25,36 @@ export class LossInjector {
    * `exempt(peer)` spares messages to peers that only measure (evaluators): as in the
    * reference, loss experiments cut learner-to-learner transfer, not the measurement.
    */
-  constructor (opts: LossOptions, private readonly random: () => number, private readonly exempt: (peerId: string) => boolean = () => false) {
-    if (!(opts.probability >= 0 && opts.probability <= 1)) throw new RangeError(`drop probability must be in [0, 1], got ${opts.probability}`)
+  constructor(
+    opts: LossOptions,
+    private readonly random: () => number,
+    private readonly exempt: (peerId: string) => boolean = () => false
+  ) {
+    if (!(opts.probability >= 0 && opts.probability <= 1))
+      throw new RangeError(`drop probability must be in [0, 1], got ${opts.probability}`)
     this.probability = opts.probability
     this.mode = opts.mode ?? 'all'
   }
 
-  static none (): LossInjector {
+  static none(): LossInjector {
     return new LossInjector({ probability: 0 }, () => 1)
   }
 
-  shouldDrop (kind: OutboundKind, peerId?: string): boolean {
-    const applies = this.probability > 0 && (this.mode === 'all' || kind === 'query') && (peerId === undefined || !this.exempt(peerId))
+  shouldDrop(kind: OutboundKind, peerId?: string): boolean {
+    const applies =
+      this.probability > 0 &&
+      (this.mode === 'all' || kind === 'query') &&
+      (peerId === undefined || !this.exempt(peerId))
     const drop = applies && this.random() < this.probability
     const counter = drop ? this.dropped : this.sent
     counter.set(kind, (counter.get(kind) ?? 0) + 1)
     return drop
   }
 
-  counts (): Record<OutboundKind, { sent: number, dropped: number }> {
+  counts(): Record<OutboundKind, { sent: number; dropped: number }> {
     const kinds: OutboundKind[] = ['query', 'offer', 'fetch', 'transfer', 'announce', 'inventory']
-    return Object.fromEntries(kinds.map(k => [k, { sent: this.sent.get(k) ?? 0, dropped: this.dropped.get(k) ?? 0 }])) as Record<OutboundKind, { sent: number, dropped: number }>
+    return Object.fromEntries(
+      kinds.map(k => [k, { sent: this.sent.get(k) ?? 0, dropped: this.dropped.get(k) ?? 0 }])
+    ) as Record<OutboundKind, { sent: number; dropped: number }>
   }
 }

@@ -1,5 +1,13 @@
 import {
-  decodeMask, isProtocolError, parseContentId, QUERY_PROTOCOL, taskContentId, type DecodedMask, type LayerSpec, type MaskEncoding, type MaskMeta,
+  decodeMask,
+  isProtocolError,
+  parseContentId,
+  QUERY_PROTOCOL,
+  taskContentId,
+  type DecodedMask,
+  type LayerSpec,
+  type MaskEncoding,
+  type MaskMeta,
   type MaskOffer
 } from '@l2d2c/protocol'
 import { withDeadline } from '@l2d2c/protocol/framing'
@@ -7,7 +15,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
 import type { L2d2cNode } from '../create-node.js'
-import { LOST, newRequestId, RemoteRefusal, type MaskExchangeClient } from './client.js'
+import { LOST, newRequestId, RemoteRefusal, type FetchedMask, type MaskExchangeClient } from './client.js'
 import { describeError } from '../../errors.js'
 import type { Traffic } from './traffic.js'
 import type { PeerDirectory } from '../peer-directory.js'
@@ -100,21 +108,28 @@ export interface CoordinatorComponents {
 export class SharingCoordinator {
   private readonly pending = new Map<string, Promise<RoundResult>>()
 
-  constructor (private readonly c: CoordinatorComponents, private readonly opts: CoordinatorOptions = {}) {}
+  constructor(
+    private readonly c: CoordinatorComponents,
+    private readonly opts: CoordinatorOptions = {}
+  ) {}
 
   /** Rounds still running (a stop must bring this to 0 at once). */
-  get activeRounds (): number { return this.pending.size }
+  get activeRounds(): number {
+    return this.pending.size
+  }
 
   /** Starts a round, or joins the one already running for this task. */
-  round (o: RoundOptions): Promise<RoundResult> {
+  round(o: RoundOptions): Promise<RoundResult> {
     const running = this.pending.get(o.taskKey)
     if (running !== undefined) return running
-    const p = this.run(o).finally(() => { this.pending.delete(o.taskKey) })
+    const p = this.run(o).finally(() => {
+      this.pending.delete(o.taskKey)
+    })
     this.pending.set(o.taskKey, p)
     return p
   }
 
-  private async run (o: RoundOptions): Promise<RoundResult> {
+  private async run(o: RoundOptions): Promise<RoundResult> {
     const t0 = this.c.now()
     const windowMs = this.opts.windowMs ?? 500
     const { node, client, directory, strategy, logger } = this.c
@@ -124,15 +139,19 @@ export class SharingCoordinator {
     // `collecting` ends the collection phase: when the round stops listening, the DHT lookup and
     // the queries still in flight stop too (nobody would read their answers).
     const collecting = new AbortController()
-    const callerAborted = (): void => { collecting.abort() }
-    if (o.signal?.aborted === true) callerAborted(); else o.signal?.addEventListener('abort', callerAborted, { once: true })
+    const callerAborted = (): void => {
+      collecting.abort()
+    }
+    if (o.signal?.aborted === true) callerAborted()
+    else o.signal?.addEventListener('abort', callerAborted, { once: true })
     // Not AbortSignal.any([AbortSignal.timeout(...)]): on Node 20 the GC may collect the inner
     // timeout signal, which then never fires (nodejs/node#57736) and the round never ends.
     const deadline = withDeadline(windowMs, collecting.signal)
     const window = deadline.signal
     // A query we cut short (round over, caller stop) says nothing about the peer; one still
     // unanswered when the whole window ran out does.
-    const cutShortByUs = (): boolean => window.aborted && isProtocolError(window.reason) && window.reason.code === 'ABORTED'
+    const cutShortByUs = (): boolean =>
+      window.aborted && isProtocolError(window.reason) && window.reason.code === 'ABORTED'
     const offers: ReceivedOffer[] = []
     const asked = new Set<string>()
     const graceMs = this.opts.graceMs ?? 10
@@ -150,22 +169,34 @@ export class SharingCoordinator {
       const id = peer.toString()
       if (collecting.signal.aborted || id === self || asked.has(id) || asked.size >= (this.opts.maxPeers ?? 32)) return
       asked.add(id)
-      inflight.push(client.query(peer, query, { signal: window, timeoutMs: windowMs }).then(offer => {
-        if (offer === LOST) return
-        directory.seen(id, this.c.now())
-        if (offer.status === 'has-mask' && offer.backboneId === this.c.backboneId) { offers.push({ peerId: id, offer }); goodOffer() }
-        if (offer.status === 'backbone-mismatch') logger.debug({ peer: id, theirs: offer.backboneId }, 'peer has another backbone')
-      }, (err: unknown) => {
-        if (!cutShortByUs()) directory.failed(id)
-        logger.debug({ peer: id, err: describeError(err) }, 'query failed')
-      }))
+      inflight.push(
+        client.query(peer, query, { signal: window, timeoutMs: windowMs }).then(
+          offer => {
+            if (offer === LOST) return
+            directory.seen(id, this.c.now())
+            if (offer.status === 'has-mask' && offer.backboneId === this.c.backboneId) {
+              offers.push({ peerId: id, offer })
+              goodOffer()
+            }
+            if (offer.status === 'backbone-mismatch')
+              logger.debug({ peer: id, theirs: offer.backboneId }, 'peer has another backbone')
+          },
+          (err: unknown) => {
+            if (!cutShortByUs()) directory.failed(id)
+            logger.debug({ peer: id, err: describeError(err) }, 'query failed')
+          }
+        )
+      )
     }
 
     try {
       const sources = new Set(this.opts.sources ?? ['connected', 'announced', 'dht'])
       // 1. Connected peers that speak the query protocol (or whose protocols we do not know yet).
       for (const peer of sources.has('connected') ? node.getPeers() : []) {
-        const protocols = await node.peerStore.get(peer).then(p => p.protocols, () => [] as string[])
+        const protocols = await node.peerStore.get(peer).then(
+          p => p.protocols,
+          () => [] as string[]
+        )
         if (protocols.length === 0 || protocols.includes(QUERY_PROTOCOL)) ask(peer)
       }
       // 2. Peers that announced a mask for this task (maybe not connected: the announcer put
@@ -173,24 +204,35 @@ export class SharingCoordinator {
       for (const h of sources.has('announced') ? directory.holdersOf(o.taskKey, this.c.backboneId) : []) {
         try {
           ask(peerIdFromString(h.peerId))
-        } catch { /* an unparsable id from an announcement */ }
+        } catch {
+          /* an unparsable id from an announcement */
+        }
       }
       // 3. DHT providers of the task, queried as they are found, within the same window.
       const dht = sources.has('dht')
         ? (async () => {
             try {
               for await (const p of node.contentRouting.findProviders(taskContentId(o.taskKey), { signal: window })) {
-                if (p.multiaddrs.length > 0) await node.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
+                if (p.multiaddrs.length > 0)
+                  await node.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
                 ask(p.id)
               }
-            } catch { /* window over or no DHT peers */ }
+            } catch {
+              /* window over or no DHT peers */
+            }
           })()
         : Promise.resolve()
 
       // Finish early once every asked peer answered and either an offer worth fetching is in or
       // the DHT search is over (and the peers it found answered): the window bounds the wait, it
       // is not a fixed delay.
-      const settle = async (): Promise<void> => { let n = -1; while (n !== inflight.length) { n = inflight.length; await Promise.allSettled(inflight) } }
+      const settle = async (): Promise<void> => {
+        let n = -1
+        while (n !== inflight.length) {
+          n = inflight.length
+          await Promise.allSettled(inflight)
+        }
+      }
       const collected = (async () => {
         await settle()
         if (strategy.rank(offers, o.ownReward).length > 0) return
@@ -198,7 +240,14 @@ export class SharingCoordinator {
         await settle()
       })()
       // As soon as one acceptable offer is in, stragglers get a short grace period, no more.
-      await Promise.race([collected, graceAfterFirstGood, new Promise(resolve => { if (window.aborted) resolve(null); else window.addEventListener('abort', resolve, { once: true }) })])
+      await Promise.race([
+        collected,
+        graceAfterFirstGood,
+        new Promise(resolve => {
+          if (window.aborted) resolve(null)
+          else window.addEventListener('abort', resolve, { once: true })
+        })
+      ])
     } finally {
       if (graceTimer !== undefined) clearTimeout(graceTimer)
       goodOffer = (): void => {}
@@ -228,8 +277,19 @@ export class SharingCoordinator {
       if (strategy.shouldAdopt(verified, current)) {
         candidates[candidates.length - 1] = { ...outcome.result, outcome: 'adopted' }
         const result: RoundResult = {
-          taskKey: o.taskKey, queried: asked.size, offers: offers.length, candidates,
-          adopted: { mask: outcome.mask, meta: outcome.meta as MaskMeta, from: r.peerId, cid, claimedReward: r.offer.reward, verifiedReward: verified, currentReward: current },
+          taskKey: o.taskKey,
+          queried: asked.size,
+          offers: offers.length,
+          candidates,
+          adopted: {
+            mask: outcome.mask,
+            meta: outcome.meta as MaskMeta,
+            from: r.peerId,
+            cid,
+            claimedReward: r.offer.reward,
+            verifiedReward: verified,
+            currentReward: current
+          },
           latencyMs: outcome.inHandAt - t0,
           durationMs: this.c.now() - t0
         }
@@ -237,40 +297,96 @@ export class SharingCoordinator {
         logger.info({ task: o.taskKey, from: r.peerId, claimed: r.offer.reward, verified, current }, 'adopting mask')
         return result
       }
-      candidates[candidates.length - 1] = { ...outcome.result, outcome: 'rejected', reason: `local evaluation ${verified.toFixed(3)} below current ${current?.toFixed(3) ?? 'none'}` }
-      logger.info({ task: o.taskKey, from: r.peerId, claimed: r.offer.reward, verified, current }, 'rejected mask after local evaluation')
+      candidates[candidates.length - 1] = {
+        ...outcome.result,
+        outcome: 'rejected',
+        reason: `local evaluation ${verified.toFixed(3)} below current ${current?.toFixed(3) ?? 'none'}`
+      }
+      logger.info(
+        { task: o.taskKey, from: r.peerId, claimed: r.offer.reward, verified, current },
+        'rejected mask after local evaluation'
+      )
     }
-    return { taskKey: o.taskKey, queried: asked.size, offers: offers.length, candidates, adopted: null, latencyMs: null, durationMs: this.c.now() - t0 }
+    return {
+      taskKey: o.taskKey,
+      queried: asked.size,
+      offers: offers.length,
+      candidates,
+      adopted: null,
+      latencyMs: null,
+      durationMs: this.c.now() - t0
+    }
   }
 
-  private async tryOffer (r: ReceivedOffer, o: RoundOptions, cid: string): Promise<{ result: CandidateResult, mask: DecodedMask | null, contentVerified: boolean, meta?: MaskMeta, inHandAt: number }> {
+  private async tryOffer(
+    r: ReceivedOffer,
+    o: RoundOptions,
+    cid: string
+  ): Promise<{
+    result: CandidateResult
+    mask: DecodedMask | null
+    contentVerified: boolean
+    meta?: MaskMeta
+    inHandAt: number
+  }> {
     const base = { peerId: r.peerId, cid, claimedReward: r.offer.reward }
     const offer: MaskOffer = r.offer
     const encoding = this.opts.encoding ?? 'bits'
-    let fetched
+    let fetched: FetchedMask
     try {
-      fetched = await this.c.client.fetch(peerIdFromString(r.peerId), { requestId: newRequestId(), target: { cid: offer.cid as Uint8Array }, encoding, backboneId: this.c.backboneId }, {
-        timeoutMs: this.opts.fetchTimeoutMs ?? 10_000,
-        expectedCid: offer.cid as Uint8Array,
-        ...(o.signal !== undefined ? { signal: o.signal } : {})
-      })
+      fetched = await this.c.client.fetch(
+        peerIdFromString(r.peerId),
+        {
+          requestId: newRequestId(),
+          target: { cid: offer.cid as Uint8Array },
+          encoding,
+          backboneId: this.c.backboneId
+        },
+        {
+          timeoutMs: this.opts.fetchTimeoutMs ?? 10_000,
+          expectedCid: offer.cid as Uint8Array,
+          ...(o.signal !== undefined ? { signal: o.signal } : {})
+        }
+      )
     } catch (err) {
       this.c.directory.failed(r.peerId)
       const reason = err instanceof RemoteRefusal ? err.message : describeError(err)
       this.c.logger.info({ task: o.taskKey, peer: r.peerId, reason }, 'fetch failed, trying the next offer')
-      const invalid = isProtocolError(err) && (err.code === 'CID_MISMATCH' || err.code === 'MALFORMED' || err.code === 'INCONSISTENT_SHAPE')
-      return { result: { ...base, outcome: invalid ? 'invalid' : 'fetch-failed', verifiedReward: null, reason }, mask: null, contentVerified: false, inHandAt: this.c.now() }
+      const invalid =
+        isProtocolError(err) &&
+        (err.code === 'CID_MISMATCH' || err.code === 'MALFORMED' || err.code === 'INCONSISTENT_SHAPE')
+      return {
+        result: { ...base, outcome: invalid ? 'invalid' : 'fetch-failed', verifiedReward: null, reason },
+        mask: null,
+        contentVerified: false,
+        inHandAt: this.c.now()
+      }
     }
     let mask: DecodedMask
     try {
-      mask = decodeMask(fetched.bytes, { expectedBackboneId: this.c.backboneId, expectedTaskKey: o.taskKey, expectedLayers: o.layers })
+      mask = decodeMask(fetched.bytes, {
+        expectedBackboneId: this.c.backboneId,
+        expectedTaskKey: o.taskKey,
+        expectedLayers: o.layers
+      })
     } catch (err) {
       this.c.logger.warn({ task: o.taskKey, peer: r.peerId, err: describeError(err) }, 'received an invalid mask')
-      return { result: { ...base, outcome: 'invalid', verifiedReward: null, reason: describeError(err) }, mask: null, contentVerified: true, inHandAt: this.c.now() }
+      return {
+        result: { ...base, outcome: 'invalid', verifiedReward: null, reason: describeError(err) },
+        mask: null,
+        contentVerified: true,
+        inHandAt: this.c.now()
+      }
     }
     const inHandAt = this.c.now()
     const verifiedReward = await o.evaluate(mask)
     const meta: MaskMeta = { ...fetched.meta, origin: fetched.meta.origin === '' ? r.peerId : fetched.meta.origin }
-    return { result: { ...base, outcome: 'rejected', verifiedReward, reason: null }, mask, contentVerified: true, meta, inHandAt }
+    return {
+      result: { ...base, outcome: 'rejected', verifiedReward, reason: null },
+      mask,
+      contentVerified: true,
+      meta,
+      inHandAt
+    }
   }
 }

@@ -1,7 +1,22 @@
 import {
-  DEFAULT_REQUEST_TIMEOUT_MS, decodeFetch, decodeInventoryRequest, decodeQuery, encodeAnnouncement, encodeOffer, encodeTransferHeader,
-  INVENTORY_PROTOCOL, isProtocolError, MASK_PROTOCOL, MAX_CONTROL_MESSAGE_BYTES, QUERY_PROTOCOL, SUPPORTED_ENCODINGS,
-  type InventoryAnnouncement, type MaskOffer, type MaskTransferHeader, type TransferStatus
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  decodeFetch,
+  decodeInventoryRequest,
+  decodeQuery,
+  encodeAnnouncement,
+  encodeOffer,
+  encodeTransferHeader,
+  INVENTORY_PROTOCOL,
+  isProtocolError,
+  MASK_PROTOCOL,
+  MAX_CONTROL_MESSAGE_BYTES,
+  QUERY_PROTOCOL,
+  SUPPORTED_ENCODINGS,
+  type InventoryAnnouncement,
+  type MaskFetch,
+  type MaskOffer,
+  type MaskTransferHeader,
+  type TransferStatus
 } from '@l2d2c/protocol'
 import { abortStream, closeStream, readFrame, withDeadline, writeFrame } from '@l2d2c/protocol/framing'
 import type { Connection, Stream } from '@libp2p/interface'
@@ -50,21 +65,43 @@ export class MaskExchangeServer {
   /** Masks sent to peers (complete transfers), since start. */
   transfersServed = 0
 
-  constructor (private readonly c: MaskExchangeServerComponents) {}
+  constructor(private readonly c: MaskExchangeServerComponents) {}
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.started) return
     const { node } = this.c
-    await node.handle(QUERY_PROTOCOL, (stream, connection) => { void this.onQuery(stream, connection) }, { maxInboundStreams: SERVER_LIMITS.maxInboundQueryStreams })
-    await node.handle(MASK_PROTOCOL, (stream, connection) => { void this.onFetch(stream, connection) }, { maxInboundStreams: SERVER_LIMITS.maxInboundMaskStreams })
-    await node.handle(INVENTORY_PROTOCOL, (stream, connection) => { void this.onInventory(stream, connection) }, { maxInboundStreams: SERVER_LIMITS.maxInboundInventoryStreams })
+    await node.handle(
+      QUERY_PROTOCOL,
+      (stream, connection) => {
+        void this.onQuery(stream, connection)
+      },
+      { maxInboundStreams: SERVER_LIMITS.maxInboundQueryStreams }
+    )
+    await node.handle(
+      MASK_PROTOCOL,
+      (stream, connection) => {
+        void this.onFetch(stream, connection)
+      },
+      { maxInboundStreams: SERVER_LIMITS.maxInboundMaskStreams }
+    )
+    await node.handle(
+      INVENTORY_PROTOCOL,
+      (stream, connection) => {
+        void this.onInventory(stream, connection)
+      },
+      { maxInboundStreams: SERVER_LIMITS.maxInboundInventoryStreams }
+    )
     this.started = true
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (!this.started) return
     this.started = false
-    await Promise.all([QUERY_PROTOCOL, MASK_PROTOCOL, INVENTORY_PROTOCOL].map(async p => { await this.c.node.unhandle(p) }))
+    await Promise.all(
+      [QUERY_PROTOCOL, MASK_PROTOCOL, INVENTORY_PROTOCOL].map(async p => {
+        await this.c.node.unhandle(p)
+      })
+    )
   }
 
   /**
@@ -72,11 +109,21 @@ export class MaskExchangeServer {
    * count it, hand it to `handle` under the whole exchange's deadline; on any failure reset the
    * stream and log. Never throws into libp2p.
    */
-  private async serve (stream: Stream, connection: Connection, kind: TrafficProtocol, timeoutMs: number, handle: (request: Uint8Array, peer: string, signal: AbortSignal) => Promise<void>): Promise<void> {
+  private async serve(
+    stream: Stream,
+    connection: Connection,
+    kind: TrafficProtocol,
+    timeoutMs: number,
+    handle: (request: Uint8Array, peer: string, signal: AbortSignal) => Promise<void>
+  ): Promise<void> {
     const peer = connection.remotePeer.toString()
     const deadline = withDeadline(timeoutMs)
     try {
-      const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal: deadline.signal, timeoutMs: SERVER_LIMITS.handlerTimeoutMs })
+      const bytes = await readFrame(stream, {
+        maxBytes: MAX_CONTROL_MESSAGE_BYTES,
+        signal: deadline.signal,
+        timeoutMs: SERVER_LIMITS.handlerTimeoutMs
+      })
       this.c.traffic.received(kind, framedLength(bytes.length))
       await handle(bytes, peer, deadline.signal)
     } catch (err) {
@@ -92,8 +139,18 @@ export class MaskExchangeServer {
    * stream is then reset, which is what the requester would see of a lost answer. Every
    * outbound response goes through here, refusals included.
    */
-  private async respond (stream: Stream, kind: TrafficProtocol, loss: OutboundKind, peer: string, frames: readonly Uint8Array[], signal: AbortSignal): Promise<boolean> {
-    if (this.c.loss.shouldDrop(loss, peer)) { abortStream(stream); return false }
+  private async respond(
+    stream: Stream,
+    kind: TrafficProtocol,
+    loss: OutboundKind,
+    peer: string,
+    frames: readonly Uint8Array[],
+    signal: AbortSignal
+  ): Promise<boolean> {
+    if (this.c.loss.shouldDrop(loss, peer)) {
+      abortStream(stream)
+      return false
+    }
     let bytes = 0
     for (const frame of frames) {
       await writeFrame(stream, frame, { signal })
@@ -104,43 +161,92 @@ export class MaskExchangeServer {
     return true
   }
 
-  private async onQuery (stream: Stream, connection: Connection): Promise<void> {
+  private async onQuery(stream: Stream, connection: Connection): Promise<void> {
     const { masks, strategy } = this.c
     await this.serve(stream, connection, 'query', SERVER_LIMITS.handlerTimeoutMs, async (bytes, peer, signal) => {
       const query = decodeQuery(bytes)
       const answer = strategy.answer(query, masks.held(query.taskKey), masks.backboneId)
-      const offer: MaskOffer = answer.status === 'has-mask'
-        ? { requestId: query.requestId, status: 'has-mask', taskKey: query.taskKey, reward: answer.mask.reward, stepsTrained: answer.mask.stepsTrained, cid: answer.mask.cid, encodedSize: answer.mask.encodedSize, encodings: [...answer.mask.encodings], backboneId: masks.backboneId, origin: answer.mask.origin }
-        : { requestId: query.requestId, status: answer.status, taskKey: query.taskKey, reward: 0, stepsTrained: 0, cid: null, encodedSize: 0, encodings: [], backboneId: masks.backboneId, origin: '' }
+      const offer: MaskOffer =
+        answer.status === 'has-mask'
+          ? {
+              requestId: query.requestId,
+              status: 'has-mask',
+              taskKey: query.taskKey,
+              reward: answer.mask.reward,
+              stepsTrained: answer.mask.stepsTrained,
+              cid: answer.mask.cid,
+              encodedSize: answer.mask.encodedSize,
+              encodings: [...answer.mask.encodings],
+              backboneId: masks.backboneId,
+              origin: answer.mask.origin
+            }
+          : {
+              requestId: query.requestId,
+              status: answer.status,
+              taskKey: query.taskKey,
+              reward: 0,
+              stepsTrained: 0,
+              cid: null,
+              encodedSize: 0,
+              encodings: [],
+              backboneId: masks.backboneId,
+              origin: ''
+            }
       if (await this.respond(stream, 'query', 'offer', peer, [encodeOffer(offer)], signal)) {
         this.c.logger.debug({ peer, task: query.taskKey, status: offer.status }, 'answered query')
       }
     })
   }
 
-  private async onFetch (stream: Stream, connection: Connection): Promise<void> {
+  private async onFetch(stream: Stream, connection: Connection): Promise<void> {
     const { masks } = this.c
     let counted = false
     await this.serve(stream, connection, 'mask', SERVER_LIMITS.transferTimeoutMs, async (bytes, peer, signal) => {
       // Refusals are outbound messages like any other: loss injection applies to them too.
       const refuse = async (requestId: number, status: TransferStatus, message: string): Promise<void> => {
-        const header: MaskTransferHeader = { requestId, status, cid: null, encoding: null, totalSize: 0, chunkSize: 0, chunkCount: 0, meta: null, message }
-        if (await this.respond(stream, 'mask', 'transfer', peer, [encodeTransferHeader(header)], signal)) this.c.logger.debug({ peer, status, message }, 'refused fetch')
+        const header: MaskTransferHeader = {
+          requestId,
+          status,
+          cid: null,
+          encoding: null,
+          totalSize: 0,
+          chunkSize: 0,
+          chunkCount: 0,
+          meta: null,
+          message
+        }
+        if (await this.respond(stream, 'mask', 'transfer', peer, [encodeTransferHeader(header)], signal))
+          this.c.logger.debug({ peer, status, message }, 'refused fetch')
       }
-      let request
+      let request: MaskFetch
       try {
         request = decodeFetch(bytes)
       } catch (err) {
-        if (isProtocolError(err)) { await refuse(0, err.code === 'UNKNOWN_ENUM' ? 'unsupported-encoding' : 'bad-request', err.message); return }
+        if (isProtocolError(err)) {
+          await refuse(0, err.code === 'UNKNOWN_ENUM' ? 'unsupported-encoding' : 'bad-request', err.message)
+          return
+        }
         throw err
       }
-      if (request.backboneId !== masks.backboneId) { await refuse(request.requestId, 'backbone-mismatch', `this node's backbone is ${masks.backboneId}`); return }
-      if (!SUPPORTED_ENCODINGS.includes(request.encoding)) { await refuse(request.requestId, 'unsupported-encoding', `encoding ${request.encoding} is not supported`); return }
-      if (this.activeTransfers >= SERVER_LIMITS.maxConcurrentTransfers) { await refuse(request.requestId, 'busy', 'too many transfers in progress'); return }
+      if (request.backboneId !== masks.backboneId) {
+        await refuse(request.requestId, 'backbone-mismatch', `this node's backbone is ${masks.backboneId}`)
+        return
+      }
+      if (!SUPPORTED_ENCODINGS.includes(request.encoding)) {
+        await refuse(request.requestId, 'unsupported-encoding', `encoding ${request.encoding} is not supported`)
+        return
+      }
+      if (this.activeTransfers >= SERVER_LIMITS.maxConcurrentTransfers) {
+        await refuse(request.requestId, 'busy', 'too many transfers in progress')
+        return
+      }
       this.activeTransfers++
       counted = true
       const held = await masks.load(request.target, request.encoding)
-      if (held === null) { await refuse(request.requestId, 'not-found', 'no such mask here'); return }
+      if (held === null) {
+        await refuse(request.requestId, 'not-found', 'no such mask here')
+        return
+      }
       // Origin left empty when this node trained the mask: the requester knows who answered (saves ~54 B).
       const origin = held.meta.origin === this.c.node.peerId.toString() ? '' : held.meta.origin
       const header = encodeTransferHeader({
@@ -159,10 +265,12 @@ export class MaskExchangeServer {
         this.transfersServed++
         this.c.logger.debug({ peer, bytes: held.totalSize, encoding: request.encoding }, 'served mask')
       }
-    }).finally(() => { if (counted) this.activeTransfers-- })
+    }).finally(() => {
+      if (counted) this.activeTransfers--
+    })
   }
 
-  private async onInventory (stream: Stream, connection: Connection): Promise<void> {
+  private async onInventory(stream: Stream, connection: Connection): Promise<void> {
     await this.serve(stream, connection, 'inventory', SERVER_LIMITS.handlerTimeoutMs, async (bytes, peer, signal) => {
       decodeInventoryRequest(bytes)
       await this.respond(stream, 'inventory', 'inventory', peer, [encodeAnnouncement(this.c.announcement())], signal)

@@ -7,9 +7,9 @@ import { varintLength } from '@l2d2c/protocol/framing'
 export type TrafficProtocol = 'query' | 'mask' | 'inventory' | 'announce'
 
 export interface TrafficSnapshot {
-  bytes: Record<TrafficProtocol, { sent: number, received: number }>
-  messages: Record<TrafficProtocol, { sent: number, received: number }>
-  latencies: Record<string, { count: number, p50: number | null, p99: number | null }>
+  bytes: Record<TrafficProtocol, { sent: number; received: number }>
+  messages: Record<TrafficProtocol, { sent: number; received: number }>
+  latencies: Record<string, { count: number; p50: number | null; p99: number | null }>
 }
 
 const PROTOCOLS: TrafficProtocol[] = ['query', 'mask', 'inventory', 'announce']
@@ -20,38 +20,48 @@ export class Traffic {
   private readonly messages = new Map<string, number>()
   private readonly samples = new Map<string, number[]>()
 
-  sent (protocol: TrafficProtocol, bytes: number): void { this.add(protocol, 'sent', bytes) }
-  received (protocol: TrafficProtocol, bytes: number): void { this.add(protocol, 'received', bytes) }
+  sent(protocol: TrafficProtocol, bytes: number): void {
+    this.add(protocol, 'sent', bytes)
+  }
+  received(protocol: TrafficProtocol, bytes: number): void {
+    this.add(protocol, 'received', bytes)
+  }
 
-  private add (protocol: TrafficProtocol, dir: 'sent' | 'received', bytes: number): void {
+  private add(protocol: TrafficProtocol, dir: 'sent' | 'received', bytes: number): void {
     const k = `${protocol}:${dir}`
     this.bytes.set(k, (this.bytes.get(k) ?? 0) + bytes)
     this.messages.set(k, (this.messages.get(k) ?? 0) + 1)
   }
 
   /** Records one latency sample in ms (a bounded ring of the most recent samples). */
-  latency (name: string, ms: number): void {
+  latency(name: string, ms: number): void {
     let s = this.samples.get(name)
-    if (s === undefined) { s = []; this.samples.set(name, s) }
+    if (s === undefined) {
+      s = []
+      this.samples.set(name, s)
+    }
     s.push(ms)
     if (s.length > MAX_SAMPLES) s.shift()
   }
 
-  snapshot (): TrafficSnapshot {
-    const pick = (m: Map<string, number>): Record<TrafficProtocol, { sent: number, received: number }> =>
-      Object.fromEntries(PROTOCOLS.map(p => [p, { sent: m.get(`${p}:sent`) ?? 0, received: m.get(`${p}:received`) ?? 0 }])) as Record<TrafficProtocol, { sent: number, received: number }>
+  snapshot(): TrafficSnapshot {
+    const pick = (m: Map<string, number>): Record<TrafficProtocol, { sent: number; received: number }> =>
+      Object.fromEntries(
+        PROTOCOLS.map(p => [p, { sent: m.get(`${p}:sent`) ?? 0, received: m.get(`${p}:received`) ?? 0 }])
+      ) as Record<TrafficProtocol, { sent: number; received: number }>
     const latencies: TrafficSnapshot['latencies'] = {}
-    for (const [name, s] of this.samples) latencies[name] = { count: s.length, p50: percentile(s, 0.5), p99: percentile(s, 0.99) }
+    for (const [name, s] of this.samples)
+      latencies[name] = { count: s.length, p50: percentile(s, 0.5), p99: percentile(s, 0.99) }
     return { bytes: pick(this.bytes), messages: pick(this.messages), latencies }
   }
 }
 
 /** Application bytes of one frame on a stream: the payload and its varint length prefix (what both sides count). */
-export function framedLength (payloadBytes: number): number {
+export function framedLength(payloadBytes: number): number {
   return payloadBytes + varintLength(payloadBytes)
 }
 
-export function percentile (values: readonly number[], q: number): number | null {
+export function percentile(values: readonly number[], q: number): number | null {
   if (values.length === 0) return null
   const sorted = [...values].sort((a, b) => a - b)
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))

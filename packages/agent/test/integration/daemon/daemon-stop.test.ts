@@ -7,25 +7,39 @@ import { Daemon } from '../../../src/daemon/daemon.js'
 import type { Logger } from '../../../src/logging/logger.js'
 
 const dirs: string[] = []
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 /** A logger that keeps the messages, so the test can see the warning. */
-function recordingLogger (lines: string[]): Logger {
-  const log = (level: string) => (a: object | string, b?: string): void => { lines.push(`${level} ${typeof a === 'string' ? a : b ?? ''}`) }
-  const logger: Logger = { trace: log('trace'), debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: () => logger }
+function recordingLogger(lines: string[]): Logger {
+  const log =
+    (level: string) =>
+    (a: object | string, b?: string): void => {
+      lines.push(`${level} ${typeof a === 'string' ? a : (b ?? '')}`)
+    }
+  const logger: Logger = {
+    trace: log('trace'),
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    child: () => logger
+  }
   return logger
 }
 
 /** A daemon whose role loop never ends, as one blocked on a network call that never returns. */
 class StuckDaemon extends Daemon {
-  protected override async runRole (): Promise<void> {
+  protected override async runRole(): Promise<void> {
     await new Promise(() => {})
   }
 }
 
 describe('Daemon.stop', () => {
   it('persists and removes its lock and discovery file even when the role loop never finishes', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'l2d2c-daemon-stop-')); dirs.push(dataDir)
+    const dataDir = mkdtempSync(join(tmpdir(), 'l2d2c-daemon-stop-'))
+    dirs.push(dataDir)
     const config = resolveDaemonConfig({ flags: { dataDir, tasks: ['ctgraph/d2b2/img1/leaf00'], backend: 'wasm' } })
     const lines: string[] = []
     const daemon = new StuckDaemon(config, recordingLogger(lines), Date.now, 300)

@@ -18,9 +18,21 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { ProtocolError, ProtocolErrorCode } from '../../../../protocol/src/errors.js'
-import { closeStream, encodeLength, readFrame, toProtocolError, withDeadline, writeFrame } from '@l2d2c/protocol/framing'
-import { createNode, listeningAddresses, type CreateNodeOptions, type L2d2cNode } from '../../../src/network/create-node.js'
+import { type ProtocolError, ProtocolErrorCode } from '../../../../protocol/src/errors.js'
+import {
+  closeStream,
+  encodeLength,
+  readFrame,
+  toProtocolError,
+  withDeadline,
+  writeFrame
+} from '@l2d2c/protocol/framing'
+import {
+  createNode,
+  listeningAddresses,
+  type CreateNodeOptions,
+  type L2d2cNode
+} from '../../../src/network/create-node.js'
 import { loadOrCreatePeerKey } from '../../../src/network/peer-key.js'
 import type { Message } from '@libp2p/gossipsub'
 import type { PeerId, Stream } from '@libp2p/interface'
@@ -30,22 +42,37 @@ const TOPIC = 'l2d2c/test/inventory'
 const HEARTBEAT_MS = 100
 
 const figures: Array<[string, string]> = []
-function record (name: string, value: number, unit = 'ms'): void {
+function record(name: string, value: number, unit = 'ms'): void {
   figures.push([name, `${value.toFixed(1)} ${unit}`])
 }
 afterAll(() => {
-  console.log('libp2p figures (127.0.0.1, one process):\n' + figures.map(([k, v]) => `  ${k.padEnd(72)} ${v}`).join('\n'))
+  console.log(
+    `libp2p figures (127.0.0.1, one process):\n${figures.map(([k, v]) => `  ${k.padEnd(72)} ${v}`).join('\n')}`
+  )
 })
 
 const running: L2d2cNode[] = []
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map(async c => { await c() }))
-  await Promise.all(running.splice(0).map(async n => { await n.stop() }))
+  await Promise.all(
+    cleanups.splice(0).map(async c => {
+      await c()
+    })
+  )
+  await Promise.all(
+    running.splice(0).map(async n => {
+      await n.stop()
+    })
+  )
 })
 
-async function startNode (options: Partial<CreateNodeOptions> = {}): Promise<L2d2cNode> {
-  const node = await createNode({ privateKey: await generateKeyPair('Ed25519'), gossipHeartbeatMs: HEARTBEAT_MS, ...options, start: true })
+async function startNode(options: Partial<CreateNodeOptions> = {}): Promise<L2d2cNode> {
+  const node = await createNode({
+    privateKey: await generateKeyPair('Ed25519'),
+    gossipHeartbeatMs: HEARTBEAT_MS,
+    ...options,
+    start: true
+  })
   running.push(node)
   return node
 }
@@ -54,7 +81,7 @@ const since = (t: number): number => performance.now() - t
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 const str = (b: Uint8Array): string => new TextDecoder().decode(b)
 
-async function protocolError (promise: Promise<unknown>): Promise<ProtocolError> {
+async function protocolError(promise: Promise<unknown>): Promise<ProtocolError> {
   try {
     await promise
   } catch (err) {
@@ -63,9 +90,17 @@ async function protocolError (promise: Promise<unknown>): Promise<ProtocolError>
   throw new Error('expected a rejection')
 }
 
-async function event<T> (target: EventTarget, type: string, filter: (detail: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+async function event<T>(
+  target: EventTarget,
+  type: string,
+  filter: (detail: T) => boolean = () => true,
+  timeoutMs = 5000
+): Promise<T> {
   return await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { target.removeEventListener(type, listener); reject(new Error(`no ${type} within ${timeoutMs} ms`)) }, timeoutMs)
+    const timer = setTimeout(() => {
+      target.removeEventListener(type, listener)
+      reject(new Error(`no ${type} within ${timeoutMs} ms`))
+    }, timeoutMs)
     const listener = (evt: Event): void => {
       const detail = (evt as CustomEvent<T>).detail
       if (!filter(detail)) return
@@ -93,31 +128,43 @@ interface ServerLog {
   remotePeers: PeerId[]
   served: number
 }
-async function serve (node: L2d2cNode, init: ServerInit = {}): Promise<ServerLog> {
+async function serve(node: L2d2cNode, init: ServerInit = {}): Promise<ServerLog> {
   const log: ServerLog = { failures: [], remotePeers: [], served: 0 }
-  await node.handle(PROTOCOL, async (stream, connection) => {
-    log.remotePeers.push(connection.remotePeer)
-    const deadline = withDeadline(init.timeoutMs ?? 2000)
-    try {
-      const request = await readFrame(stream, { maxBytes: init.maxRequestBytes ?? 1024, signal: deadline.signal })
-      const response = init.answer === undefined ? Uint8Array.from([...text('echo:'), ...request]) : await init.answer(request, stream)
-      await writeFrame(stream, response, { signal: deadline.signal })
-      await closeStream(stream, { signal: deadline.signal })
-      log.served++
-    } catch (err) {
-      log.failures.push(toProtocolError(err, deadline.signal))
-    } finally {
-      deadline.clear()
+  await node.handle(
+    PROTOCOL,
+    async (stream, connection) => {
+      log.remotePeers.push(connection.remotePeer)
+      const deadline = withDeadline(init.timeoutMs ?? 2000)
+      try {
+        const request = await readFrame(stream, { maxBytes: init.maxRequestBytes ?? 1024, signal: deadline.signal })
+        const response =
+          init.answer === undefined
+            ? Uint8Array.from([...text('echo:'), ...request])
+            : await init.answer(request, stream)
+        await writeFrame(stream, response, { signal: deadline.signal })
+        await closeStream(stream, { signal: deadline.signal })
+        log.served++
+      } catch (err) {
+        log.failures.push(toProtocolError(err, deadline.signal))
+      } finally {
+        deadline.clear()
+      }
+    },
+    {
+      ...(init.maxInboundStreams === undefined ? {} : { maxInboundStreams: init.maxInboundStreams }),
+      ...(init.maxOutboundStreams === undefined ? {} : { maxOutboundStreams: init.maxOutboundStreams })
     }
-  }, {
-    ...(init.maxInboundStreams === undefined ? {} : { maxInboundStreams: init.maxInboundStreams }),
-    ...(init.maxOutboundStreams === undefined ? {} : { maxOutboundStreams: init.maxOutboundStreams })
-  })
+  )
   return log
 }
 
 /** The client pattern: open, send the request, half-close, read one bounded response. */
-async function request (from: L2d2cNode, to: L2d2cNode | PeerId, payload: Uint8Array, options: { maxResponseBytes?: number, signal?: AbortSignal } = {}): Promise<Uint8Array> {
+async function request(
+  from: L2d2cNode,
+  to: L2d2cNode | PeerId,
+  payload: Uint8Array,
+  options: { maxResponseBytes?: number; signal?: AbortSignal } = {}
+): Promise<Uint8Array> {
   const target = 'peerId' in to ? to.getMultiaddrs() : to
   const stream = await from.dialProtocol(target, PROTOCOL, { signal: options.signal })
   await writeFrame(stream, payload, { signal: options.signal })
@@ -143,30 +190,44 @@ describe('request/response on a custom protocol', () => {
   it('maxInboundStreams: a stream beyond the limit negotiates, then the server resets it', async () => {
     const [server, client] = await Promise.all([startNode(), startNode()])
     let open!: () => void
-    const gate = new Promise<void>(resolve => { open = resolve })
-    const log = await serve(server, { maxInboundStreams: 2, answer: async (req) => { await gate; return req } })
+    const gate = new Promise<void>(resolve => {
+      open = resolve
+    })
+    const log = await serve(server, {
+      maxInboundStreams: 2,
+      answer: async req => {
+        await gate
+        return req
+      }
+    })
     await client.dial(server.getMultiaddrs())
     // dialProtocol resolves for all three: the limit is enforced by the server after negotiation
-    const streams = await Promise.all([0, 1, 2].map(async () => await client.dialProtocol(server.getMultiaddrs(), PROTOCOL)))
-    const sent = await Promise.all(streams.map(async (stream, i) => {
-      try {
-        await writeFrame(stream, Uint8Array.of(i))
-        await closeStream(stream)
-        return null
-      } catch (err) {
-        return toProtocolError(err).code
-      }
-    }))
+    const streams = await Promise.all(
+      [0, 1, 2].map(async () => await client.dialProtocol(server.getMultiaddrs(), PROTOCOL))
+    )
+    const sent = await Promise.all(
+      streams.map(async (stream, i) => {
+        try {
+          await writeFrame(stream, Uint8Array.of(i))
+          await closeStream(stream)
+          return null
+        } catch (err) {
+          return toProtocolError(err).code
+        }
+      })
+    )
     open() // the two admitted handlers answer now
-    const outcomes = await Promise.all(streams.map(async (stream, i) => {
-      const refused = sent[i]
-      if (refused !== null && refused !== undefined) return refused
-      try {
-        return `ok ${(await readFrame(stream, { maxBytes: 10, signal: AbortSignal.timeout(3000) }))[0]}`
-      } catch (err) {
-        return toProtocolError(err).code
-      }
-    }))
+    const outcomes = await Promise.all(
+      streams.map(async (stream, i) => {
+        const refused = sent[i]
+        if (refused !== null && refused !== undefined) return refused
+        try {
+          return `ok ${(await readFrame(stream, { maxBytes: 10, signal: AbortSignal.timeout(3000) }))[0]}`
+        } catch (err) {
+          return toProtocolError(err).code
+        }
+      })
+    )
     expect(outcomes.filter(o => o === ProtocolErrorCode.STREAM_CLOSED)).toHaveLength(1)
     expect(outcomes.filter(o => o.startsWith('ok'))).toHaveLength(2)
     expect(log.served).toBe(2)
@@ -176,7 +237,10 @@ describe('request/response on a custom protocol', () => {
     const [server, client] = await Promise.all([startNode(), startNode()])
     await serve(server, { timeoutMs: 5000 })
     const first = await client.dialProtocol(server.getMultiaddrs(), PROTOCOL, { maxOutboundStreams: 1 })
-    const refused = await client.dialProtocol(server.getMultiaddrs(), PROTOCOL, { maxOutboundStreams: 1 }).then(() => null, (err: Error) => err)
+    const refused = await client.dialProtocol(server.getMultiaddrs(), PROTOCOL, { maxOutboundStreams: 1 }).then(
+      () => null,
+      (err: Error) => err
+    )
     expect(refused?.name).toBe('TooManyOutboundProtocolStreamsError')
     first.abort(new Error('test done'))
 
@@ -184,7 +248,10 @@ describe('request/response on a custom protocol', () => {
     // and a dial option is ignored
     await serve(client, { maxOutboundStreams: 1 })
     const held = await client.dialProtocol(server.getMultiaddrs(), PROTOCOL)
-    const refusedAgain = await client.dialProtocol(server.getMultiaddrs(), PROTOCOL, { maxOutboundStreams: 10 }).then(() => null, (err: Error) => err)
+    const refusedAgain = await client.dialProtocol(server.getMultiaddrs(), PROTOCOL, { maxOutboundStreams: 10 }).then(
+      () => null,
+      (err: Error) => err
+    )
     expect(refusedAgain?.name).toBe('TooManyOutboundProtocolStreamsError')
     held.abort(new Error('test done'))
   })
@@ -192,7 +259,9 @@ describe('request/response on a custom protocol', () => {
   it('an oversized request is refused by the server (TOO_LARGE); the client sees the reset (STREAM_CLOSED)', async () => {
     const [server, client] = await Promise.all([startNode(), startNode()])
     const log = await serve(server, { maxRequestBytes: 1024 })
-    const err = await protocolError(request(client, server, new Uint8Array(1025), { signal: AbortSignal.timeout(3000) }))
+    const err = await protocolError(
+      request(client, server, new Uint8Array(1025), { signal: AbortSignal.timeout(3000) })
+    )
     expect(err.code).toBe(ProtocolErrorCode.STREAM_CLOSED)
     await expect.poll(() => log.failures.map(f => f.code)).toEqual([ProtocolErrorCode.TOO_LARGE])
   })
@@ -200,17 +269,22 @@ describe('request/response on a custom protocol', () => {
   it('an oversized response is refused by the client from its length prefix (TOO_LARGE)', async () => {
     const [server, client] = await Promise.all([startNode(), startNode()])
     await serve(server, { answer: async () => new Uint8Array(64 * 1024 + 1) })
-    const err = await protocolError(request(client, server, text('x'), { maxResponseBytes: 64 * 1024, signal: AbortSignal.timeout(3000) }))
+    const err = await protocolError(
+      request(client, server, text('x'), { maxResponseBytes: 64 * 1024, signal: AbortSignal.timeout(3000) })
+    )
     expect(err.code).toBe(ProtocolErrorCode.TOO_LARGE)
   })
 
-  it('a 5 MiB response passes over yamux when the limit allows it (above lpStream\'s 4 MiB default)', async () => {
+  it("a 5 MiB response passes over yamux when the limit allows it (above lpStream's 4 MiB default)", async () => {
     const [server, client] = await Promise.all([startNode(), startNode()])
     const big = new Uint8Array(5 * 1024 * 1024).map((_, i) => i & 0xff)
     await serve(server, { answer: async () => big })
     await client.dial(server.getMultiaddrs())
     const t = performance.now()
-    const got = await request(client, server, text('x'), { maxResponseBytes: big.byteLength, signal: AbortSignal.timeout(10_000) })
+    const got = await request(client, server, text('x'), {
+      maxResponseBytes: big.byteLength,
+      signal: AbortSignal.timeout(10_000)
+    })
     record('5 MiB response (framed read, yamux, open connection)', since(t))
     expect(got.byteLength).toBe(big.byteLength)
     expect(Buffer.from(got).equals(Buffer.from(big))).toBe(true)
@@ -223,14 +297,18 @@ describe('request/response on a custom protocol', () => {
     const idleOpened = performance.now()
     const idleCut = event<unknown>(idle, 'close').then(() => since(idleOpened))
     let cutBeforeAnswers = false
-    void idleCut.then(() => { cutBeforeAnswers = answered < 5 })
+    void idleCut.then(() => {
+      cutBeforeAnswers = answered < 5
+    })
     let answered = 0
     const t = performance.now()
-    const replies = await Promise.all([0, 1, 2, 3, 4].map(async (i) => {
-      const reply = str(await request(busy, server, text(`r${i}`), { signal: AbortSignal.timeout(3000) }))
-      answered++
-      return reply
-    }))
+    const replies = await Promise.all(
+      [0, 1, 2, 3, 4].map(async i => {
+        const reply = str(await request(busy, server, text(`r${i}`), { signal: AbortSignal.timeout(3000) }))
+        answered++
+        return reply
+      })
+    )
     record('5 concurrent requests from another peer while one peer idles', since(t))
     expect(replies).toEqual(['echo:r0', 'echo:r1', 'echo:r2', 'echo:r3', 'echo:r4'])
     expect(idle.status).toBe('open') // all answered while the idle stream was still held
@@ -242,13 +320,21 @@ describe('request/response on a custom protocol', () => {
     expect(idleRead.code).toBe(ProtocolErrorCode.STREAM_CLOSED)
   })
 
-  it('the caller\'s AbortSignal aborts a pending read; the server sees the reset', async () => {
+  it("the caller's AbortSignal aborts a pending read; the server sees the reset", async () => {
     const [server, client] = await Promise.all([startNode(), startNode()])
-    const log = await serve(server, { timeoutMs: 5000, answer: async (_req, stream) => { await event(stream, 'close'); return new Uint8Array(0) } })
+    const log = await serve(server, {
+      timeoutMs: 5000,
+      answer: async (_req, stream) => {
+        await event(stream, 'close')
+        return new Uint8Array(0)
+      }
+    })
     const caller = new AbortController()
     const deadline = withDeadline(10_000, caller.signal)
     const pending = protocolError(request(client, server, text('slow'), { signal: deadline.signal }))
-    setTimeout(() => { caller.abort(new Error('user cancelled')) }, 100)
+    setTimeout(() => {
+      caller.abort(new Error('user cancelled'))
+    }, 100)
     const t = performance.now()
     const err = await pending
     deadline.clear()
@@ -261,18 +347,25 @@ describe('request/response on a custom protocol', () => {
   it('a server stopped mid-response: the requester gets STREAM_CLOSED quickly, not a hang', async () => {
     const [server, client] = await Promise.all([startNode(), startNode()])
     let midResponse!: () => void
-    const reached = new Promise<void>(resolve => { midResponse = resolve })
-    await server.handle(PROTOCOL, async (stream) => {
+    const reached = new Promise<void>(resolve => {
+      midResponse = resolve
+    })
+    await server.handle(PROTOCOL, async stream => {
       await readFrame(stream, { maxBytes: 1024 })
       // announce 100 kB, send 10 kB, then hang as a node busy elsewhere would
       stream.send(Uint8Array.from([...encodeLength(100_000), ...new Uint8Array(10_000)]))
       midResponse()
       await event(stream, 'close', () => true, 30_000).catch(() => {})
     })
-    const pending = protocolError(request(client, server, text('x'), { maxResponseBytes: 200_000, signal: AbortSignal.timeout(10_000) }))
+    const pending = protocolError(
+      request(client, server, text('x'), { maxResponseBytes: 200_000, signal: AbortSignal.timeout(10_000) })
+    )
     await reached
     const t = performance.now()
-    const stopping = (async () => { await server.stop(); return since(t) })()
+    const stopping = (async () => {
+      await server.stop()
+      return since(t)
+    })()
     const err = await pending
     record('server.stop() mid-response -> requester error', since(t))
     record('server.stop() with a handler still running', await stopping)
@@ -287,20 +380,30 @@ describe('gossipsub', () => {
     await c.dial(b.getMultiaddrs()) // a line: a - b - c, a and c never connect
     const received = (node: L2d2cNode): Message[] => {
       const list: Message[] = []
-      node.services.pubsub.addEventListener('message', (evt) => { if (evt.detail.topic === TOPIC) list.push(evt.detail) })
+      node.services.pubsub.addEventListener('message', evt => {
+        if (evt.detail.topic === TOPIC) list.push(evt.detail)
+      })
       return list
     }
     const atB = received(b)
     const atC = received(c)
     const relayedBy: string[] = []
-    c.services.pubsub.addEventListener('gossipsub:message', (evt) => { relayedBy.push(evt.detail.propagationSource.toString()) })
+    c.services.pubsub.addEventListener('gossipsub:message', evt => {
+      relayedBy.push(evt.detail.propagationSource.toString())
+    })
 
     // publishing with no subscribers anywhere is allowed (first node of a swarm)
     expect((await a.services.pubsub.publish(TOPIC, text('nobody'))).recipients).toEqual([])
 
     let t = performance.now()
-    const seenByA = event(a.services.pubsub, 'subscription-change', (d: { peerId: PeerId }) => d.peerId.equals(b.peerId))
-    const graftedC = event(b.services.pubsub, 'gossipsub:graft', (d: { peerId: string }) => d.peerId === c.peerId.toString())
+    const seenByA = event(a.services.pubsub, 'subscription-change', (d: { peerId: PeerId }) =>
+      d.peerId.equals(b.peerId)
+    )
+    const graftedC = event(
+      b.services.pubsub,
+      'gossipsub:graft',
+      (d: { peerId: string }) => d.peerId === c.peerId.toString()
+    )
     for (const n of [a, b, c]) n.services.pubsub.subscribe(TOPIC)
     await seenByA
     record('gossipsub: subscribe -> neighbour sees the subscription', since(t))
@@ -335,16 +438,26 @@ describe('gossipsub', () => {
     const atD = received(d)
     await d.dial(b.getMultiaddrs())
     t = performance.now()
-    const seenByB = event(b.services.pubsub, 'subscription-change', (x: { peerId: PeerId }) => x.peerId.equals(d.peerId))
-    const graftedD = event(b.services.pubsub, 'gossipsub:graft', (x: { peerId: string }) => x.peerId === d.peerId.toString())
+    const seenByB = event(b.services.pubsub, 'subscription-change', (x: { peerId: PeerId }) =>
+      x.peerId.equals(d.peerId)
+    )
+    const graftedD = event(
+      b.services.pubsub,
+      'gossipsub:graft',
+      (x: { peerId: string }) => x.peerId === d.peerId.toString()
+    )
     d.services.pubsub.subscribe(TOPIC)
     await seenByB
     record('gossipsub: late subscriber -> relay sees the subscription', since(t))
     await graftedD
     record('gossipsub: late subscriber -> relay grafts it', since(t))
     let n = 0
-    const ticker = setInterval(() => { void a.services.pubsub.publish(TOPIC, text(`tick ${n++}`)) }, 20)
-    cleanups.push(() => { clearInterval(ticker) })
+    const ticker = setInterval(() => {
+      void a.services.pubsub.publish(TOPIC, text(`tick ${n++}`))
+    }, 20)
+    cleanups.push(() => {
+      clearInterval(ticker)
+    })
     await expect.poll(() => atD.length, { timeout: 5000, interval: 5 }).toBeGreaterThan(0)
     clearInterval(ticker)
     record('gossipsub: late subscriber -> first message from a (publishing every 20 ms)', since(t))
@@ -370,7 +483,9 @@ describe('kad-dht', () => {
     for await (const provider of c.contentRouting.findProviders(cid, { signal: AbortSignal.timeout(10_000) })) {
       found.push(provider.id)
       // a's addresses as b knew them (without /p2p; the list may repeat an address)
-      expect([...new Set(provider.multiaddrs.map(String))]).toEqual(listeningAddresses(a).map(s => s.replace(/\/p2p\/.*$/, '')))
+      expect([...new Set(provider.multiaddrs.map(String))]).toEqual(
+        listeningAddresses(a).map(s => s.replace(/\/p2p\/.*$/, ''))
+      )
       break
     }
     record('dht: c start (bootstrap b) -> findProviders yields a', since(t))
@@ -379,16 +494,21 @@ describe('kad-dht', () => {
     // the provider's addresses are now in c's peer store: a dial by peer id is enough
     const log = await serve(a)
     t = performance.now()
-    expect(str(await request(c, a.peerId, text('mask please'), { signal: AbortSignal.timeout(5000) }))).toBe('echo:mask please')
+    expect(str(await request(c, a.peerId, text('mask please'), { signal: AbortSignal.timeout(5000) }))).toBe(
+      'echo:mask please'
+    )
     record('dht: c request to a by peer id after findProviders', since(t))
     expect(log.remotePeers.map(String)).toEqual([c.peerId.toString()])
   })
 
-  it('DHT queries wait for a first DHT peer: a lone node\'s provide only ends by its signal', async () => {
+  it("DHT queries wait for a first DHT peer: a lone node's provide only ends by its signal", async () => {
     const lone = await startNode()
     const cid = CID.createV1(raw.code, await sha256.digest(text('alone')))
     const t = performance.now()
-    const err = await lone.contentRouting.provide(cid, { signal: AbortSignal.timeout(300) }).then(() => null, (e: Error) => e)
+    const err = await lone.contentRouting.provide(cid, { signal: AbortSignal.timeout(300) }).then(
+      () => null,
+      (e: Error) => e
+    )
     expect(err?.name).toMatch(/AbortError|TimeoutError/)
     expect(since(t)).toBeGreaterThanOrEqual(290)
   })
@@ -397,7 +517,9 @@ describe('kad-dht', () => {
 describe('identity', () => {
   it('a node restarted with the same key file has the same peer id, and peers reach it as that peer', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'l2d2c-node-key-'))
-    cleanups.push(async () => { await rm(dir, { recursive: true, force: true }) })
+    cleanups.push(async () => {
+      await rm(dir, { recursive: true, force: true })
+    })
     const keyPath = join(dir, 'peer.key')
     const other = await startNode()
 
@@ -428,7 +550,9 @@ describe('connections', () => {
     expect(connection.direction).toBe('outbound')
     expect(a.getPeers().map(String)).toEqual([b.peerId.toString()])
     expect(b.getConnections(a.peerId).map(c => c.direction)).toEqual(['inbound'])
-    expect(b.getConnections(a.peerId)[0]?.remoteAddr.toString()).toMatch(new RegExp(`^/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/${a.peerId.toString()}$`))
+    expect(b.getConnections(a.peerId)[0]?.remoteAddr.toString()).toMatch(
+      new RegExp(`^/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/${a.peerId.toString()}$`)
+    )
     expect(await a.services.ping.ping(b.peerId)).toBeGreaterThanOrEqual(0)
 
     const aLost = event<PeerId>(a, 'peer:disconnect', p => p.equals(b.peerId))
@@ -454,46 +578,74 @@ describe('connections', () => {
     const stranger = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
 
     // a port nobody listens on: refused at once
-    const closedPort = await new Promise<number>((resolve) => {
+    const closedPort = await new Promise<number>(resolve => {
       const server = createServer()
       server.listen(0, '127.0.0.1', () => {
         const { port } = server.address() as { port: number }
-        server.close(() => { resolve(port) })
+        server.close(() => {
+          resolve(port)
+        })
       })
     })
     let t = performance.now()
-    const refused = await a.dial(multiaddr(`/ip4/127.0.0.1/tcp/${closedPort}/p2p/${stranger.toString()}`)).then(() => null, (e: Error) => e)
+    const refused = await a.dial(multiaddr(`/ip4/127.0.0.1/tcp/${closedPort}/p2p/${stranger.toString()}`)).then(
+      () => null,
+      (e: Error) => e
+    )
     expect(refused?.message).toMatch(/ECONNREFUSED/)
     record('dial a closed port -> error', since(t))
 
     // a listener that accepts TCP but never speaks (a frozen process, a wrong service)
     const sockets: Socket[] = []
-    const silent = createServer((socket) => { sockets.push(socket) })
-    await new Promise<void>(resolve => { silent.listen(0, '127.0.0.1', resolve) })
-    cleanups.push(async () => { sockets.forEach(s => s.destroy()); await new Promise(resolve => silent.close(resolve)) })
-    const silentAddr = multiaddr(`/ip4/127.0.0.1/tcp/${(silent.address() as { port: number }).port}/p2p/${stranger.toString()}`)
+    const silent = createServer(socket => {
+      sockets.push(socket)
+    })
+    await new Promise<void>(resolve => {
+      silent.listen(0, '127.0.0.1', resolve)
+    })
+    cleanups.push(async () => {
+      sockets.forEach(s => {
+        s.destroy()
+      })
+      await new Promise(resolve => silent.close(resolve))
+    })
+    const silentAddr = multiaddr(
+      `/ip4/127.0.0.1/tcp/${(silent.address() as { port: number }).port}/p2p/${stranger.toString()}`
+    )
     t = performance.now()
-    const timedOut = await a.dial(silentAddr).then(() => null, (e: Error) => e)
+    const timedOut = await a.dial(silentAddr).then(
+      () => null,
+      (e: Error) => e
+    )
     const elapsed = since(t)
     expect(timedOut?.name).toBe('TimeoutError')
     expect(elapsed).toBeLessThan(5000) // the node's 600 ms, not libp2p's default 10 s
     record('dial a silent listener -> TimeoutError (dialTimeoutMs 600)', elapsed)
     t = performance.now()
-    const aborted = await a.dial(silentAddr, { signal: AbortSignal.timeout(150) }).then(() => null, (e: Error) => e)
+    const aborted = await a.dial(silentAddr, { signal: AbortSignal.timeout(150) }).then(
+      () => null,
+      (e: Error) => e
+    )
     expect(aborted?.name).toMatch(/AbortError|TimeoutError/)
-    record('dial a silent listener with the caller\'s 150 ms signal -> error', since(t))
+    record("dial a silent listener with the caller's 150 ms signal -> error", since(t))
 
     // a peer id without known addresses
-    const unknown = await a.dial(stranger).then(() => null, (e: Error) => e)
+    const unknown = await a.dial(stranger).then(
+      () => null,
+      (e: Error) => e
+    )
     expect(unknown?.name).toBe('NoValidAddressesError')
     // the right address, the wrong peer id: noise refuses the impostor
     const b = await startNode()
     const wrongId = multiaddr(listeningAddresses(b)[0]?.replace(/\/p2p\/.*$/, `/p2p/${stranger.toString()}`) ?? '')
-    const impostor = await a.dial(wrongId).then(() => null, (e: Error) => e)
+    const impostor = await a.dial(wrongId).then(
+      () => null,
+      (e: Error) => e
+    )
     expect(impostor?.name).toBe('EncryptionFailedError')
   })
 
-  it('a killed peer is dropped at once; a frozen peer is pruned by the connection monitor\'s ping', async () => {
+  it("a killed peer is dropped at once; a frozen peer is pruned by the connection monitor's ping", async () => {
     // The ping timeout leaves room for a loaded CI machine: a healthy child must never miss it.
     const host = await startNode({ connectionPingIntervalMs: 250, connectionPingTimeoutMs: 5000 })
     const hostAddr = listeningAddresses(host)[0] ?? ''
@@ -515,16 +667,23 @@ describe('connections', () => {
   }, 90_000)
 })
 
-interface ChildNode { process: ChildProcess, peerId: string }
+interface ChildNode {
+  process: ChildProcess
+  peerId: string
+}
 
 /** A node in a child process (compiled dist), connected to `dialTarget`; killed at test end. */
-async function spawnChildNode (dialTarget: string): Promise<ChildNode> {
+async function spawnChildNode(dialTarget: string): Promise<ChildNode> {
   const script = fileURLToPath(new URL('../../fixtures/network-child-node.mjs', import.meta.url))
   const child = spawn(process.execPath, [script, dialTarget], { stdio: ['pipe', 'pipe', 'inherit'] })
-  cleanups.push(() => { child.kill('SIGKILL') })
+  cleanups.push(() => {
+    child.kill('SIGKILL')
+  })
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve)
-    child.once('exit', (code) => { reject(new Error(`child node exited with ${code}`)) })
+    child.once('exit', code => {
+      reject(new Error(`child node exited with ${code}`))
+    })
   })
   const ready = JSON.parse(line) as { peerId: string }
   return { process: child, peerId: ready.peerId }

@@ -9,9 +9,11 @@ import { AgentNode, type AgentNodeConfig } from '../../../src/node/agent-node.js
 const X = 'ctgraph/d2b2/img2/leaf01'
 const Y = 'ctgraph/d2b2/img2/leaf10'
 const dirs: string[] = []
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
-function config (over: Partial<AgentNodeConfig>): AgentNodeConfig {
+function config(over: Partial<AgentNodeConfig>): AgentNodeConfig {
   return {
     dataDir: null,
     role: 'learner',
@@ -29,11 +31,16 @@ function config (over: Partial<AgentNodeConfig>): AgentNodeConfig {
 
 describe('nodes sharing masks learned by real learners (libp2p over TCP)', () => {
   // A learns X then Y alone (no peers); the tests below share its masks, then restart it.
-  const dirA = mkdtempSync(join(tmpdir(), 'l2d2c-node-a-')); dirs.push(dirA)
+  const dirA = mkdtempSync(join(tmpdir(), 'l2d2c-node-a-'))
+  dirs.push(dirA)
   let a: AgentNode
   let peerIdA = ''
   const ownReward = new Map<string, number>()
-  const bootstrapA = (): AgentNodeConfig['network'] => ({ gossipHeartbeatMs: 100, announceIntervalMs: 500, bootstrap: [listeningAddresses(a.node)[0]!] })
+  const bootstrapA = (): AgentNodeConfig['network'] => ({
+    gossipHeartbeatMs: 100,
+    announceIntervalMs: 500,
+    bootstrap: [listeningAddresses(a.node)[0]!]
+  })
 
   beforeAll(async () => {
     a = new AgentNode(config({ dataDir: dirA, tasks: [X, Y], sharing: { enabled: false } }))
@@ -48,7 +55,7 @@ describe('nodes sharing masks learned by real learners (libp2p over TCP)', () =>
     expect(ownReward.get(Y)).toBeGreaterThanOrEqual(0.9)
   })
 
-  it('B meets a task A mastered, adopts A\'s mask and scores >= 0.9 before training on it', async () => {
+  it("B meets a task A mastered, adopts A's mask and scores >= 0.9 before training on it", async () => {
     // B meets X, knows only A.
     const b = new AgentNode(config({ seed: 2, stepsPerTask: 1280, network: bootstrapA() }))
     await b.start()
@@ -74,19 +81,28 @@ describe('nodes sharing masks learned by real learners (libp2p over TCP)', () =>
 
   it('prefetch: while on X, B fetches the mask for its next task Y, stores it, and starts Y from it (>= 0.9, 0 steps on Y)', async () => {
     // Where B's curriculum stood when each adoption happened.
-    const adoptedAt: Array<{ task: string, taskIndex: number }> = []
-    const b: AgentNode = new AgentNode(config({
-      seed: 3,
-      tasks: [X, Y],
-      stepsPerTask: 1280,
-      network: bootstrapA(),
-      observer: { adopted: task => { adoptedAt.push({ task, taskIndex: b.curriculumPosition.taskIndex }) } }
-    }))
+    const adoptedAt: Array<{ task: string; taskIndex: number }> = []
+    const b: AgentNode = new AgentNode(
+      config({
+        seed: 3,
+        tasks: [X, Y],
+        stepsPerTask: 1280,
+        network: bootstrapA(),
+        observer: {
+          adopted: task => {
+            adoptedAt.push({ task, taskIndex: b.curriculumPosition.taskIndex })
+          }
+        }
+      })
+    )
     await b.start()
     try {
       const r = await b.runCurriculum()
       // Y's mask came during X, and was stored with its provenance before Y started.
-      expect(adoptedAt).toEqual([{ task: X, taskIndex: 0 }, { task: Y, taskIndex: 0 }])
+      expect(adoptedAt).toEqual([
+        { task: X, taskIndex: 0 },
+        { task: Y, taskIndex: 0 }
+      ])
       const y = r.tasks[1]!
       expect(y.key).toBe(Y)
       // The verified reward of the prefetched mask, then the task-start evaluation of the mask

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../src/logging/logger.js'
 import { AgentNode } from '../../../src/node/agent-node.js'
 
-async function until (what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
+async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)

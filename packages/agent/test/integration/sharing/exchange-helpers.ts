@@ -1,7 +1,20 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import {
-  binaryMask, contentIdBytes, decodeFetch, decodeQuery, encodeMask, encodeOffer, encodeTransferHeader, MASK_PROTOCOL,
-  MAX_CONTROL_MESSAGE_BYTES, QUERY_PROTOCOL, type DecodedMask, type LayerSpec, type Mask, type MaskFetch, type MaskMeta
+  binaryMask,
+  contentIdBytes,
+  decodeFetch,
+  decodeQuery,
+  encodeMask,
+  encodeOffer,
+  encodeTransferHeader,
+  MASK_PROTOCOL,
+  MAX_CONTROL_MESSAGE_BYTES,
+  QUERY_PROTOCOL,
+  type DecodedMask,
+  type LayerSpec,
+  type Mask,
+  type MaskFetch,
+  type MaskMeta
 } from '@l2d2c/protocol'
 import { closeStream, readFrame, writeFrame } from '@l2d2c/protocol/framing'
 import type { Stream } from '@libp2p/interface'
@@ -13,28 +26,43 @@ import { createPrng } from '../../../src/rng/prng.js'
 
 export const BACKBONE = 'aaaabbbbccccdddd0000111122223333'
 // Big enough that a BITS transfer needs two 1 KiB chunks (the killed-mid-transfer test).
-export const LAYERS: LayerSpec[] = [{ name: 'body.0', shape: [100, 96] }, { name: 'policy', shape: [3, 100] }]
+export const LAYERS: LayerSpec[] = [
+  { name: 'body.0', shape: [100, 96] },
+  { name: 'policy', shape: [3, 100] }
+]
 export const TASK = 'ctgraph/d2b2/img1/leaf00'
 
 /** A deterministic mask: `seed` picks the scores (so masks with different seeds differ). */
-export function syntheticMask (seed: number, taskKey = TASK, backboneId = BACKBONE): Mask {
+export function syntheticMask(seed: number, taskKey = TASK, backboneId = BACKBONE): Mask {
   const prng = createPrng(seed)
   const rnd = (): number => prng.nextFloat() - 0.5
-  return { taskKey, backboneId, layers: LAYERS.map(l => ({ name: l.name, shape: [...l.shape], scores: Float32Array.from({ length: l.shape[0]! * l.shape[1]! }, rnd) })) }
+  return {
+    taskKey,
+    backboneId,
+    layers: LAYERS.map(l => ({
+      name: l.name,
+      shape: [...l.shape],
+      scores: Float32Array.from({ length: l.shape[0]! * l.shape[1]! }, rnd)
+    }))
+  }
 }
 
 /** Stands in for a learner's evaluation: the fraction of mask bits equal to the "true" mask (seed 1). */
-export function agreement (mask: DecodedMask | Mask, truth: Mask = syntheticMask(1)): number {
+export function agreement(mask: DecodedMask | Mask, truth: Mask = syntheticMask(1)): number {
   let same = 0
   let total = 0
   mask.layers.forEach((l, i) => {
-    const a = binaryMask(l.scores); const b = binaryMask(truth.layers[i]!.scores)
-    for (let j = 0; j < a.length; j++) { if (a[j] === b[j]) same++; total++ }
+    const a = binaryMask(l.scores)
+    const b = binaryMask(truth.layers[i]!.scores)
+    for (let j = 0; j < a.length; j++) {
+      if (a[j] === b[j]) same++
+      total++
+    }
   })
   return same / total
 }
 
-export function meta (reward: number, origin = ''): MaskMeta {
+export function meta(reward: number, origin = ''): MaskMeta {
   return { reward, stepsTrained: 12_800, origin, createdAtMs: 1_790_000_000_000 }
 }
 
@@ -48,14 +76,23 @@ export interface TestPeer {
   stop: () => Promise<void>
 }
 
-export async function startPeer (opts: { backboneId?: string, bootstrap?: string[], exchange?: Partial<MaskExchangeOptions> } = {}): Promise<TestPeer> {
+export async function startPeer(
+  opts: { backboneId?: string; bootstrap?: string[]; exchange?: Partial<MaskExchangeOptions> } = {}
+): Promise<TestPeer> {
   const backboneId = opts.backboneId ?? BACKBONE
-  const node = await createNode({ privateKey: await generateKeyPair('Ed25519'), gossipHeartbeatMs: 100, ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {}) })
+  const node = await createNode({
+    privateKey: await generateKeyPair('Ed25519'),
+    gossipHeartbeatMs: 100,
+    ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {})
+  })
   const store = new MemoryMaskStore(backboneId)
   const masks = new StoreMasks(store, backboneId)
   const prng = createPrng(42)
   const random = (): number => prng.nextFloat()
-  const exchange = new MaskExchange({ node, masks, logger: silentLogger, totalSteps: () => 0, random }, { role: 'learner', announceIntervalMs: 500, coordinator: { windowMs: 1500, graceMs: 500 }, ...opts.exchange })
+  const exchange = new MaskExchange(
+    { node, masks, logger: silentLogger, totalSteps: () => 0, random },
+    { role: 'learner', announceIntervalMs: 500, coordinator: { windowMs: 1500, graceMs: 500 }, ...opts.exchange }
+  )
   await exchange.register()
   await startNode(node)
   await exchange.start()
@@ -70,12 +107,15 @@ export async function startPeer (opts: { backboneId?: string, bootstrap?: string
       await masks.refresh()
       exchange.changed()
     },
-    stop: async () => { await exchange.stop(); await node.stop() }
+    stop: async () => {
+      await exchange.stop()
+      await node.stop()
+    }
   }
   return peer
 }
 
-export async function connect (a: TestPeer, b: TestPeer): Promise<void> {
+export async function connect(a: TestPeer, b: TestPeer): Promise<void> {
   await a.node.dial(b.node.getMultiaddrs())
 }
 
@@ -83,19 +123,49 @@ export async function connect (a: TestPeer, b: TestPeer): Promise<void> {
  * Replaces a peer's mask exchange by a hand-written holder: it offers `bits` (by its CID) for
  * TASK at `reward`, and answers each fetch with `serve`.
  */
-export async function fakeHolder (peer: TestPeer, bits: Uint8Array, opts: { reward: number, serve: (stream: Stream, fetch: MaskFetch) => Promise<void> }): Promise<void> {
-  await peer.exchange.stop(); await peer.node.unhandle(QUERY_PROTOCOL); await peer.node.unhandle(MASK_PROTOCOL)
-  await peer.node.handle(QUERY_PROTOCOL, async (stream) => {
+export async function fakeHolder(
+  peer: TestPeer,
+  bits: Uint8Array,
+  opts: { reward: number; serve: (stream: Stream, fetch: MaskFetch) => Promise<void> }
+): Promise<void> {
+  await peer.exchange.stop()
+  await peer.node.unhandle(QUERY_PROTOCOL)
+  await peer.node.unhandle(MASK_PROTOCOL)
+  await peer.node.handle(QUERY_PROTOCOL, async stream => {
     const q = decodeQuery(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }))
-    await writeFrame(stream, encodeOffer({ requestId: q.requestId, status: 'has-mask', taskKey: TASK, reward: opts.reward, stepsTrained: 1, cid: contentIdBytes(bits), encodedSize: bits.length, encodings: ['bits'], backboneId: BACKBONE, origin: '' }))
+    await writeFrame(
+      stream,
+      encodeOffer({
+        requestId: q.requestId,
+        status: 'has-mask',
+        taskKey: TASK,
+        reward: opts.reward,
+        stepsTrained: 1,
+        cid: contentIdBytes(bits),
+        encodedSize: bits.length,
+        encodings: ['bits'],
+        backboneId: BACKBONE,
+        origin: ''
+      })
+    )
     await closeStream(stream)
   })
-  await peer.node.handle(MASK_PROTOCOL, async (stream) => {
+  await peer.node.handle(MASK_PROTOCOL, async stream => {
     await opts.serve(stream, decodeFetch(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES })))
   })
 }
 
 /** An OK transfer header announcing `bits` in chunks of `chunkSize`. */
-export function okHeader (fetch: MaskFetch, bits: Uint8Array, chunkSize: number): Uint8Array {
-  return encodeTransferHeader({ requestId: fetch.requestId, status: 'ok', cid: contentIdBytes(bits), encoding: 'bits', totalSize: bits.length, chunkSize, chunkCount: Math.ceil(bits.length / chunkSize), meta: { reward: 0.99, stepsTrained: 1, origin: '', createdAtMs: 0 }, message: '' })
+export function okHeader(fetch: MaskFetch, bits: Uint8Array, chunkSize: number): Uint8Array {
+  return encodeTransferHeader({
+    requestId: fetch.requestId,
+    status: 'ok',
+    cid: contentIdBytes(bits),
+    encoding: 'bits',
+    totalSize: bits.length,
+    chunkSize,
+    chunkCount: Math.ceil(bits.length / chunkSize),
+    meta: { reward: 0.99, stepsTrained: 1, origin: '', createdAtMs: 0 },
+    message: ''
+  })
 }

@@ -5,14 +5,25 @@ import { createNode, startNode } from '../../../src/network/create-node.js'
 import { startPeer, type TestPeer } from './exchange-helpers.js'
 
 const peers: TestPeer[] = []
-afterEach(async () => { await Promise.all(peers.splice(0).map(async p => { await p.stop().catch(() => {}) })) })
-async function peer (opts: Parameters<typeof startPeer>[0] = {}): Promise<TestPeer> { const p = await startPeer(opts); peers.push(p); return p }
+afterEach(async () => {
+  await Promise.all(
+    peers.splice(0).map(async p => {
+      await p.stop().catch(() => {})
+    })
+  )
+})
+async function peer(opts: Parameters<typeof startPeer>[0] = {}): Promise<TestPeer> {
+  const p = await startPeer(opts)
+  peers.push(p)
+  return p
+}
 
 const port = (addr: string): string | undefined => /\/tcp\/(\d+)/.exec(addr)?.[1]
 
 describe('peer directory over real libp2p', () => {
   it('records the listen address of a peer that dialled us, never its source port', async () => {
-    const a = await peer(); const b = await peer()
+    const a = await peer()
+    const b = await peer()
     await b.node.dial(multiaddr(a.addr))
     const id = b.node.peerId.toString()
     await expect.poll(() => a.exchange.directory.get(id)?.addrs.length ?? 0, { timeout: 5000 }).toBeGreaterThan(0)
@@ -37,7 +48,8 @@ describe('peer directory over real libp2p', () => {
   })
 
   it('a restarted node redials, from peers.json, a peer that had dialled it', async () => {
-    const a = await peer(); const b = await peer()
+    const a = await peer()
+    const b = await peer()
     await b.node.dial(multiaddr(a.addr))
     const id = b.node.peerId.toString()
     // B's announcement makes it an l2d2c peer worth remembering.

@@ -10,7 +10,13 @@ setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
 
 const peers: TestPeer[] = []
-afterEach(async () => { await Promise.all(peers.splice(0).map(async p => { await p.stop().catch(() => {}) })) })
+afterEach(async () => {
+  await Promise.all(
+    peers.splice(0).map(async p => {
+      await p.stop().catch(() => {})
+    })
+  )
+})
 
 describe('a query round is bounded by its window', () => {
   it('ends at the window with no peers, an empty DHT and garbage collections during the wait', async () => {
@@ -20,8 +26,18 @@ describe('a query round is bounded by its window', () => {
     try {
       const t0 = performance.now()
       const r = await Promise.race([
-        lone.exchange.round({ taskKey: TASK, ownReward: null, layers: LAYERS, evaluate: async m => agreement(m), currentReward: async () => null }),
-        new Promise<'stalled'>(resolve => { setTimeout(() => { resolve('stalled') }, 3_000).unref() })
+        lone.exchange.round({
+          taskKey: TASK,
+          ownReward: null,
+          layers: LAYERS,
+          evaluate: async m => agreement(m),
+          currentReward: async () => null
+        }),
+        new Promise<'stalled'>(resolve => {
+          setTimeout(() => {
+            resolve('stalled')
+          }, 3_000).unref()
+        })
       ])
       expect(r).not.toBe('stalled')
       expect(performance.now() - t0).toBeLessThan(2_000)

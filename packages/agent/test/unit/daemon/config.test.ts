@@ -19,15 +19,31 @@ const readFile = (path: string): string => {
   return text
 }
 
-function configError (input: ResolveInput): ConfigError {
-  try { resolveDaemonConfig(input) } catch (err) { if (err instanceof ConfigError) return err; throw err }
+function configError(input: ResolveInput): ConfigError {
+  try {
+    resolveDaemonConfig(input)
+  } catch (err) {
+    if (err instanceof ConfigError) return err
+    throw err
+  }
   throw new Error('no ConfigError thrown')
 }
 
 describe('resolveDaemonConfig', () => {
   it('fills every setting from the defaults', () => {
     const c = resolveDaemonConfig({ flags: base })
-    expect(c).toMatchObject({ dataDir: '/data', listen: DEFAULTS.listen, api: DEFAULTS.api, role: 'learner', stepsPerTask: DEFAULTS.stepsPerTask, seed: DEFAULTS.seed, encoding: 'bits', sharing: DEFAULTS.sharing, evaluation: DEFAULTS.evaluation, log: DEFAULTS.log })
+    expect(c).toMatchObject({
+      dataDir: '/data',
+      listen: DEFAULTS.listen,
+      api: DEFAULTS.api,
+      role: 'learner',
+      stepsPerTask: DEFAULTS.stepsPerTask,
+      seed: DEFAULTS.seed,
+      encoding: 'bits',
+      sharing: DEFAULTS.sharing,
+      evaluation: DEFAULTS.evaluation,
+      log: DEFAULTS.log
+    })
     expect(c.curriculum).toEqual({ tasks: [X], source: 'tasks' })
     expect(c.peerKeyFile).toBeNull()
   })
@@ -38,12 +54,26 @@ describe('resolveDaemonConfig', () => {
       env: { L2D2C_SEED: '6', L2D2C_STEPS_PER_TASK: '200', L2D2C_QUERY_WINDOW_MS: '800', L2D2C_DATA_DIR: '/env' },
       flags: { ...base, seed: '7' }
     })
-    expect(c).toMatchObject({ dataDir: '/data', seed: 7, stepsPerTask: 200, sharing: { commPerTask: 2, windowMs: 800, hysteresis: 0.9 }, log: { level: 'warn', format: 'auto' } })
+    expect(c).toMatchObject({
+      dataDir: '/data',
+      seed: 7,
+      stepsPerTask: 200,
+      sharing: { commPerTask: 2, windowMs: 800, hysteresis: 0.9 },
+      log: { level: 'warn', format: 'auto' }
+    })
   })
 
   it('expands the meta-ctgraph shorthand and splits comma lists from the environment', () => {
-    expect(resolveDaemonConfig({ flags: { dataDir: '/d', tasks: ['meta-ctgraph'] } }).curriculum.tasks).toEqual([...META_CTGRAPH_TASKS])
-    const c = resolveDaemonConfig({ env: { L2D2C_DATA_DIR: '/d', L2D2C_TASKS: ` ${X}, ${Y} `, L2D2C_LISTEN: '/ip4/127.0.0.1/tcp/1,/ip4/127.0.0.1/tcp/2' } })
+    expect(resolveDaemonConfig({ flags: { dataDir: '/d', tasks: ['meta-ctgraph'] } }).curriculum.tasks).toEqual([
+      ...META_CTGRAPH_TASKS
+    ])
+    const c = resolveDaemonConfig({
+      env: {
+        L2D2C_DATA_DIR: '/d',
+        L2D2C_TASKS: ` ${X}, ${Y} `,
+        L2D2C_LISTEN: '/ip4/127.0.0.1/tcp/1,/ip4/127.0.0.1/tcp/2'
+      }
+    })
     expect(c.curriculum.tasks).toEqual([X, Y])
     expect(c.listen).toEqual(['/ip4/127.0.0.1/tcp/1', '/ip4/127.0.0.1/tcp/2'])
   })
@@ -53,31 +83,69 @@ describe('resolveDaemonConfig', () => {
     expect(first).toMatchObject({ curriculum: { tasks: [X, Y], source: '/c.json#0' }, stepsPerTask: 1280, seed: 7 })
     // The second entry has no seed or budget of its own: the file's budget, the default seed.
     const second = resolveDaemonConfig({ flags: { dataDir: '/d', curriculum: '/c.json', agentIndex: '1' }, readFile })
-    expect(second).toMatchObject({ curriculum: { tasks: [Y, X], source: '/c.json#1' }, stepsPerTask: 640, seed: DEFAULTS.seed })
+    expect(second).toMatchObject({
+      curriculum: { tasks: [Y, X], source: '/c.json#1' },
+      stepsPerTask: 640,
+      seed: DEFAULTS.seed
+    })
     expect(resolveDaemonConfig({ flags: { dataDir: '/d', curriculum: '/c.json', seed: '3' }, readFile }).seed).toBe(3)
-    expect(resolveDaemonConfig({ env: { L2D2C_SEED: '4' }, flags: { dataDir: '/d', curriculum: '/c.json' }, readFile }).seed).toBe(4)
-    expect(resolveDaemonConfig({ file: { seed: 0, stepsPerTask: 99 }, flags: { dataDir: '/d', curriculum: '/c.json' }, readFile })).toMatchObject({ seed: 0, stepsPerTask: 99 })
+    expect(
+      resolveDaemonConfig({ env: { L2D2C_SEED: '4' }, flags: { dataDir: '/d', curriculum: '/c.json' }, readFile }).seed
+    ).toBe(4)
+    expect(
+      resolveDaemonConfig({
+        file: { seed: 0, stepsPerTask: 99 },
+        flags: { dataDir: '/d', curriculum: '/c.json' },
+        readFile
+      })
+    ).toMatchObject({ seed: 0, stepsPerTask: 99 })
   })
 
-  it('a higher layer\'s tasks replace a lower layer\'s curriculum and the other way round', () => {
-    expect(resolveDaemonConfig({ file: { curriculum: '/c.json' }, flags: base, readFile }).curriculum.source).toBe('tasks')
-    expect(resolveDaemonConfig({ file: { tasks: [Y] }, flags: { dataDir: '/d', curriculum: '/c.json' }, readFile }).curriculum.source).toBe('/c.json#0')
+  it("a higher layer's tasks replace a lower layer's curriculum and the other way round", () => {
+    expect(resolveDaemonConfig({ file: { curriculum: '/c.json' }, flags: base, readFile }).curriculum.source).toBe(
+      'tasks'
+    )
+    expect(
+      resolveDaemonConfig({ file: { tasks: [Y] }, flags: { dataDir: '/d', curriculum: '/c.json' }, readFile })
+        .curriculum.source
+    ).toBe('/c.json#0')
   })
 
   it('refuses bad values with the path and the layer', () => {
     const cases: Array<[ResolveInput, string]> = [
       [{ flags: { tasks: [X] } }, 'dataDir: is required'],
       [{ flags: { ...base, seed: 'abc' } }, 'seed: must be an integer in [0, 4294967295], got "abc" (from a flag)'],
-      [{ env: { L2D2C_DROP: '2' }, flags: base }, 'sharing.drop: must be a number in [0, 1], got "2" (from the environment)'],
-      [{ file: { encoding: 'f64' }, flags: base }, 'encoding: must be one of bits, f16, f32, got "f64" (from the config file)'],
+      [
+        { env: { L2D2C_DROP: '2' }, flags: base },
+        'sharing.drop: must be a number in [0, 1], got "2" (from the environment)'
+      ],
+      [
+        { file: { encoding: 'f64' }, flags: base },
+        'encoding: must be one of bits, f16, f32, got "f64" (from the config file)'
+      ],
       [{ file: { sharing: { hysterisis: 0.9 } }, flags: base }, 'sharing.hysterisis: unknown setting'],
-      [{ flags: { ...base, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] } }, 'bootstrap[0]: "/ip4/127.0.0.1/tcp/4001" must end with /p2p/<peer id> (from a flag)'],
+      [
+        { flags: { ...base, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] } },
+        'bootstrap[0]: "/ip4/127.0.0.1/tcp/4001" must end with /p2p/<peer id> (from a flag)'
+      ],
       [{ flags: { ...base, api: '0.0.0.0:80' } }, 'api: must be HOST:PORT on a loopback address'],
       [{ flags: { dataDir: '/d', tasks: [X, 'ctgraph/d2b2/img1/leaf0'] } }, 'tasks[1]: invalid task key'],
-      [{ flags: { dataDir: '/d', tasks: [X, 'minigrid/SimpleCrossingS9N1/seed9157'] } }, 'tasks: minigrid/SimpleCrossingS9N1/seed9157 and ctgraph/d2b2/img1/leaf10 need different networks'],
-      [{ flags: { dataDir: '/d', tasks: [X], curriculum: '/c.json' }, readFile }, 'tasks: give either tasks or curriculum, not both (from a flag)'],
-      [{ flags: { dataDir: '/d', curriculum: '/missing.json' }, readFile }, 'curriculum: cannot read /missing.json: ENOENT'],
-      [{ flags: { dataDir: '/d', curriculum: '/c.json', agentIndex: '2' }, readFile }, 'agentIndex: must be an integer in [0, 1], got "2" (from a flag)'],
+      [
+        { flags: { dataDir: '/d', tasks: [X, 'minigrid/SimpleCrossingS9N1/seed9157'] } },
+        'tasks: minigrid/SimpleCrossingS9N1/seed9157 and ctgraph/d2b2/img1/leaf10 need different networks'
+      ],
+      [
+        { flags: { dataDir: '/d', tasks: [X], curriculum: '/c.json' }, readFile },
+        'tasks: give either tasks or curriculum, not both (from a flag)'
+      ],
+      [
+        { flags: { dataDir: '/d', curriculum: '/missing.json' }, readFile },
+        'curriculum: cannot read /missing.json: ENOENT'
+      ],
+      [
+        { flags: { dataDir: '/d', curriculum: '/c.json', agentIndex: '2' }, readFile },
+        'agentIndex: must be an integer in [0, 1], got "2" (from a flag)'
+      ],
       [{ flags: { dataDir: '/d' } }, 'tasks: no curriculum']
     ]
     for (const [input, message] of cases) expect(configError(input).message).toContain(message)
@@ -86,16 +154,21 @@ describe('resolveDaemonConfig', () => {
   it('refuses --agent-index with tasks, where it would be ignored', () => {
     const err = configError({ flags: { ...base, agentIndex: '3' } })
     expect(err).toMatchObject({ path: 'agentIndex', source: 'flag' })
-    expect(configError({ env: { L2D2C_AGENT_INDEX: '1', L2D2C_TASKS: X }, flags: { dataDir: '/d' } }).source).toBe('env')
+    expect(configError({ env: { L2D2C_AGENT_INDEX: '1', L2D2C_TASKS: X }, flags: { dataDir: '/d' } }).source).toBe(
+      'env'
+    )
   })
 
-  it('an agent index that came with a lower layer\'s curriculum goes with it when a flag gives tasks', () => {
+  it("an agent index that came with a lower layer's curriculum goes with it when a flag gives tasks", () => {
     const c = resolveDaemonConfig({ file: { curriculum: '/c.json', agentIndex: 1 }, flags: base, readFile })
     expect(c.curriculum).toMatchObject({ source: 'tasks', tasks: [X] })
-    expect(resolveDaemonConfig({ env: { L2D2C_CURRICULUM: '/c.json', L2D2C_AGENT_INDEX: '1' }, flags: base, readFile }).curriculum.source).toBe('tasks')
+    expect(
+      resolveDaemonConfig({ env: { L2D2C_CURRICULUM: '/c.json', L2D2C_AGENT_INDEX: '1' }, flags: base, readFile })
+        .curriculum.source
+    ).toBe('tasks')
   })
 
-  it('refuses an unknown L2D2C_* variable (a misspelt name) but not the client\'s token', () => {
+  it("refuses an unknown L2D2C_* variable (a misspelt name) but not the client's token", () => {
     const err = configError({ env: { L2D2C_STEPS_PER_TAKS: '5' }, flags: base })
     expect(err).toMatchObject({ path: 'L2D2C_STEPS_PER_TAKS', source: 'env' })
     expect(err.message).toMatch(/unknown variable \(known: .*L2D2C_STEPS_PER_TASK/)

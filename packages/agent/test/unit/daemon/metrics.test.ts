@@ -8,9 +8,13 @@ const sources: MetricsSources = {
   taskReturns: () => [{ task: 'ctgraph/d2b2/img1/leaf00', reward: 0.5 }]
 }
 
-async function scrape (s: MetricsSources): Promise<string> {
+async function scrape(s: MetricsSources): Promise<string> {
   const m = new DaemonMetrics(s)
-  try { return await m.registry.metrics() } finally { m.stop() }
+  try {
+    return await m.registry.metrics()
+  } finally {
+    m.stop()
+  }
 }
 
 describe('DaemonMetrics', () => {
@@ -22,7 +26,7 @@ describe('DaemonMetrics', () => {
     expect(text).toMatch(/^l2d2c_task_return\{task="ctgraph\/d2b2\/img1\/leaf00"\} 0.5$/m)
   })
 
-  it('publishes l2d2c_icr only when given an ICR source (evaluators), not as a learner\'s 0', async () => {
+  it("publishes l2d2c_icr only when given an ICR source (evaluators), not as a learner's 0", async () => {
     expect(await scrape(sources)).not.toMatch(/l2d2c_icr/)
     const evaluator = await scrape({ ...sources, icr: () => 1.75 })
     expect(evaluator).toMatch(/^l2d2c_icr 1.75$/m)

@@ -7,8 +7,12 @@ class CountingEnv implements Env {
   readonly numActions = 2
   private t = -1
   resets = 0
-  reset (): Uint8Array { this.t = 0; this.resets++; return Uint8Array.of(0) }
-  step (_action: number): StepResult {
+  reset(): Uint8Array {
+    this.t = 0
+    this.resets++
+    return Uint8Array.of(0)
+  }
+  step(_action: number): StepResult {
     if (this.t < 0) throw new EnvUsageError('reset first')
     this.t++
     const terminated = this.t === 3

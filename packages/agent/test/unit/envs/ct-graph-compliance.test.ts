@@ -6,9 +6,18 @@ import { MT19937 } from '../../../src/rng/mt19937.js'
 import { envComplianceSuite } from '../../suites/env-compliance.js'
 
 // With P = 0 an episode lasts at most 2D + 3 steps (the optimal one).
-envComplianceSuite('CT-graph D2B2', { create: () => new CtGraphEnv(l2d2cCtGraphConfig(2, 2, 1), [0, 1]), maxEpisodeSteps: 7 })
-envComplianceSuite('CT-graph D4B2', { create: () => new CtGraphEnv(l2d2cCtGraphConfig(4, 2, 1), [1, 0, 1, 1]), maxEpisodeSteps: 11 })
-envComplianceSuite('CT-graph D2B3', { create: () => new CtGraphEnv(l2d2cCtGraphConfig(2, 3, 2), [2, 1]), maxEpisodeSteps: 7 })
+envComplianceSuite('CT-graph D2B2', {
+  create: () => new CtGraphEnv(l2d2cCtGraphConfig(2, 2, 1), [0, 1]),
+  maxEpisodeSteps: 7
+})
+envComplianceSuite('CT-graph D4B2', {
+  create: () => new CtGraphEnv(l2d2cCtGraphConfig(4, 2, 1), [1, 0, 1, 1]),
+  maxEpisodeSteps: 11
+})
+envComplianceSuite('CT-graph D2B3', {
+  create: () => new CtGraphEnv(l2d2cCtGraphConfig(2, 3, 2), [2, 1]),
+  maxEpisodeSteps: 7
+})
 
 describe('CT-graph under the L2D2-C auto-reset wrapper (§1)', () => {
   const config = { ...l2d2cCtGraphConfig(2, 2, 1), crashRewardValue: -1 }

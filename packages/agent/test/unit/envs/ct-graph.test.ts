@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { EnvUsageError, type StepResult } from '../../../src/envs/env.js'
 import { ctGraphImageDataset } from '../../../src/envs/ct-graph-images.js'
 import {
-  CtGraphConfigError, CtGraphEnv, ctGraphOptimalActions, ctGraphStateCounts, ctGraphStateImage, l2d2cCtGraphConfig, type CtGraphConfig
+  CtGraphConfigError,
+  CtGraphEnv,
+  ctGraphOptimalActions,
+  ctGraphStateCounts,
+  ctGraphStateImage,
+  l2d2cCtGraphConfig,
+  type CtGraphConfig
 } from '../../../src/envs/ct-graph.js'
 import { MT19937 } from '../../../src/rng/mt19937.js'
 import { runEpisodes } from '../../suites/episodes.js'
@@ -11,14 +17,14 @@ const D2B2 = l2d2cCtGraphConfig(2, 2, 1)
 const D4B2 = l2d2cCtGraphConfig(4, 2, 1)
 const D2B3 = l2d2cCtGraphConfig(2, 3, 1)
 
-function sum (values: ArrayLike<number>): number {
+function sum(values: ArrayLike<number>): number {
   let total = 0
   for (let i = 0; i < values.length; i++) total += values[i] as number
   return total
 }
 
 /** The dataset image with its central 6x6 block (rows/cols 3..8) set to `cue`: what the end state must show. */
-function cued (image: Uint8Array, cue: number): number[] {
+function cued(image: Uint8Array, cue: number): number[] {
   return Array.from(image, (v, i) => {
     const r = Math.floor(i / 12)
     const c = i % 12
@@ -26,9 +32,14 @@ function cued (image: Uint8Array, cue: number): number[] {
   })
 }
 
-interface Step { image: number, reward: number, done: boolean, result: StepResult }
+interface Step {
+  image: number
+  reward: number
+  done: boolean
+  result: StepResult
+}
 
-function run (env: CtGraphEnv, actions: readonly number[]): Step[] {
+function run(env: CtGraphEnv, actions: readonly number[]): Step[] {
   return actions.map(action => {
     const result = env.step(action)
     return { image: env.describe().imageIndex, reward: result.reward, done: result.terminated, result }
@@ -44,8 +55,16 @@ describe('l2d2cCtGraphConfig', () => {
 
   it('uses the L2D2-C constants', () => {
     expect(D2B2).toMatchObject({
-      depth: 2, branching: 2, waitProb: 0, highRewardValue: 1, crashRewardValue: 0, rewardDistribution: 'needle_in_haystack',
-      imageSeed: 1, generalSeed: 3, mdpWaitStates: true, mdpDecisionStates: true
+      depth: 2,
+      branching: 2,
+      waitProb: 0,
+      highRewardValue: 1,
+      crashRewardValue: 0,
+      rewardDistribution: 'needle_in_haystack',
+      imageSeed: 1,
+      generalSeed: 3,
+      mdpWaitStates: true,
+      mdpDecisionStates: true
     })
   })
 
@@ -57,7 +76,10 @@ describe('l2d2cCtGraphConfig', () => {
 })
 
 describe('CT-graph config validation', () => {
-  const bad = (patch: Partial<CtGraphConfig>): () => CtGraphEnv => () => new CtGraphEnv({ ...D2B2, ...patch }, [0, 0])
+  const bad =
+    (patch: Partial<CtGraphConfig>): (() => CtGraphEnv) =>
+    () =>
+      new CtGraphEnv({ ...D2B2, ...patch }, [0, 0])
 
   it('refuses shapes and values the reference would clamp or crash on', () => {
     expect(() => l2d2cCtGraphConfig(0, 2, 1)).toThrow(CtGraphConfigError)
@@ -93,15 +115,26 @@ describe('CT-graph config validation', () => {
 describe('CT-graph state -> image mapping', () => {
   it('matches the D2B2 table of §2.4 and gives the 16 MDP states 16 distinct images', () => {
     const table: Array<[number[], number, number | null, number | null]> = [
-      [[], 2, 9, null], [[0], 3, 10, null], [[1], 4, 11, null],
-      [[0, 0], 5, null, 15], [[0, 1], 6, null, 12], [[1, 0], 7, null, 13], [[1, 1], 8, null, 14]
+      [[], 2, 9, null],
+      [[0], 3, 10, null],
+      [[1], 4, 11, null],
+      [[0, 0], 5, null, 15],
+      [[0, 1], 6, null, 12],
+      [[1, 0], 7, null, 13],
+      [[1, 1], 8, null, 14]
     ]
     const images = [ctGraphStateImage(D2B2, 'home', []), ctGraphStateImage(D2B2, 'crash', [])]
     for (const [path, wait, decision, end] of table) {
       expect(ctGraphStateImage(D2B2, 'wait', path)).toBe(wait)
       images.push(wait)
-      if (decision !== null) { expect(ctGraphStateImage(D2B2, 'decision', path)).toBe(decision); images.push(decision) }
-      if (end !== null) { expect(ctGraphStateImage(D2B2, 'end', path)).toBe(end); images.push(end) }
+      if (decision !== null) {
+        expect(ctGraphStateImage(D2B2, 'decision', path)).toBe(decision)
+        images.push(decision)
+      }
+      if (end !== null) {
+        expect(ctGraphStateImage(D2B2, 'end', path)).toBe(end)
+        images.push(end)
+      }
     }
     expect(images.slice(0, 2)).toEqual([0, 1])
     expect(new Set(images).size).toBe(16)
@@ -138,10 +171,22 @@ describe('CT-graph episodes (§2.9 C traces, image seed 1)', () => {
   const images = ctGraphImageDataset(1, 16).images
 
   const optimal: Array<[number[], number[]]> = [
-    [[0, 0], [2, 9, 3, 10, 5, 15, 0]],
-    [[0, 1], [2, 9, 3, 10, 6, 12, 0]],
-    [[1, 0], [2, 9, 4, 11, 7, 13, 0]],
-    [[1, 1], [2, 9, 4, 11, 8, 14, 0]]
+    [
+      [0, 0],
+      [2, 9, 3, 10, 5, 15, 0]
+    ],
+    [
+      [0, 1],
+      [2, 9, 3, 10, 6, 12, 0]
+    ],
+    [
+      [1, 0],
+      [2, 9, 4, 11, 7, 13, 0]
+    ],
+    [
+      [1, 1],
+      [2, 9, 4, 11, 8, 14, 0]
+    ]
   ]
   for (const [goal, trace] of optimal) {
     it(`task (${goal.join(',')}): the optimal policy is paid on entering the leaf, done one step later`, () => {
@@ -216,18 +261,28 @@ describe('CT-graph episodes (§2.9 C traces, image seed 1)', () => {
       expect(steps.map(s => s.image)).toEqual(trace)
       expect(steps.map(s => s.reward)).toEqual(trace.map((_, i) => (i === 9 ? 1 : 0)))
       expect(steps.map(s => s.done)).toEqual(trace.map((_, i) => i === 10))
-      expect(Array.from(steps[9]?.result.observation ?? [])).toEqual(cued(ctGraphImageDataset(1, 64).images[leafImage] ?? new Uint8Array(), 254))
+      expect(Array.from(steps[9]?.result.observation ?? [])).toEqual(
+        cued(ctGraphImageDataset(1, 64).images[leafImage] ?? new Uint8Array(), 254)
+      )
     })
   }
 
   it('end-state observation sums with the goal (254) and non-goal (0) cue match the reference', () => {
-    const table: Array<[number[], number, number]> = [[[0, 0], 20819, 11675], [[0, 1], 20196, 11052], [[1, 0], 17315, 8171], [[1, 1], 21040, 11896]]
+    const table: Array<[number[], number, number]> = [
+      [[0, 0], 20819, 11675],
+      [[0, 1], 20196, 11052],
+      [[1, 0], 17315, 8171],
+      [[1, 1], 21040, 11896]
+    ]
     for (const [leaf, goalSum, otherSum] of table) {
       const actions = ctGraphOptimalActions(leaf).slice(0, -1)
       const asGoal = new CtGraphEnv(D2B2, leaf)
       asGoal.reset()
       expect(sum(run(asGoal, actions).at(-1)?.result.observation ?? [])).toBe(goalSum)
-      const other = new CtGraphEnv(D2B2, leaf.map(p => 1 - p))
+      const other = new CtGraphEnv(
+        D2B2,
+        leaf.map(p => 1 - p)
+      )
       other.reset()
       expect(sum(run(other, actions).at(-1)?.result.observation ?? [])).toBe(otherSum)
     }
@@ -285,7 +340,7 @@ describe('CT-graph usage errors', () => {
 
 describe('CT-graph graph RNG', () => {
   /** RandomState(general_seed) after the constructor's D draws of the initial random goal. */
-  function graphRng (config: CtGraphConfig, seed = config.generalSeed, skipInitialGoal = true): MT19937 {
+  function graphRng(config: CtGraphConfig, seed = config.generalSeed, skipInitialGoal = true): MT19937 {
     const rng = new MT19937(seed)
     if (skipInitialGoal) for (let i = 0; i < config.depth; i++) rng.randint(0, config.branching)
     return rng
@@ -315,7 +370,8 @@ describe('CT-graph graph RNG', () => {
     const trace = (env: CtGraphEnv, seed?: number): string => {
       env.reset(seed)
       const out: number[] = []
-      for (let t = 0; t < 12 && env.describe().stateType !== 'decision'; t++) out.push(...run(env, [0]).map(s => s.image))
+      for (let t = 0; t < 12 && env.describe().stateType !== 'decision'; t++)
+        out.push(...run(env, [0]).map(s => s.image))
       return out.join(',')
     }
     const a = new CtGraphEnv(config, [0, 0])
@@ -342,7 +398,7 @@ describe('CT-graph graph RNG', () => {
     })
     // Extra steps: stays at 3 waits, each geometric with variance P/(1-P)^2 = 2, so σ of the mean
     // is sqrt(6 / 10000) ≈ 0.024; the tolerance is 6σ.
-    expect(Math.abs(steps / episodes - (7 + 3 * P / (1 - P)))).toBeLessThan(0.15)
+    expect(Math.abs(steps / episodes - (7 + (3 * P) / (1 - P)))).toBeLessThan(0.15)
     expect(returns).toBe(episodes)
   })
 
@@ -395,7 +451,7 @@ describe('CT-graph random policy (D2B2)', () => {
     // success rate: ±5.8e-4 around 4.12e-3; Var(length) = 1.38 for the mean length: ±0.011).
     // A correct env fails this with probability < 1e-6 for any action seed; a one-gate error in
     // the dynamics moves either figure by far more (e.g. 2/3 instead of 1/3 doubles the success rate).
-    const successSe = Math.sqrt(pSuccess * (1 - pSuccess) / episodes)
+    const successSe = Math.sqrt((pSuccess * (1 - pSuccess)) / episodes)
     const lengthSe = Math.sqrt((meanSquare - meanLength ** 2) / episodes)
     expect(Math.abs(successes / episodes - pSuccess)).toBeLessThan(5 * successSe)
     expect(Math.abs(steps / episodes - meanLength)).toBeLessThan(5 * lengthSe)

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { CurriculumError, parseCurriculum, parseCurriculumJson, randomCurriculum, rotatedCurriculum, sameOrderCurriculum, type TaskShape } from '../../../src/envs/curriculum.js'
+import {
+  CurriculumError,
+  parseCurriculum,
+  parseCurriculumJson,
+  randomCurriculum,
+  rotatedCurriculum,
+  sameOrderCurriculum,
+  type TaskShape
+} from '../../../src/envs/curriculum.js'
 import { META_CTGRAPH_TASKS } from '../../../src/envs/task-key.js'
 
-const shapes = (key: string): TaskShape => key.startsWith('ctgraph') ? { observationSize: 144, numActions: 3 } : { observationSize: 147, numActions: 3 }
+const shapes = (key: string): TaskShape =>
+  key.startsWith('ctgraph') ? { observationSize: 144, numActions: 3 } : { observationSize: 147, numActions: 3 }
 
 describe('curriculum documents', () => {
   const valid = {
@@ -32,15 +41,28 @@ describe('curriculum documents', () => {
       [{ ...valid, stepsPerTask: 1.5 }, 'stepsPerTask: must be an integer'],
       [{ ...valid, agents: [] }, 'agents: must be a non-empty array'],
       [{ ...valid, agents: [{ tasks: [] }] }, 'agents[0].tasks: must be a non-empty array'],
-      [{ ...valid, agents: [{ tasks: ['ctgraph/d2b2/img1/leaf00'], max_steps: 5 }] }, 'agents[0].max_steps: unknown field'],
-      [{ ...valid, agents: [{ tasks: ['ctgraph/d2b2/img1/leaf00', 'nope'] }] }, 'agents[0].tasks[1]: invalid task key "nope"'],
+      [
+        { ...valid, agents: [{ tasks: ['ctgraph/d2b2/img1/leaf00'], max_steps: 5 }] },
+        'agents[0].max_steps: unknown field'
+      ],
+      [
+        { ...valid, agents: [{ tasks: ['ctgraph/d2b2/img1/leaf00', 'nope'] }] },
+        'agents[0].tasks[1]: invalid task key "nope"'
+      ],
       [{ ...valid, agents: [{ tasks: [3] }] }, 'agents[0].tasks[0]: must be a task key string'],
       [{ ...valid, agents: [{ tasks: ['ctgraph/d2b2/img1/leaf00'], seed: -1 }] }, 'agents[0].seed: must be an integer'],
-      [{ ...valid, agents: [valid.agents[0], { tasks: ['minigrid/SimpleCrossingS9N1/seed9157'] }] }, 'agents[1].tasks[0]: minigrid/SimpleCrossingS9N1/seed9157 has 147 inputs']
+      [
+        { ...valid, agents: [valid.agents[0], { tasks: ['minigrid/SimpleCrossingS9N1/seed9157'] }] },
+        'agents[1].tasks[0]: minigrid/SimpleCrossingS9N1/seed9157 has 147 inputs'
+      ]
     ]
     for (const [doc, message] of cases) {
       let err: unknown
-      try { parseCurriculum(doc, shapes) } catch (e) { err = e }
+      try {
+        parseCurriculum(doc, shapes)
+      } catch (e) {
+        err = e
+      }
       expect(err, message).toBeInstanceOf(CurriculumError)
       expect((err as Error).message).toContain(message)
     }
@@ -59,13 +81,22 @@ describe('curriculum shapes', () => {
 
   it('rotated: starts spread evenly; every agent still meets every task once', () => {
     const c = rotatedCurriculum(META_CTGRAPH_TASKS, 4, 1000)
-    expect(c.agents.map(a => a.tasks[0])).toEqual([META_CTGRAPH_TASKS[0], META_CTGRAPH_TASKS[4], META_CTGRAPH_TASKS[8], META_CTGRAPH_TASKS[12]])
+    expect(c.agents.map(a => a.tasks[0])).toEqual([
+      META_CTGRAPH_TASKS[0],
+      META_CTGRAPH_TASKS[4],
+      META_CTGRAPH_TASKS[8],
+      META_CTGRAPH_TASKS[12]
+    ])
     for (const a of c.agents) expect([...a.tasks].sort()).toEqual([...META_CTGRAPH_TASKS].sort())
   })
 
   it('rotated with the reference offset i => -i (shell_16x16 starts 0, 15, 14, ...)', () => {
     const c = rotatedCurriculum(META_CTGRAPH_TASKS, 3, 1000, i => -i)
-    expect(c.agents.map(a => a.tasks[0])).toEqual([META_CTGRAPH_TASKS[0], META_CTGRAPH_TASKS[15], META_CTGRAPH_TASKS[14]])
+    expect(c.agents.map(a => a.tasks[0])).toEqual([
+      META_CTGRAPH_TASKS[0],
+      META_CTGRAPH_TASKS[15],
+      META_CTGRAPH_TASKS[14]
+    ])
   })
 
   it('random draws are reproducible from the seed and cover the task set', () => {
@@ -88,7 +119,11 @@ describe('curriculum shapes', () => {
     expect(() => rotatedCurriculum(META_CTGRAPH_TASKS, 0, 10)).toThrow(CurriculumError)
     expect(() => sameOrderCurriculum(META_CTGRAPH_TASKS, 1.5, 10)).toThrow(CurriculumError)
     expect(() => sameOrderCurriculum(META_CTGRAPH_TASKS, 1, 0)).toThrow(CurriculumError)
-    for (const make of [() => sameOrderCurriculum(['bad'], 2, 10), () => rotatedCurriculum(['bad'], 2, 10), () => randomCurriculum(['bad'], 2, 3, 10, 1)]) {
+    for (const make of [
+      () => sameOrderCurriculum(['bad'], 2, 10),
+      () => rotatedCurriculum(['bad'], 2, 10),
+      () => randomCurriculum(['bad'], 2, 3, 10, 1)
+    ]) {
       expect(make).toThrow(CurriculumError)
       expect(make).toThrow(/agents\[0\]\.tasks\[0\]: invalid task key "bad"/)
     }

@@ -18,7 +18,11 @@ describe('task catalogue', () => {
   })
 
   it('builds MiniGrid specs with the optimal return of the layout (environments.md §3.7)', () => {
-    expect(taskSpec('minigrid/SimpleCrossingS9N1/seed9157')).toMatchObject({ family: 'minigrid', observationSize: 147, numActions: 3 })
+    expect(taskSpec('minigrid/SimpleCrossingS9N1/seed9157')).toMatchObject({
+      family: 'minigrid',
+      observationSize: 147,
+      numActions: 3
+    })
     expect(taskSpec('minigrid/SimpleCrossingS9N1/seed9157').optimalReturn).toBeCloseTo(0.9583, 4)
     expect(taskSpec('minigrid/SimpleCrossingS9N3/seed861').optimalReturn).toBeCloseTo(0.9472, 4)
     expect(taskSpec('minigrid/DoorKey-5x5/seed9157').optimalReturn).toBeCloseTo(0.9712, 4)
@@ -29,8 +33,10 @@ describe('task catalogue', () => {
   it('caches specs and creates independent environments', () => {
     const s = taskSpec('ctgraph/d2b2/img2/leaf10')
     expect(taskSpec('ctgraph/d2b2/img2/leaf10')).toBe(s)
-    const a = s.createEnv(); const b = s.createEnv()
-    a.reset(); b.reset()
+    const a = s.createEnv()
+    const b = s.createEnv()
+    a.reset()
+    b.reset()
     a.step(0)
     expect(() => b.step(0)).not.toThrow()
   })
@@ -51,24 +57,40 @@ describe('task catalogue', () => {
   it('expands catalogue groups in a task list and keeps valid keys in place', () => {
     expect(expandTaskList(['meta-ctgraph'])).toEqual(META_CTGRAPH_TASKS)
     expect(expandTaskList(['minigrid-crossing'])).toEqual(MINIGRID_CROSSING_TASKS)
-    expect(expandTaskList(['ctgraph/d2b2/img9/leaf11', 'ctgraph-d4', 'ctgraph/d2b2/img9/leaf00'])).toEqual(['ctgraph/d2b2/img9/leaf11', 'ctgraph/d4b2/img1/leaf0000', 'ctgraph/d2b2/img9/leaf00'])
+    expect(expandTaskList(['ctgraph/d2b2/img9/leaf11', 'ctgraph-d4', 'ctgraph/d2b2/img9/leaf00'])).toEqual([
+      'ctgraph/d2b2/img9/leaf11',
+      'ctgraph/d4b2/img1/leaf0000',
+      'ctgraph/d2b2/img9/leaf00'
+    ])
     // Every group of the catalogue expands to exactly its entries.
     for (const group of new Set(catalogue().map(e => e.group))) {
-      expect(expandTaskList([group]), group).toEqual(catalogue().filter(e => e.group === group).map(e => e.key))
+      expect(expandTaskList([group]), group).toEqual(
+        catalogue()
+          .filter(e => e.group === group)
+          .map(e => e.key)
+      )
     }
     expect(expandTaskList([])).toEqual([])
   })
 
   it('refuses task-list items that are neither a group nor a valid key, with their index', () => {
     const cases: Array<[unknown[], number, RegExp]> = [
-      [['meta-ctgraph', 'minigrid-crosing'], 1, /invalid task key "minigrid-crosing": unknown family.*nor a catalogue group: meta-ctgraph/],
+      [
+        ['meta-ctgraph', 'minigrid-crosing'],
+        1,
+        /invalid task key "minigrid-crosing": unknown family.*nor a catalogue group: meta-ctgraph/
+      ],
       [['ctgraph/d2b2/img1/leaf0'], 0, /exactly 2 digits/],
       [['ctgraph/d8b9/img1/leaf00000000'], 0, /more than 1048576 leaves/],
       [['ctgraph/d2b2/img1/leaf00', 3], 1, /must be a task key or a catalogue group name/]
     ]
     for (const [items, index, reason] of cases) {
       let caught: unknown
-      try { expandTaskList(items) } catch (err) { caught = err }
+      try {
+        expandTaskList(items)
+      } catch (err) {
+        caught = err
+      }
       expect(caught, String(items)).toBeInstanceOf(TaskListError)
       expect(caught).toBeInstanceOf(TaskKeyError)
       expect((caught as TaskListError).index).toBe(index)

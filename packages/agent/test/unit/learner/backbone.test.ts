@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { deriveStream } from '../../../src/rng/prng.js'
-import { BackboneConfigError, backboneLayers, createBackbone, DEFAULT_BACKBONE_SEED } from '../../../src/learner/backbone.js'
+import {
+  BackboneConfigError,
+  backboneLayers,
+  createBackbone,
+  DEFAULT_BACKBONE_SEED
+} from '../../../src/learner/backbone.js'
 
 describe('fixed random backbone', () => {
   const ct = createBackbone({ inputSize: 144, numActions: 3 })
@@ -8,7 +13,11 @@ describe('fixed random backbone', () => {
   it('has the reference layer names and shapes by default', () => {
     expect(ct.seed).toBe(DEFAULT_BACKBONE_SEED)
     expect(ct.layers.map(l => [l.name, l.outSize, l.inSize])).toEqual([
-      ['body.0', 200, 144], ['body.1', 200, 200], ['body.2', 200, 200], ['policy', 3, 200], ['value', 1, 200]
+      ['body.0', 200, 144],
+      ['body.1', 200, 200],
+      ['body.2', 200, 200],
+      ['policy', 3, 200],
+      ['value', 1, 200]
     ])
     expect(ct.weights.reduce((s, w) => s + w.length, 0)).toBe(109_600)
   })
@@ -18,7 +27,10 @@ describe('fixed random backbone', () => {
       const w = ct.weights[i]!
       const mag = Math.fround(Math.sqrt(2 / l.inSize))
       let positive = 0
-      for (const v of w) { expect(Math.abs(v)).toBe(mag); if (v > 0) positive++ }
+      for (const v of w) {
+        expect(Math.abs(v)).toBe(mag)
+        if (v > 0) positive++
+      }
       expect(Math.abs(positive / w.length - 0.5)).toBeLessThan(2 / Math.sqrt(w.length))
     })
   })
@@ -26,7 +38,9 @@ describe('fixed random backbone', () => {
   it('is deterministic: the same config gives bit-identical weights and id', () => {
     const again = createBackbone({ inputSize: 144, numActions: 3 })
     expect(again.id).toBe(ct.id)
-    again.weights.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(ct.weights[i]!.buffer))).toBe(true))
+    again.weights.forEach((w, i) => {
+      expect(Buffer.from(w.buffer).equals(Buffer.from(ct.weights[i]!.buffer))).toBe(true)
+    })
   })
 
   it('pins the wire-relevant id and first weights of the CT-graph backbone', () => {

@@ -6,19 +6,25 @@ import { toInternal } from '../../../src/learner/layout.js'
 import { autodiffMaskedDense, fusedMaskedDense } from '../../../src/learner/masked-dense.js'
 import { MaskedNet } from '../../../src/learner/masked-net.js'
 import { TfPolicy } from '../../../src/learner/policy-tf.js'
-import { manualGradients, ppoLossAndGradient, ppoLossTensor, tapeGradients, type Minibatch } from '../../../src/learner/ppo.js'
+import {
+  manualGradients,
+  ppoLossAndGradient,
+  ppoLossTensor,
+  tapeGradients,
+  type Minibatch
+} from '../../../src/learner/ppo.js'
 import { initTfBackend } from '../../../src/learner/tf-backend.js'
 import { initialTaskScores } from '../../../src/masks/score-init.js'
 import { createPrng, type Prng } from '../../../src/rng/prng.js'
 
 const config = resolvePpoConfig('reference', { entropyCoef: 0.05, clipRatio: 0.1 })
 
-function randomScores (backbone: Backbone, rng: Prng): Float32Array[] {
+function randomScores(backbone: Backbone, rng: Prng): Float32Array[] {
   return backbone.weights.map(w => Float32Array.from(w, () => rng.nextFloat() - 0.5))
 }
 
 /** A minibatch whose old log-probs sit around the current ones, so some ratios are clipped and some not. */
-function minibatch (net: MaskedNet, rng: Prng, size: number, inSize: number): Minibatch {
+function minibatch(net: MaskedNet, rng: Prng, size: number, inSize: number): Minibatch {
   const obs = Float32Array.from({ length: size * inSize }, () => rng.nextFloat())
   const actions = Int32Array.from({ length: size }, () => rng.nextInt(net.numActions))
   const policy = new TfPolicy(net.backbone)
@@ -44,7 +50,7 @@ function minibatch (net: MaskedNet, rng: Prng, size: number, inSize: number): Mi
   }
 }
 
-function expectClose (actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5): void {
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5): void {
   expect(actual.length).toBe(expected.length)
   let scale = 0
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!))
@@ -55,22 +61,42 @@ function expectClose (actual: ArrayLike<number>, expected: ArrayLike<number>, to
   }
 }
 
-beforeAll(async () => { await initTfBackend('wasm') })
+beforeAll(async () => {
+  await initTfBackend('wasm')
+})
 
 describe('masked-dense kernels', () => {
   it('fused customGrad and plain autodiff give the same value and gradients', () => {
     const rng = createPrng(3)
-    const w = tf.tensor2d(Float32Array.from({ length: 6 * 4 }, () => rng.nextFloat() - 0.5), [6, 4])
-    const s = tf.tensor2d(Float32Array.from({ length: 6 * 4 }, () => rng.nextFloat() - 0.5), [6, 4])
-    const x = tf.tensor2d(Float32Array.from({ length: 5 * 6 }, () => rng.nextFloat()), [5, 6])
-    const dy = tf.tensor2d(Float32Array.from({ length: 5 * 4 }, () => rng.nextFloat() - 0.5), [5, 4])
-    const run = (f: (x: tf.Tensor2D, s: tf.Tensor2D) => tf.Tensor2D): Float32Array[] => tf.tidy(() => {
-      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor2D, b as tf.Tensor2D), dy)))([x, s])
-      return [f(x, s).dataSync() as Float32Array, ...g.map(t => t.dataSync() as Float32Array)]
-    })
+    const w = tf.tensor2d(
+      Float32Array.from({ length: 6 * 4 }, () => rng.nextFloat() - 0.5),
+      [6, 4]
+    )
+    const s = tf.tensor2d(
+      Float32Array.from({ length: 6 * 4 }, () => rng.nextFloat() - 0.5),
+      [6, 4]
+    )
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 5 * 6 }, () => rng.nextFloat()),
+      [5, 6]
+    )
+    const dy = tf.tensor2d(
+      Float32Array.from({ length: 5 * 4 }, () => rng.nextFloat() - 0.5),
+      [5, 4]
+    )
+    const run = (f: (x: tf.Tensor2D, s: tf.Tensor2D) => tf.Tensor2D): Float32Array[] =>
+      tf.tidy(() => {
+        const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor2D, b as tf.Tensor2D), dy)))([
+          x,
+          s
+        ])
+        return [f(x, s).dataSync() as Float32Array, ...g.map(t => t.dataSync() as Float32Array)]
+      })
     const fused = run(fusedMaskedDense(w, true))
     const plain = run(autodiffMaskedDense(w))
-    fused.forEach((v, i) => expectClose(v, plain[i]!))
+    fused.forEach((v, i) => {
+      expectClose(v, plain[i]!)
+    })
     // The straight-through score gradient is (xᵀ·dy) ⊙ W, whether or not the mask is on.
     const expected = tf.tidy(() => tf.mul(tf.matMul(tf.transpose(x), dy), w).dataSync())
     expectClose(fused[2]!, expected)
@@ -92,7 +118,10 @@ describe('PPO gradients: manual backward vs gradient tape', () => {
     const mb = minibatch(net, createPrng(8), 9, 6)
     const { heads, tfLoss } = tf.tidy(() => {
       const { logits, value } = net.forwardTape(tf.tensor2d(mb.obs, [9, 6]), 'fused')
-      return { heads: tf.concat([logits, tf.reshape(value, [-1, 1])], 1).dataSync(), tfLoss: ppoLossTensor(logits, value, mb, 3, config).dataSync()[0]! }
+      return {
+        heads: tf.concat([logits, tf.reshape(value, [-1, 1])], 1).dataSync(),
+        tfLoss: ppoLossTensor(logits, value, mb, 3, config).dataSync()[0]!
+      }
     })
     const parts = ppoLossAndGradient(heads, mb, 3, config, null)
     expect(parts.loss).toBeCloseTo(tfLoss, 5)
@@ -102,10 +131,11 @@ describe('PPO gradients: manual backward vs gradient tape', () => {
 
   it('manual, fused and autodiff gradients agree', () => {
     const mb = minibatch(net, createPrng(9), 9, 6)
-    const read = (mode: 'manual' | 'fused' | 'autodiff'): Float32Array[] => tf.tidy(() => {
-      const g = mode === 'manual' ? manualGradients(net, mb, config) : tapeGradients(net, mb, config, mode)
-      return g.scores.map(t => t.dataSync() as Float32Array)
-    })
+    const read = (mode: 'manual' | 'fused' | 'autodiff'): Float32Array[] =>
+      tf.tidy(() => {
+        const g = mode === 'manual' ? manualGradients(net, mb, config) : tapeGradients(net, mb, config, mode)
+        return g.scores.map(t => t.dataSync() as Float32Array)
+      })
     const manual = read('manual')
     const fused = read('fused')
     const autodiff = read('autodiff')
@@ -124,13 +154,20 @@ describe('LC/BLC gradients', () => {
     it(`manual score and beta gradients equal autodiff through the softmax combination (heads ${heads})`, () => {
       const rng = createPrng(21)
       const earlier = [randomScores(backbone, rng), randomScores(backbone, rng)]
-      const betaLogits = backbone.layers.map((_, l) => heads === 'own' && l >= backbone.bodyDepth ? null : Float32Array.from({ length: 3 }, () => rng.nextFloat() - 0.5))
+      const betaLogits = backbone.layers.map((_, l) =>
+        heads === 'own' && l >= backbone.bodyDepth
+          ? null
+          : Float32Array.from({ length: 3 }, () => rng.nextFloat() - 0.5)
+      )
       const net = new MaskedNet(backbone)
       net.load(randomScores(backbone, rng), { earlier, betaLogits })
       const mb = minibatch(net, createPrng(22), 8, 6)
       const manual = tf.tidy(() => {
         const g = manualGradients(net, mb, config)
-        return { scores: g.scores.map(t => t.dataSync() as Float32Array), betas: g.betas!.map(b => Float32Array.from(b)) }
+        return {
+          scores: g.scores.map(t => t.dataSync() as Float32Array),
+          betas: g.betas!.map(b => Float32Array.from(b))
+        }
       })
 
       // Reference: the same model written directly as tf ops, differentiated by the tape.
@@ -145,9 +182,16 @@ describe('LC/BLC gradients', () => {
           layers.forEach((layer, j) => {
             const cols = layer.blocks.map(block => {
               const a = tf.softmax(betaVars[block.wire]!)
-              let s: tf.Tensor = tf.mul(tf.slice(a, [2], [1]), tf.slice(net.scores[j]!, [0, block.col], [layer.inSize, block.cols]))
+              let s: tf.Tensor = tf.mul(
+                tf.slice(a, [2], [1]),
+                tf.slice(net.scores[j]!, [0, block.col], [layer.inSize, block.cols])
+              )
               earlierInternal.forEach((m, i) => {
-                const si = tf.slice(tf.tensor2d(m[j]!, [layer.inSize, layer.outSize]), [0, block.col], [layer.inSize, block.cols])
+                const si = tf.slice(
+                  tf.tensor2d(m[j]!, [layer.inSize, layer.outSize]),
+                  [0, block.col],
+                  [layer.inSize, block.cols]
+                )
                 s = tf.add(s, tf.mul(tf.slice(a, [i], [1]), si))
               })
               return s as tf.Tensor2D
@@ -166,7 +210,9 @@ describe('LC/BLC gradients', () => {
           betas: betaVars.map(v => grads[v.name]!.dataSync() as Float32Array)
         }
       })
-      manual.scores.forEach((g, j) => expectClose(g, reference.scores[j]!, 1e-4))
+      manual.scores.forEach((g, j) => {
+        expectClose(g, reference.scores[j]!, 1e-4)
+      })
       manual.betas.forEach((g, l) => {
         if (betaLogits[l] === null) expect(g).toHaveLength(0)
         else expectClose(g, reference.betas[l]!, 1e-4)
@@ -187,7 +233,10 @@ describe('LC/BLC gradients', () => {
     const eff = net.readEffectiveWire()
     eff.forEach((layer, l) => {
       const w = weights[l]!
-      const expected = Float32Array.from(layer, (_, k) => w[0]! * earlier[0]![l]![k]! + w[1]! * earlier[1]![l]![k]! + w[2]! * own[l]![k]!)
+      const expected = Float32Array.from(
+        layer,
+        (_, k) => w[0]! * earlier[0]![l]![k]! + w[1]! * earlier[1]![l]![k]! + w[2]! * own[l]![k]!
+      )
       expectClose(layer, expected, 1e-5)
     })
     net.dispose()

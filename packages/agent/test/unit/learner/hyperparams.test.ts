@@ -4,11 +4,21 @@ import { DEFAULT_PPO, PpoConfigError, REFERENCE_PPO, resolvePpoConfig } from '..
 describe('PPO hyper-parameters', () => {
   it('reproduces the reference release CT-graph settings, with the one epoch it really runs', () => {
     expect(REFERENCE_PPO).toMatchObject({
-      numEnvs: 4, rolloutLength: 320, gamma: 0.99, gaeLambda: 0.99, entropyCoef: 1.5e-4, clipRatio: 0.1, maxGradNorm: 5,
-      epochs: 1, minibatchSize: 20, optimizer: { kind: 'rmsprop', lr: 1.5e-4 }, valueTarget: 'discounted', bootstrapTruncated: false
+      numEnvs: 4,
+      rolloutLength: 320,
+      gamma: 0.99,
+      gaeLambda: 0.99,
+      entropyCoef: 1.5e-4,
+      clipRatio: 0.1,
+      maxGradNorm: 5,
+      epochs: 1,
+      minibatchSize: 20,
+      optimizer: { kind: 'rmsprop', lr: 1.5e-4 },
+      valueTarget: 'discounted',
+      bootstrapTruncated: false
     })
     // 64 minibatches per iteration, as the reference's Batcher actually yields.
-    expect(REFERENCE_PPO.numEnvs * REFERENCE_PPO.rolloutLength / REFERENCE_PPO.minibatchSize).toBe(64)
+    expect((REFERENCE_PPO.numEnvs * REFERENCE_PPO.rolloutLength) / REFERENCE_PPO.minibatchSize).toBe(64)
   })
 
   it('resolves presets with overrides', () => {

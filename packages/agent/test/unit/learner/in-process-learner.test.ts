@@ -9,14 +9,16 @@ import { InProcessLearner } from '../../../src/node/in-process-learner.js'
 const A = META_CTGRAPH_TASKS[0]!
 const learners: InProcessLearner[] = []
 
-async function make (init: Partial<Parameters<InProcessLearner['init']>[0]> = {}): Promise<InProcessLearner> {
+async function make(init: Partial<Parameters<InProcessLearner['init']>[0]> = {}): Promise<InProcessLearner> {
   const l = new InProcessLearner()
   learners.push(l)
   await l.init({ shapeTask: A, seed: 1, ...init })
   return l
 }
 
-afterEach(async () => { for (const l of learners.splice(0)) await l.dispose() })
+afterEach(async () => {
+  for (const l of learners.splice(0)) await l.dispose()
+})
 
 describe('InProcessLearner', () => {
   it("reports the backend and why 'auto' skipped the ones before it", async () => {
@@ -46,7 +48,9 @@ describe('InProcessLearner', () => {
     const l = await make()
     const bad = 'ctgraph/d2b2/img1/leaf2'
     await expect(l.setTask(bad)).rejects.toSatisfy(e => e instanceof LearnerError && e.code === 'unknown-task')
-    await expect(l.evaluate(bad, { episodes: 1 })).rejects.toSatisfy(e => e instanceof LearnerError && e.code === 'unknown-task')
+    await expect(l.evaluate(bad, { episodes: 1 })).rejects.toSatisfy(
+      e => e instanceof LearnerError && e.code === 'unknown-task'
+    )
   })
 
   it('imports a decoded protocol mask as it is, and refuses a layer that is not [out, in]', async () => {
@@ -56,7 +60,9 @@ describe('InProcessLearner', () => {
     const decoded = decodeMask(encodeMask(await from.exportMask(A), 'f32'))
     await to.importMask(decoded)
     expect((await to.exportMask(A)).layers.map(l => l.shape)).toEqual(decoded.layers.map(l => l.shape))
-    const rank3 = { ...decoded, layers: decoded.layers.map((l, i) => i === 0 ? { ...l, shape: [...l.shape, 1] } : l) }
-    await expect(to.importMask(rank3)).rejects.toSatisfy(e => e instanceof MaskCompatibilityError && e.code === 'shape-mismatch')
+    const rank3 = { ...decoded, layers: decoded.layers.map((l, i) => (i === 0 ? { ...l, shape: [...l.shape, 1] } : l)) }
+    await expect(to.importMask(rank3)).rejects.toSatisfy(
+      e => e instanceof MaskCompatibilityError && e.code === 'shape-mismatch'
+    )
   })
 })

@@ -12,31 +12,40 @@ const A = taskSpec(META_CTGRAPH_TASKS[0]!)
 const B = taskSpec(META_CTGRAPH_TASKS[5]!)
 const C = taskSpec(META_CTGRAPH_TASKS[10]!)
 /** Small iterations keep these tests fast; the maths is the same. */
-const small: LearnerOptions = { inputSize: 144, numActions: 3, seed: 3, ppo: { numEnvs: 2, rolloutLength: 32, minibatchSize: 32, epochs: 2 } }
+const small: LearnerOptions = {
+  inputSize: 144,
+  numActions: 3,
+  seed: 3,
+  ppo: { numEnvs: 2, rolloutLength: 32, minibatchSize: 32, epochs: 2 }
+}
 
-function randomObservations (n: number, seed: number): Uint8Array[] {
+function randomObservations(n: number, seed: number): Uint8Array[] {
   const rng = createPrng(seed)
   return Array.from({ length: n }, () => Uint8Array.from({ length: 144 }, () => rng.nextInt(256)))
 }
 
 /** The mask as another node receives it in the BITS encoding: through the protocol codec's bytes. */
-function throughBits (mask: TaskMask): TaskMask {
+function throughBits(mask: TaskMask): TaskMask {
   return decodeMask(encodeMask(mask, 'bits'))
 }
 
-function sameBits (a: Float32Array, b: Float32Array): boolean {
+function sameBits(a: Float32Array, b: Float32Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
 }
 
 const learners: LifelongLearner[] = []
-function make (options: Partial<LearnerOptions> = {}): LifelongLearner {
+function make(options: Partial<LearnerOptions> = {}): LifelongLearner {
   const l = new LifelongLearner({ ...small, ...options, ppo: { ...small.ppo, ...options.ppo } })
   learners.push(l)
   return l
 }
 
-beforeAll(async () => { await initTfBackend('wasm') })
-afterEach(() => { for (const l of learners.splice(0)) l.dispose() })
+beforeAll(async () => {
+  await initTfBackend('wasm')
+})
+afterEach(() => {
+  for (const l of learners.splice(0)) l.dispose()
+})
 
 describe('lifelong learner: memory', () => {
   it('leaks no tensors across training, evaluation, task switches, import/export and dispose', () => {
@@ -87,7 +96,9 @@ describe('lifelong learner: masks per task', () => {
     learner.setTask(B)
     for (let i = 0; i < 3; i++) learner.trainIteration()
     const again = learner.exportMask(A.key)
-    again.layers.forEach((l, i) => expect(sameBits(l.scores, maskA.layers[i]!.scores)).toBe(true))
+    again.layers.forEach((l, i) => {
+      expect(sameBits(l.scores, maskA.layers[i]!.scores)).toBe(true)
+    })
     expect(learner.greedyActions(obs, A.key)).toEqual(actionsA)
     // B did move away from its initial scores.
     const fresh = make()
@@ -100,7 +111,9 @@ describe('lifelong learner: masks per task', () => {
     const two = make({ seed: 99 })
     one.setTask(C)
     two.setTask(C)
-    one.exportMask(C.key).layers.forEach((l, i) => expect(sameBits(l.scores, two.exportMask(C.key).layers[i]!.scores)).toBe(true))
+    one.exportMask(C.key).layers.forEach((l, i) => {
+      expect(sameBits(l.scores, two.exportMask(C.key).layers[i]!.scores)).toBe(true)
+    })
   })
 
   it('a mask sent as BITS through the protocol codec reproduces the exporter greedy action on every observation', () => {
@@ -149,7 +162,9 @@ describe('lifelong learner: masks per task', () => {
     candidate.layers[3]!.scores.fill(-1)
     const result = learner.evaluate(A, { episodes: 4, mask: candidate })
     expect(result.episodes).toBe(4)
-    learner.exportMask(A.key).layers.forEach((l, i) => expect(sameBits(l.scores, own.layers[i]!.scores)).toBe(true))
+    learner.exportMask(A.key).layers.forEach((l, i) => {
+      expect(sameBits(l.scores, own.layers[i]!.scores)).toBe(true)
+    })
   })
 
   it('is driven by plain task keys (resolved through the task registry)', () => {
@@ -166,7 +181,13 @@ describe('lifelong learner: masks per task', () => {
   it('is created after selecting the backend and reports it', async () => {
     const learner = await LifelongLearner.create({ ...small, backend: 'wasm' })
     learners.push(learner)
-    expect(learner.status()).toMatchObject({ backend: 'wasm', currentTask: null, newMaskMode: 'random', totalSteps: 0, tasks: [] })
+    expect(learner.status()).toMatchObject({
+      backend: 'wasm',
+      currentTask: null,
+      newMaskMode: 'random',
+      totalSteps: 0,
+      tasks: []
+    })
     expect(learner.status().backboneId).toBe(learner.backbone.id)
   })
 
@@ -220,9 +241,13 @@ describe('lifelong learner: LC and BLC', () => {
     const actions = learner.greedyActions(obs)
     learner.endTask()
     const stored = learner.exportMask(B.key)
-    stored.layers.forEach((l, i) => expect(sameBits(l.scores, live.layers[i]!.scores)).toBe(true))
+    stored.layers.forEach((l, i) => {
+      expect(sameBits(l.scores, live.layers[i]!.scores)).toBe(true)
+    })
     expect(learner.greedyActions(obs, B.key)).toEqual(actions)
-    learner.exportMask(A.key).layers.forEach((l, i) => expect(sameBits(l.scores, maskA.layers[i]!.scores)).toBe(true))
+    learner.exportMask(A.key).layers.forEach((l, i) => {
+      expect(sameBits(l.scores, maskA.layers[i]!.scores)).toBe(true)
+    })
     // A revisited task trains plainly (no combination).
     learner.setTask(B)
     expect(learner.status().combinationWeights).toBeNull()
@@ -260,6 +285,8 @@ describe('lifelong learner: LC and BLC', () => {
     const mask = donor.exportMask(B.key)
     learner.importMask(mask)
     expect(learner.status().combinationWeights).toBeNull()
-    learner.exportMask(B.key).layers.forEach((l, i) => expect(sameBits(l.scores, mask.layers[i]!.scores)).toBe(true))
+    learner.exportMask(B.key).layers.forEach((l, i) => {
+      expect(sameBits(l.scores, mask.layers[i]!.scores)).toBe(true)
+    })
   })
 })

@@ -3,7 +3,9 @@ import { META_CTGRAPH_TASKS, taskSpec } from '../../../src/envs/index.js'
 import { LifelongLearner } from '../../../src/learner/lifelong-learner.js'
 import { initTfBackend } from '../../../src/learner/tf-backend.js'
 
-beforeAll(async () => { await initTfBackend('wasm') })
+beforeAll(async () => {
+  await initTfBackend('wasm')
+})
 
 describe('learning (fixed seed, default settings)', () => {
   it('learns meta CT-graph task 0 from scratch: 4,096 steps take it from random to far above random', () => {

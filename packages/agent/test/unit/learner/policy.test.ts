@@ -8,7 +8,9 @@ import { initTfBackend } from '../../../src/learner/tf-backend.js'
 import { initialTaskScores } from '../../../src/masks/score-init.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
-beforeAll(async () => { await initTfBackend('wasm') })
+beforeAll(async () => {
+  await initTfBackend('wasm')
+})
 
 describe('inference paths', () => {
   const backbone = createBackbone({ inputSize: 144, numActions: 3 })

@@ -27,14 +27,20 @@ describe('advantages and value targets', () => {
     const b1 = 0.36 - 0.3 + 0.72 * b2
     const b0 = 0.27 - 0.2 + 0.72 * b1
     const expected = [a0, b0, a1, b1, a2, b2]
-    expected.forEach((v, k) => expect(advantages[k]).toBeCloseTo(v, 6))
-    expected.forEach((v, k) => expect(returns[k]).toBeCloseTo(v + batch.values[k]!, 6))
+    expected.forEach((v, k) => {
+      expect(advantages[k]).toBeCloseTo(v, 6)
+    })
+    expected.forEach((v, k) => {
+      expect(returns[k]).toBeCloseTo(v + batch.values[k]!, 6)
+    })
   })
 
   it("computes the reference's discounted returns seeded with V(s_T)", () => {
     const { returns } = computeAdvantages(batch, gamma, lambda, 'discounted')
     const expected = [0.81, 0.9 * 0.9 * (0.5 + 0.9 * 0.8), 0.9, 0.9 * (0.5 + 0.9 * 0.8), 1, 0.5 + 0.9 * 0.8]
-    expected.forEach((v, k) => expect(returns[k]).toBeCloseTo(v, 6))
+    expected.forEach((v, k) => {
+      expect(returns[k]).toBeCloseTo(v, 6)
+    })
   })
 
   it('normalises to zero mean and unit (unbiased) standard deviation', () => {
@@ -50,11 +56,19 @@ class TimeLimitEnv implements Env {
   readonly observationSize = 144
   readonly numActions = 3
   private t = 0
-  constructor (private readonly limit: number) {}
-  reset (): Uint8Array { this.t = 0; return new Uint8Array(144).fill(10) }
-  step (): StepResult {
+  constructor(private readonly limit: number) {}
+  reset(): Uint8Array {
+    this.t = 0
+    return new Uint8Array(144).fill(10)
+  }
+  step(): StepResult {
     this.t++
-    return { observation: new Uint8Array(144).fill(10 + this.t * 20), reward: 0, terminated: false, truncated: this.t >= this.limit }
+    return {
+      observation: new Uint8Array(144).fill(10 + this.t * 20),
+      reward: 0,
+      terminated: false,
+      truncated: this.t >= this.limit
+    }
   }
 }
 
@@ -62,7 +76,7 @@ describe('vectorised rollout', () => {
   const backbone = createBackbone({ inputSize: 144, numActions: 3 })
   const policy = new JsPolicy(backbone)
   policy.setWireScores(initialTaskScores(backbone, 'k'))
-  const valueOf = (fill: number): number => {
+  const valueFor = (fill: number): number => {
     const logits = new Float32Array(3)
     const v = new Float32Array(1)
     policy.forward(new Float32Array(144).fill(fill / 255), 1, logits, v)
@@ -76,10 +90,10 @@ describe('vectorised rollout', () => {
       const batch = allocateBatch(2, 4, 144)
       const stats = rollout.collect(batch)
       expect(Array.from(batch.dones)).toEqual([0, 0, 1, 0, 0, 1, 1, 0])
-      const expectedCut = bootstrap ? 0.99 * valueOf(50) : 0
+      const expectedCut = bootstrap ? 0.99 * valueFor(50) : 0
       expect(batch.rewards[2]).toBeCloseTo(expectedCut, 5) // env 0 cut at its 2nd step (terminal obs fill 50)
       expect(batch.rewards[6]).toBeCloseTo(expectedCut, 5) // env 0 again
-      expect(batch.rewards[5]).toBeCloseTo(bootstrap ? 0.99 * valueOf(70) : 0, 5) // env 1 at its 3rd step
+      expect(batch.rewards[5]).toBeCloseTo(bootstrap ? 0.99 * valueFor(70) : 0, 5) // env 1 at its 3rd step
       expect(stats.episodeReturns).toEqual([0, 0, 0])
       expect(stats.episodeLengths).toEqual([2, 3, 2])
       // Observations are scaled and the one after a reset is the reset observation.

@@ -7,8 +7,12 @@ import { deriveStream } from '../../../src/rng/prng.js'
 
 const backbone = createBackbone({ inputSize: 144, numActions: 3 })
 
-function maskOf (taskKey: string, scores: Float32Array[]): TaskMask {
-  return { taskKey, backboneId: backbone.id, layers: backbone.layers.map((l, i) => ({ name: l.name, shape: [l.outSize, l.inSize] as const, scores: scores[i]! })) }
+function maskOf(taskKey: string, scores: Float32Array[]): TaskMask {
+  return {
+    taskKey,
+    backboneId: backbone.id,
+    layers: backbone.layers.map((l, i) => ({ name: l.name, shape: [l.outSize, l.inSize] as const, scores: scores[i]! }))
+  }
 }
 
 describe('initial task scores', () => {
@@ -34,7 +38,10 @@ describe('initial task scores', () => {
       const rng = deriveStream(backbone.seed, `scores/${backbone.id}/task/${l.name}`)
       for (let k = 0; k < 20; k++) expect(scores[i]![k]).toBe(Math.fround((2 * rng.nextFloat() - 1) * bound))
       let on = 0
-      for (const v of scores[i]!) { expect(Math.abs(v)).toBeLessThanOrEqual(bound); if (v >= 0) on++ }
+      for (const v of scores[i]!) {
+        expect(Math.abs(v)).toBeLessThanOrEqual(bound)
+        if (v >= 0) on++
+      }
       // within 4 standard deviations of a fair coin
       expect(Math.abs(on / scores[i]!.length - 0.5)).toBeLessThan(2 / Math.sqrt(scores[i]!.length))
     })
@@ -51,11 +58,36 @@ describe('mask validation', () => {
   const cases: Array<[string, TaskMask, string]> = [
     ['another backbone', { ...good, backboneId: '0'.repeat(32) }, 'backbone-mismatch'],
     ['a missing layer', { ...good, layers: good.layers.slice(0, 4) }, 'layer-mismatch'],
-    ['a renamed layer', { ...good, layers: good.layers.map((l, i) => i === 3 ? { ...l, name: 'actor' } : l) }, 'layer-mismatch'],
-    ['a wrong shape', { ...good, layers: good.layers.map((l, i) => i === 0 ? { ...l, shape: [144, 200] as const } : l) }, 'shape-mismatch'],
-    ['a rank-3 shape', { ...good, layers: good.layers.map((l, i) => i === 0 ? { ...l, shape: [...l.shape, 1] } : l) }, 'shape-mismatch'],
-    ['a short score array', { ...good, layers: good.layers.map((l, i) => i === 4 ? { ...l, scores: l.scores.subarray(1) } : l) }, 'shape-mismatch'],
-    ['a NaN score', { ...good, layers: good.layers.map((l, i) => i === 2 ? { ...l, scores: Float32Array.from(l.scores, (v, k) => k === 7 ? NaN : v) } : l) }, 'non-finite'],
+    [
+      'a renamed layer',
+      { ...good, layers: good.layers.map((l, i) => (i === 3 ? { ...l, name: 'actor' } : l)) },
+      'layer-mismatch'
+    ],
+    [
+      'a wrong shape',
+      { ...good, layers: good.layers.map((l, i) => (i === 0 ? { ...l, shape: [144, 200] as const } : l)) },
+      'shape-mismatch'
+    ],
+    [
+      'a rank-3 shape',
+      { ...good, layers: good.layers.map((l, i) => (i === 0 ? { ...l, shape: [...l.shape, 1] } : l)) },
+      'shape-mismatch'
+    ],
+    [
+      'a short score array',
+      { ...good, layers: good.layers.map((l, i) => (i === 4 ? { ...l, scores: l.scores.subarray(1) } : l)) },
+      'shape-mismatch'
+    ],
+    [
+      'a NaN score',
+      {
+        ...good,
+        layers: good.layers.map((l, i) =>
+          i === 2 ? { ...l, scores: Float32Array.from(l.scores, (v, k) => (k === 7 ? NaN : v)) } : l
+        )
+      },
+      'non-finite'
+    ],
     ['no task key', { ...good, taskKey: '' }, 'bad-task-key']
   ]
   for (const [what, mask, code] of cases) {

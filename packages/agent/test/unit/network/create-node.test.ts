@@ -6,33 +6,57 @@ import { DHT_PROTOCOL } from '@l2d2c/protocol'
 import { Registry } from 'prom-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  NodeConfigError, createNode, listeningAddresses, startNode, type CreateNodeOptions, type L2d2cNode
+  NodeConfigError,
+  createNode,
+  listeningAddresses,
+  startNode,
+  type CreateNodeOptions,
+  type L2d2cNode
 } from '../../../src/network/create-node.js'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
 import { rejectionOf } from './rejection.js'
 
 const nodes: L2d2cNode[] = []
-afterEach(async () => { await Promise.all(nodes.splice(0).map(async n => { await n.stop() })) })
+afterEach(async () => {
+  await Promise.all(
+    nodes.splice(0).map(async n => {
+      await n.stop()
+    })
+  )
+})
 
-async function node (options: Partial<CreateNodeOptions> = {}): Promise<L2d2cNode> {
+async function node(options: Partial<CreateNodeOptions> = {}): Promise<L2d2cNode> {
   const created = await createNode({ privateKey: await generateKeyPair('Ed25519'), ...options })
   nodes.push(created)
   return created
 }
 
 /** A ComponentLogger that records which components asked for a logger and what they logged. */
-function recordingLogger (): { logger: ComponentLogger, components: Set<string>, lines: string[] } {
+function recordingLogger(): { logger: ComponentLogger; components: Set<string>; lines: string[] } {
   const components = new Set<string>()
   const lines: string[] = []
   const make = (name: string): Logger => {
-    const log = ((formatter: unknown) => { lines.push(`${name} ${String(formatter)}`) }) as Logger
-    log.error = (formatter: unknown) => { lines.push(`${name} ERROR ${String(formatter)}`) }
+    const log = ((formatter: unknown) => {
+      lines.push(`${name} ${String(formatter)}`)
+    }) as Logger
+    log.error = (formatter: unknown) => {
+      lines.push(`${name} ERROR ${String(formatter)}`)
+    }
     log.trace = () => {}
     log.enabled = true
     log.newScope = (scope: string) => make(`${name}:${scope}`)
     return log
   }
-  return { logger: { forComponent: (name) => { components.add(name); return make(name) } }, components, lines }
+  return {
+    logger: {
+      forComponent: name => {
+        components.add(name)
+        return make(name)
+      }
+    },
+    components,
+    lines
+  }
 }
 
 describe('createNode: options', () => {
@@ -40,7 +64,9 @@ describe('createNode: options', () => {
     const n = await node()
     expect(n.status).toBe('stopped')
     expect(n.getMultiaddrs()).toEqual([])
-    await n.handle('/l2d2c/test/1.0.0', async (stream) => { stream.abort(new Error('unused')) })
+    await n.handle('/l2d2c/test/1.0.0', async stream => {
+      stream.abort(new Error('unused'))
+    })
     await n.start()
     expect(n.getProtocols()).toContain('/l2d2c/test/1.0.0')
   })
@@ -74,7 +100,9 @@ describe('createNode: options', () => {
   it('identifies itself to peers with the configured user agent', async () => {
     const [a, b] = await Promise.all([node({ start: true, userAgent: 'l2d2c/9.9.9' }), node({ start: true })])
     const identified = new Promise<string | undefined>(resolve => {
-      b.addEventListener('peer:identify', (evt) => { if (evt.detail.peerId.equals(a.peerId)) resolve(evt.detail.agentVersion) })
+      b.addEventListener('peer:identify', evt => {
+        if (evt.detail.peerId.equals(a.peerId)) resolve(evt.detail.agentVersion)
+      })
     })
     await b.dial(a.getMultiaddrs())
     expect(await identified).toBe('l2d2c/9.9.9')
@@ -82,12 +110,21 @@ describe('createNode: options', () => {
 
   it('refuses bad options with a NodeConfigError naming the option', async () => {
     const key = await generateKeyPair('Ed25519')
-    expect((await rejectionOf(createNode({ privateKey: key, listen: ['127.0.0.1:4001'] }), NodeConfigError)).option).toBe('listen')
-    const noPeerId = await rejectionOf(createNode({ privateKey: key, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }), NodeConfigError)
+    expect(
+      (await rejectionOf(createNode({ privateKey: key, listen: ['127.0.0.1:4001'] }), NodeConfigError)).option
+    ).toBe('listen')
+    const noPeerId = await rejectionOf(
+      createNode({ privateKey: key, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }),
+      NodeConfigError
+    )
     expect(noPeerId.option).toBe('bootstrap')
     expect(noPeerId.message).toMatch(/no \/p2p\/<peer id>/)
-    expect((await rejectionOf(createNode({ privateKey: key, gossipHeartbeatMs: 0 }), NodeConfigError)).option).toBe('gossipHeartbeatMs')
-    expect((await rejectionOf(createNode({ privateKey: key, dialTimeoutMs: Number.NaN }), NodeConfigError)).option).toBe('dialTimeoutMs')
+    expect((await rejectionOf(createNode({ privateKey: key, gossipHeartbeatMs: 0 }), NodeConfigError)).option).toBe(
+      'gossipHeartbeatMs'
+    )
+    expect(
+      (await rejectionOf(createNode({ privateKey: key, dialTimeoutMs: Number.NaN }), NodeConfigError)).option
+    ).toBe('dialTimeoutMs')
   })
 
   it('reports an address that cannot be listened on as a listen error, leaving the node stopped', async () => {
@@ -104,10 +141,16 @@ describe('createNode: options', () => {
 })
 
 describe('createNode: logger, mDNS and metrics', () => {
-  it('routes libp2p\'s component logs to the injected logger', async () => {
+  it("routes libp2p's component logs to the injected logger", async () => {
     const { logger, components, lines } = recordingLogger()
     await node({ logger, start: true })
-    for (const component of ['libp2p', 'libp2p:tcp', 'libp2p:kad-dht', 'libp2p:gossipsub', 'libp2p:connection-manager']) {
+    for (const component of [
+      'libp2p',
+      'libp2p:tcp',
+      'libp2p:kad-dht',
+      'libp2p:gossipsub',
+      'libp2p:connection-manager'
+    ]) {
       expect(components).toContain(component)
     }
     expect(lines.some(l => l.startsWith('libp2p ') && l.includes('started'))).toBe(true)
@@ -132,7 +175,7 @@ describe('createNode: logger, mDNS and metrics', () => {
     expect(some.components).toContain('libp2p:bootstrap')
   })
 
-  it('exports libp2p metrics into each node\'s own prom-client registry', async () => {
+  it("exports libp2p metrics into each node's own prom-client registry", async () => {
     const registryA = new Registry()
     const registryB = new Registry()
     const a = await node({ metrics: { registry: registryA }, start: true })
@@ -157,21 +200,34 @@ describe('createNode: stop', () => {
     const host = await node({ start: true, gossipHeartbeatMs: 100 })
     host.services.pubsub.subscribe('l2d2c/test')
     const script = fileURLToPath(new URL('../../fixtures/network-child-node.mjs', import.meta.url))
-    const child = spawn(process.execPath, [script, listeningAddresses(host)[0] ?? ''], { stdio: ['pipe', 'pipe', 'inherit'] })
-    const exited = new Promise<{ code: number | null, at: number }>(resolve => {
-      child.on('exit', (code) => { resolve({ code, at: performance.now() }) })
+    const child = spawn(process.execPath, [script, listeningAddresses(host)[0] ?? ''], {
+      stdio: ['pipe', 'pipe', 'inherit']
+    })
+    const exited = new Promise<{ code: number | null; at: number }>(resolve => {
+      child.on('exit', code => {
+        resolve({ code, at: performance.now() })
+      })
     })
     const lines = createInterface({ input: child.stdout })
     const messages: Array<Record<string, unknown>> = []
-    const next = async (): Promise<Record<string, unknown>> => await new Promise((resolve, reject) => {
-      lines.once('line', (line) => { const msg = JSON.parse(line) as Record<string, unknown>; messages.push(msg); resolve(msg) })
-      child.once('exit', () => { reject(new Error(`child exited early: ${JSON.stringify(messages)}`)) })
-    })
+    const next = async (): Promise<Record<string, unknown>> =>
+      await new Promise((resolve, reject) => {
+        lines.once('line', line => {
+          const msg = JSON.parse(line) as Record<string, unknown>
+          messages.push(msg)
+          resolve(msg)
+        })
+        child.once('exit', () => {
+          reject(new Error(`child exited early: ${JSON.stringify(messages)}`))
+        })
+      })
     try {
       const ready = await next()
       expect(ready.peerId).toEqual(expect.any(String))
       // connected, identified, gossipsub streams open: the realistic state to stop from
-      await expect.poll(() => host.services.pubsub.getSubscribers('l2d2c/test').map(String), { timeout: 5000 }).toContain(ready.peerId)
+      await expect
+        .poll(() => host.services.pubsub.getSubscribers('l2d2c/test').map(String), { timeout: 5000 })
+        .toContain(ready.peerId)
       child.stdin.write('stop\n')
       const stopped = await next()
       const stoppedAt = performance.now()
@@ -179,7 +235,9 @@ describe('createNode: stop', () => {
       expect(code).toBe(0)
       // libp2p 3.3.11 itself leaves ~1 s debounce timers (address manager, identify-push) and
       // one gossipsub heartbeat after stop; anything periodic would keep the child alive forever
-      console.log(`child node: stop() took ${Number(stopped.stopped).toFixed(0)} ms, process exited ${(at - stoppedAt).toFixed(0)} ms after stop()`)
+      console.log(
+        `child node: stop() took ${Number(stopped.stopped).toFixed(0)} ms, process exited ${(at - stoppedAt).toFixed(0)} ms after stop()`
+      )
     } finally {
       child.kill('SIGKILL')
     }

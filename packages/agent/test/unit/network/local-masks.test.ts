@@ -4,7 +4,9 @@ import { StoreMasks, type ServedMask } from '../../../src/network/mask-exchange/
 import { MemoryMaskStore } from '../../../src/store/memory-mask-store.js'
 import { BACKBONE, meta, syntheticMask, TASK } from '../../integration/sharing/exchange-helpers.js'
 
-async function holding (...seeds: number[]): Promise<{ store: MemoryMaskStore, masks: StoreMasks, clock: { t: number } }> {
+async function holding(
+  ...seeds: number[]
+): Promise<{ store: MemoryMaskStore; masks: StoreMasks; clock: { t: number } }> {
   const store = new MemoryMaskStore(BACKBONE)
   const clock = { t: 0 }
   const masks = new StoreMasks(store, BACKBONE, () => clock.t)
@@ -14,8 +16,18 @@ async function holding (...seeds: number[]): Promise<{ store: MemoryMaskStore, m
 }
 
 /** The bytes a requester reassembles from a served mask's header fields and frames. */
-function sent (served: ServedMask): Uint8Array {
-  const assembler = new TransferAssembler({ requestId: 1, status: 'ok', cid: served.cid, encoding: 'bits', totalSize: served.totalSize, chunkSize: served.chunkSize, chunkCount: served.frames.length, meta: served.meta, message: '' })
+function sent(served: ServedMask): Uint8Array {
+  const assembler = new TransferAssembler({
+    requestId: 1,
+    status: 'ok',
+    cid: served.cid,
+    encoding: 'bits',
+    totalSize: served.totalSize,
+    chunkSize: served.chunkSize,
+    chunkCount: served.frames.length,
+    meta: served.meta,
+    message: ''
+  })
   for (const f of served.frames) assembler.push(decodeChunk(f))
   return assembler.finish()
 }

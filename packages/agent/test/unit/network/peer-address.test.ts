@@ -13,8 +13,19 @@ describe('peer addresses', () => {
   })
 
   it('refuses text that is not a multiaddr, has no peer id, or a malformed one, with a typed error', () => {
-    for (const [text, message] of [['not an address', /invalid multiaddr/], ['/ip4/10.0.0.2/tcp/4001', /must end with \/p2p\//], ['/ip4/10.0.0.2/tcp/4001/p2p/QmNotAPeerId', /./]] as const) {
-      const err = (() => { try { parsePeerAddress(text); return null } catch (e) { return e } })()
+    for (const [text, message] of [
+      ['not an address', /invalid multiaddr/],
+      ['/ip4/10.0.0.2/tcp/4001', /must end with \/p2p\//],
+      ['/ip4/10.0.0.2/tcp/4001/p2p/QmNotAPeerId', /./]
+    ] as const) {
+      const err = (() => {
+        try {
+          parsePeerAddress(text)
+          return null
+        } catch (e) {
+          return e
+        }
+      })()
       expect(err).toBeInstanceOf(PeerAddressError)
       expect((err as PeerAddressError).address).toBe(text)
       expect((err as Error).message).toMatch(message)

@@ -3,14 +3,24 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PEER_KEY_FILE_MODE, PeerKeyError, PeerKeyErrorCode, loadOrCreatePeerKey, loadPeerKey } from '../../../src/network/peer-key.js'
+import {
+  PEER_KEY_FILE_MODE,
+  PeerKeyError,
+  PeerKeyErrorCode,
+  loadOrCreatePeerKey,
+  loadPeerKey
+} from '../../../src/network/peer-key.js'
 import { rejectionOf } from './rejection.js'
 
 let dir: string
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'l2d2c-peer-key-')) })
-afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'l2d2c-peer-key-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
 
-async function validKeyBytes (): Promise<Uint8Array> {
+async function validKeyBytes(): Promise<Uint8Array> {
   return privateKeyToProtobuf(await generateKeyPair('Ed25519'))
 }
 
@@ -55,7 +65,7 @@ describe('loadOrCreatePeerKey', () => {
 })
 
 describe('a corrupt or unreadable key file is an error, never replaced', () => {
-  async function expectRefused (content: Uint8Array, code: PeerKeyErrorCode, message: RegExp): Promise<void> {
+  async function expectRefused(content: Uint8Array, code: PeerKeyErrorCode, message: RegExp): Promise<void> {
     const path = join(dir, 'peer.key')
     await writeFile(path, content, { mode: 0o600 })
     const err = await rejectionOf(loadOrCreatePeerKey(path), PeerKeyError)
@@ -71,7 +81,11 @@ describe('a corrupt or unreadable key file is an error, never replaced', () => {
   })
 
   it('random bytes', async () => {
-    await expectRefused(Uint8Array.from({ length: 68 }, (_, i) => (i * 97 + 13) & 0xff), PeerKeyErrorCode.CORRUPT, /peer key file/)
+    await expectRefused(
+      Uint8Array.from({ length: 68 }, (_, i) => (i * 97 + 13) & 0xff),
+      PeerKeyErrorCode.CORRUPT,
+      /peer key file/
+    )
   })
 
   it('a truncated key', async () => {

@@ -1,5 +1,8 @@
 /** Awaits a promise that must reject with an instance of `ErrorClass`, and returns the error. */
-export async function rejectionOf<E extends Error> (promise: Promise<unknown>, ErrorClass: abstract new (...args: never[]) => E): Promise<E> {
+export async function rejectionOf<E extends Error>(
+  promise: Promise<unknown>,
+  ErrorClass: abstract new (...args: never[]) => E
+): Promise<E> {
   try {
     await promise
   } catch (err) {

@@ -6,14 +6,17 @@ import { PeerDirectory } from '../../../src/network/peer-directory.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
 /** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
-function seededUniform (seed: number): () => number {
+function seededUniform(seed: number): () => number {
   const prng = createPrng(seed)
   return () => prng.nextFloat()
 }
 
 describe('loss injection', () => {
   it('drops each outbound message with the configured probability, reproducibly', () => {
-    const run = (): boolean[] => { const l = new LossInjector({ probability: 0.95 }, seededUniform(7)); return Array.from({ length: 20_000 }, () => l.shouldDrop('offer')) }
+    const run = (): boolean[] => {
+      const l = new LossInjector({ probability: 0.95 }, seededUniform(7))
+      return Array.from({ length: 20_000 }, () => l.shouldDrop('offer'))
+    }
     const a = run()
     expect(a).toEqual(run())
     const rate = a.filter(Boolean).length / a.length
@@ -24,7 +27,8 @@ describe('loss injection', () => {
   it('in queries-only mode (the released reference) drops nothing but queries', () => {
     const l = new LossInjector({ probability: 1, mode: 'queries' }, seededUniform(1))
     expect(l.shouldDrop('query')).toBe(true)
-    for (const k of ['offer', 'fetch', 'transfer', 'announce', 'inventory'] as const) expect(l.shouldDrop(k)).toBe(false)
+    for (const k of ['offer', 'fetch', 'transfer', 'announce', 'inventory'] as const)
+      expect(l.shouldDrop(k)).toBe(false)
     expect(l.counts().query).toEqual({ sent: 0, dropped: 1 })
   })
 
@@ -43,8 +47,21 @@ describe('loss injection', () => {
 
 describe('peer directory', () => {
   const ann = (sequence: number, tasks: string[], reward = 0.9): InventoryAnnouncement => ({
-    backboneId: 'bb', sequence, timestampMs: 0, role: 'learner', addrs: [], totalSteps: sequence * 10,
-    masks: tasks.map(t => ({ taskKey: t, cid: contentIdBytes(new TextEncoder().encode(t)), reward, stepsTrained: 1, encodedSize: 1, encodings: ['bits'], origin: '' }))
+    backboneId: 'bb',
+    sequence,
+    timestampMs: 0,
+    role: 'learner',
+    addrs: [],
+    totalSteps: sequence * 10,
+    masks: tasks.map(t => ({
+      taskKey: t,
+      cid: contentIdBytes(new TextEncoder().encode(t)),
+      reward,
+      stepsTrained: 1,
+      encodedSize: 1,
+      encodings: ['bits'],
+      origin: ''
+    }))
   })
 
   it('keeps the newest announcement per peer and finds holders of a task, best first', () => {
@@ -59,13 +76,23 @@ describe('peer directory', () => {
 
   it('prunes peers that keep failing and were not seen for a while, never connected ones', () => {
     const d = new PeerDirectory({ staleAfterMs: 1000, pruneAfterFailures: 2 })
-    for (const p of ['dead', 'alive']) { d.announced(p, ann(1, []), 0); d.addresses(p, ['/ip4/1.1.1.1/tcp/1']) }
-    for (const p of ['dead', 'alive']) { d.failed(p); d.failed(p) }
+    for (const p of ['dead', 'alive']) {
+      d.announced(p, ann(1, []), 0)
+      d.addresses(p, ['/ip4/1.1.1.1/tcp/1'])
+    }
+    for (const p of ['dead', 'alive']) {
+      d.failed(p)
+      d.failed(p)
+    }
     const connected = (id: string): boolean => id === 'alive'
     expect(d.prune(500, connected)).toEqual([])
     expect(d.prune(5000, connected)).toEqual(['dead'])
     expect(d.get('alive')).not.toBeNull()
-    d.announced('dead2', ann(1, []), 0); d.addresses('dead2', ['/ip4/1.1.1.1/tcp/2']); d.failed('dead2'); d.failed('dead2'); d.seen('dead2', 4000)
+    d.announced('dead2', ann(1, []), 0)
+    d.addresses('dead2', ['/ip4/1.1.1.1/tcp/2'])
+    d.failed('dead2')
+    d.failed('dead2')
+    d.seen('dead2', 4000)
     expect(d.prune(4500, connected)).toEqual([]) // a success resets the failures
   })
 
@@ -111,14 +138,21 @@ describe('peer directory', () => {
   it('is bounded', () => {
     const d = new PeerDirectory({ maxPeers: 3 })
     for (let i = 0; i < 10; i++) d.seen(`p${i}`, i)
-    expect(d.list().map(p => p.peerId).sort()).toEqual(['p7', 'p8', 'p9'])
+    expect(
+      d
+        .list()
+        .map(p => p.peerId)
+        .sort()
+    ).toEqual(['p7', 'p8', 'p9'])
   })
 })
 
 describe('traffic counters', () => {
   it('counts bytes and messages per protocol and direction, and latency percentiles', () => {
     const t = new Traffic()
-    t.sent('mask', 100); t.sent('mask', 50); t.received('query', 7)
+    t.sent('mask', 100)
+    t.sent('mask', 50)
+    t.received('query', 7)
     for (let i = 1; i <= 100; i++) t.latency('op', i)
     const s = t.snapshot()
     expect(s.bytes.mask).toEqual({ sent: 150, received: 0 })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { maskAtLeast } from '../../../src/rng/bits.js'
 
 /** The definition, by doubling: the smallest 2^k - 1 that is >= max. */
-function byDoubling (max: number): number {
+function byDoubling(max: number): number {
   let mask = 0
   while (mask < max) mask = mask * 2 + 1
   return mask

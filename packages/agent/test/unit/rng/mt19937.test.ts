@@ -5,8 +5,9 @@ import { MT19937 } from '../../../src/rng/mt19937.js'
 describe('MT19937 (numpy legacy RandomState)', () => {
   it('reproduces init_genrand(1): the first outputs numpy gives for RandomState(1)', () => {
     const rng = new MT19937(1)
-    expect([rng.nextUint32(), rng.nextUint32(), rng.nextUint32(), rng.nextUint32(), rng.nextUint32()])
-      .toEqual([1791095845, 4282876139, 3093770124, 4005303368, 491263])
+    expect([rng.nextUint32(), rng.nextUint32(), rng.nextUint32(), rng.nextUint32(), rng.nextUint32()]).toEqual([
+      1791095845, 4282876139, 3093770124, 4005303368, 491263
+    ])
   })
 
   it('regenerates blocks correctly: the 10000th output of the default seed 5489 is 4123659995', () => {

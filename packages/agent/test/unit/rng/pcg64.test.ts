@@ -92,12 +92,16 @@ describe('Pcg64 (numpy Generator(PCG64(SeedSequence(s))))', () => {
     const source = Pcg64.fromSeed(77)
     const got = masked.interval(5)
     let v: number
-    do v = source.next32() & 7; while (v > 5)
+    do v = source.next32() & 7
+    while (v > 5)
     expect(got).toBe(v)
   })
 
   it('is deterministic per seed and differs across seeds', () => {
-    const draw = (s: number): number[] => { const r = Pcg64.fromSeed(s); return [0, 1, 2, 3].map(() => r.integers(0, 1000)) }
+    const draw = (s: number): number[] => {
+      const r = Pcg64.fromSeed(s)
+      return [0, 1, 2, 3].map(() => r.integers(0, 1000))
+    }
     expect(draw(860)).toEqual(draw(860))
     expect(draw(860)).not.toEqual(draw(861))
   })

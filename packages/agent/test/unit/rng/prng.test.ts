@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { RngArgumentError } from '../../../src/rng/errors.js'
-import { createPrng, deriveStream, fnv1a64, Prng, PrngSeedError, splitmix64, streamState } from '../../../src/rng/prng.js'
+import {
+  createPrng,
+  deriveStream,
+  fnv1a64,
+  Prng,
+  PrngSeedError,
+  splitmix64,
+  streamState
+} from '../../../src/rng/prng.js'
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
 
 describe('learner PRNG (xoshiro128** seeded by FNV-1a-64 + splitmix64)', () => {
   it('matches the xoshiro128** reference sequence from state [1, 2, 3, 4]', () => {
     const rng = new Prng(Uint32Array.of(1, 2, 3, 4))
-    expect([rng.nextUint32(), rng.nextUint32(), rng.nextUint32(), rng.nextUint32()]).toEqual([11520, 0, 5927040, 70819200])
+    expect([rng.nextUint32(), rng.nextUint32(), rng.nextUint32(), rng.nextUint32()]).toEqual([
+      11520, 0, 5927040, 70819200
+    ])
   })
 
   it('uses the published FNV-1a-64 and splitmix64 functions', () => {
@@ -38,7 +48,9 @@ describe('learner PRNG (xoshiro128** seeded by FNV-1a-64 + splitmix64)', () => {
     const rng = createPrng(42)
     rng.nextUint32()
     const copy = new Prng(rng.state())
-    expect(Array.from({ length: 5 }, () => copy.nextUint32())).toEqual(Array.from({ length: 5 }, () => rng.nextUint32()))
+    expect(Array.from({ length: 5 }, () => copy.nextUint32())).toEqual(
+      Array.from({ length: 5 }, () => rng.nextUint32())
+    )
   })
 
   it('gives floats in [0, 1) with a sensible mean and integers in range', () => {

@@ -5,11 +5,35 @@ import type { HeldMask, ReceivedOffer } from '../../../src/sharing/strategy.js'
 
 const TASK = 'ctgraph/d2b2/img1/leaf00'
 const BB = 'backbone-a'
-const query = (reward: number | null, backboneId = BB): MaskQuery => ({ requestId: 1, taskKey: TASK, reward, backboneId })
-const held = (reward: number): HeldMask => ({ taskKey: TASK, reward, stepsTrained: 1000, cid: contentIdBytes(Uint8Array.of(1)), encodedSize: 13_866, encodings: ['bits'], origin: '' })
+const query = (reward: number | null, backboneId = BB): MaskQuery => ({
+  requestId: 1,
+  taskKey: TASK,
+  reward,
+  backboneId
+})
+const held = (reward: number): HeldMask => ({
+  taskKey: TASK,
+  reward,
+  stepsTrained: 1000,
+  cid: contentIdBytes(Uint8Array.of(1)),
+  encodedSize: 13_866,
+  encodings: ['bits'],
+  origin: ''
+})
 const offer = (peerId: string, reward: number, steps = 1000): ReceivedOffer => ({
   peerId,
-  offer: { requestId: 1, status: 'has-mask', taskKey: TASK, reward, stepsTrained: steps, cid: contentIdBytes(Uint8Array.of(reward * 100)), encodedSize: 13_866, encodings: ['bits'], backboneId: BB, origin: peerId } satisfies MaskOffer
+  offer: {
+    requestId: 1,
+    status: 'has-mask',
+    taskKey: TASK,
+    reward,
+    stepsTrained: steps,
+    cid: contentIdBytes(Uint8Array.of(reward * 100)),
+    encodedSize: 13_866,
+    encodings: ['bits'],
+    backboneId: BB,
+    origin: peerId
+  } satisfies MaskOffer
 })
 
 describe('L2D2-C sharing strategy', () => {
@@ -30,7 +54,17 @@ describe('L2D2-C sharing strategy', () => {
   })
 
   it('requester: keeps offers that beat its own reward by the hysteresis, best first, deterministic ties', () => {
-    const ranked = s.rank([offer('p1', 0.7), offer('p2', 0.99), offer('p3', 0.95, 500), offer('p4', 0.95, 900), offer('p0', 0.95, 900), offer('p5', 0.5)], 0.6)
+    const ranked = s.rank(
+      [
+        offer('p1', 0.7),
+        offer('p2', 0.99),
+        offer('p3', 0.95, 500),
+        offer('p4', 0.95, 900),
+        offer('p0', 0.95, 900),
+        offer('p5', 0.5)
+      ],
+      0.6
+    )
     expect(ranked.map(o => o.peerId)).toEqual(['p2', 'p0', 'p4', 'p3', 'p1']) // 0.9*0.5 = 0.45 < 0.6: p5 dropped
     expect(s.rank([offer('p1', 0.7)], 0.7).length).toBe(0)
     expect(s.rank([offer('p1', 0.7)], null).length).toBe(1)

@@ -13,16 +13,38 @@ describe('knowledge base', () => {
     const kb = new KnowledgeBase()
     kb.recordTraining('t/a', { steps: 512 }, 1)
     kb.recordTraining('t/a', { steps: 512, reward: 0.4, cid: 'bafk1' }, 2)
-    expect(kb.get('t/a')).toMatchObject({ stepsTrained: 1024, reward: 0.4, cid: 'bafk1', source: 'trained', origin: '', updatedAt: 2 })
+    expect(kb.get('t/a')).toMatchObject({
+      stepsTrained: 1024,
+      reward: 0.4,
+      cid: 'bafk1',
+      source: 'trained',
+      origin: '',
+      updatedAt: 2
+    })
   })
 
   it('records adoptions with provenance and the reward they replaced', () => {
     const kb = new KnowledgeBase()
     kb.recordTraining('t/a', { steps: 100, reward: 0.1 }, 1)
-    const e = kb.recordAdoption('t/a', { from: 'peerB', origin: 'peerC', cid: 'bafk2', claimedReward: 1, verifiedReward: 0.96 }, 5)
+    const e = kb.recordAdoption(
+      't/a',
+      { from: 'peerB', origin: 'peerC', cid: 'bafk2', claimedReward: 1, verifiedReward: 0.96 },
+      5
+    )
     expect(e).toMatchObject({ source: 'received', origin: 'peerC', reward: 0.96, cid: 'bafk2' })
-    expect(e.adoptions).toEqual([{ at: 5, from: 'peerB', origin: 'peerC', cid: 'bafk2', claimedReward: 1, verifiedReward: 0.96, previousReward: 0.1 }])
-    for (let i = 0; i < 30; i++) kb.recordAdoption('t/a', { from: 'p', origin: 'p', cid: `c${i}`, claimedReward: 1, verifiedReward: 1 }, 10 + i)
+    expect(e.adoptions).toEqual([
+      {
+        at: 5,
+        from: 'peerB',
+        origin: 'peerC',
+        cid: 'bafk2',
+        claimedReward: 1,
+        verifiedReward: 0.96,
+        previousReward: 0.1
+      }
+    ])
+    for (let i = 0; i < 30; i++)
+      kb.recordAdoption('t/a', { from: 'p', origin: 'p', cid: `c${i}`, claimedReward: 1, verifiedReward: 1 }, 10 + i)
     expect(kb.get('t/a')!.adoptions.length).toBe(20)
     expect(kb.get('t/a')!.adoptions.at(-1)!.cid).toBe('c29')
   })
@@ -58,12 +80,20 @@ describe('node state file', () => {
   })
 
   it('checks the adoptions inside each knowledge entry too', async () => {
-    const good = new KnowledgeBase().recordAdoption('t/a', { from: 'peerB', origin: 'peerC', cid: 'bafk2', claimedReward: 1, verifiedReward: 0.96 }, 5)
+    const good = new KnowledgeBase().recordAdoption(
+      't/a',
+      { from: 'peerB', origin: 'peerC', cid: 'bafk2', claimedReward: 1, verifiedReward: 0.96 },
+      5
+    )
     const path = join(dir, 'adoptions.json')
     const f = new NodeStateFile(path)
     await f.save({ ...state(1), knowledge: [good] })
     expect((await f.load(50)).state?.knowledge).toEqual([good])
-    for (const [i, damaged] of [null, { ...good.adoptions[0], verifiedReward: 'high' }, { ...good.adoptions[0], from: undefined }].entries()) {
+    for (const [i, damaged] of [
+      null,
+      { ...good.adoptions[0], verifiedReward: 'high' },
+      { ...good.adoptions[0], from: undefined }
+    ].entries()) {
       await f.save({ ...state(1), knowledge: [{ ...good, adoptions: [damaged as never] }] })
       const r = await f.load(60 + i)
       expect(r.state).toBeNull()

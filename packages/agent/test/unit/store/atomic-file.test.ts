@@ -5,8 +5,18 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { isTempFile, writeFileAtomic } from '../../../src/store/atomic-file.js'
 
 const dirs: string[] = []
-afterEach(async () => { await Promise.all(dirs.splice(0).map(async d => { await rm(d, { recursive: true, force: true }) })) })
-async function tempDir (): Promise<string> { const d = await mkdtemp(join(tmpdir(), 'l2d2c-atomic-')); dirs.push(d); return d }
+afterEach(async () => {
+  await Promise.all(
+    dirs.splice(0).map(async d => {
+      await rm(d, { recursive: true, force: true })
+    })
+  )
+})
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'l2d2c-atomic-'))
+  dirs.push(d)
+  return d
+}
 
 describe('atomic file writes', () => {
   it('replaces a file, with the exact mode asked for, leaving no temp file', async () => {
@@ -34,7 +44,9 @@ describe('atomic file writes', () => {
   it('in exclusive mode never replaces an existing file: the first writer wins', async () => {
     const dir = await tempDir()
     const path = join(dir, 'key')
-    const results = await Promise.all(['a', 'b', 'c'].map(async s => await writeFileAtomic(path, s, { exclusive: true })))
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map(async s => await writeFileAtomic(path, s, { exclusive: true }))
+    )
     expect(results.filter(Boolean)).toHaveLength(1)
     expect(['a', 'b', 'c'][results.indexOf(true)]).toBe(await readFile(path, 'utf8'))
     expect(await writeFileAtomic(path, 'later', { exclusive: true })).toBe(false)

@@ -12,8 +12,16 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 let n = 0
 const freshDir = (): string => join(root, `s${n++}`)
 
-maskStoreComplianceSuite('MemoryMaskStore', async () => { const s = new MemoryMaskStore(BACKBONE); await s.open(); return s })
-maskStoreComplianceSuite('FileMaskStore', async () => { const s = new FileMaskStore(freshDir(), BACKBONE); await s.open(); return s })
+maskStoreComplianceSuite('MemoryMaskStore', async () => {
+  const s = new MemoryMaskStore(BACKBONE)
+  await s.open()
+  return s
+})
+maskStoreComplianceSuite('FileMaskStore', async () => {
+  const s = new FileMaskStore(freshDir(), BACKBONE)
+  await s.open()
+  return s
+})
 
 describe('FileMaskStore persistence', () => {
   it('a reopened store holds the same masks and metadata (restart)', async () => {
@@ -47,7 +55,8 @@ describe('FileMaskStore persistence', () => {
     await s.put(encodeMask(testMask('t/flipped', 2), 'f32'), meta(1))
     await s.put(encodeMask(testMask('t/short', 3), 'f32'), meta(1))
     await s.close()
-    const flipped = readFileSync(join(dir, 't+flipped.l2dm')); flipped[flipped.length - 5]! ^= 0xff
+    const flipped = readFileSync(join(dir, 't+flipped.l2dm'))
+    flipped[flipped.length - 5]! ^= 0xff
     writeFileSync(join(dir, 't+flipped.l2dm'), flipped)
     writeFileSync(join(dir, 't+short.l2dm'), readFileSync(join(dir, 't+short.l2dm')).subarray(0, 30))
     writeFileSync(join(dir, 't+renamed.l2dm'), readFileSync(join(dir, 't+good.l2dm')))

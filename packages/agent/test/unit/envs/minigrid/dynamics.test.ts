@@ -156,17 +156,19 @@ describe('MiniGridEnv usage', () => {
   it('renders the whole grid as text with the agent as >, v, < or ^', () => {
     const env = new MiniGridEnv('LavaCrossingS9N2', { layoutSeed: 9157 })
     env.reset()
-    expect(env.renderText()).toBe([
-      '#########',
-      '#>..~...#',
-      '#~.~~~~~#',
-      '#.......#',
-      '#...~...#',
-      '#...~...#',
-      '#...~...#',
-      '#...~..G#',
-      '#########'
-    ].join('\n'))
+    expect(env.renderText()).toBe(
+      [
+        '#########',
+        '#>..~...#',
+        '#~.~~~~~#',
+        '#.......#',
+        '#...~...#',
+        '#...~...#',
+        '#...~...#',
+        '#...~..G#',
+        '#########'
+      ].join('\n')
+    )
     env.step(1)
     expect(env.renderText().split('\n')[1]).toBe('#v..~...#')
     env.step(1)

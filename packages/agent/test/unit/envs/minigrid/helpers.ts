@@ -1,19 +1,21 @@
-import { MiniGridEnv } from '../../../../src/envs/minigrid/env.js'
+import type { MiniGridEnv } from '../../../../src/envs/minigrid/env.js'
 
 export const sum = (obs: Uint8Array): number => obs.reduce((s, v) => s + v, 0)
 
 /** L/R/F (and P pickup, D drop, T toggle, N done) to action ids. */
-export function actions (letters: string): number[] {
+export function actions(letters: string): number[] {
   const ids: Record<string, number> = { L: 0, R: 1, F: 2, P: 3, D: 4, T: 5, N: 6 }
-  return [...letters].filter(c => c !== ' ').map(c => {
-    const id = ids[c]
-    if (id === undefined) throw new Error(`unknown action letter ${c}`)
-    return id
-  })
+  return [...letters]
+    .filter(c => c !== ' ')
+    .map(c => {
+      const id = ids[c]
+      if (id === undefined) throw new Error(`unknown action letter ${c}`)
+      return id
+    })
 }
 
 /** The observation as the doc prints it: rows j = 0..6, each cell i = 0..6 as `tcs` digits. */
-export function viewRows (obs: Uint8Array): string[] {
+export function viewRows(obs: Uint8Array): string[] {
   const rows: string[] = []
   for (let j = 0; j < 7; j++) {
     const cells: string[] = []
@@ -27,7 +29,10 @@ export function viewRows (obs: Uint8Array): string[] {
 }
 
 /** Interior rows in the notation of environments.md §3.7 (agent at the start drawn as `A`). */
-export function interiorRows (env: MiniGridEnv): string {
+export function interiorRows(env: MiniGridEnv): string {
   const lines = env.renderText().split('\n')
-  return lines.slice(1, -1).map(l => l.slice(1, -1).replace(/[>v<^]/, 'A')).join(' ')
+  return lines
+    .slice(1, -1)
+    .map(l => l.slice(1, -1).replace(/[>v<^]/, 'A'))
+    .join(' ')
 }

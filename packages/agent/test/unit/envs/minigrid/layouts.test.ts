@@ -46,7 +46,7 @@ describe('MiniGrid layouts for the seeds L2D2-C uses (environments.md §3.7)', (
         expect(last?.terminated ?? false).toBe(false)
         last = env.step(a)
       }
-      const rStar = 1 - 0.9 * opt / 324
+      const rStar = 1 - (0.9 * opt) / 324
       expect(last).toMatchObject({ terminated: true, truncated: false })
       expect(last?.reward).toBeCloseTo(rStar, 12)
       expect(optimalReturn(env.spec, env.currentLayout())).toBeCloseTo(rStar, 12)
@@ -81,16 +81,24 @@ describe('MiniGrid layouts for the seeds L2D2-C uses (environments.md §3.7)', (
     expect(path).not.toBeNull()
     let last = null
     for (const a of path ?? []) last = env.step(a)
-    expect(last?.reward).toBeCloseTo(1 - 0.9 * (path?.length ?? 0) / 484, 12)
+    expect(last?.reward).toBeCloseTo(1 - (0.9 * (path?.length ?? 0)) / 484, 12)
   })
 
   it('crossing layouts for many seeds have N rivers with exactly one opening each and a reachable goal', () => {
-    for (const task of ['SimpleCrossingS9N1', 'SimpleCrossingS9N3', 'LavaCrossingS9N2', 'LavaCrossingS11N5', 'SimpleCrossingS5N2', 'LavaCrossingS9N6']) {
+    for (const task of [
+      'SimpleCrossingS9N1',
+      'SimpleCrossingS9N3',
+      'LavaCrossingS9N2',
+      'LavaCrossingS11N5',
+      'SimpleCrossingS5N2',
+      'LavaCrossingS9N6'
+    ]) {
       const spec = parseMiniGridName(task) as CrossingSpec
       const malformed: number[] = []
       for (let seed = 0; seed < 50; seed++) {
         const layout = generateLayout(spec, seed)
-        const ok = riverCount(spec, layout) === spec.numCrossings &&
+        const ok =
+          riverCount(spec, layout) === spec.numCrossings &&
           layout.typeAt(spec.size - 2, spec.size - 2) === ObjectType.GOAL &&
           shortestSolution(spec, layout) !== null
         if (!ok) malformed.push(seed)
@@ -110,8 +118,14 @@ describe('MiniGrid layouts for the seeds L2D2-C uses (environments.md §3.7)', (
         for (let y = 0; y < size; y++) {
           for (let x = 0; x < size; x++) {
             const c = layout.cell(x, y)
-            if (c.type === ObjectType.DOOR) { doors.push([x, y]); expect(c).toEqual({ type: 4, color: 4, state: 2 }) }
-            if (c.type === ObjectType.KEY) { keys.push([x, y]); expect(c.color).toBe(4) }
+            if (c.type === ObjectType.DOOR) {
+              doors.push([x, y])
+              expect(c).toEqual({ type: 4, color: 4, state: 2 })
+            }
+            if (c.type === ObjectType.KEY) {
+              keys.push([x, y])
+              expect(c.color).toBe(4)
+            }
           }
         }
         expect(doors.length).toBe(1)
@@ -140,7 +154,7 @@ describe('MiniGrid layouts for the seeds L2D2-C uses (environments.md §3.7)', (
  * that is not a river only holds obstacles where it crosses one, at most (S-3)/2 of them; any
  * other count, or a river on an odd line, makes the layout malformed (returns -1).
  */
-function riverCount (spec: CrossingSpec, layout: Layout): number {
+function riverCount(spec: CrossingSpec, layout: Layout): number {
   const s = spec.size
   const obstacle = spec.obstacle === 'lava' ? ObjectType.LAVA : ObjectType.WALL
   let rivers = 0

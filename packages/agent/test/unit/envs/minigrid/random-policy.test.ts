@@ -3,10 +3,14 @@ import { MiniGridEnv } from '../../../../src/envs/minigrid/env.js'
 import { createPrng } from '../../../../src/rng/prng.js'
 import { runEpisodes } from '../../../suites/episodes.js'
 
-interface RandomPolicyStats { meanReturn: number, successRate: number, meanLength: number }
+interface RandomPolicyStats {
+  meanReturn: number
+  successRate: number
+  meanLength: number
+}
 
 /** Uniform random actions over the task's action space, episodes of the fixed task layout. */
-function randomPolicy (task: string, seed: number, episodes: number, policySeed: number): RandomPolicyStats {
+function randomPolicy(task: string, seed: number, episodes: number, policySeed: number): RandomPolicyStats {
   const env = new MiniGridEnv(task, { layoutSeed: seed })
   const pick = createPrng(policySeed)
   const t = runEpisodes(env, episodes, e => pick.nextInt(e.numActions))
