@@ -1,3 +1,5 @@
+import { DATA_DIR_FILES } from './data-dir.js'
+
 /**
  * The daemon's control API (JSON over HTTP on 127.0.0.1 or a Unix socket): the documents
  * `l2d2c status | peers | masks` print with --json. Every route except /health and /metrics
@@ -15,9 +17,9 @@ export const CONTROL_ROUTES = {
 } as const
 
 /** Name of the discovery file a running daemon writes in its data dir. */
-export const DAEMON_FILE = 'daemon.json'
+export const DAEMON_FILE = DATA_DIR_FILES.discovery
 /** Name of the control-API token file in the data dir. */
-export const TOKEN_FILE = 'api.token'
+export const TOKEN_FILE = DATA_DIR_FILES.token
 
 export interface DaemonDiscovery {
   pid: number
@@ -36,12 +38,12 @@ export interface StatusDocument {
   role: 'learner' | 'evaluator'
   backend: string
   backboneId: string
-  task: { key: string, steps: number, budget: number } | null
+  task: { key: string; steps: number; budget: number } | null
   masksHeld: number
   peersConnected: number
   uptimeSeconds: number
   version: string
-  curriculum: { tasks: number, index: number, done: boolean }
+  curriculum: { tasks: number; index: number; done: boolean }
   totalSteps: number
   stepsPerSecond: number
   dataDir: string
