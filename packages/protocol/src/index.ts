@@ -4,7 +4,7 @@ export * from './cid.js'
 export * from './validate.js'
 export * from './mask-codec.js'
 export * from './mask-file.js'
-export * from './messages.js'
+export * from './messages/index.js'
 export * from './transfer.js'
 export { toHalfBits, fromHalfBits } from './half-float.js'
 // Stream framing lives at '@l2d2c/protocol/framing': it loads @libp2p/utils (~200 ms), which

@@ -1,3 +1,4 @@
+import { l2d2c as pb } from '../gen/l2d2c.js'
 import { ByteReader, ByteWriter } from './bytes.js'
 import { contentId, parseContentId, type CID } from './cid.js'
 import { MASK_FILE_VERSION, MAX_MASK_FILE_BYTES, MAX_MASK_FILE_HEADER_BYTES } from './constants.js'
@@ -10,7 +11,7 @@ import {
   type DecodedMask,
   type MaskHeader
 } from './mask-codec.js'
-import { assertMeta, generated as pb, validateMeta, type MaskMeta } from './messages.js'
+import { assertMeta, type MaskMeta, validateMeta } from './messages/meta.js'
 
 /**
  * A mask file on disk is the canonical mask encoding (exactly the bytes that cross the wire

@@ -1,7 +1,12 @@
 import { verifyContentId } from './cid.js'
 import { MAX_CHUNK_BYTES, MIN_CHUNK_BYTES } from './constants.js'
 import { ProtocolError } from './errors.js'
-import { isOkTransferHeader, type MaskChunk, type MaskTransferHeader, type OkTransferHeader } from './messages.js'
+import {
+  isOkTransferHeader,
+  type MaskChunk,
+  type MaskTransferHeader,
+  type OkTransferHeader
+} from './messages/transfer.js'
 
 /** Splits a canonical mask encoding into transfer chunks of at most `chunkSize` bytes. */
 export function chunkMask(bytes: Uint8Array, chunkSize: number = MAX_CHUNK_BYTES): MaskChunk[] {
