@@ -63,7 +63,7 @@ export const summaryArb: fc.Arbitrary<MaskSummary> = fc.record({
   origin: peerIdArb
 })
 
-/** The reference CT-graph network's layers (reference-system.md §3): 109,600 weights. */
+/** The reference CT-graph network's layers (docs/reference-fidelity.md §3.8): 109,600 weights. */
 export const CTGRAPH_LAYERS = [
   { name: 'body.0', shape: [200, 144] },
   { name: 'body.1', shape: [200, 200] },
