@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
+import { dataDirPaths } from '@l2d2c/protocol'
 import { awaitExit, launchDaemon, type ChildDaemon } from '../src/demo/launcher.js'
 import { CLI, runCli } from './helpers.js'
 
@@ -31,7 +31,7 @@ export async function startDaemon(
     dataDir,
     child: d,
     process: d.process,
-    log: () => readFileSync(join(dataDir, 'daemon.log'), 'utf8'),
+    log: () => readFileSync(dataDirPaths(dataDir).log, 'utf8'),
     peerId: d.discovery.peerId,
     addr: d.discovery.addrs[0] ?? '',
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {

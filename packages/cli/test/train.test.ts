@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { CORRUPT_MASKS_DIR } from '@l2d2c/protocol'
 import { runCli } from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'l2d2c-train-'))
@@ -53,7 +54,7 @@ describe('l2d2c train', () => {
     }
     expect(r.stderr).toContain('backend wasm')
     expect(readdirSync(out).sort()).toEqual([
-      'corrupt',
+      CORRUPT_MASKS_DIR,
       'ctgraph+d2b2+img1+leaf00.l2dm',
       'ctgraph+d2b2+img1+leaf01.l2dm'
     ])

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CONTROL_ROUTES, ControlClient, type DaemonDiscovery } from '@l2d2c/protocol'
+import { CONTROL_ROUTES, ControlClient, dataDirPaths, type DaemonDiscovery } from '@l2d2c/protocol'
 import { readDiscovery } from '../daemon-client.js'
 
 const CLI_BIN = fileURLToPath(new URL('../bin.js', import.meta.url))
@@ -63,7 +62,7 @@ export async function launchDaemon(
 ): Promise<ChildDaemon> {
   const timeoutMs = o.timeoutMs ?? 90_000
   await mkdir(dataDir, { recursive: true })
-  const logFile = join(dataDir, 'daemon.log')
+  const logFile = dataDirPaths(dataDir).log
   const child = spawn(
     process.execPath,
     [o.bin ?? CLI_BIN, 'daemon', '--data-dir', dataDir, '--log-format', 'json', ...args],

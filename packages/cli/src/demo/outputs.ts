@@ -1,5 +1,6 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { dataDirPaths } from '@l2d2c/protocol'
 import { CliError, ExitCode } from '../exit-codes.js'
 import type { Io } from '../output.js'
 
@@ -8,9 +9,10 @@ const DEMO_OUTPUTS = /^(learner-[0-9]+|evaluator|single|single-evaluator|summary
 
 /** A daemon data dir has a log (the launcher's) or a peer key (the daemon's) in it. */
 async function isDemoDataDir(dir: string): Promise<boolean> {
-  for (const name of ['daemon.log', 'peer.key']) {
+  const paths = dataDirPaths(dir)
+  for (const file of [paths.log, paths.peerKey]) {
     if (
-      await stat(join(dir, name)).then(
+      await stat(file).then(
         s => s.isFile(),
         () => false
       )

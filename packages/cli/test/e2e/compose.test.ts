@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { dataDirPaths } from '@l2d2c/protocol'
 import { parse } from 'yaml'
 import { CLI, runCli } from '../helpers.js'
 import { childEnvironment } from '../../src/demo/launcher.js'
@@ -112,7 +113,7 @@ describe('docker/compose.yaml', () => {
     let sources = new Set<string>()
     while (Date.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 2000))
-      if (!existsSync(join(root, 'evaluator', 'daemon.json'))) continue
+      if (!existsSync(dataDirPaths(join(root, 'evaluator')).discovery)) continue
       const status = await runCli(['status', '--data-dir', join(root, 'agent-1'), '--json'])
       if (status.code === 0)
         expect(JSON.parse(status.stdout).peerId).toBe('12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
@@ -121,10 +122,10 @@ describe('docker/compose.yaml', () => {
       const known = (JSON.parse(peers.stdout) as { peers: Array<{ peerId: string; role: string; masks: number }> })
         .peers
       sources = new Set(known.filter(p => p.role === 'learner' && p.masks > 0).map(p => p.peerId))
-      const log = join(root, 'evaluator', 'evaluation.jsonl')
+      const log = dataDirPaths(join(root, 'evaluator')).evaluationJsonl
       if (!existsSync(log)) continue
       evaluation = JSON.parse(
-        readFileSync(join(root, 'evaluator', 'evaluation.jsonl'), 'utf8')
+        readFileSync(dataDirPaths(join(root, 'evaluator')).evaluationJsonl, 'utf8')
           .trim()
           .split('\n')
           .at(-1) ?? '{}'

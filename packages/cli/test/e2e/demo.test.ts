@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { dataDirPaths } from '@l2d2c/protocol'
 import { runCli } from '../helpers.js'
 
 const out = mkdtempSync(join(tmpdir(), 'l2d2c-demo-'))
@@ -39,10 +40,10 @@ describe('l2d2c demo at a tiny budget', () => {
     )
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).agents).toBe(2)
     for (const node of ['learner-1', 'learner-2', 'evaluator', 'single', 'single-evaluator']) {
-      expect(existsSync(join(out, node, 'daemon.log')), node).toBe(true)
-      expect(existsSync(join(out, node, 'daemon.json')), `${node} stopped cleanly`).toBe(false)
+      expect(existsSync(dataDirPaths(join(out, node)).log), node).toBe(true)
+      expect(existsSync(dataDirPaths(join(out, node)).discovery), `${node} stopped cleanly`).toBe(false)
     }
-    expect(readFileSync(join(out, 'evaluator', 'evaluation.csv'), 'utf8').split('\n')[0]).toBe(
+    expect(readFileSync(dataDirPaths(join(out, 'evaluator')).evaluationCsv, 'utf8').split('\n')[0]).toBe(
       'time,icr,mean_learner_steps,ctgraph/d2b2/img1/leaf00,ctgraph/d2b2/img1/leaf01'
     )
   }, 300_000)
