@@ -156,12 +156,16 @@ export interface DemoNodes {
  * Starts the demo's nodes under plan.out and waits until all serve. The first learner and the
  * lone learner start together; everyone else bootstraps to one of them. Each daemon is passed
  * to onLaunched as soon as it serves, so that the caller can stop every one of them whatever
- * happens next.
+ * happens next. `start` launches one daemon (tests replace it).
  */
-export async function launchDemoNodes(plan: DemoPlan, onLaunched: (d: ChildDaemon) => void): Promise<DemoNodes> {
+export async function launchDemoNodes(
+  plan: DemoPlan,
+  onLaunched: (d: ChildDaemon) => void,
+  start: (name: string, dataDir: string, args: string[]) => Promise<ChildDaemon> = launchDaemon
+): Promise<DemoNodes> {
   const launching: Array<Promise<ChildDaemon>> = []
   const launch = (name: string, args: string[]): Promise<ChildDaemon> => {
-    const p = launchDaemon(name, join(plan.out, name), args)
+    const p = start(name, join(plan.out, name), args)
     launching.push(p)
     return p.then(d => {
       onLaunched(d)
