@@ -172,30 +172,36 @@ export async function launchDemoNodes(
       return d
     })
   }
-  const [first, lone] = await Promise.all([
-    launch(learnerName(0), learnerArgs(plan, 0)),
-    launch(NODE_NAMES.lone, loneLearnerArgs(plan))
-  ])
-  const [rest, loneEvaluator] = await Promise.all([
-    Promise.all(
-      Array.from(
-        { length: plan.agents - 1 },
-        async (_, j) => await launch(learnerName(j + 1), [...learnerArgs(plan, j + 1), '--bootstrap', addressOf(first)])
-      )
-    ),
-    launch(NODE_NAMES.loneEvaluator, [...evaluatorArgs(plan), '--bootstrap', addressOf(lone)])
-  ]).catch(async err => {
+  try {
+    const [first, lone] = await Promise.all([
+      launch(learnerName(0), learnerArgs(plan, 0)),
+      launch(NODE_NAMES.lone, loneLearnerArgs(plan))
+    ])
+    const [rest, loneEvaluator] = await Promise.all([
+      Promise.all(
+        Array.from(
+          { length: plan.agents - 1 },
+          async (_, j) =>
+            await launch(learnerName(j + 1), [...learnerArgs(plan, j + 1), '--bootstrap', addressOf(first)])
+        )
+      ),
+      launch(NODE_NAMES.loneEvaluator, [...evaluatorArgs(plan), '--bootstrap', addressOf(lone)])
+    ])
+    const learners = [first, ...rest]
+    // The evaluator is given every learner: what it measures must not depend on gossip, which
+    // --drop thins out (its own messages are exempt from loss, as the reference's were).
+    const evaluator = await launch(NODE_NAMES.evaluator, [
+      ...evaluatorArgs(plan),
+      ...learners.flatMap(d => ['--bootstrap', addressOf(d)])
+    ])
+    return { learners, evaluator, lone, loneEvaluator }
+  } catch (err) {
+    // One failed launch ends the demo, but a launch still under way (the lone learner beside
+    // a failed first learner, say) would start a daemon nobody stops: wait for each, so every
+    // one that starts reaches onLaunched.
     await Promise.allSettled(launching)
     throw err
-  })
-  const learners = [first, ...rest]
-  // The evaluator is given every learner: what it measures must not depend on gossip, which
-  // --drop thins out (its own messages are exempt from loss, as the reference's were).
-  const evaluator = await launch(NODE_NAMES.evaluator, [
-    ...evaluatorArgs(plan),
-    ...learners.flatMap(d => ['--bootstrap', addressOf(d)])
-  ])
-  return { learners, evaluator, lone, loneEvaluator }
+  }
 }
 
 /** The address a node announced first: the one the others bootstrap to. */

@@ -115,4 +115,13 @@ describe('launchDemoNodes', () => {
     ])
     expect(started.find(s => s.name === 'learner-3')?.dataDir).toBe('/runs/x/learner-3')
   })
+
+  it('when a launch fails, waits for the others under way, so each daemon that starts can be stopped', async () => {
+    const plan = await planDemo({ ...DEFAULTS, agents: '2', tasks: '2' })
+    // learner-1 fails at once; the lone learner, started beside it, serves only later.
+    const { start } = fakeStart('learner-1', name => (name === 'single' ? 100 : 1))
+    const launched: string[] = []
+    await expect(launchDemoNodes(plan, d => launched.push(d.name), start)).rejects.toThrow(/learner-1 exited/)
+    expect(launched).toEqual(['single'])
+  })
 })
