@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { dataDirPaths } from '@l2d2c/protocol'
-import { CLI, runCli } from '../helpers.js'
+import { CLI, runCli, runInProcess } from '../helpers.js'
 import { awaitExit, childEnvironment, logOutput, stopDaemons } from '../../src/demo/launcher.js'
 import { startDaemon, waitStatus, type RunningDaemon } from '../daemon-harness.js'
 
@@ -115,7 +115,7 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     expect(existsSync(dataDirPaths(b.dataDir).discovery)).toBe(false)
     expect(existsSync(dataDirPaths(b.dataDir).lock)).toBe(false)
     expect(existsSync(dataDirPaths(b.dataDir).state)).toBe(true)
-    expect((await runCli(['status', '--data-dir', b.dataDir])).code).toBe(3)
+    expect((await runInProcess(['status', '--data-dir', b.dataDir])).code).toBe(3)
   }, 180_000)
 
   it('a daemon killed with SIGKILL and restarted keeps its peer id, masks and progress', async () => {
@@ -231,10 +231,12 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
   }, 60_000)
 
   // The checks themselves are unit-tested (agent's config.test.ts, and in-process through the
-  // CLI in daemon-settings.test.ts); this covers the binary's exit code and message.
+  // CLI in daemon-settings.test.ts); this covers the exit code and message of an invalid
+  // configuration (refused before anything starts, so in this process) and of a daemon that
+  // cannot serve its control API (the binary).
   it('configuration errors and a taken control API port exit 2 with the problem', async () => {
     const d = join(root, 'bad')
-    const bad = await runCli(['daemon', '--data-dir', d, '--tasks', X, '--drop', '2'])
+    const bad = await runInProcess(['daemon', '--data-dir', d, '--tasks', X, '--drop', '2'])
     expect(bad.code, bad.stderr).toBe(2)
     expect(bad.stderr).toMatch(
       /^l2d2c: invalid configuration: sharing\.drop: must be a number in \[0, 1\].*from a flag/m

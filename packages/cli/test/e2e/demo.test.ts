@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { dataDirPaths } from '@l2d2c/protocol'
-import { runCli } from '../helpers.js'
+import { runCli, runInProcess } from '../helpers.js'
 
 const out = mkdtempSync(join(tmpdir(), 'l2d2c-demo-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
@@ -49,13 +49,13 @@ describe('l2d2c demo at a tiny budget', () => {
   }, 300_000)
 
   // What a rerun removes and keeps is unit-tested (demo-outputs.test.ts); this checks that the
-  // demo runs those checks before it launches anything.
+  // demo runs those checks before it launches anything (in this process: nothing is launched).
   it('refuses an --out where a name it would use holds something a demo did not write, launching nothing', async () => {
     const mine = mkdtempSync(join(tmpdir(), 'l2d2c-demo-mine-'))
     try {
       mkdirSync(join(mine, 'single'))
       writeFileSync(join(mine, 'single', 'thesis.tex'), 'mine')
-      const r = await runCli(['demo', '--agents', '1', '--tasks', '1', '--steps-per-task', '640', '--out', mine])
+      const r = await runInProcess(['demo', '--agents', '1', '--tasks', '1', '--steps-per-task', '640', '--out', mine])
       expect(r.code, r.stderr).toBe(2)
       expect(r.stderr).toContain(
         `l2d2c: ${mine} holds single, which a demo would overwrite but did not write; choose another --out`

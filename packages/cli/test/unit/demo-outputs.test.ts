@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterAll, describe, expect, it } from 'vitest'
 import { DATA_DIR_FILES as F } from '@l2d2c/protocol'
 import { clearPreviousRun } from '../../src/demo/outputs.js'
 import { CliError } from '../../src/exit-codes.js'
+import { textSink } from '../helpers.js'
 
 const root = mkdtempSync(join(tmpdir(), 'l2d2c-demo-outputs-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -28,16 +28,9 @@ function outDir(files: Record<string, string>): string {
 
 /** Runs clearPreviousRun and returns what it wrote to stderr. */
 async function clear(out: string): Promise<string> {
-  let err = ''
-  await clearPreviousRun(out, {
-    stderr: new Writable({
-      write(chunk, _enc, cb) {
-        err += String(chunk)
-        cb()
-      }
-    })
-  })
-  return err
+  const stderr = textSink()
+  await clearPreviousRun(out, { stderr })
+  return stderr.text()
 }
 
 const SUMMARY = JSON.stringify({ agents: 2, curves: { collective: [], single: [] } })
