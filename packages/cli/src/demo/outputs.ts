@@ -11,7 +11,7 @@ import type { RunRecord } from './watch.js'
 /** The files a demo run writes at the top of --out, beside its nodes' data dirs. */
 export const DEMO_FILES = { summary: 'summary.json', plot: 'icr.svg' } as const
 
-/** The names a demo run writes under --out; nothing else there is looked at. */
+/** The names a demo run writes under --out (learnerName, NODE_NAMES, DEMO_FILES); nothing else there is looked at. */
 function isDemoOutput(name: string): boolean {
   return (
     /^learner-[0-9]+$/.test(name) ||
