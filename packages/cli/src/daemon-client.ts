@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { ControlClient, ControlError, DAEMON_FILE, TOKEN_FILE, type DaemonDiscovery } from '@l2d2c/protocol'
+import { ControlClient, ControlError, DATA_DIR_FILES, dataDirPaths, type DaemonDiscovery } from '@l2d2c/protocol'
 import { CliError, ExitCode } from './exit-codes.js'
 import type { Io } from './output.js'
 
@@ -17,17 +16,23 @@ export interface DaemonTargetOptions {
 export async function readDiscovery(
   dataDir: string
 ): Promise<{ discovery: DaemonDiscovery; token: string | null } | null> {
-  const path = join(dataDir, DAEMON_FILE)
-  const text = await readFile(path, 'utf8').catch(() => null)
+  const paths = dataDirPaths(dataDir)
+  const text = await readFile(paths.discovery, 'utf8').catch(() => null)
   if (text === null) return null
   let discovery: DaemonDiscovery
   try {
     discovery = JSON.parse(text) as DaemonDiscovery
   } catch {
-    throw new CliError(`${path} is not valid JSON`, ExitCode.UNAVAILABLE)
+    throw new CliError(`${paths.discovery} is not valid JSON`, ExitCode.UNAVAILABLE)
   }
-  const token = (await readFile(join(dataDir, TOKEN_FILE), 'utf8').catch(() => '')).trim()
-  return { discovery, token: token === '' ? null : token }
+  const token = await readToken(dataDir)
+  return { discovery, token }
+}
+
+/** The control-API token in a data dir; null when there is none (no file, or empty). */
+async function readToken(dataDir: string): Promise<string | null> {
+  const token = (await readFile(dataDirPaths(dataDir).token, 'utf8').catch(() => '')).trim()
+  return token === '' ? null : token
 }
 
 /**
@@ -41,14 +46,16 @@ export async function daemonClient(opts: DaemonTargetOptions, io: Io): Promise<C
   let url: string
   if (opts.api !== undefined) {
     url = opts.api.startsWith('unix:') || opts.api.startsWith('http') ? opts.api : `http://${opts.api}`
-    if (token === undefined && dataDir !== undefined)
-      token = (await readFile(join(dataDir, TOKEN_FILE), 'utf8').catch(() => '')).trim() || undefined
+    if (token === undefined && dataDir !== undefined) token = (await readToken(dataDir)) ?? undefined
   } else {
     if (dataDir === undefined)
       throw new CliError('no daemon given: use --data-dir DIR (or L2D2C_DATA_DIR) or --api HOST:PORT', ExitCode.USAGE)
     const found = await readDiscovery(dataDir)
     if (found === null)
-      throw new CliError(`no daemon is running with data dir ${dataDir} (no ${DAEMON_FILE})`, ExitCode.UNAVAILABLE)
+      throw new CliError(
+        `no daemon is running with data dir ${dataDir} (no ${DATA_DIR_FILES.discovery})`,
+        ExitCode.UNAVAILABLE
+      )
     url = found.discovery.api
     token ??= found.token ?? undefined
   }

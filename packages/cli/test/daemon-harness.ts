@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
+import { dataDirPaths } from '@l2d2c/protocol'
 import { awaitExit, launchDaemon, type ChildDaemon } from '../src/demo/launcher.js'
-import { CLI, runCli } from './helpers.js'
+import { CLI, runInProcess } from './helpers.js'
 
 export interface RunningDaemon {
   dataDir: string
@@ -31,7 +31,7 @@ export async function startDaemon(
     dataDir,
     child: d,
     process: d.process,
-    log: () => readFileSync(join(dataDir, 'daemon.log'), 'utf8'),
+    log: () => readFileSync(dataDirPaths(dataDir).log, 'utf8'),
     peerId: d.discovery.peerId,
     addr: d.discovery.addrs[0] ?? '',
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
@@ -45,7 +45,7 @@ export async function startDaemon(
 // biome-ignore lint/suspicious/noExplicitAny: tests read the documents' fields directly
 type JsonDocument = Record<string, any>
 
-/** Polls `l2d2c status --json` until `pred` holds. */
+/** Polls `l2d2c status --json` (run in this process: only the daemon needs its own) until `pred` holds. */
 export async function waitStatus(
   dataDir: string,
   pred: (s: JsonDocument) => boolean,
@@ -54,7 +54,7 @@ export async function waitStatus(
   const deadline = Date.now() + timeoutMs
   let last: JsonDocument = {}
   while (Date.now() < deadline) {
-    const r = await runCli(['status', '--data-dir', dataDir, '--json'])
+    const r = await runInProcess(['status', '--data-dir', dataDir, '--json'])
     if (r.code === 0) {
       last = JSON.parse(r.stdout)
       if (pred(last)) return last

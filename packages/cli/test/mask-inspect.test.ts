@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { contentId, encodeMask, encodeMaskFile, type Mask } from '@l2d2c/protocol'
-import { runCli } from './helpers.js'
+import { runInProcess } from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'l2d2c-inspect-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -30,7 +30,7 @@ writeFileSync(
 
 describe('l2d2c mask inspect', () => {
   it('--json prints one document describing the mask', async () => {
-    const r = await runCli(['mask', 'inspect', good, '--json'])
+    const r = await runInProcess(['mask', 'inspect', good, '--json'])
     expect(r.code).toBe(0)
     const doc = JSON.parse(r.stdout)
     expect(doc).toMatchObject({
@@ -50,7 +50,7 @@ describe('l2d2c mask inspect', () => {
   })
 
   it('prints a readable summary without --json', async () => {
-    const r = await runCli(['mask', 'inspect', good])
+    const r = await runInProcess(['mask', 'inspect', good])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain(mask.taskKey)
     expect(r.stdout).toContain('(valid)')
@@ -62,7 +62,7 @@ describe('l2d2c mask inspect', () => {
     bytes[bytes.length - 3]! ^= 0xff
     const bad = join(dir, 'flipped.l2dm')
     writeFileSync(bad, bytes)
-    const r = await runCli(['mask', 'inspect', bad, '--json'])
+    const r = await runInProcess(['mask', 'inspect', bad, '--json'])
     expect(r.code).toBe(3)
     expect(JSON.parse(r.stdout).cidValid).toBe(false)
     expect(r.stderr).toMatch(/corrupt/)
@@ -77,7 +77,7 @@ describe('l2d2c mask inspect', () => {
     const foreign = join(dir, 'foreign.txt')
     writeFileSync(foreign, 'hello world, not a mask')
     for (const f of [truncated, foreign, join(dir, 'missing.l2dm')]) {
-      const r = await runCli(['mask', 'inspect', f, '--json'])
+      const r = await runInProcess(['mask', 'inspect', f, '--json'])
       expect(r.code, f).toBe(3)
       expect(r.stdout).toBe('')
       expect(r.stderr).toMatch(/not a valid mask file|cannot read/)

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runCli } from './helpers.js'
+import { CORRUPT_MASKS_DIR } from '@l2d2c/protocol'
+import { runInProcess } from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'l2d2c-train-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -13,23 +14,20 @@ describe('l2d2c train', () => {
     // The directory is a mask store: an unreadable mask file already there is moved aside, not kept.
     mkdirSync(out)
     writeFileSync(join(out, 'junk.l2dm'), 'not a mask')
-    const r = await runCli(
-      [
-        'train',
-        '--task-set',
-        'ctgraph/d2b2/img1/leaf00,ctgraph/d2b2/img1/leaf01',
-        '--steps-per-task',
-        '2560',
-        '--seed',
-        '3',
-        '--backend',
-        'wasm',
-        '--save-masks',
-        out,
-        '--json'
-      ],
-      { timeoutMs: 120_000 }
-    )
+    const r = await runInProcess([
+      'train',
+      '--task-set',
+      'ctgraph/d2b2/img1/leaf00,ctgraph/d2b2/img1/leaf01',
+      '--steps-per-task',
+      '2560',
+      '--seed',
+      '3',
+      '--backend',
+      'wasm',
+      '--save-masks',
+      out,
+      '--json'
+    ])
     expect(r.code, r.stderr).toBe(0)
     const doc = JSON.parse(r.stdout)
     expect(doc).toMatchObject({ backend: 'wasm', totalSteps: 5120, completed: true })
@@ -53,12 +51,12 @@ describe('l2d2c train', () => {
     }
     expect(r.stderr).toContain('backend wasm')
     expect(readdirSync(out).sort()).toEqual([
-      'corrupt',
+      CORRUPT_MASKS_DIR,
       'ctgraph+d2b2+img1+leaf00.l2dm',
       'ctgraph+d2b2+img1+leaf01.l2dm'
     ])
     expect(r.stderr).toMatch(/moved unreadable junk\.l2dm/)
-    const inspect = await runCli(['mask', 'inspect', join(out, 'ctgraph+d2b2+img1+leaf01.l2dm'), '--json'])
+    const inspect = await runInProcess(['mask', 'inspect', join(out, 'ctgraph+d2b2+img1+leaf01.l2dm'), '--json'])
     expect(inspect.code).toBe(0)
     expect(JSON.parse(inspect.stdout)).toMatchObject({
       taskKey: 'ctgraph/d2b2/img1/leaf01',
@@ -70,9 +68,11 @@ describe('l2d2c train', () => {
   }, 150_000)
 
   it('refuses bad flags with exit 2', async () => {
-    expect((await runCli(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00'])).code).toBe(2) // no budget
-    expect((await runCli(['train', '--task-set', 'nope', '--steps-per-task', '10'])).stderr).toMatch(/invalid task key/)
-    const gpu = await runCli([
+    expect((await runInProcess(['train', '--task-set', 'ctgraph/d2b2/img1/leaf00'])).code).toBe(2) // no budget
+    expect((await runInProcess(['train', '--task-set', 'nope', '--steps-per-task', '10'])).stderr).toMatch(
+      /invalid task key/
+    )
+    const gpu = await runInProcess([
       'train',
       '--task-set',
       'ctgraph/d2b2/img1/leaf00',
@@ -83,7 +83,7 @@ describe('l2d2c train', () => {
     ])
     expect(gpu.code).toBe(2)
     expect(gpu.stderr).toMatch(/--backend must be one of auto, wasm, cpu, node, got "gpu"/)
-    const mixed = await runCli([
+    const mixed = await runInProcess([
       'train',
       '--task-set',
       'ctgraph/d2b2/img1/leaf00,minigrid/SimpleCrossingS9N1/seed9157',
@@ -99,10 +99,17 @@ describe('l2d2c train', () => {
     const tasks = ['ctgraph/d2b2/img1/leaf00']
     writeFileSync(file, JSON.stringify({ version: 1, stepsPerTask: 128, agents: [{ tasks, seed: 7 }, { tasks }] }))
     const seedOf = async (args: string[]): Promise<string | undefined> => {
-      const r = await runCli(
-        ['train', '--curriculum', file, '--eval-episodes', '1', '--backend', 'wasm', '--json', ...args],
-        { timeoutMs: 60_000 }
-      )
+      const r = await runInProcess([
+        'train',
+        '--curriculum',
+        file,
+        '--eval-episodes',
+        '1',
+        '--backend',
+        'wasm',
+        '--json',
+        ...args
+      ])
       expect(r.code, r.stderr).toBe(0)
       return /, seed (\d+),/.exec(r.stderr)?.[1]
     }
@@ -112,21 +119,18 @@ describe('l2d2c train', () => {
   }, 200_000)
 
   it('reports a backend that cannot load here as unavailable (exit 3), not as an internal error', async () => {
-    const r = await runCli(
-      [
-        'train',
-        '--task-set',
-        'ctgraph/d2b2/img1/leaf00',
-        '--steps-per-task',
-        '128',
-        '--eval-episodes',
-        '1',
-        '--backend',
-        'node',
-        '--json'
-      ],
-      { timeoutMs: 60_000 }
-    )
+    const r = await runInProcess([
+      'train',
+      '--task-set',
+      'ctgraph/d2b2/img1/leaf00',
+      '--steps-per-task',
+      '128',
+      '--eval-episodes',
+      '1',
+      '--backend',
+      'node',
+      '--json'
+    ])
     if (r.code === 0) {
       // This machine loads tfjs-node's native addon: the flag simply works.
       expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'node' })

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import { SUPPORTED_ENCODINGS } from '@l2d2c/protocol'
+import { CORRUPT_MASKS_DIR, SUPPORTED_ENCODINGS } from '@l2d2c/protocol'
 import { action } from '../action.js'
 import { choiceArg, intArg } from '../args.js'
 import { CliError, ExitCode } from '../exit-codes.js'
@@ -148,7 +148,7 @@ export async function train(opts: TrainOptions, io: Io): Promise<TrainResult> {
         throw new CliError(`cannot open --save-masks ${saved.dir}: ${err.message}`, ExitCode.UNAVAILABLE)
       })
       for (const q of saved.quarantined)
-        io.stderr.write(`l2d2c train: moved unreadable ${q.file} to ${saved.dir}/corrupt/ (${q.reason})\n`)
+        io.stderr.write(`l2d2c train: moved unreadable ${q.file} to ${saved.dir}/${CORRUPT_MASKS_DIR}/ (${q.reason})\n`)
     }
     result = await driver.run(undefined, io.signal)
   } finally {

@@ -3,8 +3,9 @@ import { createWriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CONTROL_ROUTES, ControlClient, type DaemonDiscovery } from '@l2d2c/protocol'
+import { CONTROL_ROUTES, ControlClient, dataDirPaths, type DaemonDiscovery } from '@l2d2c/protocol'
 import { readDiscovery } from '../daemon-client.js'
+import { evaluatorArgs, learnerArgs, learnerName, loneLearnerArgs, NODE_NAMES, type DemoPlan } from './plan.js'
 
 const CLI_BIN = fileURLToPath(new URL('../bin.js', import.meta.url))
 
@@ -63,7 +64,7 @@ export async function launchDaemon(
 ): Promise<ChildDaemon> {
   const timeoutMs = o.timeoutMs ?? 90_000
   await mkdir(dataDir, { recursive: true })
-  const logFile = join(dataDir, 'daemon.log')
+  const logFile = dataDirPaths(dataDir).log
   const child = spawn(
     process.execPath,
     [o.bin ?? CLI_BIN, 'daemon', '--data-dir', dataDir, '--log-format', 'json', ...args],
@@ -141,3 +142,67 @@ export async function stopDaemons(
     })
   )
 }
+
+/** The demo's running nodes: the collective (learners and their evaluator) and the lone baseline. */
+export interface DemoNodes {
+  /** In launch order: learner-1 first. */
+  learners: ChildDaemon[]
+  evaluator: ChildDaemon
+  lone: ChildDaemon
+  loneEvaluator: ChildDaemon
+}
+
+/**
+ * Starts the demo's nodes under plan.out and waits until all serve. The first learner and the
+ * lone learner start together; everyone else bootstraps to one of them. Each daemon is passed
+ * to onLaunched as soon as it serves, so that the caller can stop every one of them whatever
+ * happens next. `start` launches one daemon (tests replace it).
+ */
+export async function launchDemoNodes(
+  plan: DemoPlan,
+  onLaunched: (d: ChildDaemon) => void,
+  start: (name: string, dataDir: string, args: string[]) => Promise<ChildDaemon> = launchDaemon
+): Promise<DemoNodes> {
+  const launching: Array<Promise<ChildDaemon>> = []
+  const launch = (name: string, args: string[]): Promise<ChildDaemon> => {
+    const p = start(name, join(plan.out, name), args)
+    launching.push(p)
+    return p.then(d => {
+      onLaunched(d)
+      return d
+    })
+  }
+  try {
+    const [first, lone] = await Promise.all([
+      launch(learnerName(0), learnerArgs(plan, 0)),
+      launch(NODE_NAMES.lone, loneLearnerArgs(plan))
+    ])
+    const [rest, loneEvaluator] = await Promise.all([
+      Promise.all(
+        Array.from(
+          { length: plan.agents - 1 },
+          async (_, j) =>
+            await launch(learnerName(j + 1), [...learnerArgs(plan, j + 1), '--bootstrap', addressOf(first)])
+        )
+      ),
+      launch(NODE_NAMES.loneEvaluator, [...evaluatorArgs(plan), '--bootstrap', addressOf(lone)])
+    ])
+    const learners = [first, ...rest]
+    // The evaluator is given every learner: what it measures must not depend on gossip, which
+    // --drop thins out (its own messages are exempt from loss, as the reference's were).
+    const evaluator = await launch(NODE_NAMES.evaluator, [
+      ...evaluatorArgs(plan),
+      ...learners.flatMap(d => ['--bootstrap', addressOf(d)])
+    ])
+    return { learners, evaluator, lone, loneEvaluator }
+  } catch (err) {
+    // One failed launch ends the demo, but a launch still under way (the lone learner beside
+    // a failed first learner, say) would start a daemon nobody stops: wait for each, so every
+    // one that starts reaches onLaunched.
+    await Promise.allSettled(launching)
+    throw err
+  }
+}
+
+/** The address a node announced first: the one the others bootstrap to. */
+const addressOf = (d: ChildDaemon): string => d.discovery.addrs[0] as string

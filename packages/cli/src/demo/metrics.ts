@@ -33,17 +33,34 @@ export function normaliseCurve(rows: ReadonlyArray<{ meanLearnerSteps: number; i
   return points
 }
 
+/** Mean env steps per agent, polled from the learners at time t (ms since the epoch). */
+export interface StepSample {
+  t: number
+  steps: number
+}
+
 /** Per-agent env steps at time t, linearly interpolated from samples polled from the learners. */
-export function stepsAt(samples: ReadonlyArray<{ t: number; steps: number }>, t: number): number {
+export function stepsAt(samples: readonly StepSample[], t: number): number {
   if (samples.length === 0) return 0
-  const first = samples[0] as { t: number; steps: number }
+  const first = samples[0] as StepSample
   if (t <= first.t) return first.steps
   for (let i = 1; i < samples.length; i++) {
-    const b = samples[i] as { t: number; steps: number }
+    const b = samples[i] as StepSample
     if (t <= b.t) {
-      const a = samples[i - 1] as { t: number; steps: number }
+      const a = samples[i - 1] as StepSample
       return b.t === a.t ? b.steps : a.steps + ((b.steps - a.steps) * (t - a.t)) / (b.t - a.t)
     }
   }
   return (samples[samples.length - 1] as { steps: number }).steps
+}
+
+/**
+ * The ICR curve of one side: its evaluator's rows (time, ICR), each placed at the per-agent
+ * step count its learners had reached at that time.
+ */
+export function icrCurve(
+  rows: ReadonlyArray<{ time: string; icr: number }>,
+  samples: readonly StepSample[]
+): CurvePoint[] {
+  return normaliseCurve(rows.map(r => ({ icr: r.icr, meanLearnerSteps: stepsAt(samples, Date.parse(r.time)) })))
 }

@@ -1,4 +1,5 @@
 import type { CurvePoint } from './metrics.js'
+import type { DemoPlan } from './plan.js'
 
 export interface PlotSeries {
   name: string
@@ -91,4 +92,31 @@ export function renderPlot(opts: {
   })
   parts.push('</svg>')
   return `${parts.join('\n')}\n`
+}
+
+const COLLECTIVE_COLOR = '#d62728'
+const SINGLE_COLOR = '#1f77b4'
+
+/**
+ * The demo's figure: both sides' ICR curves, the target, and a marker where each side reached
+ * it (stepsToTarget, null: never).
+ */
+export function demoPlot(
+  plan: DemoPlan,
+  curves: { collective: readonly CurvePoint[]; single: readonly CurvePoint[] },
+  stepsToTarget: { collective: number | null; single: number | null }
+): string {
+  return renderPlot({
+    title: `L2D2-C: ${plan.agents} agents vs one, ${plan.tasks.length} ${plan.env} tasks (${plan.stepsPerTask.toLocaleString('en-US')} steps/task)`,
+    series: [
+      { name: `collective (${plan.agents} agents)`, color: COLLECTIVE_COLOR, points: curves.collective },
+      { name: 'single agent', color: SINGLE_COLOR, points: curves.single }
+    ],
+    yMax: plan.tasks.length,
+    target: plan.target,
+    markers: [
+      { steps: stepsToTarget.collective, color: COLLECTIVE_COLOR },
+      { steps: stepsToTarget.single, color: SINGLE_COLOR }
+    ]
+  })
 }

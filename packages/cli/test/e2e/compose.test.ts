@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { dataDirPaths } from '@l2d2c/protocol'
 import { parse } from 'yaml'
-import { CLI, runCli } from '../helpers.js'
+import { CLI, runInProcess } from '../helpers.js'
 import { childEnvironment } from '../../src/demo/launcher.js'
 
 /**
@@ -80,7 +81,7 @@ describe('docker/compose.yaml', () => {
   it("every service's command and environment pass the daemon's own config validation", async () => {
     for (const name of names) {
       const { args, env } = serviceProcess(name, null)
-      const r = await runCli([...args, '--check-config'], { env })
+      const r = await runInProcess([...args, '--check-config'], { env })
       expect(r.code, `${name}: ${r.stderr}`).toBe(0)
       const cfg = JSON.parse(r.stdout)
       expect(cfg.role).toBe(name === 'evaluator' ? 'evaluator' : 'learner')
@@ -112,19 +113,19 @@ describe('docker/compose.yaml', () => {
     let sources = new Set<string>()
     while (Date.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 2000))
-      if (!existsSync(join(root, 'evaluator', 'daemon.json'))) continue
-      const status = await runCli(['status', '--data-dir', join(root, 'agent-1'), '--json'])
+      if (!existsSync(dataDirPaths(join(root, 'evaluator')).discovery)) continue
+      const status = await runInProcess(['status', '--data-dir', join(root, 'agent-1'), '--json'])
       if (status.code === 0)
         expect(JSON.parse(status.stdout).peerId).toBe('12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
-      const peers = await runCli(['peers', '--data-dir', join(root, 'evaluator'), '--json'])
+      const peers = await runInProcess(['peers', '--data-dir', join(root, 'evaluator'), '--json'])
       if (peers.code !== 0) continue
       const known = (JSON.parse(peers.stdout) as { peers: Array<{ peerId: string; role: string; masks: number }> })
         .peers
       sources = new Set(known.filter(p => p.role === 'learner' && p.masks > 0).map(p => p.peerId))
-      const log = join(root, 'evaluator', 'evaluation.jsonl')
+      const log = dataDirPaths(join(root, 'evaluator')).evaluationJsonl
       if (!existsSync(log)) continue
       evaluation = JSON.parse(
-        readFileSync(join(root, 'evaluator', 'evaluation.jsonl'), 'utf8')
+        readFileSync(dataDirPaths(join(root, 'evaluator')).evaluationJsonl, 'utf8')
           .trim()
           .split('\n')
           .at(-1) ?? '{}'

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CLI, runCli } from '../helpers.js'
+import { dataDirPaths } from '@l2d2c/protocol'
+import { CLI, runCli, runInProcess } from '../helpers.js'
 import { awaitExit, childEnvironment, logOutput, stopDaemons } from '../../src/demo/launcher.js'
 import { startDaemon, waitStatus, type RunningDaemon } from '../daemon-harness.js'
 
@@ -111,10 +112,10 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
 
     // Graceful stop: exit 0, discovery file and lock removed, state kept.
     expect(await b.stop('SIGTERM')).toBe(0)
-    expect(existsSync(join(b.dataDir, 'daemon.json'))).toBe(false)
-    expect(existsSync(join(b.dataDir, 'lock'))).toBe(false)
-    expect(existsSync(join(b.dataDir, 'state.json'))).toBe(true)
-    expect((await runCli(['status', '--data-dir', b.dataDir])).code).toBe(3)
+    expect(existsSync(dataDirPaths(b.dataDir).discovery)).toBe(false)
+    expect(existsSync(dataDirPaths(b.dataDir).lock)).toBe(false)
+    expect(existsSync(dataDirPaths(b.dataDir).state)).toBe(true)
+    expect((await runInProcess(['status', '--data-dir', b.dataDir])).code).toBe(3)
   }, 180_000)
 
   it('a daemon killed with SIGKILL and restarted keeps its peer id, masks and progress', async () => {
@@ -124,13 +125,13 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     const before = JSON.parse((await runCli(['masks', '--data-dir', dir, '--json'])).stdout)
     expect(before.masks.length).toBeGreaterThanOrEqual(1)
     await d.stop('SIGKILL')
-    expect(existsSync(join(dir, 'lock'))).toBe(true) // a stale lock, taken over at restart
+    expect(existsSync(dataDirPaths(dir).lock)).toBe(true) // a stale lock, taken over at restart
     const again = await startDaemon(dir, ['--tasks', `${X},${Y}`, '--steps-per-task', '2560'])
     running.push(again)
     expect(again.peerId).toBe(d.peerId)
     const after = JSON.parse((await runCli(['masks', '--data-dir', dir, '--json'])).stdout)
     for (const m of before.masks) expect(after.masks.map((x: { taskKey: string }) => x.taskKey)).toContain(m.taskKey)
-    expect(readdirSync(join(dir, 'masks')).filter(n => n.endsWith('.tmp'))).toEqual([])
+    expect(readdirSync(dataDirPaths(dir).masks).filter(n => n.endsWith('.tmp'))).toEqual([])
     const s = await waitStatus(dir, x => x.curriculum.done === true)
     expect(s.masksHeld).toBe(2)
     await again.stop()
@@ -140,8 +141,8 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     const dir = join(root, 'metrics')
     const d = await startDaemon(dir, ['--tasks', `${X},${Y},${Z}`, '--steps-per-task', '6400', '--no-sharing'])
     running.push(d)
-    const { api } = JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8')) as { api: string }
-    const token = readFileSync(join(dir, 'api.token'), 'utf8').trim()
+    const { api } = JSON.parse(readFileSync(dataDirPaths(dir).discovery, 'utf8')) as { api: string }
+    const token = readFileSync(dataDirPaths(dir).token, 'utf8').trim()
     // Scrape like Prometheus (nothing calls /v1/status) until the learner is past its first
     // task: that task's mask is stored by then, and the metric must show it. Three tasks leave
     // two tasks' time for a late scrape to still see training.
@@ -207,7 +208,7 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment(process.env) }
     )
-    const log = join(dir, 'daemon.log')
+    const log = dataDirPaths(dir).log
     const exited = logOutput(child, log)
     const out = (): string => (existsSync(log) ? readFileSync(log, 'utf8') : '')
     try {
@@ -221,8 +222,8 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
       child.kill('SIGTERM')
       expect(await awaitExit({ process: child, exited }, 20_000), out()).toBe(0)
       expect(out()).toContain('"stopped"')
-      expect(existsSync(join(dir, 'daemon.json'))).toBe(false)
-      expect(existsSync(join(dir, 'lock'))).toBe(false)
+      expect(existsSync(dataDirPaths(dir).discovery)).toBe(false)
+      expect(existsSync(dataDirPaths(dir).lock)).toBe(false)
     } finally {
       // Whatever failed above, no daemon outlives the test (it would train and serve forever).
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -230,10 +231,12 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
   }, 60_000)
 
   // The checks themselves are unit-tested (agent's config.test.ts, and in-process through the
-  // CLI in daemon-settings.test.ts); this covers the binary's exit code and message.
+  // CLI in daemon-settings.test.ts); this covers the exit code and message of an invalid
+  // configuration (refused before anything starts, so in this process) and of a daemon that
+  // cannot serve its control API (the binary).
   it('configuration errors and a taken control API port exit 2 with the problem', async () => {
     const d = join(root, 'bad')
-    const bad = await runCli(['daemon', '--data-dir', d, '--tasks', X, '--drop', '2'])
+    const bad = await runInProcess(['daemon', '--data-dir', d, '--tasks', X, '--drop', '2'])
     expect(bad.code, bad.stderr).toBe(2)
     expect(bad.stderr).toMatch(
       /^l2d2c: invalid configuration: sharing\.drop: must be a number in \[0, 1\].*from a flag/m
@@ -260,7 +263,7 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     })
     expect(busy.code, busy.stderr).toBe(2)
     expect(busy.stderr).toContain(`l2d2c: cannot serve the control API on 127.0.0.1:${port}: address in use`)
-    expect(existsSync(join(d, 'lock')), 'the lock is released').toBe(false)
+    expect(existsSync(dataDirPaths(d).lock), 'the lock is released').toBe(false)
   }, 60_000)
 
   it('refuses a second daemon on the same data dir', async () => {
@@ -275,6 +278,6 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     expect(await first.child.exited).toBe(0)
     expect(first.log()).toContain('"stopped"')
     expect(first.log()).not.toContain('received, stopping')
-    expect(existsSync(join(dir, 'lock'))).toBe(false)
+    expect(existsSync(dataDirPaths(dir).lock)).toBe(false)
   }, 60_000)
 })

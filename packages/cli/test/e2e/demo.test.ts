@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runCli } from '../helpers.js'
+import { dataDirPaths } from '@l2d2c/protocol'
+import { runCli, runInProcess } from '../helpers.js'
 
 const out = mkdtempSync(join(tmpdir(), 'l2d2c-demo-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
@@ -39,22 +40,22 @@ describe('l2d2c demo at a tiny budget', () => {
     )
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).agents).toBe(2)
     for (const node of ['learner-1', 'learner-2', 'evaluator', 'single', 'single-evaluator']) {
-      expect(existsSync(join(out, node, 'daemon.log')), node).toBe(true)
-      expect(existsSync(join(out, node, 'daemon.json')), `${node} stopped cleanly`).toBe(false)
+      expect(existsSync(dataDirPaths(join(out, node)).log), node).toBe(true)
+      expect(existsSync(dataDirPaths(join(out, node)).discovery), `${node} stopped cleanly`).toBe(false)
     }
-    expect(readFileSync(join(out, 'evaluator', 'evaluation.csv'), 'utf8').split('\n')[0]).toBe(
+    expect(readFileSync(dataDirPaths(join(out, 'evaluator')).evaluationCsv, 'utf8').split('\n')[0]).toBe(
       'time,icr,mean_learner_steps,ctgraph/d2b2/img1/leaf00,ctgraph/d2b2/img1/leaf01'
     )
   }, 300_000)
 
   // What a rerun removes and keeps is unit-tested (demo-outputs.test.ts); this checks that the
-  // demo runs those checks before it launches anything.
+  // demo runs those checks before it launches anything (in this process: nothing is launched).
   it('refuses an --out where a name it would use holds something a demo did not write, launching nothing', async () => {
     const mine = mkdtempSync(join(tmpdir(), 'l2d2c-demo-mine-'))
     try {
       mkdirSync(join(mine, 'single'))
       writeFileSync(join(mine, 'single', 'thesis.tex'), 'mine')
-      const r = await runCli(['demo', '--agents', '1', '--tasks', '1', '--steps-per-task', '640', '--out', mine])
+      const r = await runInProcess(['demo', '--agents', '1', '--tasks', '1', '--steps-per-task', '640', '--out', mine])
       expect(r.code, r.stderr).toBe(2)
       expect(r.stderr).toContain(
         `l2d2c: ${mine} holds single, which a demo would overwrite but did not write; choose another --out`

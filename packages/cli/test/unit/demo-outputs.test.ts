@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterAll, describe, expect, it } from 'vitest'
+import { DATA_DIR_FILES as F } from '@l2d2c/protocol'
 import { clearPreviousRun } from '../../src/demo/outputs.js'
 import { CliError } from '../../src/exit-codes.js'
+import { textSink } from '../helpers.js'
 
 const root = mkdtempSync(join(tmpdir(), 'l2d2c-demo-outputs-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -27,35 +28,28 @@ function outDir(files: Record<string, string>): string {
 
 /** Runs clearPreviousRun and returns what it wrote to stderr. */
 async function clear(out: string): Promise<string> {
-  let err = ''
-  await clearPreviousRun(out, {
-    stderr: new Writable({
-      write(chunk, _enc, cb) {
-        err += String(chunk)
-        cb()
-      }
-    })
-  })
-  return err
+  const stderr = textSink()
+  await clearPreviousRun(out, { stderr })
+  return stderr.text()
 }
 
 const SUMMARY = JSON.stringify({ agents: 2, curves: { collective: [], single: [] } })
 /** A previous run as the demo leaves it: daemon data dirs, the summary and the plot. */
 const PREVIOUS = {
-  'learner-1/daemon.log': '{}\n',
-  'learner-1/peer.key': 'k',
-  'learner-1/masks/': '',
-  'learner-2/daemon.log': '{}\n',
-  'evaluator/daemon.log': '',
-  'single/peer.key': 'k', // a daemon that got as far as its key
-  'single-evaluator/daemon.log': '',
+  [`learner-1/${F.log}`]: '{}\n',
+  [`learner-1/${F.peerKey}`]: 'k',
+  [`learner-1/${F.masks}/`]: '',
+  [`learner-2/${F.log}`]: '{}\n',
+  [`evaluator/${F.log}`]: '',
+  [`single/${F.peerKey}`]: 'k', // a daemon that got as far as its key
+  [`single-evaluator/${F.log}`]: '',
   'summary.json': SUMMARY,
   'icr.svg': '<svg></svg>\n'
 }
 
 describe('clearPreviousRun (demo --out reuse)', () => {
   it("removes a previous run's outputs, says so on stderr, and keeps everything else", async () => {
-    const out = outDir({ ...PREVIOUS, 'notes.txt': 'mine', 'learners/daemon.log': 'mine', 'single.bak/x': 'mine' })
+    const out = outDir({ ...PREVIOUS, 'notes.txt': 'mine', [`learners/${F.log}`]: 'mine', 'single.bak/x': 'mine' })
     const err = await clear(out)
     expect(err).toBe(
       `l2d2c demo: removing the previous run's outputs in ${out}: evaluator, icr.svg, learner-1, learner-2, single, single-evaluator, summary.json\n`
@@ -93,13 +87,13 @@ describe('clearPreviousRun (demo --out reuse)', () => {
       message: `${out} holds ${names}, which a demo would overwrite but did not write; choose another --out`
     })
     expect(readdirSync(out).sort()).toEqual(before)
-    expect(existsSync(join(out, 'learner-1', 'peer.key'))).toBe(true)
+    expect(existsSync(join(out, 'learner-1', F.peerKey))).toBe(true)
   })
 
   it("refuses (exit 3), removing nothing, while a previous demo daemon still holds its data dir; a dead one's is removed", async () => {
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' })
     try {
-      const out = outDir({ ...PREVIOUS, 'learner-2/lock': `${sleeper.pid}\n` })
+      const out = outDir({ ...PREVIOUS, [`learner-2/${F.lock}`]: `${sleeper.pid}\n` })
       const err = await clear(out).then(
         () => null,
         (e: unknown) => e
@@ -118,8 +112,8 @@ describe('clearPreviousRun (demo --out reuse)', () => {
     // The same files left by a process that is gone (a SIGKILLed demo): a stale lock.
     const stale = outDir({
       ...PREVIOUS,
-      'learner-2/lock': `${sleeper.pid}\n`,
-      'evaluator/daemon.json': JSON.stringify({ pid: sleeper.pid })
+      [`learner-2/${F.lock}`]: `${sleeper.pid}\n`,
+      [`evaluator/${F.discovery}`]: JSON.stringify({ pid: sleeper.pid })
     })
     await clear(stale)
     expect(readdirSync(stale)).toEqual([])

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { dataDirPaths } from '@l2d2c/protocol'
 import { childEnvironment, logOutput, stopDaemons, type ChildDaemon } from '../../src/demo/launcher.js'
 
 describe('childEnvironment', () => {
@@ -29,7 +30,7 @@ describe('logOutput', () => {
       const grandchild = "setTimeout(() => { process.stdout.write('last line\\n') }, 300)"
       const script = `require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(grandchild)}], { stdio: ['ignore', 'inherit', 'ignore'] }).unref(); process.stderr.write('err line\\n'); process.exitCode = 3`
       const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] })
-      const file = join(dir, 'daemon.log')
+      const file = dataDirPaths(dir).log
       expect(await logOutput(child, file)).toBe(3)
       expect(readFileSync(file, 'utf8')).toBe('err line\nlast line\n')
     } finally {

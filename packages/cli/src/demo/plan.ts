@@ -1,0 +1,126 @@
+import { resolve } from 'node:path'
+import { choiceArg, intArg } from '../args.js'
+import { CliError, ExitCode } from '../exit-codes.js'
+import { icrTarget } from './metrics.js'
+
+/** The demo's flags as typed (commander's strings; planDemo checks them). */
+export interface DemoOptions {
+  agents: string
+  env: string
+  out: string
+  stepsPerTask?: string
+  tasks?: string
+  drop: string
+  maxMinutes: string
+  seed: string
+}
+
+/** What a demo run will do, decided from its flags before anything is started or written. */
+export interface DemoPlan {
+  /** Learners in the collective. */
+  agents: number
+  env: 'ctgraph' | 'minigrid'
+  /** The first K tasks of the family, in catalogue order: the lone learner's curriculum. */
+  tasks: string[]
+  /** Each collective learner's curriculum: the same tasks, rotated so the learners start apart. */
+  curricula: string[][]
+  stepsPerTask: number
+  drop: number
+  seed: number
+  /** --max-minutes as typed (the stop message quotes it), and as a duration. */
+  maxMinutes: string
+  maxMs: number
+  /** Absolute --out. */
+  out: string
+  /** The ICR both sides race to (metrics.icrTarget). */
+  target: number
+}
+
+/** The nodes' data-dir names under --out (a rerun removes exactly these, see outputs.ts). */
+export const NODE_NAMES = { evaluator: 'evaluator', lone: 'single', loneEvaluator: 'single-evaluator' } as const
+
+/** The data-dir name of the collective's learner i (0-based). */
+export const learnerName = (i: number): string => `learner-${i + 1}`
+
+/** Env steps per task when --steps-per-task is not given: the reference's shell_16x16 budget for CT-graph. */
+const DEFAULT_STEPS_PER_TASK = { ctgraph: 12_800, minigrid: 102_400 } as const
+
+/** Checks the flags and works out the run; a bad flag is a usage error that names it. */
+export async function planDemo(o: DemoOptions): Promise<DemoPlan> {
+  const envs = await import('@l2d2c/agent/envs')
+  const agents = intArg(o.agents, '--agents', 1, 16)
+  const env = choiceArg(o.env, '--env', ['ctgraph', 'minigrid'] as const)
+  const family = env === 'ctgraph' ? [...envs.META_CTGRAPH_TASKS] : [...envs.MINIGRID_CROSSING_TASKS]
+  const k = o.tasks === undefined ? family.length : intArg(o.tasks, '--tasks', 1, family.length)
+  const tasks = family.slice(0, k)
+  const stepsPerTask =
+    o.stepsPerTask !== undefined
+      ? intArg(o.stepsPerTask, '--steps-per-task', 1, 100_000_000)
+      : DEFAULT_STEPS_PER_TASK[env]
+  const drop = Number(o.drop)
+  if (!(drop >= 0 && drop <= 1)) throw new CliError(`--drop must be in [0, 1], got "${o.drop}"`, ExitCode.USAGE)
+  const maxMs = intArg(o.maxMinutes, '--max-minutes', 1, 10_000) * 60_000
+  const seed = intArg(o.seed, '--seed', 0, 1_000_000)
+  const rotated = envs.rotatedCurriculum(tasks, agents, stepsPerTask)
+  return {
+    agents,
+    env,
+    tasks,
+    curricula: Array.from({ length: agents }, (_, i) => [...(rotated.agents[i]?.tasks ?? tasks)]),
+    stepsPerTask,
+    drop,
+    seed,
+    maxMinutes: o.maxMinutes,
+    maxMs,
+    out: resolve(o.out),
+    target: icrTarget(tasks.map(t => envs.taskSpec(t).optimalReturn))
+  }
+}
+
+/** The daemon flags of collective learner i (0-based): its rotated curriculum and its own seed. */
+export function learnerArgs(plan: DemoPlan, i: number): string[] {
+  return [
+    '--tasks',
+    (plan.curricula[i] ?? plan.tasks).join(','),
+    '--steps-per-task',
+    String(plan.stepsPerTask),
+    '--seed',
+    String(plan.seed + i + 1),
+    '--announce-interval-ms',
+    '1000',
+    '--query-window-ms',
+    '300',
+    ...(plan.drop > 0 ? ['--drop', String(plan.drop)] : [])
+  ]
+}
+
+/** The daemon flags of the lone learner: the first learner's seed, the unrotated tasks, no sharing. */
+export function loneLearnerArgs(plan: DemoPlan): string[] {
+  return [
+    '--tasks',
+    plan.tasks.join(','),
+    '--steps-per-task',
+    String(plan.stepsPerTask),
+    '--seed',
+    String(plan.seed + 1),
+    '--no-sharing',
+    '--announce-interval-ms',
+    '1000'
+  ]
+}
+
+/** The daemon flags of an evaluator (either side's; its --bootstrap peers are added by the launcher). */
+export function evaluatorArgs(plan: DemoPlan): string[] {
+  return [
+    '--role',
+    'evaluator',
+    '--tasks',
+    plan.tasks.join(','),
+    '--eval-interval-ms',
+    '1500',
+    '--query-window-ms',
+    '300',
+    '--announce-interval-ms',
+    '1000'
+  ]
+}
