@@ -24,12 +24,12 @@ import '../src/polyfill.js'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { silentLogger } from '../src/logging/logger.js'
-import { createNode, listeningAddresses, startNode } from '../src/network/create-node.js'
+import { createLibp2pNode, listeningAddresses, startLibp2pNode } from '../src/network/libp2p-node.js'
 import { MaskExchangeClient, newRequestId } from '../src/network/mask-exchange/client.js'
 import { LossInjector } from '../src/network/mask-exchange/loss.js'
 import { parsePeerAddress } from '../src/network/peer-address.js'
 import { percentile, Traffic } from '../src/network/mask-exchange/traffic.js'
-import { AgentNode, type AgentNodeConfig } from '../src/node/agent-node.js'
+import { Agent, type AgentConfig } from '../src/agent/agent.js'
 
 const { values } = parseArgs({
   options: {
@@ -43,7 +43,7 @@ const K = Number(values.tasks)
 const REF_MASK_BYTES = 438_400
 const REF_FRAME_BYTES = 439_285
 
-const base = (over: Partial<AgentNodeConfig>): AgentNodeConfig => ({
+const base = (over: Partial<AgentConfig>): AgentConfig => ({
   dataDir: null,
   role: 'learner',
   tasks: ['ctgraph/d2b2/img1/leaf00'],
@@ -69,7 +69,7 @@ const tasks = [
 
 // --- a teacher that masters the tasks alone -----------------------------------------------
 log(`training a teacher on ${tasks.length} tasks (no sharing)...`)
-const teacher = new AgentNode(base({ tasks, seed: 11, sharing: { enabled: false } }))
+const teacher = new Agent(base({ tasks, seed: 11, sharing: { enabled: false } }))
 await teacher.start()
 const taught = await teacher.runCurriculum()
 const teacherAddr = listeningAddresses(teacher.node)[0]!
@@ -81,7 +81,7 @@ const noShare = taught.tasks.map(t => ({
 log(`teacher: ${noShare.map(t => `${t.key} ${t.stepsToThreshold ?? 'never'}`).join(', ')}`)
 
 // --- 1. bytes per encoding -------------------------------------------------------------------
-const student = new AgentNode(
+const student = new Agent(
   base({ tasks, seed: 12, network: { gossipHeartbeatMs: 200, announceIntervalMs: 1000, bootstrap: [teacherAddr] } })
 )
 await student.start()
@@ -112,8 +112,8 @@ await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
 const viaProxy = multiaddr(
   `/ip4/127.0.0.1/tcp/${(proxy.address() as AddressInfo).port}/p2p/${teacher.node.peerId.toString()}`
 )
-const probe = await createNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
-await startNode(probe)
+const probe = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
+await startLibp2pNode(probe)
 const probeTraffic = new Traffic()
 const probeClient = new MaskExchangeClient({ node: probe, loss: LossInjector.none(), traffic: probeTraffic })
 await probe.dial(viaProxy)
@@ -212,7 +212,7 @@ const discovery = async (dir: string): Promise<{ addrs: string[]; api: string }>
   }
 }
 const [da] = await Promise.all(dirs.map(discovery))
-const requester = new AgentNode(
+const requester = new Agent(
   base({
     tasks: [tasks[0]!],
     seed: 23,

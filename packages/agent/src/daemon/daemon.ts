@@ -14,11 +14,11 @@ import {
 } from '@l2d2c/protocol'
 import type { Logger } from '../logging/logger.js'
 import { libp2pLogBridge } from '../logging/libp2p-bridge.js'
-import { AgentNode } from '../node/agent-node.js'
-import { writeFileAtomic, writeJsonAtomic } from '../store/atomic-file.js'
+import { Agent } from '../agent/agent.js'
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-file.js'
 import type { DaemonConfig } from './config.js'
 import { ControlServer } from './control-server.js'
-import { EvaluatorRunner } from './evaluator.js'
+import { EvaluatorRole } from './evaluator-role.js'
 import { DataDirLock } from './lock.js'
 import { DaemonMetrics } from './metrics.js'
 import { L2D2C_VERSION } from '../version.js'
@@ -37,11 +37,11 @@ export const STOP_GRACE_MS = 30_000
  * order. Both are idempotent; `done` resolves when the daemon has stopped for any reason.
  */
 export class Daemon {
-  readonly node: AgentNode
+  readonly node: Agent
   private readonly lock: DataDirLock
   private readonly metrics: DaemonMetrics
   private control: ControlServer | null = null
-  private evaluator: EvaluatorRunner | null = null
+  private evaluator: EvaluatorRole | null = null
   private readonly loopStop = new AbortController()
   private loop: Promise<void> | null = null
   private stopping: Promise<void> | null = null
@@ -78,7 +78,7 @@ export class Daemon {
       ...(config.role === 'evaluator' ? { icr: () => this.evaluator?.latest?.icr ?? null } : {})
     })
     const debug = config.log.level === 'debug' || config.log.level === 'trace'
-    this.node = new AgentNode({
+    this.node = new Agent({
       dataDir: config.dataDir,
       ...(config.peerKeyFile !== null ? { peerKeyFile: config.peerKeyFile } : {}),
       role: config.role,
@@ -210,7 +210,7 @@ export class Daemon {
   protected async runRole(): Promise<void> {
     const { config, logger } = this
     if (config.role === 'evaluator') {
-      this.evaluator = new EvaluatorRunner(
+      this.evaluator = new EvaluatorRole(
         this.node,
         {
           tasks: config.curriculum.tasks,

@@ -7,7 +7,12 @@ import { cloneLayers, validateMask, type TaskMask } from '../masks/mask.js'
 import { initialTaskScores } from '../masks/score-init.js'
 import { deriveStream, type Prng } from '../rng/prng.js'
 import { createBackbone, type Backbone } from './backbone.js'
-import { DEFAULT_EVAL_EPISODES, evaluatePolicy, type EvaluationOptions, type EvaluationResult } from './evaluator.js'
+import {
+  DEFAULT_EVAL_EPISODES,
+  evaluatePolicy,
+  type EvaluationOptions,
+  type EvaluationResult
+} from './policy-evaluation.js'
 import { resolvePpoConfig, type PpoConfig, type PpoPreset } from './hyperparams.js'
 import { MaskedNet, type Combination } from './masked-net.js'
 import { argmax, JsPolicy } from './policy-js.js'

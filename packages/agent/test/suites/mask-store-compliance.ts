@@ -1,7 +1,7 @@
 import { contentId, encodeMask, type Mask, type MaskEncoding, type MaskMeta } from '@l2d2c/protocol'
 import { describe, expect, it } from 'vitest'
 import { createPrng } from '../../src/rng/prng.js'
-import { MaskStoreError, type MaskStore } from '../../src/store/mask-store.js'
+import { MaskStoreError, type MaskStore } from '../../src/masks/store/mask-store.js'
 
 export const BACKBONE = '0123456789abcdef0123456789abcdef'
 

@@ -12,9 +12,9 @@ import { withDeadline } from '@l2d2c/protocol/framing'
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../../logging/logger.js'
-import type { L2d2cNode } from '../create-node.js'
+import type { Libp2pNode } from '../libp2p-node.js'
 import type { PeerDirectory } from '../peer-directory.js'
-import type { LocalMasks } from './local-masks.js'
+import type { LocalMasks } from '../../masks/store/served-masks.js'
 import type { LossInjector } from './loss.js'
 import type { Traffic } from './traffic.js'
 
@@ -29,7 +29,7 @@ export interface AnnouncerOptions {
 }
 
 export interface AnnouncerComponents {
-  node: L2d2cNode
+  node: Libp2pNode
   masks: LocalMasks
   directory: PeerDirectory
   loss: LossInjector

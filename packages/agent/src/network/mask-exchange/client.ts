@@ -34,7 +34,7 @@ import {
 } from '@l2d2c/protocol/framing'
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { L2d2cNode } from '../create-node.js'
+import type { Libp2pNode } from '../libp2p-node.js'
 import { errorMessage, errorName } from '../../errors.js'
 import { peerIdOf } from '../peer-address.js'
 import type { LossInjector } from './loss.js'
@@ -92,7 +92,7 @@ export function newRequestId(): number {
  * MALFORMED, ...) or RemoteRefusal, so a dead or slow peer never stalls the caller.
  */
 export class MaskExchangeClient {
-  constructor(private readonly c: { node: L2d2cNode; loss: LossInjector; traffic: Traffic }) {}
+  constructor(private readonly c: { node: Libp2pNode; loss: LossInjector; traffic: Traffic }) {}
 
   private async open(target: DialTarget, protocol: string, signal: AbortSignal): Promise<Stream> {
     try {

@@ -22,9 +22,9 @@ import { abortStream, closeStream, readFrame, withDeadline, writeFrame } from '@
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
 import { describeError } from '../../errors.js'
-import type { SharingStrategy } from '../../sharing/strategy.js'
-import type { L2d2cNode } from '../create-node.js'
-import type { LocalMasks } from './local-masks.js'
+import type { SharingStrategy } from '../../sharing/policy/strategy.js'
+import type { Libp2pNode } from '../libp2p-node.js'
+import type { LocalMasks } from '../../masks/store/served-masks.js'
 import type { LossInjector, OutboundKind } from './loss.js'
 import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
 
@@ -44,7 +44,7 @@ export const SERVER_LIMITS = {
 } as const
 
 export interface MaskExchangeServerComponents {
-  node: L2d2cNode
+  node: Libp2pNode
   masks: LocalMasks
   strategy: SharingStrategy
   loss: LossInjector

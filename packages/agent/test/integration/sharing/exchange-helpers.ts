@@ -18,9 +18,18 @@ import {
 } from '@l2d2c/protocol'
 import { closeStream, readFrame, writeFrame } from '@l2d2c/protocol/framing'
 import type { Stream } from '@libp2p/interface'
-import { createNode, startNode, listeningAddresses, type L2d2cNode } from '../../../src/network/create-node.js'
-import { MaskExchange, StoreMasks, type MaskExchangeOptions } from '../../../src/network/mask-exchange/index.js'
-import { MemoryMaskStore } from '../../../src/store/memory-mask-store.js'
+import {
+  createLibp2pNode,
+  startLibp2pNode,
+  listeningAddresses,
+  type Libp2pNode
+} from '../../../src/network/libp2p-node.js'
+import {
+  MaskExchange,
+  ServedMasks,
+  type MaskExchangeOptions
+} from '../../../src/network/mask-exchange/mask-exchange.js'
+import { MemoryMaskStore } from '../../../src/masks/store/memory-mask-store.js'
 import { silentLogger } from '../../../src/logging/logger.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
@@ -67,10 +76,10 @@ export function meta(reward: number, origin = ''): MaskMeta {
 }
 
 export interface TestPeer {
-  node: L2d2cNode
+  node: Libp2pNode
   exchange: MaskExchange
   store: MemoryMaskStore
-  masks: StoreMasks
+  masks: ServedMasks
   addr: string
   hold: (mask: Mask, reward: number) => Promise<void>
   stop: () => Promise<void>
@@ -80,13 +89,13 @@ export async function startPeer(
   opts: { backboneId?: string; bootstrap?: string[]; exchange?: Partial<MaskExchangeOptions> } = {}
 ): Promise<TestPeer> {
   const backboneId = opts.backboneId ?? BACKBONE
-  const node = await createNode({
+  const node = await createLibp2pNode({
     privateKey: await generateKeyPair('Ed25519'),
     gossipHeartbeatMs: 100,
     ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {})
   })
   const store = new MemoryMaskStore(backboneId)
-  const masks = new StoreMasks(store, backboneId)
+  const masks = new ServedMasks(store, backboneId)
   const prng = createPrng(42)
   const random = (): number => prng.nextFloat()
   const exchange = new MaskExchange(
@@ -94,7 +103,7 @@ export async function startPeer(
     { role: 'learner', announceIntervalMs: 500, coordinator: { windowMs: 1500, graceMs: 500 }, ...opts.exchange }
   )
   await exchange.register()
-  await startNode(node)
+  await startLibp2pNode(node)
   await exchange.start()
   const peer: TestPeer = {
     node,
