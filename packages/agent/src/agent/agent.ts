@@ -214,8 +214,7 @@ export class Agent {
       for (const q of this.store.quarantined)
         log.warn({ file: q.file, reason: q.reason }, 'moved a damaged mask file aside')
     await this.restore()
-    this.masks = new ServedMasks(this.store, this.info.backboneId)
-    await this.masks.refresh()
+    this.masks = new ServedMasks(this.store.index, this.info.backboneId)
     // 4. Network.
     const net = config.network ?? {}
     this.node = await createLibp2pNode({
@@ -337,8 +336,6 @@ export class Agent {
   /** Stores a mask (own checkpoint or adopted) and announces it. */
   async storeMask(mask: Mask, meta: MaskMeta): Promise<string> {
     const info = await this.store.put(encodeMask(mask, this.config.sharing?.storeEncoding ?? 'f32'), meta)
-    await this.masks.refresh()
-    this.exchange.changed()
     return info.bitsCid
   }
 
@@ -483,7 +480,7 @@ export class Agent {
     }
   }
 
-  /** Masks held now (the exchange's index, refreshed after every store write). */
+  /** Masks held now (the store's index, current after every store write). */
   get masksHeld(): number {
     return this.started ? this.masks.list().length : 0
   }

@@ -21,7 +21,7 @@ import { MaskStoreError, type MaskStore, type StoredMask, type StoredMaskInfo } 
  * file that fails is moved to `dir/corrupt/` and reported, never silently used or deleted.
  */
 export class FileMaskStore implements MaskStore {
-  private readonly masks = new MaskIndex()
+  readonly index = new MaskIndex()
   private opened = false
   /** Files moved aside at open, with the reason (for logs and status). */
   readonly quarantined: Array<{ file: string; reason: string }> = []
@@ -47,7 +47,7 @@ export class FileMaskStore implements MaskStore {
       if (!name.endsWith('.l2dm')) continue
       try {
         const entry = await this.load(path, name)
-        this.masks.set(entry)
+        this.index.set(entry)
       } catch (err) {
         const reason = (err as Error).message
         await this.quarantine(path, name)
@@ -94,30 +94,30 @@ export class FileMaskStore implements MaskStore {
       throw err
     }
     await writeFileAtomic(join(this.dir, FileMaskStore.fileName(entry.taskKey)), file)
-    this.masks.set(entry)
+    this.index.set(entry)
     return infoOf(entry)
   }
 
   async get(taskKey: string): Promise<StoredMask | null> {
     this.assertOpen()
-    return this.masks.get(taskKey)
+    return this.index.get(taskKey)
   }
 
   async list(): Promise<StoredMaskInfo[]> {
     this.assertOpen()
-    return this.masks.list()
+    return this.index.list()
   }
 
   async delete(taskKey: string): Promise<boolean> {
     this.assertOpen()
-    if (!this.masks.has(taskKey)) return false
+    if (!this.index.has(taskKey)) return false
     await rm(join(this.dir, FileMaskStore.fileName(taskKey)), { force: true })
-    this.masks.delete(taskKey)
+    this.index.delete(taskKey)
     return true
   }
 
   async close(): Promise<void> {
-    this.masks.clear()
+    this.index.clear()
     this.opened = false
   }
 }

@@ -1,4 +1,5 @@
 import type { MaskEncoding, MaskMeta } from '@l2d2c/protocol'
+import type { MaskIndexView } from './mask-index.js'
 
 /**
  * Where a node keeps its task masks: at most one current mask per task key, stored in its
@@ -27,6 +28,11 @@ export interface StoredMask extends StoredMaskInfo {
 }
 
 export interface MaskStore {
+  /**
+   * The store's in-memory index (current mask per task, and by content id), read synchronously;
+   * it changes with every put, so views built on it never need refreshing.
+   */
+  readonly index: MaskIndexView
   /** Opens the store (loads an index, recovers from an interrupted write). Idempotent. */
   open(): Promise<void>
   /**

@@ -5,7 +5,7 @@ import type { MaskMeta } from '@l2d2c/protocol'
 
 /** An in-memory MaskStore for tests and throwaway nodes. */
 export class MemoryMaskStore implements MaskStore {
-  private readonly masks = new MaskIndex()
+  readonly index = new MaskIndex()
 
   constructor(private readonly backboneId: string | null = null) {}
 
@@ -13,20 +13,20 @@ export class MemoryMaskStore implements MaskStore {
 
   async put(bytes: Uint8Array, meta: MaskMeta): Promise<StoredMaskInfo> {
     const entry = makeStoredMask(Uint8Array.from(bytes), meta, this.backboneId)
-    this.masks.set(entry)
+    this.index.set(entry)
     return infoOf(entry)
   }
 
   async get(taskKey: string): Promise<StoredMask | null> {
-    return this.masks.get(taskKey)
+    return this.index.get(taskKey)
   }
 
   async list(): Promise<StoredMaskInfo[]> {
-    return this.masks.list()
+    return this.index.list()
   }
 
   async delete(taskKey: string): Promise<boolean> {
-    return this.masks.delete(taskKey)
+    return this.index.delete(taskKey)
   }
 
   async close(): Promise<void> {}

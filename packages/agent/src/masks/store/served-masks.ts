@@ -12,8 +12,9 @@ import {
   type MaskMeta
 } from '@l2d2c/protocol'
 import type { HeldMask } from '../../sharing/policy/strategy.js'
-import type { MaskStore, StoredMask } from './mask-store.js'
 import { BoundedMemo } from '../../util/memo.js'
+import { cidKey, type MaskIndexChange, type MaskIndexView } from './mask-index.js'
+import type { StoredMask } from './mask-store.js'
 
 /** A held mask's bytes in one encoding, ready to send: their size, their CID and the chunk frames. */
 interface EncodedFrames {
@@ -31,17 +32,6 @@ export interface ServedMask extends EncodedFrames {
   readonly meta: MaskMeta
 }
 
-/** What the mask-exchange service serves from: the node's masks, seen synchronously. */
-export interface LocalMasks {
-  readonly backboneId: string
-  /** The mask held for a task, as the sharing policy sees it, or null. */
-  held: (taskKey: string) => HeldMask | null
-  /** Every held mask (announcements, inventory answers). */
-  list: () => HeldMask[]
-  /** A held mask in an encoding, by its (stored or BITS) CID or by task key; null if not held. */
-  load: (target: FetchTarget, encoding: MaskEncoding) => Promise<ServedMask | null>
-}
-
 /** (mask version, encoding) pairs whose frames are kept: a few tasks in three encodings. */
 const SERVED_CACHE = 32
 /** Versions replaced by a newer checkpoint stay servable by CID this long (an offer may be in flight). */
@@ -49,86 +39,94 @@ const RETIRED_TTL_MS = 60_000
 const RETIRED_MAX = 64
 
 /**
- * LocalMasks over a MaskStore. The store is async; the policy must answer queries without
- * waiting, so this keeps a synchronous index that `refresh()` rebuilds after every change.
- * The frames a fetch sends never change for a given (stored mask, encoding), so they and their
- * CID are computed once and cached, keyed by the stored CID: a replaced
- * checkpoint has a new CID and gets new frames.
+ * The masks this agent serves, as the mask exchange sees them: read synchronously from the
+ * store's index (the sharing policy answers queries without waiting), with the frames a fetch
+ * sends. Those never change for a given (stored mask, encoding), so they and their CID are
+ * computed once and cached, keyed by the stored CID: a replaced checkpoint has a new CID and gets
+ * new frames. A replaced version stays servable by CID for a while, since a peer may fetch what
+ * was just offered.
  */
-export class ServedMasks implements LocalMasks {
-  private index = new Map<string, HeldMask>()
-  private current = new Map<string, StoredMask>()
-  /** Current masks by binary CID (stored and BITS), as a string key: a fetch looks up in O(1). */
-  private byCid = new Map<string, StoredMask>()
-  /** Recently replaced masks, by binary CID key: a peer may fetch what we just offered. */
+export class ServedMasks {
+  /** Recently replaced masks, by binary CID key. */
   private readonly retired = new Map<string, { mask: StoredMask; until: number }>()
   private readonly served = new BoundedMemo<EncodedFrames>(SERVED_CACHE)
+  /** Each stored mask as the policy sees it (computed once per stored version). */
+  private readonly heldOf = new WeakMap<StoredMask, HeldMask>()
+  private readonly listeners = new Set<() => void>()
 
   constructor(
-    private readonly store: MaskStore,
+    private readonly index: MaskIndexView,
     readonly backboneId: string,
     private readonly now: () => number = Date.now
-  ) {}
+  ) {
+    index.onChange(change => {
+      this.replaced(change)
+    })
+  }
 
-  async refresh(): Promise<void> {
-    const next = new Map<string, HeldMask>()
-    const nextCurrent = new Map<string, StoredMask>()
-    const nextByCid = new Map<string, StoredMask>()
-    const t = this.now()
-    for (const m of await this.store.list()) {
-      const full = await this.store.get(m.taskKey)
-      if (full === null) continue
-      const bitsCid = parseContentIdString(full.bitsCid).bytes
-      nextCurrent.set(m.taskKey, full)
-      nextByCid.set(cidKey(parseContentIdString(full.cid).bytes), full)
-      nextByCid.set(cidKey(bitsCid), full)
-      const old = this.current.get(m.taskKey)
-      if (old !== undefined && old.cid !== full.cid) {
-        for (const text of [old.cid, old.bitsCid])
-          this.retired.set(cidKey(parseContentIdString(text).bytes), { mask: old, until: t + RETIRED_TTL_MS })
-      }
-      next.set(m.taskKey, {
-        taskKey: full.taskKey,
-        reward: full.meta.reward,
-        stepsTrained: full.meta.stepsTrained,
-        cid: bitsCid,
-        encodedSize: full.bitsSize,
-        encodings: [...SUPPORTED_ENCODINGS],
-        origin: full.meta.origin
-      })
+  /** Calls `listener` whenever the held masks change (the announcer re-announces); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
     }
-    this.index = next
-    this.current = nextCurrent
-    this.byCid = nextByCid
-    for (const [cid, r] of this.retired) if (r.until < t || this.retired.size > RETIRED_MAX) this.retired.delete(cid)
   }
 
+  /** The mask held for a task, as the sharing policy sees it, or null. */
   held(taskKey: string): HeldMask | null {
-    return this.index.get(taskKey) ?? null
+    const m = this.index.get(taskKey)
+    return m === null ? null : this.asHeld(m)
   }
 
+  /** Every held mask (announcements, inventory answers). */
   list(): HeldMask[] {
-    return [...this.index.values()]
+    return this.index.masks().map(m => this.asHeld(m))
   }
 
+  /** A held mask in an encoding, by its (stored or BITS) CID or by task key; null if not held. */
   async load(target: FetchTarget, encoding: MaskEncoding): Promise<ServedMask | null> {
     let m: StoredMask | null
     if ('cid' in target) {
-      // Bytes that are not a CID simply miss: no parsing needed.
-      const key = cidKey(target.cid)
-      m = this.byCid.get(key) ?? null
+      m = this.index.byCid(target.cid)
       if (m === null) {
-        const r = this.retired.get(key)
+        const r = this.retired.get(cidKey(target.cid))
         m = r !== undefined && r.until >= this.now() ? r.mask : null
       }
     } else {
-      m = this.current.get(target.taskKey) ?? null
+      m = this.index.get(target.taskKey)
     }
     if (m === null) return null
     const held = m
     // The metadata is read now, not cached with the frames: a re-put of the same bytes (same
     // CID) with new metadata must be served with the new metadata.
     return { ...this.served.get(`${held.cid}:${encoding}`, () => encodedAs(held, encoding)), meta: held.meta }
+  }
+
+  private replaced({ previous, current }: MaskIndexChange): void {
+    const t = this.now()
+    if (previous !== null && previous.cid !== current.cid) {
+      for (const text of [previous.cid, previous.bitsCid])
+        this.retired.set(cidKey(parseContentIdString(text).bytes), { mask: previous, until: t + RETIRED_TTL_MS })
+    }
+    for (const [cid, r] of this.retired) if (r.until < t || this.retired.size > RETIRED_MAX) this.retired.delete(cid)
+    for (const listener of this.listeners) listener()
+  }
+
+  private asHeld(m: StoredMask): HeldMask {
+    let held = this.heldOf.get(m)
+    if (held === undefined) {
+      held = {
+        taskKey: m.taskKey,
+        reward: m.meta.reward,
+        stepsTrained: m.meta.stepsTrained,
+        cid: parseContentIdString(m.bitsCid).bytes,
+        encodedSize: m.bitsSize,
+        encodings: [...SUPPORTED_ENCODINGS],
+        origin: m.meta.origin
+      }
+      this.heldOf.set(m, held)
+    }
+    return held
   }
 }
 
@@ -151,8 +149,4 @@ function encodedAs(m: StoredMask, encoding: MaskEncoding): EncodedFrames {
     chunkSize: MAX_CHUNK_BYTES,
     frames: chunkMask(bytes, MAX_CHUNK_BYTES).map(encodeChunk)
   }
-}
-
-function cidKey(cid: Uint8Array): string {
-  return Buffer.from(cid.buffer, cid.byteOffset, cid.byteLength).toString('base64')
 }

@@ -14,7 +14,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../../logging/logger.js'
 import type { Libp2pNode } from '../libp2p-node.js'
 import type { PeerDirectory } from '../peer-directory.js'
-import type { LocalMasks } from '../../masks/store/served-masks.js'
+import type { ServedMasks } from '../../masks/store/served-masks.js'
 import type { LossInjector } from './loss.js'
 import type { Traffic } from './traffic.js'
 
@@ -30,7 +30,7 @@ export interface AnnouncerOptions {
 
 export interface AnnouncerComponents {
   node: Libp2pNode
-  masks: LocalMasks
+  masks: ServedMasks
   directory: PeerDirectory
   loss: LossInjector
   traffic: Traffic

@@ -9,7 +9,7 @@ import { parsePeerAddress } from '../peer-address.js'
 import { PeerDirectory } from '../peer-directory.js'
 import { Announcer } from './announcer.js'
 import { MaskExchangeClient } from './client.js'
-import type { LocalMasks } from '../../masks/store/served-masks.js'
+import type { ServedMasks } from '../../masks/store/served-masks.js'
 import { LossInjector, type LossOptions } from './loss.js'
 import { QueryRounds, type QueryRoundsInit, type RoundOptions, type RoundResult } from '../../sharing/query-round.js'
 import { MaskExchangeServer } from './server.js'
@@ -18,7 +18,7 @@ import type { NodeRole } from '@l2d2c/protocol'
 
 export interface MaskExchangeComponents {
   node: Libp2pNode
-  masks: LocalMasks
+  masks: ServedMasks
   logger: Logger
   /** Env steps this node trained in total (announced for observers). */
   totalSteps: () => number
@@ -59,6 +59,7 @@ export class MaskExchange {
   readonly strategy: SharingStrategy
   private readonly now: () => number
   private redialTimer: ReturnType<typeof setInterval> | null = null
+  private stopWatchingMasks: (() => void) | null = null
   private started = false
   private readonly bootstrap: ReadonlyArray<{ id: string; addr: Multiaddr }>
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
@@ -161,6 +162,10 @@ export class MaskExchange {
       }
     }
     await this.announcer.start()
+    // The held masks changed (a checkpoint, an adoption): re-announce and provide.
+    this.stopWatchingMasks = this.c.masks.onChange(() => {
+      this.announcer.changed()
+    })
     this.redialTimer = setInterval(() => {
       void this.redial()
     }, this.opts.redialIntervalMs ?? 15_000)
@@ -175,13 +180,10 @@ export class MaskExchange {
     this.redialTimer = null
     this.c.node.removeEventListener('peer:connect', this.onConnect)
     this.c.node.removeEventListener('peer:update', this.onPeerUpdate)
+    this.stopWatchingMasks?.()
+    this.stopWatchingMasks = null
     await this.announcer.stop()
     await this.server.stop()
-  }
-
-  /** The node's masks changed: re-announce and provide. */
-  changed(): void {
-    this.announcer.changed()
   }
 
   round(o: RoundOptions): Promise<RoundResult> {
@@ -250,6 +252,6 @@ export class MaskExchange {
 export type { QueryRoundsInit, RoundOptions, RoundResult, CandidateResult } from '../../sharing/query-round.js'
 export { MaskExchangeClient, LOST, RemoteRefusal, newRequestId } from './client.js'
 export { MaskExchangeServer, SERVER_LIMITS } from './server.js'
-export { ServedMasks, type LocalMasks, type ServedMask } from '../../masks/store/served-masks.js'
+export { ServedMasks, type ServedMask } from '../../masks/store/served-masks.js'
 export { LossInjector, type LossOptions, type LossMode, type OutboundKind } from './loss.js'
 export { Traffic, percentile, type TrafficSnapshot } from './traffic.js'

@@ -24,7 +24,7 @@ import type { Logger } from '../../logging/logger.js'
 import { describeError } from '../../errors.js'
 import type { SharingStrategy } from '../../sharing/policy/strategy.js'
 import type { Libp2pNode } from '../libp2p-node.js'
-import type { LocalMasks } from '../../masks/store/served-masks.js'
+import type { ServedMasks } from '../../masks/store/served-masks.js'
 import type { LossInjector, OutboundKind } from './loss.js'
 import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
 
@@ -45,7 +45,7 @@ export const SERVER_LIMITS = {
 
 export interface MaskExchangeServerComponents {
   node: Libp2pNode
-  masks: LocalMasks
+  masks: ServedMasks
   strategy: SharingStrategy
   loss: LossInjector
   traffic: Traffic

@@ -95,7 +95,7 @@ export async function startPeer(
     ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {})
   })
   const store = new MemoryMaskStore(backboneId)
-  const masks = new ServedMasks(store, backboneId)
+  const masks = new ServedMasks(store.index, backboneId)
   const prng = createPrng(42)
   const random = (): number => prng.nextFloat()
   const exchange = new MaskExchange(
@@ -113,8 +113,6 @@ export async function startPeer(
     addr: listeningAddresses(node)[0] ?? '',
     hold: async (mask, reward) => {
       await store.put(encodeMask(mask, 'f32'), meta(reward, node.peerId.toString()))
-      await masks.refresh()
-      exchange.changed()
     },
     stop: async () => {
       await exchange.stop()

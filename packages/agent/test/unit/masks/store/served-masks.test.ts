@@ -9,9 +9,8 @@ async function holding(
 ): Promise<{ store: MemoryMaskStore; masks: ServedMasks; clock: { t: number } }> {
   const store = new MemoryMaskStore(BACKBONE)
   const clock = { t: 0 }
-  const masks = new ServedMasks(store, BACKBONE, () => clock.t)
+  const masks = new ServedMasks(store.index, BACKBONE, () => clock.t)
   for (const seed of seeds) await store.put(encodeMask(syntheticMask(seed), 'f32'), meta(0.9))
-  await masks.refresh()
   return { store, masks, clock }
 }
 
@@ -57,7 +56,6 @@ describe('served masks (what a fetch sends)', () => {
     expect((await masks.load({ taskKey: TASK }, 'bits'))!.meta.createdAtMs).toBe(meta(0.9).createdAtMs)
     const later = { ...meta(0.9), createdAtMs: meta(0.9).createdAtMs + 5000 }
     await store.put(encodeMask(syntheticMask(1), 'f32'), later)
-    await masks.refresh()
     expect((await masks.load({ taskKey: TASK }, 'bits'))!.meta).toEqual(later)
     expect((await masks.load({ cid: masks.held(TASK)!.cid }, 'bits'))!.meta).toEqual(later)
   })
@@ -75,12 +73,28 @@ describe('served masks (what a fetch sends)', () => {
     const oldCid = masks.held(TASK)!.cid
     const old = (await masks.load({ taskKey: TASK }, 'bits'))!
     await store.put(encodeMask(syntheticMask(2), 'f32'), meta(0.95))
-    await masks.refresh()
     const fresh = (await masks.load({ taskKey: TASK }, 'bits'))!
     expect(sent(fresh)).toEqual(encodeMask(syntheticMask(2), 'bits'))
     expect(fresh.cid).not.toEqual(old.cid)
     expect(sent((await masks.load({ cid: oldCid }, 'bits'))!)).toEqual(sent(old))
     clock.t = 120_000
     expect(await masks.load({ cid: oldCid }, 'bits')).toBeNull()
+  })
+
+  it('tells its listeners when the held masks change, and lists them as the policy sees them', async () => {
+    const { store, masks } = await holding()
+    let changes = 0
+    const stop = masks.onChange(() => {
+      changes++
+    })
+    expect(masks.list()).toEqual([])
+    await store.put(encodeMask(syntheticMask(1), 'f32'), meta(0.9))
+    expect(changes).toBe(1)
+    expect(masks.list().map(m => [m.taskKey, m.reward])).toEqual([[TASK, 0.9]])
+    expect(masks.held(TASK)!.cid).toEqual(contentIdBytes(encodeMask(syntheticMask(1), 'bits')))
+    stop()
+    await store.put(encodeMask(syntheticMask(2), 'f32'), meta(0.95))
+    expect(changes).toBe(1)
+    expect(masks.held(TASK)!.reward).toBe(0.95)
   })
 })
