@@ -52,7 +52,7 @@ const base = (over: Partial<AgentConfig>): AgentConfig => ({
   backend: 'wasm',
   learnerThread: 'worker',
   network: { gossipHeartbeatMs: 200, announceIntervalMs: 1000 },
-  sharing: { coordinator: { windowMs: 1000 } },
+  sharing: { rounds: { windowMs: 1000 } },
   logger: silentLogger,
   ...over
 })
@@ -217,7 +217,7 @@ const requester = new Agent(
     tasks: [tasks[0]!],
     seed: 23,
     learnerThread: 'main',
-    sharing: { coordinator: { windowMs: 1000, sources: ['connected'] } },
+    sharing: { rounds: { windowMs: 1000, sources: ['connected'] } },
     network: { gossipHeartbeatMs: 200, announceIntervalMs: 60_000, bootstrap: [da!.addrs[0]!] }
   })
 )
@@ -237,7 +237,7 @@ const roundLatency: number[] = []
 const answerLatency: number[] = []
 const holder = requester.node.getPeers().find(p => p.toString() === holderId)!
 for (let i = 0; i < FETCHES; i++) {
-  const r = await requester.exchange.round({
+  const r = await requester.rounds.round({
     taskKey: tasks[0]!,
     ownReward: null,
     layers: requester.info.layers,

@@ -30,10 +30,18 @@ export {
   type DriverHooks,
   type DriverResult,
   type TaskReport,
-  type VerifiedMask,
   type CurriculumPosition
 } from './agent/curriculum-driver.js'
 export { Agent, type AgentConfig, type AgentStatus } from './agent/agent.js'
+export { TaskSharing, type VerifiedMask, type RoundSummary } from './sharing/task-sharing.js'
+export {
+  QueryRounds,
+  DEFAULT_QUERY_ROUNDS,
+  type QueryRoundsInit,
+  type RoundOptions,
+  type RoundResult,
+  type CandidateResult
+} from './sharing/query-round.js'
 export { KnowledgeBase, type KnowledgeEntry } from './masks/knowledge-base.js'
 export { silentLogger, type Logger } from './logging/logger.js'
 export {

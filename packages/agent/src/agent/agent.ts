@@ -12,13 +12,9 @@ import type { BackendChoice } from '../learner/tf-backend.js'
 import type { Logger } from '../logging/logger.js'
 import type { NewMaskMode } from '../masks/combine.js'
 import { createLibp2pNode, listeningAddresses, startLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
-import {
-  MaskExchange,
-  ServedMasks,
-  type QueryRoundsInit,
-  type LossOptions,
-  type RoundResult
-} from '../network/mask-exchange/mask-exchange.js'
+import { MaskExchange, ServedMasks, type LossOptions } from '../network/mask-exchange/mask-exchange.js'
+import { QueryRounds, type QueryRoundsInit, type RoundResult } from '../sharing/query-round.js'
+import { TaskSharing, type VerifiedMask } from '../sharing/task-sharing.js'
 import { parsePeerAddress } from '../network/peer-address.js'
 import { L2D2C_VERSION } from '../version.js'
 import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
@@ -32,7 +28,6 @@ import { MemoryMaskStore } from '../masks/store/memory-mask-store.js'
 import {
   DEFAULT_DRIVER_CONFIG,
   CurriculumDriver,
-  type VerifiedMask,
   type CurriculumPosition,
   type DriverConfig,
   type DriverResult
@@ -40,11 +35,6 @@ import {
 import { InProcessLearner } from '../learner/thread/in-process-learner.js'
 import type { LearnerApi, LearnerInfo } from '../learner/thread/learner-api.js'
 import { WorkerLearner } from '../learner/thread/worker-learner.js'
-
-/** A finished round as the node's history keeps it: without the adopted mask itself. */
-export type RoundSummary = Omit<RoundResult, 'adopted'> & {
-  readonly adopted: Omit<NonNullable<RoundResult['adopted']>, 'mask'> | null
-}
 
 /** Everything one l2d2c node needs; the daemon builds this from its validated configuration. */
 export interface AgentConfig {
@@ -80,7 +70,7 @@ export interface AgentConfig {
     /** Ask peers for masks (learners) — false: train alone, still serve own masks. */
     readonly enabled?: boolean
     readonly hysteresis?: number
-    readonly coordinator?: QueryRoundsInit
+    readonly rounds?: Partial<QueryRoundsInit>
     readonly loss?: LossOptions & { seed?: number }
     /** Encoding masks are stored in (own masks default F32: full scores to keep training). */
     readonly storeEncoding?: MaskEncoding
@@ -154,8 +144,8 @@ export class Agent {
   private started = false
   private startedAt = 0
   private id = ''
-  /** Rounds run by this node, newest last (bounded), for status and benchmarks. */
-  readonly rounds: RoundSummary[] = []
+  rounds!: QueryRounds
+  sharing!: TaskSharing
 
   constructor(readonly config: AgentConfig) {
     this.now = config.now ?? Date.now
@@ -251,10 +241,35 @@ export class Agent {
         role: config.role,
         strategy: l2d2cStrategy({ hysteresis: sharing.hysteresis }),
         loss: sharing.loss,
-        coordinator: sharing.coordinator,
         announceIntervalMs: net.announceIntervalMs,
         bootstrap: net.bootstrap,
         knownPeers
+      }
+    )
+    this.rounds = new QueryRounds(
+      {
+        peers: this.node,
+        client: this.exchange.client,
+        directory: this.exchange.directory,
+        strategy: this.exchange.strategy,
+        traffic: this.exchange.traffic,
+        logger: log.child({ component: 'sharing' }),
+        backboneId: this.info.backboneId,
+        now: this.now
+      },
+      sharing.rounds
+    )
+    const driverCfg = config.driver ?? {}
+    this.sharing = new TaskSharing(
+      {
+        rounds: this.rounds,
+        learner: this.learner,
+        layers: this.info.layers,
+        roundDone: round => config.observer?.round?.(round)
+      },
+      {
+        evalEpisodes: driverCfg.evalEpisodes ?? DEFAULT_DRIVER_CONFIG.evalEpisodes,
+        evalGreedy: driverCfg.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
       }
     )
     await this.exchange.register()
@@ -339,50 +354,6 @@ export class Agent {
     return info.bitsCid
   }
 
-  /**
-   * One sharing round for a task (the current one, or the next one when prefetching), with local
-   * evaluation of every candidate. `signal` (the curriculum's stop) ends a pending round at once.
-   */
-  private async share(taskKey: string, ownReward: number | null, signal?: AbortSignal): Promise<VerifiedMask | null> {
-    const cfg = this.config.driver ?? {}
-    const episodes = cfg.evalEpisodes ?? DEFAULT_DRIVER_CONFIG.evalEpisodes
-    const greedy = cfg.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
-    const round = await this.exchange.round({
-      taskKey,
-      ownReward,
-      layers: this.info.layers,
-      evaluate: async mask => (await this.learner.evaluate(taskKey, { mask, episodes, greedy })).meanReturn,
-      // A task the learner never met has no mask yet: null, so any verified mask is better.
-      currentReward: async () =>
-        await this.learner.evaluate(taskKey, { episodes, greedy }).then(
-          r => r.meanReturn,
-          () => null
-        ),
-      signal
-    })
-    // The history keeps what a round did, not the adopted scores (438 kB each; the learner has its copy).
-    const { adopted, ...rest } = round
-    let summary: RoundSummary['adopted'] = null
-    if (adopted !== null) {
-      const { mask: _mask, ...info } = adopted
-      summary = info
-    }
-    this.rounds.push({ ...rest, adopted: summary })
-    if (this.rounds.length > 200) this.rounds.shift()
-    this.config.observer?.round?.(round)
-    if (round.adopted === null) return null
-    const a = round.adopted
-    return {
-      mask: a.mask,
-      verifiedReward: a.verifiedReward,
-      from: a.from,
-      cid: a.cid,
-      claimedReward: a.claimedReward,
-      origin: a.meta.origin,
-      latencyMs: round.latencyMs
-    }
-  }
-
   /** Runs (or resumes) the curriculum. Resolves when done or when `signal` aborts (after the current iteration). */
   async runCurriculum(signal?: AbortSignal): Promise<DriverResult> {
     if (!this.started) throw new Error('start() the node first')
@@ -399,7 +370,7 @@ export class Agent {
     const driver = new CurriculumDriver(this.learner, cfg, {
       // A prefetched mask is installed by the driver like any adoption: onAdopted records its
       // provenance and onCheckpoint stores it, so the next task's setTask starts from it.
-      share: sharingEnabled ? async ctx => await this.share(ctx.taskKey, ctx.ownReward, signal) : undefined,
+      share: sharingEnabled ? async ctx => await this.sharing.share(ctx.taskKey, ctx.ownReward, signal) : undefined,
       onIteration: (stats, ctx) => {
         this.totalSteps = ctx.totalSteps
         this.kb.recordTraining(stats.taskKey, { steps: stats.steps }, this.now())

@@ -2,6 +2,7 @@ import type { Mask } from '@l2d2c/protocol'
 import { taskSpec } from '../envs/registry.js'
 import type { IterationStats } from '../learner/lifelong-learner.js'
 import type { LearnerApi } from '../learner/thread/learner-api.js'
+import type { VerifiedMask } from '../sharing/task-sharing.js'
 
 /**
  * The lifelong loop of one agent: meet the curriculum's tasks in order, train each for its
@@ -53,18 +54,6 @@ export const DEFAULT_DRIVER_CONFIG: Omit<DriverConfig, 'tasks' | 'stepsPerTask'>
 export interface CurriculumPosition {
   readonly taskIndex: number
   readonly stepsOnTask: number
-}
-
-/** A mask a sharing round verified and wants installed (already evaluated locally). */
-export interface VerifiedMask {
-  readonly mask: Mask
-  readonly verifiedReward: number
-  readonly from: string
-  readonly cid: string
-  readonly claimedReward: number
-  readonly origin: string
-  /** Query sent → verified mask in hand (ms). */
-  readonly latencyMs: number | null
 }
 
 export interface TaskReport {

@@ -106,7 +106,7 @@ export class Daemon {
       sharing: {
         enabled: config.sharing.enabled && config.role === 'learner',
         hysteresis: config.sharing.hysteresis,
-        coordinator: { windowMs: config.sharing.windowMs, encoding: config.encoding },
+        rounds: { windowMs: config.sharing.windowMs, encoding: config.encoding },
         ...(config.sharing.drop > 0
           ? { loss: { probability: config.sharing.drop, mode: config.sharing.dropMode, seed: config.seed } }
           : {})

@@ -44,11 +44,11 @@ export class EvaluatorRole {
 
   /** One evaluation cycle over all tasks. */
   async cycle(signal?: AbortSignal): Promise<EvaluationRow> {
-    const { learner, exchange, info } = this.node
+    const { learner, rounds, exchange, info } = this.node
     for (const taskKey of this.opts.tasks) {
       if (signal?.aborted === true) break
       const current = this.best.get(taskKey) ?? null
-      const round = await exchange.round({
+      const round = await rounds.round({
         taskKey,
         ownReward: current?.reward ?? null,
         layers: info.layers,

@@ -42,7 +42,7 @@ import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
 import { equals as equalBytes } from 'multiformats/bytes'
 
 /** Default deadlines of the requester side. */
-export const CLIENT_DEFAULTS = {
+export const DEFAULT_CLIENT = {
   queryTimeoutMs: 2_000,
   fetchTimeoutMs: 10_000,
   /**
@@ -148,7 +148,7 @@ export class MaskExchangeClient {
       QUERY_PROTOCOL,
       'query',
       encodeQuery(query),
-      opts.timeoutMs ?? CLIENT_DEFAULTS.queryTimeoutMs,
+      opts.timeoutMs ?? DEFAULT_CLIENT.queryTimeoutMs,
       opts.signal,
       async (stream, signal) => {
         const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal })
@@ -182,7 +182,7 @@ export class MaskExchangeClient {
       MASK_PROTOCOL,
       'mask',
       encodeFetch(request),
-      opts.timeoutMs ?? CLIENT_DEFAULTS.fetchTimeoutMs,
+      opts.timeoutMs ?? DEFAULT_CLIENT.fetchTimeoutMs,
       opts.signal,
       async (stream, signal) => {
         // One framed reader for header and chunks: a reader buffers ahead, so a second one would
@@ -244,7 +244,7 @@ export class MaskExchangeClient {
       INVENTORY_PROTOCOL,
       'inventory',
       encodeInventoryRequest({ requestId: newRequestId() }),
-      opts.timeoutMs ?? CLIENT_DEFAULTS.inventoryTimeoutMs,
+      opts.timeoutMs ?? DEFAULT_CLIENT.inventoryTimeoutMs,
       opts.signal,
       async (stream, signal) => {
         const bytes = await readFrame(stream, { maxBytes: MAX_ANNOUNCEMENT_BYTES, signal })

@@ -11,7 +11,6 @@ import { Announcer } from './announcer.js'
 import { MaskExchangeClient } from './client.js'
 import type { ServedMasks } from '../../masks/store/served-masks.js'
 import { LossInjector, type LossOptions } from './loss.js'
-import { QueryRounds, type QueryRoundsInit, type RoundOptions, type RoundResult } from '../../sharing/query-round.js'
 import { MaskExchangeServer } from './server.js'
 import { Traffic } from './traffic.js'
 import type { NodeRole } from '@l2d2c/protocol'
@@ -31,7 +30,6 @@ export interface MaskExchangeOptions {
   readonly role: NodeRole
   readonly strategy?: SharingStrategy
   readonly loss?: LossOptions
-  readonly coordinator?: QueryRoundsInit
   readonly announceIntervalMs?: number
   /** Multiaddrs (with /p2p/) to keep connected to: redialled with back-off when lost. */
   readonly bootstrap?: readonly string[]
@@ -55,7 +53,6 @@ export class MaskExchange {
   readonly client: MaskExchangeClient
   readonly server: MaskExchangeServer
   readonly announcer: Announcer
-  readonly coordinator: QueryRounds
   readonly strategy: SharingStrategy
   private readonly now: () => number
   private redialTimer: ReturnType<typeof setInterval> | null = null
@@ -125,19 +122,6 @@ export class MaskExchange {
       logger: logger.child({ component: 'mask-server' }),
       announcement: () => this.announcer.announcement()
     })
-    this.coordinator = new QueryRounds(
-      {
-        node: c.node,
-        client: this.client,
-        directory: this.directory,
-        strategy: this.strategy,
-        traffic: this.traffic,
-        logger: logger.child({ component: 'sharing' }),
-        backboneId: c.masks.backboneId,
-        now: this.now
-      },
-      opts.coordinator
-    )
   }
 
   /** Registers the protocol handlers: call before the libp2p node starts (identify then advertises them). */
@@ -184,10 +168,6 @@ export class MaskExchange {
     this.stopWatchingMasks = null
     await this.announcer.stop()
     await this.server.stop()
-  }
-
-  round(o: RoundOptions): Promise<RoundResult> {
-    return this.coordinator.round(o)
   }
 
   // Not the connection's remote address: for an inbound connection that is the peer's
@@ -249,7 +229,6 @@ export class MaskExchange {
   }
 }
 
-export type { QueryRoundsInit, RoundOptions, RoundResult, CandidateResult } from '../../sharing/query-round.js'
 export { MaskExchangeClient, LOST, RemoteRefusal, newRequestId } from './client.js'
 export { MaskExchangeServer, SERVER_LIMITS } from './server.js'
 export { ServedMasks, type ServedMask } from '../../masks/store/served-masks.js'

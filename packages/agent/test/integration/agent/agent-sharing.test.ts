@@ -23,7 +23,7 @@ function config(over: Partial<AgentConfig>): AgentConfig {
     backend: 'wasm',
     learnerThread: 'worker',
     network: { gossipHeartbeatMs: 100, announceIntervalMs: 500 },
-    sharing: { coordinator: { windowMs: 1000 } },
+    sharing: { rounds: { windowMs: 1000 } },
     logger: silentLogger,
     ...over
   }
@@ -73,7 +73,7 @@ describe('nodes sharing masks learned by real learners (libp2p over TCP)', () =>
       expect(kb.adoptions[0]).toMatchObject({ from: peerIdA, origin: peerIdA })
       expect(kb.adoptions[0]!.verifiedReward).toBeGreaterThanOrEqual(0.9)
       expect(kb.adoptions[0]!.claimedReward).toBeCloseTo(ownReward.get(X)!, 6)
-      expect(b.rounds[0]!.latencyMs).toBeLessThan(1000)
+      expect(b.sharing.history[0]!.latencyMs).toBeLessThan(1000)
     } finally {
       await b.stop()
     }

@@ -22,21 +22,21 @@ describe('stopping a learner while a sharing round is pending', () => {
       backend: 'wasm',
       learnerThread: 'main',
       driver: { evalEpisodes: 2 },
-      sharing: { coordinator: { windowMs: 600_000 } },
+      sharing: { rounds: { windowMs: 600_000 } },
       logger: silentLogger
     })
     await node.start()
     try {
       const stop = new AbortController()
       const run = node.runCurriculum(stop.signal)
-      await until('the task-start round', () => node.exchange.coordinator.activeRounds > 0, 20_000)
+      await until('the task-start round', () => node.rounds.activeRounds > 0, 20_000)
       stop.abort()
       const result = await run
       expect(result.completed).toBe(false)
       expect(result.totalSteps).toBe(0)
       // The round itself ended too (the stop reached exchange.round), not only the wait for it.
-      await until('the round to end', () => node.exchange.coordinator.activeRounds === 0, 2_000)
-      expect(node.rounds).toHaveLength(1)
+      await until('the round to end', () => node.rounds.activeRounds === 0, 2_000)
+      expect(node.sharing.history).toHaveLength(1)
     } finally {
       await node.stop()
     }

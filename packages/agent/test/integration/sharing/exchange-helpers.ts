@@ -29,6 +29,7 @@ import {
   ServedMasks,
   type MaskExchangeOptions
 } from '../../../src/network/mask-exchange/mask-exchange.js'
+import { QueryRounds, type QueryRoundsInit } from '../../../src/sharing/query-round.js'
 import { MemoryMaskStore } from '../../../src/masks/store/memory-mask-store.js'
 import { silentLogger } from '../../../src/logging/logger.js'
 import { createPrng } from '../../../src/rng/prng.js'
@@ -78,6 +79,7 @@ export function meta(reward: number, origin = ''): MaskMeta {
 export interface TestPeer {
   node: Libp2pNode
   exchange: MaskExchange
+  rounds: QueryRounds
   store: MemoryMaskStore
   masks: ServedMasks
   addr: string
@@ -86,7 +88,13 @@ export interface TestPeer {
 }
 
 export async function startPeer(
-  opts: { backboneId?: string; bootstrap?: string[]; exchange?: Partial<MaskExchangeOptions> } = {}
+  opts: {
+    backboneId?: string
+    bootstrap?: string[]
+    exchange?: Partial<MaskExchangeOptions>
+    /** Replaces the test default (a 1.5 s window, 0.5 s grace) as a whole. */
+    rounds?: Partial<QueryRoundsInit>
+  } = {}
 ): Promise<TestPeer> {
   const backboneId = opts.backboneId ?? BACKBONE
   const node = await createLibp2pNode({
@@ -100,7 +108,20 @@ export async function startPeer(
   const random = (): number => prng.nextFloat()
   const exchange = new MaskExchange(
     { node, masks, logger: silentLogger, totalSteps: () => 0, random },
-    { role: 'learner', announceIntervalMs: 500, coordinator: { windowMs: 1500, graceMs: 500 }, ...opts.exchange }
+    { role: 'learner', announceIntervalMs: 500, ...opts.exchange }
+  )
+  const rounds = new QueryRounds(
+    {
+      peers: node,
+      client: exchange.client,
+      directory: exchange.directory,
+      strategy: exchange.strategy,
+      traffic: exchange.traffic,
+      logger: silentLogger,
+      backboneId,
+      now: Date.now
+    },
+    opts.rounds ?? { windowMs: 1500, graceMs: 500 }
   )
   await exchange.register()
   await startLibp2pNode(node)
@@ -108,6 +129,7 @@ export async function startPeer(
   const peer: TestPeer = {
     node,
     exchange,
+    rounds,
     store,
     masks,
     addr: listeningAddresses(node)[0] ?? '',

@@ -6,10 +6,10 @@ import type { IterationStats, LearnerStatus } from '../../../src/learner/lifelon
 import {
   DEFAULT_DRIVER_CONFIG,
   CurriculumDriver,
-  type VerifiedMask,
   type DriverConfig,
   type DriverHooks
 } from '../../../src/agent/curriculum-driver.js'
+import type { VerifiedMask } from '../../../src/sharing/task-sharing.js'
 import type { EvaluateOptions, LearnerApi, LearnerInfo } from '../../../src/learner/thread/learner-api.js'
 
 // Real catalogue keys (the driver reads their optimal return, 1 for these CT-graph tasks).
