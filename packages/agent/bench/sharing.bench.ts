@@ -115,7 +115,7 @@ const viaProxy = multiaddr(
 const probe = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
 await startLibp2pNode(probe)
 const probeTraffic = new Traffic()
-const probeClient = new MaskExchangeClient({ node: probe, loss: LossInjector.none(), traffic: probeTraffic })
+const probeClient = new MaskExchangeClient({ dialer: probe, loss: LossInjector.none(), traffic: probeTraffic })
 await probe.dial(viaProxy)
 await new Promise(resolve => setTimeout(resolve, 2000)) // identify and other start-up traffic settle
 const bytes: Array<{

@@ -44,16 +44,11 @@ export {
 } from './sharing/query-round.js'
 export { KnowledgeBase, type KnowledgeEntry } from './masks/knowledge-base.js'
 export { silentLogger, type Logger } from './logging/logger.js'
-export {
-  MaskExchange,
-  ServedMasks,
-  MaskExchangeClient,
-  LossInjector,
-  Traffic,
-  percentile,
-  newRequestId,
-  RemoteRefusal
-} from './network/mask-exchange/mask-exchange.js'
+export { MaskExchange, type MaskExchangeInit } from './network/mask-exchange/mask-exchange.js'
+export { ServedMasks } from './masks/store/served-masks.js'
+export { MaskExchangeClient, newRequestId, RemoteRefusal } from './network/mask-exchange/client.js'
+export { LossInjector } from './network/mask-exchange/loss.js'
+export { Traffic, percentile } from './network/mask-exchange/traffic.js'
 export { PeerDirectory } from './network/peer-directory.js'
 export { Daemon } from './daemon/daemon.js'
 export { L2D2C_VERSION } from './version.js'

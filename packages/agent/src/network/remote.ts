@@ -45,7 +45,7 @@ export async function withRemoteNode<T>(
   })
   await startLibp2pNode(node)
   try {
-    const client = new MaskExchangeClient({ node, loss: LossInjector.none(), traffic: new Traffic() })
+    const client = new MaskExchangeClient({ dialer: node, loss: LossInjector.none(), traffic: new Traffic() })
     return await fn({ client, target, peerId })
   } finally {
     await node.stop()

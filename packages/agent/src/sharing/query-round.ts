@@ -22,6 +22,7 @@ import type { PeerFinder } from '../network/mask-exchange/components.js'
 import type { Traffic } from '../network/mask-exchange/traffic.js'
 import type { PeerDirectory } from '../network/peer-directory.js'
 import { collectOffers, DEFAULT_OFFER_COLLECTION, type OfferCollectionInit } from './offer-collection.js'
+import { withDefaults } from '../util/defaults.js'
 import type { ReceivedOffer, SharingStrategy } from './policy/strategy.js'
 
 export interface RoundOptions {
@@ -119,7 +120,7 @@ export class QueryRounds {
     private readonly c: QueryRoundsComponents,
     init: Partial<QueryRoundsInit> = {}
   ) {
-    this.init = { ...DEFAULT_QUERY_ROUNDS, ...init }
+    this.init = withDefaults(DEFAULT_QUERY_ROUNDS, init)
   }
 
   /** Rounds still running (a stop must bring this to 0 at once). */

@@ -34,9 +34,9 @@ import {
 } from '@l2d2c/protocol/framing'
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { Libp2pNode } from '../libp2p-node.js'
 import { errorMessage, errorName } from '../../errors.js'
 import { peerIdOf } from '../peer-address.js'
+import type { ProtocolDialer } from './components.js'
 import type { LossInjector } from './loss.js'
 import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
 import { equals as equalBytes } from 'multiformats/bytes'
@@ -91,15 +91,22 @@ export function newRequestId(): number {
  * the caller's signal and fails with a ProtocolError (TIMEOUT, ABORTED, STREAM_CLOSED,
  * MALFORMED, ...) or RemoteRefusal, so a dead or slow peer never stalls the caller.
  */
+export interface MaskExchangeClientComponents {
+  /** Opens the request streams. */
+  dialer: ProtocolDialer
+  loss: Pick<LossInjector, 'shouldDrop'>
+  traffic: Traffic
+}
+
 export class MaskExchangeClient {
-  constructor(private readonly c: { node: Libp2pNode; loss: LossInjector; traffic: Traffic }) {}
+  constructor(private readonly c: MaskExchangeClientComponents) {}
 
   private async open(target: DialTarget, protocol: string, signal: AbortSignal): Promise<Stream> {
     try {
       // Optimistic protocol selection: the protocol id goes out with the request itself,
       // saving one round trip per request (a peer without the protocol then fails the
       // first read, which is handled like any other stream failure).
-      return await this.c.node.dialProtocol(target, protocol, { signal, negotiateFully: false })
+      return await this.c.dialer.dialProtocol(target, protocol, { signal, negotiateFully: false })
     } catch (err) {
       throw dialError(err, signal)
     }

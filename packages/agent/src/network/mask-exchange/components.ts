@@ -31,6 +31,3 @@ export interface AnnouncerNode {
     'topicValidators' | 'addEventListener' | 'removeEventListener' | 'subscribe' | 'unsubscribe' | 'publish'
   >
 }
-
-/** What the redialer needs: who is connected, and a dial (bounded by the node's dial timeout). */
-export type PeerDialer = Pick<Libp2p, 'dial' | 'getPeers'>

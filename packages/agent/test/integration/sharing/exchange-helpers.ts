@@ -1,6 +1,5 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import {
-  binaryMask,
   contentIdBytes,
   decodeFetch,
   decodeQuery,
@@ -10,11 +9,8 @@ import {
   MASK_PROTOCOL,
   MAX_CONTROL_MESSAGE_BYTES,
   QUERY_PROTOCOL,
-  type DecodedMask,
-  type LayerSpec,
   type Mask,
-  type MaskFetch,
-  type MaskMeta
+  type MaskFetch
 } from '@l2d2c/protocol'
 import { closeStream, readFrame, writeFrame } from '@l2d2c/protocol/framing'
 import type { Stream } from '@libp2p/interface'
@@ -24,57 +20,16 @@ import {
   listeningAddresses,
   type Libp2pNode
 } from '../../../src/network/libp2p-node.js'
-import {
-  MaskExchange,
-  ServedMasks,
-  type MaskExchangeOptions
-} from '../../../src/network/mask-exchange/mask-exchange.js'
+import { ServedMasks } from '../../../src/masks/store/served-masks.js'
+import { MaskExchange, type MaskExchangeInit } from '../../../src/network/mask-exchange/mask-exchange.js'
 import { QueryRounds, type QueryRoundsInit } from '../../../src/sharing/query-round.js'
 import { MemoryMaskStore } from '../../../src/masks/store/memory-mask-store.js'
 import { silentLogger } from '../../../src/logging/logger.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
-export const BACKBONE = 'aaaabbbbccccdddd0000111122223333'
-// Big enough that a BITS transfer needs two 1 KiB chunks (the killed-mid-transfer test).
-export const LAYERS: LayerSpec[] = [
-  { name: 'body.0', shape: [100, 96] },
-  { name: 'policy', shape: [3, 100] }
-]
-export const TASK = 'ctgraph/d2b2/img1/leaf00'
+import { BACKBONE, meta, TASK } from '../../helpers/masks.js'
 
-/** A deterministic mask: `seed` picks the scores (so masks with different seeds differ). */
-export function syntheticMask(seed: number, taskKey = TASK, backboneId = BACKBONE): Mask {
-  const prng = createPrng(seed)
-  const rnd = (): number => prng.nextFloat() - 0.5
-  return {
-    taskKey,
-    backboneId,
-    layers: LAYERS.map(l => ({
-      name: l.name,
-      shape: [...l.shape],
-      scores: Float32Array.from({ length: l.shape[0]! * l.shape[1]! }, rnd)
-    }))
-  }
-}
-
-/** Stands in for a learner's evaluation: the fraction of mask bits equal to the "true" mask (seed 1). */
-export function agreement(mask: DecodedMask | Mask, truth: Mask = syntheticMask(1)): number {
-  let same = 0
-  let total = 0
-  mask.layers.forEach((l, i) => {
-    const a = binaryMask(l.scores)
-    const b = binaryMask(truth.layers[i]!.scores)
-    for (let j = 0; j < a.length; j++) {
-      if (a[j] === b[j]) same++
-      total++
-    }
-  })
-  return same / total
-}
-
-export function meta(reward: number, origin = ''): MaskMeta {
-  return { reward, stepsTrained: 12_800, origin, createdAtMs: 1_790_000_000_000 }
-}
+export { agreement, BACKBONE, LAYERS, meta, syntheticMask, TASK } from '../../helpers/masks.js'
 
 export interface TestPeer {
   node: Libp2pNode
@@ -91,7 +46,7 @@ export async function startPeer(
   opts: {
     backboneId?: string
     bootstrap?: string[]
-    exchange?: Partial<MaskExchangeOptions>
+    exchange?: Partial<MaskExchangeInit>
     /** Replaces the test default (a 1.5 s window, 0.5 s grace) as a whole. */
     rounds?: Partial<QueryRoundsInit>
   } = {}

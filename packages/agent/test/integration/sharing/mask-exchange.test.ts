@@ -10,7 +10,7 @@ import {
 } from '@l2d2c/protocol'
 import { readFrame, writeFrame, closeStream } from '@l2d2c/protocol/framing'
 import { afterEach, describe, expect, it } from 'vitest'
-import { RemoteRefusal } from '../../../src/network/mask-exchange/mask-exchange.js'
+import { RemoteRefusal } from '../../../src/network/mask-exchange/client.js'
 import type { RoundOptions } from '../../../src/sharing/query-round.js'
 import {
   agreement,
