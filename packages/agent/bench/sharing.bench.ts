@@ -24,7 +24,7 @@ import '../src/polyfill.js'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { silentLogger } from '../src/logging/logger.js'
-import { createLibp2pNode, listeningAddresses, startLibp2pNode } from '../src/network/libp2p-node.js'
+import { createLibp2pNode, startLibp2pNode } from '../src/network/libp2p-node.js'
 import { MaskExchangeClient, newRequestId } from '../src/network/mask-exchange/client.js'
 import { LossInjector } from '../src/network/mask-exchange/loss.js'
 import { parsePeerAddress } from '../src/network/peer-address.js'
@@ -69,10 +69,9 @@ const tasks = [
 
 // --- a teacher that masters the tasks alone -----------------------------------------------
 log(`training a teacher on ${tasks.length} tasks (no sharing)...`)
-const teacher = new Agent(base({ tasks, seed: 11, sharing: { enabled: false } }))
-await teacher.start()
+const teacher = await Agent.create(base({ tasks, seed: 11, sharing: { enabled: false } }))
 const taught = await teacher.runCurriculum()
-const teacherAddr = listeningAddresses(teacher.node)[0]!
+const teacherAddr = teacher.addresses()[0]!
 const noShare = taught.tasks.map(t => ({
   key: t.key,
   stepsToThreshold: t.stepsToThreshold,
@@ -81,10 +80,9 @@ const noShare = taught.tasks.map(t => ({
 log(`teacher: ${noShare.map(t => `${t.key} ${t.stepsToThreshold ?? 'never'}`).join(', ')}`)
 
 // --- 1. bytes per encoding -------------------------------------------------------------------
-const student = new Agent(
+const student = await Agent.create(
   base({ tasks, seed: 12, network: { gossipHeartbeatMs: 200, announceIntervalMs: 1000, bootstrap: [teacherAddr] } })
 )
-await student.start()
 // A TCP proxy in front of the teacher counts the bytes a fetch really costs on the socket; a
 // fresh client (no gossip subscription) dials the teacher through it.
 const tcp = { down: 0, up: 0 }
@@ -110,7 +108,7 @@ const proxy = createServer(inbound => {
 })
 await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
 const viaProxy = multiaddr(
-  `/ip4/127.0.0.1/tcp/${(proxy.address() as AddressInfo).port}/p2p/${teacher.node.peerId.toString()}`
+  `/ip4/127.0.0.1/tcp/${(proxy.address() as AddressInfo).port}/p2p/${teacher.libp2p.peerId.toString()}`
 )
 const probe = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
 await startLibp2pNode(probe)
@@ -212,7 +210,7 @@ const discovery = async (dir: string): Promise<{ addrs: string[]; api: string }>
   }
 }
 const [da] = await Promise.all(dirs.map(discovery))
-const requester = new Agent(
+const requester = await Agent.create(
   base({
     tasks: [tasks[0]!],
     seed: 23,
@@ -221,12 +219,11 @@ const requester = new Agent(
     network: { gossipHeartbeatMs: 200, announceIntervalMs: 60_000, bootstrap: [da!.addrs[0]!] }
   })
 )
-await requester.start()
 // Wait until the training holder has a mask worth offering (reward > 0).
 const holderId = parsePeerAddress(da!.addrs[0]!).peerId
 for (;;) {
   const inv = await requester.exchange.client
-    .inventory(requester.node.getPeers().find(p => p.toString() === holderId)!)
+    .inventory(requester.libp2p.getPeers().find(p => p.toString() === holderId)!)
     .catch(() => null)
   if (inv?.masks.some(m => m.taskKey === tasks[0] && m.reward > 0)) break
   await new Promise(resolve => setTimeout(resolve, 1000))
@@ -235,7 +232,7 @@ const lag = monitorEventLoopDelay({ resolution: 5 })
 lag.enable()
 const roundLatency: number[] = []
 const answerLatency: number[] = []
-const holder = requester.node.getPeers().find(p => p.toString() === holderId)!
+const holder = requester.libp2p.getPeers().find(p => p.toString() === holderId)!
 for (let i = 0; i < FETCHES; i++) {
   const r = await requester.rounds.round({
     taskKey: tasks[0]!,

@@ -25,6 +25,16 @@ export interface AgentState {
   readonly savedAt: number
 }
 
+/** Fingerprint of a curriculum (its tasks and budget): a saved position only applies to the same one. */
+export function curriculumId(tasks: readonly string[], stepsPerTask: number): string {
+  let h = 0x811c9dc5
+  for (const ch of `${stepsPerTask}|${tasks.join(',')}`) {
+    h ^= ch.charCodeAt(0)
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h.toString(16).padStart(8, '0')
+}
+
 export class AgentStateError extends Error {
   constructor(message: string) {
     super(message)

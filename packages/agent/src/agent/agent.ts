@@ -1,46 +1,57 @@
-import { join } from 'node:path'
 import { readFile } from 'node:fs/promises'
-import { decodeMask, encodeMask, type Mask, type MaskEncoding, type MaskMeta, type NodeRole } from '@l2d2c/protocol'
+import {
+  dataDirPaths,
+  decodeMask,
+  encodeMask,
+  type DataDirPaths,
+  type Mask,
+  type MaskEncoding,
+  type MaskMeta,
+  type NodeRole
+} from '@l2d2c/protocol'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { PrivateKey } from '@libp2p/interface'
-import type { ComponentLogger } from '@libp2p/interface'
+import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
-import { deriveStream } from '../rng/prng.js'
+import { describeError } from '../errors.js'
 import type { PpoConfig, PpoPreset } from '../learner/hyperparams.js'
 import type { IterationStats } from '../learner/lifelong-learner.js'
 import type { BackendChoice } from '../learner/tf-backend.js'
+import { InProcessLearner } from '../learner/thread/in-process-learner.js'
+import type { LearnerApi, LearnerInfo } from '../learner/thread/learner-api.js'
+import { WorkerLearner } from '../learner/thread/worker-learner.js'
 import type { Logger } from '../logging/logger.js'
 import type { NewMaskMode } from '../masks/combine.js'
-import { createLibp2pNode, listeningAddresses, startLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
-import { ServedMasks } from '../masks/store/served-masks.js'
-import type { LossOptions } from '../network/mask-exchange/loss.js'
-import { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
-import { QueryRounds, type QueryRoundsInit, type RoundResult } from '../sharing/query-round.js'
-import { TaskSharing, type VerifiedMask } from '../sharing/task-sharing.js'
-import { parsePeerAddress } from '../network/peer-address.js'
-import { L2D2C_VERSION } from '../version.js'
-import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
-import { l2d2cStrategy } from '../sharing/policy/l2d2c-strategy.js'
 import { KnowledgeBase } from '../masks/knowledge-base.js'
-import { AgentStateFile, type AgentState } from './agent-state.js'
-import { writeJsonAtomic } from '../util/atomic-file.js'
 import { FileMaskStore } from '../masks/store/file-mask-store.js'
 import type { MaskStore } from '../masks/store/mask-store.js'
 import { MemoryMaskStore } from '../masks/store/memory-mask-store.js'
+import { ServedMasks } from '../masks/store/served-masks.js'
+import { createLibp2pNode, listeningAddresses, startLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
+import type { LossOptions } from '../network/mask-exchange/loss.js'
+import { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
+import type { Traffic } from '../network/mask-exchange/traffic.js'
+import { parsePeerAddress } from '../network/peer-address.js'
+import type { PeerRecord } from '../network/peer-directory.js'
+import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
+import { deriveStream } from '../rng/prng.js'
+import { l2d2cStrategy } from '../sharing/policy/l2d2c-strategy.js'
+import { QueryRounds, type QueryRoundsInit, type RoundResult } from '../sharing/query-round.js'
+import { TaskSharing, type VerifiedMask } from '../sharing/task-sharing.js'
+import { writeJsonAtomic } from '../util/atomic-file.js'
+import { Teardown } from '../util/teardown.js'
+import { L2D2C_VERSION } from '../version.js'
+import { AgentStateFile, curriculumId, type AgentState } from './agent-state.js'
 import {
-  DEFAULT_DRIVER_CONFIG,
   CurriculumDriver,
+  DEFAULT_DRIVER_CONFIG,
   type CurriculumPosition,
   type DriverConfig,
   type DriverResult
 } from './curriculum-driver.js'
-import { InProcessLearner } from '../learner/thread/in-process-learner.js'
-import type { LearnerApi, LearnerInfo } from '../learner/thread/learner-api.js'
-import { WorkerLearner } from '../learner/thread/worker-learner.js'
 
-/** Everything one l2d2c node needs; the daemon builds this from its validated configuration. */
+/** Everything one agent needs; the daemon builds this from its validated configuration. */
 export interface AgentConfig {
-  /** Where keys, masks and state live; null: nothing persisted (tests, throwaway nodes). */
+  /** Where keys, masks and state live; null: nothing persisted (tests, throwaway agents). */
   readonly dataDir: string | null
   /** Use this existing key file instead of <dataDir>/peer.key (a fixed, known peer id, e.g. a bootstrap node). */
   readonly peerKeyFile?: string
@@ -91,6 +102,20 @@ export interface AgentConfig {
   readonly now?: () => number
 }
 
+export const DEFAULT_AGENT = {
+  learnerThread: 'worker',
+  /** Own masks keep their full scores, so training them can go on after a restart. */
+  storeEncoding: 'f32',
+  bootstrapWaitMs: 5_000,
+  sharing: true,
+  prefetchNext: true
+} as const
+
+/** How often the bootstrap wait looks for a connected bootstrap peer. */
+const BOOTSTRAP_POLL_MS = 25
+/** Mixed into the agent's seed when loss injection has no seed of its own. */
+const LOSS_SEED_SALT = 0x5eed
+
 export interface AgentObserver {
   iteration?: (stats: IterationStats, ctx: { taskIndex: number; stepsOnTask: number; totalSteps: number }) => void
   adopted?: (taskKey: string, adoption: VerifiedMask) => void
@@ -111,69 +136,243 @@ export interface AgentStatus {
   startedAt: number
 }
 
+/** The parts Agent.create builds, in the order it builds them. */
+interface AgentParts {
+  readonly config: AgentConfig
+  readonly paths: DataDirPaths | null
+  readonly now: () => number
+  readonly learner: LearnerApi
+  readonly info: LearnerInfo
+  readonly store: MaskStore
+  readonly kb: KnowledgeBase
+  readonly stateFile: AgentStateFile | null
+  readonly progress: CurriculumProgress
+  readonly served: ServedMasks
+  readonly libp2p: Libp2pNode
+  readonly exchange: MaskExchange
+  readonly rounds: QueryRounds
+  readonly sharing: TaskSharing
+  readonly teardown: Teardown
+  readonly startedAt: number
+}
+
+/** Where the agent is in its curriculum: updated as it trains, saved in state.json. */
+interface CurriculumProgress {
+  position: CurriculumPosition
+  totalSteps: number
+}
+
 /** The seeded uniform source of loss injection (experiments must replay). */
 function seededRandom(seed: number): () => number {
   const prng = deriveStream(seed, 'loss-injection')
   return () => prng.nextFloat()
 }
 
-function curriculumId(tasks: readonly string[], stepsPerTask: number): string {
-  let h = 0x811c9dc5
-  for (const ch of `${stepsPerTask}|${tasks.join(',')}`) {
-    h ^= ch.charCodeAt(0)
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
-  return h.toString(16).padStart(8, '0')
-}
-
 /**
- * One l2d2c node: identity, mask store, knowledge base, learner, libp2p node and the mask
- * exchange, started in dependency order and stopped in reverse. As a learner it runs its
- * curriculum with the lifelong driver, sharing masks; it keeps serving after the curriculum.
+ * One l2d2c agent: identity, learner, mask store and knowledge base, libp2p node, mask
+ * exchange and sharing. `Agent.create` builds and starts them in dependency order and returns
+ * a running agent; stop() stops them in reverse order. As a learner it runs its curriculum with
+ * the curriculum driver, sharing masks; it keeps serving after the curriculum.
  */
 export class Agent {
-  readonly kb: KnowledgeBase
-  node!: Libp2pNode
-  exchange!: MaskExchange
-  private learnerImpl: LearnerApi | null = null
-  info!: LearnerInfo
+  readonly config: AgentConfig
+  readonly peerId: string
+  readonly learner: LearnerApi
+  /** The learner's backend, backbone id and layer table. */
+  readonly info: LearnerInfo
   readonly store: MaskStore
-  private masks!: ServedMasks
-  private readonly stateFile: AgentStateFile | null
+  readonly kb: KnowledgeBase
+  /** The libp2p node (tools and benchmarks dial through it; the daemon uses the methods below). */
+  readonly libp2p: Libp2pNode
+  readonly exchange: MaskExchange
+  readonly rounds: QueryRounds
+  readonly sharing: TaskSharing
+  readonly startedAt: number
+  private readonly paths: DataDirPaths | null
   private readonly now: () => number
-  private position: CurriculumPosition = { taskIndex: 0, stepsOnTask: 0 }
-  private totalSteps = 0
-  private started = false
-  private startedAt = 0
-  private id = ''
-  rounds!: QueryRounds
-  sharing!: TaskSharing
+  private readonly stateFile: AgentStateFile | null
+  private readonly served: ServedMasks
+  private readonly teardown: Teardown
+  private readonly progress: CurriculumProgress
 
-  constructor(readonly config: AgentConfig) {
-    this.now = config.now ?? Date.now
-    this.kb = new KnowledgeBase()
-    this.store = config.dataDir === null ? new MemoryMaskStore() : new FileMaskStore(join(config.dataDir, 'masks'))
-    this.stateFile = config.dataDir === null ? null : new AgentStateFile(join(config.dataDir, 'state.json'))
+  private constructor(p: AgentParts) {
+    this.config = p.config
+    this.paths = p.paths
+    this.now = p.now
+    this.learner = p.learner
+    this.info = p.info
+    this.store = p.store
+    this.kb = p.kb
+    this.stateFile = p.stateFile
+    this.progress = p.progress
+    this.served = p.served
+    this.libp2p = p.libp2p
+    this.exchange = p.exchange
+    this.rounds = p.rounds
+    this.sharing = p.sharing
+    this.teardown = p.teardown
+    this.startedAt = p.startedAt
+    this.peerId = p.libp2p.peerId.toString()
   }
 
-  get peerId(): string {
-    return this.id
-  }
-
-  get learner(): LearnerApi {
-    if (this.learnerImpl === null) throw new Error('the node has not started')
-    return this.learnerImpl
-  }
-  get curriculumPosition(): CurriculumPosition {
-    return this.position
-  }
-
-  async start(): Promise<void> {
-    if (this.started) return
-    const { config } = this
+  /**
+   * Builds and starts an agent: peer key → learner (it defines the backbone) → mask store and
+   * state (a restart resumes where the agent stopped) → libp2p node with the exchange's
+   * handlers registered → node started → exchange started → a bounded wait for a bootstrap
+   * peer. If a step fails, the parts already started are stopped again before the error is
+   * thrown.
+   */
+  static async create(config: AgentConfig): Promise<Agent> {
     const log = config.logger
-    // 1. Identity.
-    const keyFile = config.peerKeyFile ?? (config.dataDir === null ? null : join(config.dataDir, 'peer.key'))
+    const now = config.now ?? Date.now
+    const paths = config.dataDir === null ? null : dataDirPaths(config.dataDir)
+    const teardown = new Teardown(log)
+    try {
+      const privateKey = await Agent.identity(config, paths)
+      // The learner: it defines the backbone id every mask is checked against.
+      const learner: LearnerApi =
+        (config.learnerThread ?? DEFAULT_AGENT.learnerThread) === 'worker'
+          ? new WorkerLearner()
+          : new InProcessLearner()
+      teardown.add('dispose of the learner', () => learner.dispose())
+      const shapeTask = config.tasks[0]
+      if (shapeTask === undefined) throw new Error('the curriculum has no task')
+      const info = await learner.init({
+        shapeTask,
+        seed: config.seed,
+        backboneSeed: config.backboneSeed,
+        backend: config.backend,
+        newMaskMode: config.maskInit,
+        preset: config.preset,
+        ppo: config.ppo
+      })
+      for (const skipped of info.backendSkipped)
+        log.info({ backend: skipped.backend, reason: skipped.reason }, 'backend unavailable, skipped')
+      log.info({ backend: info.backend, backboneId: info.backboneId }, 'learner ready')
+
+      // Stored masks and state.
+      const store: MaskStore = paths === null ? new MemoryMaskStore() : new FileMaskStore(paths.masks)
+      await store.open()
+      teardown.add('close the mask store', () => store.close())
+      if (store instanceof FileMaskStore)
+        for (const q of store.quarantined)
+          log.warn({ file: q.file, reason: q.reason }, 'moved a damaged mask file aside')
+      const kb = new KnowledgeBase()
+      const stateFile = paths === null ? null : new AgentStateFile(paths.state)
+      const progress = await Agent.restore(config, { stateFile, kb, store, learner, info, now })
+      const served = new ServedMasks(store.index, info.backboneId)
+
+      // The network.
+      const net = config.network ?? {}
+      const sharing = config.sharing ?? {}
+      const libp2p = await createLibp2pNode({
+        privateKey,
+        listen: net.listen,
+        announce: net.announce,
+        bootstrap: net.bootstrap,
+        mdns: net.mdns,
+        gossipHeartbeatMs: net.gossipHeartbeatMs,
+        connectionPingIntervalMs: net.connectionPingIntervalMs,
+        logger: config.libp2pLogger,
+        metrics: config.metricsRegistry === undefined ? undefined : { registry: config.metricsRegistry },
+        userAgent: `l2d2c/${L2D2C_VERSION}`
+      })
+      const knownPeers =
+        paths === null
+          ? undefined
+          : await readFile(paths.peers, 'utf8').then(
+              t => JSON.parse(t) as unknown,
+              () => undefined // first start, or an unreadable file: no peers to redial
+            )
+      const exchange = new MaskExchange(
+        {
+          node: libp2p,
+          masks: served,
+          logger: log,
+          totalSteps: () => progress.totalSteps,
+          now,
+          random: seededRandom(sharing.loss?.seed ?? config.seed ^ LOSS_SEED_SALT)
+        },
+        {
+          role: config.role,
+          strategy: l2d2cStrategy({ hysteresis: sharing.hysteresis }),
+          loss: sharing.loss,
+          announceIntervalMs: net.announceIntervalMs,
+          bootstrap: net.bootstrap,
+          knownPeers
+        }
+      )
+      const rounds = new QueryRounds(
+        {
+          peers: libp2p,
+          client: exchange.client,
+          directory: exchange.directory,
+          strategy: exchange.strategy,
+          traffic: exchange.traffic,
+          logger: log.child({ component: 'sharing' }),
+          backboneId: info.backboneId,
+          now
+        },
+        sharing.rounds
+      )
+      const taskSharing = new TaskSharing(
+        {
+          rounds,
+          learner,
+          layers: info.layers,
+          roundDone: round => config.observer?.round?.(round)
+        },
+        {
+          evalEpisodes: config.driver?.evalEpisodes ?? DEFAULT_DRIVER_CONFIG.evalEpisodes,
+          evalGreedy: config.driver?.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
+        }
+      )
+      // Handlers first: identify advertises them from the first exchange with a peer.
+      await exchange.register()
+      const agent = new Agent({
+        config,
+        paths,
+        now,
+        learner,
+        info,
+        store,
+        kb,
+        stateFile,
+        progress,
+        served,
+        libp2p,
+        exchange,
+        rounds,
+        sharing: taskSharing,
+        teardown,
+        startedAt: now()
+      })
+      // Undone in reverse: the exchange stops, the peers it knows are saved, the node stops,
+      // then the state is saved.
+      teardown.add('save state', () => agent.saveState())
+      await startLibp2pNode(libp2p)
+      teardown.add('stop the libp2p node', () => libp2p.stop())
+      teardown.add('save peers', () => agent.savePeers())
+      await exchange.start()
+      teardown.add('stop the mask exchange', () => exchange.stop())
+      const bootstrap = net.bootstrap ?? []
+      if (bootstrap.length > 0)
+        await agent.waitForBootstrap(bootstrap, net.bootstrapWaitMs ?? DEFAULT_AGENT.bootstrapWaitMs)
+      log.info(
+        { peerId: agent.peerId, addrs: agent.addresses(), role: config.role, masks: agent.masksHeld },
+        'node started'
+      )
+      return agent
+    } catch (err) {
+      await teardown.run()
+      throw err
+    }
+  }
+
+  /** The libp2p private key: the given key file, <dataDir>/peer.key (created on first start), or a fresh key. */
+  private static async identity(config: AgentConfig, paths: DataDirPaths | null): Promise<PrivateKey> {
+    const log = config.logger
+    const keyFile = config.peerKeyFile ?? paths?.peerKey ?? null
     const key =
       keyFile === null
         ? null
@@ -183,120 +382,61 @@ export class Agent {
     if (key?.created === true) log.info({ file: keyFile }, 'created a new peer key')
     if (key?.permissionsTooOpen === true)
       log.warn({ file: keyFile }, 'the peer key file is readable by other users; chmod 600 it')
-    const privateKey: PrivateKey = key?.privateKey ?? (await generateKeyPair('Ed25519'))
-    // 2. Learner (defines the backbone id every mask is checked against).
-    this.learnerImpl = (config.learnerThread ?? 'worker') === 'worker' ? new WorkerLearner() : new InProcessLearner()
-    const shapeTask = config.tasks[0]
-    if (shapeTask === undefined) throw new Error('the curriculum has no task')
-    this.info = await this.learner.init({
-      shapeTask,
-      seed: config.seed,
-      backboneSeed: config.backboneSeed,
-      backend: config.backend,
-      newMaskMode: config.maskInit,
-      preset: config.preset,
-      ppo: config.ppo
-    })
-    for (const skipped of this.info.backendSkipped)
-      log.info({ backend: skipped.backend, reason: skipped.reason }, 'backend unavailable, skipped')
-    log.info({ backend: this.info.backend, backboneId: this.info.backboneId }, 'learner ready')
-    // 3. Stored masks and state (a restart resumes where the node stopped).
-    await this.store.open()
-    if (this.store instanceof FileMaskStore)
-      for (const q of this.store.quarantined)
-        log.warn({ file: q.file, reason: q.reason }, 'moved a damaged mask file aside')
-    await this.restore()
-    this.masks = new ServedMasks(this.store.index, this.info.backboneId)
-    // 4. Network.
-    const net = config.network ?? {}
-    this.node = await createLibp2pNode({
-      privateKey,
-      listen: net.listen,
-      announce: net.announce,
-      bootstrap: net.bootstrap,
-      mdns: net.mdns,
-      gossipHeartbeatMs: net.gossipHeartbeatMs,
-      connectionPingIntervalMs: net.connectionPingIntervalMs,
-      logger: config.libp2pLogger,
-      metrics: config.metricsRegistry === undefined ? undefined : { registry: config.metricsRegistry },
-      userAgent: `l2d2c/${L2D2C_VERSION}`
-    })
-    this.id = this.node.peerId.toString()
-    const sharing = config.sharing ?? {}
-    const knownPeers =
-      config.dataDir === null
-        ? undefined
-        : await readFile(join(config.dataDir, 'peers.json'), 'utf8').then(
-            t => JSON.parse(t) as unknown,
-            () => undefined
-          )
-    this.exchange = new MaskExchange(
-      {
-        node: this.node,
-        masks: this.masks,
-        logger: log,
-        totalSteps: () => this.totalSteps,
-        now: this.now,
-        random: seededRandom(sharing.loss?.seed ?? config.seed ^ 0x5eed)
-      },
-      {
-        role: config.role,
-        strategy: l2d2cStrategy({ hysteresis: sharing.hysteresis }),
-        loss: sharing.loss,
-        announceIntervalMs: net.announceIntervalMs,
-        bootstrap: net.bootstrap,
-        knownPeers
+    return key?.privateKey ?? (await generateKeyPair('Ed25519'))
+  }
+
+  /** Loads the knowledge base, the curriculum position and every stored mask into the learner. */
+  private static async restore(
+    config: AgentConfig,
+    p: {
+      stateFile: AgentStateFile | null
+      kb: KnowledgeBase
+      store: MaskStore
+      learner: LearnerApi
+      info: LearnerInfo
+      now: () => number
+    }
+  ): Promise<CurriculumProgress> {
+    const log = config.logger
+    let position: CurriculumPosition = { taskIndex: 0, stepsOnTask: 0 }
+    let totalSteps = 0
+    if (p.stateFile !== null) {
+      const { state, problem } = await p.stateFile.load(p.now())
+      if (problem !== null)
+        log.warn({ problem }, 'state file was damaged; starting the curriculum over (masks are kept)')
+      if (state !== null) {
+        for (const e of state.knowledge) p.kb.restore(e)
+        if (state.curriculumId === curriculumId(config.tasks, config.stepsPerTask)) {
+          position = state.position
+          totalSteps = state.totalSteps
+        } else {
+          log.warn('the curriculum changed since the last run; starting it over (masks are kept)')
+        }
       }
-    )
-    this.rounds = new QueryRounds(
-      {
-        peers: this.node,
-        client: this.exchange.client,
-        directory: this.exchange.directory,
-        strategy: this.exchange.strategy,
-        traffic: this.exchange.traffic,
-        logger: log.child({ component: 'sharing' }),
-        backboneId: this.info.backboneId,
-        now: this.now
-      },
-      sharing.rounds
-    )
-    const driverCfg = config.driver ?? {}
-    this.sharing = new TaskSharing(
-      {
-        rounds: this.rounds,
-        learner: this.learner,
-        layers: this.info.layers,
-        roundDone: round => config.observer?.round?.(round)
-      },
-      {
-        evalEpisodes: driverCfg.evalEpisodes ?? DEFAULT_DRIVER_CONFIG.evalEpisodes,
-        evalGreedy: driverCfg.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
+    }
+    for (const info of await p.store.list()) {
+      if (info.backboneId !== p.info.backboneId) {
+        log.warn({ task: info.taskKey, backboneId: info.backboneId }, 'stored mask is for another backbone; ignored')
+        continue
       }
-    )
-    await this.exchange.register()
-    await startLibp2pNode(this.node)
-    await this.exchange.start()
-    this.started = true
-    this.startedAt = this.now()
-    if ((net.bootstrap ?? []).length > 0) await this.waitForBootstrap(net.bootstrap ?? [], net.bootstrapWaitMs ?? 5_000)
-    log.info(
-      { peerId: this.peerId, addrs: listeningAddresses(this.node), role: config.role, masks: this.masks.list().length },
-      'node started'
-    )
+      const stored = await p.store.get(info.taskKey)
+      if (stored === null) continue
+      await p.learner.importMask(decodeMask(stored.bytes))
+    }
+    return { position, totalSteps }
   }
 
   /**
    * Waits (bounded) until a bootstrap peer is connected, so the first query of the first task
    * reaches someone; if none answers, says so loudly instead of training in silence (user-needs
-   * §b.2: bootstrap that does not silently fail). The exchange keeps redialling afterwards.
+   * §b.2: bootstrap that does not silently fail). The redialer keeps trying afterwards.
    */
   private async waitForBootstrap(bootstrap: readonly string[], waitMs: number): Promise<void> {
     const ids = new Set(bootstrap.map(a => parsePeerAddress(a).peerId)) // validated by the config already
-    const connected = (): boolean => this.node.getPeers().some(p => ids.has(p.toString()))
+    const connected = (): boolean => this.connectedPeers().some(p => ids.has(p))
     const deadline = this.now() + waitMs
-    while (!connected() && this.now() < deadline) await new Promise(resolve => setTimeout(resolve, 25))
-    if (connected()) this.config.logger.info({ peers: this.node.getPeers().length }, 'connected to bootstrap peers')
+    while (!connected() && this.now() < deadline) await new Promise(resolve => setTimeout(resolve, BOOTSTRAP_POLL_MS))
+    if (connected()) this.config.logger.info({ peers: this.connectedPeers().length }, 'connected to bootstrap peers')
     else
       this.config.logger.warn(
         { bootstrap },
@@ -304,32 +444,38 @@ export class Agent {
       )
   }
 
-  /** Loads the knowledge base, the curriculum position and every stored mask into the learner. */
-  private async restore(): Promise<void> {
-    const log = this.config.logger
-    if (this.stateFile !== null) {
-      const { state, problem } = await this.stateFile.load(this.now())
-      if (problem !== null)
-        log.warn({ problem }, 'state file was damaged; starting the curriculum over (masks are kept)')
-      if (state !== null) {
-        for (const e of state.knowledge) this.kb.restore(e)
-        if (state.curriculumId === curriculumId(this.config.tasks, this.config.stepsPerTask)) {
-          this.position = state.position
-          this.totalSteps = state.totalSteps
-        } else {
-          log.warn('the curriculum changed since the last run; starting it over (masks are kept)')
-        }
-      }
-    }
-    for (const info of await this.store.list()) {
-      if (info.backboneId !== this.info.backboneId) {
-        log.warn({ task: info.taskKey, backboneId: info.backboneId }, 'stored mask is for another backbone; ignored')
-        continue
-      }
-      const stored = await this.store.get(info.taskKey)
-      if (stored === null) continue
-      await this.learner.importMask(decodeMask(stored.bytes))
-    }
+  get curriculumPosition(): CurriculumPosition {
+    return this.progress.position
+  }
+
+  /** The addresses peers can dial (each with /p2p/<peer id>). */
+  addresses(): string[] {
+    return listeningAddresses(this.libp2p)
+  }
+
+  /** Peer ids of the peers connected now. */
+  connectedPeers(): string[] {
+    return this.libp2p.getPeers().map(p => p.toString())
+  }
+
+  /** Peers this agent knows of (met, announced, or remembered from the last run), most recently seen first. */
+  knownPeers(): PeerRecord[] {
+    return this.exchange.directory.list()
+  }
+
+  /** Masks held now (the store's index, current after every store write). */
+  get masksHeld(): number {
+    return this.served.list().length
+  }
+
+  /** Masks sent to peers (complete transfers) since start. */
+  get masksServed(): number {
+    return this.exchange.server.transfersServed
+  }
+
+  /** What crossed the wire, per protocol, and latencies. */
+  get traffic(): Traffic {
+    return this.exchange.traffic
   }
 
   private async saveState(): Promise<void> {
@@ -337,8 +483,8 @@ export class Agent {
     const state: AgentState = {
       version: 1,
       curriculumId: curriculumId(this.config.tasks, this.config.stepsPerTask),
-      position: this.position,
-      totalSteps: this.totalSteps,
+      position: this.progress.position,
+      totalSteps: this.progress.totalSteps,
       knowledge: this.kb.list(),
       savedAt: this.now()
     }
@@ -346,21 +492,21 @@ export class Agent {
   }
 
   private async savePeers(): Promise<void> {
-    if (this.config.dataDir === null) return
-    await writeJsonAtomic(join(this.config.dataDir, 'peers.json'), this.exchange.directory.toJSON())
+    if (this.paths === null) return
+    await writeJsonAtomic(this.paths.peers, this.exchange.directory.toJSON())
   }
 
-  /** Stores a mask (own checkpoint or adopted) and announces it. */
+  /** Stores a mask (own checkpoint or adopted); the exchange announces it. */
   async storeMask(mask: Mask, meta: MaskMeta): Promise<string> {
-    const info = await this.store.put(encodeMask(mask, this.config.sharing?.storeEncoding ?? 'f32'), meta)
+    const encoding = this.config.sharing?.storeEncoding ?? DEFAULT_AGENT.storeEncoding
+    const info = await this.store.put(encodeMask(mask, encoding), meta)
     return info.bitsCid
   }
 
   /** Runs (or resumes) the curriculum. Resolves when done or when `signal` aborts (after the current iteration). */
   async runCurriculum(signal?: AbortSignal): Promise<DriverResult> {
-    if (!this.started) throw new Error('start() the node first')
-    const sharingEnabled = this.config.sharing?.enabled ?? true
-    const prefetchNext = sharingEnabled && (this.config.sharing?.prefetchNext ?? true)
+    const sharingEnabled = this.config.sharing?.enabled ?? DEFAULT_AGENT.sharing
+    const prefetchNext = sharingEnabled && (this.config.sharing?.prefetchNext ?? DEFAULT_AGENT.prefetchNext)
     const cfg = {
       ...DEFAULT_DRIVER_CONFIG,
       ...this.config.driver,
@@ -374,7 +520,7 @@ export class Agent {
       // provenance and onCheckpoint stores it, so the next task's setTask starts from it.
       share: sharingEnabled ? async ctx => await this.sharing.share(ctx.taskKey, ctx.ownReward, signal) : undefined,
       onIteration: (stats, ctx) => {
-        this.totalSteps = ctx.totalSteps
+        this.progress.totalSteps = ctx.totalSteps
         this.kb.recordTraining(stats.taskKey, { steps: stats.steps }, this.now())
         this.config.observer?.iteration?.(stats, ctx)
       },
@@ -411,71 +557,56 @@ export class Agent {
         await this.saveState()
       },
       onPosition: (p, total) => {
-        this.position = p
-        this.totalSteps = total
+        this.progress.position = p
+        this.progress.totalSteps = total
       },
       onTaskEnd: async () => {
         await this.saveState()
-        await this.savePeers().catch(() => {})
+        // Peers are saved again at stop; a failure here costs nothing but a warning.
+        await this.savePeers().catch((err: unknown) => {
+          this.config.logger.warn({ err: describeError(err) }, 'could not save peers')
+        })
       }
     })
     driver.restore(
       this.kb.list().map(e => ({ key: e.taskKey, stepsTrained: e.stepsTrained, reward: e.reward })),
-      this.totalSteps
+      this.progress.totalSteps
     )
-    const result = await driver.run(this.position, signal)
+    const result = await driver.run(this.progress.position, signal)
     await this.saveState()
     return result
   }
 
   async status(): Promise<AgentStatus> {
     const task =
-      this.position.taskIndex < this.config.tasks.length
+      this.progress.position.taskIndex < this.config.tasks.length
         ? {
-            key: this.config.tasks[this.position.taskIndex] as string,
-            index: this.position.taskIndex,
-            steps: this.position.stepsOnTask,
+            key: this.config.tasks[this.progress.position.taskIndex] as string,
+            index: this.progress.position.taskIndex,
+            steps: this.progress.position.stepsOnTask,
             budget: this.config.stepsPerTask
           }
         : null
     return {
       peerId: this.peerId,
-      addrs: this.started ? listeningAddresses(this.node) : [],
+      addrs: this.addresses(),
       role: this.config.role,
-      backend: this.info?.backend ?? 'none',
-      backboneId: this.info?.backboneId ?? '',
+      backend: this.info.backend,
+      backboneId: this.info.backboneId,
       task: this.config.role === 'learner' ? task : null,
       curriculum: { tasks: this.config.tasks.length, done: task === null },
-      totalSteps: this.totalSteps,
+      totalSteps: this.progress.totalSteps,
       masksHeld: this.masksHeld,
-      peersConnected: this.started ? this.node.getPeers().length : 0,
+      peersConnected: this.connectedPeers().length,
       startedAt: this.startedAt
     }
   }
 
-  /** Masks held now (the store's index, current after every store write). */
-  get masksHeld(): number {
-    return this.started ? this.masks.list().length : 0
-  }
-
-  /** Stops in reverse order: network, state, learner. Idempotent. */
+  /**
+   * Stops in reverse order of start: the exchange, peers saved, the libp2p node, state saved,
+   * the mask store, the learner. A step that fails is logged and the others still run. Idempotent.
+   */
   async stop(): Promise<void> {
-    if (!this.started) {
-      await this.learnerImpl?.dispose().catch(() => {})
-      return
-    }
-    this.started = false
-    await this.exchange.stop().catch(() => {})
-    await this.savePeers().catch(() => {})
-    await Promise.resolve()
-      .then(async () => {
-        await this.node.stop()
-      })
-      .catch(() => {})
-    await this.saveState().catch(err => {
-      this.config.logger.error({ err: (err as Error).message }, 'could not save state')
-    })
-    if (this.learnerImpl !== null) await this.learnerImpl.dispose().catch(() => {})
-    await this.store.close()
+    await this.teardown.run()
   }
 }

@@ -1,17 +1,37 @@
-import type { EvaluationRow } from '@l2d2c/protocol'
+import type { DataDirPaths, EvaluationRow, LayerSpec } from '@l2d2c/protocol'
 import { access, appendFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import type { LearnerApi } from '../learner/thread/learner-api.js'
 import type { Logger } from '../logging/logger.js'
-import type { Agent } from '../agent/agent.js'
+import type { PeerRecord } from '../network/peer-directory.js'
+import type { QueryRounds } from '../sharing/query-round.js'
 
-export interface EvaluatorRoleOptions {
+export interface EvaluatorRoleComponents {
+  readonly rounds: Pick<QueryRounds, 'round'>
+  /** Evaluates each candidate locally. */
+  readonly learner: Pick<LearnerApi, 'evaluate'>
+  readonly layers: readonly LayerSpec[]
+  /** The peers known now (the learners' announced progress goes into each row). */
+  readonly knownPeers: () => PeerRecord[]
+  readonly logger: Logger
+  readonly now: () => number
+}
+
+export interface EvaluatorRoleInit {
   readonly tasks: readonly string[]
   readonly intervalMs: number
   readonly episodes: number
   readonly greedy: boolean
   /** Where evaluation.csv and evaluation.jsonl go (null: keep in memory only). */
-  readonly logDir: string | null
+  readonly log: Pick<DataDirPaths, 'evaluationCsv' | 'evaluationJsonl'> | null
 }
+
+export const DEFAULT_EVALUATOR_ROLE = {
+  /** Time between the starts of two evaluation cycles. */
+  intervalMs: 5_000
+} as const
+
+/** Rows kept in memory for /v1/evaluation (the files keep them all). */
+export const MAX_EVALUATION_HISTORY = 10_000
 
 interface Best {
   reward: number
@@ -32,10 +52,8 @@ export class EvaluatorRole {
   private readonly best = new Map<string, Best>()
 
   constructor(
-    private readonly node: Agent,
-    private readonly opts: EvaluatorRoleOptions,
-    private readonly logger: Logger,
-    private readonly now: () => number = Date.now
+    private readonly c: EvaluatorRoleComponents,
+    private readonly opts: EvaluatorRoleInit
   ) {}
 
   get latest(): EvaluationRow | null {
@@ -44,14 +62,14 @@ export class EvaluatorRole {
 
   /** One evaluation cycle over all tasks. */
   async cycle(signal?: AbortSignal): Promise<EvaluationRow> {
-    const { learner, rounds, exchange, info } = this.node
+    const { learner, rounds, layers, logger } = this.c
     for (const taskKey of this.opts.tasks) {
       if (signal?.aborted === true) break
       const current = this.best.get(taskKey) ?? null
       const round = await rounds.round({
         taskKey,
         ownReward: current?.reward ?? null,
-        layers: info.layers,
+        layers,
         evaluate: async mask =>
           (await learner.evaluate(taskKey, { mask, episodes: this.opts.episodes, greedy: this.opts.greedy }))
             .meanReturn,
@@ -64,7 +82,7 @@ export class EvaluatorRole {
           cid: round.adopted.cid,
           from: round.adopted.from
         })
-        this.logger.info(
+        logger.info(
           { task: taskKey, reward: round.adopted.verifiedReward, from: round.adopted.from },
           'evaluator: better mask'
         )
@@ -73,23 +91,24 @@ export class EvaluatorRole {
     const perTask: Record<string, number> = {}
     for (const t of this.opts.tasks) perTask[t] = this.best.get(t)?.reward ?? 0
     const learners: Record<string, number> = {}
-    for (const p of exchange.directory.list()) if (p.role === 'learner') learners[p.peerId] = p.totalSteps
+    for (const p of this.c.knownPeers()) if (p.role === 'learner') learners[p.peerId] = p.totalSteps
     const steps = Object.values(learners)
     const row: EvaluationRow = {
-      time: new Date(this.now()).toISOString(),
+      time: new Date(this.c.now()).toISOString(),
       icr: Object.values(perTask).reduce((a, b) => a + b, 0),
       perTask,
       learners,
       meanLearnerSteps: steps.length > 0 ? steps.reduce((a, b) => a + b, 0) / steps.length : 0
     }
     this.history.push(row)
-    if (this.history.length > 10_000) this.history.shift()
+    if (this.history.length > MAX_EVALUATION_HISTORY) this.history.shift()
     await this.log(row)
     return row
   }
 
   private async log(row: EvaluationRow): Promise<void> {
-    if (this.opts.logDir === null) return
+    if (this.opts.log === null) return
+    const { evaluationCsv, evaluationJsonl } = this.opts.log
     const csvHeader = `${['time', 'icr', 'mean_learner_steps', ...this.opts.tasks].join(',')}\n`
     const csv = `${[
       row.time,
@@ -97,26 +116,26 @@ export class EvaluatorRole {
       Math.round(row.meanLearnerSteps),
       ...this.opts.tasks.map(t => (row.perTask[t] ?? 0).toFixed(4))
     ].join(',')}\n`
-    const csvPath = join(this.opts.logDir, 'evaluation.csv')
     try {
-      const exists = await access(csvPath).then(
+      const exists = await access(evaluationCsv).then(
         () => true,
         () => false
       )
-      await appendFile(csvPath, exists ? csv : csvHeader + csv)
-      await appendFile(join(this.opts.logDir, 'evaluation.jsonl'), `${JSON.stringify(row)}\n`)
+      await appendFile(evaluationCsv, exists ? csv : csvHeader + csv)
+      await appendFile(evaluationJsonl, `${JSON.stringify(row)}\n`)
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'cannot write the evaluation log')
+      this.c.logger.warn({ err: (err as Error).message }, 'cannot write the evaluation log')
     }
   }
 
   /** Runs cycles every interval until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
+    const { logger, now } = this.c
     while (!signal.aborted) {
-      const started = this.now()
+      const started = now()
       try {
         const row = await this.cycle(signal)
-        this.logger.info(
+        logger.info(
           {
             icr: Number(row.icr.toFixed(3)),
             tasks: this.opts.tasks.length,
@@ -125,9 +144,9 @@ export class EvaluatorRole {
           'evaluation'
         )
       } catch (err) {
-        this.logger.warn({ err: (err as Error).message }, 'evaluation cycle failed')
+        logger.warn({ err: (err as Error).message }, 'evaluation cycle failed')
       }
-      const wait = Math.max(0, this.opts.intervalMs - (this.now() - started))
+      const wait = Math.max(0, this.opts.intervalMs - (now() - started))
       await new Promise<void>(resolve => {
         const t = setTimeout(resolve, wait)
         signal.addEventListener(

@@ -73,9 +73,9 @@ export async function runDaemon(f: DaemonOptions, flags: Record<string, unknown>
   }
   const { createRootLogger } = await import('../logger.js') // pino: only the daemon needs it
   const logger = createRootLogger({ level: config.log.level, format: config.log.format, name: 'l2d2c' })
-  const daemon = new agent.Daemon(config, logger)
+  let daemon: Awaited<ReturnType<Agent['Daemon']['start']>>
   try {
-    await daemon.start()
+    daemon = await agent.Daemon.start(config, logger)
   } catch (err) {
     if (err instanceof agent.DataDirLockedError) throw new CliError(err.message, ExitCode.UNAVAILABLE)
     if (err instanceof agent.NodeConfigError)
@@ -84,7 +84,7 @@ export async function runDaemon(f: DaemonOptions, flags: Record<string, unknown>
     if (err instanceof agent.ControlListenError) throw new CliError(err.message, ExitCode.USAGE)
     throw err
   }
-  // A signal that came during start() has already aborted: a listener added now would never run.
+  // A signal that came during Daemon.start has already aborted: a listener added now would never run.
   const stop = (): void => {
     void daemon.stop()
   }

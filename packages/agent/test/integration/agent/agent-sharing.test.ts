@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../src/logging/logger.js'
-import { listeningAddresses } from '../../../src/network/libp2p-node.js'
 import { Agent, type AgentConfig } from '../../../src/agent/agent.js'
 
 const X = 'ctgraph/d2b2/img2/leaf01'
@@ -39,12 +38,11 @@ describe('nodes sharing masks learned by real learners (libp2p over TCP)', () =>
   const bootstrapA = (): AgentConfig['network'] => ({
     gossipHeartbeatMs: 100,
     announceIntervalMs: 500,
-    bootstrap: [listeningAddresses(a.node)[0]!]
+    bootstrap: [a.addresses()[0]!]
   })
 
   beforeAll(async () => {
-    a = new Agent(config({ dataDir: dirA, tasks: [X, Y], sharing: { enabled: false } }))
-    await a.start()
+    a = await Agent.create(config({ dataDir: dirA, tasks: [X, Y], sharing: { enabled: false } }))
     const trained = await a.runCurriculum()
     for (const t of trained.tasks) ownReward.set(t.key, t.finalReturn!)
     peerIdA = a.peerId
@@ -57,8 +55,7 @@ describe('nodes sharing masks learned by real learners (libp2p over TCP)', () =>
 
   it("B meets a task A mastered, adopts A's mask and scores >= 0.9 before training on it", async () => {
     // B meets X, knows only A.
-    const b = new Agent(config({ seed: 2, stepsPerTask: 1280, network: bootstrapA() }))
-    await b.start()
+    const b = await Agent.create(config({ seed: 2, stepsPerTask: 1280, network: bootstrapA() }))
     try {
       const r = await b.runCurriculum()
       const report = r.tasks[0]!
@@ -82,7 +79,7 @@ describe('nodes sharing masks learned by real learners (libp2p over TCP)', () =>
   it('prefetch: while on X, B fetches the mask for its next task Y, stores it, and starts Y from it (>= 0.9, 0 steps on Y)', async () => {
     // Where B's curriculum stood when each adoption happened.
     const adoptedAt: Array<{ task: string; taskIndex: number }> = []
-    const b: Agent = new Agent(
+    const b: Agent = await Agent.create(
       config({
         seed: 3,
         tasks: [X, Y],
@@ -95,7 +92,6 @@ describe('nodes sharing masks learned by real learners (libp2p over TCP)', () =>
         }
       })
     )
-    await b.start()
     try {
       const r = await b.runCurriculum()
       // Y's mask came during X, and was stored with its provenance before Y started.
@@ -126,8 +122,7 @@ describe('nodes sharing masks learned by real learners (libp2p over TCP)', () =>
     const before = await a.store.list()
     const kbBefore = a.kb.list()
     await a.stop()
-    const a2 = new Agent(config({ dataDir: dirA, tasks: [X, Y], sharing: { enabled: false } }))
-    await a2.start()
+    const a2 = await Agent.create(config({ dataDir: dirA, tasks: [X, Y], sharing: { enabled: false } }))
     try {
       expect(a2.peerId).toBe(peerIdA)
       expect(await a2.store.list()).toEqual(before)

@@ -13,7 +13,7 @@ async function until(what: string, cond: () => boolean, timeoutMs: number): Prom
 describe('stopping a learner while a sharing round is pending', () => {
   it('the stop ends the round at once, not when its window closes', async () => {
     // Alone, with a 10-minute window: the task-start round waits on a DHT search nobody answers.
-    const node = new Agent({
+    const node = await Agent.create({
       dataDir: null,
       role: 'learner',
       tasks: ['ctgraph/d2b2/img1/leaf00'],
@@ -25,7 +25,6 @@ describe('stopping a learner while a sharing round is pending', () => {
       sharing: { rounds: { windowMs: 600_000 } },
       logger: silentLogger
     })
-    await node.start()
     try {
       const stop = new AbortController()
       const run = node.runCurriculum(stop.signal)
