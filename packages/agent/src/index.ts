@@ -53,18 +53,17 @@ export { PeerDirectory } from './network/peer-directory.js'
 export { Daemon } from './daemon/daemon.js'
 export { L2D2C_VERSION } from './version.js'
 export {
-  resolveDaemonConfig,
-  ConfigError,
-  envLayer,
-  ENV_VARS,
-  DEFAULTS as DAEMON_DEFAULTS,
+  DAEMON_DEFAULTS,
   DAEMON_SETTINGS,
-  settingDefault,
+  ConfigError,
   setInLayer,
   type DaemonConfig,
+  type DaemonSettingSpec,
+  type SettingKind,
   type ConfigLayer,
-  type DaemonSetting
-} from './daemon/config.js'
+  type ConfigSource
+} from './daemon/config/daemon-config.js'
+export { resolveDaemonConfig, type ResolveInput } from './daemon/config/resolve.js'
 export { DataDirLockedError, lockHolder } from './daemon/lock.js'
 export { ControlListenError } from './daemon/control-server.js'
 export { EvaluatorRole } from './daemon/evaluator-role.js'

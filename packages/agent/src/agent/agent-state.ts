@@ -2,19 +2,14 @@ import { readFile, rename } from 'node:fs/promises'
 import { errorCode } from '../errors.js'
 import { writeJsonAtomic } from '../util/atomic-file.js'
 import type { KnowledgeEntry } from '../masks/knowledge-base.js'
+import type { CurriculumPosition } from './curriculum-driver.js'
 
 /**
- * A node's durable state besides its masks and key: where it is in its curriculum and its
- * knowledge base. Written atomically; validated field by field when read, so a damaged file
- * is reported (and moved aside) instead of silently resetting progress or crashing.
+ * An agent's durable state besides its masks and key (state.json): where it is in its
+ * curriculum and its knowledge base. Written atomically; validated field by field when read,
+ * so a damaged file is reported (and moved aside) instead of silently resetting progress or
+ * crashing.
  */
-export interface CurriculumPosition {
-  /** Index of the current task in the agent's task list (= tasks.length when done). */
-  readonly taskIndex: number
-  /** Env steps already trained on the current task. */
-  readonly stepsOnTask: number
-}
-
 export interface AgentState {
   readonly version: 1
   /** Fingerprint of the curriculum the position refers to (a changed curriculum restarts it). */

@@ -107,7 +107,7 @@ export const DEFAULT_AGENT = {
   /** Own masks keep their full scores, so training them can go on after a restart. */
   storeEncoding: 'f32',
   bootstrapWaitMs: 5_000,
-  sharing: true,
+  sharingEnabled: true,
   prefetchNext: true
 } as const
 
@@ -505,7 +505,7 @@ export class Agent {
 
   /** Runs (or resumes) the curriculum. Resolves when done or when `signal` aborts (after the current iteration). */
   async runCurriculum(signal?: AbortSignal): Promise<DriverResult> {
-    const sharingEnabled = this.config.sharing?.enabled ?? DEFAULT_AGENT.sharing
+    const sharingEnabled = this.config.sharing?.enabled ?? DEFAULT_AGENT.sharingEnabled
     const prefetchNext = sharingEnabled && (this.config.sharing?.prefetchNext ?? DEFAULT_AGENT.prefetchNext)
     const cfg = {
       ...DEFAULT_DRIVER_CONFIG,

@@ -1,6 +1,7 @@
 import type { Mask } from '@l2d2c/protocol'
 import { taskSpec } from '../envs/registry.js'
 import type { IterationStats } from '../learner/lifelong-learner.js'
+import { DEFAULT_EVAL_EPISODES } from '../learner/policy-evaluation.js'
 import type { LearnerApi } from '../learner/thread/learner-api.js'
 import type { VerifiedMask } from '../sharing/task-sharing.js'
 
@@ -42,7 +43,7 @@ export interface DriverConfig {
 
 export const DEFAULT_DRIVER_CONFIG: Omit<DriverConfig, 'tasks' | 'stepsPerTask'> = {
   evalEverySteps: 1280,
-  evalEpisodes: 25,
+  evalEpisodes: DEFAULT_EVAL_EPISODES,
   evalGreedy: false,
   threshold: 0.9,
   commPerTask: 5,
@@ -51,8 +52,14 @@ export const DEFAULT_DRIVER_CONFIG: Omit<DriverConfig, 'tasks' | 'stepsPerTask'>
   prefetchNext: true
 }
 
+/** An evaluation this much above the previous one checkpoints the mask at once (besides the schedule). */
+const CHECKPOINT_GAIN = 0.05
+
+/** Where an agent is in its curriculum (saved in state.json, so a restart resumes there). */
 export interface CurriculumPosition {
+  /** Index of the current task in the agent's task list (= tasks.length when done). */
   readonly taskIndex: number
+  /** Env steps already trained on the current task. */
   readonly stepsOnTask: number
 }
 
@@ -295,7 +302,8 @@ export class CurriculumDriver {
         if (iteration % evalEvery === 0 || stepsOnTask >= stepsPerTask) {
           const before = s.lastReward
           const reward = await this.evaluate(key, stepsOnTask)
-          improved = before === null || reward >= before + 0.05 || (reward >= s.mastered && before < s.mastered)
+          improved =
+            before === null || reward >= before + CHECKPOINT_GAIN || (reward >= s.mastered && before < s.mastered)
         }
         if (improved || iteration % checkpointEvery === 0) await this.checkpoint(key, false)
         await this.hooks.onPosition?.({ taskIndex, stepsOnTask }, this.totalSteps)

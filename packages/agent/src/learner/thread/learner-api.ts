@@ -16,6 +16,12 @@ export type LearnerInit = {
   readonly backend?: BackendChoice
 } & Pick<LearnerOptions, 'backboneSeed' | 'newMaskMode' | 'preset' | 'ppo'>
 
+/**
+ * The learner thread's nice value (Linux): lower priority than the network thread, which must
+ * answer peers while training saturates the CPU.
+ */
+export const LEARNER_THREAD_NICENESS = 10
+
 export interface LearnerInfo {
   readonly backend: string
   /** Backends 'auto' tried first and could not use, with the reason (for the node to log). */

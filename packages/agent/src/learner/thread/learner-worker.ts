@@ -7,7 +7,7 @@ import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { InProcessLearner } from './in-process-learner.js'
-import type { LearnerApi } from './learner-api.js'
+import { LEARNER_THREAD_NICENESS, type LearnerApi } from './learner-api.js'
 
 interface Call {
   id: number
@@ -30,7 +30,7 @@ function lowerOwnPriority(niceness: number): void {
     /* not Linux, or not permitted: run at the default priority */
   }
 }
-lowerOwnPriority((workerData as { niceness?: number } | undefined)?.niceness ?? 10)
+lowerOwnPriority((workerData as { niceness?: number } | undefined)?.niceness ?? LEARNER_THREAD_NICENESS)
 
 const port = parentPort
 const learner = new InProcessLearner()

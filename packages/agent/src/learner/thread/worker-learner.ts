@@ -2,7 +2,13 @@ import { Worker } from 'node:worker_threads'
 import type { Mask } from '@l2d2c/protocol'
 import type { EvaluationResult } from '../policy-evaluation.js'
 import type { IterationStats, LearnerStatus } from '../lifelong-learner.js'
-import type { EvaluateOptions, LearnerApi, LearnerInfo, LearnerInit } from './learner-api.js'
+import {
+  LEARNER_THREAD_NICENESS,
+  type EvaluateOptions,
+  type LearnerApi,
+  type LearnerInfo,
+  type LearnerInit
+} from './learner-api.js'
 
 /** An error thrown by the learner in the worker, with its original name and code. */
 export class LearnerCallError extends Error {
@@ -35,9 +41,9 @@ export class WorkerLearner implements LearnerApi {
   private nextId = 1
   private dead: Error | null = null
 
-  /** `niceness`: the learner thread's nice value (Linux), 10 by default so the network thread wins the CPU. */
+  /** `niceness`: the learner thread's nice value (Linux), LEARNER_THREAD_NICENESS by default. */
   constructor(opts: { niceness?: number } = {}) {
-    this.worker = new Worker(WORKER_URL, { workerData: { niceness: opts.niceness ?? 10 } })
+    this.worker = new Worker(WORKER_URL, { workerData: { niceness: opts.niceness ?? LEARNER_THREAD_NICENESS } })
     this.worker.on(
       'message',
       (m: { id: number; result?: unknown; error?: { name: string; message: string; code?: string } }) => {

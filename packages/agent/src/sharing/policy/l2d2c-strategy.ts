@@ -12,6 +12,11 @@ export interface L2d2cStrategyOptions {
   readonly minReward?: number
 }
 
+export const DEFAULT_L2D2C_STRATEGY: Required<L2d2cStrategyOptions> = {
+  hysteresis: 0.9,
+  minReward: 0
+}
+
 /**
  * The L2D2-C rules (reference-system.md §2.4-2.6), with one hardening: the final decision to
  * adopt uses the requester's own evaluation of the received mask, never the reward the
@@ -23,8 +28,8 @@ export interface L2d2cStrategyOptions {
  *  - adopt when the locally measured reward is at least that of the current mask.
  */
 export function l2d2cStrategy(opts: L2d2cStrategyOptions = {}): SharingStrategy {
-  const hysteresis = opts.hysteresis ?? 0.9
-  const minReward = opts.minReward ?? 0
+  const hysteresis = opts.hysteresis ?? DEFAULT_L2D2C_STRATEGY.hysteresis
+  const minReward = opts.minReward ?? DEFAULT_L2D2C_STRATEGY.minReward
   if (!(hysteresis > 0 && hysteresis <= 1)) throw new RangeError(`hysteresis must be in (0, 1], got ${hysteresis}`)
   if (!Number.isFinite(minReward)) throw new RangeError('minReward must be finite')
 

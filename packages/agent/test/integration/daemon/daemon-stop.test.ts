@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { resolveDaemonConfig } from '../../../src/daemon/config.js'
+import { resolveDaemonConfig } from '../../../src/daemon/config/resolve.js'
 import { Daemon } from '../../../src/daemon/daemon.js'
 import type { Logger } from '../../../src/logging/logger.js'
 

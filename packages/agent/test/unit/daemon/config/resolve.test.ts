@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, DEFAULTS, envLayer, resolveDaemonConfig, type ResolveInput } from '../../../src/daemon/config.js'
-import { META_CTGRAPH_TASKS } from '../../../src/envs/task-key.js'
+import { ConfigError, DAEMON_DEFAULTS as DEFAULTS } from '../../../../src/daemon/config/daemon-config.js'
+import { resolveDaemonConfig, type ResolveInput } from '../../../../src/daemon/config/resolve.js'
+import { META_CTGRAPH_TASKS } from '../../../../src/envs/task-key.js'
 
 const X = 'ctgraph/d2b2/img1/leaf10'
 const Y = 'ctgraph/d2b2/img1/leaf11'
@@ -51,7 +52,7 @@ describe('resolveDaemonConfig', () => {
   it('layers flags over the environment over the file over the defaults, nested keys one by one', () => {
     const c = resolveDaemonConfig({
       file: { seed: 5, stepsPerTask: 100, sharing: { commPerTask: 2, windowMs: 700 }, log: { level: 'warn' } },
-      env: { L2D2C_SEED: '6', L2D2C_STEPS_PER_TASK: '200', L2D2C_QUERY_WINDOW_MS: '800', L2D2C_DATA_DIR: '/env' },
+      env: { seed: '6', stepsPerTask: '200', sharing: { windowMs: '800' }, dataDir: '/env' },
       flags: { ...base, seed: '7' }
     })
     expect(c).toMatchObject({
@@ -63,19 +64,18 @@ describe('resolveDaemonConfig', () => {
     })
   })
 
-  it('expands the meta-ctgraph shorthand and splits comma lists from the environment', () => {
+  it('expands the meta-ctgraph shorthand, and splits a tasks text at commas', () => {
     expect(resolveDaemonConfig({ flags: { dataDir: '/d', tasks: ['meta-ctgraph'] } }).curriculum.tasks).toEqual([
       ...META_CTGRAPH_TASKS
     ])
-    const c = resolveDaemonConfig({
-      env: {
-        L2D2C_DATA_DIR: '/d',
-        L2D2C_TASKS: ` ${X}, ${Y} `,
-        L2D2C_LISTEN: '/ip4/127.0.0.1/tcp/1,/ip4/127.0.0.1/tcp/2'
-      }
-    })
+    const c = resolveDaemonConfig({ env: { dataDir: '/d', tasks: ` ${X}, ${Y} ` } })
     expect(c.curriculum.tasks).toEqual([X, Y])
-    expect(c.listen).toEqual(['/ip4/127.0.0.1/tcp/1', '/ip4/127.0.0.1/tcp/2'])
+  })
+
+  it('takes a single multiaddr text as a one-element list', () => {
+    expect(resolveDaemonConfig({ flags: { ...base, listen: '/ip4/127.0.0.1/tcp/1' } }).listen).toEqual([
+      '/ip4/127.0.0.1/tcp/1'
+    ])
   })
 
   it('takes tasks, steps per task and seed from the curriculum entry; explicit settings win', () => {
@@ -90,7 +90,7 @@ describe('resolveDaemonConfig', () => {
     })
     expect(resolveDaemonConfig({ flags: { dataDir: '/d', curriculum: '/c.json', seed: '3' }, readFile }).seed).toBe(3)
     expect(
-      resolveDaemonConfig({ env: { L2D2C_SEED: '4' }, flags: { dataDir: '/d', curriculum: '/c.json' }, readFile }).seed
+      resolveDaemonConfig({ env: { seed: '4' }, flags: { dataDir: '/d', curriculum: '/c.json' }, readFile }).seed
     ).toBe(4)
     expect(
       resolveDaemonConfig({
@@ -116,7 +116,7 @@ describe('resolveDaemonConfig', () => {
       [{ flags: { tasks: [X] } }, 'dataDir: is required'],
       [{ flags: { ...base, seed: 'abc' } }, 'seed: must be an integer in [0, 4294967295], got "abc" (from a flag)'],
       [
-        { env: { L2D2C_DROP: '2' }, flags: base },
+        { env: { sharing: { drop: '2' } }, flags: base },
         'sharing.drop: must be a number in [0, 1], got "2" (from the environment)'
       ],
       [
@@ -154,24 +154,21 @@ describe('resolveDaemonConfig', () => {
   it('refuses --agent-index with tasks, where it would be ignored', () => {
     const err = configError({ flags: { ...base, agentIndex: '3' } })
     expect(err).toMatchObject({ path: 'agentIndex', source: 'flag' })
-    expect(configError({ env: { L2D2C_AGENT_INDEX: '1', L2D2C_TASKS: X }, flags: { dataDir: '/d' } }).source).toBe(
-      'env'
-    )
+    expect(configError({ env: { agentIndex: '1', tasks: [X] }, flags: { dataDir: '/d' } }).source).toBe('env')
   })
 
   it("an agent index that came with a lower layer's curriculum goes with it when a flag gives tasks", () => {
     const c = resolveDaemonConfig({ file: { curriculum: '/c.json', agentIndex: 1 }, flags: base, readFile })
     expect(c.curriculum).toMatchObject({ source: 'tasks', tasks: [X] })
     expect(
-      resolveDaemonConfig({ env: { L2D2C_CURRICULUM: '/c.json', L2D2C_AGENT_INDEX: '1' }, flags: base, readFile })
-        .curriculum.source
+      resolveDaemonConfig({ env: { curriculum: '/c.json', agentIndex: '1' }, flags: base, readFile }).curriculum.source
     ).toBe('tasks')
   })
 
-  it("refuses an unknown L2D2C_* variable (a misspelt name) but not the client's token", () => {
-    const err = configError({ env: { L2D2C_STEPS_PER_TAKS: '5' }, flags: base })
-    expect(err).toMatchObject({ path: 'L2D2C_STEPS_PER_TAKS', source: 'env' })
-    expect(err.message).toMatch(/unknown variable \(known: .*L2D2C_STEPS_PER_TASK/)
-    expect(envLayer({ L2D2C_API_TOKEN: 'secret', PATH: '/bin', L2D2C_SEED: '' })).toEqual({})
+  it('refuses an unknown setting in the environment layer as in the file', () => {
+    expect(configError({ env: { stepsPerTaks: '5' }, flags: base })).toMatchObject({
+      path: 'stepsPerTaks',
+      source: 'env'
+    })
   })
 })
