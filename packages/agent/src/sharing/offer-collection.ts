@@ -148,7 +148,7 @@ export async function collectOffers(
               signal: window
             })) {
               if (p.multiaddrs.length > 0)
-                await peers.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
+                await peers.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {}) // the dial may still find them
               ask(p.id)
             }
           } catch {

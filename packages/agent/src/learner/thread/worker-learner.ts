@@ -101,7 +101,7 @@ export class WorkerLearner implements LearnerApi {
 
   async dispose(): Promise<void> {
     if (this.dead === null) {
-      await this.call('dispose').catch(() => {})
+      await this.call('dispose').catch(() => {}) // a worker that cannot dispose is terminated below anyway
       this.dead = new Error('learner disposed')
     }
     await this.worker.terminate()

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
+  CORRUPT_MASKS_DIR,
   encodeMaskFile,
   isProtocolError,
   MAX_MASK_FILE_BYTES,
@@ -70,7 +71,7 @@ export class FileMaskStore implements MaskStore {
   }
 
   private async quarantine(path: string, name: string): Promise<void> {
-    const dir = join(this.dir, 'corrupt')
+    const dir = join(this.dir, CORRUPT_MASKS_DIR)
     await mkdir(dir, { recursive: true })
     await rename(path, join(dir, `${name}.${Date.now()}`)).catch(async () => {
       await rm(path, { force: true })

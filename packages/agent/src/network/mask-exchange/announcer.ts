@@ -205,6 +205,7 @@ export class Announcer {
       // mirrors it through peer:update (the merged set, identify's addresses included): the
       // announced list is not written there a second time. Merged after `announced`, so the
       // record exists when the event arrives.
+      // (A failed merge only loses these addresses: identify and later announcements bring them again.)
       if (multiaddrs.length > 0) this.c.node.peerStore.merge(msg.from, { multiaddrs }).catch(() => {})
     } catch (err) {
       this.c.logger.debug({ peer: from, err: (err as Error).message }, 'ignored invalid announcement')

@@ -182,7 +182,7 @@ export class MaskExchange {
           p.addresses.map(a => a.multiaddr.toString())
         )
       },
-      () => {}
+      () => {} // not in the peer store (yet): peer:update brings its addresses later
     )
   }
 }
