@@ -148,7 +148,7 @@ export type Libp2pServices = {
 
 export type Libp2pNode = Libp2p<Libp2pServices>
 
-/** A create-node option that cannot be used; `option` names it. */
+/** A libp2p-node option that cannot be used; `option` names it. */
 export class NodeConfigError extends Error {
   constructor(
     readonly option: keyof Libp2pNodeOptions,
