@@ -29,7 +29,8 @@ import { MaskExchangeClient, newRequestId } from '../src/network/mask-exchange/c
 import { LossInjector } from '../src/network/mask-exchange/loss.js'
 import { parsePeerAddress } from '../src/network/peer-address.js'
 import { percentile, Traffic } from '../src/network/mask-exchange/traffic.js'
-import { Agent, type AgentConfig } from '../src/agent/agent.js'
+import type { AgentConfig } from '../src/agent/agent-config.js'
+import { Agent } from '../src/agent/agent.js'
 
 const { values } = parseArgs({
   options: {

@@ -32,7 +32,8 @@ export {
   type TaskReport,
   type CurriculumPosition
 } from './agent/curriculum-driver.js'
-export { Agent, type AgentConfig, type AgentStatus } from './agent/agent.js'
+export { Agent, type AgentStatus } from './agent/agent.js'
+export { DEFAULT_AGENT, type AgentConfig, type AgentObserver } from './agent/agent-config.js'
 export { TaskSharing, type VerifiedMask, type RoundSummary } from './sharing/task-sharing.js'
 export {
   QueryRounds,

@@ -1,126 +1,42 @@
-import { readFile } from 'node:fs/promises'
 import {
   dataDirPaths,
   decodeMask,
   encodeMask,
   type DataDirPaths,
   type Mask,
-  type MaskEncoding,
   type MaskMeta,
   type NodeRole
 } from '@l2d2c/protocol'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
-import type { Registry } from 'prom-client'
 import { describeError } from '../errors.js'
-import type { PpoConfig, PpoPreset } from '../learner/hyperparams.js'
-import type { IterationStats } from '../learner/lifelong-learner.js'
-import type { BackendChoice } from '../learner/tf-backend.js'
 import { InProcessLearner } from '../learner/thread/in-process-learner.js'
 import type { LearnerApi, LearnerInfo } from '../learner/thread/learner-api.js'
 import { WorkerLearner } from '../learner/thread/worker-learner.js'
-import type { Logger } from '../logging/logger.js'
-import type { NewMaskMode } from '../masks/combine.js'
 import { KnowledgeBase } from '../masks/knowledge-base.js'
 import { FileMaskStore } from '../masks/store/file-mask-store.js'
 import type { MaskStore } from '../masks/store/mask-store.js'
 import { MemoryMaskStore } from '../masks/store/memory-mask-store.js'
 import { ServedMasks } from '../masks/store/served-masks.js'
-import { createLibp2pNode, listeningAddresses, startLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
-import type { LossOptions } from '../network/mask-exchange/loss.js'
-import { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
+import { listeningAddresses, startLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
+import type { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
 import type { Traffic } from '../network/mask-exchange/traffic.js'
 import { parsePeerAddress } from '../network/peer-address.js'
 import type { PeerRecord } from '../network/peer-directory.js'
-import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
-import { deriveStream } from '../rng/prng.js'
-import { l2d2cStrategy } from '../sharing/policy/l2d2c-strategy.js'
-import { QueryRounds, type QueryRoundsInit, type RoundResult } from '../sharing/query-round.js'
-import { TaskSharing, type VerifiedMask } from '../sharing/task-sharing.js'
+import type { QueryRounds } from '../sharing/query-round.js'
+import type { TaskSharing } from '../sharing/task-sharing.js'
 import { writeJsonAtomic } from '../util/atomic-file.js'
 import { Teardown } from '../util/teardown.js'
-import { L2D2C_VERSION } from '../version.js'
+import { DEFAULT_AGENT, type AgentConfig } from './agent-config.js'
+import { agentPrivateKey, buildAgentNetwork } from './agent-network.js'
 import { AgentStateFile, curriculumId, type AgentState } from './agent-state.js'
 import {
   CurriculumDriver,
   DEFAULT_DRIVER_CONFIG,
   type CurriculumPosition,
-  type DriverConfig,
   type DriverResult
 } from './curriculum-driver.js'
 
-/** Everything one agent needs; the daemon builds this from its validated configuration. */
-export interface AgentConfig {
-  /** Where keys, masks and state live; null: nothing persisted (tests, throwaway agents). */
-  readonly dataDir: string | null
-  /** Use this existing key file instead of <dataDir>/peer.key (a fixed, known peer id, e.g. a bootstrap node). */
-  readonly peerKeyFile?: string
-  readonly role: NodeRole
-  readonly tasks: readonly string[]
-  readonly stepsPerTask: number
-  readonly seed: number
-  readonly backboneSeed?: number
-  readonly backend?: BackendChoice
-  readonly maskInit?: NewMaskMode
-  readonly preset?: PpoPreset
-  readonly ppo?: Partial<PpoConfig>
-  /** (prefetchNext is sharing.prefetchNext: one switch.) */
-  readonly driver?: Partial<Omit<DriverConfig, 'tasks' | 'stepsPerTask' | 'prefetchNext'>>
-  /** Run the learner in a worker thread (daemons) or on the calling thread (tests, tools). */
-  readonly learnerThread?: 'worker' | 'main'
-  readonly network?: {
-    readonly listen?: readonly string[]
-    readonly announce?: readonly string[]
-    readonly bootstrap?: readonly string[]
-    readonly mdns?: boolean
-    readonly gossipHeartbeatMs?: number
-    readonly announceIntervalMs?: number
-    readonly connectionPingIntervalMs?: number
-    /** At start, wait this long for a bootstrap peer before training (a warning says if none answered). */
-    readonly bootstrapWaitMs?: number
-  }
-  readonly sharing?: {
-    /** Ask peers for masks (learners) — false: train alone, still serve own masks. */
-    readonly enabled?: boolean
-    readonly hysteresis?: number
-    readonly rounds?: Partial<QueryRoundsInit>
-    readonly loss?: LossOptions & { seed?: number }
-    /** Encoding masks are stored in (own masks default F32: full scores to keep training). */
-    readonly storeEncoding?: MaskEncoding
-    /**
-     * During each task, also run a round for the curriculum's next task (with the last scheduled
-     * round, or at the task's end); an adopted mask is stored and the next task starts from it.
-     * That round stands in for the next task's start round. Default true.
-     */
-    readonly prefetchNext?: boolean
-  }
-  readonly logger: Logger
-  /** Notified of training and sharing events (metrics, progress displays). */
-  readonly observer?: AgentObserver
-  readonly libp2pLogger?: ComponentLogger
-  readonly metricsRegistry?: Registry
-  readonly now?: () => number
-}
-
-export const DEFAULT_AGENT = {
-  learnerThread: 'worker',
-  /** Own masks keep their full scores, so training them can go on after a restart. */
-  storeEncoding: 'f32',
-  bootstrapWaitMs: 5_000,
-  sharingEnabled: true,
-  prefetchNext: true
-} as const
-
 /** How often the bootstrap wait looks for a connected bootstrap peer. */
 const BOOTSTRAP_POLL_MS = 25
-/** Mixed into the agent's seed when loss injection has no seed of its own. */
-const LOSS_SEED_SALT = 0x5eed
-
-export interface AgentObserver {
-  iteration?: (stats: IterationStats, ctx: { taskIndex: number; stepsOnTask: number; totalSteps: number }) => void
-  adopted?: (taskKey: string, adoption: VerifiedMask) => void
-  round?: (round: RoundResult) => void
-}
 
 export interface AgentStatus {
   peerId: string
@@ -160,12 +76,6 @@ interface AgentParts {
 interface CurriculumProgress {
   position: CurriculumPosition
   totalSteps: number
-}
-
-/** The seeded uniform source of loss injection (experiments must replay). */
-function seededRandom(seed: number): () => number {
-  const prng = deriveStream(seed, 'loss-injection')
-  return () => prng.nextFloat()
 }
 
 /**
@@ -228,7 +138,7 @@ export class Agent {
     const paths = config.dataDir === null ? null : dataDirPaths(config.dataDir)
     const teardown = new Teardown(log)
     try {
-      const privateKey = await Agent.identity(config, paths)
+      const privateKey = await agentPrivateKey(config, paths)
       // The learner: it defines the backbone id every mask is checked against.
       const learner: LearnerApi =
         (config.learnerThread ?? DEFAULT_AGENT.learnerThread) === 'worker'
@@ -262,71 +172,16 @@ export class Agent {
       const progress = await Agent.restore(config, { stateFile, kb, store, learner, info, now })
       const served = new ServedMasks(store.index, info.backboneId)
 
-      // The network.
-      const net = config.network ?? {}
-      const sharing = config.sharing ?? {}
-      const libp2p = await createLibp2pNode({
+      // The network: node, exchange, rounds and sharing, built but not started.
+      const { libp2p, exchange, rounds, sharing } = await buildAgentNetwork(config, {
         privateKey,
-        listen: net.listen,
-        announce: net.announce,
-        bootstrap: net.bootstrap,
-        mdns: net.mdns,
-        gossipHeartbeatMs: net.gossipHeartbeatMs,
-        connectionPingIntervalMs: net.connectionPingIntervalMs,
-        logger: config.libp2pLogger,
-        metrics: config.metricsRegistry === undefined ? undefined : { registry: config.metricsRegistry },
-        userAgent: `l2d2c/${L2D2C_VERSION}`
+        paths,
+        learner,
+        info,
+        served,
+        totalSteps: () => progress.totalSteps,
+        now
       })
-      const knownPeers =
-        paths === null
-          ? undefined
-          : await readFile(paths.peers, 'utf8').then(
-              t => JSON.parse(t) as unknown,
-              () => undefined // first start, or an unreadable file: no peers to redial
-            )
-      const exchange = new MaskExchange(
-        {
-          node: libp2p,
-          masks: served,
-          logger: log,
-          totalSteps: () => progress.totalSteps,
-          now,
-          random: seededRandom(sharing.loss?.seed ?? config.seed ^ LOSS_SEED_SALT)
-        },
-        {
-          role: config.role,
-          strategy: l2d2cStrategy({ hysteresis: sharing.hysteresis }),
-          loss: sharing.loss,
-          announceIntervalMs: net.announceIntervalMs,
-          bootstrap: net.bootstrap,
-          knownPeers
-        }
-      )
-      const rounds = new QueryRounds(
-        {
-          peers: libp2p,
-          client: exchange.client,
-          directory: exchange.directory,
-          strategy: exchange.strategy,
-          traffic: exchange.traffic,
-          logger: log.child({ component: 'sharing' }),
-          backboneId: info.backboneId,
-          now
-        },
-        sharing.rounds
-      )
-      const taskSharing = new TaskSharing(
-        {
-          rounds,
-          learner,
-          layers: info.layers,
-          roundDone: round => config.observer?.round?.(round)
-        },
-        {
-          evalEpisodes: config.driver?.evalEpisodes ?? DEFAULT_DRIVER_CONFIG.evalEpisodes,
-          evalGreedy: config.driver?.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
-        }
-      )
       // Handlers first: identify advertises them from the first exchange with a peer.
       await exchange.register()
       const agent = new Agent({
@@ -343,7 +198,7 @@ export class Agent {
         libp2p,
         exchange,
         rounds,
-        sharing: taskSharing,
+        sharing,
         teardown,
         startedAt: now()
       })
@@ -355,9 +210,9 @@ export class Agent {
       teardown.add('save peers', () => agent.savePeers())
       await exchange.start()
       teardown.add('stop the mask exchange', () => exchange.stop())
-      const bootstrap = net.bootstrap ?? []
+      const bootstrap = config.network?.bootstrap ?? []
       if (bootstrap.length > 0)
-        await agent.waitForBootstrap(bootstrap, net.bootstrapWaitMs ?? DEFAULT_AGENT.bootstrapWaitMs)
+        await agent.waitForBootstrap(bootstrap, config.network?.bootstrapWaitMs ?? DEFAULT_AGENT.bootstrapWaitMs)
       log.info(
         { peerId: agent.peerId, addrs: agent.addresses(), role: config.role, masks: agent.masksHeld },
         'node started'
@@ -367,22 +222,6 @@ export class Agent {
       await teardown.run()
       throw err
     }
-  }
-
-  /** The libp2p private key: the given key file, <dataDir>/peer.key (created on first start), or a fresh key. */
-  private static async identity(config: AgentConfig, paths: DataDirPaths | null): Promise<PrivateKey> {
-    const log = config.logger
-    const keyFile = config.peerKeyFile ?? paths?.peerKey ?? null
-    const key =
-      keyFile === null
-        ? null
-        : config.peerKeyFile !== undefined
-          ? await loadPeerKey(keyFile)
-          : await loadOrCreatePeerKey(keyFile)
-    if (key?.created === true) log.info({ file: keyFile }, 'created a new peer key')
-    if (key?.permissionsTooOpen === true)
-      log.warn({ file: keyFile }, 'the peer key file is readable by other users; chmod 600 it')
-    return key?.privateKey ?? (await generateKeyPair('Ed25519'))
   }
 
   /** Loads the knowledge base, the curriculum position and every stored mask into the learner. */

@@ -11,7 +11,8 @@ import {
   type PeersDocument,
   type StatusDocument
 } from '@l2d2c/protocol'
-import { Agent, type AgentObserver } from '../agent/agent.js'
+import { Agent } from '../agent/agent.js'
+import type { AgentConfig, AgentObserver } from '../agent/agent-config.js'
 import { libp2pLogBridge } from '../logging/libp2p-bridge.js'
 import type { Logger } from '../logging/logger.js'
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-file.js'
@@ -22,6 +23,7 @@ import { ControlServer } from './control-server.js'
 import { EvaluatorRole } from './evaluator-role.js'
 import { DataDirLock } from './lock.js'
 import { DaemonMetrics } from './metrics.js'
+import { TrainingProgress } from './training-progress.js'
 
 /**
  * How long stop() waits for the role loop to finish its current step. A loop stuck on a
@@ -30,50 +32,10 @@ import { DaemonMetrics } from './metrics.js'
  */
 export const STOP_GRACE_MS = 30_000
 
-/** Recent (time, total steps) samples the status document's steps/s is measured over. */
-const STEP_RATE_SAMPLES = 64
-
 export interface DaemonOptions {
   readonly now?: () => number
   /** How long stop() waits for the role loop (tests shorten it). */
   readonly stopGraceMs?: number
-}
-
-/** What the status document says of training, fed by the agent's observer. */
-class TrainingProgress {
-  adopted = 0
-  private readonly samples: Array<{ t: number; steps: number }> = []
-
-  constructor(
-    private readonly metrics: DaemonMetrics,
-    private readonly now: () => number
-  ) {}
-
-  readonly observer: AgentObserver = {
-    iteration: (stats, ctx) => {
-      this.metrics.steps.inc(stats.steps)
-      this.metrics.episodes.inc(stats.episodes)
-      this.metrics.iterations.inc()
-      this.samples.push({ t: this.now(), steps: ctx.totalSteps })
-      if (this.samples.length > STEP_RATE_SAMPLES) this.samples.shift()
-    },
-    adopted: () => {
-      this.metrics.adoptions.inc()
-      this.adopted++
-    },
-    round: r => {
-      this.metrics.queryRounds.inc({
-        outcome: r.adopted !== null ? 'adopted' : r.offers > 0 ? 'rejected' : 'no-offer'
-      })
-    }
-  }
-
-  /** Env steps per second over the recent samples (0 before two samples). */
-  stepsPerSecond(): number {
-    const a = this.samples[0]
-    const b = this.samples.at(-1)
-    return a !== undefined && b !== undefined && b.t > a.t ? (b.steps - a.steps) / ((b.t - a.t) / 1000) : 0
-  }
 }
 
 /** The parts Daemon.start builds before the daemon exists. */
@@ -401,7 +363,7 @@ function agentConfig(
   metrics: DaemonMetrics,
   observer: AgentObserver,
   now: () => number
-): Parameters<typeof Agent.create>[0] {
+): AgentConfig {
   const debug = config.log.level === 'debug' || config.log.level === 'trace'
   return {
     dataDir: config.dataDir,

@@ -1,5 +1,5 @@
 import { SUPPORTED_ENCODINGS, type MaskEncoding } from '@l2d2c/protocol'
-import { DEFAULT_AGENT } from '../../agent/agent.js'
+import { DEFAULT_AGENT } from '../../agent/agent-config.js'
 import { DEFAULT_DRIVER_CONFIG } from '../../agent/curriculum-driver.js'
 import { DEFAULT_BACKBONE_SEED } from '../../learner/backbone.js'
 import { BACKEND_CHOICES, DEFAULT_BACKEND, type BackendChoice } from '../../learner/backend-choice.js'
