@@ -24,12 +24,13 @@ import '../src/polyfill.js'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { silentLogger } from '../src/logging/logger.js'
-import { createNode, listeningAddresses, startNode } from '../src/network/create-node.js'
+import { createLibp2pNode, startLibp2pNode } from '../src/network/libp2p-node.js'
 import { MaskExchangeClient, newRequestId } from '../src/network/mask-exchange/client.js'
 import { LossInjector } from '../src/network/mask-exchange/loss.js'
 import { parsePeerAddress } from '../src/network/peer-address.js'
 import { percentile, Traffic } from '../src/network/mask-exchange/traffic.js'
-import { AgentNode, type AgentNodeConfig } from '../src/node/agent-node.js'
+import type { AgentConfig } from '../src/agent/agent-config.js'
+import { Agent } from '../src/agent/agent.js'
 
 const { values } = parseArgs({
   options: {
@@ -43,7 +44,7 @@ const K = Number(values.tasks)
 const REF_MASK_BYTES = 438_400
 const REF_FRAME_BYTES = 439_285
 
-const base = (over: Partial<AgentNodeConfig>): AgentNodeConfig => ({
+const base = (over: Partial<AgentConfig>): AgentConfig => ({
   dataDir: null,
   role: 'learner',
   tasks: ['ctgraph/d2b2/img1/leaf00'],
@@ -52,7 +53,7 @@ const base = (over: Partial<AgentNodeConfig>): AgentNodeConfig => ({
   backend: 'wasm',
   learnerThread: 'worker',
   network: { gossipHeartbeatMs: 200, announceIntervalMs: 1000 },
-  sharing: { coordinator: { windowMs: 1000 } },
+  sharing: { rounds: { windowMs: 1000 } },
   logger: silentLogger,
   ...over
 })
@@ -69,10 +70,9 @@ const tasks = [
 
 // --- a teacher that masters the tasks alone -----------------------------------------------
 log(`training a teacher on ${tasks.length} tasks (no sharing)...`)
-const teacher = new AgentNode(base({ tasks, seed: 11, sharing: { enabled: false } }))
-await teacher.start()
+const teacher = await Agent.create(base({ tasks, seed: 11, sharing: { enabled: false } }))
 const taught = await teacher.runCurriculum()
-const teacherAddr = listeningAddresses(teacher.node)[0]!
+const teacherAddr = teacher.addresses()[0]!
 const noShare = taught.tasks.map(t => ({
   key: t.key,
   stepsToThreshold: t.stepsToThreshold,
@@ -81,10 +81,9 @@ const noShare = taught.tasks.map(t => ({
 log(`teacher: ${noShare.map(t => `${t.key} ${t.stepsToThreshold ?? 'never'}`).join(', ')}`)
 
 // --- 1. bytes per encoding -------------------------------------------------------------------
-const student = new AgentNode(
+const student = await Agent.create(
   base({ tasks, seed: 12, network: { gossipHeartbeatMs: 200, announceIntervalMs: 1000, bootstrap: [teacherAddr] } })
 )
-await student.start()
 // A TCP proxy in front of the teacher counts the bytes a fetch really costs on the socket; a
 // fresh client (no gossip subscription) dials the teacher through it.
 const tcp = { down: 0, up: 0 }
@@ -110,12 +109,12 @@ const proxy = createServer(inbound => {
 })
 await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
 const viaProxy = multiaddr(
-  `/ip4/127.0.0.1/tcp/${(proxy.address() as AddressInfo).port}/p2p/${teacher.node.peerId.toString()}`
+  `/ip4/127.0.0.1/tcp/${(proxy.address() as AddressInfo).port}/p2p/${teacher.libp2p.peerId.toString()}`
 )
-const probe = await createNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
-await startNode(probe)
+const probe = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
+await startLibp2pNode(probe)
 const probeTraffic = new Traffic()
-const probeClient = new MaskExchangeClient({ node: probe, loss: LossInjector.none(), traffic: probeTraffic })
+const probeClient = new MaskExchangeClient({ dialer: probe, loss: LossInjector.none(), traffic: probeTraffic })
 await probe.dial(viaProxy)
 await new Promise(resolve => setTimeout(resolve, 2000)) // identify and other start-up traffic settle
 const bytes: Array<{
@@ -212,21 +211,20 @@ const discovery = async (dir: string): Promise<{ addrs: string[]; api: string }>
   }
 }
 const [da] = await Promise.all(dirs.map(discovery))
-const requester = new AgentNode(
+const requester = await Agent.create(
   base({
     tasks: [tasks[0]!],
     seed: 23,
     learnerThread: 'main',
-    sharing: { coordinator: { windowMs: 1000, sources: ['connected'] } },
+    sharing: { rounds: { windowMs: 1000, sources: ['connected'] } },
     network: { gossipHeartbeatMs: 200, announceIntervalMs: 60_000, bootstrap: [da!.addrs[0]!] }
   })
 )
-await requester.start()
 // Wait until the training holder has a mask worth offering (reward > 0).
 const holderId = parsePeerAddress(da!.addrs[0]!).peerId
 for (;;) {
   const inv = await requester.exchange.client
-    .inventory(requester.node.getPeers().find(p => p.toString() === holderId)!)
+    .inventory(requester.libp2p.getPeers().find(p => p.toString() === holderId)!)
     .catch(() => null)
   if (inv?.masks.some(m => m.taskKey === tasks[0] && m.reward > 0)) break
   await new Promise(resolve => setTimeout(resolve, 1000))
@@ -235,9 +233,9 @@ const lag = monitorEventLoopDelay({ resolution: 5 })
 lag.enable()
 const roundLatency: number[] = []
 const answerLatency: number[] = []
-const holder = requester.node.getPeers().find(p => p.toString() === holderId)!
+const holder = requester.libp2p.getPeers().find(p => p.toString() === holderId)!
 for (let i = 0; i < FETCHES; i++) {
-  const r = await requester.exchange.round({
+  const r = await requester.rounds.round({
     taskKey: tasks[0]!,
     ownReward: null,
     layers: requester.info.layers,

@@ -5,6 +5,9 @@ import { CONTROL_ROUTES } from '@l2d2c/protocol'
 
 export type RouteHandler = () => Promise<unknown>
 
+/** Idle keep-alive connections close after this long: a stop never waits on a client's idle socket for long. */
+const KEEP_ALIVE_MS = 1_000
+
 /** The control API could not listen on its address (in use, not permitted...): a setup problem. */
 export class ControlListenError extends Error {
   constructor(
@@ -65,7 +68,7 @@ export class ControlServer {
     const server = createServer((req, res) => {
       void this.handle(req, res)
     })
-    server.keepAliveTimeout = 1000
+    server.keepAliveTimeout = KEEP_ALIVE_MS
     this.server = server
     const listen = this.opts.listen
     if (listen.startsWith('unix:')) {

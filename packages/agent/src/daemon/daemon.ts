@@ -1,27 +1,29 @@
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises'
-import { join } from 'node:path'
 import {
   CONTROL_ROUTES,
-  DAEMON_FILE,
+  dataDirPaths,
   SUPPORTED_ENCODINGS,
-  TOKEN_FILE,
   type DaemonDiscovery,
+  type DataDirPaths,
   type EvaluationDocument,
   type MasksDocument,
   type PeersDocument,
   type StatusDocument
 } from '@l2d2c/protocol'
-import type { Logger } from '../logging/logger.js'
+import { Agent } from '../agent/agent.js'
+import type { AgentConfig, AgentObserver } from '../agent/agent-config.js'
 import { libp2pLogBridge } from '../logging/libp2p-bridge.js'
-import { AgentNode } from '../node/agent-node.js'
-import { writeFileAtomic, writeJsonAtomic } from '../store/atomic-file.js'
-import type { DaemonConfig } from './config.js'
+import type { Logger } from '../logging/logger.js'
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-file.js'
+import { runStopSteps, Teardown } from '../util/teardown.js'
+import { L2D2C_VERSION } from '../version.js'
+import type { DaemonConfig } from './config/daemon-config.js'
 import { ControlServer } from './control-server.js'
-import { EvaluatorRunner } from './evaluator.js'
+import { EvaluatorRole } from './evaluator-role.js'
 import { DataDirLock } from './lock.js'
 import { DaemonMetrics } from './metrics.js'
-import { L2D2C_VERSION } from '../version.js'
+import { TrainingProgress } from './training-progress.js'
 
 /**
  * How long stop() waits for the role loop to finish its current step. A loop stuck on a
@@ -30,202 +32,200 @@ import { L2D2C_VERSION } from '../version.js'
  */
 export const STOP_GRACE_MS = 30_000
 
+export interface DaemonOptions {
+  readonly now?: () => number
+  /** How long stop() waits for the role loop (tests shorten it). */
+  readonly stopGraceMs?: number
+}
+
+/** The parts Daemon.start builds before the daemon exists. */
+interface DaemonParts {
+  readonly config: DaemonConfig
+  readonly logger: Logger
+  readonly paths: DataDirPaths
+  readonly token: string
+  readonly agent: Agent
+  readonly metrics: DaemonMetrics
+  readonly progress: TrainingProgress
+  readonly evaluator: EvaluatorRole | null
+  readonly lock: DataDirLock
+  readonly now: () => number
+  readonly stopGraceMs: number
+}
+
 /**
- * One l2d2c daemon: a node, its control API and metrics, and the loop of its role.
- * start(): lock the data dir, node, control API, discovery file, then the role loop.
- * stop(): the loop finishes its step, the node persists and closes, the files go — in that
- * order. Both are idempotent; `done` resolves when the daemon has stopped for any reason.
+ * One l2d2c daemon: an agent, its control API and metrics, and the loop of its role.
+ * `Daemon.start` locks the data dir, creates the agent, serves the control API, writes the
+ * discovery file and starts the role loop; it returns a running daemon. stop(): the loop
+ * finishes its step, the agent persists and closes, the files go, in that order, each failure
+ * logged. stop() is idempotent; `done` resolves when the daemon has stopped for any reason.
  */
 export class Daemon {
-  readonly node: AgentNode
-  private readonly lock: DataDirLock
+  readonly config: DaemonConfig
+  readonly agent: Agent
+  readonly done: Promise<void>
+  private readonly logger: Logger
+  private readonly paths: DataDirPaths
   private readonly metrics: DaemonMetrics
-  private control: ControlServer | null = null
-  private evaluator: EvaluatorRunner | null = null
+  private readonly progress: TrainingProgress
+  private readonly evaluator: EvaluatorRole | null
+  private readonly control: ControlServer
+  private readonly lock: DataDirLock
+  private readonly now: () => number
+  private readonly stopGraceMs: number
   private readonly loopStop = new AbortController()
   private loop: Promise<void> | null = null
   private stopping: Promise<void> | null = null
-  private readonly stepSamples: Array<{ t: number; steps: number }> = []
-  private finished!: () => void
-  readonly done: Promise<void>
   private startedAt = 0
+  private finished: () => void = () => {}
 
-  constructor(
-    readonly config: DaemonConfig,
-    private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
-    private readonly stopGraceMs = STOP_GRACE_MS
-  ) {
+  protected constructor(p: DaemonParts) {
+    this.config = p.config
+    this.logger = p.logger
+    this.paths = p.paths
+    this.agent = p.agent
+    this.metrics = p.metrics
+    this.progress = p.progress
+    this.evaluator = p.evaluator
+    this.lock = p.lock
+    this.now = p.now
+    this.stopGraceMs = p.stopGraceMs
     this.done = new Promise(resolve => {
       this.finished = resolve
     })
-    this.lock = new DataDirLock(config.dataDir)
-    this.metrics = new DaemonMetrics({
-      traffic: () => (this.started ? this.node.exchange.traffic : null),
-      masksHeld: () => this.node.masksHeld,
-      peers: () =>
-        this.started
-          ? { connected: this.node.node.getPeers().length, known: this.node.exchange.directory.list().length }
-          : { connected: 0, known: 0 },
-      // An evaluator's knowledge base stays empty: its returns are those of its last cycle.
-      taskReturns: () =>
-        config.role === 'evaluator'
-          ? Object.entries(this.evaluator?.latest?.perTask ?? {}).map(([task, reward]) => ({ task, reward }))
-          : this.node.kb
-              .list()
-              .filter(e => e.reward !== null)
-              .map(e => ({ task: e.taskKey, reward: e.reward as number })),
-      ...(config.role === 'evaluator' ? { icr: () => this.evaluator?.latest?.icr ?? null } : {})
-    })
-    const debug = config.log.level === 'debug' || config.log.level === 'trace'
-    this.node = new AgentNode({
-      dataDir: config.dataDir,
-      ...(config.peerKeyFile !== null ? { peerKeyFile: config.peerKeyFile } : {}),
-      role: config.role,
-      tasks: config.curriculum.tasks,
-      stepsPerTask: config.stepsPerTask,
-      seed: config.seed,
-      backboneSeed: config.backboneSeed,
-      backend: config.backend,
-      maskInit: config.maskInit,
-      preset: config.preset,
-      driver: {
-        commPerTask: config.sharing.commPerTask,
-        evalEpisodes: config.evaluation.episodes,
-        evalGreedy: config.evaluation.greedy,
-        evalEverySteps: config.evaluation.everySteps
-      },
-      learnerThread: 'worker',
-      network: {
-        listen: config.listen,
-        announce: config.announce,
-        bootstrap: config.bootstrap,
-        mdns: config.mdns,
-        announceIntervalMs: config.announceIntervalMs
-      },
-      sharing: {
-        enabled: config.sharing.enabled && config.role === 'learner',
-        hysteresis: config.sharing.hysteresis,
-        coordinator: { windowMs: config.sharing.windowMs, encoding: config.encoding },
-        ...(config.sharing.drop > 0
-          ? { loss: { probability: config.sharing.drop, mode: config.sharing.dropMode, seed: config.seed } }
-          : {})
-      },
-      logger,
-      libp2pLogger: libp2pLogBridge(logger, debug), // libp2p's component names already start with libp2p:
-      metricsRegistry: this.metrics.registry,
-      observer: {
-        iteration: (stats, ctx) => {
-          this.metrics.steps.inc(stats.steps)
-          this.metrics.episodes.inc(stats.episodes)
-          this.metrics.iterations.inc()
-          this.stepSamples.push({ t: this.now(), steps: ctx.totalSteps })
-          if (this.stepSamples.length > 64) this.stepSamples.shift()
-        },
-        adopted: () => {
-          this.metrics.adoptions.inc()
-          this.adopted++
-        },
-        round: r => {
-          this.metrics.queryRounds.inc({
-            outcome: r.adopted !== null ? 'adopted' : r.offers > 0 ? 'rejected' : 'no-offer'
-          })
-        }
-      },
-      now
+    this.control = new ControlServer({
+      listen: p.config.api,
+      token: p.token,
+      routes: this.routes(),
+      metrics: async () => ({
+        contentType: this.metrics.registry.contentType,
+        body: await this.metrics.registry.metrics()
+      })
     })
   }
 
-  private started = false
-  private adopted = 0
-
-  async start(): Promise<void> {
-    const { config, logger } = this
+  /**
+   * Starts a daemon: lock the data dir → Agent.create → control API → discovery file → role
+   * loop. If a step fails, what was started is stopped again in reverse order (each failure
+   * logged) and the error is thrown. (A factory, not constructor + start(): no field is valid
+   * only after start. A signal that arrives during start is handled by the caller as soon as
+   * this returns: the CLI then stops the daemon at once.)
+   */
+  static async start(config: DaemonConfig, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
+    const now = options.now ?? Date.now
+    const paths = dataDirPaths(config.dataDir)
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
-    await this.lock.acquire()
+    const lock = new DataDirLock(config.dataDir)
+    await lock.acquire()
+    const teardown = new Teardown(logger)
+    teardown.add('release the data dir lock', () => lock.release())
     try {
-      const token = await this.token()
-      await this.node.start()
-      this.started = true
-      this.startedAt = this.now()
-      this.control = new ControlServer({
-        listen: config.api,
-        token,
-        routes: this.routes(),
-        metrics: async () => ({
-          contentType: this.metrics.registry.contentType,
-          body: await this.metrics.registry.metrics()
-        })
+      const token = await apiToken(paths.token)
+      const metrics = new DaemonMetrics()
+      teardown.add('stop the metrics', () => {
+        metrics.stop()
       })
-      const api = await this.control.start()
-      const status = await this.node.status()
-      const discovery: DaemonDiscovery = {
-        pid: process.pid,
-        peerId: status.peerId,
-        api,
-        addrs: status.addrs,
-        role: config.role,
-        startedAt: new Date(this.startedAt).toISOString(),
-        version: L2D2C_VERSION
-      }
-      await writeJsonAtomic(join(config.dataDir, DAEMON_FILE), discovery)
-      logger.info(
-        {
-          peerId: status.peerId,
-          addrs: status.addrs,
-          api,
-          role: config.role,
-          tasks: config.curriculum.tasks.length,
-          dataDir: config.dataDir
-        },
-        'daemon started'
-      )
+      const progress = new TrainingProgress(metrics, now)
+      const agent = await Agent.create(agentConfig(config, logger, metrics, progress.observer, now))
+      teardown.add('stop the agent', () => agent.stop())
+      const evaluator =
+        config.role === 'evaluator'
+          ? new EvaluatorRole(
+              {
+                rounds: agent.rounds,
+                learner: agent.learner,
+                layers: agent.info.layers,
+                knownPeers: () => agent.knownPeers(),
+                logger: logger.child({ component: 'evaluator' }),
+                now
+              },
+              {
+                tasks: config.curriculum.tasks,
+                intervalMs: config.evaluation.intervalMs,
+                episodes: config.evaluation.episodes,
+                greedy: config.evaluation.greedy,
+                log: paths
+              }
+            )
+          : null
+      metrics.watch({
+        traffic: () => agent.traffic,
+        masksHeld: () => agent.masksHeld,
+        peers: () => ({ connected: agent.connectedPeers().length, known: agent.knownPeers().length }),
+        // An evaluator's knowledge base stays empty: its returns are those of its last cycle.
+        taskReturns: () =>
+          evaluator !== null
+            ? Object.entries(evaluator.latest?.perTask ?? {}).map(([task, reward]) => ({ task, reward }))
+            : agent.kb
+                .list()
+                .filter(e => e.reward !== null)
+                .map(e => ({ task: e.taskKey, reward: e.reward as number })),
+        ...(evaluator !== null ? { icr: () => evaluator.latest?.icr ?? null } : {})
+      })
+      const daemon = new this({
+        config,
+        logger,
+        paths,
+        token,
+        agent,
+        metrics,
+        progress,
+        evaluator,
+        lock,
+        now,
+        stopGraceMs: options.stopGraceMs ?? STOP_GRACE_MS
+      })
+      teardown.add('stop the control API', () => daemon.control.stop())
+      teardown.add('remove the discovery file', () => rm(paths.discovery, { force: true }))
+      await daemon.serve()
+      return daemon
     } catch (err) {
-      await this.node.stop().catch(() => {})
-      await this.lock.release().catch(() => {})
+      await teardown.run()
       throw err
     }
+  }
+
+  /** Control API, discovery file, then the role loop. */
+  private async serve(): Promise<void> {
+    const { config, logger } = this
+    this.startedAt = this.now()
+    const api = await this.control.start()
+    const status = await this.agent.status()
+    const discovery: DaemonDiscovery = {
+      pid: process.pid,
+      peerId: status.peerId,
+      api,
+      addrs: status.addrs,
+      role: config.role,
+      startedAt: new Date(this.startedAt).toISOString(),
+      version: L2D2C_VERSION
+    }
+    await writeJsonAtomic(this.paths.discovery, discovery)
+    logger.info(
+      {
+        peerId: status.peerId,
+        addrs: status.addrs,
+        api,
+        role: config.role,
+        tasks: config.curriculum.tasks.length,
+        dataDir: config.dataDir
+      },
+      'daemon started'
+    )
     this.loop = this.runRole().catch(err => {
       logger.error({ err: (err as Error).stack ?? String(err) }, 'the role loop failed; stopping')
       void this.stop()
     })
   }
 
-  private async token(): Promise<string> {
-    const path = join(this.config.dataDir, TOKEN_FILE)
-    const existing = await readFile(path, 'utf8').then(
-      t => t.trim(),
-      () => ''
-    )
-    if (/^[0-9a-f]{64}$/.test(existing)) {
-      await chmod(path, 0o600).catch(() => {})
-      return existing
-    }
-    const token = randomBytes(32).toString('hex')
-    await writeFileAtomic(path, `${token}\n`, 0o600)
-    return token
-  }
-
   /** The role: the curriculum (learners) or evaluation cycles (evaluators), until loopStop aborts. */
   protected async runRole(): Promise<void> {
     const { config, logger } = this
-    if (config.role === 'evaluator') {
-      this.evaluator = new EvaluatorRunner(
-        this.node,
-        {
-          tasks: config.curriculum.tasks,
-          intervalMs: config.evaluation.intervalMs,
-          episodes: config.evaluation.episodes,
-          greedy: config.evaluation.greedy,
-          logDir: config.dataDir
-        },
-        logger.child({ component: 'evaluator' }),
-        this.now
-      )
+    if (this.evaluator !== null) {
       await this.evaluator.run(this.loopStop.signal)
       return
     }
-    const result = await this.node.runCurriculum(this.loopStop.signal)
+    const result = await this.agent.runCurriculum(this.loopStop.signal)
     if (!result.completed) return
     const reached = result.tasks.filter(t => t.stepsToThreshold !== null).length
     logger.info({ tasks: result.tasks.length, reached, totalSteps: result.totalSteps }, 'curriculum done')
@@ -239,23 +239,26 @@ export class Daemon {
   private routes(): Record<string, () => Promise<unknown>> {
     return {
       [CONTROL_ROUTES.status]: async () => await this.statusDocument(),
-      [CONTROL_ROUTES.peers]: async (): Promise<PeersDocument> => ({
-        peers: this.node.exchange.directory.list().map(p => ({
-          peerId: p.peerId,
-          connected: this.node.node.getPeers().some(id => id.toString() === p.peerId),
-          addrs: [...p.addrs],
-          role: p.role,
-          masks: p.masks.length,
-          totalSteps: p.totalSteps,
-          lastSeen: new Date(p.lastSeen).toISOString(),
-          failures: p.failures
-        }))
-      }),
-      [CONTROL_ROUTES.masks]: async (): Promise<MasksDocument> => {
-        const list = await this.node.store.list()
+      [CONTROL_ROUTES.peers]: async (): Promise<PeersDocument> => {
+        const connected = new Set(this.agent.connectedPeers())
         return {
-          peer: this.node.peerId,
-          backboneId: this.node.info.backboneId,
+          peers: this.agent.knownPeers().map(p => ({
+            peerId: p.peerId,
+            connected: connected.has(p.peerId),
+            addrs: [...p.addrs],
+            role: p.role,
+            masks: p.masks.length,
+            totalSteps: p.totalSteps,
+            lastSeen: new Date(p.lastSeen).toISOString(),
+            failures: p.failures
+          }))
+        }
+      },
+      [CONTROL_ROUTES.masks]: async (): Promise<MasksDocument> => {
+        const list = await this.agent.store.list()
+        return {
+          peer: this.agent.peerId,
+          backboneId: this.agent.info.backboneId,
           masks: list.map(m => ({
             taskKey: m.taskKey,
             cid: m.bitsCid,
@@ -267,7 +270,7 @@ export class Daemon {
           }))
         }
       },
-      [CONTROL_ROUTES.knowledge]: async () => ({ knowledge: this.node.kb.list() }),
+      [CONTROL_ROUTES.knowledge]: async () => ({ knowledge: this.agent.kb.list() }),
       [CONTROL_ROUTES.evaluation]: async (): Promise<EvaluationDocument> => ({
         tasks: [...this.config.curriculum.tasks],
         latest: this.evaluator?.latest ?? null,
@@ -283,10 +286,7 @@ export class Daemon {
   }
 
   async statusDocument(): Promise<StatusDocument> {
-    const s = await this.node.status()
-    const a = this.stepSamples[0]
-    const b = this.stepSamples.at(-1)
-    const rate = a !== undefined && b !== undefined && b.t > a.t ? (b.steps - a.steps) / ((b.t - a.t) / 1000) : 0
+    const s = await this.agent.status()
     return {
       peerId: s.peerId,
       addrs: s.addrs,
@@ -300,10 +300,10 @@ export class Daemon {
       version: L2D2C_VERSION,
       curriculum: { tasks: s.curriculum.tasks, index: s.task?.index ?? s.curriculum.tasks, done: s.curriculum.done },
       totalSteps: s.totalSteps,
-      stepsPerSecond: Math.round(rate),
+      stepsPerSecond: Math.round(this.progress.stepsPerSecond()),
       dataDir: this.config.dataDir,
-      masksServed: this.node.exchange.server.transfersServed,
-      masksAdopted: this.adopted
+      masksServed: this.agent.masksServed,
+      masksAdopted: this.progress.adopted
     }
   }
 
@@ -331,20 +331,92 @@ export class Daemon {
       )
   }
 
-  /** Graceful stop: finish the current step, persist, close connections, remove the files. */
+  /**
+   * Graceful stop: the role loop finishes its step; the agent stops first (it persists its
+   * state while the control API still answers), then the control API and the metrics; the
+   * discovery file goes once the state is saved, and the lock last. Each failure is logged and
+   * the rest still runs.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('stopping')
       this.loopStop.abort()
       await this.settleLoop()
-      await this.node.stop()
-      await this.control?.stop()
-      this.metrics.stop()
-      await rm(join(this.config.dataDir, DAEMON_FILE), { force: true })
-      await this.lock.release()
+      await runStopSteps(this.logger, [
+        { what: 'stop the agent', run: () => this.agent.stop() },
+        { what: 'stop the control API', run: () => this.control.stop() },
+        { what: 'stop the metrics', run: () => this.metrics.stop() },
+        { what: 'remove the discovery file', run: () => rm(this.paths.discovery, { force: true }) },
+        { what: 'release the data dir lock', run: () => this.lock.release() }
+      ])
       this.logger.info('stopped')
       this.finished()
     })()
     return this.stopping
   }
+}
+
+/** The agent's configuration, from the daemon's. */
+function agentConfig(
+  config: DaemonConfig,
+  logger: Logger,
+  metrics: DaemonMetrics,
+  observer: AgentObserver,
+  now: () => number
+): AgentConfig {
+  const debug = config.log.level === 'debug' || config.log.level === 'trace'
+  return {
+    dataDir: config.dataDir,
+    ...(config.peerKeyFile !== null ? { peerKeyFile: config.peerKeyFile } : {}),
+    role: config.role,
+    tasks: config.curriculum.tasks,
+    stepsPerTask: config.stepsPerTask,
+    seed: config.seed,
+    backboneSeed: config.backboneSeed,
+    backend: config.backend,
+    maskInit: config.maskInit,
+    preset: config.preset,
+    driver: {
+      commPerTask: config.sharing.commPerTask,
+      evalEpisodes: config.evaluation.episodes,
+      evalGreedy: config.evaluation.greedy,
+      evalEverySteps: config.evaluation.everySteps
+    },
+    learnerThread: 'worker',
+    network: {
+      listen: config.listen,
+      announce: config.announce,
+      bootstrap: config.bootstrap,
+      mdns: config.mdns,
+      announceIntervalMs: config.announceIntervalMs
+    },
+    sharing: {
+      enabled: config.sharing.enabled && config.role === 'learner',
+      hysteresis: config.sharing.hysteresis,
+      rounds: { windowMs: config.sharing.windowMs, encoding: config.encoding },
+      ...(config.sharing.drop > 0
+        ? { loss: { probability: config.sharing.drop, mode: config.sharing.dropMode, seed: config.seed } }
+        : {})
+    },
+    logger,
+    libp2pLogger: libp2pLogBridge(logger, debug), // libp2p's component names already start with libp2p:
+    metricsRegistry: metrics.registry,
+    observer,
+    now
+  }
+}
+
+/** The control API's bearer token: the one in the data dir if it is valid, else a new one (0600). */
+async function apiToken(path: string): Promise<string> {
+  const existing = await readFile(path, 'utf8').then(
+    t => t.trim(),
+    () => '' // none yet, or unreadable: a new one replaces it
+  )
+  if (/^[0-9a-f]{64}$/.test(existing)) {
+    await chmod(path, 0o600).catch(() => {}) // best effort: the token still works if chmod is refused
+    return existing
+  }
+  const token = randomBytes(32).toString('hex')
+  await writeFileAtomic(path, `${token}\n`, 0o600)
+  return token
 }

@@ -1,5 +1,5 @@
 import { open, readFile, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dataDirPaths } from '@l2d2c/protocol'
 
 /** Another live daemon holds the data directory. */
 export class DataDirLockedError extends Error {
@@ -23,7 +23,8 @@ function alive(pid: number): boolean {
 
 /** The pid of another live process holding `dataDir`'s lock, or null (no lock, or a stale one). */
 export async function lockHolder(dataDir: string): Promise<number | null> {
-  const pid = Number((await readFile(join(dataDir, 'lock'), 'utf8').catch(() => '')).trim())
+  // No lock file (or an unreadable one) reads as no pid: nobody holds the directory.
+  const pid = Number((await readFile(dataDirPaths(dataDir).lock, 'utf8').catch(() => '')).trim())
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : null
 }
 
@@ -37,7 +38,7 @@ export class DataDirLock {
   readonly path: string
 
   constructor(readonly dataDir: string) {
-    this.path = join(dataDir, 'lock')
+    this.path = dataDirPaths(dataDir).lock
   }
 
   async acquire(): Promise<void> {

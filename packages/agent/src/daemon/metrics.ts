@@ -16,8 +16,9 @@ export interface MetricsSources {
 
 /**
  * The daemon's Prometheus metrics, in a registry of its own (libp2p's metrics are added to
- * the same registry by the node). Counters are incremented by the daemon; everything else is
- * read from the live components at scrape time.
+ * the same registry by the node). Counters are incremented by the daemon; the gauges `watch`
+ * adds read the live components at scrape time, once those exist (the agent is built with the
+ * registry, so the registry comes first).
  */
 export class DaemonMetrics {
   readonly registry = new Registry()
@@ -28,7 +29,7 @@ export class DaemonMetrics {
   readonly queryRounds: Counter
   private readonly loop: IntervalHistogram
 
-  constructor(sources: MetricsSources) {
+  constructor() {
     const r = this.registry
     collectDefaultMetrics({ register: r, prefix: 'l2d2c_process_' })
     this.steps = new Counter({ name: 'l2d2c_env_steps_total', help: 'environment steps trained', registers: [r] })
@@ -52,6 +53,23 @@ export class DaemonMetrics {
     this.loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS })
     this.loop.enable()
     const loop = this.loop
+    new Gauge({
+      name: 'l2d2c_event_loop_lag_seconds',
+      help: 'main event-loop delay (the network thread): p50, p99, max since start',
+      labelNames: ['quantile'],
+      registers: [r],
+      collect() {
+        const lag = (ns: number): number => Math.max(0, ns / 1e9 - LOOP_RESOLUTION_MS / 1000)
+        this.set({ quantile: '0.5' }, lag(loop.percentile(50)))
+        this.set({ quantile: '0.99' }, lag(loop.percentile(99)))
+        this.set({ quantile: 'max' }, lag(loop.max))
+      }
+    })
+  }
+
+  /** Adds the gauges read from `sources` at every scrape. Call once. */
+  watch(sources: MetricsSources): void {
+    const r = this.registry
     new Gauge({
       name: 'l2d2c_masks_held',
       help: 'task masks held',
@@ -118,18 +136,6 @@ export class DaemonMetrics {
           if (v.p50 !== null) this.set({ op, quantile: '0.5' }, v.p50 / 1000)
           if (v.p99 !== null) this.set({ op, quantile: '0.99' }, v.p99 / 1000)
         }
-      }
-    })
-    new Gauge({
-      name: 'l2d2c_event_loop_lag_seconds',
-      help: 'main event-loop delay (the network thread): p50, p99, max since start',
-      labelNames: ['quantile'],
-      registers: [r],
-      collect() {
-        const lag = (ns: number): number => Math.max(0, ns / 1e9 - LOOP_RESOLUTION_MS / 1000)
-        this.set({ quantile: '0.5' }, lag(loop.percentile(50)))
-        this.set({ quantile: '0.99' }, lag(loop.percentile(99)))
-        this.set({ quantile: 'max' }, lag(loop.max))
       }
     })
   }

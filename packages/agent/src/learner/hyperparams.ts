@@ -89,6 +89,7 @@ export const PPO_PRESETS: Readonly<Record<PpoPreset, PpoConfig>> = { default: DE
 
 /** Every PpoPreset name (for flag and config validation). */
 export const PPO_PRESET_NAMES = Object.keys(PPO_PRESETS) as readonly PpoPreset[]
+export const DEFAULT_PPO_PRESET: PpoPreset = 'default'
 
 export class PpoConfigError extends Error {
   constructor(message: string) {

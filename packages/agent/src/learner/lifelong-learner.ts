@@ -2,13 +2,19 @@ import { errorMessage } from '../errors.js'
 import { AutoResetEnv, type Env } from '../envs/env.js'
 import { taskSpec } from '../envs/registry.js'
 import type { TaskSpec } from '../envs/task.js'
-import { initialBetaLogits, type CombineLayers, type NewMaskMode } from '../masks/combine.js'
+import { DEFAULT_NEW_MASK_MODE, initialBetaLogits, type CombineLayers, type NewMaskMode } from '../masks/combine.js'
 import { cloneLayers, validateMask, type TaskMask } from '../masks/mask.js'
 import { initialTaskScores } from '../masks/score-init.js'
 import { deriveStream, type Prng } from '../rng/prng.js'
 import { createBackbone, type Backbone } from './backbone.js'
-import { DEFAULT_EVAL_EPISODES, evaluatePolicy, type EvaluationOptions, type EvaluationResult } from './evaluator.js'
-import { resolvePpoConfig, type PpoConfig, type PpoPreset } from './hyperparams.js'
+import {
+  DEFAULT_EVAL_EPISODES,
+  evaluatePolicy,
+  type EvaluationOptions,
+  type EvaluationResult
+} from './policy-evaluation.js'
+import { DEFAULT_BACKEND } from './backend-choice.js'
+import { DEFAULT_PPO_PRESET, resolvePpoConfig, type PpoConfig, type PpoPreset } from './hyperparams.js'
 import { MaskedNet, type Combination } from './masked-net.js'
 import { argmax, JsPolicy } from './policy-js.js'
 import { TfPolicy } from './policy-tf.js'
@@ -125,7 +131,7 @@ export class LifelongLearner {
 
   /** Creates a learner after selecting the tfjs backend (see tf-backend.ts). */
   static async create(options: LearnerOptions & { backend?: BackendChoice }): Promise<LifelongLearner> {
-    await initTfBackend(options.backend ?? 'auto')
+    await initTfBackend(options.backend ?? DEFAULT_BACKEND)
     return new LifelongLearner(options)
   }
 
@@ -137,8 +143,8 @@ export class LifelongLearner {
       hiddenSizes: options.hiddenSizes,
       seed: options.backboneSeed
     })
-    this.config = resolvePpoConfig(options.preset ?? 'default', options.ppo ?? {})
-    this.newMaskMode = options.newMaskMode ?? 'random'
+    this.config = resolvePpoConfig(options.preset ?? DEFAULT_PPO_PRESET, options.ppo ?? {})
+    this.newMaskMode = options.newMaskMode ?? DEFAULT_NEW_MASK_MODE
     this.combineLayers = options.combineLayers ?? 'body'
     const seed = options.seed ?? 1
     this.actionRng = deriveStream(seed, 'learner/actions')

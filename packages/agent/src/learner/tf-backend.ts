@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import type { BackendChoice } from './backend-choice.js'
+import { DEFAULT_BACKEND, type BackendChoice } from './backend-choice.js'
 
 export { BACKEND_CHOICES, type BackendChoice } from './backend-choice.js'
 
@@ -39,7 +39,7 @@ let active: BackendInfo | null = null
 let pending: Promise<BackendInfo> | null = null
 
 /** Selects (once) and returns the active backend. Concurrent calls share one initialisation. */
-export async function initTfBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+export async function initTfBackend(choice: BackendChoice = DEFAULT_BACKEND): Promise<BackendInfo> {
   if (pending !== null) await pending.catch(() => undefined)
   if (active !== null && (choice === 'auto' || choice === active.name)) return active
   pending = select(choice)

@@ -13,6 +13,8 @@
 export type NewMaskMode = 'random' | 'lc' | 'blc'
 
 export const NEW_MASK_MODES: readonly NewMaskMode[] = ['random', 'lc', 'blc']
+/** As the L2D2-C release: each new task starts from its own random scores. */
+export const DEFAULT_NEW_MASK_MODE: NewMaskMode = 'random'
 
 /** Initial beta logits for a task with `numEarlier` earlier masks: [earlier..., new]. */
 export function initialBetaLogits(mode: Exclude<NewMaskMode, 'random'>, numEarlier: number): Float32Array {

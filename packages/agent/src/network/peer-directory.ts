@@ -35,6 +35,12 @@ export interface PeerDirectoryOptions {
   readonly maxPeers?: number
 }
 
+export const DEFAULT_PEER_DIRECTORY: Required<PeerDirectoryOptions> = {
+  staleAfterMs: 10 * 60_000,
+  pruneAfterFailures: 3,
+  maxPeers: 1024
+}
+
 export class PeerDirectory {
   private readonly peers = new Map<string, PeerRecord>()
   private readonly staleAfterMs: number
@@ -42,9 +48,9 @@ export class PeerDirectory {
   private readonly maxPeers: number
 
   constructor(opts: PeerDirectoryOptions = {}) {
-    this.staleAfterMs = opts.staleAfterMs ?? 10 * 60_000
-    this.pruneAfterFailures = opts.pruneAfterFailures ?? 3
-    this.maxPeers = opts.maxPeers ?? 1024
+    this.staleAfterMs = opts.staleAfterMs ?? DEFAULT_PEER_DIRECTORY.staleAfterMs
+    this.pruneAfterFailures = opts.pruneAfterFailures ?? DEFAULT_PEER_DIRECTORY.pruneAfterFailures
+    this.maxPeers = opts.maxPeers ?? DEFAULT_PEER_DIRECTORY.maxPeers
   }
 
   private base(peerId: string, now: number): PeerRecord {

@@ -12,7 +12,7 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Ed25519PrivateKey, PeerId, PrivateKey } from '@libp2p/interface'
 import { equals as equalBytes } from 'multiformats/bytes'
-import { writeFileAtomic } from '../store/atomic-file.js'
+import { writeFileAtomic } from '../util/atomic-file.js'
 import { errorCode, errorMessage, errorName } from '../errors.js'
 
 export const PeerKeyErrorCode = {

@@ -1,6 +1,6 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { createNode, startNode } from './create-node.js'
+import { createLibp2pNode, startLibp2pNode } from './libp2p-node.js'
 import { MaskExchangeClient } from './mask-exchange/client.js'
 import { LossInjector } from './mask-exchange/loss.js'
 import { Traffic } from './mask-exchange/traffic.js'
@@ -37,15 +37,15 @@ export async function withRemoteNode<T>(
     throw new RemoteAddressError((err as Error).message)
   }
   const { multiaddr: target, peerId } = parsed
-  const node = await createNode({
+  const node = await createLibp2pNode({
     privateKey: await generateKeyPair('Ed25519'),
     listen: [],
     dialTimeoutMs: timeoutMs,
     userAgent: `l2d2c-cli/${L2D2C_VERSION}`
   })
-  await startNode(node)
+  await startLibp2pNode(node)
   try {
-    const client = new MaskExchangeClient({ node, loss: LossInjector.none(), traffic: new Traffic() })
+    const client = new MaskExchangeClient({ dialer: node, loss: LossInjector.none(), traffic: new Traffic() })
     return await fn({ client, target, peerId })
   } finally {
     await node.stop()

@@ -1,7 +1,7 @@
-import { contentId, encodeMask, type Mask, type MaskEncoding, type MaskMeta } from '@l2d2c/protocol'
+import { contentId, contentIdBytes, encodeMask, type Mask, type MaskEncoding, type MaskMeta } from '@l2d2c/protocol'
 import { describe, expect, it } from 'vitest'
 import { createPrng } from '../../src/rng/prng.js'
-import { MaskStoreError, type MaskStore } from '../../src/store/mask-store.js'
+import { MaskStoreError, type MaskStore } from '../../src/masks/store/mask-store.js'
 
 export const BACKBONE = '0123456789abcdef0123456789abcdef'
 
@@ -65,6 +65,31 @@ export function maskStoreComplianceSuite(name: string, create: () => Promise<Mas
       const got = await store.get('a/task')
       expect(Buffer.compare(got!.bytes, second)).toBe(0)
       expect(got!.meta.reward).toBe(0.9)
+      await store.close()
+    })
+
+    it('indexes the current masks by task and by content id, synchronously, and reports each change', async () => {
+      const store = await create()
+      const changes: Array<[string | null, string]> = []
+      store.index.onChange(c => changes.push([c.previous?.cid ?? null, c.current.cid]))
+      const first = await put(store, 'a/task', 1)
+      const bits = encodeMask(testMask('a/task', 1), 'bits')
+      expect(store.index.get('a/task')?.cid).toBe(contentId(first).toString())
+      expect(store.index.byCid(contentIdBytes(first))?.taskKey).toBe('a/task')
+      expect(store.index.byCid(contentIdBytes(bits))?.taskKey).toBe('a/task')
+      expect(store.index.byCid(Uint8Array.of(1, 2, 3))).toBeNull()
+      // A replaced version is no longer found by its content ids.
+      const second = await put(store, 'a/task', 2)
+      expect(store.index.byCid(contentIdBytes(first))).toBeNull()
+      expect(store.index.byCid(contentIdBytes(bits))).toBeNull()
+      expect(store.index.byCid(contentIdBytes(second))?.taskKey).toBe('a/task')
+      expect(changes).toEqual([
+        [null, contentId(first).toString()],
+        [contentId(first).toString(), contentId(second).toString()]
+      ])
+      expect(store.index.masks().map(m => m.taskKey)).toEqual(['a/task'])
+      await store.delete('a/task')
+      expect(store.index.byCid(contentIdBytes(second))).toBeNull()
       await store.close()
     })
 

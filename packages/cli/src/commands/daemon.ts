@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { Option, type Command } from 'commander'
 import { CliError, ExitCode } from '../exit-codes.js'
+import { DAEMON_OPTIONS, envLayer, optionDefault, optionHelp } from '../options/daemon-options.js'
 import type { Io } from '../output.js'
 
 type Agent = typeof import('@l2d2c/agent')
@@ -24,27 +25,27 @@ const oppositeFlag = (flag: string): string =>
 function flagLayer(cmd: Command, agent: Agent): Record<string, unknown> {
   const layer: Record<string, unknown> = {}
   const values = cmd.opts()
-  for (const s of agent.DAEMON_SETTINGS) {
-    const name = new Option(s.flag).attributeName()
+  for (const o of DAEMON_OPTIONS) {
+    const name = new Option(o.flag).attributeName()
     // Only what was typed: commander's own defaults ([] for lists, true for --no-x) are not a layer.
-    if (cmd.getOptionValueSource(name) === 'cli') agent.setInLayer(layer, s.path, values[name])
+    if (cmd.getOptionValueSource(name) === 'cli') agent.setInLayer(layer, o.path, values[name])
   }
   return layer
 }
 
 /** Registers one option per daemon setting, with its default and variable in the help. */
 function addSettingOptions(cmd: Command, agent: Agent): void {
-  for (const s of agent.DAEMON_SETTINGS) {
-    const def = agent.settingDefault(s)
+  for (const o of DAEMON_OPTIONS) {
+    const def = optionDefault(o, agent)
     // A --no-x flag sets its variable's false, which means the opposite of the flag's name.
-    const variable = s.flag.startsWith('--no-') ? `$${s.env}=false` : `$${s.env}`
-    const help = `${s.help} (${def !== '' ? `default ${def}; ` : ''}${variable})`
-    if (s.list === 'repeat') cmd.option(s.flag, help, collect)
-    else if (s.list === 'comma') cmd.option(s.flag, help, joinCommaLists)
-    else cmd.option(s.flag, help)
-    // Defined after s.flag: for a --no-x flag commander's implied default (true, source
+    const variable = o.flag.startsWith('--no-') ? `$${o.env}=false` : `$${o.env}`
+    const help = `${optionHelp(o, agent)} (${def !== '' ? `default ${def}; ` : ''}${variable})`
+    if (o.list === 'repeat') cmd.option(o.flag, help, collect)
+    else if (o.list === 'comma') cmd.option(o.flag, help, joinCommaLists)
+    else cmd.option(o.flag, help)
+    // Defined after o.flag: for a --no-x flag commander's implied default (true, source
     // 'default') stays out of flagLayer, and for --x no default is set at all.
-    if (s.negatable === true) cmd.option(oppositeFlag(s.flag), `the opposite of ${s.flag}`)
+    if (o.negatable === true) cmd.option(oppositeFlag(o.flag), `the opposite of ${o.flag}`)
   }
 }
 
@@ -62,7 +63,8 @@ export async function runDaemon(f: DaemonOptions, flags: Record<string, unknown>
   }
   let config: ReturnType<Agent['resolveDaemonConfig']>
   try {
-    config = agent.resolveDaemonConfig({ file, env: io.env ?? {}, flags, readFile: p => readFileSync(p, 'utf8') })
+    const env = envLayer(io.env ?? {}, agent)
+    config = agent.resolveDaemonConfig({ file, env, flags, readFile: p => readFileSync(p, 'utf8') })
   } catch (err) {
     if (err instanceof agent.ConfigError) throw new CliError(`invalid configuration: ${err.message}`, ExitCode.USAGE)
     throw err
@@ -73,9 +75,9 @@ export async function runDaemon(f: DaemonOptions, flags: Record<string, unknown>
   }
   const { createRootLogger } = await import('../logger.js') // pino: only the daemon needs it
   const logger = createRootLogger({ level: config.log.level, format: config.log.format, name: 'l2d2c' })
-  const daemon = new agent.Daemon(config, logger)
+  let daemon: Awaited<ReturnType<Agent['Daemon']['start']>>
   try {
-    await daemon.start()
+    daemon = await agent.Daemon.start(config, logger)
   } catch (err) {
     if (err instanceof agent.DataDirLockedError) throw new CliError(err.message, ExitCode.UNAVAILABLE)
     if (err instanceof agent.NodeConfigError)
@@ -84,7 +86,7 @@ export async function runDaemon(f: DaemonOptions, flags: Record<string, unknown>
     if (err instanceof agent.ControlListenError) throw new CliError(err.message, ExitCode.USAGE)
     throw err
   }
-  // A signal that came during start() has already aborted: a listener added now would never run.
+  // A signal that came during Daemon.start has already aborted: a listener added now would never run.
   const stop = (): void => {
     void daemon.stop()
   }
@@ -94,9 +96,10 @@ export async function runDaemon(f: DaemonOptions, flags: Record<string, unknown>
 }
 
 /**
- * The daemon command. Its options come from @l2d2c/agent's settings table; importing that
- * package takes over a second, so run() loads it only when the daemon command is asked for
- * and passes null otherwise (the command is still listed).
+ * The daemon command. Its options are options/daemon-options.ts, whose help states the
+ * defaults and choices of @l2d2c/agent's settings; importing that package takes over a second,
+ * so run() loads it only when the daemon command is asked for and passes null otherwise (the
+ * command is still listed).
  */
 export function registerDaemonCommand(program: Command, io: Io, agent: Agent | null): void {
   const cmd = program

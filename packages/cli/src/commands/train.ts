@@ -109,7 +109,7 @@ export async function train(opts: TrainOptions, io: Io): Promise<TrainResult> {
   const progress = new Progress(io)
   const t0 = performance.now()
   let lastReward: number | null = null
-  const driver = new agent.LifelongDriver(
+  const driver = new agent.CurriculumDriver(
     learner,
     { ...agent.DEFAULT_DRIVER_CONFIG, tasks, stepsPerTask, evalEpisodes, evalEverySteps, commPerTask: 0 },
     {

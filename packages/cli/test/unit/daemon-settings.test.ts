@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import * as agent from '@l2d2c/agent'
 import { describe, expect, it } from 'vitest'
+import { DAEMON_OPTIONS, envLayer } from '../../src/options/daemon-options.js'
 import { run } from '../../src/program.js'
 
 const X = 'ctgraph/d2b2/img1/leaf10'
@@ -73,16 +74,53 @@ async function checkConfig(args: string[], env: NodeJS.ProcessEnv = {}): Promise
 }
 
 describe('the daemon settings table', () => {
-  it('has a sample here for every setting, and distinct paths, variables and flags', () => {
-    expect(agent.DAEMON_SETTINGS.map(s => s.path).sort()).toEqual(Object.keys(SAMPLES).sort())
+  it("covers exactly the agent's settings, a flag form for each kind, and distinct paths, variables and flags", () => {
+    expect(DAEMON_OPTIONS.map(o => o.path).sort()).toEqual(agent.DAEMON_SETTINGS.map(s => s.path).sort())
+    expect(DAEMON_OPTIONS.map(o => o.path).sort()).toEqual(Object.keys(SAMPLES).sort())
     for (const key of ['path', 'env', 'flag'] as const)
-      expect(new Set(agent.DAEMON_SETTINGS.map(s => s[key])).size).toBe(agent.DAEMON_SETTINGS.length)
+      expect(new Set(DAEMON_OPTIONS.map(o => o[key])).size).toBe(DAEMON_OPTIONS.length)
+    for (const o of DAEMON_OPTIONS) {
+      const { kind } = agent.DAEMON_SETTINGS.find(s => s.path === o.path)!
+      expect(o.flag.includes('<'), o.flag).toBe(kind !== 'boolean')
+      expect(o.list !== undefined, o.flag).toBe(kind === 'list')
+    }
+  })
+
+  it('reads the environment through the table: lists split at commas, empty values unset', () => {
+    expect(
+      envLayer(
+        {
+          L2D2C_TASKS: ` ${X}, ${Y} `,
+          L2D2C_LISTEN: '/ip4/127.0.0.1/tcp/1,/ip4/127.0.0.1/tcp/2',
+          L2D2C_QUERY_WINDOW_MS: '800',
+          L2D2C_SEED: ''
+        },
+        agent
+      )
+    ).toEqual({
+      tasks: [X, Y],
+      listen: ['/ip4/127.0.0.1/tcp/1', '/ip4/127.0.0.1/tcp/2'],
+      sharing: { windowMs: '800' }
+    })
+  })
+
+  it("refuses an unknown L2D2C_* variable (a misspelt name) but not the client's token", () => {
+    let err: unknown
+    try {
+      envLayer({ L2D2C_STEPS_PER_TAKS: '5' }, agent)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(agent.ConfigError)
+    expect(err).toMatchObject({ path: 'L2D2C_STEPS_PER_TAKS', source: 'env' })
+    expect((err as Error).message).toMatch(/unknown variable \(known: .*L2D2C_STEPS_PER_TASK/)
+    expect(envLayer({ L2D2C_API_TOKEN: 'secret', PATH: '/bin', L2D2C_SEED: '' }, agent)).toEqual({})
   })
 
   it('every flag and every variable sets its path, and a flag beats its variable', async () => {
     const flags: string[] = []
     const env: NodeJS.ProcessEnv = {}
-    for (const s of agent.DAEMON_SETTINGS) {
+    for (const s of DAEMON_OPTIONS) {
       const sample = SAMPLES[s.path]!
       if (sample.value === null) continue
       flags.push(...(sample.text === null ? [s.flag] : [s.flag.split(' ')[0]!, sample.text]))
@@ -90,7 +128,7 @@ describe('the daemon settings table', () => {
     }
     const fromFlags = await checkConfig(flags)
     const fromEnv = await checkConfig([], env)
-    for (const s of agent.DAEMON_SETTINGS) {
+    for (const s of DAEMON_OPTIONS) {
       const { value } = SAMPLES[s.path]!
       if (value === null) continue
       const path = s.path === 'tasks' ? 'curriculum' : s.path
@@ -134,7 +172,7 @@ describe('the daemon settings table', () => {
   })
 
   it('every boolean flag has both forms, and either beats its variable', async () => {
-    const booleans = agent.DAEMON_SETTINGS.filter(s => !s.flag.includes('<'))
+    const booleans = DAEMON_OPTIONS.filter(s => !s.flag.includes('<'))
     expect(
       booleans.every(s => s.negatable === true),
       'a boolean flag without its opposite form'

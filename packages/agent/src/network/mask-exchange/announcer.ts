@@ -12,27 +12,37 @@ import { withDeadline } from '@l2d2c/protocol/framing'
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../../logging/logger.js'
-import type { L2d2cNode } from '../create-node.js'
 import type { PeerDirectory } from '../peer-directory.js'
-import type { LocalMasks } from './local-masks.js'
+import type { ServedMasks } from '../../masks/store/served-masks.js'
+import { withDefaults } from '../../util/defaults.js'
+import type { AnnouncerNode } from './components.js'
 import type { LossInjector } from './loss.js'
 import type { Traffic } from './traffic.js'
 
-export interface AnnouncerOptions {
-  readonly role: NodeRole
+export interface AnnouncerTimings {
   /** Re-announce this often even without change: gossip loses messages sent before a mesh graft. */
-  readonly intervalMs?: number
+  readonly intervalMs: number
   /** Coalesce bursts of changes into one announcement. */
-  readonly debounceMs?: number
+  readonly debounceMs: number
   /** Deadline of one DHT provide. */
-  readonly provideTimeoutMs?: number
+  readonly provideTimeoutMs: number
+}
+
+export const DEFAULT_ANNOUNCER: AnnouncerTimings = {
+  intervalMs: 10_000,
+  debounceMs: 50,
+  provideTimeoutMs: 30_000
+}
+
+export interface AnnouncerInit extends Partial<AnnouncerTimings> {
+  readonly role: NodeRole
 }
 
 export interface AnnouncerComponents {
-  node: L2d2cNode
-  masks: LocalMasks
+  node: AnnouncerNode
+  masks: Pick<ServedMasks, 'backboneId' | 'list'>
   directory: PeerDirectory
-  loss: LossInjector
+  loss: Pick<LossInjector, 'shouldDrop'>
   traffic: Traffic
   logger: Logger
   totalSteps: () => number
@@ -61,23 +71,27 @@ export class Announcer {
     this.receive(evt.detail)
   }
 
+  private readonly opts: AnnouncerTimings & { readonly role: NodeRole }
+
   constructor(
     private readonly c: AnnouncerComponents,
-    private readonly opts: AnnouncerOptions
-  ) {}
+    init: AnnouncerInit
+  ) {
+    this.opts = { ...withDefaults(DEFAULT_ANNOUNCER, init), role: init.role }
+  }
 
   async start(): Promise<void> {
     if (this.started) return
     this.started = true
     this.controller = new AbortController()
-    const pubsub = this.c.node.services.pubsub
+    const pubsub = this.c.node.pubsub
     pubsub.topicValidators.set(ANNOUNCE_TOPIC, (_peer, msg) => this.validate(msg))
     pubsub.addEventListener('message', this.onMessage)
     pubsub.subscribe(ANNOUNCE_TOPIC)
     this.timer = setInterval(() => {
       this.publish()
       this.provideAll()
-    }, this.opts.intervalMs ?? 10_000)
+    }, this.opts.intervalMs)
     this.timer.unref?.()
     this.changed()
   }
@@ -90,7 +104,7 @@ export class Announcer {
     if (this.debounce !== null) clearTimeout(this.debounce)
     this.timer = null
     this.debounce = null
-    const pubsub = this.c.node.services.pubsub
+    const pubsub = this.c.node.pubsub
     pubsub.removeEventListener('message', this.onMessage)
     try {
       pubsub.unsubscribe(ANNOUNCE_TOPIC)
@@ -109,7 +123,7 @@ export class Announcer {
       this.debounce = null
       this.publish()
       this.provideAll()
-    }, this.opts.debounceMs ?? 50)
+    }, this.opts.debounceMs)
     this.debounce.unref?.()
   }
 
@@ -165,7 +179,7 @@ export class Announcer {
       return
     }
     this.c.traffic.sent('announce', data.length)
-    this.c.node.services.pubsub.publish(ANNOUNCE_TOPIC, data).catch((err: Error) => {
+    this.c.node.pubsub.publish(ANNOUNCE_TOPIC, data).catch((err: Error) => {
       this.c.logger.debug({ err: err.message }, 'announcement not published')
     })
   }
@@ -191,6 +205,7 @@ export class Announcer {
       // mirrors it through peer:update (the merged set, identify's addresses included): the
       // announced list is not written there a second time. Merged after `announced`, so the
       // record exists when the event arrives.
+      // (A failed merge only loses these addresses: identify and later announcements bring them again.)
       if (multiaddrs.length > 0) this.c.node.peerStore.merge(msg.from, { multiaddrs }).catch(() => {})
     } catch (err) {
       this.c.logger.debug({ peer: from, err: (err as Error).message }, 'ignored invalid announcement')
@@ -215,7 +230,7 @@ export class Announcer {
       if (this.provided.has(m.taskKey) || this.providing.has(m.taskKey)) continue
       this.providing.add(m.taskKey)
       // A strongly held timer (not AbortSignal.timeout inside AbortSignal.any, which Node 20 may collect).
-      const deadline = withDeadline(this.opts.provideTimeoutMs ?? 30_000, this.controller.signal)
+      const deadline = withDeadline(this.opts.provideTimeoutMs, this.controller.signal)
       this.c.node.contentRouting
         .provide(taskContentId(m.taskKey), { signal: deadline.signal })
         .then(() => {

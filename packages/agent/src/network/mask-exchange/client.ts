@@ -34,15 +34,15 @@ import {
 } from '@l2d2c/protocol/framing'
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { L2d2cNode } from '../create-node.js'
 import { errorMessage, errorName } from '../../errors.js'
 import { peerIdOf } from '../peer-address.js'
+import type { ProtocolDialer } from './components.js'
 import type { LossInjector } from './loss.js'
 import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
 import { equals as equalBytes } from 'multiformats/bytes'
 
 /** Default deadlines of the requester side. */
-export const CLIENT_DEFAULTS = {
+export const DEFAULT_CLIENT = {
   queryTimeoutMs: 2_000,
   fetchTimeoutMs: 10_000,
   /**
@@ -91,15 +91,22 @@ export function newRequestId(): number {
  * the caller's signal and fails with a ProtocolError (TIMEOUT, ABORTED, STREAM_CLOSED,
  * MALFORMED, ...) or RemoteRefusal, so a dead or slow peer never stalls the caller.
  */
+export interface MaskExchangeClientComponents {
+  /** Opens the request streams. */
+  dialer: ProtocolDialer
+  loss: Pick<LossInjector, 'shouldDrop'>
+  traffic: Traffic
+}
+
 export class MaskExchangeClient {
-  constructor(private readonly c: { node: L2d2cNode; loss: LossInjector; traffic: Traffic }) {}
+  constructor(private readonly c: MaskExchangeClientComponents) {}
 
   private async open(target: DialTarget, protocol: string, signal: AbortSignal): Promise<Stream> {
     try {
       // Optimistic protocol selection: the protocol id goes out with the request itself,
       // saving one round trip per request (a peer without the protocol then fails the
       // first read, which is handled like any other stream failure).
-      return await this.c.node.dialProtocol(target, protocol, { signal, negotiateFully: false })
+      return await this.c.dialer.dialProtocol(target, protocol, { signal, negotiateFully: false })
     } catch (err) {
       throw dialError(err, signal)
     }
@@ -148,7 +155,7 @@ export class MaskExchangeClient {
       QUERY_PROTOCOL,
       'query',
       encodeQuery(query),
-      opts.timeoutMs ?? CLIENT_DEFAULTS.queryTimeoutMs,
+      opts.timeoutMs ?? DEFAULT_CLIENT.queryTimeoutMs,
       opts.signal,
       async (stream, signal) => {
         const bytes = await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, signal })
@@ -182,7 +189,7 @@ export class MaskExchangeClient {
       MASK_PROTOCOL,
       'mask',
       encodeFetch(request),
-      opts.timeoutMs ?? CLIENT_DEFAULTS.fetchTimeoutMs,
+      opts.timeoutMs ?? DEFAULT_CLIENT.fetchTimeoutMs,
       opts.signal,
       async (stream, signal) => {
         // One framed reader for header and chunks: a reader buffers ahead, so a second one would
@@ -244,7 +251,7 @@ export class MaskExchangeClient {
       INVENTORY_PROTOCOL,
       'inventory',
       encodeInventoryRequest({ requestId: newRequestId() }),
-      opts.timeoutMs ?? CLIENT_DEFAULTS.inventoryTimeoutMs,
+      opts.timeoutMs ?? DEFAULT_CLIENT.inventoryTimeoutMs,
       opts.signal,
       async (stream, signal) => {
         const bytes = await readFrame(stream, { maxBytes: MAX_ANNOUNCEMENT_BYTES, signal })

@@ -9,6 +9,9 @@ export type OutboundKind = 'query' | 'offer' | 'fetch' | 'transfer' | 'announce'
 
 export type LossMode = 'all' | 'queries'
 
+/** Every message type is subject to loss (the reference's released code dropped queries only). */
+export const DEFAULT_LOSS_MODE: LossMode = 'all'
+
 export interface LossOptions {
   readonly probability: number
   readonly mode?: LossMode
@@ -33,7 +36,7 @@ export class LossInjector {
     if (!(opts.probability >= 0 && opts.probability <= 1))
       throw new RangeError(`drop probability must be in [0, 1], got ${opts.probability}`)
     this.probability = opts.probability
-    this.mode = opts.mode ?? 'all'
+    this.mode = opts.mode ?? DEFAULT_LOSS_MODE
   }
 
   static none(): LossInjector {

@@ -19,12 +19,12 @@ import {
   type TransferStatus
 } from '@l2d2c/protocol'
 import { abortStream, closeStream, readFrame, withDeadline, writeFrame } from '@l2d2c/protocol/framing'
-import type { Connection, Stream } from '@libp2p/interface'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
 import { describeError } from '../../errors.js'
-import type { SharingStrategy } from '../../sharing/strategy.js'
-import type { L2d2cNode } from '../create-node.js'
-import type { LocalMasks } from './local-masks.js'
+import type { SharingStrategy } from '../../sharing/policy/strategy.js'
+import type { ServedMasks } from '../../masks/store/served-masks.js'
+import type { ProtocolRegistrar } from './components.js'
 import type { LossInjector, OutboundKind } from './loss.js'
 import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
 
@@ -44,10 +44,13 @@ export const SERVER_LIMITS = {
 } as const
 
 export interface MaskExchangeServerComponents {
-  node: L2d2cNode
-  masks: LocalMasks
+  /** Where the three handlers are registered. */
+  registrar: ProtocolRegistrar
+  /** This agent's peer id (a mask it trained is served with an empty origin). */
+  peerId: PeerId
+  masks: Pick<ServedMasks, 'backboneId' | 'held' | 'load'>
   strategy: SharingStrategy
-  loss: LossInjector
+  loss: Pick<LossInjector, 'shouldDrop'>
   traffic: Traffic
   logger: Logger
   /** The announcement this node would publish now (inventory answers reuse it). */
@@ -69,22 +72,22 @@ export class MaskExchangeServer {
 
   async start(): Promise<void> {
     if (this.started) return
-    const { node } = this.c
-    await node.handle(
+    const { registrar } = this.c
+    await registrar.handle(
       QUERY_PROTOCOL,
       (stream, connection) => {
         void this.onQuery(stream, connection)
       },
       { maxInboundStreams: SERVER_LIMITS.maxInboundQueryStreams }
     )
-    await node.handle(
+    await registrar.handle(
       MASK_PROTOCOL,
       (stream, connection) => {
         void this.onFetch(stream, connection)
       },
       { maxInboundStreams: SERVER_LIMITS.maxInboundMaskStreams }
     )
-    await node.handle(
+    await registrar.handle(
       INVENTORY_PROTOCOL,
       (stream, connection) => {
         void this.onInventory(stream, connection)
@@ -99,7 +102,7 @@ export class MaskExchangeServer {
     this.started = false
     await Promise.all(
       [QUERY_PROTOCOL, MASK_PROTOCOL, INVENTORY_PROTOCOL].map(async p => {
-        await this.c.node.unhandle(p)
+        await this.c.registrar.unhandle(p)
       })
     )
   }
@@ -248,7 +251,7 @@ export class MaskExchangeServer {
         return
       }
       // Origin left empty when this node trained the mask: the requester knows who answered (saves ~54 B).
-      const origin = held.meta.origin === this.c.node.peerId.toString() ? '' : held.meta.origin
+      const origin = held.meta.origin === this.c.peerId.toString() ? '' : held.meta.origin
       const header = encodeTransferHeader({
         requestId: request.requestId,
         status: 'ok',

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { resolveDaemonConfig } from '../../../src/daemon/config.js'
+import { resolveDaemonConfig } from '../../../src/daemon/config/resolve.js'
 import { Daemon } from '../../../src/daemon/daemon.js'
 import type { Logger } from '../../../src/logging/logger.js'
 
@@ -42,8 +42,7 @@ describe('Daemon.stop', () => {
     dirs.push(dataDir)
     const config = resolveDaemonConfig({ flags: { dataDir, tasks: ['ctgraph/d2b2/img1/leaf00'], backend: 'wasm' } })
     const lines: string[] = []
-    const daemon = new StuckDaemon(config, recordingLogger(lines), Date.now, 300)
-    await daemon.start()
+    const daemon = await StuckDaemon.start(config, recordingLogger(lines), { stopGraceMs: 300 })
     expect(existsSync(join(dataDir, 'daemon.json'))).toBe(true)
     expect(existsSync(join(dataDir, 'lock'))).toBe(true)
     const t0 = Date.now()

@@ -28,11 +28,11 @@ import {
   writeFrame
 } from '@l2d2c/protocol/framing'
 import {
-  createNode,
+  createLibp2pNode,
   listeningAddresses,
-  type CreateNodeOptions,
-  type L2d2cNode
-} from '../../../src/network/create-node.js'
+  type Libp2pNodeOptions,
+  type Libp2pNode
+} from '../../../src/network/libp2p-node.js'
 import { loadOrCreatePeerKey } from '../../../src/network/peer-key.js'
 import type { Message } from '@libp2p/gossipsub'
 import type { PeerId, Stream } from '@libp2p/interface'
@@ -51,7 +51,7 @@ afterAll(() => {
   )
 })
 
-const running: L2d2cNode[] = []
+const running: Libp2pNode[] = []
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
   await Promise.all(
@@ -66,8 +66,8 @@ afterEach(async () => {
   )
 })
 
-async function startNode(options: Partial<CreateNodeOptions> = {}): Promise<L2d2cNode> {
-  const node = await createNode({
+async function startLibp2pNode(options: Partial<Libp2pNodeOptions> = {}): Promise<Libp2pNode> {
+  const node = await createLibp2pNode({
     privateKey: await generateKeyPair('Ed25519'),
     gossipHeartbeatMs: HEARTBEAT_MS,
     ...options,
@@ -128,7 +128,7 @@ interface ServerLog {
   remotePeers: PeerId[]
   served: number
 }
-async function serve(node: L2d2cNode, init: ServerInit = {}): Promise<ServerLog> {
+async function serve(node: Libp2pNode, init: ServerInit = {}): Promise<ServerLog> {
   const log: ServerLog = { failures: [], remotePeers: [], served: 0 }
   await node.handle(
     PROTOCOL,
@@ -160,8 +160,8 @@ async function serve(node: L2d2cNode, init: ServerInit = {}): Promise<ServerLog>
 
 /** The client pattern: open, send the request, half-close, read one bounded response. */
 async function request(
-  from: L2d2cNode,
-  to: L2d2cNode | PeerId,
+  from: Libp2pNode,
+  to: Libp2pNode | PeerId,
   payload: Uint8Array,
   options: { maxResponseBytes?: number; signal?: AbortSignal } = {}
 ): Promise<Uint8Array> {
@@ -174,7 +174,7 @@ async function request(
 
 describe('request/response on a custom protocol', () => {
   it('one request, one response; the handler knows the authenticated remote peer', async () => {
-    const [server, client] = await Promise.all([startNode(), startNode()])
+    const [server, client] = await Promise.all([startLibp2pNode(), startLibp2pNode()])
     const log = await serve(server)
     let t = performance.now()
     expect(str(await request(client, server, text('hello')))).toBe('echo:hello')
@@ -188,7 +188,7 @@ describe('request/response on a custom protocol', () => {
   })
 
   it('maxInboundStreams: a stream beyond the limit negotiates, then the server resets it', async () => {
-    const [server, client] = await Promise.all([startNode(), startNode()])
+    const [server, client] = await Promise.all([startLibp2pNode(), startLibp2pNode()])
     let open!: () => void
     const gate = new Promise<void>(resolve => {
       open = resolve
@@ -234,7 +234,7 @@ describe('request/response on a custom protocol', () => {
   })
 
   it('maxOutboundStreams: dialProtocol itself refuses the stream beyond the limit', async () => {
-    const [server, client] = await Promise.all([startNode(), startNode()])
+    const [server, client] = await Promise.all([startLibp2pNode(), startLibp2pNode()])
     await serve(server, { timeoutMs: 5000 })
     const first = await client.dialProtocol(server.getMultiaddrs(), PROTOCOL, { maxOutboundStreams: 1 })
     const refused = await client.dialProtocol(server.getMultiaddrs(), PROTOCOL, { maxOutboundStreams: 1 }).then(
@@ -257,7 +257,7 @@ describe('request/response on a custom protocol', () => {
   })
 
   it('an oversized request is refused by the server (TOO_LARGE); the client sees the reset (STREAM_CLOSED)', async () => {
-    const [server, client] = await Promise.all([startNode(), startNode()])
+    const [server, client] = await Promise.all([startLibp2pNode(), startLibp2pNode()])
     const log = await serve(server, { maxRequestBytes: 1024 })
     const err = await protocolError(
       request(client, server, new Uint8Array(1025), { signal: AbortSignal.timeout(3000) })
@@ -267,7 +267,7 @@ describe('request/response on a custom protocol', () => {
   })
 
   it('an oversized response is refused by the client from its length prefix (TOO_LARGE)', async () => {
-    const [server, client] = await Promise.all([startNode(), startNode()])
+    const [server, client] = await Promise.all([startLibp2pNode(), startLibp2pNode()])
     await serve(server, { answer: async () => new Uint8Array(64 * 1024 + 1) })
     const err = await protocolError(
       request(client, server, text('x'), { maxResponseBytes: 64 * 1024, signal: AbortSignal.timeout(3000) })
@@ -276,7 +276,7 @@ describe('request/response on a custom protocol', () => {
   })
 
   it("a 5 MiB response passes over yamux when the limit allows it (above lpStream's 4 MiB default)", async () => {
-    const [server, client] = await Promise.all([startNode(), startNode()])
+    const [server, client] = await Promise.all([startLibp2pNode(), startLibp2pNode()])
     const big = new Uint8Array(5 * 1024 * 1024).map((_, i) => i & 0xff)
     await serve(server, { answer: async () => big })
     await client.dial(server.getMultiaddrs())
@@ -291,7 +291,7 @@ describe('request/response on a custom protocol', () => {
   })
 
   it('a peer that opens a stream and sends nothing is cut by the server deadline; other requests are not held up', async () => {
-    const [server, idler, busy] = await Promise.all([startNode(), startNode(), startNode()])
+    const [server, idler, busy] = await Promise.all([startLibp2pNode(), startLibp2pNode(), startLibp2pNode()])
     const log = await serve(server, { timeoutMs: 800 }) // long enough for 5 answers on a busy CI machine
     const idle = await idler.dialProtocol(server.getMultiaddrs(), PROTOCOL)
     const idleOpened = performance.now()
@@ -321,7 +321,7 @@ describe('request/response on a custom protocol', () => {
   })
 
   it("the caller's AbortSignal aborts a pending read; the server sees the reset", async () => {
-    const [server, client] = await Promise.all([startNode(), startNode()])
+    const [server, client] = await Promise.all([startLibp2pNode(), startLibp2pNode()])
     const log = await serve(server, {
       timeoutMs: 5000,
       answer: async (_req, stream) => {
@@ -345,7 +345,7 @@ describe('request/response on a custom protocol', () => {
   })
 
   it('a server stopped mid-response: the requester gets STREAM_CLOSED quickly, not a hang', async () => {
-    const [server, client] = await Promise.all([startNode(), startNode()])
+    const [server, client] = await Promise.all([startLibp2pNode(), startLibp2pNode()])
     let midResponse!: () => void
     const reached = new Promise<void>(resolve => {
       midResponse = resolve
@@ -375,10 +375,10 @@ describe('request/response on a custom protocol', () => {
 
 describe('gossipsub', () => {
   it('delivers signed messages with the authenticated publisher, across a relay, and picks up late subscribers', async () => {
-    const [a, b, c] = await Promise.all([startNode(), startNode(), startNode()])
+    const [a, b, c] = await Promise.all([startLibp2pNode(), startLibp2pNode(), startLibp2pNode()])
     await a.dial(b.getMultiaddrs())
     await c.dial(b.getMultiaddrs()) // a line: a - b - c, a and c never connect
-    const received = (node: L2d2cNode): Message[] => {
+    const received = (node: Libp2pNode): Message[] => {
       const list: Message[] = []
       node.services.pubsub.addEventListener('message', evt => {
         if (evt.detail.topic === TOPIC) list.push(evt.detail)
@@ -434,7 +434,7 @@ describe('gossipsub', () => {
     expect(a.services.pubsub.getSubscribers(TOPIC).map(String)).toEqual([b.peerId.toString()])
 
     // a late subscriber: connects to b, subscribes, then a publishes periodically
-    const d = await startNode()
+    const d = await startLibp2pNode()
     const atD = received(d)
     await d.dial(b.getMultiaddrs())
     t = performance.now()
@@ -468,7 +468,7 @@ describe('gossipsub', () => {
 
 describe('kad-dht', () => {
   it('c, knowing only b, finds a as provider of a CID that a announced before c joined, then dials a', async () => {
-    const [a, b] = await Promise.all([startNode(), startNode()])
+    const [a, b] = await Promise.all([startLibp2pNode(), startLibp2pNode()])
     await a.dial(b.getMultiaddrs())
     const cid = CID.createV1(raw.code, await sha256.digest(text('mask bytes of task 7')))
 
@@ -477,7 +477,7 @@ describe('kad-dht', () => {
     record('dht: a provide(cid) with b as only DHT peer', since(t))
 
     t = performance.now()
-    const c = await startNode({ bootstrap: listeningAddresses(b) })
+    const c = await startLibp2pNode({ bootstrap: listeningAddresses(b) })
     expect(c.getConnections(a.peerId)).toHaveLength(0)
     const found: PeerId[] = []
     for await (const provider of c.contentRouting.findProviders(cid, { signal: AbortSignal.timeout(10_000) })) {
@@ -502,7 +502,7 @@ describe('kad-dht', () => {
   })
 
   it("DHT queries wait for a first DHT peer: a lone node's provide only ends by its signal", async () => {
-    const lone = await startNode()
+    const lone = await startLibp2pNode()
     const cid = CID.createV1(raw.code, await sha256.digest(text('alone')))
     const t = performance.now()
     const err = await lone.contentRouting.provide(cid, { signal: AbortSignal.timeout(300) }).then(
@@ -521,17 +521,17 @@ describe('identity', () => {
       await rm(dir, { recursive: true, force: true })
     })
     const keyPath = join(dir, 'peer.key')
-    const other = await startNode()
+    const other = await startLibp2pNode()
 
     const first = await loadOrCreatePeerKey(keyPath)
-    const node1 = await startNode({ privateKey: first.privateKey })
+    const node1 = await startLibp2pNode({ privateKey: first.privateKey })
     const id1 = node1.peerId.toString()
     expect((await other.dial(node1.getMultiaddrs())).remotePeer.toString()).toBe(id1)
     await node1.stop()
 
     const second = await loadOrCreatePeerKey(keyPath)
     expect([first.created, second.created]).toEqual([true, false])
-    const node2 = await startNode({ privateKey: second.privateKey })
+    const node2 = await startLibp2pNode({ privateKey: second.privateKey })
     expect(node2.peerId.toString()).toBe(id1)
     // a new port (tcp/0) but the same identity; noise proves the peer holds the key
     expect((await other.dial(node2.getMultiaddrs())).remotePeer.toString()).toBe(id1)
@@ -540,7 +540,7 @@ describe('identity', () => {
 
 describe('connections', () => {
   it('peer:connect / peer:disconnect, listing peers and connections, hanging up', async () => {
-    const [a, b] = await Promise.all([startNode(), startNode()])
+    const [a, b] = await Promise.all([startLibp2pNode(), startLibp2pNode()])
     const t = performance.now()
     const bSeesA = event<PeerId>(b, 'peer:connect', p => p.equals(a.peerId))
     const connection = await a.dial(b.getMultiaddrs())
@@ -574,7 +574,7 @@ describe('connections', () => {
   })
 
   it('dialling dead addresses fails fast or within the configured dial timeout, never hangs', async () => {
-    const a = await startNode({ dialTimeoutMs: 600 })
+    const a = await startLibp2pNode({ dialTimeoutMs: 600 })
     const stranger = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
 
     // a port nobody listens on: refused at once
@@ -636,7 +636,7 @@ describe('connections', () => {
     )
     expect(unknown?.name).toBe('NoValidAddressesError')
     // the right address, the wrong peer id: noise refuses the impostor
-    const b = await startNode()
+    const b = await startLibp2pNode()
     const wrongId = multiaddr(listeningAddresses(b)[0]?.replace(/\/p2p\/.*$/, `/p2p/${stranger.toString()}`) ?? '')
     const impostor = await a.dial(wrongId).then(
       () => null,
@@ -647,7 +647,7 @@ describe('connections', () => {
 
   it("a killed peer is dropped at once; a frozen peer is pruned by the connection monitor's ping", async () => {
     // The ping timeout leaves room for a loaded CI machine: a healthy child must never miss it.
-    const host = await startNode({ connectionPingIntervalMs: 250, connectionPingTimeoutMs: 5000 })
+    const host = await startLibp2pNode({ connectionPingIntervalMs: 250, connectionPingTimeoutMs: 5000 })
     const hostAddr = listeningAddresses(host)[0] ?? ''
     const [killed, frozen] = await Promise.all([spawnChildNode(hostAddr), spawnChildNode(hostAddr)])
     await expect.poll(() => host.getPeers().length, { timeout: 20_000 }).toBe(2)

@@ -1,6 +1,5 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import {
-  binaryMask,
   contentIdBytes,
   decodeFetch,
   decodeQuery,
@@ -10,102 +9,87 @@ import {
   MASK_PROTOCOL,
   MAX_CONTROL_MESSAGE_BYTES,
   QUERY_PROTOCOL,
-  type DecodedMask,
-  type LayerSpec,
   type Mask,
-  type MaskFetch,
-  type MaskMeta
+  type MaskFetch
 } from '@l2d2c/protocol'
 import { closeStream, readFrame, writeFrame } from '@l2d2c/protocol/framing'
 import type { Stream } from '@libp2p/interface'
-import { createNode, startNode, listeningAddresses, type L2d2cNode } from '../../../src/network/create-node.js'
-import { MaskExchange, StoreMasks, type MaskExchangeOptions } from '../../../src/network/mask-exchange/index.js'
-import { MemoryMaskStore } from '../../../src/store/memory-mask-store.js'
+import {
+  createLibp2pNode,
+  startLibp2pNode,
+  listeningAddresses,
+  type Libp2pNode
+} from '../../../src/network/libp2p-node.js'
+import { ServedMasks } from '../../../src/masks/store/served-masks.js'
+import { MaskExchange, type MaskExchangeInit } from '../../../src/network/mask-exchange/mask-exchange.js'
+import { QueryRounds, type QueryRoundsInit } from '../../../src/sharing/query-round.js'
+import { MemoryMaskStore } from '../../../src/masks/store/memory-mask-store.js'
 import { silentLogger } from '../../../src/logging/logger.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
-export const BACKBONE = 'aaaabbbbccccdddd0000111122223333'
-// Big enough that a BITS transfer needs two 1 KiB chunks (the killed-mid-transfer test).
-export const LAYERS: LayerSpec[] = [
-  { name: 'body.0', shape: [100, 96] },
-  { name: 'policy', shape: [3, 100] }
-]
-export const TASK = 'ctgraph/d2b2/img1/leaf00'
+import { BACKBONE, meta, TASK } from '../../helpers/masks.js'
 
-/** A deterministic mask: `seed` picks the scores (so masks with different seeds differ). */
-export function syntheticMask(seed: number, taskKey = TASK, backboneId = BACKBONE): Mask {
-  const prng = createPrng(seed)
-  const rnd = (): number => prng.nextFloat() - 0.5
-  return {
-    taskKey,
-    backboneId,
-    layers: LAYERS.map(l => ({
-      name: l.name,
-      shape: [...l.shape],
-      scores: Float32Array.from({ length: l.shape[0]! * l.shape[1]! }, rnd)
-    }))
-  }
-}
-
-/** Stands in for a learner's evaluation: the fraction of mask bits equal to the "true" mask (seed 1). */
-export function agreement(mask: DecodedMask | Mask, truth: Mask = syntheticMask(1)): number {
-  let same = 0
-  let total = 0
-  mask.layers.forEach((l, i) => {
-    const a = binaryMask(l.scores)
-    const b = binaryMask(truth.layers[i]!.scores)
-    for (let j = 0; j < a.length; j++) {
-      if (a[j] === b[j]) same++
-      total++
-    }
-  })
-  return same / total
-}
-
-export function meta(reward: number, origin = ''): MaskMeta {
-  return { reward, stepsTrained: 12_800, origin, createdAtMs: 1_790_000_000_000 }
-}
+export { agreement, BACKBONE, LAYERS, meta, syntheticMask, TASK } from '../../helpers/masks.js'
 
 export interface TestPeer {
-  node: L2d2cNode
+  node: Libp2pNode
   exchange: MaskExchange
+  rounds: QueryRounds
   store: MemoryMaskStore
-  masks: StoreMasks
+  masks: ServedMasks
   addr: string
   hold: (mask: Mask, reward: number) => Promise<void>
   stop: () => Promise<void>
 }
 
 export async function startPeer(
-  opts: { backboneId?: string; bootstrap?: string[]; exchange?: Partial<MaskExchangeOptions> } = {}
+  opts: {
+    backboneId?: string
+    bootstrap?: string[]
+    exchange?: Partial<MaskExchangeInit>
+    /** Replaces the test default (a 1.5 s window, 0.5 s grace) as a whole. */
+    rounds?: Partial<QueryRoundsInit>
+  } = {}
 ): Promise<TestPeer> {
   const backboneId = opts.backboneId ?? BACKBONE
-  const node = await createNode({
+  const node = await createLibp2pNode({
     privateKey: await generateKeyPair('Ed25519'),
     gossipHeartbeatMs: 100,
     ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {})
   })
   const store = new MemoryMaskStore(backboneId)
-  const masks = new StoreMasks(store, backboneId)
+  const masks = new ServedMasks(store.index, backboneId)
   const prng = createPrng(42)
   const random = (): number => prng.nextFloat()
   const exchange = new MaskExchange(
     { node, masks, logger: silentLogger, totalSteps: () => 0, random },
-    { role: 'learner', announceIntervalMs: 500, coordinator: { windowMs: 1500, graceMs: 500 }, ...opts.exchange }
+    { role: 'learner', announceIntervalMs: 500, ...opts.exchange }
+  )
+  const rounds = new QueryRounds(
+    {
+      peers: node,
+      client: exchange.client,
+      directory: exchange.directory,
+      strategy: exchange.strategy,
+      traffic: exchange.traffic,
+      logger: silentLogger,
+      backboneId,
+      now: Date.now
+    },
+    opts.rounds ?? { windowMs: 1500, graceMs: 500 }
   )
   await exchange.register()
-  await startNode(node)
+  await startLibp2pNode(node)
   await exchange.start()
   const peer: TestPeer = {
     node,
     exchange,
+    rounds,
     store,
     masks,
     addr: listeningAddresses(node)[0] ?? '',
     hold: async (mask, reward) => {
       await store.put(encodeMask(mask, 'f32'), meta(reward, node.peerId.toString()))
-      await masks.refresh()
-      exchange.changed()
     },
     stop: async () => {
       await exchange.stop()

@@ -10,8 +10,8 @@ import {
 } from '@l2d2c/protocol'
 import { readFrame, writeFrame, closeStream } from '@l2d2c/protocol/framing'
 import { afterEach, describe, expect, it } from 'vitest'
-import { RemoteRefusal } from '../../../src/network/mask-exchange/index.js'
-import type { RoundOptions } from '../../../src/network/mask-exchange/rounds.js'
+import { RemoteRefusal } from '../../../src/network/mask-exchange/client.js'
+import type { RoundOptions } from '../../../src/sharing/query-round.js'
 import {
   agreement,
   BACKBONE,
@@ -57,7 +57,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     const b = await peer()
     await a.hold(syntheticMask(1), 0.95)
     await connect(b, a)
-    const r = await b.exchange.round(round())
+    const r = await b.rounds.round(round())
     expect(r.offers).toBe(1)
     expect(r.adopted).not.toBeNull()
     expect(r.adopted!.from).toBe(a.node.peerId.toString())
@@ -77,7 +77,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     const b = await peer()
     await a.hold(syntheticMask(1), 0.95)
     await connect(b, a)
-    const [r1, r2] = await Promise.all([b.exchange.round(round()), b.exchange.round(round())])
+    const [r1, r2] = await Promise.all([b.rounds.round(round()), b.rounds.round(round())])
     expect(r1).toBe(r2)
     expect(a.exchange.traffic.snapshot().messages.query.received).toBe(1)
   })
@@ -89,11 +89,11 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     await a.hold(syntheticMask(1), 0.95)
     await connect(deaf, a)
     await connect(lossy, a)
-    const r = await deaf.exchange.round(round())
+    const r = await deaf.rounds.round(round())
     expect(r.adopted).toBeNull()
     expect(deaf.exchange.loss.counts().query.dropped).toBeGreaterThan(0)
     let adopted = false
-    for (let i = 0; i < 20 && !adopted; i++) adopted = (await lossy.exchange.round(round())).adopted !== null
+    for (let i = 0; i < 20 && !adopted; i++) adopted = (await lossy.rounds.round(round())).adopted !== null
     expect(adopted).toBe(true)
   })
 
@@ -105,7 +105,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     await expect.poll(() => lossy.exchange.loss.counts().announce.dropped, { timeout: 3000 }).toBeGreaterThan(0)
     expect(lossy.exchange.loss.counts().announce.sent).toBe(0)
     // Its answers to queries are lost: the requester sees no offer.
-    const r = await b.exchange.round(round())
+    const r = await b.rounds.round(round())
     expect(r.offers).toBe(0)
     expect(lossy.exchange.loss.counts().offer).toEqual({ sent: 0, dropped: 1 })
     // A transfer it would send is lost: the fetch fails, not with the mask.
@@ -160,11 +160,11 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     await c.hold(syntheticMask(1), 0.97)
     await connect(b, a)
     await connect(b, c)
-    const r = await b.exchange.round(round({ evaluate: async m => agreement(m) }))
+    const r = await b.rounds.round(round({ evaluate: async m => agreement(m) }))
     expect(r.offers).toBe(2)
     expect(r.adopted!.from).toBe(c.node.peerId.toString())
     // A node already at 0.9 gets no offer from a holder at 0.97 (0.9 x 0.97 < 0.9).
-    const again = await b.exchange.round(round({ ownReward: 0.9 }))
+    const again = await b.rounds.round(round({ ownReward: 0.9 }))
     expect(again.offers).toBe(0)
     expect(again.adopted).toBeNull()
   })
@@ -186,7 +186,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
       .catch(e => e)
     expect(refused).toBeInstanceOf(RemoteRefusal)
     expect((refused as RemoteRefusal).status).toBe('backbone-mismatch')
-    expect((await b.exchange.round(round())).adopted).toBeNull()
+    expect((await b.rounds.round(round())).adopted).toBeNull()
   })
 
   it('a lying peer (claims 1.0, serves a random mask) is not adopted; the honest, lower-claiming holder is', async () => {
@@ -197,7 +197,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     await honest.hold(syntheticMask(1), 0.93)
     await connect(b, liar)
     await connect(b, honest)
-    const r = await b.exchange.round(round({ currentReward: async () => 0 }))
+    const r = await b.rounds.round(round({ currentReward: async () => 0 }))
     expect(r.candidates[0]).toMatchObject({
       peerId: liar.node.peerId.toString(),
       outcome: 'rejected',
@@ -226,7 +226,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     })
     await connect(b, bad)
     await connect(b, honest)
-    const r = await b.exchange.round(round())
+    const r = await b.rounds.round(round())
     expect(r.candidates[0]).toMatchObject({ peerId: bad.node.peerId.toString(), outcome: 'invalid' })
     expect(r.candidates[0]!.reason).toMatch(/CID_MISMATCH/)
     expect(r.adopted!.from).toBe(honest.node.peerId.toString())
@@ -251,7 +251,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     })
     await connect(b, dying)
     await connect(b, other)
-    const r = await b.exchange.round(round())
+    const r = await b.rounds.round(round())
     expect(r.candidates[0]).toMatchObject({ peerId: dying.node.peerId.toString(), outcome: 'fetch-failed' })
     expect(r.adopted!.from).toBe(other.node.peerId.toString())
   })
@@ -275,7 +275,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     await connect(b, a)
     await connect(b, silent)
     const t0 = Date.now()
-    const r = await b.exchange.round(round())
+    const r = await b.rounds.round(round())
     expect(r.adopted!.from).toBe(a.node.peerId.toString())
     expect(r.queried).toBe(2)
     expect(Date.now() - t0).toBeLessThan(2500) // bounded by the 1.5 s window, not by the silent peer
@@ -288,8 +288,8 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     const a = await peer()
     const slow = await peer()
     // A window the uncut query cannot reach before the check below: without the cut it would
-    // run on to 10 s (both keys: the option replaces the default coordinator object).
-    const b = await peer({ exchange: { coordinator: { windowMs: 10_000, graceMs: 500 } } })
+    // run on to 10 s (both keys: the option replaces the test's default round settings).
+    const b = await peer({ rounds: { windowMs: 10_000, graceMs: 500 } })
     await a.hold(syntheticMask(1), 0.95)
     await slow.exchange.stop()
     await slow.node.unhandle(QUERY_PROTOCOL)
@@ -311,7 +311,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     })
     await connect(b, a)
     await connect(b, slow)
-    const r = await b.exchange.round(round())
+    const r = await b.rounds.round(round())
     expect(r.adopted!.from).toBe(a.node.peerId.toString())
     expect(r.queried).toBe(2)
     // The round returned after A's offer plus the 0.5 s grace, and the query to the slow peer is
@@ -335,7 +335,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     // The seeker looks only at DHT provider records (not at its connections or announcements).
     const seeker = await peer({
       bootstrap: [middle.addr],
-      exchange: { coordinator: { windowMs: 3000, sources: ['dht'] } }
+      rounds: { windowMs: 3000, sources: ['dht'] }
     })
     await holder.hold(syntheticMask(1), 0.95)
     await expect
@@ -355,7 +355,7 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
         { timeout: 10_000, interval: 200 }
       )
       .toBe(true)
-    const r = await seeker.exchange.round(round())
+    const r = await seeker.rounds.round(round())
     expect(r.adopted?.from).toBe(holder.node.peerId.toString())
   })
 })

@@ -1,7 +1,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createNode, startNode } from '../../../src/network/create-node.js'
+import { createLibp2pNode, startLibp2pNode } from '../../../src/network/libp2p-node.js'
 import { startPeer, type TestPeer } from './exchange-helpers.js'
 
 const peers: TestPeer[] = []
@@ -35,8 +35,8 @@ describe('peer directory over real libp2p', () => {
 
   it('a one-shot client that dialled us is neither persisted nor redialled', async () => {
     const a = await peer({ exchange: { redialIntervalMs: 100 } })
-    const client = await createNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
-    await startNode(client)
+    const client = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
+    await startLibp2pNode(client)
     await client.dial(multiaddr(a.addr))
     const id = client.peerId.toString()
     await expect.poll(() => a.exchange.directory.get(id) !== null, { timeout: 5000 }).toBe(true)

@@ -20,13 +20,13 @@ afterEach(async () => {
 
 describe('a query round is bounded by its window', () => {
   it('ends at the window with no peers, an empty DHT and garbage collections during the wait', async () => {
-    const lone = await startPeer({ exchange: { coordinator: { windowMs: 200, graceMs: 10 } } })
+    const lone = await startPeer({ rounds: { windowMs: 200, graceMs: 10 } })
     peers.push(lone)
     const collector = setInterval(gc, 20)
     try {
       const t0 = performance.now()
       const r = await Promise.race([
-        lone.exchange.round({
+        lone.rounds.round({
           taskKey: TASK,
           ownReward: null,
           layers: LAYERS,

@@ -9,7 +9,8 @@ const sources: MetricsSources = {
 }
 
 async function scrape(s: MetricsSources): Promise<string> {
-  const m = new DaemonMetrics(s)
+  const m = new DaemonMetrics()
+  m.watch(s)
   try {
     return await m.registry.metrics()
   } finally {

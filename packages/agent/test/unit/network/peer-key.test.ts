@@ -10,7 +10,7 @@ import {
   loadOrCreatePeerKey,
   loadPeerKey
 } from '../../../src/network/peer-key.js'
-import { rejectionOf } from './rejection.js'
+import { rejectionOf } from '../../helpers/rejection.js'
 
 let dir: string
 beforeEach(async () => {

@@ -1,0 +1,80 @@
+import type { MaskEncoding, NodeRole } from '@l2d2c/protocol'
+import type { ComponentLogger } from '@libp2p/interface'
+import type { Registry } from 'prom-client'
+import type { PpoConfig, PpoPreset } from '../learner/hyperparams.js'
+import type { IterationStats } from '../learner/lifelong-learner.js'
+import type { BackendChoice } from '../learner/backend-choice.js'
+import type { Logger } from '../logging/logger.js'
+import type { NewMaskMode } from '../masks/combine.js'
+import type { LossOptions } from '../network/mask-exchange/loss.js'
+import type { QueryRoundsInit, RoundResult } from '../sharing/query-round.js'
+import type { VerifiedMask } from '../sharing/task-sharing.js'
+import type { DriverConfig } from './curriculum-driver.js'
+
+/** Everything one agent needs; the daemon builds this from its validated configuration. */
+export interface AgentConfig {
+  /** Where keys, masks and state live; null: nothing persisted (tests, throwaway agents). */
+  readonly dataDir: string | null
+  /** Use this existing key file instead of <dataDir>/peer.key (a fixed, known peer id, e.g. a bootstrap node). */
+  readonly peerKeyFile?: string
+  readonly role: NodeRole
+  readonly tasks: readonly string[]
+  readonly stepsPerTask: number
+  readonly seed: number
+  readonly backboneSeed?: number
+  readonly backend?: BackendChoice
+  readonly maskInit?: NewMaskMode
+  readonly preset?: PpoPreset
+  readonly ppo?: Partial<PpoConfig>
+  /** (prefetchNext is sharing.prefetchNext: one switch.) */
+  readonly driver?: Partial<Omit<DriverConfig, 'tasks' | 'stepsPerTask' | 'prefetchNext'>>
+  /** Run the learner in a worker thread (daemons) or on the calling thread (tests, tools). */
+  readonly learnerThread?: 'worker' | 'main'
+  readonly network?: {
+    readonly listen?: readonly string[]
+    readonly announce?: readonly string[]
+    readonly bootstrap?: readonly string[]
+    readonly mdns?: boolean
+    readonly gossipHeartbeatMs?: number
+    readonly announceIntervalMs?: number
+    readonly connectionPingIntervalMs?: number
+    /** At start, wait this long for a bootstrap peer before training (a warning says if none answered). */
+    readonly bootstrapWaitMs?: number
+  }
+  readonly sharing?: {
+    /** Ask peers for masks (learners) — false: train alone, still serve own masks. */
+    readonly enabled?: boolean
+    readonly hysteresis?: number
+    readonly rounds?: Partial<QueryRoundsInit>
+    readonly loss?: LossOptions & { seed?: number }
+    /** Encoding masks are stored in (own masks default F32: full scores to keep training). */
+    readonly storeEncoding?: MaskEncoding
+    /**
+     * During each task, also run a round for the curriculum's next task (with the last scheduled
+     * round, or at the task's end); an adopted mask is stored and the next task starts from it.
+     * That round stands in for the next task's start round. Default true.
+     */
+    readonly prefetchNext?: boolean
+  }
+  readonly logger: Logger
+  /** Notified of training and sharing events (metrics, progress displays). */
+  readonly observer?: AgentObserver
+  readonly libp2pLogger?: ComponentLogger
+  readonly metricsRegistry?: Registry
+  readonly now?: () => number
+}
+
+export const DEFAULT_AGENT = {
+  learnerThread: 'worker',
+  /** Own masks keep their full scores, so training them can go on after a restart. */
+  storeEncoding: 'f32',
+  bootstrapWaitMs: 5_000,
+  sharingEnabled: true,
+  prefetchNext: true
+} as const
+
+export interface AgentObserver {
+  iteration?: (stats: IterationStats, ctx: { taskIndex: number; stepsOnTask: number; totalSteps: number }) => void
+  adopted?: (taskKey: string, adoption: VerifiedMask) => void
+  round?: (round: RoundResult) => void
+}

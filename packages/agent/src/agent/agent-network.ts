@@ -1,0 +1,133 @@
+import { readFile } from 'node:fs/promises'
+import type { DataDirPaths } from '@l2d2c/protocol'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import type { LearnerApi, LearnerInfo } from '../learner/thread/learner-api.js'
+import type { ServedMasks } from '../masks/store/served-masks.js'
+import { createLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
+import { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
+import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
+import { deriveStream } from '../rng/prng.js'
+import { l2d2cStrategy } from '../sharing/policy/l2d2c-strategy.js'
+import { QueryRounds } from '../sharing/query-round.js'
+import { TaskSharing } from '../sharing/task-sharing.js'
+import { L2D2C_VERSION } from '../version.js'
+import type { AgentConfig } from './agent-config.js'
+import { DEFAULT_DRIVER_CONFIG } from './curriculum-driver.js'
+
+/** Mixed into the agent's seed when loss injection has no seed of its own. */
+const LOSS_SEED_SALT = 0x5eed
+
+/** The seeded uniform source of loss injection (experiments must replay). */
+function seededRandom(seed: number): () => number {
+  const prng = deriveStream(seed, 'loss-injection')
+  return () => prng.nextFloat()
+}
+
+/** The libp2p private key: the given key file, <dataDir>/peer.key (created on first start), or a fresh key. */
+export async function agentPrivateKey(config: AgentConfig, paths: DataDirPaths | null): Promise<PrivateKey> {
+  const log = config.logger
+  const keyFile = config.peerKeyFile ?? paths?.peerKey ?? null
+  const key =
+    keyFile === null
+      ? null
+      : config.peerKeyFile !== undefined
+        ? await loadPeerKey(keyFile)
+        : await loadOrCreatePeerKey(keyFile)
+  if (key?.created === true) log.info({ file: keyFile }, 'created a new peer key')
+  if (key?.permissionsTooOpen === true)
+    log.warn({ file: keyFile }, 'the peer key file is readable by other users; chmod 600 it')
+  return key?.privateKey ?? (await generateKeyPair('Ed25519'))
+}
+
+/** The agent's network side, built but not started (Agent.create starts it). */
+export interface AgentNetwork {
+  readonly libp2p: Libp2pNode
+  readonly exchange: MaskExchange
+  readonly rounds: QueryRounds
+  readonly sharing: TaskSharing
+}
+
+/**
+ * Builds the libp2p node, the mask exchange serving `served` (with the peers saved by the last
+ * run), the query rounds and the learner's task sharing, from the agent's configuration.
+ */
+export async function buildAgentNetwork(
+  config: AgentConfig,
+  p: {
+    privateKey: PrivateKey
+    paths: DataDirPaths | null
+    learner: LearnerApi
+    info: LearnerInfo
+    served: ServedMasks
+    /** The agent's env steps in total, announced to peers. */
+    totalSteps: () => number
+    now: () => number
+  }
+): Promise<AgentNetwork> {
+  const net = config.network ?? {}
+  const sharingConfig = config.sharing ?? {}
+  const libp2p = await createLibp2pNode({
+    privateKey: p.privateKey,
+    listen: net.listen,
+    announce: net.announce,
+    bootstrap: net.bootstrap,
+    mdns: net.mdns,
+    gossipHeartbeatMs: net.gossipHeartbeatMs,
+    connectionPingIntervalMs: net.connectionPingIntervalMs,
+    logger: config.libp2pLogger,
+    metrics: config.metricsRegistry === undefined ? undefined : { registry: config.metricsRegistry },
+    userAgent: `l2d2c/${L2D2C_VERSION}`
+  })
+  const knownPeers =
+    p.paths === null
+      ? undefined
+      : await readFile(p.paths.peers, 'utf8').then(
+          t => JSON.parse(t) as unknown,
+          () => undefined // first start, or an unreadable file: no peers to redial
+        )
+  const exchange = new MaskExchange(
+    {
+      node: libp2p,
+      masks: p.served,
+      logger: config.logger,
+      totalSteps: p.totalSteps,
+      now: p.now,
+      random: seededRandom(sharingConfig.loss?.seed ?? config.seed ^ LOSS_SEED_SALT)
+    },
+    {
+      role: config.role,
+      strategy: l2d2cStrategy({ hysteresis: sharingConfig.hysteresis }),
+      loss: sharingConfig.loss,
+      announceIntervalMs: net.announceIntervalMs,
+      bootstrap: net.bootstrap,
+      knownPeers
+    }
+  )
+  const rounds = new QueryRounds(
+    {
+      peers: libp2p,
+      client: exchange.client,
+      directory: exchange.directory,
+      strategy: exchange.strategy,
+      traffic: exchange.traffic,
+      logger: config.logger.child({ component: 'sharing' }),
+      backboneId: p.info.backboneId,
+      now: p.now
+    },
+    sharingConfig.rounds
+  )
+  const sharing = new TaskSharing(
+    {
+      rounds,
+      learner: p.learner,
+      layers: p.info.layers,
+      roundDone: round => config.observer?.round?.(round)
+    },
+    {
+      evalEpisodes: config.driver?.evalEpisodes ?? DEFAULT_DRIVER_CONFIG.evalEpisodes,
+      evalGreedy: config.driver?.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
+    }
+  )
+  return { libp2p, exchange, rounds, sharing }
+}

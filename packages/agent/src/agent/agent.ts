@@ -1,0 +1,451 @@
+import {
+  dataDirPaths,
+  decodeMask,
+  encodeMask,
+  type DataDirPaths,
+  type Mask,
+  type MaskMeta,
+  type NodeRole
+} from '@l2d2c/protocol'
+import { describeError } from '../errors.js'
+import { InProcessLearner } from '../learner/thread/in-process-learner.js'
+import type { LearnerApi, LearnerInfo } from '../learner/thread/learner-api.js'
+import { WorkerLearner } from '../learner/thread/worker-learner.js'
+import { KnowledgeBase } from '../masks/knowledge-base.js'
+import { FileMaskStore } from '../masks/store/file-mask-store.js'
+import type { MaskStore } from '../masks/store/mask-store.js'
+import { MemoryMaskStore } from '../masks/store/memory-mask-store.js'
+import { ServedMasks } from '../masks/store/served-masks.js'
+import { listeningAddresses, startLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
+import type { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
+import type { Traffic } from '../network/mask-exchange/traffic.js'
+import { parsePeerAddress } from '../network/peer-address.js'
+import type { PeerRecord } from '../network/peer-directory.js'
+import type { QueryRounds } from '../sharing/query-round.js'
+import type { TaskSharing } from '../sharing/task-sharing.js'
+import { writeJsonAtomic } from '../util/atomic-file.js'
+import { Teardown } from '../util/teardown.js'
+import { DEFAULT_AGENT, type AgentConfig } from './agent-config.js'
+import { agentPrivateKey, buildAgentNetwork } from './agent-network.js'
+import { AgentStateFile, curriculumId, type AgentState } from './agent-state.js'
+import {
+  CurriculumDriver,
+  DEFAULT_DRIVER_CONFIG,
+  type CurriculumPosition,
+  type DriverResult
+} from './curriculum-driver.js'
+
+/** How often the bootstrap wait looks for a connected bootstrap peer. */
+const BOOTSTRAP_POLL_MS = 25
+
+export interface AgentStatus {
+  peerId: string
+  addrs: string[]
+  role: NodeRole
+  backend: string
+  backboneId: string
+  task: { key: string; index: number; steps: number; budget: number } | null
+  curriculum: { tasks: number; done: boolean }
+  totalSteps: number
+  masksHeld: number
+  peersConnected: number
+  startedAt: number
+}
+
+/** The parts Agent.create builds, in the order it builds them. */
+interface AgentParts {
+  readonly config: AgentConfig
+  readonly paths: DataDirPaths | null
+  readonly now: () => number
+  readonly learner: LearnerApi
+  readonly info: LearnerInfo
+  readonly store: MaskStore
+  readonly kb: KnowledgeBase
+  readonly stateFile: AgentStateFile | null
+  readonly progress: CurriculumProgress
+  readonly served: ServedMasks
+  readonly libp2p: Libp2pNode
+  readonly exchange: MaskExchange
+  readonly rounds: QueryRounds
+  readonly sharing: TaskSharing
+  readonly teardown: Teardown
+  readonly startedAt: number
+}
+
+/** Where the agent is in its curriculum: updated as it trains, saved in state.json. */
+interface CurriculumProgress {
+  position: CurriculumPosition
+  totalSteps: number
+}
+
+/**
+ * One l2d2c agent: identity, learner, mask store and knowledge base, libp2p node, mask
+ * exchange and sharing. `Agent.create` builds and starts them in dependency order and returns
+ * a running agent; stop() stops them in reverse order. As a learner it runs its curriculum with
+ * the curriculum driver, sharing masks; it keeps serving after the curriculum.
+ */
+export class Agent {
+  readonly config: AgentConfig
+  readonly peerId: string
+  readonly learner: LearnerApi
+  /** The learner's backend, backbone id and layer table. */
+  readonly info: LearnerInfo
+  readonly store: MaskStore
+  readonly kb: KnowledgeBase
+  /** The libp2p node (tools and benchmarks dial through it; the daemon uses the methods below). */
+  readonly libp2p: Libp2pNode
+  readonly exchange: MaskExchange
+  readonly rounds: QueryRounds
+  readonly sharing: TaskSharing
+  readonly startedAt: number
+  private readonly paths: DataDirPaths | null
+  private readonly now: () => number
+  private readonly stateFile: AgentStateFile | null
+  private readonly served: ServedMasks
+  private readonly teardown: Teardown
+  private readonly progress: CurriculumProgress
+
+  private constructor(p: AgentParts) {
+    this.config = p.config
+    this.paths = p.paths
+    this.now = p.now
+    this.learner = p.learner
+    this.info = p.info
+    this.store = p.store
+    this.kb = p.kb
+    this.stateFile = p.stateFile
+    this.progress = p.progress
+    this.served = p.served
+    this.libp2p = p.libp2p
+    this.exchange = p.exchange
+    this.rounds = p.rounds
+    this.sharing = p.sharing
+    this.teardown = p.teardown
+    this.startedAt = p.startedAt
+    this.peerId = p.libp2p.peerId.toString()
+  }
+
+  /**
+   * Builds and starts an agent: peer key → learner (it defines the backbone) → mask store and
+   * state (a restart resumes where the agent stopped) → libp2p node with the exchange's
+   * handlers registered → node started → exchange started → a bounded wait for a bootstrap
+   * peer. If a step fails, the parts already started are stopped again before the error is
+   * thrown.
+   */
+  static async create(config: AgentConfig): Promise<Agent> {
+    const log = config.logger
+    const now = config.now ?? Date.now
+    const paths = config.dataDir === null ? null : dataDirPaths(config.dataDir)
+    const teardown = new Teardown(log)
+    try {
+      const privateKey = await agentPrivateKey(config, paths)
+      // The learner: it defines the backbone id every mask is checked against.
+      const learner: LearnerApi =
+        (config.learnerThread ?? DEFAULT_AGENT.learnerThread) === 'worker'
+          ? new WorkerLearner()
+          : new InProcessLearner()
+      teardown.add('dispose of the learner', () => learner.dispose())
+      const shapeTask = config.tasks[0]
+      if (shapeTask === undefined) throw new Error('the curriculum has no task')
+      const info = await learner.init({
+        shapeTask,
+        seed: config.seed,
+        backboneSeed: config.backboneSeed,
+        backend: config.backend,
+        newMaskMode: config.maskInit,
+        preset: config.preset,
+        ppo: config.ppo
+      })
+      for (const skipped of info.backendSkipped)
+        log.info({ backend: skipped.backend, reason: skipped.reason }, 'backend unavailable, skipped')
+      log.info({ backend: info.backend, backboneId: info.backboneId }, 'learner ready')
+
+      // Stored masks and state.
+      const store: MaskStore = paths === null ? new MemoryMaskStore() : new FileMaskStore(paths.masks)
+      await store.open()
+      teardown.add('close the mask store', () => store.close())
+      if (store instanceof FileMaskStore)
+        for (const q of store.quarantined)
+          log.warn({ file: q.file, reason: q.reason }, 'moved a damaged mask file aside')
+      const kb = new KnowledgeBase()
+      const stateFile = paths === null ? null : new AgentStateFile(paths.state)
+      const progress = await Agent.restore(config, { stateFile, kb, store, learner, info, now })
+      const served = new ServedMasks(store.index, info.backboneId)
+
+      // The network: node, exchange, rounds and sharing, built but not started.
+      const { libp2p, exchange, rounds, sharing } = await buildAgentNetwork(config, {
+        privateKey,
+        paths,
+        learner,
+        info,
+        served,
+        totalSteps: () => progress.totalSteps,
+        now
+      })
+      // Handlers first: identify advertises them from the first exchange with a peer.
+      await exchange.register()
+      const agent = new Agent({
+        config,
+        paths,
+        now,
+        learner,
+        info,
+        store,
+        kb,
+        stateFile,
+        progress,
+        served,
+        libp2p,
+        exchange,
+        rounds,
+        sharing,
+        teardown,
+        startedAt: now()
+      })
+      // Undone in reverse: the exchange stops, the peers it knows are saved, the node stops,
+      // then the state is saved.
+      teardown.add('save state', () => agent.saveState())
+      await startLibp2pNode(libp2p)
+      teardown.add('stop the libp2p node', () => libp2p.stop())
+      teardown.add('save peers', () => agent.savePeers())
+      await exchange.start()
+      teardown.add('stop the mask exchange', () => exchange.stop())
+      const bootstrap = config.network?.bootstrap ?? []
+      if (bootstrap.length > 0)
+        await agent.waitForBootstrap(bootstrap, config.network?.bootstrapWaitMs ?? DEFAULT_AGENT.bootstrapWaitMs)
+      log.info(
+        { peerId: agent.peerId, addrs: agent.addresses(), role: config.role, masks: agent.masksHeld },
+        'node started'
+      )
+      return agent
+    } catch (err) {
+      await teardown.run()
+      throw err
+    }
+  }
+
+  /** Loads the knowledge base, the curriculum position and every stored mask into the learner. */
+  private static async restore(
+    config: AgentConfig,
+    p: {
+      stateFile: AgentStateFile | null
+      kb: KnowledgeBase
+      store: MaskStore
+      learner: LearnerApi
+      info: LearnerInfo
+      now: () => number
+    }
+  ): Promise<CurriculumProgress> {
+    const log = config.logger
+    let position: CurriculumPosition = { taskIndex: 0, stepsOnTask: 0 }
+    let totalSteps = 0
+    if (p.stateFile !== null) {
+      const { state, problem } = await p.stateFile.load(p.now())
+      if (problem !== null)
+        log.warn({ problem }, 'state file was damaged; starting the curriculum over (masks are kept)')
+      if (state !== null) {
+        for (const e of state.knowledge) p.kb.restore(e)
+        if (state.curriculumId === curriculumId(config.tasks, config.stepsPerTask)) {
+          position = state.position
+          totalSteps = state.totalSteps
+        } else {
+          log.warn('the curriculum changed since the last run; starting it over (masks are kept)')
+        }
+      }
+    }
+    for (const info of await p.store.list()) {
+      if (info.backboneId !== p.info.backboneId) {
+        log.warn({ task: info.taskKey, backboneId: info.backboneId }, 'stored mask is for another backbone; ignored')
+        continue
+      }
+      const stored = await p.store.get(info.taskKey)
+      if (stored === null) continue
+      await p.learner.importMask(decodeMask(stored.bytes))
+    }
+    return { position, totalSteps }
+  }
+
+  /**
+   * Waits (bounded) until a bootstrap peer is connected, so the first query of the first task
+   * reaches someone; if none answers, says so loudly instead of training in silence (user-needs
+   * §b.2: bootstrap that does not silently fail). The redialer keeps trying afterwards.
+   */
+  private async waitForBootstrap(bootstrap: readonly string[], waitMs: number): Promise<void> {
+    const ids = new Set(bootstrap.map(a => parsePeerAddress(a).peerId)) // validated by the config already
+    const connected = (): boolean => this.connectedPeers().some(p => ids.has(p))
+    const deadline = this.now() + waitMs
+    while (!connected() && this.now() < deadline) await new Promise(resolve => setTimeout(resolve, BOOTSTRAP_POLL_MS))
+    if (connected()) this.config.logger.info({ peers: this.connectedPeers().length }, 'connected to bootstrap peers')
+    else
+      this.config.logger.warn(
+        { bootstrap },
+        `no bootstrap peer reachable after ${waitMs} ms; training alone for now and retrying in the background`
+      )
+  }
+
+  get curriculumPosition(): CurriculumPosition {
+    return this.progress.position
+  }
+
+  /** The addresses peers can dial (each with /p2p/<peer id>). */
+  addresses(): string[] {
+    return listeningAddresses(this.libp2p)
+  }
+
+  /** Peer ids of the peers connected now. */
+  connectedPeers(): string[] {
+    return this.libp2p.getPeers().map(p => p.toString())
+  }
+
+  /** Peers this agent knows of (met, announced, or remembered from the last run), most recently seen first. */
+  knownPeers(): PeerRecord[] {
+    return this.exchange.directory.list()
+  }
+
+  /** Masks held now (the store's index, current after every store write). */
+  get masksHeld(): number {
+    return this.served.list().length
+  }
+
+  /** Masks sent to peers (complete transfers) since start. */
+  get masksServed(): number {
+    return this.exchange.server.transfersServed
+  }
+
+  /** What crossed the wire, per protocol, and latencies. */
+  get traffic(): Traffic {
+    return this.exchange.traffic
+  }
+
+  private async saveState(): Promise<void> {
+    if (this.stateFile === null) return
+    const state: AgentState = {
+      version: 1,
+      curriculumId: curriculumId(this.config.tasks, this.config.stepsPerTask),
+      position: this.progress.position,
+      totalSteps: this.progress.totalSteps,
+      knowledge: this.kb.list(),
+      savedAt: this.now()
+    }
+    await this.stateFile.save(state)
+  }
+
+  private async savePeers(): Promise<void> {
+    if (this.paths === null) return
+    await writeJsonAtomic(this.paths.peers, this.exchange.directory.toJSON())
+  }
+
+  /** Stores a mask (own checkpoint or adopted); the exchange announces it. */
+  async storeMask(mask: Mask, meta: MaskMeta): Promise<string> {
+    const encoding = this.config.sharing?.storeEncoding ?? DEFAULT_AGENT.storeEncoding
+    const info = await this.store.put(encodeMask(mask, encoding), meta)
+    return info.bitsCid
+  }
+
+  /** Runs (or resumes) the curriculum. Resolves when done or when `signal` aborts (after the current iteration). */
+  async runCurriculum(signal?: AbortSignal): Promise<DriverResult> {
+    const sharingEnabled = this.config.sharing?.enabled ?? DEFAULT_AGENT.sharingEnabled
+    const prefetchNext = sharingEnabled && (this.config.sharing?.prefetchNext ?? DEFAULT_AGENT.prefetchNext)
+    const cfg = {
+      ...DEFAULT_DRIVER_CONFIG,
+      ...this.config.driver,
+      tasks: this.config.tasks,
+      stepsPerTask: this.config.stepsPerTask,
+      prefetchNext
+    }
+    const self = this.peerId
+    const driver = new CurriculumDriver(this.learner, cfg, {
+      // A prefetched mask is installed by the driver like any adoption: onAdopted records its
+      // provenance and onCheckpoint stores it, so the next task's setTask starts from it.
+      share: sharingEnabled ? async ctx => await this.sharing.share(ctx.taskKey, ctx.ownReward, signal) : undefined,
+      onIteration: (stats, ctx) => {
+        this.progress.totalSteps = ctx.totalSteps
+        this.kb.recordTraining(stats.taskKey, { steps: stats.steps }, this.now())
+        this.config.observer?.iteration?.(stats, ctx)
+      },
+      onEvaluation: (taskKey, reward) => {
+        this.kb.recordTraining(taskKey, { reward }, this.now())
+      },
+      onAdopted: async (taskKey, a) => {
+        this.kb.recordAdoption(
+          taskKey,
+          {
+            from: a.from,
+            origin: a.origin,
+            cid: a.cid,
+            claimedReward: a.claimedReward,
+            verifiedReward: a.verifiedReward
+          },
+          this.now()
+        )
+        this.config.logger.info(
+          { task: taskKey, from: a.from, verified: a.verifiedReward, latencyMs: a.latencyMs },
+          'adopted mask'
+        )
+        this.config.observer?.adopted?.(taskKey, a)
+      },
+      onCheckpoint: async (taskKey, mask, info) => {
+        const e = this.kb.get(taskKey)
+        const cid = await this.storeMask(mask, {
+          reward: info.reward ?? 0,
+          stepsTrained: e?.stepsTrained ?? info.stepsTrained,
+          origin: e !== null && e.origin !== '' ? e.origin : self,
+          createdAtMs: this.now()
+        })
+        this.kb.recordTraining(taskKey, { cid }, this.now())
+        await this.saveState()
+      },
+      onPosition: (p, total) => {
+        this.progress.position = p
+        this.progress.totalSteps = total
+      },
+      onTaskEnd: async () => {
+        await this.saveState()
+        // Peers are saved again at stop; a failure here costs nothing but a warning.
+        await this.savePeers().catch((err: unknown) => {
+          this.config.logger.warn({ err: describeError(err) }, 'could not save peers')
+        })
+      }
+    })
+    driver.restore(
+      this.kb.list().map(e => ({ key: e.taskKey, stepsTrained: e.stepsTrained, reward: e.reward })),
+      this.progress.totalSteps
+    )
+    const result = await driver.run(this.progress.position, signal)
+    await this.saveState()
+    return result
+  }
+
+  async status(): Promise<AgentStatus> {
+    const task =
+      this.progress.position.taskIndex < this.config.tasks.length
+        ? {
+            key: this.config.tasks[this.progress.position.taskIndex] as string,
+            index: this.progress.position.taskIndex,
+            steps: this.progress.position.stepsOnTask,
+            budget: this.config.stepsPerTask
+          }
+        : null
+    return {
+      peerId: this.peerId,
+      addrs: this.addresses(),
+      role: this.config.role,
+      backend: this.info.backend,
+      backboneId: this.info.backboneId,
+      task: this.config.role === 'learner' ? task : null,
+      curriculum: { tasks: this.config.tasks.length, done: task === null },
+      totalSteps: this.progress.totalSteps,
+      masksHeld: this.masksHeld,
+      peersConnected: this.connectedPeers().length,
+      startedAt: this.startedAt
+    }
+  }
+
+  /**
+   * Stops in reverse order of start: the exchange, peers saved, the libp2p node, state saved,
+   * the mask store, the learner. A step that fails is logged and the others still run. Idempotent.
+   */
+  async stop(): Promise<void> {
+    await this.teardown.run()
+  }
+}

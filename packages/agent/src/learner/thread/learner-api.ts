@@ -1,0 +1,51 @@
+import type { Mask } from '@l2d2c/protocol'
+import type { EvaluationResult } from '../policy-evaluation.js'
+import type { PpoConfig } from '../hyperparams.js'
+import type { IterationStats, LearnerOptions, LearnerStatus } from '../lifelong-learner.js'
+import type { BackendChoice } from '../tf-backend.js'
+
+/**
+ * The learner as the rest of a node sees it: asynchronous, message-shaped (plain data only, no
+ * tensors), so the same calls work in-process or behind a worker thread's message port
+ * (architecture.md §5). Calls are served one at a time, in order.
+ */
+export type LearnerInit = {
+  /** A task of the curriculum: fixes the observation size and action count (the backbone). */
+  readonly shapeTask: string
+  readonly seed: number
+  readonly backend?: BackendChoice
+} & Pick<LearnerOptions, 'backboneSeed' | 'newMaskMode' | 'preset' | 'ppo'>
+
+/**
+ * The learner thread's nice value (Linux): lower priority than the network thread, which must
+ * answer peers while training saturates the CPU.
+ */
+export const LEARNER_THREAD_NICENESS = 10
+
+export interface LearnerInfo {
+  readonly backend: string
+  /** Backends 'auto' tried first and could not use, with the reason (for the node to log). */
+  readonly backendSkipped: ReadonlyArray<{ readonly backend: string; readonly reason: string }>
+  readonly backboneId: string
+  readonly layers: ReadonlyArray<{ name: string; shape: [number, number] }>
+  readonly ppo: PpoConfig
+}
+
+export interface EvaluateOptions {
+  readonly episodes?: number
+  readonly greedy?: boolean
+  /** Evaluate this candidate mask instead of the learner's own mask for the task. */
+  readonly mask?: Mask
+}
+
+export interface LearnerApi {
+  init: (init: LearnerInit) => Promise<LearnerInfo>
+  setTask: (taskKey: string) => Promise<void>
+  endTask: () => Promise<void>
+  trainIteration: () => Promise<IterationStats>
+  evaluate: (taskKey: string, opts?: EvaluateOptions) => Promise<EvaluationResult>
+  exportMask: (taskKey: string) => Promise<Mask>
+  importMask: (mask: Mask) => Promise<void>
+  status: () => Promise<LearnerStatus>
+  dispose: () => Promise<void>
+}

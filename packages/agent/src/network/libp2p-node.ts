@@ -1,0 +1,294 @@
+/**
+ * The libp2p node every l2d2c agent runs: TCP + noise + yamux, identify (+ push), ping, a
+ * private Kademlia DHT and gossipsub, configured for small swarms on LANs, containers and
+ * 127.0.0.1. Options are narrow and explicit; everything else is fixed here with a reason.
+ *
+ * Lifecycle: the node is returned NOT started (unless `start: true`), so the caller can
+ * register its protocol handlers and topologies before the first peer connects (identify
+ * then advertises them from the first exchange). Start it with `startLibp2pNode(node)` (maps a
+ * listen failure to NodeConfigError) or `node.start()`; start and stop are idempotent.
+ * After stop() nothing periodic remains, but libp2p 3.3.11 leaves ~1 s debounce timers
+ * (address manager, identify-push) and one gossipsub heartbeat: a process whose last
+ * activity was the node exits about 1 s after stop() resolves.
+ *
+ * Visible addresses: after start, `node.getMultiaddrs()` lists what peers can dial, each
+ * ending in `/p2p/<peer id>` (with `listen: ['/ip4/127.0.0.1/tcp/0']` the real port is
+ * filled in). `listeningAddresses(node)` returns them as strings for the start-up log.
+ */
+// libp2p calls Promise.withResolvers (Node 22) when starting and stopping
+import '../polyfill.js'
+import { bootstrap } from '@libp2p/bootstrap'
+import { gossipsub, StrictSign, type GossipSub } from '@libp2p/gossipsub'
+import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
+import { mdns } from '@libp2p/mdns'
+import { noise } from '@libp2p/noise'
+import { ping, type Ping } from '@libp2p/ping'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { DHT_PROTOCOL, MAX_ANNOUNCEMENT_BYTES } from '@l2d2c/protocol'
+import { createLibp2p, type Libp2pOptions } from 'libp2p'
+import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Registry } from 'prom-client'
+import { errorMessage, errorName } from '../errors.js'
+import { peerIdOf } from './peer-address.js'
+
+/** mDNS service tag: l2d2c nodes answer only each other, not every libp2p node on the LAN. */
+export const L2D2C_MDNS_SERVICE_TAG = '_l2d2c._udp.local'
+
+export const DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/0'] as const
+
+/** Connection limits for a swarm of tens of agents (libp2p's defaults target 300 peers). */
+export const NODE_LIMITS = {
+  /** Above this many connections libp2p prunes the least valuable ones. */
+  maxConnections: 64,
+  /** A whole dial (all addresses of a peer) fails after this long: a dead peer never stalls a caller longer. */
+  dialTimeoutMs: 5_000,
+  /** One address gets this long before the dialer moves on to the peer's next address. */
+  addressDialTimeoutMs: 3_000,
+  /**
+   * Inbound connections accepted per second from one IP. libp2p's default of 5 refuses
+   * the 6th daemon of a local swarm (all on 127.0.0.1) that starts within the same second.
+   */
+  inboundConnectionsPerHostPerSecond: 32,
+  /** Each connection is pinged this often; a failed ping aborts it, so dead peers are pruned. */
+  connectionPingIntervalMs: 10_000,
+  /**
+   * Largest gossipsub RPC accepted. One RPC can carry several messages (gossipsub answers an
+   * IWANT with every requested message at once) and an RPC over the limit ends that peer's
+   * inbound gossip stream, so the bound is two of the largest announcements (1 MiB), not one
+   * plus an envelope; real announcements are a few KB. Masks travel by stream, never by gossip.
+   */
+  gossipMaxMessageBytes: 2 * MAX_ANNOUNCEMENT_BYTES,
+  /** Bootstrap dials this long after start (libp2p's default waits 1 s for nothing). */
+  bootstrapDelayMs: 50,
+  /**
+   * Every DHT query waits for the node's first self-query, which kad-dht starts 1 s after
+   * start by default; that second is pure latency here. The self-query itself still waits
+   * for a first DHT peer, so starting it at once costs nothing.
+   */
+  dhtFirstSelfQueryDelayMs: 0
+} as const
+
+/** gossipsub's heartbeat: mesh grafting and gossip run at this period. */
+export const DEFAULT_GOSSIP_HEARTBEAT_MS = 1_000
+
+export interface MdnsOptions {
+  /** Query period in ms (the default 10 s of @libp2p/mdns is slow for a demo). */
+  intervalMs?: number
+}
+
+export interface MetricsOptions {
+  /**
+   * The prom-client registry libp2p's metrics go to. Pass one per node: @libp2p/prometheus-metrics
+   * keeps a module-level cache of metric objects and, when a node is created, clears it and
+   * prom-client's GLOBAL default registry. A dedicated registry is untouched by that.
+   */
+  registry: Registry
+  /** Also collect prom-client's process metrics (CPU, memory, event loop) into the registry. */
+  collectDefaultMetrics?: boolean
+}
+
+export interface Libp2pNodeOptions {
+  /** The node's identity (see peer-key.ts); the peer id is derived from it. */
+  privateKey: PrivateKey
+  /** Multiaddrs to listen on. Default `/ip4/127.0.0.1/tcp/0` (loopback, any free port). */
+  listen?: readonly string[]
+  /** Addresses to advertise instead of the listen addresses (e.g. a container's service name). */
+  announce?: readonly string[]
+  /**
+   * Peers dialled once at start; each must end in `/p2p/<peer id>`. Empty or absent: no
+   * bootstrap module. The bootstrap module never redials: reconnecting is the caller's job.
+   */
+  bootstrap?: readonly string[]
+  /**
+   * mDNS discovery. Off by default: it multicasts on every interface, so enable it only
+   * inside a private network (netns, container network). It only discovers: peers land in
+   * the peer store and in 'peer:discovery' events, and the caller decides whether to dial.
+   */
+  mdns?: boolean | MdnsOptions
+  /** Prometheus metrics; absent: no metrics component at all. */
+  metrics?: MetricsOptions
+  /** gossipsub heartbeat in ms (default 1000). Tests use ~100 to form meshes quickly. */
+  gossipHeartbeatMs?: number
+  /** Pings on every connection at this period; a failed ping aborts the connection. */
+  connectionPingIntervalMs?: number
+  /**
+   * How long such a ping may take before the connection counts as dead. Absent: libp2p's
+   * adaptive timeout (at least 5 s, at most 60 s), so a frozen peer is cut after
+   * interval + 5 s at the earliest.
+   */
+  connectionPingTimeoutMs?: number
+  /** A whole dial gives up after this many ms. */
+  dialTimeoutMs?: number
+  /**
+   * Where libp2p's component logs go (`forComponent(name)` returns a debug-style logger with
+   * `%p` peer id, `%a` multiaddr, `%e` error, `%s`, `%d`, `%o` format placeholders). Absent:
+   * libp2p's own logger, silent unless DEBUG=libp2p:* is set.
+   */
+  logger?: ComponentLogger
+  /** Sent to peers by identify, e.g. `l2d2c/0.1.0`. */
+  userAgent?: string
+  /** Start before returning. Default false: register handlers first, then `startLibp2pNode(node)`. */
+  start?: boolean
+}
+
+// A type alias, not an interface: libp2p's ServiceMap is an index signature, which only
+// object type aliases satisfy implicitly.
+export type Libp2pServices = {
+  identify: Identify
+  identifyPush: IdentifyPush
+  /** Must be named `ping`: kad-dht reads its ping dependency from `components.ping`. */
+  ping: Ping
+  dht: KadDHT
+  pubsub: GossipSub
+}
+
+export type Libp2pNode = Libp2p<Libp2pServices>
+
+/** A libp2p-node option that cannot be used; `option` names it. */
+export class NodeConfigError extends Error {
+  constructor(
+    readonly option: keyof Libp2pNodeOptions,
+    message: string,
+    options?: { cause?: unknown }
+  ) {
+    super(`${option}: ${message}`, options)
+    this.name = 'NodeConfigError'
+  }
+}
+
+export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp2pNode> {
+  const listen = (options.listen ?? DEFAULT_LISTEN).map(a => checkMultiaddr('listen', a, false))
+  const announce = (options.announce ?? []).map(a => checkMultiaddr('announce', a, false))
+  const bootstrapList = (options.bootstrap ?? []).map(a => checkMultiaddr('bootstrap', a, true))
+  const heartbeat = checkPositive('gossipHeartbeatMs', options.gossipHeartbeatMs ?? DEFAULT_GOSSIP_HEARTBEAT_MS)
+  const pingInterval = checkPositive(
+    'connectionPingIntervalMs',
+    options.connectionPingIntervalMs ?? NODE_LIMITS.connectionPingIntervalMs
+  )
+  const dialTimeout = checkPositive('dialTimeoutMs', options.dialTimeoutMs ?? NODE_LIMITS.dialTimeoutMs)
+  const pingTimeout =
+    options.connectionPingTimeoutMs === undefined
+      ? undefined
+      : checkPositive('connectionPingTimeoutMs', options.connectionPingTimeoutMs)
+
+  const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
+  if (bootstrapList.length > 0) {
+    peerDiscovery.push(bootstrap({ list: bootstrapList, timeout: NODE_LIMITS.bootstrapDelayMs }))
+  }
+  if (options.mdns !== undefined && options.mdns !== false) {
+    const intervalMs = options.mdns === true ? undefined : options.mdns.intervalMs
+    peerDiscovery.push(
+      mdns({
+        serviceTag: L2D2C_MDNS_SERVICE_TAG,
+        ...(intervalMs === undefined ? {} : { interval: checkPositive('mdns', intervalMs) })
+      })
+    )
+  }
+
+  const config: Libp2pOptions<Libp2pServices> = {
+    privateKey: options.privateKey,
+    addresses: { listen, ...(announce.length > 0 ? { announce } : {}) },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery,
+    connectionManager: {
+      maxConnections: NODE_LIMITS.maxConnections,
+      dialTimeout,
+      addressDialTimeout: Math.min(NODE_LIMITS.addressDialTimeoutMs, dialTimeout),
+      inboundConnectionThreshold: NODE_LIMITS.inboundConnectionsPerHostPerSecond
+    },
+    connectionMonitor: {
+      pingInterval,
+      // a fixed timeout: min = max disables the adaptive estimate
+      ...(pingTimeout === undefined ? {} : { pingTimeout: { minTimeout: pingTimeout, maxTimeout: pingTimeout } })
+    },
+    services: {
+      identify: identify(),
+      identifyPush: identifyPush(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: DHT_PROTOCOL,
+        // server from the start: a LAN-only DHT never sees the public address that would
+        // switch the default client mode to server, so nobody would answer queries
+        clientMode: false,
+        // the default mapper drops private and loopback addresses, which on a LAN or on
+        // 127.0.0.1 leaves every peer without addresses: none enters the routing table
+        peerInfoMapper: passthroughMapper,
+        initialQuerySelfInterval: NODE_LIMITS.dhtFirstSelfQueryDelayMs
+      }),
+      pubsub: gossipsub({
+        // sign every message and reject unsigned ones: `message.from` is then the
+        // authenticated publisher, not whoever relayed it
+        globalSignaturePolicy: StrictSign,
+        // publishing before anyone subscribed (first node of a swarm) is normal, not an error
+        allowPublishToZeroTopicPeers: true,
+        // our own publications go to every subscribed peer, not only mesh peers: delivery
+        // to direct neighbours does not wait for a heartbeat to graft a mesh
+        floodPublish: true,
+        // no floodsub fallback: only l2d2c nodes speak to us, and floodsub adds a protocol
+        fallbackToFloodsub: false,
+        emitSelf: false,
+        heartbeatInterval: heartbeat,
+        maxInboundDataLength: NODE_LIMITS.gossipMaxMessageBytes
+      })
+    }
+  }
+  if (options.metrics !== undefined) {
+    config.metrics = prometheusMetrics({
+      registry: options.metrics.registry,
+      collectDefaultMetrics: options.metrics.collectDefaultMetrics ?? false
+    })
+  }
+  if (options.logger !== undefined) config.logger = options.logger
+  if (options.userAgent !== undefined) config.nodeInfo = { userAgent: options.userAgent }
+
+  const node = await createLibp2p({ ...config, start: false })
+  if (options.start === true) await startLibp2pNode(node)
+  return node
+}
+
+/**
+ * `node.start()`, with a listen failure (EADDRINUSE, EADDRNOTAVAIL, an address no transport
+ * handles) reported as a NodeConfigError on `listen`. libp2p stops the half-started node
+ * itself before rethrowing, so nothing is left running.
+ */
+export async function startLibp2pNode(node: Libp2p): Promise<void> {
+  try {
+    await node.start()
+  } catch (err) {
+    if (errorName(err) === 'UnsupportedListenAddressesError' || errorName(err) === 'NoValidAddressesError') {
+      throw new NodeConfigError('listen', `cannot listen: ${errorMessage(err)}`, { cause: err })
+    }
+    throw err
+  }
+}
+
+/** The addresses peers can dial (each with /p2p/<id>), as strings for logs and configs. */
+export function listeningAddresses(node: Libp2p): string[] {
+  return node.getMultiaddrs().map(a => a.toString())
+}
+
+function checkMultiaddr(option: 'listen' | 'announce' | 'bootstrap', value: string, needsPeerId: boolean): string {
+  let parsed: Multiaddr
+  try {
+    parsed = multiaddr(value)
+  } catch (err) {
+    throw new NodeConfigError(option, `not a multiaddr: ${JSON.stringify(value)}`, { cause: err })
+  }
+  // @libp2p/bootstrap silently skips entries without a peer id; refuse them loudly instead
+  if (needsPeerId && peerIdOf(parsed) === undefined) {
+    throw new NodeConfigError(option, `${value} has no /p2p/<peer id> part`)
+  }
+  return parsed.toString()
+}
+
+function checkPositive(option: keyof Libp2pNodeOptions, value: number): number {
+  if (!Number.isFinite(value) || value <= 0)
+    throw new NodeConfigError(option, `must be a positive number of ms, got ${value}`)
+  return value
+}
