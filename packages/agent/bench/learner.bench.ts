@@ -6,7 +6,7 @@
  *
  * 1. ms per PPO gradient step (CT-graph network: 144 → 200 → 200 → 200 → 3 + 1) for each backend,
  *    gradient mode (manual backward, tf.customGrad fused kernel, plain autodiff) and minibatch size
- *    (the default preset's and B = 256, the size stack.md §3 measured).
+ *    (the default preset's and B = 256, the size docs/dependencies.md §4.2 measured).
  * 2. Inference: µs per batched forward, tfjs vs plain JS.
  * 3. Env steps per second with PPO updates included (default settings, wasm, one core) on the
  *    first task and on the 16th (15 masks already held), for random / LC / BLC new-task masks.

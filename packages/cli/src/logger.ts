@@ -2,7 +2,7 @@ import { pino, type Logger as PinoLogger } from 'pino'
 import pretty from 'pino-pretty'
 
 /**
- * The root logger of a long-running command, created once here (architecture.md §7): pino
+ * The root logger of a long-running command, created once here (docs/architecture.md §1): pino
  * JSON lines by default, human-readable when the output is a terminal (or asked for).
  */
 export function createRootLogger(opts: {

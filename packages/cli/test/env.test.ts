@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { runInProcess } from './helpers.js'
 
 describe('l2d2c env', () => {
-  it('trace --json reproduces the reference MiniGrid trace (environments.md §3.9)', async () => {
+  it('trace --json reproduces the reference MiniGrid trace (docs/environments.md §3.9)', async () => {
     const r = await runInProcess([
       'env',
       'trace',

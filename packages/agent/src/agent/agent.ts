@@ -267,8 +267,8 @@ export class Agent {
 
   /**
    * Waits (bounded) until a bootstrap peer is connected, so the first query of the first task
-   * reaches someone; if none answers, says so loudly instead of training in silence (user-needs
-   * §b.2: bootstrap that does not silently fail). The redialer keeps trying afterwards.
+   * reaches someone; if none answers, says so loudly instead of training in silence (docs/reference-fidelity.md
+   * §9 D20: a bootstrap must not fail silently). The redialer keeps trying afterwards.
    */
   private async waitForBootstrap(bootstrap: readonly string[], waitMs: number): Promise<void> {
     const ids = new Set(bootstrap.map(a => parsePeerAddress(a).peerId)) // validated by the config already

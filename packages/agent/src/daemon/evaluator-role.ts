@@ -40,7 +40,7 @@ interface Best {
 }
 
 /**
- * The evaluator role (reference-system.md §2.9, without its defects): trains nothing; every
+ * The evaluator role (docs/reference-fidelity.md §4.1, without its defects): trains nothing; every
  * interval, asks peers for the best mask of each task of its curriculum, verifies and
  * evaluates each locally (N episodes), and records the per-task returns and the collective
  * metric ICR = Σ_tasks best return, with the learners' announced progress, to a CSV/JSONL log.

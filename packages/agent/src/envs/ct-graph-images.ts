@@ -3,7 +3,7 @@ import { BoundedMemo } from '../util/memo.js'
 
 /**
  * The CT-graph image dataset (CT-graph f370c19 `CTgraph_images.compute_random_set`,
- * environments.md §2.4): each image is a random 4x4 grid of {0, 1, 2}, upscaled to 12x12 and
+ * docs/environments.md §2.4): each image is a random 4x4 grid of {0, 1, 2}, upscaled to 12x12 and
  * rotated by a random angle with scikit-image 0.19.3 `transform.rotate`, then cast to uint8.
  * One numpy RandomState(image seed) drives all images in order.
  */
@@ -53,7 +53,7 @@ export function ctGraphImageDraws(imageSeed: number, count: number): CtGraphImag
  *   tform1`, each `+` a 3x3 product), and applied per output pixel as x = H0·col + H1·row + H2,
  *   y = H3·col + H4·row + H5 (`_transform_affine`). Evaluating the same products in the same
  *   order keeps us bit-compatible except where numpy's BLAS or libm rounds differently (a last-bit
- *   cos/sin difference can move a pixel by ±1; §2.10).
+ *   cos/sin difference can move a pixel by ±1; docs/environments.md §2.10).
  * - Bilinear: r0 = floor(y), r1 = ceil(y) (not floor + 1: on an integer coordinate both are the
  *   same pixel), likewise for columns; neighbours outside the image read as cval = 0.
  * - Clip (`_clip_warp_output`): to [min, max] of the input, EXCEPT that when 0 (cval) lies outside

@@ -11,7 +11,7 @@ import {
 
 /**
  * The CT-graph (Configurable Tree graph) as L2D2-C uses it: soltoggio/CT-graph commit f370c19,
- * "2D" observations, semantics of environments.md §2.1-2.4.
+ * "2D" observations, semantics of docs/environments.md §2.1–2.4.
  *
  * Fixed to the L2D2-C values and therefore not configurable here: 12x12 images,
  * `noise_on_images_on_read` 0 and `small_rotation_on_read` 1 (so reading an image draws
@@ -260,7 +260,7 @@ function frozenResult(observation: Uint8Array, reward: number, terminated: boole
 /**
  * One CT-graph task: a config plus the goal leaf (the high-reward path).
  *
- * Dynamics (§2.2): action 0 is "wait/advance", action a in 1..B takes branch a-1. Home ignores
+ * Dynamics (docs/environments.md §2.2): action 0 is "wait/advance", action a in 1..B takes branch a-1. Home ignores
  * the action and leads to the root wait state. At a wait state action 0 draws rand() from the
  * graph RNG (always, even when P = 0, so the stream stays aligned with the reference) and stays
  * with probability P, else moves on to the decision state, or to the leaf after D decisions; any

@@ -4,7 +4,7 @@ import { parseTaskKey, TaskKeyError } from './task-key.js'
 
 /**
  * Curricula: which tasks each agent meets, in which order, for how many env steps each.
- * Like the reference's shell.json (reference-system.md §4.3), but tasks are named by their
+ * Like the reference's shell.json (docs/reference-fidelity.md §5.2), but tasks are named by their
  * canonical keys (self-describing, no separate env config that can drift), and the
  * document is validated strictly: unknown fields, bad values and incompatible tasks are
  * refused with the JSON path of the problem.

@@ -3,7 +3,7 @@ import { checkCtGraphShape, CtGraphConfigError } from './ct-graph.js'
 import { MiniGridNameError, parseMiniGridName } from './minigrid/spec.js'
 
 /**
- * Canonical task keys (architecture.md §4). The key alone defines the task on every node,
+ * Canonical task keys (docs/protocol.md §2.1). The key alone defines the task on every node,
  * so parsing is strict and canonical: one task has exactly one key (no leading zeros, no
  * aliases), and two nodes mean the same task iff their keys are equal.
  *

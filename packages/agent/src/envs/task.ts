@@ -4,7 +4,7 @@ export type TaskFamily = 'ctgraph' | 'minigrid'
 
 /**
  * Everything a node needs to know about one task, derived from its canonical task key alone
- * (architecture.md §4): two nodes mean the same task iff their keys are equal.
+ * (docs/protocol.md §2.1): two nodes mean the same task iff their keys are equal.
  */
 export interface TaskSpec {
   /** Canonical key, e.g. `ctgraph/d2b2/img3/leaf10` or `minigrid/SimpleCrossingS9N2/seed9157`. */

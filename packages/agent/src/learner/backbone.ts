@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 import { deriveStream, PRNG_ID } from '../rng/prng.js'
 
 /**
- * The fixed random backbone every node regenerates from a shared seed (reference-system.md §1.1–1.2,
- * §7): an MLP without biases, input → 200 → 200 → 200 (ReLU after each) → policy head (A logits)
+ * The fixed random backbone every node regenerates from a shared seed (docs/reference-fidelity.md §1.1–1.2,
+ * §9 D1–D2): an MLP without biases, input → 200 → 200 → 200 (ReLU after each) → policy head (A logits)
  * and value head (1), all five layers masked. Its weights are never trained and never sent.
  *
  * Weight rule (`INIT_RULE`): layer by layer, in `layers` order, each layer from its own PRNG stream

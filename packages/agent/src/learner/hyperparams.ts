@@ -33,7 +33,7 @@ export interface PpoConfig {
 }
 
 /**
- * The L2D2-C release CT-graph settings (reference-system.md §1.3). The reference configures
+ * The L2D2-C release CT-graph settings (docs/reference-fidelity.md §2.1–2.3). The reference configures
  * 8 epochs × 64 minibatches, but its Batcher bug leaves epochs 2–8 empty: it really runs ONE epoch
  * of 64 minibatches (20 samples each), which is what this preset reproduces. The value loss there is
  * 0.5·mean((R − V)²) with weight 1, i.e. valueLossCoef 0.5.

@@ -103,7 +103,7 @@ interface CurrentTask {
 /**
  * The lifelong learner: one fixed backbone, one mask per task, PPO on the current task's scores.
  * Its API takes and returns plain data (no tensors), so it can run behind a worker-thread
- * message port (architecture.md §5). Every call is synchronous and runs between iterations.
+ * message port (docs/architecture.md §3). Every call is synchronous and runs between iterations.
  */
 export class LifelongLearner {
   readonly backbone: Backbone

@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs'
 
 /**
  * Masked dense layer y = x · (W ⊙ 1[S >= 0]) with the straight-through estimator
- * (reference-system.md §1.2): ∂L/∂S := ∂L/∂W_eff ⊙ W. W and S are [in, out].
+ * (docs/reference-fidelity.md §1.4): ∂L/∂S := ∂L/∂W_eff ⊙ W. W and S are [in, out].
  */
 export type KernelKind = 'fused' | 'autodiff'
 
 export type MaskedDense = (x: tf.Tensor2D, scores: tf.Tensor2D) => tf.Tensor2D
 
 /**
- * One fused tf.customGrad op (stack.md §3). W is closed over (fixed, so it needs no gradient).
+ * One fused tf.customGrad op (docs/dependencies.md §4.2). W is closed over (fixed, so it needs no gradient).
  * Every transpose is an explicit tf.transpose: the wasm backend's matMul with transpose flags is
  * ~10x slower than transpose + plain matMul at these sizes. With `inputGrad` false (first layer:
  * its input is the observation) the backward pass skips the dx product.

@@ -14,7 +14,7 @@ import { computeAdvantages, normalizeInPlace, type RolloutBatch } from './rollou
  *    numbers), then propagated through the layers with explicit transposes, and the straight-through
  *    score gradient is (xᵀ·dy) ⊙ W. About 60 tfjs ops per step instead of ~275 through the tape,
  *    which is what costs time at these sizes. Supports LC/BLC (manualGradients).
- *  - 'fused': tf.variableGrads over the tf.customGrad masked-dense kernel (stack.md §3).
+ *  - 'fused': tf.variableGrads over the tf.customGrad masked-dense kernel (docs/dependencies.md §4.2).
  *  - 'autodiff': tf.variableGrads over plain ops (matMul gradients with transpose flags).
  * All three give the same gradient (tested). 'fused' and 'autodiff' (tapeGradients) are the
  * references the tests compare with and the alternatives bench/learner.bench.ts measures; they do
@@ -59,7 +59,7 @@ export interface LossParts {
 }
 
 /**
- * The PPO loss (reference-system.md §1.3), in float64 from the network output `heads`
+ * The PPO loss (docs/reference-fidelity.md §2.2), in float64 from the network output `heads`
  * ([B][A+1]: logits, then value):
  *   L = −mean(min(r·Â, clip(r, 1−ε, 1+ε)·Â)) − c_H·mean(H) + c_V·mean((R − V)²)
  * and, when `dHeads` is given, its gradient with respect to `heads`:

@@ -4,7 +4,7 @@ import { DEFAULT_BACKEND, type BackendChoice } from './backend-choice.js'
 export { BACKEND_CHOICES, type BackendChoice } from './backend-choice.js'
 
 /**
- * The one place that chooses the TensorFlow.js backend (stack.md §3).
+ * The one place that chooses the TensorFlow.js backend (docs/dependencies.md §4.1).
  *  - 'auto': the native `@tensorflow/tfjs-node` if its addon loads (it is an optional dependency
  *    whose binary cannot be fetched on the project's machines), else wasm (SIMD, one thread),
  *    else the pure-JS cpu backend.

@@ -1,5 +1,5 @@
 /**
- * The logging interface components receive (architecture.md §1: injected, never module-level).
+ * The logging interface components receive (docs/architecture.md §1: injected, never module-level).
  * It is the subset of pino's API we use, so a pino logger satisfies it directly; tests and
  * libraries pass `silentLogger`.
  */

@@ -1,5 +1,5 @@
 /**
- * New-task mask modes (reference-system.md §1.2):
+ * New-task mask modes (docs/reference-fidelity.md §1.5):
  *  - 'random': the new task starts from its own random scores (the L2D2-C release, "MASK RI").
  *  - 'lc': linear combination of the t earlier masks and the new one; beta logits start equal
  *    (1/(t+1) each, as L2D2-C), so the softmax weights start uniform at 1/(t+1).

@@ -3,7 +3,7 @@
  * raw 32-bit words, bounded integers (`randint`) and uniform doubles (`rand`).
  *
  * Every algorithm below is the one numpy 1.23 uses for `RandomState`, so a port seeded like the
- * reference draws exactly the same numbers (environments.md §2.4 "RNG building blocks"):
+ * reference draws exactly the same numbers (docs/environments.md §2.4 "RNG building blocks"):
  *
  * - Seeding an integer seed s in [0, 2^32) is Matsumoto & Nishimura's `init_genrand(s)`:
  *   mt[0] = s, mt[i] = 1812433253 * (mt[i-1] ^ (mt[i-1] >>> 30)) + i  (mod 2^32), and the state

@@ -1,6 +1,6 @@
 /**
  * numpy's `Generator(PCG64(SeedSequence(seed)))`, bit for bit, for the draws gym-minigrid 1.1.0
- * makes while generating a layout (environments.md §3.6): raw 64/32-bit outputs, `shuffle`
+ * makes while generating a layout (docs/environments.md §3.6): raw 64/32-bit outputs, `shuffle`
  * (masked rejection), `integers` (Lemire) and `choice(range(lo, hi))`.
  *
  * The 128-bit LCG runs on BigInt. That is slow next to plain numbers, but the generator only

@@ -2,7 +2,7 @@
  * numpy's `SeedSequence` (numpy/random/bit_generator.pyx), restricted to what gym 0.24 uses:
  * a single non-negative integer entropy, no spawn key, pool size 4. Reproducing it exactly is
  * what lets a MiniGrid layout seed give the same layout here as in the reference
- * (environments.md §3.6).
+ * (docs/environments.md §3.6).
  */
 
 import { RngArgumentError } from './errors.js'

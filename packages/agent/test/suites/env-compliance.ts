@@ -13,7 +13,7 @@ export interface EnvComplianceOptions {
 }
 
 /**
- * The contract every environment family must honour (architecture.md §8): step before reset
+ * The contract every environment family must honour (docs/architecture.md §6): step before reset
  * throws, same seed gives the same trajectory, observations have the declared size and range,
  * rewards are finite, and every episode ends within its limit.
  */

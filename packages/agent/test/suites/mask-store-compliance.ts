@@ -25,7 +25,7 @@ export const meta = (reward: number, steps = 1000): MaskMeta => ({
   createdAtMs: 1_790_000_000_000 + steps
 })
 
-/** The behaviour every MaskStore implementation must share (architecture.md §8). */
+/** The behaviour every MaskStore implementation must share (docs/architecture.md §6). */
 export function maskStoreComplianceSuite(name: string, create: () => Promise<MaskStore>): void {
   describe(`${name}: mask store compliance`, () => {
     const put = async (

@@ -1,6 +1,6 @@
 /**
- * Collective-learning metrics of the demo, computed from evaluator rows (reference-system.md
- * §5.1): ICR(t) = Σ_tasks best return; time to target = the first per-agent step count at
+ * Collective-learning metrics of the demo, computed from evaluator rows (docs/reference-fidelity.md
+ * §6.1): ICR(t) = Σ_tasks best return; time to target = the first per-agent step count at
  * which ICR reaches the target; the speed-up is single / collective.
  */
 export interface CurvePoint {

@@ -13,7 +13,8 @@ export const CONTROL_ROUTES = {
   masks: '/v1/masks',
   knowledge: '/v1/knowledge',
   evaluation: '/v1/evaluation',
-  stop: '/v1/stop'
+  stop: '/v1/stop',
+  ownIcr: '/v1/own-icr'
 } as const
 
 /** Name of the discovery file a running daemon writes in its data dir. */
@@ -50,6 +51,40 @@ export interface StatusDocument {
   /** Masks this node sent to peers / received, verified and adopted, since it started. */
   masksServed: number
   masksAdopted: number
+  /** How a learner moves on: at mastery (default) or after the fixed step budget of each task. */
+  budget?: 'mastery' | 'fixed'
+  /**
+   * This agent's own ICR: the sum over its curriculum of its own current return (its learned or
+   * adopted masks, evaluated by itself), from its latest sweep; null before the first sweep and
+   * for evaluators.
+   */
+  ownIcr?: number | null
+  /** Curriculum tasks mastered by its own training, and skipped by adopting a peer's mask at threshold. */
+  tasksLearned?: number
+  tasksAdopted?: number
+  /** Estimated env steps adoption saved: per adopted task, the mean steps it needed to master a task itself. */
+  stepsSaved?: number
+  /** Env steps spent in evaluations (not part of totalSteps, which counts training steps). */
+  evalSteps?: number
+  /** Bytes this node sent and received on the l2d2c protocols and announcements since it started. */
+  bytesSent?: number
+  bytesReceived?: number
+}
+
+/** One own-ICR sweep: the agent evaluated every task of its curriculum it holds a mask for. */
+export interface OwnIcrPoint {
+  /** The agent's training env steps when the sweep ran (the clock of every comparison). */
+  steps: number
+  time: string
+  ownIcr: number
+  /** Return per curriculum task (0 for a task it holds no mask for). */
+  perTask: Record<string, number>
+}
+
+/** `GET /v1/own-icr`: the agent's own-ICR sweeps, oldest first (bounded). */
+export interface OwnIcrDocument {
+  tasks: string[]
+  history: OwnIcrPoint[]
 }
 
 export interface PeerEntry {
@@ -92,6 +127,8 @@ export interface EvaluationRow {
   /** Announced total env steps of each learner the evaluator knows. */
   learners: Record<string, number>
   meanLearnerSteps: number
+  /** Announced own ICR of each learner that reports one. */
+  learnersOwnIcr?: Record<string, number>
 }
 
 export interface EvaluationDocument {

@@ -10,7 +10,7 @@ interface River {
 }
 
 /**
- * gym-minigrid 1.1.0 `CrossingEnv._gen_grid` (environments.md §3.6): N wall or lava rivers with
+ * gym-minigrid 1.1.0 `CrossingEnv._gen_grid` (docs/environments.md §3.6): N wall or lava rivers with
  * one opening each, so the goal is reachable. The order of random draws is the reference's:
  * shuffle the candidate rivers, shuffle the crossing order, then one `choice` per opening.
  */

@@ -5,7 +5,7 @@ import { GOAL, LOCKED_YELLOW_DOOR, WALL, YELLOW_KEY } from './objects.js'
 import type { DoorKeySpec } from './spec.js'
 
 /**
- * gym-minigrid 1.1.0 `DoorKeyEnv._gen_grid` (environments.md §3.6): a vertical wall splits the
+ * gym-minigrid 1.1.0 `DoorKeyEnv._gen_grid` (docs/environments.md §3.6): a vertical wall splits the
  * room, a locked yellow door in it, the agent and a yellow key on the left, the goal bottom-right.
  */
 export function generateDoorKeyLayout(spec: DoorKeySpec, rng: Pcg64): Layout {

@@ -44,7 +44,7 @@ export interface MiniGridState {
 
 /**
  * One MiniGrid task with gym-minigrid 1.1.0 dynamics behind L2D2-C's wrappers
- * (ReseedWrapper + ImgObsWrapper + flattening, environments.md §3): raw uint8 observations of
+ * (ReseedWrapper + ImgObsWrapper + flattening, docs/environments.md §3): raw uint8 observations of
  * 147 values, layouts fixed by the task's seed, time-outs reported as `truncated`.
  *
  * Reset seeds: the layout seed is part of the task (its key names it), and nothing is random

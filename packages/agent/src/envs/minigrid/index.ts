@@ -1,4 +1,4 @@
-// Public surface of the MiniGrid port (gym-minigrid 1.1.0 semantics, environments.md §3).
+// Public surface of the MiniGrid port (gym-minigrid 1.1.0 semantics, docs/environments.md §3).
 export { DEFAULT_LAYOUT_SEED, MiniGridAction, MiniGridEnv, type MiniGridEnvOptions, type MiniGridState } from './env.js'
 export {
   MAX_CROSSING_SIZE,

@@ -1,5 +1,5 @@
 /**
- * MiniGrid world objects as their (type, colour, state) encoding (environments.md §3.2).
+ * MiniGrid world objects as their (type, colour, state) encoding (docs/environments.md §3.2).
  * A cell is stored as exactly the triple the observation shows, so building a view is a copy.
  */
 

@@ -1,5 +1,5 @@
 /**
- * MiniGrid task names and what they mean in gym-minigrid 1.1.0 (environments.md §3.1, §3.6).
+ * MiniGrid task names and what they mean in gym-minigrid 1.1.0 (docs/environments.md §3.1, §3.6).
  * Names are accepted bare (`SimpleCrossingS9N1`) or as gym ids (`MiniGrid-SimpleCrossingS9N1-v0`);
  * the spec always carries the bare canonical name.
  */

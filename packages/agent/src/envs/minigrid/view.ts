@@ -22,7 +22,7 @@ const AGENT_CELL = HALF * VIEW_SIZE + LAST
 
 /**
  * Builds the egocentric partial view of gym-minigrid 1.1.0 (`gen_obs` + `ImgObsWrapper`,
- * environments.md §3.4) into a caller-owned buffer, without allocating. View cell (i, j),
+ * docs/environments.md §3.4) into a caller-owned buffer, without allocating. View cell (i, j),
  * i = 0..6 left to right, j = 0..6 far to near, shows world cell
  * `pos + (i-3)·right + (6-j)·forward` (right = (-fy, fx)), and is written at
  * `((i·7 + j)·3 + channel)`. Cells outside the world come from the grid's wall margin.

@@ -7,7 +7,7 @@ import type { BackendChoice } from '../tf-backend.js'
 /**
  * The learner as the rest of a node sees it: asynchronous, message-shaped (plain data only, no
  * tensors), so the same calls work in-process or behind a worker thread's message port
- * (architecture.md §5). Calls are served one at a time, in order.
+ * (docs/architecture.md §3). Calls are served one at a time, in order.
  */
 export type LearnerInit = {
   /** A task of the curriculum: fixes the observation size and action count (the backbone). */

@@ -1,5 +1,5 @@
 /**
- * Message-loss injection for experiments (reference-system.md §2.10). Every outbound message a
+ * Message-loss injection for experiments (docs/reference-fidelity.md §4.2). Every outbound message a
  * node would send passes through shouldDrop(kind); a dropped message is simply not sent (a
  * request is never written, a response is replaced by closing the stream), so the other side
  * sees exactly what a lost message looks like. Mode 'all' drops every message type with

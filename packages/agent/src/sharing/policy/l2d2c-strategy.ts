@@ -5,7 +5,7 @@ export interface L2d2cStrategyOptions {
   /**
    * A mask moves only when the holder is better by this factor: the responder offers only if
    * hysteresis·r_holder > r_querier, and the requester fetches only if hysteresis·r_offer >
-   * r_own (reference-system.md §2.6: 0.9 on both sides, so ~11% better).
+   * r_own (docs/reference-fidelity.md §3.5: 0.9 on both sides, so ~11% better).
    */
   readonly hysteresis?: number
   /** The responder never offers a mask whose reward is not above this (the reference: r > 0). */
@@ -18,7 +18,7 @@ export const DEFAULT_L2D2C_STRATEGY: Required<L2d2cStrategyOptions> = {
 }
 
 /**
- * The L2D2-C rules (reference-system.md §2.4-2.6), with one hardening: the final decision to
+ * The L2D2-C rules (docs/reference-fidelity.md §3.3–3.5), with one hardening: the final decision to
  * adopt uses the requester's own evaluation of the received mask, never the reward the
  * holder claims, so a lying peer cannot poison a node.
  *  - exact task-key match (the query names the task; the holder answers for that key only);

@@ -19,7 +19,7 @@ envComplianceSuite('CT-graph D2B3', {
   maxEpisodeSteps: 7
 })
 
-describe('CT-graph under the L2D2-C auto-reset wrapper (§1)', () => {
+describe('CT-graph under the L2D2-C auto-reset wrapper (docs/environments.md §1)', () => {
   const config = { ...l2d2cCtGraphConfig(2, 2, 1), crashRewardValue: -1 }
   const images = ctGraphImageDataset(1, 16).images
 

@@ -8,9 +8,9 @@ import {
   rotateImageBilinear
 } from '../../../src/envs/ct-graph-images.js'
 
-// Reference data from environments.md (CT-graph f370c19, numpy RandomState, scikit-image 0.19.3).
+// Reference data from docs/environments.md §4 and Appendix A (CT-graph f370c19, numpy RandomState, scikit-image 0.19.3).
 
-/** Appendix A.1: image seed 1, images 0..15, 144 bytes each (row-major hex). */
+/** docs/environments.md Appendix A.1: image seed 1, images 0..15, 144 bytes each (row-major hex). */
 const SEED1_IMAGES_HEX = [
   '5b7f7f2400000000004a625b627f7f1d0000000000607f7f687f7f160000000000677f7f6f7f7f1000000000006d7f7f757f7f090000000000747f7f586167120a030000007b7f7f0000037f7f7b000005e6e0d500000a7f7f74000013fefeeb241d288f8870000020fefede7f7f96fefecf00002dfefed17f7f9dfefec200003afefec45b6287deebb1000048fefeb6',
   '5e7d2f0000000000a5fefe5efefe6c000000000086fefe7dfefe8b000000163599fefe9ca5865e5a6a9ffefefefefebb00001a7f7f96fefefefefed900000b7f7f87f5e6d8fefef8000000797f7f7f7f7ff2fefe0000006a7f7f7f7f7fe3fefe0000005a7f7f807f7fb1baab0000007de3f2b57f7f7f7f7f00000077fefec57f7f7f7f7f00000058fefed06c5d4e3e2f',
@@ -30,7 +30,7 @@ const SEED1_IMAGES_HEX = [
   '00000974dffeb700000000001184effefefefe3c000000007ff1fefefefefea7000000007fbbfee7c0fefefe2d0011207f84a87f7fd5fefe844e7f6f7f7f7f7f7f9fbc5100707f7f7f7f7f7f56200000003a7fa26f7f4e19000000000006d3fe2011000000000014000084fe000000000975e09d000019fe00001984effefefe2200000e000efefefefefedf41000000'
 ]
 
-/** Appendix A.2: pixel sums of images 0..15 for image seeds 1..16. */
+/** docs/environments.md Appendix A.2: pixel sums of images 0..15 for image seeds 1..16. */
 const PIXEL_SUMS: Record<number, number[]> = {
   1: [13230, 18227, 14777, 12232, 17467, 13168, 10609, 11443, 24813, 12113, 10915, 15558, 15462, 12657, 15045, 14984],
   2: [14273, 16192, 17861, 16664, 20397, 12457, 21235, 18692, 13265, 13729, 14382, 12001, 18753, 14232, 13832, 22688],
@@ -50,7 +50,7 @@ const PIXEL_SUMS: Record<number, number[]> = {
   16: [15381, 13541, 15233, 16844, 16609, 17778, 16621, 15828, 24679, 15538, 10938, 19598, 13372, 13684, 13117, 13199]
 }
 
-/** Table 2.9 A and appendix A.3: 4x4 cells (row-major digits) and angles of images 0..15. */
+/** docs/environments.md §2.9 A and Appendix A.3: 4x4 cells (row-major digits) and angles of images 0..15. */
 const DRAWS: Record<number, { cells: string[]; angles: number[] }> = {
   1: {
     cells: [
@@ -138,7 +138,7 @@ const DRAWS: Record<number, { cells: string[]; angles: number[] }> = {
   }
 }
 
-/** Table 2.9 B: image 0 of image seed 1. */
+/** docs/environments.md §2.9 B: image 0 of image seed 1. */
 const SEED1_IMAGE0 = [
   91, 127, 127, 36, 0, 0, 0, 0, 0, 74, 98, 91, 98, 127, 127, 29, 0, 0, 0, 0, 0, 96, 127, 127, 104, 127, 127, 22, 0, 0,
   0, 0, 0, 103, 127, 127, 111, 127, 127, 16, 0, 0, 0, 0, 0, 109, 127, 127, 117, 127, 127, 9, 0, 0, 0, 0, 0, 116, 127,
@@ -150,7 +150,7 @@ const SEED1_IMAGE0 = [
 
 /**
  * Images whose reference value depends on last-bit rounding of cos/sin and of numpy's BLAS matrix
- * product (environments.md §2.10, seed/image pairs among seeds 1..16): a JS port may differ there
+ * product (docs/environments.md §2.10, seed/image pairs among seeds 1..16): a JS port may differ there
  * by ±1 on a pixel, so their sums get ±4. Every other image must match exactly.
  */
 const FP_SENSITIVE = new Set(['2/6', '3/12', '8/15', '13/11', '15/2', '16/11'])
@@ -179,11 +179,11 @@ describe('CT-graph image dataset', () => {
     expect(images.map(hex)).toEqual(SEED1_IMAGES_HEX)
   })
 
-  it('image seed 1, image 0 equals table B', () => {
+  it('image seed 1, image 0 equals §2.9 B', () => {
     expect(Array.from(generateCtGraphImageDataset(1, 1).images[0] ?? [])).toEqual(SEED1_IMAGE0)
   })
 
-  it('image seeds 1..16: pixel sums match appendix A.2 (exactly, or within ±4 on fp-sensitive images)', () => {
+  it('image seeds 1..16: pixel sums match Appendix A.2 (exactly, or within ±4 on fp-sensitive images)', () => {
     const mismatches: string[] = []
     for (let seed = 1; seed <= 16; seed++) {
       const { images } = generateCtGraphImageDataset(seed, 16)

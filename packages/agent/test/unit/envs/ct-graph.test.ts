@@ -68,7 +68,7 @@ describe('l2d2cCtGraphConfig', () => {
     })
   })
 
-  it('counts states as §2.1 does', () => {
+  it('counts states as docs/environments.md §2.1 does', () => {
     expect(ctGraphStateCounts(2, 2)).toEqual({ wait: 7, decision: 3, leaves: 4 })
     expect(ctGraphStateCounts(4, 2)).toEqual({ wait: 31, decision: 15, leaves: 16 })
     expect(ctGraphStateCounts(2, 3)).toEqual({ wait: 13, decision: 4, leaves: 9 })
@@ -113,7 +113,7 @@ describe('CT-graph config validation', () => {
 })
 
 describe('CT-graph state -> image mapping', () => {
-  it('matches the D2B2 table of §2.4 and gives the 16 MDP states 16 distinct images', () => {
+  it('matches the D2B2 table of docs/environments.md §2.4 and gives the 16 MDP states 16 distinct images', () => {
     const table: Array<[number[], number, number | null, number | null]> = [
       [[], 2, 9, null],
       [[0], 3, 10, null],
@@ -167,7 +167,7 @@ describe('CT-graph state -> image mapping', () => {
   })
 })
 
-describe('CT-graph episodes (§2.9 C traces, image seed 1)', () => {
+describe('CT-graph episodes (docs/environments.md §2.9 C traces, image seed 1)', () => {
   const images = ctGraphImageDataset(1, 16).images
 
   const optimal: Array<[number[], number[]]> = [
@@ -430,7 +430,7 @@ describe('CT-graph random policy (D2B2)', () => {
     const actions = new MT19937(2024)
     const episodes = 300_000
     const { steps, successes } = runEpisodes(env, episodes, () => actions.randint(0, 3))
-    // Exact distribution (§2.7): gates after home pass with 1/3 (wait: action 0), 2/3 (decision),
+    // Exact distribution (docs/environments.md §2.7): gates after home pass with 1/3 (wait: action 0), 2/3 (decision),
     // and the right branch is 1 of 3 actions, so P(success) = 3^-5; the length distribution follows
     // from where the first failed gate is.
     const gates = [1 / 3, 2 / 3, 1 / 3, 2 / 3, 1 / 3]

@@ -17,7 +17,7 @@ describe('task catalogue', () => {
     expect(taskSpec('ctgraph/d2b3/img1/leaf21').numActions).toBe(4)
   })
 
-  it('builds MiniGrid specs with the optimal return of the layout (environments.md §3.7)', () => {
+  it('builds MiniGrid specs with the optimal return of the layout (docs/environments.md §3.7)', () => {
     expect(taskSpec('minigrid/SimpleCrossingS9N1/seed9157')).toMatchObject({
       family: 'minigrid',
       observationSize: 147,

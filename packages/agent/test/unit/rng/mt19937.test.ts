@@ -26,7 +26,7 @@ describe('MT19937 (numpy legacy RandomState)', () => {
   })
 
   it('randint uses masked rejection: RandomState(1).randint(0, 3, 16) and randint(0, 359)', () => {
-    // Image 0 of CT-graph image seed 1 (environments.md §2.9 A); the mask 3 rejects every 3.
+    // Image 0 of CT-graph image seed 1 (docs/environments.md §2.9 A); the mask 3 rejects every 3.
     const rng = new MT19937(1)
     const cells = Array.from({ length: 16 }, () => rng.randint(0, 3)).join('')
     expect(cells).toBe('1001100101021202')

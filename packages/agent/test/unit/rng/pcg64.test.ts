@@ -6,7 +6,7 @@ import { RngArgumentError } from '../../../src/rng/errors.js'
 const random = (rng: Pcg64): number => Number(rng.next64() >> 11n) / 2 ** 53
 
 describe('Pcg64 (numpy Generator(PCG64(SeedSequence(s))))', () => {
-  it('gives the reference 64-bit outputs for seeds 9157, 860 and 0 (environments.md §3.6)', () => {
+  it('gives the reference 64-bit outputs for seeds 9157, 860 and 0 (docs/environments.md §3.6)', () => {
     const a = Pcg64.fromSeed(9157)
     expect([a.next64(), a.next64()]).toEqual([3504327091276116252n, 10072431975733617914n])
     const b = Pcg64.fromSeed(860)

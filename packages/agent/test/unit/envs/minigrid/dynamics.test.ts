@@ -4,7 +4,7 @@ import { MiniGridEnv } from '../../../../src/envs/minigrid/env.js'
 import { MiniGridNameError } from '../../../../src/envs/minigrid/spec.js'
 import { actions, sum } from './helpers.js'
 
-describe('MiniGrid dynamics (environments.md §3.3)', () => {
+describe('MiniGrid dynamics (docs/environments.md §3.3)', () => {
   it('LavaCrossingS9N1 / 860: one forward from the start steps into lava: terminated, reward 0', () => {
     const env = new MiniGridEnv('LavaCrossingS9N1', { layoutSeed: 860 })
     env.reset()

@@ -28,7 +28,7 @@ export function viewRows(obs: Uint8Array): string[] {
   return rows
 }
 
-/** Interior rows in the notation of environments.md §3.7 (agent at the start drawn as `A`). */
+/** Interior rows in the notation of docs/environments.md §3.7 (agent at the start drawn as `A`). */
 export function interiorRows(env: MiniGridEnv): string {
   const lines = env.renderText().split('\n')
   return lines

@@ -7,7 +7,7 @@ import { optimalReturn, shortestSolution } from '../../../../src/envs/minigrid/o
 import { parseMiniGridName, type CrossingSpec } from '../../../../src/envs/minigrid/spec.js'
 import { actions, interiorRows } from './helpers.js'
 
-// environments.md §3.7: task, seed, optimal steps (BFS, actions 0-2), interior rows y = 1..7.
+// docs/environments.md §3.7: task, seed, optimal steps (BFS, actions 0-2), interior rows y = 1..7.
 const TABLE: Array<[string, number, number, string]> = [
   ['SimpleCrossingS9N1', 9157, 15, 'A..#... ...#... ...#... ...#... ....... ...#... ...#..G'],
   ['SimpleCrossingS9N1', 860, 14, 'A#..... .#..... .#..... .#..... .#..... .#..... ......G'],
@@ -29,7 +29,7 @@ const TABLE: Array<[string, number, number, string]> = [
   ['LavaCrossingS9N3', 861, 19, 'A..~.~. ...~... .....~. ...~.~. ...~.~. ~~~~~~. ...~.~G']
 ]
 
-describe('MiniGrid layouts for the seeds L2D2-C uses (environments.md §3.7)', () => {
+describe('MiniGrid layouts for the seeds L2D2-C uses (docs/environments.md §3.7)', () => {
   for (const [task, seed, opt, rows] of TABLE) {
     it(`${task} seed ${seed}: layout, ${opt}-step optimum and its reward on replay`, () => {
       const env = new MiniGridEnv(task, { layoutSeed: seed })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MiniGridEnv } from '../../../../src/envs/minigrid/env.js'
 import { actions, sum, viewRows } from './helpers.js'
 
-describe('MiniGrid egocentric observation (environments.md §3.4, §3.9)', () => {
+describe('MiniGrid egocentric observation (docs/environments.md §3.4, §3.9)', () => {
   it('SimpleCrossingS9N1 seed 9157: initial 7x7 view, sum 68, first 42 flattened values 0', () => {
     const env = new MiniGridEnv('SimpleCrossingS9N1', { layoutSeed: 9157 })
     const obs = env.reset()
@@ -83,7 +83,7 @@ function replay(
   return result
 }
 
-describe('MiniGrid traces with observation sums (environments.md §3.9)', () => {
+describe('MiniGrid traces with observation sums (docs/environments.md §3.9)', () => {
   it('SimpleCrossingS9N1 / 9157', () => {
     const end = replay('SimpleCrossingS9N1', 9157, 68, [
       ['R', 113, [1, 1, 1]],

@@ -18,7 +18,7 @@ function randomPolicy(task: string, seed: number, episodes: number, policySeed: 
 }
 
 /*
- * Reference figures (environments.md §3.7) are Monte-Carlo estimates from 300-400 episodes of
+ * Reference figures (docs/environments.md §3.7) are Monte-Carlo estimates from 300-400 episodes of
  * the reference env, so they carry their own sampling error. Each tolerance below is about 3.3
  * standard errors of the difference between our estimate and the reference's (both sampling
  * errors combined, worked out from the binomial / observed spread). The runs are seeded, so

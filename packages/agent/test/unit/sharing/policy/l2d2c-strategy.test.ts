@@ -39,7 +39,7 @@ const offer = (peerId: string, reward: number, steps = 1000): ReceivedOffer => (
 describe('L2D2-C sharing strategy', () => {
   const s = l2d2cStrategy()
 
-  it('responder: offers only when 0.9 x its reward beats the querier (reference §2.4 step 3)', () => {
+  it('responder: offers only when 0.9 x its reward beats the querier (docs/reference-fidelity.md §3.3 step 3)', () => {
     expect(s.answer(query(0.5), held(1), BB).status).toBe('has-mask')
     expect(s.answer(query(0.89), held(1), BB).status).toBe('has-mask')
     expect(s.answer(query(0.9), held(1), BB).status).toBe('no-mask') // 0.9 * 1 is not > 0.9
