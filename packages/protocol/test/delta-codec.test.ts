@@ -1,12 +1,14 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  contentId,
   DELTA_CLASSES,
   DeltaBase,
   decodeMask,
   encodedMaskSize,
   encodeMask,
   encodeMaskCompact,
+  encodeMaskFile,
   isProtocolError,
   type Mask,
   type MaskHeader,
@@ -14,7 +16,9 @@ import {
   maskOnes,
   type ProtocolError,
   packedMaskBits,
-  readMaskHeader
+  readMaskFile,
+  readMaskHeader,
+  readVerifiedMaskFile
 } from '../src/index.js'
 import { CTGRAPH_LAYERS, layerNameArb, syntheticBase, trainedLikeMask } from './arbitraries.js'
 import { expectCode } from './helpers.js'
@@ -263,6 +267,33 @@ describe('DELTA mask encoding: refusals', () => {
 
   it('the size of a DELTA encoding is not known before encoding', () => {
     expectCode(() => encodedMaskSize(mask, 'delta'), 'UNSUPPORTED_ENCODING')
+  })
+})
+
+describe('DELTA in a mask file', () => {
+  const base = syntheticBase(TASK, BACKBONE, CTGRAPH_LAYERS)
+  const mask = trainedLikeMask(TASK, BACKBONE, CTGRAPH_LAYERS, base)
+  const delta = encodeMask(mask, 'delta', { base })
+  const meta = { reward: 1, stepsTrained: 3840, origin: '', createdAtMs: 1 }
+  const file = encodeMaskFile(delta, meta, { cid: contentId(delta) })
+
+  it('reads back with its base (checked against the recorded CID), and is MISSING_BASE without one', () => {
+    const read = readMaskFile(file, { deltaBase: base })
+    expect(read.cidValid).toBe(true)
+    expect(read.header.encoding).toBe('delta')
+    expect(maskDigest(read.mask!)).toBe(maskDigest(mask))
+    expect(readVerifiedMaskFile(file, { deltaBase: base }).mask.layers).toHaveLength(5)
+    expectCode(() => readMaskFile(file), 'MISSING_BASE')
+    // Written without `verified`, the envelope cannot check a DELTA payload: it refuses rather than guess.
+    expectCode(() => encodeMaskFile(delta, meta), 'MISSING_BASE')
+  })
+
+  it('a corrupt DELTA file is reported (cidValid false) without needing its base', () => {
+    const bad = file.slice()
+    bad[bad.length - 2]! ^= 0x10
+    const read = readMaskFile(bad)
+    expect(read.cidValid).toBe(false)
+    expect(read.mask).toBeNull()
   })
 })
 
