@@ -19,6 +19,8 @@ export interface DeltaBaseLayer extends DeltaBaseLayerInput {
   readonly order: Int32Array
   /** DELTA_CLASSES + 1 offsets into `order`. */
   readonly classStart: Int32Array
+  /** Per weight, its class index j and class q as j * DELTA_CLASSES + q (the inverse of `order`). */
+  readonly classRank: Int32Array
 }
 
 /**
@@ -73,8 +75,14 @@ function groupByClass(layer: DeltaBaseLayerInput, index: number): DeltaBaseLayer
   for (let q = 0; q < DELTA_CLASSES; q++) classStart[q + 1] = classStart[q]! + counts[q]!
   const fill = classStart.slice(0, DELTA_CLASSES)
   const order = new Int32Array(n)
-  for (let i = 0; i < n; i++) order[fill[classes[i] as number]!++] = i
-  return { initialBits, classes, order, classStart }
+  const classRank = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    const q = classes[i] as number
+    const at = fill[q]!++
+    order[at] = i
+    classRank[i] = (at - classStart[q]!) * DELTA_CLASSES + q
+  }
+  return { initialBits, classes, order, classStart, classRank }
 }
 
 /** Throws unless `base` is the base of a mask with this task, backbone and layer sizes. */
@@ -101,6 +109,8 @@ export function assertBaseFits(
     const n = sizes[i]
     const grouped =
       l.order instanceof Int32Array &&
+      l.classRank instanceof Int32Array &&
+      l.classRank.length === l.order.length &&
       l.initialBits instanceof Uint8Array &&
       l.classStart instanceof Int32Array &&
       l.classStart.length === DELTA_CLASSES + 1 &&
