@@ -2,7 +2,8 @@
  * Coders the DELTA encoding was measured against (bench only, not part of the format), on
  * the same flips and the same base:
  *  - Rice without classes: one gap sequence per layer (the DELTA codec with a base whose
- *    classes are all 0), i.e. what ignoring the initial scores' distance costs;
+ *    classes are all 0), i.e. what ignoring the initial scores' distance costs; and with 4
+ *    classes (pairs merged) instead of 8;
  *  - adaptive binary arithmetic coding of the flip bit of every weight, one adaptive
  *    probability per (layer, class): an LZMA-style range coder (11-bit probabilities, shift 4,
  *    the better of 4 and 5 on trained masks);
@@ -10,15 +11,18 @@
  */
 import { DELTA_CLASSES, DeltaBase, encodeMask, type Mask } from '../src/index.js'
 
-/** Size of the DELTA encoding when the base's classes are ignored (null: larger than BITS). */
-export function riceWithoutClasses(mask: Mask, base: DeltaBase): number | null {
-  const flat = new DeltaBase(
+/**
+ * Size of the DELTA encoding with the base's classes merged by `merge` (null: larger than BITS):
+ * `() => 0` ignores them (one gap sequence per layer), `q => q >> 1` keeps 4 classes.
+ */
+export function riceWithClasses(mask: Mask, base: DeltaBase, merge: (q: number) => number): number | null {
+  const merged = new DeltaBase(
     base.taskKey,
     base.backboneId,
-    base.layers.map(l => ({ initialBits: l.initialBits, classes: new Uint8Array(l.classes.length) }))
+    base.layers.map(l => ({ initialBits: l.initialBits, classes: l.classes.map(merge) }))
   )
   try {
-    return encodeMask(mask, 'delta', { base: flat }).length
+    return encodeMask(mask, 'delta', { base: merged }).length
   } catch {
     return null
   }

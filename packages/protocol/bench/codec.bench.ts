@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util'
 import { contentId, decodeMask, encodeMask, readMaskHeader, SUPPORTED_ENCODINGS } from '../src/index.js'
 import { ctGraphMask } from '../test/arbitraries.js'
 import { decoders, fuzzDecoder } from '../test/fuzz-engine.js'
-import { adaptiveArithmetic, classEntropyBytes, riceWithoutClasses } from './alternative-coders.js'
+import { adaptiveArithmetic, classEntropyBytes, riceWithClasses } from './alternative-coders.js'
 
 const { values } = parseArgs({
   options: {
@@ -113,7 +113,8 @@ async function realMasks() {
         timeMedian(() => encodeMask(mask, 'bits'), iterations) + timeMedian(() => decodeMask(bitsBytes), iterations),
       baseMs: m.baseMs,
       alternatives: {
-        riceWithoutClasses: riceWithoutClasses(mask, base),
+        riceWithoutClasses: riceWithClasses(mask, base, () => 0),
+        riceWithFourClasses: riceWithClasses(mask, base, q => q >> 1),
         adaptiveArithmetic: arithmetic.bytes + overhead,
         adaptiveArithmeticMs: arithmetic.encodeMs + arithmetic.decodeMs,
         classEntropyBound: Math.ceil(classEntropyBytes(mask, base) + overhead)
@@ -155,6 +156,7 @@ function summary(group: string) {
     encodeDecodeMs: pick(r => r.encodeMs + r.decodeMs),
     baseMs: pick(r => r.baseMs),
     riceWithoutClasses: pick(r => r.alternatives.riceWithoutClasses ?? r.bits),
+    riceWithFourClasses: pick(r => r.alternatives.riceWithFourClasses ?? r.bits),
     adaptiveArithmetic: pick(r => r.alternatives.adaptiveArithmetic),
     adaptiveArithmeticMs: pick(r => r.alternatives.adaptiveArithmeticMs),
     classEntropyBound: pick(r => r.alternatives.classEntropyBound)
@@ -204,7 +206,7 @@ if (values.json) {
           `encode+decode ${s.encodeDecodeMs.min.toFixed(2)}..${s.encodeDecodeMs.max.toFixed(2)} ms (base, once per task: ${s.baseMs.mean.toFixed(2)} ms)`
       )
       console.log(
-        `  coders, mean bytes of the whole encoding: Rice per class (DELTA) ${n(Math.round(s.delta.mean))}; Rice without classes ${n(Math.round(s.riceWithoutClasses.mean))}; ` +
+        `  coders, mean bytes of the whole encoding: Rice per class (DELTA) ${n(Math.round(s.delta.mean))}; Rice without classes ${n(Math.round(s.riceWithoutClasses.mean))}; with 4 classes ${n(Math.round(s.riceWithFourClasses.mean))}; ` +
           `adaptive arithmetic per class ${n(Math.round(s.adaptiveArithmetic.mean))} (${s.adaptiveArithmeticMs.mean.toFixed(2)} ms encode+decode); per-class entropy bound ${n(Math.round(s.classEntropyBound.mean))}`
       )
     }
