@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { backboneOfMask, initialMaskBase } from '@l2d2c/agent'
-import { encodeMask, encodeMaskFile, type Mask, maskDigest, readMaskFile } from '@l2d2c/protocol'
+import { contentId, DeltaBase, encodeMask, encodeMaskFile, type Mask, maskDigest, readMaskFile } from '@l2d2c/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
 import { run } from '../src/program.js'
 
@@ -127,6 +127,22 @@ describe('l2d2c mask convert and inspect (DELTA)', () => {
     expect(r.stdout).toBe('')
     expect(r.stderr).toMatch(/not the backbone of seed 77.*--backbone-seed/)
     expect((await l2d2c('mask', 'inspect', deltaFile, '--backbone-seed', 'x')).code).toBe(2)
+  })
+
+  it('a DELTA file whose layer table is no backbone cannot be decoded (exit 3)', async () => {
+    const layers = [{ name: 'w', shape: [40, 40] }]
+    const foreignBase = new DeltaBase(TASK, backbone.id, [
+      { initialBits: new Uint8Array(1600), classes: Uint8Array.from({ length: 1600 }, (_, i) => i & 7) }
+    ])
+    const scores = Float32Array.from({ length: 1600 }, (_, i) => (i % 97 === 0 ? 1 : -1))
+    const delta = encodeMask({ taskKey: TASK, backboneId: backbone.id, layers: [{ ...layers[0]!, scores }] }, 'delta', {
+      base: foreignBase
+    })
+    const file = join(dir, 'foreign.delta.l2dm')
+    writeFileSync(file, encodeMaskFile(delta, meta, { cid: contentId(delta) }))
+    const r = await l2d2c('mask', 'inspect', file, '--json')
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/cannot be decoded: the mask's layer table .* is not an l2d2c backbone's/)
   })
 
   it('refuses an unknown encoding (exit 2), a corrupt input (exit 3) and an unwritable output (exit 3)', async () => {

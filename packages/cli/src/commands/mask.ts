@@ -74,17 +74,19 @@ async function readMaskFileBytes(path: string): Promise<Uint8Array> {
 
 /**
  * A DELTA base provider for masks of the given backbone seed. Loads @l2d2c/agent (about a
- * second), so only DELTA files pay for it; a header whose backbone is not the seed's is a
- * usage error that names the flag.
+ * second), so only DELTA files pay for it. A backbone the seed does not reproduce is a usage
+ * error naming the flag; a layer table no backbone has makes the file unusable (exit 3).
  */
-async function deltaBases(seed: number): Promise<(header: MaskHeader) => DeltaBase> {
+async function deltaBases(path: string, seed: number): Promise<(header: MaskHeader) => DeltaBase> {
   const agent = await import('@l2d2c/agent')
   return header => {
     try {
       return agent.deltaBaseOfMask(header, seed)
     } catch (err) {
-      if (err instanceof agent.MaskBackboneError)
+      if (err instanceof agent.MaskBackboneError && err.code === 'seed-mismatch')
         throw new CliError(`${err.message} (--backbone-seed, default ${DEFAULT_BACKBONE_SEED})`, ExitCode.USAGE)
+      if (err instanceof agent.MaskBackboneError)
+        throw new CliError(`${path} cannot be decoded: ${err.message}`, ExitCode.UNAVAILABLE)
       throw err
     }
   }
@@ -101,7 +103,7 @@ async function readAnyMaskFile(
       return readMaskFile(bytes)
     } catch (err) {
       if (!isProtocolError(err, 'MISSING_BASE')) throw err
-      return readMaskFile(bytes, { deltaBase: await deltaBases(seed) })
+      return readMaskFile(bytes, { deltaBase: await deltaBases(path, seed) })
     }
   } catch (err) {
     if (isProtocolError(err))
@@ -206,7 +208,7 @@ export async function convertMaskFile(
   let base: DeltaBase | undefined
   let out: Uint8Array
   if (requested === 'delta') {
-    base = (await deltaBases(seed))(f.header)
+    base = (await deltaBases(path, seed))(f.header)
     out = encodeMaskCompact(mask, { base })
   } else {
     out = encodeMask(mask, requested)
