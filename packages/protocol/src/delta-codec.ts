@@ -103,7 +103,9 @@ export function planDeltaLayer(layer: MaskLayer, base: DeltaBaseLayer): DeltaLay
   for (let i = 0; i < n; i++) {
     const v = scores[i] as number
     sumAbs += Math.abs(v)
-    if ((+(v >= 0) ^ (bits[i] as number)) !== 0) tagged[flips++] = rank[i] as number
+    // Branch-free too: written every time, kept only when the weight flipped.
+    tagged[flips] = rank[i] as number
+    flips += +(v >= 0) ^ (bits[i] as number)
   }
   // One check covers every score: a NaN or an infinity makes the sum non-finite.
   if (!Number.isFinite(sumAbs)) throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score`)
@@ -196,8 +198,13 @@ export function writeDeltaLayer(w: ByteWriter, plan: DeltaLayerPlan): void {
     const end = g0 + plan.counts[q]!
     for (let j = g0; j < end; j++) {
       const g = plan.gaps[j] as number
-      bw.unary(g >>> k)
-      if (k > 0) bw.write(g & mask, k)
+      const u = g >>> k
+      // Most codes fit one write: u ones, a zero, then the k remainder bits.
+      if (u + 1 + k <= 24) bw.write(((1 << u) - 1) | ((g & mask) << (u + 1)), u + 1 + k)
+      else {
+        bw.unary(u)
+        if (k > 0) bw.write(g & mask, k)
+      }
     }
     g0 = end
   }
@@ -205,7 +212,10 @@ export function writeDeltaLayer(w: ByteWriter, plan: DeltaLayerPlan): void {
   w.offset = bw.offset
 }
 
-/** Reads bits LSB first within [offset, end); never past `end`. */
+/**
+ * Reads bits LSB first within [offset, end), never past `end`. Holds up to 31 unread bits in
+ * `acc` (bit 0 next), loaded a byte at a time, and consumes runs of ones a word at a time.
+ */
 class BitReader {
   private acc = 0
   private left = 0
@@ -216,36 +226,48 @@ class BitReader {
     private readonly what: string
   ) {}
 
-  bit(): number {
-    if (this.left === 0) {
-      if (this.offset >= this.end)
-        throw new ProtocolError('TRUNCATED', `input ends inside the bit stream of ${this.what}`)
-      this.acc = this.bytes[this.offset++] as number
-      this.left = 8
-    }
-    const b = this.acc & 1
-    this.acc >>>= 1
-    this.left--
-    return b
+  /** Loads one more byte above the unread bits (the caller keeps `left` <= 23). */
+  private load(): void {
+    if (this.offset >= this.end)
+      throw new ProtocolError('TRUNCATED', `input ends inside the bit stream of ${this.what}`)
+    this.acc |= (this.bytes[this.offset++] as number) << this.left
+    this.left += 8
   }
 
   /** A run of one bits ended by a zero bit; more than `limit` ones cannot be valid here. */
   unary(limit: number): number {
     let q = 0
-    while (this.bit() === 1) {
-      if (++q > limit)
-        throw new ProtocolError('MALFORMED', `${this.what}: a Rice code points beyond the weights of its class`)
+    for (;;) {
+      if (this.left === 0) this.load()
+      // The unread bits that are 0, as ones: their lowest is where the run ends.
+      const zeros = ~this.acc & ((1 << this.left) - 1)
+      if (zeros === 0) {
+        q += this.left
+        this.acc = 0
+        this.left = 0
+      } else {
+        const run = 31 - Math.clz32(zeros & -zeros)
+        q += run
+        this.acc >>>= run + 1
+        this.left -= run + 1
+        if (q > limit) break
+        return q
+      }
+      if (q > limit) break
     }
-    return q
+    throw new ProtocolError('MALFORMED', `${this.what}: a Rice code points beyond the weights of its class`)
   }
 
+  /** `count` bits (at most 23), least significant first. */
   bits(count: number): number {
-    let v = 0
-    for (let t = 0; t < count; t++) v |= this.bit() << t
+    while (this.left < count) this.load()
+    const v = this.acc & ((1 << count) - 1)
+    this.acc >>>= count
+    this.left -= count
     return v
   }
 
-  /** Ends the stream: the bits left in the current byte are padding and must be 0. */
+  /** Ends the stream: the bits left (fewer than 8: a byte is loaded only when needed) are padding and must be 0. */
   finish(): number {
     if (this.acc !== 0) throw new ProtocolError('MALFORMED', `${this.what} has non-zero padding bits (not canonical)`)
     return this.offset
