@@ -21,6 +21,13 @@ export * from './learner/thread/learner-api.js'
 export { TfBackendError, BACKEND_CHOICES, type BackendChoice } from './learner/tf-backend.js'
 export { PPO_PRESET_NAMES, type PpoPreset } from './learner/hyperparams.js'
 export { NEW_MASK_MODES, type NewMaskMode } from './masks/combine.js'
+export {
+  initialMaskBase,
+  initialMaskBits,
+  backboneOfMask,
+  deltaBaseOfMask,
+  MaskBackboneError
+} from './masks/initial-mask.js'
 export { InProcessLearner } from './learner/thread/in-process-learner.js'
 export { WorkerLearner, LearnerCallError } from './learner/thread/worker-learner.js'
 export {

@@ -16,8 +16,10 @@ export const ProtocolErrorCode = {
   UNKNOWN_VERSION: 'UNKNOWN_VERSION',
   /** An enum value (encoding, status) we do not know. */
   UNKNOWN_ENUM: 'UNKNOWN_ENUM',
-  /** The mask encoding is known but not supported by this implementation (e.g. DELTA). */
+  /** The mask encoding is known but not supported here (by this implementation, or for this operation). */
   UNSUPPORTED_ENCODING: 'UNSUPPORTED_ENCODING',
+  /** A DELTA mask was given without the base (the task's initial mask) it is coded against. */
+  MISSING_BASE: 'MISSING_BASE',
   /** The content id does not match the bytes, or is not a CIDv1 raw sha2-256. */
   CID_MISMATCH: 'CID_MISMATCH',
   /** A NaN or infinite number where only finite values are allowed. */

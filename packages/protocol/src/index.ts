@@ -3,6 +3,15 @@ export * from './errors.js'
 export * from './cid.js'
 export * from './validate.js'
 export * from './mask-codec.js'
+export {
+  DELTA_CLASSES,
+  DeltaBase,
+  type DeltaBaseLayer,
+  type DeltaBaseLayerInput,
+  type DeltaBaseSource
+} from './delta-base.js'
+export { MAX_RICE_PARAMETER } from './delta-codec.js'
+export { maskDigest, maskOnes, packedMaskBits } from './mask-digest.js'
 export * from './mask-file.js'
 export * from './messages/index.js'
 export * from './transfer.js'

@@ -8,8 +8,11 @@ import {
   MAX_MASK_HEADER_BYTES,
   MAX_MASK_WEIGHTS
 } from './constants.js'
+import { assertBaseFits, type DeltaBase, type DeltaBaseSource } from './delta-base.js'
+import { planDeltaLayer, readDeltaLayer, writeDeltaLayer, type DeltaLayerPlan } from './delta-codec.js'
 import { ProtocolError } from './errors.js'
 import { fromHalfBits, toHalfBits } from './half-float.js'
+import { packSigns, signMagnitude } from './sign-bits.js'
 import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
 
 /**
@@ -19,7 +22,7 @@ import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
  *   offset  size  field
  *   0       4     magic "L2DM"
  *   4       1     format version (1)
- *   5       1     encoding: 1 BITS, 2 F16, 3 F32, 4 DELTA (reserved, refused by version 1)
+ *   5       1     encoding: 1 BITS, 2 F16, 3 F32, 4 DELTA
  *   6       2     flags (reserved, must be 0)
  *   8       1+K   task key: length K (1..200), UTF-8 bytes
  *   .       1+B   backbone id: length B (1..64), ASCII bytes
@@ -31,6 +34,9 @@ import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
  *                         unused bits of the last byte are 0
  *                   F16:  n x binary16
  *                   F32:  n x binary32 (finite)
+ *                 DELTA (not layer by layer): u32 length, then per layer the magnitude c and the
+ *                   weights that differ from the task's initial mask, Rice-coded per class
+ *                   (delta-codec.ts; docs/delta-encoding.md has it byte by byte)
  *
  * The encoding is canonical: the encoder is deterministic and the decoder rejects anything
  * it would not produce itself (non-zero flags or padding bits, trailing bytes), so equal
@@ -38,19 +44,28 @@ import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
  *
  * BITS carries exactly what the forward pass uses (the sign test) and, per layer, the mean
  * absolute score c so the receiver can rebuild scores as ±c and keep training: the policy
- * transfers exactly at 1/32 of the F32 size.
+ * transfers exactly at 1/32 of the F32 size. DELTA carries the same (it decodes to the same
+ * scores as BITS) in about a third of that, but only for a receiver that can rebuild the task's
+ * initial mask (the base) from the backbone and the task key: the caller supplies it.
  */
 
 export type MaskEncoding = 'bits' | 'f16' | 'f32' | 'delta'
 
 /**
- * Encodings this implementation produces and accepts, in order of preference (smallest
- * first). The one list: CLI flags, config files and offers derive from it. DELTA is
- * reserved in the format. (Typed as MaskEncoding[] so `.includes()` takes any encoding.)
+ * Encodings the mask exchange offers, serves and fetches, in order of preference (smallest
+ * first). The one list for the network: CLI fetch/train flags, config files and offers derive
+ * from it. DELTA is not in it yet: a server transcodes a stored mask without the task's base,
+ * and peers do not negotiate it yet. (Typed as MaskEncoding[] so `.includes()` takes any encoding.)
  */
 export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32'] satisfies ReadonlyArray<
   Exclude<MaskEncoding, 'delta'>
 >
+
+/**
+ * Every encoding this codec writes and reads (mask files, `l2d2c mask convert`). DELTA needs
+ * the task's base on both sides: encodeMask's `base`, decodeMask's `deltaBase`.
+ */
+export const CODEC_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32', 'delta']
 
 const ENCODING_CODE: Record<MaskEncoding, number> = { bits: 1, f16: 2, f32: 3, delta: 4 }
 const CODE_ENCODING: Record<number, MaskEncoding> = { 1: 'bits', 2: 'f16', 3: 'f32', 4: 'delta' }
@@ -68,16 +83,8 @@ export function encodingFromCode(code: number): MaskEncoding {
   return e
 }
 
-function unsupportedDelta(): ProtocolError {
-  return new ProtocolError(
-    'UNSUPPORTED_ENCODING',
-    'the DELTA mask encoding is reserved and not supported by this version'
-  )
-}
-
 const MAGIC = [0x4c, 0x32, 0x44, 0x4d] // "L2DM"
-/** BITS magnitudes below this are raised to it, so a rebuilt score is never ±0. */
-export const MIN_BITS_MAGNITUDE = 1e-6
+export { MIN_BITS_MAGNITUDE } from './sign-bits.js'
 
 export interface LayerSpec {
   readonly name: string
@@ -111,8 +118,16 @@ export interface MaskHeader {
   readonly weights: number
   /** Offset of the payload in the encoding. */
   readonly payloadOffset: number
-  /** Exact length of the whole canonical encoding this header announces (header + payload). */
+  /**
+   * Exact length of the whole canonical encoding this header announces (header + payload);
+   * for DELTA, from the payload's length field (bounded by the BITS size of the same table).
+   */
   readonly encodedSize: number
+}
+
+export interface EncodeMaskOptions {
+  /** DELTA only: the task's initial mask the encoding is relative to (MISSING_BASE without it). */
+  readonly base?: DeltaBase
 }
 
 export interface DecodeMaskOptions {
@@ -124,6 +139,12 @@ export interface DecodeMaskOptions {
   readonly expectedLayers?: readonly LayerSpec[]
   /** Refuse masks for another task (INVALID_FIELD). */
   readonly expectedTaskKey?: string
+  /**
+   * The base a DELTA mask is decoded against, or a function that builds it from the mask's
+   * header (called only for DELTA, after the header checks). A DELTA mask without it is
+   * refused with MISSING_BASE; other encodings ignore it.
+   */
+  readonly deltaBase?: DeltaBaseSource
 }
 
 function layerSize(shape: readonly number[]): number {
@@ -132,7 +153,7 @@ function layerSize(shape: readonly number[]): number {
   return n
 }
 
-function payloadBytes(encoding: MaskEncoding, n: number): number {
+function payloadBytes(encoding: Exclude<MaskEncoding, 'delta'>, n: number): number {
   switch (encoding) {
     case 'bits':
       return 4 + Math.ceil(n / 8)
@@ -140,16 +161,30 @@ function payloadBytes(encoding: MaskEncoding, n: number): number {
       return 2 * n
     case 'f32':
       return 4 * n
-    case 'delta':
-      throw unsupportedDelta()
   }
 }
 
 /** Payload bytes of a layer table: the one size formula behind encodeMask, decodeMask and encodedMaskSize. */
-function payloadSize(encoding: MaskEncoding, layers: readonly LayerSpec[]): number {
+function payloadSize(encoding: Exclude<MaskEncoding, 'delta'>, layers: readonly LayerSpec[]): number {
   let size = 0
   for (const l of layers) size += payloadBytes(encoding, layerSize(l.shape))
   return size
+}
+
+/**
+ * The largest DELTA length field of a layer table: a DELTA encoding is never larger than the
+ * BITS encoding of the same table (its 4-byte length field included), so a decoder's work and
+ * memory are bounded before it reads a bit, and an encoder that would exceed it sends BITS.
+ */
+export function maxDeltaPayloadLength(layers: readonly LayerSpec[]): number {
+  return payloadSize('bits', layers) - 4
+}
+
+function missingBase(): ProtocolError {
+  return new ProtocolError(
+    'MISSING_BASE',
+    "a DELTA mask is coded against the task's initial mask: give its base (encodeMask's base, decodeMask's deltaBase)"
+  )
 }
 
 function validateLayerTable(layers: readonly LayerSpec[]): number {
@@ -179,8 +214,26 @@ function validateLayerTable(layers: readonly LayerSpec[]): number {
   return total
 }
 
-/** Encodes a mask canonically. Scores must be finite; throws ProtocolError otherwise. */
-export function encodeMask(mask: Mask, encoding: MaskEncoding = 'bits'): Uint8Array {
+/**
+ * Encodes a mask canonically. Scores must be finite; throws ProtocolError otherwise. DELTA
+ * needs `opts.base` (MISSING_BASE) and throws TOO_LARGE when it would be larger than BITS:
+ * encodeMaskCompact picks for the caller.
+ */
+export function encodeMask(mask: Mask, encoding: MaskEncoding = 'bits', opts: EncodeMaskOptions = {}): Uint8Array {
+  return encodeWith(mask, encoding, opts, false)
+}
+
+/**
+ * DELTA when a base is given and DELTA is no larger than BITS, else BITS: the smallest
+ * encoding that carries the policy exactly. Masks that did not start from the task's initial
+ * mask (LC/BLC starts, adopted masks trained further) can differ from the base in so many
+ * weights that they come out as BITS.
+ */
+export function encodeMaskCompact(mask: Mask, opts: EncodeMaskOptions = {}): Uint8Array {
+  return encodeWith(mask, opts.base === undefined ? 'bits' : 'delta', opts, true)
+}
+
+function encodeWith(mask: Mask, encoding: MaskEncoding, opts: EncodeMaskOptions, deltaOrBits: boolean): Uint8Array {
   const code = encodingCode(encoding)
   assertTaskKey(mask.taskKey)
   assertBackboneId(mask.backboneId)
@@ -193,10 +246,26 @@ export function encodeMask(mask: Mask, encoding: MaskEncoding = 'bits'): Uint8Ar
       )
     }
   }
+  let plans: DeltaLayerPlan[] | null = null
+  let size: number
+  if (encoding === 'delta') {
+    plans = planDelta(mask, opts.base)
+    const length = plans.reduce((sum, p) => sum + p.bytes, 0)
+    const max = maxDeltaPayloadLength(mask.layers)
+    if (length > max && deltaOrBits) return encodeWith(mask, 'bits', opts, false)
+    if (length > max)
+      throw new ProtocolError(
+        'TOO_LARGE',
+        `a DELTA encoding of this mask would be larger than BITS (${length} > ${max} payload bytes): send BITS`
+      )
+    size = headerSize(mask) + 4 + length
+  } else {
+    size = encodedMaskSize(mask, encoding)
+  }
   const key = utf8Encode(mask.taskKey)
   const backbone = utf8Encode(mask.backboneId)
   const names = mask.layers.map(l => utf8Encode(l.name))
-  const w = new ByteWriter(encodedMaskSize(mask, encoding))
+  const w = new ByteWriter(size)
   w.raw(Uint8Array.from(MAGIC))
   w.u8(MASK_FORMAT_VERSION)
   w.u8(code)
@@ -209,41 +278,34 @@ export function encodeMask(mask: Mask, encoding: MaskEncoding = 'bits'): Uint8Ar
     w.u8(layer.shape.length)
     for (const d of layer.shape) w.u32(d)
   })
-  for (const layer of mask.layers) writePayload(w, encoding, layer)
+  if (encoding === 'delta') {
+    w.u32(size - w.offset - 4)
+    for (const plan of plans as DeltaLayerPlan[]) writeDeltaLayer(w, plan)
+  } else {
+    for (const layer of mask.layers) writePayload(w, encoding, layer)
+  }
+  if (w.offset !== size) throw new Error(`mask encoder wrote ${w.offset} of ${size} bytes`) // a bug, not bad input
   return w.bytes
 }
 
-function writePayload(w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer): void {
+/** Plans every DELTA layer section (sizes first, so the output is allocated once). */
+function planDelta(mask: Mask, base: DeltaBase | undefined): DeltaLayerPlan[] {
+  if (base === undefined) throw missingBase()
+  assertBaseFits(
+    base,
+    mask,
+    mask.layers.map(l => l.scores.length)
+  )
+  return mask.layers.map((layer, i) => planDeltaLayer(layer, base.layers[i] as DeltaBase['layers'][number]))
+}
+
+function writePayload(w: ByteWriter, encoding: Exclude<MaskEncoding, 'delta'>, layer: MaskLayer): void {
   const s = layer.scores
   const n = s.length
   switch (encoding) {
     case 'bits': {
-      let sumAbs = 0
-      for (let i = 0; i < n; i++) sumAbs += Math.abs(s[i] as number)
-      // One check covers every score: a NaN or an infinity makes the sum non-finite.
-      if (!Number.isFinite(sumAbs))
-        throw new ProtocolError('NON_FINITE', `layer "${layer.name}" has a non-finite score`)
-      w.f32(Math.max(sumAbs / n, MIN_BITS_MAGNITUDE))
-      const out = w.bytes
-      let o = w.offset
-      const full = n & ~7
-      for (let i = 0; i < full; i += 8) {
-        out[o++] =
-          ((s[i] as number) >= 0 ? 1 : 0) |
-          ((s[i + 1] as number) >= 0 ? 2 : 0) |
-          ((s[i + 2] as number) >= 0 ? 4 : 0) |
-          ((s[i + 3] as number) >= 0 ? 8 : 0) |
-          ((s[i + 4] as number) >= 0 ? 16 : 0) |
-          ((s[i + 5] as number) >= 0 ? 32 : 0) |
-          ((s[i + 6] as number) >= 0 ? 64 : 0) |
-          ((s[i + 7] as number) >= 0 ? 128 : 0)
-      }
-      if (full < n) {
-        let byte = 0
-        for (let b = 0; full + b < n; b++) if ((s[full + b] as number) >= 0) byte |= 1 << b
-        out[o++] = byte
-      }
-      w.offset = o
+      w.f32(signMagnitude(s, layer.name))
+      w.offset = packSigns(s, w.bytes, w.offset)
       return
     }
     case 'f16': {
@@ -264,12 +326,13 @@ function writePayload(w: ByteWriter, encoding: MaskEncoding, layer: MaskLayer): 
       }
       return
     }
-    case 'delta':
-      throw unsupportedDelta()
   }
 }
 
-/** Reads and validates the header (layer table included) without touching the payload. */
+/**
+ * Reads and validates the header (layer table included) without decoding the payload; of a
+ * DELTA payload it reads the length field only, and refuses one longer than BITS would be.
+ */
 export function readMaskHeader(bytes: Uint8Array): MaskHeader {
   if (bytes.length > MAX_MASK_BYTES)
     throw new ProtocolError('TOO_LARGE', `mask of ${bytes.length} bytes exceeds ${MAX_MASK_BYTES}`)
@@ -284,7 +347,6 @@ export function readMaskHeader(bytes: Uint8Array): MaskHeader {
     )
   const code = r.u8('encoding')
   const encoding = encodingFromCode(code)
-  if (encoding === 'delta') throw unsupportedDelta()
   const flags = r.u16('flags')
   if (flags !== 0) throw new ProtocolError('MALFORMED', `reserved mask flags are set (0x${flags.toString(16)})`)
   const taskKey = r.shortString('task key')
@@ -307,22 +369,28 @@ export function readMaskHeader(bytes: Uint8Array): MaskHeader {
       throw new ProtocolError('TOO_LARGE', `mask header exceeds ${MAX_MASK_HEADER_BYTES} bytes`)
   }
   const weights = validateLayerTable(layers)
-  return {
-    formatVersion,
-    encoding,
-    taskKey,
-    backboneId,
-    layers,
-    weights,
-    payloadOffset: r.offset,
-    encodedSize: r.offset + payloadSize(encoding, layers)
+  const payloadOffset = r.offset
+  let encodedSize: number
+  if (encoding === 'delta') {
+    const length = r.u32('DELTA payload length')
+    const max = maxDeltaPayloadLength(layers)
+    if (length > max)
+      throw new ProtocolError(
+        'TOO_LARGE',
+        `DELTA payload of ${length} bytes is larger than BITS would be for this layer table (${max})`
+      )
+    encodedSize = r.offset + length
+  } else {
+    encodedSize = payloadOffset + payloadSize(encoding, layers)
   }
+  return { formatVersion, encoding, taskKey, backboneId, layers, weights, payloadOffset, encodedSize }
 }
 
 /**
  * Decodes a canonical mask. Checks, in order: size limit, CID (if expected), header, expected
- * backbone/task/layers, exact payload length (before allocating any score array), finiteness,
- * canonical padding. BITS scores come back as ±magnitude per layer.
+ * backbone/task/layers, exact payload length (before allocating any score array), the DELTA
+ * base (present, for this task, backbone and table), finiteness, canonical padding and
+ * parameters. BITS and DELTA scores come back as ±magnitude per layer.
  */
 export function decodeMask(bytes: Uint8Array, opts: DecodeMaskOptions = {}): DecodedMask {
   if (bytes.length > MAX_MASK_BYTES)
@@ -342,15 +410,35 @@ export function decodeMask(bytes: Uint8Array, opts: DecodeMaskOptions = {}): Dec
   assertMaskLength(bytes, header)
   const r = new ByteReader(bytes)
   r.offset = header.payloadOffset
-  const layers: MaskLayer[] = header.layers.map(spec => ({
-    name: spec.name,
-    shape: spec.shape,
-    scores: readPayload(r, header.encoding, spec)
-  }))
-  return { taskKey: header.taskKey, backboneId: header.backboneId, encoding: header.encoding, layers }
+  const encoding = header.encoding
+  let layers: MaskLayer[]
+  if (encoding === 'delta') {
+    const source = opts.deltaBase
+    if (source === undefined) throw missingBase()
+    const base = typeof source === 'function' ? source(header) : source
+    assertBaseFits(
+      base,
+      header,
+      header.layers.map(l => layerSize(l.shape))
+    )
+    r.u32('DELTA payload length') // checked against the input length by assertMaskLength
+    layers = header.layers.map((spec, i) => ({
+      name: spec.name,
+      shape: spec.shape,
+      scores: readDeltaLayer(r, spec.name, base.layers[i] as DeltaBase['layers'][number], header.encodedSize)
+    }))
+    if (r.offset !== header.encodedSize)
+      throw new ProtocolError(
+        'TRAILING_BYTES',
+        `DELTA payload has ${header.encodedSize - r.offset} bytes after its last layer section`
+      )
+  } else {
+    layers = header.layers.map(spec => ({ name: spec.name, shape: spec.shape, scores: readPayload(r, encoding, spec) }))
+  }
+  return { taskKey: header.taskKey, backboneId: header.backboneId, encoding, layers }
 }
 
-function readPayload(r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): Float32Array {
+function readPayload(r: ByteReader, encoding: Exclude<MaskEncoding, 'delta'>, spec: LayerSpec): Float32Array {
   const n = layerSize(spec.shape)
   const scores = new Float32Array(n)
   switch (encoding) {
@@ -391,8 +479,6 @@ function readPayload(r: ByteReader, encoding: MaskEncoding, spec: LayerSpec): Fl
       }
       return scores
     }
-    case 'delta':
-      throw unsupportedDelta()
   }
 }
 
@@ -412,14 +498,22 @@ export function assertSameLayers(got: readonly LayerSpec[], want: readonly Layer
     )
 }
 
-/** Size in bytes of a mask's canonical encoding, without encoding it. */
-export function encodedMaskSize(
-  mask: Pick<Mask, 'taskKey' | 'backboneId'> & { layers: readonly LayerSpec[] },
-  encoding: MaskEncoding
-): number {
+type MaskTable = Pick<Mask, 'taskKey' | 'backboneId'> & { layers: readonly LayerSpec[] }
+
+function headerSize(mask: MaskTable): number {
   let size = 8 + 1 + utf8Encode(mask.taskKey).length + 1 + utf8Encode(mask.backboneId).length + 1
   for (const l of mask.layers) size += 1 + utf8Encode(l.name).length + 1 + 4 * l.shape.length
-  return size + payloadSize(encoding, mask.layers)
+  return size
+}
+
+/**
+ * Size in bytes of a mask's canonical encoding, without encoding it. Not for DELTA, whose size
+ * depends on the scores (UNSUPPORTED_ENCODING): encode it, or bound it by the BITS size.
+ */
+export function encodedMaskSize(mask: MaskTable, encoding: MaskEncoding): number {
+  if (encoding === 'delta')
+    throw new ProtocolError('UNSUPPORTED_ENCODING', 'the size of a DELTA encoding depends on the mask: encode it')
+  return headerSize(mask) + payloadSize(encoding, mask.layers)
 }
 
 /**

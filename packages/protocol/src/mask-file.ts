@@ -55,6 +55,7 @@ export interface MaskFileContents {
  * CID are then the caller's responsibility. The metadata is always checked.
  */
 export function encodeMaskFile(maskBytes: Uint8Array, meta: MaskMeta, verified?: { readonly cid: CID }): Uint8Array {
+  // (A DELTA mask cannot be checked here without its base: its encoder passes `verified`.)
   if (verified === undefined) decodeMask(maskBytes)
   assertMeta(meta, 'mask file metadata')
   const cid = verified?.cid ?? contentId(maskBytes)
@@ -73,12 +74,17 @@ export function encodeMaskFile(maskBytes: Uint8Array, meta: MaskMeta, verified?:
 /**
  * Parses a mask file. Structural problems throw ProtocolError: a bad envelope or mask header,
  * mask bytes longer or shorter than their header announces, and (when the recorded CID
- * matches) a payload that does not decode (non-finite values, non-canonical padding). A
- * content-id mismatch does not throw but is reported as cidValid=false, so tools can show
- * what is wrong; use readVerifiedMaskFile to refuse it.
+ * matches) a payload that does not decode (non-finite values, non-canonical padding; a DELTA
+ * payload without `deltaBase` is MISSING_BASE). A content-id mismatch does not throw but is
+ * reported as cidValid=false (and mask null), so tools can show what is wrong; use
+ * readVerifiedMaskFile to refuse it.
  */
-export function readMaskFile(bytes: Uint8Array): MaskFileContents {
-  return parseMaskFile(bytes, {}).file
+export function readMaskFile(
+  bytes: Uint8Array,
+  opts: Pick<DecodeMaskOptions, 'deltaBase'> = {}
+): MaskFileContents & { mask: DecodedMask | null } {
+  const { file, mask } = parseMaskFile(bytes, opts)
+  return { ...file, mask }
 }
 
 /** Parses a mask file and decodes its mask, refusing a content-id mismatch. */

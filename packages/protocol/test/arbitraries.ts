@@ -1,6 +1,6 @@
 import fc from 'fast-check'
-import type { Mask, MaskLayer, MaskMeta, MaskSummary } from '../src/index.js'
-import { contentIdBytes } from '../src/index.js'
+import type { Mask, MaskHeader, MaskLayer, MaskMeta, MaskSummary } from '../src/index.js'
+import { contentIdBytes, DeltaBase } from '../src/index.js'
 
 /** fast-check generators shared by the protocol's property and fuzz tests. */
 
@@ -101,5 +101,68 @@ export function ctGraphMask(seed = 1, taskKey = 'ctgraph/d2b2/img3/leaf10'): Mas
       shape: [...l.shape],
       scores: seededScores(l.shape[0] * l.shape[1], seed * 100 + i)
     }))
+  }
+}
+
+/**
+ * A DELTA base shaped like a real one for `layers`: uniform classes 0..7 and random initial
+ * bits, drawn from mulberry32(seed) per layer (so a header alone rebuilds it: see baseFor).
+ */
+export function syntheticBase(
+  taskKey: string,
+  backboneId: string,
+  layers: readonly { readonly shape: readonly number[] }[],
+  seed = 7
+): DeltaBase {
+  return new DeltaBase(
+    taskKey,
+    backboneId,
+    layers.map((l, li) => {
+      const n = l.shape.reduce((a, b) => a * b, 1)
+      const next = mulberry32(seed * 1000 + li)
+      const initialBits = new Uint8Array(n)
+      const classes = new Uint8Array(n)
+      for (let i = 0; i < n; i++) {
+        const u = Math.floor(next() * 2 ** 32)
+        initialBits[i] = u >>> 31
+        classes[i] = u & 7
+      }
+      return { initialBits, classes }
+    })
+  )
+}
+
+/** The synthetic base of whatever mask a header describes (a decoder's base provider for tests). */
+export const baseFor = (header: MaskHeader): DeltaBase =>
+  syntheticBase(header.taskKey, header.backboneId, header.layers)
+
+/** Flip rates per class measured on four meta CT-graph masks at mastery (3,840 steps; class 0 nearest the threshold). */
+export const TRAINED_FLIP_RATES = [0.31, 0.128, 0.06, 0.029, 0.015, 0.0074, 0.0029, 0.0017] as const
+
+/**
+ * A mask that differs from `base` as a trained one does: each weight flips with the rate of
+ * its class; scores are ±U(0.01, 1) with the resulting signs.
+ */
+export function trainedLikeMask(
+  taskKey: string,
+  backboneId: string,
+  layers: readonly { readonly name: string; readonly shape: readonly number[] }[],
+  base: DeltaBase,
+  seed = 11,
+  rates: readonly number[] = TRAINED_FLIP_RATES
+): Mask {
+  const next = mulberry32(seed)
+  return {
+    taskKey,
+    backboneId,
+    layers: layers.map((l, li) => {
+      const b = base.layers[li]!
+      const scores = new Float32Array(b.initialBits.length)
+      for (let i = 0; i < scores.length; i++) {
+        const on = (b.initialBits[i] === 1) !== next() < rates[b.classes[i]!]!
+        scores[i] = (on ? 1 : -1) * (0.01 + next())
+      }
+      return { name: l.name, shape: [...l.shape], scores }
+    })
   }
 }

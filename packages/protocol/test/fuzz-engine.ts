@@ -20,9 +20,10 @@ import {
   ProtocolError,
   readMaskFile,
   readMaskHeader,
-  type Mask
+  type Mask,
+  type MaskHeader
 } from '../src/index.js'
-import { mulberry32 } from './arbitraries.js'
+import { baseFor, mulberry32, syntheticBase, trainedLikeMask } from './arbitraries.js'
 
 /**
  * A small seeded fuzzer for every decoder: random frames and mutations (bit flips, byte
@@ -50,6 +51,63 @@ const meta = {
   stepsTrained: 12_800,
   origin: '12D3KooWGzh6ZbbBkhLQzMGk5YhnZ93RzRyDXLBu1hb8QyQaVfXM',
   createdAtMs: 1_790_000_000_000
+}
+
+/** DELTA seeds: a few hundred weights (DELTA is never larger than BITS, so tiny layers cannot be DELTA). */
+const deltaLayers = [
+  { name: 'body.0', shape: [16, 24] },
+  { name: 'policy', shape: [3, 24] }
+]
+const deltaBase = syntheticBase(smallMask.taskKey, smallMask.backboneId, deltaLayers)
+const wideLayers = [{ name: 'body.0', shape: [48, 48] }]
+const deltaSeeds = [
+  encodeMask(trainedLikeMask(smallMask.taskKey, smallMask.backboneId, deltaLayers, deltaBase), 'delta', {
+    base: deltaBase
+  }),
+  // Every weight as it started: eight zero counts per layer.
+  encodeMask(trainedLikeMask(smallMask.taskKey, smallMask.backboneId, deltaLayers, deltaBase, 1, [0]), 'delta', {
+    base: deltaBase
+  }),
+  // Half of class 0 flipped: a two-byte count.
+  encodeMask(
+    trainedLikeMask(
+      smallMask.taskKey,
+      smallMask.backboneId,
+      wideLayers,
+      syntheticBase(smallMask.taskKey, smallMask.backboneId, wideLayers),
+      2,
+      [0.5, 0.1, 0.05, 0.01]
+    ),
+    'delta',
+    { base: syntheticBase(smallMask.taskKey, smallMask.backboneId, wideLayers) }
+  )
+]
+
+/** Largest table the DELTA fuzzer builds a base for: a real node refuses foreign tables before this point. */
+const FUZZ_BASE_MAX_WEIGHTS = 50_000
+let deltaInput: Uint8Array | null = null
+
+/**
+ * The base provider of the DELTA fuzz target: the synthetic base of whatever header it is
+ * shown, so mutated task keys and layer tables still reach the payload. It checks the order of
+ * the decoder's work: it is consulted (and the scores allocated) only once the header is valid
+ * and the input has exactly the length it announces; a plain Error fails the fuzz run.
+ */
+function fuzzDeltaBase(header: MaskHeader): ReturnType<typeof baseFor> {
+  if (deltaInput === null || header.encodedSize !== deltaInput.length)
+    throw new Error(`base asked for before the length was checked (${header.encodedSize} vs ${deltaInput?.length})`)
+  if (header.weights > FUZZ_BASE_MAX_WEIGHTS)
+    throw new ProtocolError('TOO_LARGE', `fuzz base provider: ${header.weights} weights is beyond its limit`)
+  return baseFor(header)
+}
+
+function decodeDelta(bytes: Uint8Array): unknown {
+  deltaInput = bytes
+  try {
+    return decodeMask(bytes, { deltaBase: fuzzDeltaBase })
+  } finally {
+    deltaInput = null
+  }
 }
 
 export const decoders: DecoderUnderTest[] = [
@@ -161,7 +219,8 @@ export const decoders: DecoderUnderTest[] = [
     decode: decodeMask,
     seeds: (['bits', 'f16', 'f32'] as const).map(e => encodeMask(smallMask, e))
   },
-  { name: 'mask header', decode: readMaskHeader, seeds: [encodeMask(smallMask, 'bits')] },
+  { name: 'mask (DELTA, with a base provider)', decode: decodeDelta, seeds: deltaSeeds },
+  { name: 'mask header', decode: readMaskHeader, seeds: [encodeMask(smallMask, 'bits'), ...deltaSeeds] },
   { name: 'mask file', decode: readMaskFile, seeds: [encodeMaskFile(encodeMask(smallMask, 'bits'), meta)] }
 ]
 

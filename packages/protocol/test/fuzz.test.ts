@@ -16,6 +16,12 @@ describe('decoders under fuzzing: only ProtocolError, never another exception', 
     })
   }
 
+  it('DELTA mutations reach the payload: some decode (with the base of their header), some break the bit stream', () => {
+    const delta = reports.find(r => r.name.startsWith('mask (DELTA'))
+    expect(delta?.decoded).toBeGreaterThan(0)
+    expect(Object.keys(delta?.refused ?? {})).toEqual(expect.arrayContaining(['MALFORMED', 'TRUNCATED', 'TOO_LARGE']))
+  })
+
   it('the mutations reach deep validation, not only the first parse error', () => {
     const codes = new Set(reports.flatMap(r => Object.keys(r.refused)))
     expect(reports.length).toBe(decoders.length)

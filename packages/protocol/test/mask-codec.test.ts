@@ -169,15 +169,16 @@ describe('mask codec: hostile input', () => {
     }
   })
 
-  it('refuses trailing bytes, bad magic, unknown version, unknown or reserved encodings and flags', () => {
+  it('refuses trailing bytes, bad magic, unknown version, unknown encodings, reserved flags, DELTA without a base', () => {
     const b = encode()
     expectCode(() => decodeMask(Uint8Array.from([...b, 0])), 'TRAILING_BYTES')
     expectCode(() => decodeMask(patch(b, 0, 0x4d)), 'MALFORMED')
     expectCode(() => decodeMask(patch(b, 4, 2)), 'UNKNOWN_VERSION')
     expectCode(() => decodeMask(patch(b, 5, 9)), 'UNKNOWN_ENUM')
-    expectCode(() => decodeMask(patch(b, 5, 4)), 'UNSUPPORTED_ENCODING')
+    // BITS relabelled DELTA: its first magnitude is read as the DELTA length, far beyond the BITS size.
+    expectCode(() => decodeMask(patch(b, 5, 4)), 'TOO_LARGE')
     expectCode(() => decodeMask(patch(b, 6, 1)), 'MALFORMED')
-    expectCode(() => encodeMask(small, 'delta'), 'UNSUPPORTED_ENCODING')
+    expectCode(() => encodeMask(small, 'delta'), 'MISSING_BASE')
   })
 
   it('refuses non-finite values: F32 NaN/Inf, F16 Inf/NaN, BITS magnitude NaN, zero or negative', () => {
