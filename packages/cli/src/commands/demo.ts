@@ -1,7 +1,13 @@
 import type { Command } from 'commander'
 import { action } from '../action.js'
 import { launchDemoNodes, stopDaemons, type ChildDaemon } from '../demo/launcher.js'
-import { prepareOutDir, writeDemoOutputs, type DemoSummary } from '../demo/outputs.js'
+import {
+  learnerReports,
+  prepareOutDir,
+  writeDemoOutputs,
+  type DemoSummary,
+  type LearnerReport
+} from '../demo/outputs.js'
 import { speedup } from '../demo/metrics.js'
 import { planDemo, type DemoOptions, type DemoPlan } from '../demo/plan.js'
 import { RunRecord, watchRun } from '../demo/watch.js'
@@ -37,6 +43,7 @@ export async function runDemo(o: DemoOptions, io: Io): Promise<DemoSummary> {
       progress.done()
       await stopDaemons(launched)
     }
+    if (launched.length > 0) io.stderr.write(`${learnerTable(learnerReports(record))}\n\n`)
     return await writeDemoOutputs(plan, record, { started, interrupted: interruption.interrupted })
   } finally {
     interruption.dispose()
@@ -67,6 +74,37 @@ class Interruption {
   dispose(): void {
     this.signal?.removeEventListener('abort', this.onAbort)
   }
+}
+
+/** Each learner as it last reported (stderr: the result on stdout stays one table or one JSON document). */
+function learnerTable(rows: readonly LearnerReport[]): string {
+  const n = (v: number | null): string | null => (v === null ? null : v.toLocaleString('en-US'))
+  return table(
+    [
+      'learner',
+      'steps',
+      'eval steps',
+      'own ICR',
+      'learned',
+      'adopted',
+      'steps saved',
+      'masks adopted',
+      'bytes sent',
+      'bytes received'
+    ],
+    rows.map(r => [
+      r.name,
+      n(r.steps),
+      n(r.evalSteps),
+      r.ownIcr?.toFixed(2),
+      r.tasksLearned,
+      r.tasksAdopted,
+      n(r.stepsSaved),
+      r.masksAdopted,
+      n(r.bytesSent),
+      n(r.bytesReceived)
+    ])
+  )
 }
 
 const fmtSteps = (v: number | null): string => (v === null ? 'not reached' : `${v.toLocaleString('en-US')} steps/agent`)

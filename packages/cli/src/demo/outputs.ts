@@ -4,9 +4,9 @@ import { dataDirPaths } from '@l2d2c/protocol'
 import { CliError, ExitCode } from '../exit-codes.js'
 import type { Io } from '../output.js'
 import { speedup, stepsToTarget, type CurvePoint } from './metrics.js'
-import { LEARNER_NAME_PATTERN, learnerName, NODE_NAMES, type DemoPlan } from './plan.js'
+import { isolatedLearnerName, LEARNER_NAME_PATTERN, learnerName, NODE_NAMES, type DemoPlan } from './plan.js'
 import { demoPlot } from './plot.js'
-import type { RunRecord } from './watch.js'
+import type { RunRecord, SwarmRecord } from './watch.js'
 
 /** The files a demo run writes at the top of --out, beside its nodes' data dirs. */
 export const DEMO_FILES = { summary: 'summary.json', plot: 'icr.svg' } as const
@@ -152,6 +152,40 @@ export interface DemoSummary {
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000
+
+/** What one learner reported last: the per-agent table the demo prints on stderr. */
+export interface LearnerReport {
+  name: string
+  /** Training env steps. */
+  steps: number
+  evalSteps: number | null
+  /** Its latest own-ICR sweep (null: none). */
+  ownIcr: number | null
+  tasksLearned: number | null
+  tasksAdopted: number | null
+  stepsSaved: number | null
+  masksAdopted: number
+  bytesSent: number | null
+  bytesReceived: number | null
+}
+
+/** Each learner of the two collectives, as it last reported (fields its daemon does not report are null). */
+export function learnerReports(record: RunRecord): LearnerReport[] {
+  const rows = (r: SwarmRecord, name: (i: number) => string): LearnerReport[] =>
+    r.statuses.map((st, i) => ({
+      name: name(i),
+      steps: st?.totalSteps ?? 0,
+      evalSteps: st?.evalSteps ?? null,
+      ownIcr: r.ownIcr[i]?.at(-1)?.ownIcr ?? null,
+      tasksLearned: st?.tasksLearned ?? null,
+      tasksAdopted: st?.tasksAdopted ?? null,
+      stepsSaved: st?.stepsSaved ?? null,
+      masksAdopted: st?.masksAdopted ?? 0,
+      bytesSent: st?.bytesSent ?? null,
+      bytesReceived: st?.bytesReceived ?? null
+    }))
+  return [...rows(record.swarms.sharing, learnerName), ...rows(record.swarms.isolated, isolatedLearnerName)]
+}
 const roundOrNull = (v: number | null): number | null => (v === null ? null : Math.round(v))
 
 /**

@@ -1,5 +1,6 @@
 import type { EvaluationDocument, OwnIcrDocument, StatusDocument } from '@l2d2c/protocol'
 import { describe, expect, it } from 'vitest'
+import { learnerReports } from '../../src/demo/outputs.js'
 import { RunRecord, type SwarmLook } from '../../src/demo/watch.js'
 
 /** The fields of a status document the record reads. */
@@ -88,5 +89,47 @@ describe('RunRecord (what the demo keeps of each look at its swarms)', () => {
     ])
     expect(r.swarms.isolated.latestOwnIcr()).toBe(2.5)
     expect(r.swarms.sharing.latestOwnIcr()).toBe(0)
+  })
+
+  it('reports each learner of both collectives as it last answered; what a daemon does not report is null', () => {
+    const r = new RunRecord(1)
+    const full = {
+      ...status(5000, 4, 3, 70_000),
+      evalSteps: 900,
+      tasksLearned: 2,
+      tasksAdopted: 3,
+      stepsSaved: 6000,
+      bytesReceived: 50_000
+    } as StatusDocument
+    r.add({
+      swarms: { sharing: look([full], { ownIcr: [sweeps([[5000, 4.5]])] }), isolated: look([status(8000)]) },
+      time: 0
+    })
+    expect(learnerReports(r)).toEqual([
+      {
+        name: 'learner-1',
+        steps: 5000,
+        evalSteps: 900,
+        ownIcr: 4.5,
+        tasksLearned: 2,
+        tasksAdopted: 3,
+        stepsSaved: 6000,
+        masksAdopted: 3,
+        bytesSent: 70_000,
+        bytesReceived: 50_000
+      },
+      {
+        name: 'isolated-1',
+        steps: 8000,
+        evalSteps: null,
+        ownIcr: null,
+        tasksLearned: null,
+        tasksAdopted: null,
+        stepsSaved: null,
+        masksAdopted: 0,
+        bytesSent: null,
+        bytesReceived: null
+      }
+    ])
   })
 })
