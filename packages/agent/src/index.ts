@@ -16,7 +16,8 @@ export {
   type Libp2pServices,
   type Libp2pNodeOptions
 } from './network/libp2p-node.js'
-export { loadOrCreatePeerKey, loadPeerKey, PeerKeyError } from './network/peer-key.js'
+export { loadOrCreatePeerKey, loadPeerKey, PeerKeyError, DEMO_PEER_IDS } from './network/peer-key.js'
+export { loadSwarmKey, writeNewSwarmKey, SwarmKeyError, type SwarmKey } from './network/swarm-key.js'
 export * from './learner/thread/learner-api.js'
 export { TfBackendError, BACKEND_CHOICES, type BackendChoice } from './learner/tf-backend.js'
 export { PPO_PRESET_NAMES, type PpoPreset } from './learner/hyperparams.js'
@@ -75,4 +76,4 @@ export { resolveDaemonConfig, type ResolveInput } from './daemon/config/resolve.
 export { DataDirLockedError, lockHolder } from './daemon/lock.js'
 export { ControlListenError } from './daemon/control-server.js'
 export { EvaluatorRole } from './daemon/evaluator-role.js'
-export { withRemoteNode, RemoteAddressError, type RemoteContext } from './network/remote.js'
+export { withRemoteNode, RemoteAddressError, type RemoteContext, type RemoteOptions } from './network/remote.js'
