@@ -193,7 +193,8 @@ export function registerQueryCommands(program: Command, io: Io): void {
               const fetched = await client.fetch(
                 target,
                 { requestId: agent.newRequestId(), target: { cid: summary.cid }, encoding, backboneId: inv.backboneId },
-                { timeoutMs, expectedCid: summary.cid }
+                // bounded by the size the inventory announced (the layer table is not known here)
+                { timeoutMs, expectedCid: summary.cid, maxBytes: agent.fetchBound(summary.encodedSize, encoding) }
               )
               const ms = performance.now() - t0
               const mask = decodeMask(fetched.bytes, { expectedTaskKey: task, expectedBackboneId: inv.backboneId })

@@ -2,8 +2,9 @@ import { DATA_DIR_FILES } from './data-dir.js'
 
 /**
  * The daemon's control API (JSON over HTTP on 127.0.0.1 or a Unix socket): the documents
- * `l2d2c status | peers | masks` print with --json. Every route except /health and /metrics
- * needs `Authorization: Bearer <token>` (the token is in the data dir, mode 0600).
+ * `l2d2c status | peers | masks` print with --json. Every route except /health (which only
+ * says the daemon answers) needs `Authorization: Bearer <token>` (the token is in the data dir,
+ * mode 0600), and over TCP the Host header must name the daemon's own address (421 otherwise).
  */
 export const CONTROL_ROUTES = {
   health: '/health',
