@@ -144,6 +144,8 @@ export interface Libp2pNodeOptions {
   connectionPingTimeoutMs?: number
   /** A whole dial gives up after this many ms. */
   dialTimeoutMs?: number
+  /** Connections above which libp2p prunes the least valuable (default NODE_LIMITS.maxConnections; tests lower it). */
+  maxConnections?: number
   /**
    * Where libp2p's component logs go (`forComponent(name)` returns a debug-style logger with
    * `%p` peer id, `%a` multiaddr, `%e` error, `%s`, `%d`, `%o` format placeholders). Absent:
@@ -240,6 +242,9 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
       ? undefined
       : checkPositive('connectionPingTimeoutMs', options.connectionPingTimeoutMs)
 
+  const maxConnections = options.maxConnections ?? NODE_LIMITS.maxConnections
+  if (!Number.isInteger(maxConnections) || maxConnections < 1)
+    throw new NodeConfigError('maxConnections', `must be a positive integer, got ${maxConnections}`)
   const bootstrapPeers = bootstrapList.flatMap(a => peerIdOf(multiaddr(a)) ?? [])
   const admission = options.admission ?? {}
   for (const [option, value] of [
@@ -289,7 +294,7 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
     peerDiscovery,
     connectionGater: gater,
     connectionManager: {
-      maxConnections: NODE_LIMITS.maxConnections,
+      maxConnections,
       dialTimeout,
       addressDialTimeout: Math.min(NODE_LIMITS.addressDialTimeoutMs, dialTimeout),
       inboundConnectionThreshold: NODE_LIMITS.inboundConnectionsPerHostPerSecond,

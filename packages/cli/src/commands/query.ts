@@ -43,6 +43,17 @@ function humanStatus(s: StatusDocument): string {
     `uptime       ${s.uptimeSeconds} s`,
     `data dir     ${s.dataDir}`
   ]
+  const e = s.exposure
+  if (e !== undefined) {
+    const admission = [
+      e.swarmKey ? `swarm key ${e.swarmKeyFingerprint ?? ''}`.trim() : 'no swarm key',
+      e.allowlist ? 'allowlist' : 'no allowlist',
+      e.publicListen ? 'reachable from other hosts' : 'loopback only'
+    ]
+    lines.push(`admission    ${admission.join(', ')}`)
+    if (e.demoPeerKey) lines.push("DEMO KEY     this node runs with the compose demo's public peer key")
+    if (e.warning !== null) lines.push(`WARNING      ${e.warning}`)
+  }
   return lines.join('\n')
 }
 

@@ -171,6 +171,10 @@ describe('admission control, end to end (real daemons over TCP on 127.0.0.1)', (
     expect(si.exposure).toMatchObject({ publicListen: true, swarmKey: false, allowlist: false })
     expect(si.exposure.warning).toContain('0.0.0.0')
     expect(i.log()).toContain('neither a swarm key nor a peer allowlist')
+    expect((await runInProcess(['status', '--data-dir', i.dataDir])).stdout).toMatch(/^WARNING +listening on /m)
+    expect((await runInProcess(['status', '--data-dir', g.dataDir])).stdout).toMatch(
+      /^admission +no swarm key, allowlist, loopback only$/m
+    )
 
     // The CLI's throwaway client has a fresh peer id: not on the list either.
     const t0 = performance.now()

@@ -12,6 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import {
   admissionRefusals,
   createLibp2pNode,
+  NODE_LIMITS,
   type Libp2pNode,
   type Libp2pNodeOptions
 } from '../../../src/network/libp2p-node.js'
@@ -209,6 +210,32 @@ describe('per-peer cap', () => {
     expect((await tryDial(b, a, { force: true })).ok).toBe(false)
     expect(admissionRefusals(a)['per-peer-cap']).toBe(1)
     expect(a.getConnections(b.peerId).length).toBe(1)
+  })
+})
+
+describe('bootstrap peers under connection pressure', () => {
+  it('a node whose inbound slots are all taken still gets back to its bootstrap peer, tagged to be pruned last', async () => {
+    const boot = await node()
+    const a = await node({ bootstrap: [boot.getMultiaddrs()[0]!.toString()], maxConnections: 3 })
+    const connectedTo = (p: Libp2pNode): boolean => a.getPeers().some(x => x.equals(p.peerId))
+    const deadline = Date.now() + 5_000
+    while (!connectedTo(boot) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+    expect(connectedTo(boot)).toBe(true)
+    // the bootstrap module tags its peer on discovery; the pruner closes low-valued peers first
+    expect((await a.peerStore.get(boot.peerId)).tags.get('bootstrap')?.value).toBe(NODE_LIMITS.bootstrapTagValue)
+    const others = await Promise.all(Array.from({ length: 4 }, async () => await node()))
+    expect((await tryDial(others[0]!, a)).ok).toBe(true)
+    expect((await tryDial(others[1]!, a)).ok).toBe(true)
+    // the bootstrap connection drops, and a third host takes the free slot at once
+    await boot.hangUp(a.peerId)
+    await new Promise(resolve => setTimeout(resolve, 100))
+    expect((await tryDial(others[2]!, a)).ok).toBe(true)
+    // every slot is taken: neither a fourth host nor the bootstrap peer gets in...
+    expect((await tryDial(others[3]!, a)).ok).toBe(false)
+    expect((await tryDial(boot, a)).ok).toBe(false)
+    // ...but the node's own dial (what the redialer does every 15 s) still reaches it
+    expect((await tryDial(a, boot)).ok).toBe(true)
+    expect(connectedTo(boot)).toBe(true)
   })
 })
 
