@@ -111,7 +111,11 @@ await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
 const viaProxy = multiaddr(
   `/ip4/127.0.0.1/tcp/${(proxy.address() as AddressInfo).port}/p2p/${teacher.libp2p.peerId.toString()}`
 )
-const probe = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
+const probe = await createLibp2pNode({
+  privateKey: await generateKeyPair('Ed25519'),
+  listen: [],
+  allowPrivateDial: true
+})
 await startLibp2pNode(probe)
 const probeTraffic = new Traffic()
 const probeClient = new MaskExchangeClient({ dialer: probe, loss: LossInjector.none(), traffic: probeTraffic })

@@ -35,8 +35,11 @@ export async function agentPrivateKey(config: AgentConfig, paths: DataDirPaths |
         ? await loadPeerKey(keyFile)
         : await loadOrCreatePeerKey(keyFile)
   if (key?.created === true) log.info({ file: keyFile }, 'created a new peer key')
-  if (key?.permissionsTooOpen === true)
-    log.warn({ file: keyFile }, 'the peer key file is readable by other users; chmod 600 it')
+  if (key?.demo === true)
+    log.warn(
+      { file: keyFile, peerId: key.peerId.toString() },
+      'DEMO KEY: this peer key is committed to the l2d2c repository for the compose demo; anyone can impersonate this node. Never use it outside the demo'
+    )
   return key?.privateKey ?? (await generateKeyPair('Ed25519'))
 }
 
@@ -77,7 +80,10 @@ export async function buildAgentNetwork(
     connectionPingIntervalMs: net.connectionPingIntervalMs,
     logger: config.libp2pLogger,
     metrics: config.metricsRegistry === undefined ? undefined : { registry: config.metricsRegistry },
-    userAgent: `l2d2c/${L2D2C_VERSION}`
+    userAgent: `l2d2c/${L2D2C_VERSION}`,
+    swarmKey: net.swarmKey,
+    admission: net.admission,
+    allowPrivateDial: net.allowPrivateDial
   })
   const knownPeers =
     p.paths === null

@@ -137,7 +137,7 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     await again.stop()
   }, 180_000)
 
-  it('serves /health and /metrics without the token, everything else only with it; masks_held is live', async () => {
+  it('serves /health without the token, /metrics and everything else only with it; masks_held is live', async () => {
     const dir = join(root, 'metrics')
     const d = await startDaemon(dir, ['--tasks', `${X},${Y},${Z}`, '--steps-per-task', '6400', '--no-sharing'])
     running.push(d)
@@ -151,7 +151,7 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     const steps = (): number => Number(/^l2d2c_env_steps_total ([0-9]+)$/m.exec(text)?.[1] ?? 0)
     while (steps() <= 6400 && Date.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 200))
-      const metrics = await fetch(`${api}/metrics`)
+      const metrics = await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${token}` } })
       expect(metrics.status).toBe(200)
       text = await metrics.text()
     }
@@ -176,6 +176,7 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     expect(text, 'a learner publishes no ICR').not.toMatch(/^# TYPE l2d2c_icr /m)
     expect(text).toMatch(new RegExp(`^l2d2c_task_return\\{task="${X}"\\} `, 'm'))
     expect((await fetch(`${api}/health`)).status).toBe(200)
+    expect((await fetch(`${api}/metrics`)).status).toBe(401)
     expect((await fetch(`${api}/v1/status`)).status).toBe(401)
     expect((await fetch(`${api}/v1/status`, { headers: { authorization: `Bearer ${'0'.repeat(64)}` } })).status).toBe(
       401

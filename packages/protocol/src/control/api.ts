@@ -2,8 +2,9 @@ import { DATA_DIR_FILES } from './data-dir.js'
 
 /**
  * The daemon's control API (JSON over HTTP on 127.0.0.1 or a Unix socket): the documents
- * `l2d2c status | peers | masks` print with --json. Every route except /health and /metrics
- * needs `Authorization: Bearer <token>` (the token is in the data dir, mode 0600).
+ * `l2d2c status | peers | masks` print with --json. Every route except /health (which only
+ * says the daemon answers) needs `Authorization: Bearer <token>` (the token is in the data dir,
+ * mode 0600), and over TCP the Host header must name the daemon's own address (421 otherwise).
  */
 export const CONTROL_ROUTES = {
   health: '/health',
@@ -69,6 +70,24 @@ export interface StatusDocument {
   /** Bytes this node sent and received on the l2d2c protocols and announcements since it started. */
   bytesSent?: number
   bytesReceived?: number
+  /** Who can reach this node and join its swarm (README, "Daemon: Security"). */
+  exposure?: ExposureDocument
+  /** What admission control refused since the node started, by reason. */
+  admission?: { refused: Record<string, number> }
+}
+
+export interface ExposureDocument {
+  /** The node listens on an address other hosts can reach (not loopback; 0.0.0.0 counts). */
+  publicListen: boolean
+  /** A swarm key is set (a private swarm); its fingerprint, safe to compare between nodes. */
+  swarmKey: boolean
+  swarmKeyFingerprint: string | null
+  /** A peer allowlist is set. */
+  allowlist: boolean
+  /** The node runs with a peer key committed to the repository for the compose demo. */
+  demoPeerKey: boolean
+  /** Set when anyone who reaches the node can join: public listen, no swarm key, no allowlist. */
+  warning: string | null
 }
 
 /** One own-ICR sweep: the agent evaluated every task of its curriculum it holds a mask for. */

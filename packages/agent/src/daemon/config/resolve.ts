@@ -1,6 +1,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { parsePeerAddress, PeerAddressError } from '../../network/peer-address.js'
 import { curriculumSource, type Picked } from './curriculum-source.js'
+import { resolveSecurity } from './security-settings.js'
 import {
   ConfigError,
   DAEMON_SETTINGS,
@@ -154,12 +155,13 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
     pick('seed').source !== 'default' || curriculum.seed === null ? num('seed', 0, 0xffffffff, true) : curriculum.seed
 
   const drop = num('sharing.drop', 0, 1, false)
+  const bootstrap = addrs('bootstrap', true)
   return {
     dataDir,
     peerKeyFile: str('peerKeyFile') ?? null,
     listen: addrs('listen', false),
     announce: addrs('announce', false),
-    bootstrap: addrs('bootstrap', true),
+    bootstrap,
     mdns: bool('mdns'),
     api,
     role,
@@ -194,6 +196,14 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
     log: {
       level: oneOf('log.level'),
       format: oneOf('log.format')
-    }
+    },
+    security: resolveSecurity({
+      pick,
+      num,
+      bool,
+      str,
+      bootstrap,
+      ...(input.readFile !== undefined ? { readFile: input.readFile } : {})
+    })
   }
 }
