@@ -12,7 +12,7 @@ export interface MetricsSources {
   taskReturns: () => Array<{ task: string; reward: number }>
   /** Evaluators only: without it there is no l2d2c_icr (an unset gauge would read 0). */
   icr?: () => number | null
-  /** Learners only: the agent's own ICR (null before its first sample: no value yet). */
+  /** Learners only: the agent's own ICR (null before its first sample, taken as its curriculum starts: reads 0). */
   ownIcr?: () => number | null
   /** Learners only: curriculum tasks mastered by own training and by adoption, and the steps adoption saved. */
   outcome?: () => { tasksLearned: number; tasksAdopted: number; stepsSaved: number }

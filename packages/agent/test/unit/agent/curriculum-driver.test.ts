@@ -370,7 +370,7 @@ describe('CurriculumDriver: mastery-driven curricula (scripted learner)', () => 
     expect(DEFAULT_DRIVER_CONFIG.budget).toBe('mastery')
   })
 
-  it('a lucky single draw does not count: mastery needs the next evaluation, one iteration later, at the threshold too', async () => {
+  it('a lucky single draw does not count: mastery needs the next regular evaluation at the threshold too', async () => {
     const learner = new ScriptedLearner(c => (c.task === X ? luckyThenMastered(c) : c.trained >= 2 * STEPS ? 1 : 0))
     const mastered: Array<{ key: string; by: string; steps: number }> = []
     const r = await new CurriculumDriver(
@@ -384,26 +384,25 @@ describe('CurriculumDriver: mastery-driven curricula (scripted learner)', () => 
       }
     ).run()
     const x = r.tasks[0]!
-    // The regular cadence (0, 2, 4, 6, 8), plus a confirmation after the iteration that
-    // follows each draw at the threshold: 5 (0.6: not confirmed) and 9 (confirmed).
-    expect(x.evaluations.map(e => e.steps / STEPS)).toEqual([0, 2, 4, 5, 6, 8, 9])
+    // 4 (0.92, lucky) is not confirmed by 6 (0.6); 8 (0.95) is, by 10.
+    expect(x.evaluations.map(e => e.steps / STEPS)).toEqual([0, 2, 4, 6, 8, 10])
     expect(x.stepsToThreshold).toBe(4 * STEPS) // the first draw at the threshold, as before
-    expect(x.mastery).toEqual({ by: 'learned', steps: 9 * STEPS })
+    expect(x.mastery).toEqual({ by: 'learned', steps: 10 * STEPS })
     // The task ended at mastery: the budget is a cap.
-    expect(x.stepsTrained).toBe(9 * STEPS)
-    expect(learner.trainedOn(X)).toBe(9 * STEPS)
+    expect(x.stepsTrained).toBe(10 * STEPS)
+    expect(learner.trainedOn(X)).toBe(10 * STEPS)
     const y = r.tasks[1]!
-    expect(y.evaluations.map(e => e.steps / STEPS)).toEqual([0, 2, 3])
-    expect(y.mastery).toEqual({ by: 'learned', steps: 3 * STEPS })
-    expect(r.totalSteps).toBe(12 * STEPS)
+    expect(y.evaluations.map(e => e.steps / STEPS)).toEqual([0, 2, 4])
+    expect(y.mastery).toEqual({ by: 'learned', steps: 4 * STEPS })
+    expect(r.totalSteps).toBe(14 * STEPS)
     expect(mastered).toEqual([
-      { key: X, by: 'learned', steps: 9 * STEPS },
-      { key: Y, by: 'learned', steps: 3 * STEPS }
+      { key: X, by: 'learned', steps: 10 * STEPS },
+      { key: Y, by: 'learned', steps: 4 * STEPS }
     ])
     expect(r.tasks.map(t => t.returnAfterCurriculum)).toEqual([0.95, 1])
   })
 
-  it('--fixed-budget keeps the old loop: every task trains its whole budget on the regular cadence; mastery is only reported', async () => {
+  it('--fixed-budget keeps the old loop: every task trains its whole budget; mastery, by the same rule, is only reported', async () => {
     const learner = new ScriptedLearner(luckyThenMastered)
     const r = await new CurriculumDriver(
       learner,
@@ -413,7 +412,6 @@ describe('CurriculumDriver: mastery-driven curricula (scripted learner)', () => 
     expect(x.evaluations.map(e => e.steps / STEPS)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20])
     expect(x.stepsTrained).toBe(20 * STEPS)
     expect(x.stepsToThreshold).toBe(4 * STEPS)
-    // The same rule read passively: 4 was not confirmed by 6; 8 was by 10.
     expect(x.mastery).toEqual({ by: 'learned', steps: 10 * STEPS })
   })
 
