@@ -8,7 +8,7 @@ import type { OwnIcrSample } from './curriculum-driver.js'
  * outcome, derived from the knowledge base so it survives a restart. Plain bookkeeping, no I/O.
  */
 
-/** Own-ICR points kept (one per sweep and per task end: a 16-task curriculum makes ~40 at the default cadence). */
+/** Own-ICR points kept (one per sweep and per task end: a 16-task curriculum makes about 25). */
 export const MAX_OWN_ICR_POINTS = 2000
 
 export class OwnIcrHistory {
