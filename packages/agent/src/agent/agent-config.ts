@@ -84,4 +84,6 @@ export interface AgentObserver {
   iteration?: (stats: IterationStats, ctx: { taskIndex: number; stepsOnTask: number; totalSteps: number }) => void
   adopted?: (taskKey: string, adoption: VerifiedMask) => void
   round?: (round: RoundResult) => void
+  /** Env steps of one evaluation (progress, sweep, final, or a sharing round's): not training steps. */
+  evaluated?: (steps: number) => void
 }

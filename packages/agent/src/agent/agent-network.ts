@@ -65,6 +65,10 @@ export async function buildAgentNetwork(
     served: ServedMasks
     /** The agent's env steps in total, announced to peers. */
     totalSteps: () => number
+    /** The agent's own ICR, announced to peers (null: none yet, not announced). */
+    ownIcr: () => number | null
+    /** Told the env steps of each evaluation a sharing round runs with the learner. */
+    evaluationSteps: (steps: number) => void
     now: () => number
   }
 ): Promise<AgentNetwork> {
@@ -98,6 +102,7 @@ export async function buildAgentNetwork(
       masks: p.served,
       logger: config.logger,
       totalSteps: p.totalSteps,
+      ownIcr: p.ownIcr,
       now: p.now,
       random: seededRandom(sharingConfig.loss?.seed ?? config.seed ^ LOSS_SEED_SALT)
     },
@@ -126,7 +131,13 @@ export async function buildAgentNetwork(
   const sharing = new TaskSharing(
     {
       rounds,
-      learner: p.learner,
+      learner: {
+        evaluate: async (taskKey, opts) => {
+          const r = await p.learner.evaluate(taskKey, opts)
+          p.evaluationSteps(r.steps)
+          return r
+        }
+      },
       layers: p.info.layers,
       roundDone: round => config.observer?.round?.(round)
     },

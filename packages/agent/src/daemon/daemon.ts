@@ -9,6 +9,7 @@ import {
   type EvaluationDocument,
   type ExposureDocument,
   type MasksDocument,
+  type OwnIcrDocument,
   type PeersDocument,
   type StatusDocument
 } from '@l2d2c/protocol'
@@ -168,7 +169,9 @@ export class Daemon {
                 .list()
                 .filter(e => e.reward !== null)
                 .map(e => ({ task: e.taskKey, reward: e.reward as number })),
-        ...(evaluator !== null ? { icr: () => evaluator.latest?.icr ?? null } : {})
+        ...(evaluator !== null
+          ? { icr: () => evaluator.latest?.icr ?? null }
+          : { ownIcr: () => agent.latestOwnIcr, outcome: () => agent.sharingOutcome() })
       })
       const exposure = exposureOf({
         listen: config.listen,
@@ -244,7 +247,17 @@ export class Daemon {
     const result = await this.agent.runCurriculum(this.loopStop.signal)
     if (!result.completed) return
     const reached = result.tasks.filter(t => t.stepsToThreshold !== null).length
-    logger.info({ tasks: result.tasks.length, reached, totalSteps: result.totalSteps }, 'curriculum done')
+    logger.info(
+      {
+        tasks: result.tasks.length,
+        reached,
+        totalSteps: result.totalSteps,
+        evalSteps: result.evalSteps,
+        ownIcr: result.ownIcr?.ownIcr ?? null,
+        ...this.agent.sharingOutcome()
+      },
+      'curriculum done'
+    )
     if (config.exitWhenDone) {
       void this.stop()
       return
@@ -287,6 +300,7 @@ export class Daemon {
         }
       },
       [CONTROL_ROUTES.knowledge]: async () => ({ knowledge: this.agent.kb.list() }),
+      [CONTROL_ROUTES.ownIcr]: async (): Promise<OwnIcrDocument> => this.agent.ownIcrDocument(),
       [CONTROL_ROUTES.evaluation]: async (): Promise<EvaluationDocument> => ({
         tasks: [...this.config.curriculum.tasks],
         latest: this.evaluator?.latest ?? null,
@@ -321,7 +335,15 @@ export class Daemon {
       masksServed: this.agent.masksServed,
       masksAdopted: this.progress.adopted,
       exposure: this.exposure,
-      admission: { refused: { ...admissionRefusals(this.agent.libp2p) } }
+      admission: { refused: { ...admissionRefusals(this.agent.libp2p) } },
+      budget: s.budget,
+      ownIcr: s.ownIcr,
+      tasksLearned: s.outcome.tasksLearned,
+      tasksAdopted: s.outcome.tasksAdopted,
+      stepsSaved: s.outcome.stepsSaved,
+      evalSteps: s.evalSteps,
+      bytesSent: s.bytesSent,
+      bytesReceived: s.bytesReceived
     }
   }
 
@@ -396,6 +418,7 @@ function agentConfig(
     maskInit: config.maskInit,
     preset: config.preset,
     driver: {
+      budget: config.fixedBudget ? 'fixed' : 'mastery',
       commPerTask: config.sharing.commPerTask,
       evalEpisodes: config.evaluation.episodes,
       evalGreedy: config.evaluation.greedy,

@@ -127,8 +127,8 @@ export class EvaluatorRole {
     for (const p of this.c.knownPeers()) {
       if (p.role !== 'learner') continue
       learners[p.peerId] = p.totalSteps
-      const own = announcedOwnIcr(p)
-      if (own !== null) learnersOwnIcr[p.peerId] = own
+      // Announced with the inventory: absent from learners before their first sample.
+      if (p.ownIcr !== null && Number.isFinite(p.ownIcr)) learnersOwnIcr[p.peerId] = p.ownIcr
     }
     const steps = Object.values(learners)
     return {
@@ -203,13 +203,4 @@ async function pause(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms)
     signal.addEventListener('abort', done, { once: true })
   })
-}
-
-/**
- * The own ICR a peer announced, if its record carries one: learners that report it add it to
- * their announcements; older ones do not, and a record without a finite number has none.
- */
-function announcedOwnIcr(p: PeerRecord): number | null {
-  const own = (p as PeerRecord & { readonly ownIcr?: unknown }).ownIcr
-  return typeof own === 'number' && Number.isFinite(own) ? own : null
 }

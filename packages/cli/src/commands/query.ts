@@ -37,9 +37,15 @@ function humanStatus(s: StatusDocument): string {
     s.role === 'learner'
       ? `task         ${s.task === null ? `curriculum done (${s.curriculum.tasks} tasks)` : `${s.task.key} (${s.curriculum.index + 1}/${s.curriculum.tasks}): ${s.task.steps.toLocaleString('en-US')}/${s.task.budget.toLocaleString('en-US')} steps`}`
       : `evaluating   ${s.curriculum.tasks} tasks`,
-    `env steps    ${s.totalSteps.toLocaleString('en-US')} (${s.stepsPerSecond.toLocaleString('en-US')}/s)`,
+    `env steps    ${s.totalSteps.toLocaleString('en-US')} (${s.stepsPerSecond.toLocaleString('en-US')}/s), ${s.evalSteps.toLocaleString('en-US')} more in evaluations`,
+    ...(s.role === 'learner'
+      ? [
+          `own ICR      ${s.ownIcr === null ? '-' : s.ownIcr.toFixed(2)} of ${s.curriculum.tasks} tasks (${s.budget === 'fixed' ? 'fixed budgets' : 'each task until mastered'})`,
+          `mastered     ${s.tasksLearned} learned, ${s.tasksAdopted} adopted (~${s.stepsSaved.toLocaleString('en-US')} steps saved)`
+        ]
+      : []),
     `masks held   ${s.masksHeld}`,
-    `peers        ${s.peersConnected} connected`,
+    `peers        ${s.peersConnected} connected; ${s.bytesSent.toLocaleString('en-US')} B sent, ${s.bytesReceived.toLocaleString('en-US')} B received`,
     `uptime       ${s.uptimeSeconds} s`,
     `data dir     ${s.dataDir}`
   ]

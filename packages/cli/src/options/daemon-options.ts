@@ -99,6 +99,13 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     defaultHelp: d => `${d} or the curriculum's`
   },
   {
+    path: 'fixedBudget',
+    env: 'L2D2C_FIXED_BUDGET',
+    flag: '--fixed-budget',
+    help: 'train every task for its whole --steps-per-task (the reference) instead of moving on once it is mastered',
+    negatable: true
+  },
+  {
     path: 'seed',
     env: 'L2D2C_SEED',
     flag: '--seed <n>',

@@ -27,6 +27,7 @@ const SAMPLES: Record<string, { text: string | null; value: unknown }> = {
   curriculum: { text: null, value: null }, // a file; covered by the config unit tests
   agentIndex: { text: null, value: null }, // only with a curriculum
   stepsPerTask: { text: '640', value: 640 },
+  fixedBudget: { text: null, value: true },
   seed: { text: '42', value: 42 },
   backboneSeed: { text: '43', value: 43 },
   backend: { text: 'wasm', value: 'wasm' },

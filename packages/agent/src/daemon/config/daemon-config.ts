@@ -34,6 +34,11 @@ export interface DaemonConfig {
   role: 'learner' | 'evaluator'
   curriculum: { tasks: string[]; source: string }
   stepsPerTask: number
+  /**
+   * Train every task for its whole stepsPerTask (the reference's schedule) instead of moving on
+   * once it is mastered, with stepsPerTask as a cap (curriculum-driver.ts).
+   */
+  fixedBudget: boolean
   seed: number
   backboneSeed: number
   backend: BackendChoice
@@ -82,6 +87,7 @@ export const DAEMON_DEFAULTS = {
   role: 'learner',
   // The daemon's own: 20 reference iterations per task.
   stepsPerTask: 25_600,
+  fixedBudget: DEFAULT_DRIVER_CONFIG.budget === 'fixed',
   seed: 1,
   backboneSeed: DEFAULT_BACKBONE_SEED,
   backend: DEFAULT_BACKEND,
@@ -143,6 +149,7 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'curriculum', kind: 'text' },
   { path: 'agentIndex', kind: 'number' },
   { path: 'stepsPerTask', kind: 'number' },
+  { path: 'fixedBudget', kind: 'boolean' },
   { path: 'seed', kind: 'number' },
   { path: 'backboneSeed', kind: 'number' },
   { path: 'backend', kind: 'choice', choices: BACKEND_CHOICES },

@@ -167,6 +167,7 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
     role,
     curriculum: { tasks: curriculum.tasks, source: curriculum.source },
     stepsPerTask,
+    fixedBudget: bool('fixedBudget'),
     seed,
     backboneSeed: num('backboneSeed', 0, 0xffffffff, true),
     backend: oneOf('backend'),

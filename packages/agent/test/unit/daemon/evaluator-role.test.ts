@@ -94,20 +94,20 @@ function collective(o: {
   return { role, cycle, evaluated, rounds }
 }
 
-const peer = (peerId: string, role: 'learner' | 'evaluator', totalSteps: number, extra = {}): PeerRecord =>
-  ({
-    peerId,
-    addrs: [],
-    lastSeen: 0,
-    role,
-    backboneId: null,
-    masks: [],
-    announcementSequence: 0,
-    totalSteps,
-    failures: 0,
-    remembered: false,
-    ...extra
-  }) as PeerRecord
+const peer = (peerId: string, role: 'learner' | 'evaluator', totalSteps: number, extra = {}): PeerRecord => ({
+  peerId,
+  addrs: [],
+  lastSeen: 0,
+  role,
+  backboneId: null,
+  masks: [],
+  announcementSequence: 0,
+  totalSteps,
+  ownIcr: null,
+  failures: 0,
+  remembered: false,
+  ...extra
+})
 
 describe('EvaluatorRole (the honest evaluator)', () => {
   it('re-evaluates the held mask every cycle and logs the value measured now, so the ICR can go down', async () => {
