@@ -60,6 +60,26 @@ export const isolatedLearnerName = (i: number): string => `isolated-${i + 1}`
 /** Matches every learner data-dir name, of either collective (the rerun guard's test). */
 export const LEARNER_NAME_PATTERN = /^(learner|isolated)-[0-9]+$/
 
+/**
+ * How long a learner's round collects offers. Twelve daemons share the CPU, so an answer can
+ * take a while; a missed offer makes a learner train a task a peer already knows. A round ends
+ * as soon as a good offer is in, so the window costs time only when nobody has the mask.
+ */
+const LEARNER_QUERY_WINDOW_MS = 1000
+
+/**
+ * An evaluator's round per task and cycle: short, since it runs one for every task each cycle
+ * and a missed offer only delays its measurement by a cycle.
+ */
+const EVALUATOR_QUERY_WINDOW_MS = 300
+
+/**
+ * Time between the starts of two evaluation cycles. Each cycle re-evaluates every held mask
+ * (16 tasks × 25 episodes), so three evaluators cycling back to back would take a large share
+ * of the CPU from the learners; 5 s still places a row every few hundred steps per agent.
+ */
+const EVALUATION_INTERVAL_MS = 5000
+
 /** Env steps per task when --steps-per-task is not given: the reference's shell_16x16 budget for CT-graph. */
 const DEFAULT_STEPS_PER_TASK = { ctgraph: 12_800, minigrid: 102_400 } as const
 
@@ -108,7 +128,7 @@ export function learnerArgs(plan: DemoPlan, i: number): string[] {
     '--announce-interval-ms',
     '1000',
     '--query-window-ms',
-    '300',
+    String(LEARNER_QUERY_WINDOW_MS),
     ...(plan.drop > 0 ? ['--drop', String(plan.drop)] : [])
   ]
 }
@@ -145,9 +165,9 @@ export function evaluatorArgs(plan: DemoPlan): string[] {
     '--tasks',
     plan.tasks.join(','),
     '--eval-interval-ms',
-    '1500',
+    String(EVALUATION_INTERVAL_MS),
     '--query-window-ms',
-    '300',
+    String(EVALUATOR_QUERY_WINDOW_MS),
     '--announce-interval-ms',
     '1000'
   ]

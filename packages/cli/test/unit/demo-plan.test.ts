@@ -75,7 +75,7 @@ describe('planDemo', () => {
       '--announce-interval-ms',
       '1000',
       '--query-window-ms',
-      '300',
+      '1000',
       '--drop',
       '0.25'
     ])
