@@ -115,6 +115,25 @@ export interface LabOutcome {
   dir: string | null
 }
 
+/**
+ * Run time in seconds. Time 0 moves once, to when the initial nodes serve (restart); what was
+ * recorded before is then shifted by the returned amount, so every reported time has one origin.
+ */
+class RunClock {
+  private t0 = Date.now()
+  setupSeconds = 0
+  readonly now = (): number => (Date.now() - this.t0) / 1000
+  get t0Ms(): number {
+    return this.t0
+  }
+  restart(): number {
+    const shift = this.now()
+    this.t0 = Date.now()
+    this.setupSeconds = shift
+    return shift
+  }
+}
+
 class RunLog {
   private readonly stream: WriteStream
   constructor(
@@ -168,8 +187,8 @@ export async function runLab(topology: Topology, opts: LabRunOptions, io: Io): P
       ExitCode.USAGE
     )
   mkdirSync(join(root, 'nodes'), { recursive: true, mode: 0o700 })
-  const t0 = Date.now()
-  const clock = (): number => (Date.now() - t0) / 1000
+  const runClock = new RunClock()
+  const clock = runClock.now
   const log = new RunLog(join(root, 'lab.log'), clock, io)
   const nsNames = plan.namespaces.map(n => n.name)
   const nodes = new Map<string, LabNode>()
@@ -210,7 +229,7 @@ export async function runLab(topology: Topology, opts: LabRunOptions, io: Io): P
       n.clock = clock
       nodes.set(spec.name, n)
     }
-    const runner = new Runner(topology, plan, nodes, events, opts, io, log, clock)
+    const runner = new Runner(topology, plan, nodes, events, opts, io, log, runClock)
     interrupted = await runner.play()
     result = await runner.finish(interrupted)
   } catch (err) {
@@ -284,7 +303,7 @@ class Runner {
   private readonly churn: ChurnLedger | null
   private next = 0
   private lastProgress = -10
-  private readonly t0Ms: number
+  private readonly clock: () => number
 
   constructor(
     private readonly topology: Topology,
@@ -294,9 +313,9 @@ class Runner {
     opts: LabRunOptions,
     private readonly io: Io,
     private readonly log: RunLog,
-    private readonly clock: () => number
+    private readonly runClock: RunClock
   ) {
-    this.t0Ms = Date.now() - clock() * 1000
+    this.clock = runClock.now
     for (const n of nodes.values()) {
       this.obs.set(n.name, emptyObservation())
       this.tails.set(n.name, new LogTail(n.logFile))
@@ -338,37 +357,74 @@ class Runner {
     }
   }
 
-  /** Plays the run until every check is decided or the duration is over; true if interrupted. */
+  /**
+   * Plays the run until every check is decided or the duration is over; true if interrupted.
+   * Run time 0 is when every node that starts unconditionally serves: a slow machine starts
+   * its daemons later, and the schedule (splits, kills) must not hit nodes not yet up.
+   */
   async play(): Promise<boolean> {
     const signal = this.io.signal
     const pollMs = this.topology.pollSeconds * 1000
     const maxStarting = 4
+    const all = [...this.nodes.values()]
+    const initial = all.filter(n => n.spec.start.afterSeconds === 0 && n.spec.start.whenHolds === null)
+    const setupDeadline = this.clock() + START_TIMEOUT_SECONDS * 2
+    let started = false
     while (true) {
       const tick = Date.now()
-      const now = this.clock()
       if (signal?.aborted === true) {
         this.log.line('interrupted: stopping', true)
         return true
       }
-      await this.applyEvents(now)
+      if (!started && initial.every(n => n.state !== 'waiting' && n.state !== 'starting')) {
+        started = true
+        this.shiftRecorded(this.runClock.restart())
+        this.log.line(
+          `every initial node serves: run time 0 (setup took ${this.runClock.setupSeconds.toFixed(1)} s)`,
+          true
+        )
+      }
+      if (!started && this.clock() > setupDeadline) {
+        this.log.line('the initial nodes did not all start in time', true)
+        return false
+      }
+      const now = started ? this.clock() : 0
+      if (started) await this.applyEvents(now)
       // Bootstrap nodes first; the others once every bootstrap node serves (a first dial that
       // fails is retried only after the daemon's redial period).
-      const all = [...this.nodes.values()]
       const bootsUp = all.filter(n => n.spec.bootstrap).every(n => n.state === 'running' || n.state === 'exited')
       let starting = all.filter(n => n.state === 'starting').length
       for (const n of all) {
         if (n.state !== 'waiting' || starting >= maxStarting) continue
-        if (!n.spec.bootstrap && (!bootsUp || !this.startDue(n, now))) continue
+        if (!n.spec.bootstrap && (!bootsUp || !(initial.includes(n) || (started && this.startDue(n, now))))) continue
         this.log.line(`start ${n.name} (${n.ns}, ${n.address})`, true)
-        n.launch(now, START_TIMEOUT_SECONDS)
+        n.launch(this.clock(), START_TIMEOUT_SECONDS)
         starting++
       }
-      await Promise.all(all.map(async n => await this.observe(n, now)))
-      this.startProbes()
-      this.decide(false)
-      this.progress(now)
-      if (this.finished(now)) return false
+      await Promise.all(all.map(async n => await this.observe(n, this.clock())))
+      if (started) {
+        this.startProbes()
+        this.decide(false)
+        this.progress(now)
+        if (this.finished(now)) return false
+      }
       await sleep(Math.max(50, pollMs - (Date.now() - tick)), signal)
+    }
+  }
+
+  /** Moves what was recorded during setup into the run's time frame (negative: before time 0). */
+  private shiftRecorded(shift: number): void {
+    const by = (xs: number[]): void => {
+      for (let i = 0; i < xs.length; i++) xs[i] = Math.round(((xs[i] as number) - shift) * 10) / 10
+    }
+    for (const n of this.nodes.values()) {
+      by(n.starts)
+      by(n.serving)
+      const o = this.obs.get(n.name) as NodeObservation
+      by(o.daemonStarts)
+      for (const m of [o.connectedSince, o.heldSince])
+        for (const [k, v] of m) m.set(k, Math.round((v - shift) * 10) / 10)
+      for (const a of o.adoptions) (a as { atSeconds: number }).atSeconds = Math.round((a.atSeconds - shift) * 10) / 10
     }
   }
 
@@ -480,7 +536,7 @@ class Runner {
   private async observe(n: LabNode, now: number): Promise<void> {
     await n.poll(now)
     const o = this.obs.get(n.name) as NodeObservation
-    recordLogLines(o, await (this.tails.get(n.name) as LogTail).read(), this.t0Ms)
+    recordLogLines(o, await (this.tails.get(n.name) as LogTail).read(), this.runClock.t0Ms)
     const api = n.api()
     if (api === null) return
     const get = async <T>(route: string): Promise<T | undefined> => await api.get<T>(route).catch(() => undefined)
@@ -641,7 +697,7 @@ class Runner {
       recordLogLines(
         this.obs.get(n.name) as NodeObservation,
         await (this.tails.get(n.name) as LogTail).read(),
-        this.t0Ms
+        this.runClock.t0Ms
       )
     this.decide(true)
     const checks = this.topology.checks.map(
