@@ -133,7 +133,7 @@ describe('lab checks', () => {
     )
     const r = decideCheck(check('after-heal'), leaky.view)
     expect(r?.passed).toBe(false)
-    expect((r?.value as { leak: string }).leak).toContain('during the split')
+    expect((r?.value as { leak: string } | undefined)?.leak).toContain('during the split')
     // Not healed yet: open, however late.
     expect(decideCheck(check('after-heal'), world({ now: 99, partition: { healedAt: null } }).view)).toBeNull()
   })

@@ -38,9 +38,13 @@ function errorOf(d: unknown): TopologyError {
   throw new Error('expected a TopologyError')
 }
 
-function edit(f: (d: Record<string, any>) => void): Record<string, unknown> {
+// biome-ignore lint/suspicious/noExplicitAny: each case edits the document's fields directly
+type Editable = Record<string, any>
+
+/** A copy of the valid document with one edit. */
+function edit(f: (d: Editable) => void): Record<string, unknown> {
   const d = doc()
-  f(d as Record<string, any>)
+  f(d as Editable)
   return d
 }
 
