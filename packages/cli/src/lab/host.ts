@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { GUARD_COUNTER, LAB_TABLE, type Command } from './plan.js'
@@ -187,7 +187,10 @@ export function removeOwner(runId: string): void {
   rmSync(ownerFile(runId), { force: true })
 }
 
-/** Namespaces of lab runs whose lab process is gone (killed with SIGKILL, machine crash): removed, with what ran in them. */
+/**
+ * Namespaces of lab runs whose lab process is gone (killed with SIGKILL, machine crash):
+ * removed, with what ran in them and the run's temporary work dir.
+ */
 export async function cleanStale(): Promise<{ removed: string[]; kept: string[] }> {
   const all = (await listNamespaces('l2l-')).filter(n => /^l2l-[0-9a-f]{6}-/.test(n))
   const removed: string[] = []
@@ -205,6 +208,11 @@ export async function cleanStale(): Promise<{ removed: string[]; kept: string[] 
   }
   const errors = await deleteNamespaces(removed)
   if (errors.length > 0) throw new Error(errors.join('; '))
-  for (const id of new Set(removed.map(n => n.slice(4, 10)))) removeOwner(id)
+  for (const id of new Set(removed.map(n => n.slice(4, 10)))) {
+    removeOwner(id)
+    // The run's temporary work dir (data dirs, logs); a --keep-logs dir is the user's and stays.
+    for (const f of readdirSync(tmpdir()).filter(f => f.startsWith(`l2l-${id}-`)))
+      rmSync(join(tmpdir(), f), { recursive: true, force: true })
+  }
   return { removed, kept }
 }
