@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -97,6 +98,25 @@ describe.skipIf(unavailable !== null)('l2d2c lab (network namespaces, real daemo
     const r = await runCli(['lab', file])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('segments[0].subnet: a public segment must lie in a documentation range')
+  })
+
+  it('--clean-stale removes the namespaces of a run whose lab is gone, with what runs in them', async () => {
+    // A run id nobody owns (no owner file): what a lab killed with SIGKILL leaves behind.
+    const ns = `l2l-${randomBytes(3).toString('hex')}-n-stale`
+    execFileSync('ip', ['netns', 'add', ns])
+    const sleeper = spawn('ip', ['netns', 'exec', ns, 'sleep', '120'], { stdio: 'ignore' })
+    const exited = new Promise(resolve => sleeper.once('exit', resolve))
+    try {
+      const r = await runCli(['lab', '--clean-stale', '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      expect(JSON.parse(r.stdout).removed).toContain(ns)
+      expect(execFileSync('ip', ['netns', 'list']).toString()).not.toContain(ns)
+      await exited
+      expect(sleeper.signalCode).toBe('SIGKILL')
+    } finally {
+      sleeper.kill('SIGKILL')
+      spawnSync('ip', ['netns', 'del', ns])
+    }
   })
 
   it.concurrent("two-nat-sites-short: the NAT'd learners reach the relay, one adopts the other's mask through it, never directly", async () => {
