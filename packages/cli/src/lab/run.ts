@@ -84,6 +84,14 @@ export interface LabNodeSummary {
   totalSteps: number | null
   curriculumDone: boolean | null
   masks: Array<{ task: string; origin: string | null; reward: number; cid: string }>
+  /** The learner's knowledge base at the end: where each task's mask came from, its adoptions. */
+  knowledge: Array<{
+    task: string
+    source: string
+    origin: string | null
+    reward: number | null
+    adoptedFrom: string[]
+  }>
   adoptions: Array<{ atSeconds: number; task: string; from: string; latencyMs: number | null }>
   rssPeakMB: number | null
   maskBytesServed: number | null
@@ -303,6 +311,7 @@ class Runner {
   private readonly churn: ChurnLedger | null
   private next = 0
   private lastProgress = -10
+  private readonly knowledge = new Map<string, KnowledgeRow[]>()
   private readonly clock: () => number
 
   constructor(
@@ -680,6 +689,14 @@ class Runner {
         const o = this.obs.get(n.name) as NodeObservation
         o.metrics = await api.text(CONTROL_ROUTES.metrics).catch(() => null)
         o.metricsUptimeSeconds = o.status?.uptimeSeconds ?? null
+        if (n.spec.role === 'learner')
+          this.knowledge.set(
+            n.name,
+            await api
+              .get<{ knowledge: KnowledgeRow[] }>(CONTROL_ROUTES.knowledge)
+              .then(d => d.knowledge)
+              .catch(() => [])
+          )
       })
     )
     const contained = await this.contained()
@@ -775,6 +792,13 @@ class Runner {
         reward: m.reward,
         cid: m.cid
       })),
+      knowledge: (this.knowledge.get(n.name) ?? []).map(k => ({
+        task: k.taskKey,
+        source: k.source,
+        origin: k.origin === '' ? null : nameOf(k.origin),
+        reward: k.reward,
+        adoptedFrom: k.adoptions.map(a => nameOf(a.from))
+      })),
       adoptions: o.adoptions.map(a => ({
         atSeconds: a.atSeconds,
         task: a.task,
@@ -787,6 +811,15 @@ class Runner {
       log: n.logFile
     }
   }
+}
+
+/** The fields of a knowledge entry (GET /v1/knowledge) the summary uses. */
+interface KnowledgeRow {
+  taskKey: string
+  source: string
+  origin: string
+  reward: number | null
+  adoptions: Array<{ from: string }>
 }
 
 function metricMaskBytes(text: string): number | null {
