@@ -54,8 +54,10 @@ import type { CheckSpec, Topology } from './topology.js'
 
 const CLI_BIN = fileURLToPath(new URL('../bin.js', import.meta.url))
 
-/** How long a daemon may take to serve (a loaded 2-core CI machine starting 32 of them). */
-const START_TIMEOUT_SECONDS = 120
+/** How long a daemon may take to serve (a loaded 2-core machine starting 32 of them takes minutes). */
+const START_TIMEOUT_SECONDS = 180
+/** Setup (every initial node serving) may take this long plus this much per node. */
+const SETUP_SECONDS_PER_NODE = 10
 /** Graceful stop of the daemons at the end before SIGKILL. */
 const STOP_GRACE_MS = 10_000
 /** Unix socket paths are limited to 107 bytes; keep a margin. */
@@ -377,7 +379,7 @@ class Runner {
     const maxStarting = 4
     const all = [...this.nodes.values()]
     const initial = all.filter(n => n.spec.start.afterSeconds === 0 && n.spec.start.whenHolds === null)
-    const setupDeadline = this.clock() + START_TIMEOUT_SECONDS * 2
+    const setupDeadline = this.clock() + START_TIMEOUT_SECONDS + SETUP_SECONDS_PER_NODE * all.length
     let started = false
     while (true) {
       const tick = Date.now()
