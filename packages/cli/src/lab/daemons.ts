@@ -131,6 +131,13 @@ export class LabNode {
     this.expectingExit = false
     this.starts.push(nowSeconds)
     this.startDeadline = nowSeconds + startTimeoutSeconds
+    proc.on('error', err => {
+      // spawn itself failed (no `ip`): nothing runs, no exit event follows.
+      if (this.proc !== proc) return
+      this.proc = null
+      this.state = 'exited'
+      this.failure = `could not start: ${err.message}`
+    })
     proc.on('exit', (code, signal) => {
       if (this.proc !== proc) return
       this.exits.push({ atSeconds: this.clock(), code, signal, expected: this.expectingExit })
