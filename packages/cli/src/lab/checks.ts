@@ -75,13 +75,12 @@ function nameOfPeer(view: LabView, peerId: string): string {
   return peerId
 }
 
-/** Seconds at which a and b were first seen connected (either side's view), or null. */
-function connectedAt(view: LabView, a: string, b: string): number | null {
+/** Seconds at which a and b were first seen connected (either side's view; `direct`: not relayed), or null. */
+function connectedAt(view: LabView, a: string, b: string, direct = false): number | null {
   const x = nodeOf(view, a)
   const y = nodeOf(view, b)
-  const t = [x.obs.connectedSince.get(y.peerId), y.obs.connectedSince.get(x.peerId)].filter(
-    (v): v is number => v !== undefined
-  )
+  const since = (n: NodeView): Map<string, number> => (direct ? n.obs.directSince : n.obs.connectedSince)
+  const t = [since(x).get(y.peerId), since(y).get(x.peerId)].filter((v): v is number => v !== undefined)
   return t.length === 0 ? null : Math.min(...t)
 }
 
@@ -181,7 +180,8 @@ function decideAdopted(c: Extract<CheckSpec, { kind: 'adopted' }>, view: LabView
 
 function decideDirect(c: Extract<CheckSpec, { kind: 'direct' }>, view: LabView): CheckResult | null {
   const [a, b] = c.between
-  const at = connectedAt(view, a, b)
+  const at = connectedAt(view, a, b, true)
+  const anyAt = connectedAt(view, a, b)
   if (at !== null) return { name: c.name, passed: true, value: { connected: true, seconds: r1(at) } }
   const na = nodeOf(view, a)
   const nb = nodeOf(view, b)
@@ -199,6 +199,7 @@ function decideDirect(c: Extract<CheckSpec, { kind: 'direct' }>, view: LabView):
     passed: false,
     value: {
       connected: false,
+      relayedSeconds: anyAt === null ? null : r1(anyAt),
       observedSeconds: bothUp === null ? 0 : r1(view.now - bothUp),
       [`${a}Knows${b}`]: knows(na, nb),
       [`${b}Knows${a}`]: knows(nb, na),

@@ -29,8 +29,10 @@ export interface NodeObservation {
   readonly errors: string[]
   /** Run seconds of each "daemon started" line: when the node was up (before the lab's next poll noticed). */
   readonly daemonStarts: number[]
-  /** Run seconds a peer (by id) was first seen connected. */
+  /** Run seconds a peer (by id) was first seen connected (directly or through a relay). */
   readonly connectedSince: Map<string, number>
+  /** Run seconds a peer was first seen connected directly (not through a relay). */
+  readonly directSince: Map<string, number>
   /** Run seconds a task's mask was first seen held, and with which origin. */
   readonly heldSince: Map<string, number>
   /** Peak and latest resident memory (MB). */
@@ -51,6 +53,7 @@ export function emptyObservation(): NodeObservation {
     errors: [],
     daemonStarts: [],
     connectedSince: new Map(),
+    directSince: new Map(),
     heldSince: new Map(),
     rssPeakMB: null,
     rssLastMB: null,
@@ -68,14 +71,27 @@ export function recordDocuments(
   if (docs.status !== undefined) o.status = docs.status
   if (docs.peers !== undefined) {
     o.peers = docs.peers
-    for (const p of docs.peers.peers)
-      if (p.connected && !o.connectedSince.has(p.peerId)) o.connectedSince.set(p.peerId, nowSeconds)
+    for (const p of docs.peers.peers) {
+      if (!p.connected) continue
+      if (!o.connectedSince.has(p.peerId)) o.connectedSince.set(p.peerId, nowSeconds)
+      if (connectionKind(p) === 'direct' && !o.directSince.has(p.peerId)) o.directSince.set(p.peerId, nowSeconds)
+    }
   }
   if (docs.masks !== undefined) {
     o.masks = docs.masks
     for (const m of docs.masks.masks) if (!o.heldSince.has(m.taskKey)) o.heldSince.set(m.taskKey, nowSeconds)
   }
   if (docs.evaluation !== undefined) o.evaluation = docs.evaluation
+}
+
+/**
+ * How a connected peer is connected. Today's node has only TCP, so every connection is direct;
+ * a node with relays reports the kind per peer in `peers --json` (a `connection` field here:
+ * the NAT-traversal work must keep this one function in step with the field it adds).
+ */
+export function connectionKind(entry: object): 'direct' | 'relayed' {
+  const kind = (entry as { connection?: unknown }).connection
+  return kind === 'relayed' ? 'relayed' : 'direct'
 }
 
 interface LogRecord {

@@ -173,7 +173,7 @@ export class Runner {
       by(n.serving)
       const o = this.obs.get(n.name) as NodeObservation
       by(o.daemonStarts)
-      for (const m of [o.connectedSince, o.heldSince])
+      for (const m of [o.connectedSince, o.directSince, o.heldSince])
         for (const [k, v] of m) m.set(k, Math.round((v - shift) * 10) / 10)
       for (const a of o.adoptions) (a as { atSeconds: number }).atSeconds = Math.round((a.atSeconds - shift) * 10) / 10
     }

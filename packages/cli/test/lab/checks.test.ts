@@ -195,6 +195,32 @@ describe('lab checks', () => {
     })
   })
 
+  it('direct: a connection through a relay does not count (peers --json says `connection: relayed`)', () => {
+    const w = world({ now: 5 })
+    const relayed = {
+      peerId: peer('b'),
+      connected: true,
+      addrs: [],
+      role: null,
+      masks: 0,
+      totalSteps: 0,
+      lastSeen: '',
+      failures: 0
+    }
+    recordDocuments(w.nodes.get('a')?.obs as never, 4, {
+      peers: { peers: [{ ...relayed, connection: 'relayed' } as never] }
+    })
+    expect(decideCheck(check('direct'), w.view)).toBeNull()
+    expect(decideCheck(check('direct'), { ...w.view, now: 13 })).toMatchObject({
+      passed: false,
+      value: { connected: false, relayedSeconds: 4 }
+    })
+    recordDocuments(w.nodes.get('a')?.obs as never, 9, {
+      peers: { peers: [{ ...relayed, connection: 'direct' } as never] }
+    })
+    expect(decideCheck(check('direct'), { ...w.view, now: 13 })).toMatchObject({ passed: true, value: { seconds: 9 } })
+  })
+
   it('no-masks-lost: decided at the end; a task seen at a kill and missing at the end is a loss', () => {
     const ledger: ChurnLedger = {
       scheduledKills: 2,
