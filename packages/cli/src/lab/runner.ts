@@ -136,7 +136,8 @@ export class Runner {
         )
       }
       if (!started && this.clock() > setupDeadline) {
-        this.log.line('the initial nodes did not all start in time', true)
+        const late = initial.filter(n => n.state === 'waiting' || n.state === 'starting').map(n => n.name)
+        this.log.line(`the initial nodes did not all start in time; not serving: ${late.join(', ')}`, true)
         return false
       }
       const now = started ? this.clock() : 0
@@ -152,7 +153,12 @@ export class Runner {
         n.launch(this.clock(), START_TIMEOUT_SECONDS)
         starting++
       }
+      const before = all.map(n => n.state)
       await Promise.all(all.map(async n => await this.observe(n, this.clock())))
+      all.forEach((n, i) => {
+        if (before[i] === 'starting' && n.state === 'running')
+          this.log.line(`${n.name} serves (${(this.clock() - (n.starts.at(-1) ?? 0)).toFixed(1)} s after its start)`)
+      })
       if (started) {
         this.startProbes()
         this.decide(false)
