@@ -1,4 +1,4 @@
-import { percentile, protocolBytes, metricValue, type NodeObservation } from './observe.js'
+import { cpuPercent, metricValue, percentile, protocolBytes, type NodeObservation } from './observe.js'
 import type { CheckSpec, NodeSpec, PartitionSpec } from './topology.js'
 
 /**
@@ -286,7 +286,16 @@ function decideMemory(c: Extract<CheckSpec, { kind: 'memory' }>, view: LabView):
   return {
     name: c.name,
     passed: measured.length > 0 && measured.length === peaks.length && (s.max ?? 0) <= c.maxMB,
-    value: { nodes: measured.length, rssPeakMB: s, largest: worst?.[0] ?? null, limitMB: c.maxMB }
+    value: {
+      nodes: measured.length,
+      rssPeakMB: s,
+      largest: worst?.[0] ?? null,
+      limitMB: c.maxMB,
+      // Not judged, but what limits a swarm on a small machine first.
+      cpuPercentOfOneCore: summary(
+        [...view.nodes.values()].map(n => cpuPercent(n.obs)).filter((v): v is number => v !== null)
+      )
+    }
   }
 }
 

@@ -208,6 +208,20 @@ export class LabNode {
     if (this.state !== 'exited') this.state = 'down'
   }
 
+  /**
+   * CPU seconds the running daemon has used so far (utime + stime from /proc/PID/stat, in
+   * clock ticks of 1/100 s, the Linux default), or null.
+   */
+  async cpuSeconds(): Promise<number | null> {
+    const pid = this.proc?.pid
+    if (pid === undefined || this.state !== 'running') return null
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(rest[11]) + Number(rest[12])
+    return Number.isFinite(ticks) ? ticks / 100 : null
+  }
+
   /** Resident memory of the running daemon in MB (from /proc), or null. */
   async rssMB(): Promise<number | null> {
     const pid = this.proc?.pid

@@ -38,6 +38,9 @@ export interface NodeObservation {
   /** Peak and latest resident memory (MB). */
   rssPeakMB: number | null
   rssLastMB: number | null
+  /** CPU use of the current process: first and latest sample (run seconds, CPU seconds). */
+  cpuFirst: { pid: number; at: number; cpu: number } | null
+  cpuLast: { at: number; cpu: number } | null
   /** /metrics of the last process, scraped before the stop, and its uptime then. */
   metrics: string | null
   metricsUptimeSeconds: number | null
@@ -57,6 +60,8 @@ export function emptyObservation(): NodeObservation {
     heldSince: new Map(),
     rssPeakMB: null,
     rssLastMB: null,
+    cpuFirst: null,
+    cpuLast: null,
     metrics: null,
     metricsUptimeSeconds: null
   }
@@ -195,6 +200,12 @@ export function protocolBytes(text: string, prefix: string): number | null {
     if ((m[1] as string).startsWith(prefix) && Number.isFinite(v)) total = (total ?? 0) + v
   }
   return total
+}
+
+/** Average share of one core (%) the current process used between its first and latest sample, or null. */
+export function cpuPercent(o: NodeObservation): number | null {
+  if (o.cpuFirst === null || o.cpuLast === null || o.cpuLast.at - o.cpuFirst.at < 5) return null
+  return Math.round((1000 * (o.cpuLast.cpu - o.cpuFirst.cpu)) / (o.cpuLast.at - o.cpuFirst.at)) / 10
 }
 
 /** Percentile (nearest rank) of a list, or null when empty. */

@@ -19,7 +19,7 @@ export function humanLabResult(
     `topology ${r.topology}: ${r.passed ? 'PASSED' : `FAILED (${failed.length} of ${r.checks.length} checks)`}${extra.interrupted ? ' (interrupted)' : ''} in ${Math.round(extra.seconds)} s`,
     '',
     table(
-      ['node', 'role', 'segment', 'address', 'peers', 'masks', 'adopted', 'served', 'rss MB', 'kills', 'state'],
+      ['node', 'role', 'segment', 'address', 'peers', 'masks', 'adopted', 'served', 'rss MB', 'cpu %', 'kills', 'state'],
       r.nodes.map(n => [
         `${n.name}${n.bootstrap ? '*' : ''}`,
         n.role,
@@ -30,6 +30,7 @@ export function humanLabResult(
         n.masksAdopted,
         n.masksServed,
         n.rssPeakMB,
+        n.cpuPercent,
         n.kills,
         n.failure === null ? n.state : `${n.state}: ${n.failure}`
       ])

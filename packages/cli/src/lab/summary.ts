@@ -1,6 +1,6 @@
 import type { CheckResult } from './checks.js'
 import type { LabNode } from './daemons.js'
-import type { NodeObservation } from './observe.js'
+import { cpuPercent, type NodeObservation } from './observe.js'
 
 /** The result document of a run: `{ topology, nodes, checks, passed }` (what --json prints). */
 
@@ -37,6 +37,8 @@ export interface LabNodeSummary {
   }>
   adoptions: Array<{ atSeconds: number; task: string; from: string; latencyMs: number | null }>
   rssPeakMB: number | null
+  /** Average share of one core while serving (last process). */
+  cpuPercent: number | null
   maskBytesServed: number | null
   errors: string[]
   log: string | null
@@ -100,6 +102,7 @@ export function summariseNode(
       latencyMs: a.latencyMs
     })),
     rssPeakMB: o.rssPeakMB,
+    cpuPercent: cpuPercent(o),
     maskBytesServed: served,
     errors: o.errors,
     log: n.logFile
