@@ -19,7 +19,20 @@ export function humanLabResult(
     `topology ${r.topology}: ${r.passed ? 'PASSED' : `FAILED (${failed.length} of ${r.checks.length} checks)`}${extra.interrupted ? ' (interrupted)' : ''} in ${Math.round(extra.seconds)} s`,
     '',
     table(
-      ['node', 'role', 'segment', 'address', 'peers', 'masks', 'adopted', 'served', 'rss MB', 'cpu %', 'kills', 'state'],
+      [
+        'node',
+        'role',
+        'segment',
+        'address',
+        'peers',
+        'masks',
+        'adopted',
+        'served',
+        'rss MB',
+        'cpu %',
+        'kills',
+        'state'
+      ],
       r.nodes.map(n => [
         `${n.name}${n.bootstrap ? '*' : ''}`,
         n.role,

@@ -19,7 +19,7 @@ import {
   run as runCommand,
   writeOwner
 } from './host.js'
-import { linkNames, namespaceName, planNetwork, type NetworkPlan } from './plan.js'
+import { labPrefix, linkNames, namespaceName, planNetwork, type NetworkPlan } from './plan.js'
 import { Runner, STOP_GRACE_MS } from './runner.js'
 import { ScheduleError, timeline, type TimelineEvent } from './schedule.js'
 import type { LabResult } from './summary.js'
@@ -123,7 +123,7 @@ export async function runLab(topology: Topology, opts: LabRunOptions, io: Io): P
     result = await runner.finish(interrupted)
   } catch (err) {
     log.line(`failed: ${(err as Error).message}`, true)
-    await teardown(nodes, nsNames, log)
+    await teardown(runId, nodes, nsNames, log)
     tornDown = true
     process.off('exit', onExit)
     removeOwner(runId)
@@ -133,7 +133,7 @@ export async function runLab(topology: Topology, opts: LabRunOptions, io: Io): P
       throw new CliError(`building the lab network failed: ${err.message}`, ExitCode.UNAVAILABLE)
     throw err
   }
-  const cleanup = await teardown(nodes, nsNames, log)
+  const cleanup = await teardown(runId, nodes, nsNames, log)
   tornDown = true
   process.off('exit', onExit)
   removeOwner(runId)
@@ -157,15 +157,14 @@ async function buildNetwork(plan: NetworkPlan, log: RunLog): Promise<void> {
 
 /** Stops the daemons, deletes the namespaces, and checks that nothing of the run is left. */
 async function teardown(
+  runId: string,
   nodes: ReadonlyMap<string, LabNode>,
   nsNames: readonly string[],
   log: RunLog
 ): Promise<CheckResult> {
   await Promise.all([...nodes.values()].map(async n => await n.stop(STOP_GRACE_MS)))
   const errors = await deleteNamespaces(nsNames)
-  const prefix = nsNames[0]?.slice(0, 11) ?? 'l2l-'
-  const runId = prefix.slice(4, 10)
-  const namespacesLeft = await listNamespaces(prefix).catch((err: Error) => [`cannot list: ${err.message}`])
+  const namespacesLeft = await listNamespaces(labPrefix(runId)).catch((err: Error) => [`cannot list: ${err.message}`])
   const linksLeft = await listHostLinks(linkNames(runId).prefix).catch((err: Error) => [`cannot list: ${err.message}`])
   const processesLeft = [...nodes.values()].flatMap(n => n.pids).filter(processAlive)
   const value = {
