@@ -263,7 +263,7 @@ describe('request/response on a custom protocol', () => {
       request(client, server, new Uint8Array(1025), { signal: AbortSignal.timeout(3000) })
     )
     expect(err.code).toBe(ProtocolErrorCode.STREAM_CLOSED)
-    await expect.poll(() => log.failures.map(f => f.code)).toEqual([ProtocolErrorCode.TOO_LARGE])
+    await expect.poll(() => log.failures.map(f => f.code), { timeout: 10_000 }).toEqual([ProtocolErrorCode.TOO_LARGE])
   })
 
   it('an oversized response is refused by the client from its length prefix (TOO_LARGE)', async () => {
@@ -341,7 +341,9 @@ describe('request/response on a custom protocol', () => {
     expect(err.code).toBe(ProtocolErrorCode.ABORTED)
     expect((err.cause as Error).message).toBe('user cancelled')
     record('caller abort -> ABORTED (abort fired at +100 ms)', since(t))
-    await expect.poll(() => log.failures.map(f => f.code)).toEqual([ProtocolErrorCode.STREAM_CLOSED])
+    await expect
+      .poll(() => log.failures.map(f => f.code), { timeout: 10_000 })
+      .toEqual([ProtocolErrorCode.STREAM_CLOSED])
   })
 
   it('a server stopped mid-response: the requester gets STREAM_CLOSED quickly, not a hang', async () => {

@@ -141,7 +141,9 @@ describe('mask exchange over real libp2p (TCP, 127.0.0.1)', () => {
     const a = await peer({ exchange: { announceIntervalMs: 60_000 } })
     const b = await peer()
     await connect(b, a)
-    await expect.poll(() => a.exchange.traffic.snapshot().messages.announce.sent).toBeGreaterThan(0) // the start-up announcement is out
+    await expect
+      .poll(() => a.exchange.traffic.snapshot().messages.announce.sent, { timeout: 10_000 })
+      .toBeGreaterThan(0) // the start-up announcement is out
     const first = await b.exchange.client.inventory(a.node.peerId)
     const again = await b.exchange.client.inventory(a.node.peerId)
     expect(again.sequence).toBe(first.sequence)
