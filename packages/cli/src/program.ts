@@ -5,6 +5,7 @@ import { registerDemoCommand } from './commands/demo.js'
 import { registerEnvCommands } from './commands/env.js'
 import { registerMaskCommands } from './commands/mask.js'
 import { registerQueryCommands } from './commands/query.js'
+import { registerReviewCommands } from './commands/review.js'
 import { registerTrainCommand } from './commands/train.js'
 import { CliError, ExitCode } from './exit-codes.js'
 import type { Io } from './output.js'
@@ -29,6 +30,7 @@ export function createProgram(io: Io, agent: typeof import('@l2d2c/agent') | nul
   registerMaskCommands(program, io)
   registerTrainCommand(program, io)
   registerQueryCommands(program, io)
+  registerReviewCommands(program, io)
   // Subcommands created with .command() inherit exitOverride, configureOutput and
   // showHelpAfterError from the root (commander's copyInheritedSettings).
   return program

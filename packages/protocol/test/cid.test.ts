@@ -48,7 +48,7 @@ describe('binary content ids checked without a CID object', () => {
     ]
     for (let i = 0; i < 300; i++) {
       const b = Uint8Array.from(good)
-      b[i % 36] ^= 1 << (i % 8)
+      b[i % 36]! ^= 1 << (i % 8)
       inputs.push(b)
     }
     for (const b of inputs) {

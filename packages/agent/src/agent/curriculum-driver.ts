@@ -85,6 +85,8 @@ export interface DriverHooks {
     ownReward: number | null
     reason: 'task-start' | 'scheduled' | 'prefetch'
   }) => Promise<VerifiedMask | null>
+  /** A mask the operator adopted for the task in training (review mode), installed between two iterations. */
+  approved?: (taskKey: string) => VerifiedMask | null
   onTaskStart?: (taskKey: string, index: number) => Promise<void> | void
   onIteration?: (
     stats: IterationStats,
@@ -287,6 +289,7 @@ export class CurriculumDriver {
           await this.checkpoint(key, false)
           return { tasks: reports, totalSteps: this.totalSteps, completed: false }
         }
+        ready ??= this.hooks.approved?.(key) ?? null
         if (ready !== null) {
           const a: VerifiedMask = ready
           ready = null

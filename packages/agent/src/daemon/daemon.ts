@@ -19,8 +19,9 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-file.js'
 import { runStopSteps, Teardown } from '../util/teardown.js'
 import { L2D2C_VERSION } from '../version.js'
 import type { DaemonConfig } from './config/daemon-config.js'
-import { ControlServer } from './control-server.js'
+import { ControlServer, type RouteHandler } from './control-server.js'
 import { EvaluatorRole } from './evaluator-role.js'
+import { defenceDocument, reviewRoutes } from './review-routes.js'
 import { DataDirLock } from './lock.js'
 import { DaemonMetrics } from './metrics.js'
 import { TrainingProgress } from './training-progress.js'
@@ -236,8 +237,9 @@ export class Daemon {
     logger.info('serving masks until stopped')
   }
 
-  private routes(): Record<string, () => Promise<unknown>> {
+  private routes(): Record<string, RouteHandler> {
     return {
+      ...reviewRoutes(this.agent),
       [CONTROL_ROUTES.status]: async () => await this.statusDocument(),
       [CONTROL_ROUTES.peers]: async (): Promise<PeersDocument> => {
         const connected = new Set(this.agent.connectedPeers())
@@ -250,7 +252,8 @@ export class Daemon {
             masks: p.masks.length,
             totalSteps: p.totalSteps,
             lastSeen: new Date(p.lastSeen).toISOString(),
-            failures: p.failures
+            failures: p.failures,
+            standing: this.agent.reputation.standing(p.peerId, this.now())
           }))
         }
       },
@@ -303,7 +306,9 @@ export class Daemon {
       stepsPerSecond: Math.round(this.progress.stepsPerSecond()),
       dataDir: this.config.dataDir,
       masksServed: this.agent.masksServed,
-      masksAdopted: this.progress.adopted
+      masksAdopted: this.progress.adopted,
+      policy: this.agent.policy.describe(),
+      defence: defenceDocument(this.agent, this.now())
     }
   }
 
@@ -398,6 +403,7 @@ function agentConfig(
         ? { loss: { probability: config.sharing.drop, mode: config.sharing.dropMode, seed: config.seed } }
         : {})
     },
+    policy: config.policy,
     logger,
     libp2pLogger: libp2pLogBridge(logger, debug), // libp2p's component names already start with libp2p:
     metricsRegistry: metrics.registry,

@@ -33,6 +33,7 @@ import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 import { errorMessage, errorName } from '../errors.js'
+import { gossipScoring } from './gossip-scoring.js'
 import { peerIdOf } from './peer-address.js'
 
 /** mDNS service tag: l2d2c nodes answer only each other, not every libp2p node on the LAN. */
@@ -234,7 +235,9 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
         fallbackToFloodsub: false,
         emitSelf: false,
         heartbeatInterval: heartbeat,
-        maxInboundDataLength: NODE_LIMITS.gossipMaxMessageBytes
+        maxInboundDataLength: NODE_LIMITS.gossipMaxMessageBytes,
+        // invalid announcements cost their sender (gossip-scoring.ts)
+        ...gossipScoring()
       })
     }
   }

@@ -44,6 +44,8 @@ export interface OfferCollectionComponents {
   readonly logger: Logger
   readonly backboneId: string
   readonly now: () => number
+  /** Whether to ask this peer at all (the site's accepted peers, and not an ignored one); default: everyone. */
+  readonly admit?: (peerId: string) => boolean
 }
 
 export interface CollectedOffers {
@@ -100,6 +102,7 @@ export async function collectOffers(
   const ask = (peer: PeerId): void => {
     const id = peer.toString()
     if (collecting.signal.aborted || id === self || asked.has(id) || asked.size >= init.maxPeers) return
+    if (c.admit !== undefined && !c.admit(id)) return
     asked.add(id)
     inflight.push(
       client.query(peer, query, { signal: window, timeoutMs: init.windowMs }).then(
@@ -112,6 +115,8 @@ export async function collectOffers(
           }
           if (offer.status === 'backbone-mismatch')
             logger.debug({ peer: id, theirs: offer.backboneId }, 'peer has another backbone')
+          else if (offer.status === 'busy' || offer.status === 'refused')
+            logger.debug({ peer: id, task: query.taskKey, status: offer.status }, 'peer declined the query')
         },
         (err: unknown) => {
           if (!cutShortByUs()) directory.failed(id)

@@ -44,7 +44,14 @@ const SAMPLES: Record<string, { text: string | null; value: unknown }> = {
   announceIntervalMs: { text: '2000', value: 2000 },
   exitWhenDone: { text: null, value: true },
   'log.level': { text: 'debug', value: 'debug' },
-  'log.format': { text: 'json', value: 'json' }
+  'log.format': { text: 'json', value: 'json' },
+  'policy.serve': { text: 'ctgraph/**', value: ['ctgraph/**'] },
+  'policy.accept': { text: 'minigrid/*Crossing*/**', value: ['minigrid/*Crossing*/**'] },
+  'policy.acceptFrom': {
+    text: '12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF',
+    value: ['12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF']
+  },
+  'policy.adopt': { text: 'review', value: 'review' }
 }
 
 const get = (o: unknown, path: string): unknown =>

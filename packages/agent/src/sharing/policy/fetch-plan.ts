@@ -7,8 +7,9 @@ import type { ReceivedOffer } from './strategy.js'
  * claims most. Claims, step counts and identities cost an attacker nothing; a record of verified
  * deliveries does. The plan:
  *
- *  1. drops offers for content ids already decided (rejected, held for review, fetched this
- *     round) and from ignored peers, and keeps one offer per peer and per content id;
+ *  1. drops offers for content ids already decided (rejected, held for review) and from
+ *     ignored peers, and keeps one offer per peer and one slot per content id (other holders
+ *     of the same content id are the slot's alternates, tried in turn if a fetch fails);
  *  2. fetches trusted peers' offers first (they delivered verified masks with honest claims),
  *     then neutral ones, deprioritised peers last, each tier in the strategy's ranking;
  *  3. among peers with no record, those claiming within `highClaimBand` of the round's top
@@ -28,6 +29,15 @@ export interface FetchPlanInit {
 
 export const DEFAULT_FETCH_PLAN: FetchPlanInit = { maxFetches: 3, highClaimBand: 0.1 }
 
+/** Other holders tried for one content id at most, when a fetch of it fails. */
+export const MAX_ALTERNATES = 2
+
+/** One fetch slot: an offer, and other holders of the same content id to try if it fails. */
+export interface FetchSlot {
+  readonly offer: ReceivedOffer
+  readonly alternates: readonly ReceivedOffer[]
+}
+
 export interface FetchPlanContext {
   /** The text CID of an offer (its BITS CID). */
   readonly cidOf: (offer: ReceivedOffer) => string
@@ -40,23 +50,29 @@ export interface FetchPlanContext {
 
 const TIER: Record<Standing, number> = { trusted: 0, neutral: 1, deprioritised: 2, ignored: 3 }
 
-/** The offers to fetch, in order, at most `maxFetches`; `ranked` is the strategy's ranking. */
+/** The slots to fetch, in order, at most `maxFetches`; `ranked` is the strategy's ranking. */
 export function planFetches(
   ranked: readonly ReceivedOffer[],
   c: FetchPlanContext,
   init: FetchPlanInit = DEFAULT_FETCH_PLAN
-): ReceivedOffer[] {
+): FetchSlot[] {
   const peers = new Set<string>()
-  const cids = new Set<string>()
-  const eligible: Array<{ offer: ReceivedOffer; tier: number }> = []
+  const byCid = new Map<string, { offer: ReceivedOffer; tier: number; alternates: ReceivedOffer[] }>()
+  const eligible: Array<{ offer: ReceivedOffer; tier: number; alternates: ReceivedOffer[] }> = []
   for (const offer of ranked) {
     const cid = c.cidOf(offer)
-    if (peers.has(offer.peerId) || cids.has(cid) || c.skip(cid)) continue
+    if (peers.has(offer.peerId) || c.skip(cid)) continue
     const standing = c.standing(offer.peerId)
     if (standing === 'ignored') continue
     peers.add(offer.peerId)
-    cids.add(cid)
-    eligible.push({ offer, tier: TIER[standing] })
+    const same = byCid.get(cid)
+    if (same !== undefined) {
+      if (same.alternates.length < MAX_ALTERNATES) same.alternates.push(offer)
+      continue
+    }
+    const e = { offer, tier: TIER[standing], alternates: [] }
+    byCid.set(cid, e)
+    eligible.push(e)
   }
   if (eligible.length === 0) return []
   const top = Math.max(...eligible.map(e => e.offer.offer.reward))
@@ -75,19 +91,20 @@ export function planFetches(
     }
   }
   const groupCap = Math.max(1, init.maxFetches - 1)
-  const plan: ReceivedOffer[] = []
-  const deferred: ReceivedOffer[] = []
+  const plan: FetchSlot[] = []
+  const deferred: FetchSlot[] = []
   let fromGroup = 0
   for (const e of ordered) {
     if (plan.length >= init.maxFetches) break
+    const slot = { offer: e.offer, alternates: e.alternates }
     if (highClaim(e) && fromGroup >= groupCap) {
-      deferred.push(e.offer) // only if nothing else is left
+      deferred.push(slot) // only if nothing else is left
       continue
     }
     if (highClaim(e)) fromGroup++
-    plan.push(e.offer)
+    plan.push(slot)
   }
-  for (const o of deferred) if (plan.length < init.maxFetches) plan.push(o)
+  for (const slot of deferred) if (plan.length < init.maxFetches) plan.push(slot)
   return plan
 }
 

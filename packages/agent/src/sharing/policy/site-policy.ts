@@ -67,7 +67,7 @@ export class SitePolicy {
   }
 
   /** The policy as configured (status documents). */
-  describe(): SitePolicyInit {
+  describe(): { serve: string[]; accept: string[]; acceptFrom: string[]; adopt: AdoptMode } {
     return {
       serve: [...this.init.serve],
       accept: [...this.init.accept],

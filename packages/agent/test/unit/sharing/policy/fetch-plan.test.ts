@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { MaskOffer } from '@l2d2c/protocol'
-import { planFetches, type FetchPlanContext } from '../../../../src/sharing/policy/fetch-plan.js'
+import { planFetches, type FetchPlanContext, type FetchSlot } from '../../../../src/sharing/policy/fetch-plan.js'
 import type { Standing } from '../../../../src/sharing/policy/reputation.js'
 import type { ReceivedOffer } from '../../../../src/sharing/policy/strategy.js'
 import { createPrng } from '../../../../src/rng/prng.js'
@@ -31,7 +31,7 @@ function ctx(standings: Record<string, Standing> = {}, skip: string[] = [], seed
   }
 }
 
-const ids = (plan: ReceivedOffer[]): string[] => plan.map(o => o.peerId)
+const ids = (plan: FetchSlot[]): string[] => plan.map(s => s.offer.peerId)
 
 describe('fetch plan', () => {
   it('takes the ranking as it is when claims differ and nobody has a record', () => {
@@ -39,7 +39,7 @@ describe('fetch plan', () => {
     expect(ids(planFetches(ranked, ctx()))).toEqual(['a', 'b', 'c'])
   })
 
-  it('skips decided content ids, ignored peers, a second offer of a peer and of a content id', () => {
+  it('skips decided content ids, ignored peers, a second offer of a peer; other holders of a content id are alternates', () => {
     const ranked = [
       offer('a', 0.9, 'x'),
       offer('a', 0.8, 'y'),
@@ -49,7 +49,10 @@ describe('fetch plan', () => {
       offer('e', 0.4),
       offer('f', 0.3)
     ]
-    expect(ids(planFetches(ranked, ctx({ d: 'ignored' }, ['rejected'])))).toEqual(['a', 'e', 'f'])
+    const plan = planFetches(ranked, ctx({ d: 'ignored' }, ['rejected']))
+    expect(ids(plan)).toEqual(['a', 'e', 'f'])
+    expect(plan[0]!.alternates.map(o => o.peerId)).toEqual(['b'])
+    expect(plan[1]!.alternates).toEqual([])
   })
 
   it('fetches trusted peers first, deprioritised ones last', () => {
