@@ -55,6 +55,8 @@ export async function startPeer(
     policy?: Partial<SitePolicyInit>
     /** Seed of the fetch plan's shuffle. */
     seed?: number
+    /** Content ids decided elsewhere (held for review): rounds do not fetch them. */
+    decided?: (cid: string) => boolean
   } = {}
 ): Promise<TestPeer> {
   const backboneId = opts.backboneId ?? BACKBONE
@@ -82,6 +84,7 @@ export async function startPeer(
       strategy: exchange.strategy,
       policy,
       reputation,
+      ...(opts.decided !== undefined ? { decided: opts.decided } : {}),
       random: () => planPrng.nextFloat(),
       traffic: exchange.traffic,
       logger: silentLogger,

@@ -1,0 +1,23 @@
+import '../../../src/polyfill.js'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { noise } from '@libp2p/noise'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import { createLibp2p } from 'libp2p'
+
+/**
+ * An attacker's libp2p node: TCP, noise and yamux, and nothing else: no gossipsub of its own
+ * (it writes raw gossip RPCs itself), no DHT, no identify, no ping. It does not listen unless
+ * asked to (a liar or slow holder listens; a flooder only dials).
+ */
+export async function bareNode(opts: { listen?: boolean; privateKey?: PrivateKey } = {}): Promise<Libp2p> {
+  return await createLibp2p({
+    privateKey: opts.privateKey ?? (await generateKeyPair('Ed25519')),
+    addresses: { listen: opts.listen === true ? ['/ip4/127.0.0.1/tcp/0'] : [] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { maxConnections: 10_000, inboundConnectionThreshold: 10_000 }
+  })
+}
