@@ -7,8 +7,8 @@ import type { InventoryAnnouncement, MaskSummary, NodeRole } from '@l2d2c/protoc
  * Whether a peer is connected is not stored: libp2p's connections say so (see `prune`).
  *
  * Bounded against peers that announce from many identities: at most `maxPeers` records, of each
- * announcement only the masks of tasks this node wants (its curriculum, as its policy accepts
- * them), at most `maxMasksPerPeer` of them, and `maxMasks` in all. When full, a newcomer takes
+ * announcement only the first mask of each task this node wants (its curriculum, as its policy
+ * accepts them), at most `maxMasksPerPeer` of them, and `maxMasks` in all. When full, a newcomer takes
  * the place of the least valuable peer (connected, then trusted for verified deliveries, then
  * remembered from the last run, then the rest; the least recently seen first), never of a more
  * valuable one: a flood of fresh identities displaces its own kind, not the honest active peers.
@@ -24,7 +24,7 @@ export interface PeerRecord {
   readonly lastSeen: number
   readonly role: NodeRole | null
   readonly backboneId: string | null
-  /** The masks of wanted tasks the peer announced most recently (at most maxMasksPerPeer). */
+  /** The masks of wanted tasks the peer announced most recently (one per task, at most maxMasksPerPeer). */
   readonly masks: readonly MaskSummary[]
   /** How many masks its latest announcement listed in all (wanted or not). */
   readonly announcedMasks: number
@@ -209,10 +209,15 @@ export class PeerDirectory {
   announced(peerId: string, a: InventoryAnnouncement, now: number): boolean {
     const r = this.base(peerId, now)
     if (a.sequence <= r.announcementSequence && r.announcementSequence >= 0) return false
+    // One summary per task (a node holds one mask per task; rounds ask a holder by task), of
+    // wanted tasks only: a long list for one task costs no more than one entry.
     const masks: MaskSummary[] = []
+    const tasks = new Set<string>()
     for (const m of a.masks) {
       if (masks.length >= this.maxMasksPerPeer) break
-      if (this.wanted(m.taskKey)) masks.push(m)
+      if (tasks.has(m.taskKey) || !this.wanted(m.taskKey)) continue
+      tasks.add(m.taskKey)
+      masks.push(m)
     }
     return this.set({
       ...r,

@@ -15,21 +15,23 @@ export interface QueryFloodReport {
 }
 
 /**
- * A query flooder: `queries` valid queries over one connection, `concurrency` at a time (the
- * victim's per-connection stream limit is 8), as fast as the victim answers.
+ * A query flooder: `queries` valid queries over one connection (or as many as fit in
+ * `durationMs`), `concurrency` at a time (the victim's per-connection stream limit is 8), as
+ * fast as the victim answers.
  */
 export async function floodQueries(
   attacker: Libp2p,
   victim: PeerId | Multiaddr,
-  o: { queries: number; concurrency: number; taskKey: string; backboneId: string }
+  o: { queries: number; concurrency: number; taskKey: string; backboneId: string; durationMs?: number }
 ): Promise<QueryFloodReport> {
   const client = new MaskExchangeClient({ dialer: attacker, loss: LossInjector.none(), traffic: new Traffic() })
   const report: QueryFloodReport = { sent: 0, answers: {}, failed: 0, ms: 0 }
   const t0 = performance.now()
+  const until = t0 + (o.durationMs ?? Number.POSITIVE_INFINITY)
   let next = 0
   await Promise.all(
     Array.from({ length: o.concurrency }, async () => {
-      while (next < o.queries) {
+      while (next < o.queries && performance.now() < until) {
         next++
         report.sent++
         try {

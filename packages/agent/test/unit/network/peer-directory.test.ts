@@ -103,11 +103,11 @@ describe('peer directory', () => {
     ).toEqual(['p7', 'p8', 'p9'])
   })
 
-  it('keeps only the masks of wanted tasks, at most maxMasksPerPeer of them, and counts what was announced', () => {
+  it('keeps one mask per wanted task, at most maxMasksPerPeer of them, and counts what was announced', () => {
     const d = new PeerDirectory({ wanted: t => t.startsWith('keep/'), maxMasksPerPeer: 2 })
-    d.announced('p', ann(1, ['keep/a', 'other/b', 'keep/c', 'keep/d']), 0)
+    d.announced('p', ann(1, ['keep/a', 'keep/a', 'other/b', 'keep/c', 'keep/d']), 0)
     expect(d.get('p')!.masks.map(m => m.taskKey)).toEqual(['keep/a', 'keep/c'])
-    expect(d.get('p')!.announcedMasks).toBe(4)
+    expect(d.get('p')!.announcedMasks).toBe(5)
     expect(d.masksKept).toBe(2)
     d.announced('p', ann(2, ['keep/x']), 1)
     expect(d.masksKept).toBe(1)
