@@ -1,5 +1,5 @@
 /**
- * pnpm bench:adversary [--fuzz-frames N] [--phase-ms MS] [--skip-icr] [--json]
+ * pnpm bench:adversary [--fuzz-frames N] [--phase-ms MS] [--skip-resources] [--skip-icr] [--json]
  *
  * A node under attack, over real libp2p (TCP, 127.0.0.1). The attacked node is an l2d2c agent
  * in a process of its own (bench/adversary/victim.ts: its learner trains at full speed in a
@@ -24,8 +24,12 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import '../src/polyfill.js'
 import {
+  contentIdBytes,
+  decodeAnnouncement,
+  encodeAnnouncement,
   encodeMask,
   INVENTORY_PROTOCOL,
+  MAX_ANNOUNCED_MASKS,
   MASK_PROTOCOL,
   QUERY_PROTOCOL,
   type LayerSpec,
@@ -57,6 +61,7 @@ const { values } = parseArgs({
     'fuzz-frames': { type: 'string', default: '100000' },
     'phase-ms': { type: 'string', default: '20000' },
     'skip-icr': { type: 'boolean', default: false },
+    'skip-resources': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false }
   }
 })
@@ -67,7 +72,37 @@ const log = (s: string): void => {
 }
 const MiB = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10
 
-// ---- the victim, in its own process ------------------------------------------------------------
+// ---- 0. the cost of decoding a maximal announcement (what the gate protects) -------------------
+
+const decodeMs = (() => {
+  const origin = '12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF'
+  const bytes = encodeAnnouncement({
+    backboneId: 'a'.repeat(32),
+    masks: Array.from({ length: MAX_ANNOUNCED_MASKS }, (_, i) => ({
+      taskKey: `ctgraph/d2b2/img${i}/leaf01`,
+      cid: contentIdBytes(new TextEncoder().encode(String(i))),
+      reward: 0.5,
+      stepsTrained: 12_345_678,
+      encodedSize: 13_866,
+      encodings: ['bits', 'f16', 'f32'],
+      origin
+    })),
+    sequence: 1,
+    timestampMs: 1,
+    role: 'learner',
+    addrs: [],
+    totalSteps: 1
+  })
+  for (let i = 0; i < 30; i++) decodeAnnouncement(bytes)
+  const runs: number[] = []
+  for (let r = 0; r < 9; r++) {
+    const t0 = performance.now()
+    for (let i = 0; i < 20; i++) decodeAnnouncement(bytes)
+    runs.push((performance.now() - t0) / 20)
+  }
+  return { bytes: bytes.length, medianMs: percentile(runs, 0.5) }
+})()
+log(`decoding a maximal announcement (${decodeMs.bytes} bytes): ${decodeMs.medianMs?.toFixed(2)} ms`)
 
 interface Sample {
   heapUsed: number
@@ -80,56 +115,6 @@ interface Sample {
   peerStore: number
   masksServed: number
 }
-interface VictimInfo {
-  addrs: string[]
-  peerId: string
-  backboneId: string
-  layers: LayerSpec[]
-  tasks: string[]
-  masks: number
-}
-
-const victimTasks = ['ctgraph/d2b2/img1/leaf00', 'ctgraph/d2b2/img1/leaf01']
-
-/** A bench helper process (tsx) with an IPC channel: `ask` sends a command and waits for its reply. */
-function child(script: string, args: string[], env: Record<string, string> = {}) {
-  const proc = spawn(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } }
-  )
-  const replies: Array<(m: unknown) => void> = []
-  proc.on('message', m => replies.shift()?.(m))
-  const ready = new Promise<void>(resolve => replies.push(() => resolve()))
-  return {
-    proc,
-    ready,
-    ask: async <T>(cmd: string): Promise<T> =>
-      await new Promise<T>(resolve => {
-        replies.push(m => resolve(m as T))
-        proc.send({ cmd })
-      }),
-    stop: async (): Promise<void> => {
-      const exited = new Promise(resolve => proc.once('exit', resolve))
-      proc.send({ cmd: 'stop' })
-      await exited
-    }
-  }
-}
-
-const victim = child('./adversary/victim.ts', [], { VICTIM_TASKS: victimTasks.join(',') })
-const ask = victim.ask
-await victim.ready
-let info = await ask<VictimInfo>('info')
-// Until it holds a mask, a query has nothing to offer and a fetch nothing to serve.
-while (info.masks === 0) {
-  await sleep(1000)
-  info = await ask<VictimInfo>('info')
-}
-const victimAddr = multiaddr(info.addrs[0] as string)
-log(`victim ${info.peerId} on ${info.addrs[0]}, training ${info.tasks[0]}`)
-
-// ---- the honest probe, in its own process: queries the victim every 200 ms -------------------
 
 interface ProbeReport {
   queries: number
@@ -138,8 +123,6 @@ interface ProbeReport {
   latencyMs: { p50: number | null; p99: number | null }
   connected: boolean
 }
-const probe = child('./adversary/probe.ts', [info.addrs[0] as string, info.tasks[0] as string, info.backboneId])
-await probe.ready
 
 interface PhaseReport {
   phase: string
@@ -151,38 +134,7 @@ interface PhaseReport {
   victim: Sample
   attack: unknown
 }
-const phases: PhaseReport[] = []
-async function phase(name: string, attack: () => Promise<unknown>): Promise<void> {
-  log(`phase: ${name}...`)
-  const before = await ask<Sample>('sample')
-  await ask('reset')
-  await probe.ask<ProbeReport>('report')
-  const details = await attack()
-  const probeReport = await probe.ask<ProbeReport>('report')
-  const after = await ask<Sample>('sample')
-  phases.push({
-    phase: name,
-    heapBeforeMiB: MiB(before.heapUsed),
-    heapAfterMiB: MiB(after.heapUsed),
-    lagP99Ms: Math.round(after.lagMs.p99 * 10) / 10,
-    lagMaxMs: Math.round(after.lagMs.max * 10) / 10,
-    probe: probeReport,
-    victim: after,
-    attack: details
-  })
-  log(
-    `  heap ${MiB(before.heapUsed)} -> ${MiB(after.heapUsed)} MiB, event-loop p99 ${after.lagMs.p99.toFixed(1)} ms, probe ${JSON.stringify(probeReport.answers)} p99 ${probeReport.latencyMs.p99?.toFixed(1)} ms, failed ${probeReport.failed}`
-  )
-}
 
-async function attackers(n: number): Promise<Libp2p[]> {
-  const nodes = await Promise.all(Array.from({ length: n }, async () => await bareNode()))
-  for (const a of nodes) {
-    await a.start()
-    await a.dial(victimAddr)
-  }
-  return nodes
-}
 async function release(nodes: readonly Libp2p[]): Promise<void> {
   await Promise.all(
     nodes.map(async n => {
@@ -191,167 +143,11 @@ async function release(nodes: readonly Libp2p[]): Promise<void> {
   )
 }
 
-// ---- 1. resource attacks ------------------------------------------------------------------
-
-await phase('idle (the victim trains)', async () => {
-  await sleep(PHASE_MS)
-  return {}
-})
-
-// Built before the phase, so that building them does not slow the attackers down during it:
-// per attacker, 32 maximal announcements (1,024 masks of the victim's tasks, ~300 KB) and 200
-// small ones, each from a fresh identity.
-const FLOODERS = 8
-const floods: Array<Array<Awaited<ReturnType<typeof signedMessage>>>> = []
-let floodBytes = 0
-for (let k = 0; k < FLOODERS; k++) {
-  const ids = await identities(232)
-  const messages = []
-  for (const [i, id] of ids.entries()) {
-    const data = floodAnnouncement(id, { backboneId: info.backboneId, tasks: info.tasks, masks: i < 32 ? 1024 : 1 })
-    floodBytes += data.length
-    messages.push(await signedMessage(id, data))
-  }
-  floods.push(messages)
-}
-await phase(
-  `announcement flood: ${FLOODERS * 232} identities over ${FLOODERS} connections (${FLOODERS * 32} maximal announcements)`,
-  async () => {
-    const nodes = await attackers(FLOODERS)
-    let sent = 0
-    const errors: string[] = []
-    await Promise.all(
-      nodes.map(async (node, k) => {
-        const injector = await GossipInjector.open(node, victimAddr)
-        for (const message of floods[k] as Array<Awaited<ReturnType<typeof signedMessage>>>) {
-          try {
-            await injector.sendMessages([message], 1)
-            sent++
-          } catch (err) {
-            // a graylisted attacker's stream ends: the rest of its flood goes nowhere
-            errors.push((err as Error).message)
-            break
-          }
-        }
-      })
-    )
-    // Until the victim has worked through what it received (its counters stop moving).
-    const seen = (x: Sample): number => Object.values(x.gate).reduce((a, b) => a + b, 0) + x.directory.peers
-    let last = -1
-    for (let i = 0; i < 30; i++) {
-      const now = seen(await ask<Sample>('sample'))
-      if (now === last) break
-      last = now
-      await sleep(1000)
-    }
-    await release(nodes)
-    return { announcementsSent: sent, megabytes: MiB(floodBytes), attackersCut: errors.length }
-  }
-)
-floods.length = 0
-
-await phase('query flood: 8 connections x 8 streams', async () => {
-  const nodes = await attackers(8)
-  const reports = await Promise.all(
-    nodes.map(
-      async n =>
-        await floodQueries(n, victimAddr, {
-          queries: Number.MAX_SAFE_INTEGER,
-          concurrency: 8,
-          taskKey: info.tasks[0] as string,
-          backboneId: info.backboneId,
-          durationMs: PHASE_MS
-        })
-    )
-  )
-  await release(nodes)
-  const answers: Partial<Record<OfferStatus, number>> = {}
-  for (const r of reports)
-    for (const [k, v] of Object.entries(r.answers))
-      answers[k as OfferStatus] = (answers[k as OfferStatus] ?? 0) + (v as number)
-  return { sent: reports.reduce((a, r) => a + r.sent, 0), answers, failed: reports.reduce((a, r) => a + r.failed, 0) }
-})
-
-await phase('slow-loris requesters: 8 connections, every protocol, one byte a second', async () => {
-  const nodes = await attackers(8)
-  const reports = await Promise.all(
-    nodes.flatMap(n =>
-      [
-        [QUERY_PROTOCOL, 8],
-        [MASK_PROTOCOL, 4],
-        [INVENTORY_PROTOCOL, 2]
-      ].map(
-        async ([protocol, streams]) =>
-          await slowRequests(n, victimAddr, {
-            protocol: protocol as string,
-            streams: streams as number,
-            intervalMs: 1000,
-            maxMs: PHASE_MS
-          })
-      )
-    )
-  )
-  await release(nodes)
-  const held = reports.flatMap(r => r.heldMs)
-  return {
-    streamsOpened: reports.reduce((a, r) => a + r.opened, 0),
-    streamsRefused: reports.reduce((a, r) => a + r.refused, 0),
-    heldMs: { p50: percentile(held, 0.5), max: Math.max(...held) }
-  }
-})
-
-await phase('connection exhauster: 300 identities from this host', async () => {
-  const r = await exhaustConnections(victimAddr, { identities: 300, settleMs: 3000 })
-  const during = await ask<Sample>('sample')
-  // Can a newcomer still get in while the exhauster holds what it got?
-  const newcomer = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
-  await startLibp2pNode(newcomer)
-  const newcomerIn = await newcomer.dial(victimAddr, { signal: AbortSignal.timeout(10_000) }).then(
-    () => true,
-    () => false
-  )
-  await newcomer.stop()
-  const probeStillConnected = (await probe.ask<ProbeReport>('report')).connected
-  await sleep(PHASE_MS / 4)
-  await r.release()
-  return {
-    attempted: r.attempted,
-    dialled: r.dialled,
-    stillOpen: r.stillOpen,
-    victimConnections: during.connections,
-    newcomerConnected: newcomerIn,
-    probeStillConnected
-  }
-})
-
+// Filled by the resource attacks (part 1), unless skipped.
+const phases: PhaseReport[] = []
 const fuzz: StreamFuzzReport[] = []
-await phase(`live-stream fuzz: ${FUZZ_FRAMES.toLocaleString('en-US')} frames per protocol`, async () => {
-  const nodes = await attackers(8)
-  const seeds = seedFrames(info.tasks[0] as string, info.backboneId)
-  for (const [protocol, perConnection] of [
-    [QUERY_PROTOCOL, 8],
-    [MASK_PROTOCOL, 4],
-    [INVENTORY_PROTOCOL, 2]
-  ] as const) {
-    const r = await fuzzStreams(nodes, victimAddr, {
-      protocol,
-      seeds: seeds[protocol] as Uint8Array[],
-      frames: FUZZ_FRAMES,
-      perConnection,
-      seed: 0xbe7c,
-      hangMs: 15_000
-    })
-    fuzz.push(r)
-    log(
-      `  ${protocol}: ${JSON.stringify(r.ends)}, refused ${r.refused}, ${Math.round(r.frames / (r.ms / 1000))} frames/s`
-    )
-  }
-  await release(nodes)
-  return fuzz
-})
-const alive = ((await probe.ask<ProbeReport>('report')).answers['has-mask'] ?? 0) > 0 ? 'answering' : 'not answering'
-await probe.stop()
-await victim.stop()
+let alive = 'not run'
+if (!values['skip-resources']) alive = await resourceAttacks()
 
 // ---- 2. honest sharing with and without attackers -------------------------------------------
 
@@ -418,14 +214,14 @@ async function icrRun(attacked: boolean): Promise<IcrRun> {
     // A slow-loris holder offering every task at 0.99.
     const slow = await bareNode({ listen: true })
     await slow.start()
-    for (const task of ICR_TASKS)
-      await serveSlowly(slow, {
-        bits: encodeMask(randomMask(task, first.info.backboneId, first.info.layers, 9), 'bits'),
-        taskKey: task,
-        backboneId: first.info.backboneId,
-        claim: 0.99,
-        intervalMs: 500
-      })
+    await serveSlowly(slow, {
+      masks: Object.fromEntries(
+        ICR_TASKS.map(t => [t, encodeMask(randomMask(t, first.info.backboneId, first.info.layers, 9), 'bits')])
+      ),
+      backboneId: first.info.backboneId,
+      claim: 0.99,
+      intervalMs: 500
+    })
     for (const a of agents) await slow.dial(multiaddr(a.addresses()[0] as string)).catch(() => {})
     stopAttacks.push(async () => {
       await slow.stop()
@@ -515,12 +311,270 @@ if (!values['skip-icr']) {
   sharing.push(await icrRun(true))
 }
 
+// ---- 1. resource attacks against one node ---------------------------------------------------
+
+async function resourceAttacks(): Promise<string> {
+  // ---- the victim, in its own process ------------------------------------------------------------
+
+  interface VictimInfo {
+    addrs: string[]
+    peerId: string
+    backboneId: string
+    layers: LayerSpec[]
+    tasks: string[]
+    masks: number
+  }
+
+  const victimTasks = ['ctgraph/d2b2/img1/leaf00', 'ctgraph/d2b2/img1/leaf01']
+
+  /** A bench helper process (tsx) with an IPC channel: `ask` sends a command and waits for its reply. */
+  function child(script: string, args: string[], env: Record<string, string> = {}) {
+    const proc = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
+      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } }
+    )
+    const replies: Array<(m: unknown) => void> = []
+    proc.on('message', m => replies.shift()?.(m))
+    const ready = new Promise<void>(resolve => replies.push(() => resolve()))
+    return {
+      proc,
+      ready,
+      ask: async <T>(cmd: string): Promise<T> =>
+        await new Promise<T>(resolve => {
+          replies.push(m => resolve(m as T))
+          proc.send({ cmd })
+        }),
+      stop: async (): Promise<void> => {
+        const exited = new Promise(resolve => proc.once('exit', resolve))
+        proc.send({ cmd: 'stop' })
+        await exited
+      }
+    }
+  }
+
+  const victim = child('./adversary/victim.ts', [], { VICTIM_TASKS: victimTasks.join(',') })
+  const ask = victim.ask
+  await victim.ready
+  let info = await ask<VictimInfo>('info')
+  // Until it holds a mask, a query has nothing to offer and a fetch nothing to serve.
+  while (info.masks === 0) {
+    await sleep(1000)
+    info = await ask<VictimInfo>('info')
+  }
+  const victimAddr = multiaddr(info.addrs[0] as string)
+  log(`victim ${info.peerId} on ${info.addrs[0]}, training ${info.tasks[0]}`)
+
+  // ---- the honest probe, in its own process: queries the victim every 200 ms -------------------
+
+  const probe = child('./adversary/probe.ts', [info.addrs[0] as string, info.tasks[0] as string, info.backboneId])
+  await probe.ready
+
+  async function phase(name: string, attack: () => Promise<unknown>): Promise<void> {
+    log(`phase: ${name}...`)
+    const before = await ask<Sample>('sample')
+    await ask('reset')
+    await probe.ask<ProbeReport>('report')
+    const details = await attack()
+    const probeReport = await probe.ask<ProbeReport>('report')
+    const after = await ask<Sample>('sample')
+    phases.push({
+      phase: name,
+      heapBeforeMiB: MiB(before.heapUsed),
+      heapAfterMiB: MiB(after.heapUsed),
+      lagP99Ms: Math.round(after.lagMs.p99 * 10) / 10,
+      lagMaxMs: Math.round(after.lagMs.max * 10) / 10,
+      probe: probeReport,
+      victim: after,
+      attack: details
+    })
+    log(
+      `  heap ${MiB(before.heapUsed)} -> ${MiB(after.heapUsed)} MiB, event-loop p99 ${after.lagMs.p99.toFixed(1)} ms, probe ${JSON.stringify(probeReport.answers)} p99 ${probeReport.latencyMs.p99?.toFixed(1)} ms, failed ${probeReport.failed}`
+    )
+  }
+
+  async function attackers(n: number): Promise<Libp2p[]> {
+    const nodes = await Promise.all(Array.from({ length: n }, async () => await bareNode()))
+    for (const a of nodes) {
+      await a.start()
+      await a.dial(victimAddr)
+    }
+    return nodes
+  }
+
+  // ---- 1. resource attacks ------------------------------------------------------------------
+
+  await phase('idle (the victim trains)', async () => {
+    await sleep(PHASE_MS)
+    return {}
+  })
+
+  // Built before the phase, so that building them does not slow the attackers down during it:
+  // per attacker, 32 maximal announcements (1,024 masks of the victim's tasks, ~300 KB) and 200
+  // small ones, each from a fresh identity.
+  const FLOODERS = 8
+  const floods: Array<Array<Awaited<ReturnType<typeof signedMessage>>>> = []
+  let floodBytes = 0
+  for (let k = 0; k < FLOODERS; k++) {
+    const ids = await identities(232)
+    const messages = []
+    for (const [i, id] of ids.entries()) {
+      const data = floodAnnouncement(id, { backboneId: info.backboneId, tasks: info.tasks, masks: i < 32 ? 1024 : 1 })
+      floodBytes += data.length
+      messages.push(await signedMessage(id, data))
+    }
+    floods.push(messages)
+  }
+  await phase(
+    `announcement flood: ${FLOODERS * 232} identities over ${FLOODERS} connections (${FLOODERS * 32} maximal announcements)`,
+    async () => {
+      const nodes = await attackers(FLOODERS)
+      let sent = 0
+      const errors: string[] = []
+      await Promise.all(
+        nodes.map(async (node, k) => {
+          const injector = await GossipInjector.open(node, victimAddr)
+          for (const message of floods[k] as Array<Awaited<ReturnType<typeof signedMessage>>>) {
+            try {
+              await injector.sendMessages([message], 1)
+              sent++
+            } catch (err) {
+              // a graylisted attacker's stream ends: the rest of its flood goes nowhere
+              errors.push((err as Error).message)
+              break
+            }
+          }
+        })
+      )
+      // Until the victim has worked through what it received (its counters stop moving).
+      const seen = (x: Sample): number => Object.values(x.gate).reduce((a, b) => a + b, 0) + x.directory.peers
+      let last = -1
+      for (let i = 0; i < 30; i++) {
+        const now = seen(await ask<Sample>('sample'))
+        if (now === last) break
+        last = now
+        await sleep(1000)
+      }
+      await release(nodes)
+      return { announcementsSent: sent, megabytes: MiB(floodBytes), attackersCut: errors.length }
+    }
+  )
+  floods.length = 0
+
+  await phase('query flood: 8 connections x 8 streams', async () => {
+    const nodes = await attackers(8)
+    const reports = await Promise.all(
+      nodes.map(
+        async n =>
+          await floodQueries(n, victimAddr, {
+            queries: Number.MAX_SAFE_INTEGER,
+            concurrency: 8,
+            taskKey: info.tasks[0] as string,
+            backboneId: info.backboneId,
+            durationMs: PHASE_MS
+          })
+      )
+    )
+    await release(nodes)
+    const answers: Partial<Record<OfferStatus, number>> = {}
+    for (const r of reports)
+      for (const [k, v] of Object.entries(r.answers))
+        answers[k as OfferStatus] = (answers[k as OfferStatus] ?? 0) + (v as number)
+    return { sent: reports.reduce((a, r) => a + r.sent, 0), answers, failed: reports.reduce((a, r) => a + r.failed, 0) }
+  })
+
+  await phase('slow-loris requesters: 8 connections, every protocol, one byte a second', async () => {
+    const nodes = await attackers(8)
+    const reports = await Promise.all(
+      nodes.flatMap(n =>
+        [
+          [QUERY_PROTOCOL, 8],
+          [MASK_PROTOCOL, 4],
+          [INVENTORY_PROTOCOL, 2]
+        ].map(
+          async ([protocol, streams]) =>
+            await slowRequests(n, victimAddr, {
+              protocol: protocol as string,
+              streams: streams as number,
+              intervalMs: 1000,
+              maxMs: PHASE_MS
+            })
+        )
+      )
+    )
+    await release(nodes)
+    const held = reports.flatMap(r => r.heldMs)
+    return {
+      streamsOpened: reports.reduce((a, r) => a + r.opened, 0),
+      streamsRefused: reports.reduce((a, r) => a + r.refused, 0),
+      heldMs: { p50: percentile(held, 0.5), max: Math.max(...held) }
+    }
+  })
+
+  await phase('connection exhauster: 300 identities from this host', async () => {
+    const r = await exhaustConnections(victimAddr, { identities: 300, settleMs: 3000 })
+    const during = await ask<Sample>('sample')
+    // Can a newcomer still get in while the exhauster holds what it got?
+    const newcomer = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
+    await startLibp2pNode(newcomer)
+    const newcomerIn = await newcomer.dial(victimAddr, { signal: AbortSignal.timeout(10_000) }).then(
+      () => true,
+      () => false
+    )
+    await newcomer.stop()
+    const probeStillConnected = (await probe.ask<ProbeReport>('report')).connected
+    await sleep(PHASE_MS / 4)
+    await r.release()
+    return {
+      attempted: r.attempted,
+      dialled: r.dialled,
+      stillOpen: r.stillOpen,
+      victimConnections: during.connections,
+      newcomerConnected: newcomerIn,
+      probeStillConnected
+    }
+  })
+
+  await phase(`live-stream fuzz: ${FUZZ_FRAMES.toLocaleString('en-US')} frames per protocol`, async () => {
+    const nodes = await attackers(8)
+    const seeds = seedFrames(info.tasks[0] as string, info.backboneId)
+    for (const [protocol, perConnection] of [
+      [QUERY_PROTOCOL, 8],
+      [MASK_PROTOCOL, 4],
+      [INVENTORY_PROTOCOL, 2]
+    ] as const) {
+      const r = await fuzzStreams(nodes, victimAddr, {
+        protocol,
+        seeds: seeds[protocol] as Uint8Array[],
+        frames: FUZZ_FRAMES,
+        perConnection,
+        seed: 0xbe7c,
+        hangMs: 15_000
+      })
+      fuzz.push(r)
+      log(
+        `  ${protocol}: ${JSON.stringify(r.ends)}, refused ${r.refused}, ${Math.round(r.frames / (r.ms / 1000))} frames/s`
+      )
+    }
+    await release(nodes)
+    return fuzz
+  })
+  const alive = ((await probe.ask<ProbeReport>('report')).answers['has-mask'] ?? 0) > 0 ? 'answering' : 'not answering'
+  await probe.stop()
+  await victim.stop()
+
+  return alive
+}
+
 // ---- report ----------------------------------------------------------------------------------
 
-const result = { phases, fuzz, victimAliveAfter: alive, sharing }
+const result = { decodeMaximalAnnouncement: decodeMs, phases, fuzz, victimAliveAfter: alive, sharing }
 if (values.json) {
   console.log(JSON.stringify(result, null, 2))
 } else {
+  console.log(
+    `decoding a maximal announcement (1,024 masks, ${decodeMs.bytes} bytes): median ${decodeMs.medianMs?.toFixed(2)} ms`
+  )
   console.log('resource attacks against one node (its own process, training at full speed):')
   for (const p of phases) {
     console.log(`  ${p.phase}`)

@@ -32,7 +32,8 @@ const agent = await Agent.create({
   logger: silentLogger
 })
 // Training load on the learner thread, as a real site has; the network thread is what is measured.
-const training = agent.runCurriculum()
+const stopTraining = new AbortController()
+const training = agent.runCurriculum(stopTraining.signal)
 const lag = monitorEventLoopDelay({ resolution: 10 })
 lag.enable()
 
@@ -75,8 +76,9 @@ process.on('message', (m: { cmd: string }) => {
       lag.reset()
       send({ reset: true })
     } else if (m.cmd === 'stop') {
-      await agent.stop()
+      stopTraining.abort()
       await training.catch(() => {})
+      await agent.stop()
       process.exit(0)
     }
   })()

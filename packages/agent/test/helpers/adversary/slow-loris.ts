@@ -1,4 +1,5 @@
 import {
+  contentId,
   contentIdBytes,
   decodeFetch,
   encodeOffer,
@@ -11,6 +12,7 @@ import {
 import { closeStream, readFrame, writeFrame } from '@l2d2c/protocol/framing'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { CID } from 'multiformats/cid'
 import { sendRaw, sleep } from './streams.js'
 
 export interface SlowRequestReport {
@@ -64,30 +66,32 @@ export async function slowRequests(
 }
 
 /**
- * The holder side of a slow-loris: answers every query with an offer of a real mask's content
- * id claiming `claim`, and answers a fetch with an OK header and then one byte of the mask
- * every `intervalMs`: a requester that waits for it waits until its own fetch deadline.
+ * The holder side of a slow-loris: answers a query for any task it has bytes for with an offer
+ * of those bytes' content id claiming `claim`, and answers a fetch with an OK header and then
+ * one byte of the mask every `intervalMs`: a requester that waits for it waits until its own
+ * fetch deadline.
  */
 export async function serveSlowly(
   holder: Libp2p,
-  o: { bits: Uint8Array; taskKey: string; backboneId: string; claim: number; intervalMs: number }
+  o: { masks: Readonly<Record<string, Uint8Array>>; backboneId: string; claim: number; intervalMs: number }
 ): Promise<{ fetches: () => number }> {
   let fetches = 0
-  const cid = contentIdBytes(o.bits)
+  const byCid = new Map(Object.values(o.masks).map(bits => [contentId(bits).toString(), bits]))
   await holder.handle(QUERY_PROTOCOL, async stream => {
     try {
       const q = decodeQuery(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, timeoutMs: 5000 }))
+      const bits = o.masks[q.taskKey]
       await writeFrame(
         stream,
         encodeOffer({
           requestId: q.requestId,
-          status: 'has-mask',
-          taskKey: o.taskKey,
-          reward: o.claim,
-          stepsTrained: 1_000_000,
-          cid,
-          encodedSize: o.bits.length,
-          encodings: ['bits'],
+          status: bits === undefined ? 'no-mask' : 'has-mask',
+          taskKey: q.taskKey,
+          reward: bits === undefined ? 0 : o.claim,
+          stepsTrained: bits === undefined ? 0 : 1_000_000,
+          cid: bits === undefined ? null : contentIdBytes(bits),
+          encodedSize: bits?.length ?? 0,
+          encodings: bits === undefined ? [] : ['bits'],
           backboneId: o.backboneId,
           origin: ''
         })
@@ -101,22 +105,24 @@ export async function serveSlowly(
     fetches++
     try {
       const f = decodeFetch(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES, timeoutMs: 5000 }))
+      const bits = 'cid' in f.target ? byCid.get(CID.decode(f.target.cid).toString()) : o.masks[f.target.taskKey]
+      if (bits === undefined) throw new Error('not held')
       await writeFrame(
         stream,
         encodeTransferHeader({
           requestId: f.requestId,
           status: 'ok',
-          cid,
+          cid: contentIdBytes(bits),
           encoding: 'bits',
-          totalSize: o.bits.length,
-          chunkSize: o.bits.length,
+          totalSize: bits.length,
+          chunkSize: bits.length,
           chunkCount: 1,
           meta: { reward: o.claim, stepsTrained: 1_000_000, origin: '', createdAtMs: Date.now() },
           message: ''
         })
       )
       // The chunk's frame: a length prefix, then the bytes one at a time.
-      for (let i = 0; i < o.bits.length && stream.status === 'open'; i++) {
+      for (let i = 0; i < bits.length && stream.status === 'open'; i++) {
         await sendRaw(stream, Uint8Array.of(i === 0 ? 0x0a : 0x00))
         await sleep(o.intervalMs)
       }

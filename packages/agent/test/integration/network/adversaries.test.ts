@@ -144,8 +144,7 @@ describe('a node under attack (libp2p over TCP)', () => {
     const b = await peer({ rounds: { windowMs: 1000, graceMs: 300, fetchGraceMs: 1000 } })
     const slow = await attacker(true)
     await serveSlowly(slow, {
-      bits: encodeMask(syntheticMask(3), 'bits'),
-      taskKey: TASK,
+      masks: { [TASK]: encodeMask(syntheticMask(3), 'bits') },
       backboneId: BACKBONE,
       claim: 0.99,
       intervalMs: 200
