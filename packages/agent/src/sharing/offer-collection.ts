@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { isProtocolError, QUERY_PROTOCOL, taskContentId, type MaskQuery } from '@l2d2c/protocol'
 import { withDeadline } from '@l2d2c/protocol/framing'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -83,6 +84,8 @@ export async function collectOffers(
   // timeout signal, which then never fires (nodejs/node#57736) and the round never ends.
   const deadline = withDeadline(init.windowMs, collecting.signal)
   const window = deadline.signal
+  // Every query in flight listens on the window: up to maxPeers at once, by design (not a leak).
+  setMaxListeners(init.maxPeers + 8, window)
   // A query we cut short (round over, caller stop) says nothing about the peer; one still
   // unanswered when the whole window ran out does.
   const cutShortByUs = (): boolean =>
