@@ -30,6 +30,8 @@ export interface PeerRecord {
   readonly announcedMasks: number
   readonly announcementSequence: number
   readonly totalSteps: number
+  /** The own ICR the peer announced most recently (null: it announced none: evaluators, learners before their first sweep). */
+  readonly ownIcr: number | null
   /** Consecutive failed interactions since the last success. */
   readonly failures: number
   /** Known from a previous run's peers.json (worth redialling although it has not announced yet). */
@@ -115,6 +117,7 @@ export class PeerDirectory {
         announcedMasks: 0,
         announcementSequence: -1,
         totalSteps: 0,
+        ownIcr: null,
         failures: 0,
         remembered: false
       }
@@ -228,6 +231,7 @@ export class PeerDirectory {
       announcedMasks: a.masks.length,
       announcementSequence: a.sequence,
       totalSteps: a.totalSteps,
+      ownIcr: a.ownIcr ?? null,
       failures: 0
     })
   }

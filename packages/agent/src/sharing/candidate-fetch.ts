@@ -8,7 +8,7 @@ import {
 } from '@l2d2c/protocol'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { describeError } from '../errors.js'
-import { newRequestId, RemoteRefusal, type MaskExchangeClient } from '../network/mask-exchange/client.js'
+import { fetchBound, newRequestId, RemoteRefusal, type MaskExchangeClient } from '../network/mask-exchange/client.js'
 import type { ReceivedOffer } from './policy/strategy.js'
 
 /** A fetched candidate whose bytes passed every check (docs/protocol.md §9, steps 1–4). */
@@ -45,8 +45,11 @@ export interface FailedCandidate {
 
 export type FetchedCandidate = VerifiedCandidate | FailedCandidate
 
-/** Protocol errors of a fetch that mean the bytes contradict the offer. */
-const LIES = new Set(['CID_MISMATCH', 'MALFORMED', 'INCONSISTENT_SHAPE', 'TRAILING_BYTES', 'TRUNCATED'])
+/**
+ * Protocol errors of a fetch that mean the bytes contradict the offer (TOO_LARGE: more bytes
+ * than the offered mask can take, client.ts fetchBound).
+ */
+const LIES = new Set(['CID_MISMATCH', 'MALFORMED', 'INCONSISTENT_SHAPE', 'TRAILING_BYTES', 'TRUNCATED', 'TOO_LARGE'])
 
 /**
  * Fetches one offered mask by its CID and verifies it: the transfer (client.ts: request id,
@@ -80,7 +83,17 @@ export async function fetchCandidate(
     fetched = await c.client.fetch(
       peerIdFromString(r.peerId),
       { requestId: newRequestId(), target: { cid }, encoding: o.encoding, backboneId: c.backboneId },
-      { timeoutMs: o.timeoutMs, expectedCid: cid, signal: o.cut }
+      {
+        timeoutMs: o.timeoutMs,
+        expectedCid: cid,
+        // never more bytes than the offered mask can take in this encoding
+        maxBytes: fetchBound(r.offer.encodedSize, o.encoding, {
+          taskKey: o.taskKey,
+          backboneId: c.backboneId,
+          layers: o.layers
+        }),
+        signal: o.cut
+      }
     )
   } catch (err) {
     if (o.cut.aborted && o.signal?.aborted !== true) return failed('slow', 'the round stopped waiting for it')
