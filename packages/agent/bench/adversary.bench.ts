@@ -27,7 +27,6 @@ import {
   contentIdBytes,
   decodeAnnouncement,
   encodeAnnouncement,
-  encodeMask,
   INVENTORY_PROTOCOL,
   MAX_ANNOUNCED_MASKS,
   MASK_PROTOCOL,
@@ -52,8 +51,7 @@ import {
   identities,
   signedMessage
 } from '../test/helpers/adversary/gossip-flooder.js'
-import { randomMask, startLiar, type Liar } from '../test/helpers/adversary/liar.js'
-import { serveSlowly, slowRequests } from '../test/helpers/adversary/slow-loris.js'
+import { slowRequests } from '../test/helpers/adversary/slow-loris.js'
 import { sleep } from '../test/helpers/adversary/streams.js'
 
 const { values } = parseArgs({
@@ -143,6 +141,32 @@ async function release(nodes: readonly Libp2p[]): Promise<void> {
   )
 }
 
+/** A bench helper process (tsx) with an IPC channel: `ask` sends a command and waits for its reply. */
+function child(script: string, args: string[], env: Record<string, string> = {}) {
+  const proc = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } }
+  )
+  const replies: Array<(m: unknown) => void> = []
+  proc.on('message', m => replies.shift()?.(m))
+  const ready = new Promise<void>(resolve => replies.push(() => resolve()))
+  return {
+    proc,
+    ready,
+    ask: async <T>(cmd: string): Promise<T> =>
+      await new Promise<T>(resolve => {
+        replies.push(m => resolve(m as T))
+        proc.send({ cmd })
+      }),
+    stop: async (): Promise<void> => {
+      const exited = new Promise(resolve => proc.once('exit', resolve))
+      proc.send({ cmd: 'stop' })
+      await exited
+    }
+  }
+}
+
 // Filled by the resource attacks (part 1), unless skipped.
 const phases: PhaseReport[] = []
 const fuzz: StreamFuzzReport[] = []
@@ -188,83 +212,24 @@ async function icrRun(attacked: boolean): Promise<IcrRun> {
   const first = await Agent.create(config(0, []))
   const hub = first.addresses()[0] as string
   const agents = [first, ...(await Promise.all([1, 2].map(async i => await Agent.create(config(i, [hub])))))]
-  const liars: Liar[] = []
-  const stopAttacks: Array<() => Promise<void>> = []
-  if (attacked) {
-    for (let i = 0; i < 3; i++)
-      liars.push(
-        await startLiar({
-          backboneId: first.info.backboneId,
-          layers: first.info.layers,
+  const attack = attacked
+    ? child('./adversary/attackers.ts', [], {
+        ATTACK: JSON.stringify({
+          targets: agents.map(a => a.addresses()[0]),
           tasks: ICR_TASKS,
-          seed: 500 + i,
-          bootstrap: [hub],
-          announceIntervalMs: 1000
-        })
-      )
-    // Fresh content ids every 3 s: every new mask is worth one evaluation at most.
-    const rotate = setInterval(() => {
-      for (const l of liars) void l.lie()
-    }, 3000)
-    stopAttacks.push(async () => {
-      clearInterval(rotate)
-    })
-    for (const l of liars)
-      for (const a of agents) await l.node.dial(multiaddr(a.addresses()[0] as string)).catch(() => {})
-    // A slow-loris holder offering every task at 0.99.
-    const slow = await bareNode({ listen: true })
-    await slow.start()
-    await serveSlowly(slow, {
-      masks: Object.fromEntries(
-        ICR_TASKS.map(t => [t, encodeMask(randomMask(t, first.info.backboneId, first.info.layers, 9), 'bits')])
-      ),
-      backboneId: first.info.backboneId,
-      claim: 0.99,
-      intervalMs: 500
-    })
-    for (const a of agents) await slow.dial(multiaddr(a.addresses()[0] as string)).catch(() => {})
-    stopAttacks.push(async () => {
-      await slow.stop()
-    })
-    // An announcement flooder (one connection per agent) and a query flooder against the hub.
-    let flooding = true
-    const flooders = await Promise.all(agents.map(async () => await bareNode()))
-    const floods = flooders.map(async (f, k) => {
-      await f.start()
-      const target = multiaddr((agents[k] as Agent).addresses()[0] as string)
-      const injector = await GossipInjector.open(f, target)
-      const ids = await identities(50)
-      while (flooding) {
-        for (const id of ids) {
-          const data = floodAnnouncement(id, { backboneId: first.info.backboneId, tasks: ICR_TASKS, masks: 256 })
-          await injector.sendMessages([await signedMessage(id, data)], 1).catch(() => {})
-        }
-        await sleep(1000)
-      }
-      injector.close()
-    })
-    const queryFlooder = await bareNode()
-    await queryFlooder.start()
-    await queryFlooder.dial(multiaddr(hub))
-    const queryFlood = (async () => {
-      while (flooding)
-        await floodQueries(queryFlooder, multiaddr(hub), {
-          queries: 2000,
-          concurrency: 8,
-          taskKey: ICR_TASKS[0] as string,
           backboneId: first.info.backboneId,
-          durationMs: 5000
+          layers: first.info.layers
         })
-    })()
-    stopAttacks.push(async () => {
-      flooding = false
-      await Promise.all(floods)
-      await queryFlood
-      await release([...flooders, queryFlooder])
-    })
-  }
+      })
+    : null
+  await attack?.ready
   await Promise.all(agents.map(async a => await a.runCurriculum()))
-  for (const s of stopAttacks) await s()
+  const attackers = (await attack?.ask<{ liars: string[]; liarCids: string[]; slow: string }>('report')) ?? {
+    liars: [],
+    liarCids: [],
+    slow: ''
+  }
+  await attack?.stop()
   const perTask: Record<string, number> = {}
   for (const task of ICR_TASKS) {
     let best = 0
@@ -272,8 +237,8 @@ async function icrRun(attacked: boolean): Promise<IcrRun> {
       best = Math.max(best, (await a.learner.evaluate(task, { episodes: 100, greedy: false })).meanReturn)
     perTask[task] = best
   }
-  const liarIds = new Set(liars.map(l => l.peerId))
-  const liarCids = new Set(liars.flatMap(l => [...l.cids]))
+  const liarIds = new Set(attackers.liars)
+  const liarCids = new Set(attackers.liarCids)
   let honestAdoptions = 0
   let liarEvaluations = 0
   let liarCandidatesFetched = 0
@@ -291,7 +256,7 @@ async function icrRun(attacked: boolean): Promise<IcrRun> {
       }
     maxPerCid = Math.max(maxPerCid, ...perCid.values(), 0)
   }
-  await Promise.all([...agents.map(async a => await a.stop()), ...liars.map(async l => await l.stop())])
+  await Promise.all(agents.map(async a => await a.stop()))
   return {
     attacked,
     icr: Object.values(perTask).reduce((a, b) => a + b, 0),
@@ -307,8 +272,11 @@ async function icrRun(attacked: boolean): Promise<IcrRun> {
 
 const sharing: IcrRun[] = []
 if (!values['skip-icr']) {
-  sharing.push(await icrRun(false))
-  sharing.push(await icrRun(true))
+  for (const attacked of [false, true]) {
+    const run = await icrRun(attacked)
+    sharing.push(run)
+    log(`  ICR ${run.icr.toFixed(3)}, honest adoptions ${run.honestAdoptions}, ${run.minutes} min`)
+  }
 }
 
 // ---- 1. resource attacks against one node ---------------------------------------------------
@@ -326,32 +294,6 @@ async function resourceAttacks(): Promise<string> {
   }
 
   const victimTasks = ['ctgraph/d2b2/img1/leaf00', 'ctgraph/d2b2/img1/leaf01']
-
-  /** A bench helper process (tsx) with an IPC channel: `ask` sends a command and waits for its reply. */
-  function child(script: string, args: string[], env: Record<string, string> = {}) {
-    const proc = spawn(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
-      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } }
-    )
-    const replies: Array<(m: unknown) => void> = []
-    proc.on('message', m => replies.shift()?.(m))
-    const ready = new Promise<void>(resolve => replies.push(() => resolve()))
-    return {
-      proc,
-      ready,
-      ask: async <T>(cmd: string): Promise<T> =>
-        await new Promise<T>(resolve => {
-          replies.push(m => resolve(m as T))
-          proc.send({ cmd })
-        }),
-      stop: async (): Promise<void> => {
-        const exited = new Promise(resolve => proc.once('exit', resolve))
-        proc.send({ cmd: 'stop' })
-        await exited
-      }
-    }
-  }
 
   const victim = child('./adversary/victim.ts', [], { VICTIM_TASKS: victimTasks.join(',') })
   const ask = victim.ask
