@@ -219,11 +219,15 @@ export interface MasksDocument {
 export interface EvaluationRow {
   time: string
   icr: number
+  /** Per task, the return of the mask the evaluator holds, measured this cycle with fresh episodes. */
   perTask: Record<string, number>
-  /** Announced total env steps of each learner the evaluator knows. */
+  /**
+   * Total env steps of each learner the evaluator knows, as the learner announced them:
+   * self-reported figures the evaluator cannot check.
+   */
   learners: Record<string, number>
   meanLearnerSteps: number
-  /** Announced own ICR of each learner that reports one. */
+  /** Own ICR of each learner that announces one (self-reported, like `learners`). */
   learnersOwnIcr?: Record<string, number>
 }
 
