@@ -457,7 +457,11 @@ async function resourceAttacks(): Promise<string> {
     const r = await exhaustConnections(victimAddr, { identities: 300, settleMs: 3000 })
     const during = await ask<Sample>('sample')
     // Can a newcomer still get in while the exhauster holds what it got?
-    const newcomer = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
+    const newcomer = await createLibp2pNode({
+      privateKey: await generateKeyPair('Ed25519'),
+      listen: [],
+      allowPrivateDial: true
+    })
     await startLibp2pNode(newcomer)
     const newcomerIn = await newcomer.dial(victimAddr, { signal: AbortSignal.timeout(10_000) }).then(
       () => true,

@@ -16,7 +16,13 @@ import { percentile, Traffic } from '../../src/network/mask-exchange/traffic.js'
 
 const [target, taskKey, backboneId] = process.argv.slice(2) as [string, string, string]
 const victim = multiaddr(target)
-const node = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
+// It listens nowhere, so its dial policy would refuse the victim's loopback address: allowed,
+// as an operator allows the address of a peer it names itself.
+const node = await createLibp2pNode({
+  privateKey: await generateKeyPair('Ed25519'),
+  listen: [],
+  allowPrivateDial: true
+})
 await startLibp2pNode(node)
 const client = new MaskExchangeClient({ dialer: node, loss: LossInjector.none(), traffic: new Traffic() })
 
