@@ -38,6 +38,7 @@ import { createConnectionGater, type L2d2cGater, type RefusalCounts } from './co
 import { classifyAddress, dialPolicy } from './dial-policy.js'
 import { gossipScoring } from './gossip-scoring.js'
 import { peerIdOf } from './peer-address.js'
+import { DEFAULT_PROVIDER_STORE_LIMITS, ProviderBoundedDatastore, type ProviderStoreLimits } from './provider-store.js'
 
 /** mDNS service tag: l2d2c nodes answer only each other, not every libp2p node on the LAN. */
 export const L2D2C_MDNS_SERVICE_TAG = '_l2d2c._udp.local'
@@ -175,6 +176,8 @@ export interface Libp2pNodeOptions {
    * target is the address the user typed.
    */
   allowPrivateDial?: boolean
+  /** Bounds on the DHT provider records other peers store here (provider-store.ts); tests lower them. */
+  providerStore?: ProviderStoreLimits
 }
 
 // A type alias, not an interface: libp2p's ServiceMap is an index signature, which only
@@ -192,6 +195,7 @@ export type Libp2pNode = Libp2p<Libp2pServices>
 
 /** What admission control refused so far, per node (read by status and metrics). */
 const GATERS = new WeakMap<Libp2p, L2d2cGater>()
+const STORES = new WeakMap<Libp2p, ProviderBoundedDatastore>()
 
 /** Connections and addresses the node's gater refused, by reason (zeros for a node built elsewhere). */
 export function admissionRefusals(node: Libp2p): Readonly<RefusalCounts> {
@@ -204,6 +208,11 @@ export function admissionRefusals(node: Libp2p): Readonly<RefusalCounts> {
       'private-address': 0
     }
   )
+}
+
+/** What the node's DHT provider-record store holds and turned away (null for a node built elsewhere). */
+export function providerStoreOf(node: Libp2p): ProviderBoundedDatastore | null {
+  return STORES.get(node) ?? null
 }
 
 /** True when an address is reachable from other hosts (not loopback): what the exposure warning looks at. */
@@ -286,8 +295,11 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
     )
   }
 
+  const datastore = new ProviderBoundedDatastore(options.providerStore ?? DEFAULT_PROVIDER_STORE_LIMITS)
   const config: Libp2pOptions<Libp2pServices> = {
     privateKey: options.privateKey,
+    // in memory, like libp2p's default, with the provider records peers store here bounded
+    datastore,
     addresses: { listen, ...(announce.length > 0 ? { announce } : {}) },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -369,6 +381,7 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
   const node = await createLibp2p({ ...config, start: false })
   gater.attach(node.peerId, peer => node.getConnections(peer))
   GATERS.set(node, gater)
+  STORES.set(node, datastore)
   if (options.start === true) await startLibp2pNode(node)
   return node
 }

@@ -1,6 +1,15 @@
-import { contentId, encodeMask, INVENTORY_PROTOCOL, MASK_PROTOCOL, QUERY_PROTOCOL } from '@l2d2c/protocol'
+import {
+  contentId,
+  encodeMask,
+  INVENTORY_PROTOCOL,
+  MASK_PROTOCOL,
+  QUERY_PROTOCOL,
+  taskContentId
+} from '@l2d2c/protocol'
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Libp2p } from '@libp2p/interface'
 import { afterEach, describe, expect, it } from 'vitest'
+import { createLibp2pNode, providerStoreOf } from '../../../src/network/libp2p-node.js'
 import { bareNode } from '../../helpers/adversary/bare-node.js'
 import { floodQueries } from '../../helpers/adversary/floods.js'
 import { fuzzStreams, seedFrames } from '../../helpers/adversary/frame-fuzzer.js'
@@ -201,4 +210,39 @@ describe('a node under attack (libp2p over TCP)', () => {
     })
     expect(contentId(fetched.bytes).toString()).toBe(contentId(encodeMask(syntheticMask(1), 'bits')).toString())
   }, 120_000)
+})
+
+describe('DHT provider records from strangers (libp2p over TCP)', () => {
+  it('one identity providing many keys fills at most its share of the store; the rest is turned away', async () => {
+    const victim = await createLibp2pNode({
+      privateKey: await generateKeyPair('Ed25519'),
+      providerStore: { perPeer: 4, perKey: 64, total: 1000 },
+      start: true
+    })
+    const sybil = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), start: true })
+    stops.push(async () => {
+      await Promise.all([sybil.stop(), victim.stop()])
+    })
+    await sybil.dial(victim.getMultiaddrs())
+    const store = providerStoreOf(victim)!
+    const keys = Array.from({ length: 12 }, (_, i) => taskContentId(`ctgraph/d2b2/img${i}/leaf00`))
+    // The first provide waits for the victim to be in the sybil's DHT routing table.
+    await expect
+      .poll(
+        async () => {
+          await sybil.contentRouting.provide(keys[0]!, { signal: AbortSignal.timeout(2000) }).catch(() => {})
+          return store.providerRecords
+        },
+        { timeout: 10_000, interval: 200 }
+      )
+      .toBe(1)
+    for (const k of keys.slice(1)) await sybil.contentRouting.provide(k, { signal: AbortSignal.timeout(5000) })
+    await expect.poll(() => store.turnedAway.perPeer, { timeout: 5000 }).toBe(8)
+    expect(store.providerRecords).toBe(4)
+    // What it kept is served as usual.
+    const found: string[] = []
+    for await (const p of victim.contentRouting.findProviders(keys[0]!, { signal: AbortSignal.timeout(2000) }))
+      found.push(p.id.toString())
+    expect(found).toContain(sybil.peerId.toString())
+  })
 })
