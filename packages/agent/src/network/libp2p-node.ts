@@ -31,7 +31,7 @@ import { yamux } from '@libp2p/yamux'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { DHT_PROTOCOL, MAX_ANNOUNCEMENT_BYTES } from '@l2d2c/protocol'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
-import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
+import { InvalidParametersError, type ComponentLogger, type Libp2p, type PrivateKey } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 import { errorMessage, errorName } from '../errors.js'
 import { createConnectionGater, type L2d2cGater, type RefusalCounts } from './connection-gater.js'
@@ -215,6 +215,11 @@ export function providerStoreOf(node: Libp2p): ProviderBoundedDatastore | null {
   return STORES.get(node) ?? null
 }
 
+/** kad-dht's validator for values l2d2c does not store (every one). */
+async function refuseDhtValue(): Promise<void> {
+  throw new InvalidParametersError('this node stores no DHT values')
+}
+
 /** True when an address is reachable from other hosts (not loopback): what the exposure warning looks at. */
 export function isPublicListenAddress(address: string): boolean {
   try {
@@ -338,7 +343,11 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
         // or on 127.0.0.1 leaves every peer without addresses; this one keeps what the dial
         // policy would dial (this node's own ranges), and drops the rest
         peerInfoMapper: info => ({ ...info, multiaddrs: info.multiaddrs.filter(a => policy.mayDial(a)) }),
-        initialQuerySelfInterval: NODE_LIMITS.dhtFirstSelfQueryDelayMs
+        initialQuerySelfInterval: NODE_LIMITS.dhtFirstSelfQueryDelayMs,
+        // l2d2c uses the DHT for provider records only. kad-dht's one value type, public-key
+        // records, would let anyone store one record per key pair it makes (Ed25519 peer ids
+        // carry their keys, so nothing needs them): refused, so a PUT_VALUE stores nothing.
+        validators: { pk: refuseDhtValue }
       }),
       pubsub: gossipsub({
         // sign every message and reject unsigned ones: `message.from` is then the

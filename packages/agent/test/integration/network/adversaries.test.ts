@@ -6,7 +6,7 @@ import {
   QUERY_PROTOCOL,
   taskContentId
 } from '@l2d2c/protocol'
-import { generateKeyPair } from '@libp2p/crypto/keys'
+import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { Libp2p } from '@libp2p/interface'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLibp2pNode, providerStoreOf } from '../../../src/network/libp2p-node.js'
@@ -212,7 +212,7 @@ describe('a node under attack (libp2p over TCP)', () => {
   }, 120_000)
 })
 
-describe('DHT provider records from strangers (libp2p over TCP)', () => {
+describe('DHT records from strangers (libp2p over TCP)', () => {
   it('one identity providing many keys fills at most its share of the store; the rest is turned away', async () => {
     const victim = await createLibp2pNode({
       privateKey: await generateKeyPair('Ed25519'),
@@ -244,5 +244,34 @@ describe('DHT provider records from strangers (libp2p over TCP)', () => {
     for await (const p of victim.contentRouting.findProviders(keys[0]!, { signal: AbortSignal.timeout(2000) }))
       found.push(p.id.toString())
     expect(found).toContain(sybil.peerId.toString())
+  })
+
+  it('DHT values (public-key records, one per key pair anyone makes) are refused, not stored', async () => {
+    const victim = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), start: true })
+    const sybil = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), start: true })
+    stops.push(async () => {
+      await Promise.all([sybil.stop(), victim.stop()])
+    })
+    await sybil.dial(victim.getMultiaddrs())
+    const victimId = victim.peerId.toString()
+    const records = async (): Promise<number> => {
+      let n = 0
+      for await (const _ of providerStoreOf(victim)!.queryKeys({ prefix: '/dht/record' })) n++
+      return n
+    }
+    // A valid record (kad-dht's own validator would store it): the key pair's key under /pk/.
+    const put = async (): Promise<string[]> => {
+      const k = await generateKeyPair('Ed25519')
+      const key = new Uint8Array([...new TextEncoder().encode('/pk/'), ...k.publicKey.toMultihash().bytes])
+      const fromVictim: string[] = []
+      for await (const e of sybil.services.dht.put(key, publicKeyToProtobuf(k.publicKey), {
+        signal: AbortSignal.timeout(5000)
+      }))
+        if ('from' in e && e.from.toString() === victimId && e.name === 'QUERY_ERROR') fromVictim.push(e.name)
+      return fromVictim
+    }
+    // Once the victim is in the sybil's routing table, the PUT_VALUE reaches it and is refused.
+    await expect.poll(async () => (await put()).length, { timeout: 10_000, interval: 200 }).toBe(1)
+    expect(await records()).toBe(0)
   })
 })
