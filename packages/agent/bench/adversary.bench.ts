@@ -6,6 +6,8 @@
  * worker thread), so its heap (after a full GC) and its network thread's event-loop delay are
  * its own; the attackers (test/helpers/adversary/) and an honest probe run here.
  *
+ *  0. the cost of decoding a maximal announcement, and the most memory peers can make a node
+ *     keep: every per-peer structure filled to its cap (bench/adversary/state-bound.ts);
  *  1. resource attacks, one phase each, with an honest peer querying the victim every 200 ms
  *     throughout: an announcement flood (maximal announcements, 1,024 masks each, from
  *     hundreds of fresh identities over several connections), a query flood, slow-loris
@@ -101,6 +103,24 @@ const decodeMs = (() => {
   return { bytes: bytes.length, medianMs: percentile(runs, 0.5) }
 })()
 log(`decoding a maximal announcement (${decodeMs.bytes} bytes): ${decodeMs.medianMs?.toFixed(2)} ms`)
+
+// ---- 0. the most memory peers can make a node keep (every per-peer structure at its cap) -------
+
+interface Filled {
+  entries: number
+  MiB: number
+}
+const stateBound = await new Promise<Record<string, Filled>>((resolve, reject) => {
+  const proc = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./adversary/state-bound.ts', import.meta.url))],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }
+  )
+  proc.once('message', m => resolve(m as Record<string, Filled>))
+  proc.once('exit', code => reject(new Error(`state-bound exited with ${code}`)))
+})
+const stateBoundMiB = Math.round(Object.values(stateBound).reduce((a, f) => a + f.MiB, 0) * 10) / 10
+log(`per-peer state at its caps: ${JSON.stringify(stateBound)} (${stateBoundMiB} MiB in all)`)
 
 interface Sample {
   heapUsed: number
@@ -514,12 +534,25 @@ async function resourceAttacks(): Promise<string> {
 
 // ---- report ----------------------------------------------------------------------------------
 
-const result = { decodeMaximalAnnouncement: decodeMs, phases, fuzz, victimAliveAfter: alive, sharing }
+const result = {
+  decodeMaximalAnnouncement: decodeMs,
+  stateBound,
+  stateBoundMiB,
+  phases,
+  fuzz,
+  victimAliveAfter: alive,
+  sharing
+}
 if (values.json) {
   console.log(JSON.stringify(result, null, 2))
 } else {
   console.log(
     `decoding a maximal announcement (1,024 masks, ${decodeMs.bytes} bytes): median ${decodeMs.medianMs?.toFixed(2)} ms`
+  )
+  console.log(
+    `per-peer state at its caps (heap after GC): ${Object.entries(stateBound)
+      .map(([k, f]) => `${k} ${f.MiB} MiB (${f.entries} entries)`)
+      .join(', ')}; ${stateBoundMiB} MiB in all`
   )
   console.log('resource attacks against one node (its own process, training at full speed):')
   for (const p of phases) {
