@@ -1,5 +1,6 @@
 /**
- * pnpm bench:adversary [--fuzz-frames N] [--phase-ms MS] [--skip-resources] [--skip-icr] [--json]
+ * pnpm bench:adversary [--fuzz-frames N] [--phase-ms MS] [--skip-resources] [--skip-icr] [--attacked-only] [--json]
+ *   (ADVERSARY_LOG=FILE: the sharing run's agents log there, at debug level)
  *
  * A node under attack, over real libp2p (TCP, 127.0.0.1). The attacked node is an l2d2c agent
  * in a process of its own (bench/adversary/victim.ts: its learner trains at full speed in a
@@ -38,6 +39,7 @@ import {
 } from '@l2d2c/protocol'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
+import { pino } from 'pino'
 import type { Libp2p } from '@libp2p/interface'
 import { Agent } from '../src/agent/agent.js'
 import type { AgentConfig } from '../src/agent/agent-config.js'
@@ -62,6 +64,7 @@ const { values } = parseArgs({
     'phase-ms': { type: 'string', default: '20000' },
     'skip-icr': { type: 'boolean', default: false },
     'skip-resources': { type: 'boolean', default: false },
+    'attacked-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false }
   }
 })
@@ -227,22 +230,25 @@ async function icrRun(attacked: boolean): Promise<IcrRun> {
     learnerThread: 'worker',
     network: { gossipHeartbeatMs: 200, announceIntervalMs: 1000, bootstrap },
     sharing: { rounds: { windowMs: 1000 } },
-    logger: silentLogger
+    logger: agentLog?.child({ agent: i, attacked }) ?? silentLogger
   })
   const first = await Agent.create(config(0, []))
   const hub = first.addresses()[0] as string
   const agents = [first, ...(await Promise.all([1, 2].map(async i => await Agent.create(config(i, [hub])))))]
-  const attack = attacked
-    ? child('./adversary/attackers.ts', [], {
-        ATTACK: JSON.stringify({
-          targets: agents.map(a => a.addresses()[0]),
-          tasks: ICR_TASKS,
-          backboneId: first.info.backboneId,
-          layers: first.info.layers
-        })
+  const attackerProcess = (role: 'holders' | 'floods') =>
+    child('./adversary/attackers.ts', [], {
+      ATTACK: JSON.stringify({
+        targets: agents.map(a => a.addresses()[0]),
+        tasks: ICR_TASKS,
+        backboneId: first.info.backboneId,
+        layers: first.info.layers,
+        role
       })
-    : null
+    })
+  const attack = attacked ? attackerProcess('holders') : null
+  const floods = attacked ? attackerProcess('floods') : null
   await attack?.ready
+  await floods?.ready
   await Promise.all(agents.map(async a => await a.runCurriculum()))
   const attackers = (await attack?.ask<{ liars: string[]; liarCids: string[]; slow: string }>('report')) ?? {
     liars: [],
@@ -250,6 +256,7 @@ async function icrRun(attacked: boolean): Promise<IcrRun> {
     slow: ''
   }
   await attack?.stop()
+  await floods?.stop()
   const perTask: Record<string, number> = {}
   for (const task of ICR_TASKS) {
     let best = 0
@@ -290,9 +297,13 @@ async function icrRun(attacked: boolean): Promise<IcrRun> {
   }
 }
 
+const agentLog =
+  process.env.ADVERSARY_LOG !== undefined
+    ? pino({ level: 'debug' }, pino.destination({ dest: process.env.ADVERSARY_LOG, sync: false }))
+    : null
 const sharing: IcrRun[] = []
 if (!values['skip-icr']) {
-  for (const attacked of [false, true]) {
+  for (const attacked of values['attacked-only'] ? [true] : [false, true]) {
     const run = await icrRun(attacked)
     sharing.push(run)
     log(`  ICR ${run.icr.toFixed(3)}, honest adoptions ${run.honestAdoptions}, ${run.minutes} min`)

@@ -4,7 +4,9 @@
  * three liars claiming 1.0 for random masks with fresh content ids every 3 s, a slow-loris
  * holder offering every task at 0.99, an announcement flooder per learner (50 identities,
  * 256 masks each, every second) and a query flooder against the first learner.
- *   env ATTACK: JSON { targets: multiaddrs, tasks, backboneId, layers }
+ * The bench starts two: the holders (liars and slow holder) and the floods, so that building
+ * and signing the floods does not keep the liars from answering the queries they want.
+ *   env ATTACK: JSON { targets: multiaddrs, tasks, backboneId, layers, role: 'holders' | 'floods' }
  *   { cmd: 'report' } → { liars: peer ids, liarCids: content ids they offered, slow: peer id }
  *   { cmd: 'stop' }   → stops every attacker and exits
  */
@@ -28,13 +30,16 @@ const o = JSON.parse(process.env.ATTACK ?? '{}') as {
   tasks: string[]
   backboneId: string
   layers: LayerSpec[]
+  role: 'holders' | 'floods'
 }
 const targets = o.targets.map(t => multiaddr(t))
 const hub = targets[0]!
 let running = true
 
+const holders = o.role === 'holders'
+const floodsOn = o.role === 'floods'
 const liars: Liar[] = []
-for (let i = 0; i < 3; i++)
+for (let i = 0; i < (holders ? 3 : 0); i++)
   liars.push(
     await startLiar({
       backboneId: o.backboneId,
@@ -52,16 +57,18 @@ const rotate = setInterval(() => {
 }, 3000)
 
 const slow = await bareNode({ listen: true })
-await slow.start()
-await serveSlowly(slow, {
-  masks: Object.fromEntries(o.tasks.map(t => [t, encodeMask(randomMask(t, o.backboneId, o.layers, 9), 'bits')])),
-  backboneId: o.backboneId,
-  claim: 0.99,
-  intervalMs: 500
-})
-for (const t of targets) await slow.dial(t).catch(() => {})
+if (holders) {
+  await slow.start()
+  await serveSlowly(slow, {
+    masks: Object.fromEntries(o.tasks.map(t => [t, encodeMask(randomMask(t, o.backboneId, o.layers, 9), 'bits')])),
+    backboneId: o.backboneId,
+    claim: 0.99,
+    intervalMs: 500
+  })
+  for (const t of targets) await slow.dial(t).catch(() => {})
+}
 
-const flooders = await Promise.all(targets.map(async () => await bareNode()))
+const flooders = floodsOn ? await Promise.all(targets.map(async () => await bareNode())) : []
 const floods = flooders.map(async (f, k) => {
   await f.start()
   const injector = await GossipInjector.open(f, targets[k]!).catch(() => null)
@@ -77,10 +84,12 @@ const floods = flooders.map(async (f, k) => {
   injector.close()
 })
 const queryFlooder = await bareNode()
-await queryFlooder.start()
-await queryFlooder.dial(hub).catch(() => {})
+if (floodsOn) {
+  await queryFlooder.start()
+  await queryFlooder.dial(hub).catch(() => {})
+}
 const queryFlood = (async () => {
-  while (running)
+  while (running && floodsOn)
     await floodQueries(queryFlooder, hub, {
       queries: 2000,
       concurrency: 8,
@@ -101,14 +110,15 @@ process.on('message', (m: { cmd: string }) => {
     running = false
     clearInterval(rotate)
     void (async () => {
-      await Promise.all(floods)
-      await queryFlood
+      // Nodes first: a flood blocked on a stream the victim no longer reads ends when its
+      // node stops, not before; the loops get a few seconds to notice, no more.
       await Promise.all([
         ...liars.map(async l => await l.stop()),
         ...[slow, queryFlooder, ...flooders].map(async n => {
           await Promise.resolve(n.stop()).catch(() => {})
         })
       ])
+      await Promise.race([Promise.allSettled([...floods, queryFlood]), sleep(5000)])
       process.exit(0)
     })()
   }
