@@ -536,6 +536,9 @@ async function resourceAttacks(): Promise<string> {
     await release(nodes)
     return fuzz
   })
+  // The last phase's report just emptied the probe's counters: give it a few queries' time.
+  await probe.ask<ProbeReport>('report')
+  await sleep(3000)
   const alive = ((await probe.ask<ProbeReport>('report')).answers['has-mask'] ?? 0) > 0 ? 'answering' : 'not answering'
   await probe.stop()
   await victim.stop()
