@@ -10,6 +10,7 @@ import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { Libp2p } from '@libp2p/interface'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLibp2pNode, providerStoreOf } from '../../../src/network/libp2p-node.js'
+import { DEFAULT_PEER_LIMITS } from '../../../src/network/mask-exchange/peer-limits.js'
 import { bareNode } from '../../helpers/adversary/bare-node.js'
 import { floodQueries } from '../../helpers/adversary/floods.js'
 import { fuzzStreams, seedFrames } from '../../helpers/adversary/frame-fuzzer.js'
@@ -64,6 +65,7 @@ describe('a node under attack (libp2p over TCP)', () => {
     const messages = []
     for (const id of ids)
       messages.push(await signedMessage(id, floodAnnouncement(id, { backboneId: BACKBONE, tasks: [TASK], masks: 64 })))
+    const floodStart = performance.now()
     await injector.sendMessages(messages, 10)
     // Far beyond its rate, the forwarder's announcements were rejected: gossipsub graylists it
     // (from then on its RPCs are dropped unread).
@@ -71,9 +73,14 @@ describe('a node under attack (libp2p over TCP)', () => {
     const gate = victim.exchange.announcer.gate.dropped
     expect(gate['peer-flood']).toBeGreaterThan(0)
     expect(gate['peer-rate']).toBeGreaterThan(0)
-    // At most the forwarder's burst got through to the directory; the honest peer is still there.
+    // At most the forwarder's burst, and what its rate refilled meanwhile (4/s; a loaded
+    // machine stretches the flood over seconds), got through to the directory; the honest
+    // peer is still there.
+    const { burst, perSecond } = DEFAULT_PEER_LIMITS.announceFromPeer
+    const refilled = Math.ceil((perSecond * (performance.now() - floodStart)) / 1000)
     const dir = victim.exchange.directory
-    expect(dir.size).toBeLessThanOrEqual(2 + 32 + 4)
+    expect(dir.size).toBeLessThanOrEqual(2 + burst + refilled)
+    expect(dir.size).toBeLessThan(2 + ids.length)
     expect(dir.get(honest.node.peerId.toString())!.masks).toHaveLength(1)
     expect(scoreOf(victim, honest.node.peerId.toString())).toBeGreaterThanOrEqual(0)
     injector.close()
