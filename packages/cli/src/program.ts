@@ -7,6 +7,7 @@ import { registerKeygenCommands } from './commands/keygen.js'
 import { registerLabCommand } from './commands/lab.js'
 import { registerMaskCommands } from './commands/mask.js'
 import { registerQueryCommands } from './commands/query.js'
+import { registerReviewCommands } from './commands/review.js'
 import { registerTrainCommand } from './commands/train.js'
 import { CliError, ExitCode } from './exit-codes.js'
 import type { Io } from './output.js'
@@ -31,6 +32,7 @@ export function createProgram(io: Io, agent: typeof import('@l2d2c/agent') | nul
   registerMaskCommands(program, io)
   registerTrainCommand(program, io)
   registerQueryCommands(program, io)
+  registerReviewCommands(program, io)
   registerKeygenCommands(program, io)
   registerLabCommand(program, io)
   // Subcommands created with .command() inherit exitOverride, configureOutput and

@@ -211,7 +211,10 @@ export namespace l2d2c {
         OFFER_STATUS_BACKBONE_MISMATCH = 3,
 
         /** OFFER_STATUS_BUSY value */
-        OFFER_STATUS_BUSY = 4
+        OFFER_STATUS_BUSY = 4,
+
+        /** OFFER_STATUS_REFUSED value */
+        OFFER_STATUS_REFUSED = 5
     }
 
     /**
@@ -475,7 +478,10 @@ export namespace l2d2c {
         TRANSFER_STATUS_BAD_REQUEST = 6,
 
         /** TRANSFER_STATUS_INTERNAL_ERROR value */
-        TRANSFER_STATUS_INTERNAL_ERROR = 7
+        TRANSFER_STATUS_INTERNAL_ERROR = 7,
+
+        /** TRANSFER_STATUS_REFUSED value */
+        TRANSFER_STATUS_REFUSED = 8
     }
 
     /**

@@ -497,6 +497,7 @@ export const l2d2c = $root.l2d2c = (() => {
      * @property {number} OFFER_STATUS_NO_MASK=2 OFFER_STATUS_NO_MASK value
      * @property {number} OFFER_STATUS_BACKBONE_MISMATCH=3 OFFER_STATUS_BACKBONE_MISMATCH value
      * @property {number} OFFER_STATUS_BUSY=4 OFFER_STATUS_BUSY value
+     * @property {number} OFFER_STATUS_REFUSED=5 OFFER_STATUS_REFUSED value
      */
     l2d2c.OfferStatus = (function() {
         const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -505,6 +506,7 @@ export const l2d2c = $root.l2d2c = (() => {
         values[valuesById[2] = "OFFER_STATUS_NO_MASK"] = 2;
         values[valuesById[3] = "OFFER_STATUS_BACKBONE_MISMATCH"] = 3;
         values[valuesById[4] = "OFFER_STATUS_BUSY"] = 4;
+        values[valuesById[5] = "OFFER_STATUS_REFUSED"] = 5;
         return values;
     })();
 
@@ -1151,6 +1153,7 @@ export const l2d2c = $root.l2d2c = (() => {
      * @property {number} TRANSFER_STATUS_UNSUPPORTED_ENCODING=5 TRANSFER_STATUS_UNSUPPORTED_ENCODING value
      * @property {number} TRANSFER_STATUS_BAD_REQUEST=6 TRANSFER_STATUS_BAD_REQUEST value
      * @property {number} TRANSFER_STATUS_INTERNAL_ERROR=7 TRANSFER_STATUS_INTERNAL_ERROR value
+     * @property {number} TRANSFER_STATUS_REFUSED=8 TRANSFER_STATUS_REFUSED value
      */
     l2d2c.TransferStatus = (function() {
         const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -1162,6 +1165,7 @@ export const l2d2c = $root.l2d2c = (() => {
         values[valuesById[5] = "TRANSFER_STATUS_UNSUPPORTED_ENCODING"] = 5;
         values[valuesById[6] = "TRANSFER_STATUS_BAD_REQUEST"] = 6;
         values[valuesById[7] = "TRANSFER_STATUS_INTERNAL_ERROR"] = 7;
+        values[valuesById[8] = "TRANSFER_STATUS_REFUSED"] = 8;
         return values;
     })();
 

@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.js'
 import type { NewMaskMode } from '../masks/combine.js'
 import type { Libp2pNodeOptions } from '../network/libp2p-node.js'
 import type { LossOptions } from '../network/mask-exchange/loss.js'
+import type { SitePolicyInit } from '../sharing/policy/site-policy.js'
 import type { QueryRoundsInit, RoundResult } from '../sharing/query-round.js'
 import type { VerifiedMask } from '../sharing/task-sharing.js'
 import type { DriverConfig } from './curriculum-driver.js'
@@ -63,6 +64,8 @@ export interface AgentConfig {
      */
     readonly prefetchNext?: boolean
   }
+  /** What the site serves and accepts, from whom, and how it adopts (default: everything, automatically). */
+  readonly policy?: SitePolicyInit
   readonly logger: Logger
   /** Notified of training and sharing events (metrics, progress displays). */
   readonly observer?: AgentObserver

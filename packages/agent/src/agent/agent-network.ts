@@ -14,13 +14,14 @@ import { TaskSharing } from '../sharing/task-sharing.js'
 import { L2D2C_VERSION } from '../version.js'
 import type { AgentConfig } from './agent-config.js'
 import { DEFAULT_DRIVER_CONFIG } from './curriculum-driver.js'
+import type { AgentSharingState } from './sharing-state.js'
 
 /** Mixed into the agent's seed when loss injection has no seed of its own. */
 const LOSS_SEED_SALT = 0x5eed
 
-/** The seeded uniform source of loss injection (experiments must replay). */
-function seededRandom(seed: number): () => number {
-  const prng = deriveStream(seed, 'loss-injection')
+/** A seeded uniform source (loss injection, the fetch plan's shuffle): experiments must replay. */
+function seededRandom(seed: number, stream = 'loss-injection'): () => number {
+  const prng = deriveStream(seed, stream)
   return () => prng.nextFloat()
 }
 
@@ -63,6 +64,8 @@ export async function buildAgentNetwork(
     learner: LearnerApi
     info: LearnerInfo
     served: ServedMasks
+    /** The site's policy, the reputation book and the held candidates. */
+    sharingState: AgentSharingState
     /** The agent's env steps in total, announced to peers. */
     totalSteps: () => number
     /** The agent's own ICR, announced to peers (null: none yet, not announced). */
@@ -72,6 +75,9 @@ export async function buildAgentNetwork(
     now: () => number
   }
 ): Promise<AgentNetwork> {
+  const { policy, reputation, review } = p.sharingState
+  // The directory keeps announced masks of the curriculum's tasks that the policy accepts.
+  const curriculum = new Set(config.tasks)
   const net = config.network ?? {}
   const sharingConfig = config.sharing ?? {}
   const libp2p = await createLibp2pNode({
@@ -112,7 +118,10 @@ export async function buildAgentNetwork(
       loss: sharingConfig.loss,
       announceIntervalMs: net.announceIntervalMs,
       bootstrap: net.bootstrap,
-      knownPeers
+      knownPeers,
+      policy,
+      reputation,
+      wanted: t => curriculum.has(t) && policy.accepts(t)
     }
   )
   const rounds = new QueryRounds(
@@ -121,6 +130,10 @@ export async function buildAgentNetwork(
       client: exchange.client,
       directory: exchange.directory,
       strategy: exchange.strategy,
+      policy,
+      reputation,
+      ...(review !== null ? { decided: (cid: string) => review.has(cid) } : {}),
+      random: seededRandom(config.seed, 'fetch-plan'),
       traffic: exchange.traffic,
       logger: config.logger.child({ component: 'sharing' }),
       backboneId: p.info.backboneId,
@@ -139,7 +152,9 @@ export async function buildAgentNetwork(
         }
       },
       layers: p.info.layers,
-      roundDone: round => config.observer?.round?.(round)
+      roundDone: round => config.observer?.round?.(round),
+      ...(review !== null ? { review } : {}),
+      now: p.now
     },
     {
       evalEpisodes: config.driver?.evalEpisodes ?? DEFAULT_DRIVER_CONFIG.evalEpisodes,

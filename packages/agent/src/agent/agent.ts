@@ -22,6 +22,8 @@ import type { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
 import type { Traffic } from '../network/mask-exchange/traffic.js'
 import { parsePeerAddress } from '../network/peer-address.js'
 import type { PeerRecord } from '../network/peer-directory.js'
+import type { ReputationBook } from '../sharing/policy/reputation.js'
+import type { SitePolicy } from '../sharing/policy/site-policy.js'
 import type { QueryRounds } from '../sharing/query-round.js'
 import type { TaskSharing } from '../sharing/task-sharing.js'
 import { writeJsonAtomic } from '../util/atomic-file.js'
@@ -29,6 +31,8 @@ import { Teardown } from '../util/teardown.js'
 import { DEFAULT_AGENT, type AgentConfig } from './agent-config.js'
 import { agentPrivateKey, buildAgentNetwork } from './agent-network.js'
 import { AgentStateFile, curriculumId, type AgentState } from './agent-state.js'
+import { ReviewDesk } from './review-desk.js'
+import { loadSharingState, type AgentSharingState } from './sharing-state.js'
 import {
   CurriculumDriver,
   DEFAULT_DRIVER_CONFIG,
@@ -77,6 +81,7 @@ interface AgentParts {
   readonly progress: CurriculumProgress
   readonly ownIcr: OwnIcrHistory
   readonly served: ServedMasks
+  readonly sharingState: AgentSharingState
   readonly libp2p: Libp2pNode
   readonly exchange: MaskExchange
   readonly rounds: QueryRounds
@@ -112,6 +117,10 @@ export class Agent {
   readonly exchange: MaskExchange
   readonly rounds: QueryRounds
   readonly sharing: TaskSharing
+  /** What the site serves and accepts, and how it adopts; what peers did; the operator's review (review mode). */
+  readonly policy: SitePolicy
+  readonly reputation: ReputationBook
+  readonly desk: ReviewDesk | null
   readonly startedAt: number
   private readonly paths: DataDirPaths | null
   private readonly now: () => number
@@ -141,6 +150,26 @@ export class Agent {
     this.teardown = p.teardown
     this.startedAt = p.startedAt
     this.peerId = p.libp2p.peerId.toString()
+    this.policy = p.sharingState.policy
+    this.reputation = p.sharingState.reputation
+    const review = p.sharingState.review
+    this.desk =
+      review === null
+        ? null
+        : new ReviewDesk({
+            review,
+            reputation: this.reputation,
+            learner: this.learner,
+            kb: this.kb,
+            expect: { backboneId: this.info.backboneId, layers: this.info.layers },
+            storeMask: async (mask, meta) => await this.storeMask(mask, meta),
+            saveState: async () => {
+              await this.saveState()
+            },
+            adopted: (task, a) => this.config.observer?.adopted?.(task, a),
+            logger: this.config.logger,
+            now: this.now
+          })
   }
 
   /**
@@ -189,6 +218,12 @@ export class Agent {
       const stateFile = paths === null ? null : new AgentStateFile(paths.state)
       const progress = await Agent.restore(config, { stateFile, kb, store, learner, info, now })
       const served = new ServedMasks(store.index, info.backboneId)
+      // The site's policy, the reputation book and held candidates, saved when they change.
+      const sharingState = await loadSharingState({ policy: config.policy, paths, info, logger: log })
+      for (const save of sharingState.saves) {
+        save.start()
+        teardown.add('save the reputation book and held candidates', () => save.stop())
+      }
       const ownIcr = new OwnIcrHistory()
 
       // The network: node, exchange, rounds and sharing, built but not started.
@@ -198,6 +233,7 @@ export class Agent {
         learner,
         info,
         served,
+        sharingState,
         totalSteps: () => progress.totalSteps,
         ownIcr: () => (config.role === 'learner' ? ownIcr.latest : null),
         // The sharing rounds' evaluations (candidates and the current mask) count as evaluation steps too.
@@ -221,6 +257,7 @@ export class Agent {
         progress,
         ownIcr,
         served,
+        sharingState,
         libp2p,
         exchange,
         rounds,
@@ -387,6 +424,11 @@ export class Agent {
       // A prefetched mask is installed by the driver like any adoption: onAdopted records its
       // provenance and onCheckpoint stores it, so the next task's setTask starts from it.
       share: sharingEnabled ? async ctx => await this.sharing.share(ctx.taskKey, ctx.ownReward, signal) : undefined,
+      // Review mode: a candidate the operator adopted for the task in training goes in between two iterations.
+      approved: taskKey => this.desk?.take(taskKey) ?? null,
+      onTaskStart: taskKey => {
+        this.desk?.taskStarted(taskKey)
+      },
       onIteration: (stats, ctx) => {
         this.progress.totalSteps = ctx.totalSteps
         this.kb.recordTraining(stats.taskKey, { steps: stats.steps }, this.now())
@@ -407,6 +449,7 @@ export class Agent {
         this.ownIcr.add(sample, this.now())
       },
       onAdopted: async (taskKey, a) => {
+        this.desk?.installed(taskKey, a.cid)
         this.kb.recordAdoption(
           taskKey,
           {
@@ -439,7 +482,8 @@ export class Agent {
         this.progress.position = p
         this.progress.totalSteps = total
       },
-      onTaskEnd: async () => {
+      onTaskEnd: async report => {
+        await this.desk?.taskEnded(report.key)
         await this.saveState()
         // Peers are saved again at stop; a failure here costs nothing but a warning.
         await this.savePeers().catch((err: unknown) => {

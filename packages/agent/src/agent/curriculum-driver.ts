@@ -158,6 +158,8 @@ export interface DriverHooks {
     ownReward: number | null
     reason: 'task-start' | 'scheduled' | 'prefetch'
   }) => Promise<VerifiedMask | null>
+  /** A mask the operator adopted for the task in training (review mode), installed between two iterations. */
+  approved?: (taskKey: string) => VerifiedMask | null
   onTaskStart?: (taskKey: string, index: number) => Promise<void> | void
   onIteration?: (
     stats: IterationStats,
@@ -482,6 +484,7 @@ export class CurriculumDriver {
           await this.checkpoint(key, false)
           return this.result(reports, false)
         }
+        ready ??= this.hooks.approved?.(key) ?? null
         if (ready !== null) {
           const a: VerifiedMask = ready
           ready = null

@@ -2,10 +2,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual } from 'node:crypto'
 import { lstat, unlink } from 'node:fs/promises'
 import { connect } from 'node:net'
-import { CONTROL_ROUTES } from '@l2d2c/protocol'
+import { CONTROL_POST_ROUTES, CONTROL_ROUTES } from '@l2d2c/protocol'
 import { errorCode } from '../errors.js'
 
-export type RouteHandler = () => Promise<unknown>
+/** A route's handler; `query` holds the URL's query parameters (POST routes take their arguments there). */
+export type RouteHandler = (query: URLSearchParams) => Promise<unknown>
+
+/** A handler's refusal with an HTTP status (404: no such thing, 409: not in this mode, 400: bad arguments). */
+export class RouteError extends Error {
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message)
+    this.name = 'RouteError'
+  }
+}
 
 /** Idle keep-alive connections close after this long: a stop never waits on a client's idle socket for long. */
 const KEEP_ALIVE_MS = 1_000
@@ -194,14 +206,14 @@ export class ControlServer {
         send(404, { error: `no route ${path}` })
         return
       }
-      const isStop = path === CONTROL_ROUTES.stop
-      if (isStop !== (req.method === 'POST')) {
-        send(405, { error: `use ${isStop ? 'POST' : 'GET'} for ${path}` })
+      const isPost = CONTROL_POST_ROUTES.includes(path)
+      if (isPost !== (req.method === 'POST')) {
+        send(405, { error: `use ${isPost ? 'POST' : 'GET'} for ${path}` })
         return
       }
-      send(200, await handler())
+      send(200, await handler(new URL(req.url ?? '/', 'http://control').searchParams))
     } catch (err) {
-      send(500, { error: (err as Error).message })
+      send(err instanceof RouteError ? err.status : 500, { error: (err as Error).message })
     }
   }
 }

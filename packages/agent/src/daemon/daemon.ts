@@ -23,8 +23,9 @@ import { runStopSteps, Teardown } from '../util/teardown.js'
 import { L2D2C_VERSION } from '../version.js'
 import { daemonAdmission, exposureOf, logExposure, type DaemonAdmission } from './admission.js'
 import type { DaemonConfig } from './config/daemon-config.js'
-import { ControlServer } from './control-server.js'
+import { ControlServer, type RouteHandler } from './control-server.js'
 import { EvaluatorRole } from './evaluator-role.js'
+import { defenceDocument, reviewRoutes } from './review-routes.js'
 import { DataDirLock } from './lock.js'
 import { DaemonMetrics } from './metrics.js'
 import { TrainingProgress } from './training-progress.js'
@@ -265,8 +266,9 @@ export class Daemon {
     logger.info('serving masks until stopped')
   }
 
-  private routes(): Record<string, () => Promise<unknown>> {
+  private routes(): Record<string, RouteHandler> {
     return {
+      ...reviewRoutes(this.agent),
       [CONTROL_ROUTES.status]: async () => await this.statusDocument(),
       [CONTROL_ROUTES.peers]: async (): Promise<PeersDocument> => {
         const connected = new Set(this.agent.connectedPeers())
@@ -279,7 +281,8 @@ export class Daemon {
             masks: p.masks.length,
             totalSteps: p.totalSteps,
             lastSeen: new Date(p.lastSeen).toISOString(),
-            failures: p.failures
+            failures: p.failures,
+            standing: this.agent.reputation.standing(p.peerId, this.now())
           }))
         }
       },
@@ -343,7 +346,9 @@ export class Daemon {
       stepsSaved: s.outcome.stepsSaved,
       evalSteps: s.evalSteps,
       bytesSent: s.bytesSent,
-      bytesReceived: s.bytesReceived
+      bytesReceived: s.bytesReceived,
+      policy: this.agent.policy.describe(),
+      defence: defenceDocument(this.agent, this.now())
     }
   }
 
@@ -441,6 +446,7 @@ function agentConfig(
         ? { loss: { probability: config.sharing.drop, mode: config.sharing.dropMode, seed: config.seed } }
         : {})
     },
+    policy: config.policy,
     logger,
     libp2pLogger: libp2pLogBridge(logger, debug), // libp2p's component names already start with libp2p:
     metricsRegistry: metrics.registry,

@@ -31,12 +31,14 @@ import { yamux } from '@libp2p/yamux'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { DHT_PROTOCOL, MAX_ANNOUNCEMENT_BYTES } from '@l2d2c/protocol'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
-import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
+import { InvalidParametersError, type ComponentLogger, type Libp2p, type PrivateKey } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 import { errorMessage, errorName } from '../errors.js'
 import { createConnectionGater, type L2d2cGater, type RefusalCounts } from './connection-gater.js'
 import { classifyAddress, dialPolicy } from './dial-policy.js'
+import { gossipScoring } from './gossip-scoring.js'
 import { peerIdOf } from './peer-address.js'
+import { DEFAULT_PROVIDER_STORE_LIMITS, ProviderBoundedDatastore, type ProviderStoreLimits } from './provider-store.js'
 
 /** mDNS service tag: l2d2c nodes answer only each other, not every libp2p node on the LAN. */
 export const L2D2C_MDNS_SERVICE_TAG = '_l2d2c._udp.local'
@@ -174,6 +176,8 @@ export interface Libp2pNodeOptions {
    * target is the address the user typed.
    */
   allowPrivateDial?: boolean
+  /** Bounds on the DHT provider records other peers store here (provider-store.ts); tests lower them. */
+  providerStore?: ProviderStoreLimits
 }
 
 // A type alias, not an interface: libp2p's ServiceMap is an index signature, which only
@@ -191,6 +195,7 @@ export type Libp2pNode = Libp2p<Libp2pServices>
 
 /** What admission control refused so far, per node (read by status and metrics). */
 const GATERS = new WeakMap<Libp2p, L2d2cGater>()
+const STORES = new WeakMap<Libp2p, ProviderBoundedDatastore>()
 
 /** Connections and addresses the node's gater refused, by reason (zeros for a node built elsewhere). */
 export function admissionRefusals(node: Libp2p): Readonly<RefusalCounts> {
@@ -203,6 +208,16 @@ export function admissionRefusals(node: Libp2p): Readonly<RefusalCounts> {
       'private-address': 0
     }
   )
+}
+
+/** What the node's DHT provider-record store holds and turned away (null for a node built elsewhere). */
+export function providerStoreOf(node: Libp2p): ProviderBoundedDatastore | null {
+  return STORES.get(node) ?? null
+}
+
+/** kad-dht's validator for values l2d2c does not store (every one). */
+async function refuseDhtValue(): Promise<void> {
+  throw new InvalidParametersError('this node stores no DHT values')
 }
 
 /** True when an address is reachable from other hosts (not loopback): what the exposure warning looks at. */
@@ -285,8 +300,11 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
     )
   }
 
+  const datastore = new ProviderBoundedDatastore(options.providerStore ?? DEFAULT_PROVIDER_STORE_LIMITS)
   const config: Libp2pOptions<Libp2pServices> = {
     privateKey: options.privateKey,
+    // in memory, like libp2p's default, with the provider records peers store here bounded
+    datastore,
     addresses: { listen, ...(announce.length > 0 ? { announce } : {}) },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -325,7 +343,11 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
         // or on 127.0.0.1 leaves every peer without addresses; this one keeps what the dial
         // policy would dial (this node's own ranges), and drops the rest
         peerInfoMapper: info => ({ ...info, multiaddrs: info.multiaddrs.filter(a => policy.mayDial(a)) }),
-        initialQuerySelfInterval: NODE_LIMITS.dhtFirstSelfQueryDelayMs
+        initialQuerySelfInterval: NODE_LIMITS.dhtFirstSelfQueryDelayMs,
+        // l2d2c uses the DHT for provider records only. kad-dht's one value type, public-key
+        // records, would let anyone store one record per key pair it makes (Ed25519 peer ids
+        // carry their keys, so nothing needs them): refused, so a PUT_VALUE stores nothing.
+        validators: { pk: refuseDhtValue }
       }),
       pubsub: gossipsub({
         // sign every message and reject unsigned ones: `message.from` is then the
@@ -340,7 +362,9 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
         fallbackToFloodsub: false,
         emitSelf: false,
         heartbeatInterval: heartbeat,
-        maxInboundDataLength: NODE_LIMITS.gossipMaxMessageBytes
+        maxInboundDataLength: NODE_LIMITS.gossipMaxMessageBytes,
+        // invalid announcements cost their sender (gossip-scoring.ts)
+        ...gossipScoring()
       })
     }
   }
@@ -366,6 +390,7 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
   const node = await createLibp2p({ ...config, start: false })
   gater.attach(node.peerId, peer => node.getConnections(peer))
   GATERS.set(node, gater)
+  STORES.set(node, datastore)
   if (options.start === true) await startLibp2pNode(node)
   return node
 }

@@ -5,6 +5,13 @@ import type { InventoryAnnouncement, MaskSummary, NodeRole } from '@l2d2c/protoc
  * addresses they listen on. Peers that fail repeatedly and have not been seen for a while are
  * pruned (the reference never pruned its peer table, B7). Persisted so a restarted node can redial.
  * Whether a peer is connected is not stored: libp2p's connections say so (see `prune`).
+ *
+ * Bounded against peers that announce from many identities: at most `maxPeers` records, of each
+ * announcement only the first mask of each task this node wants (its curriculum, as its policy
+ * accepts them), at most `maxMasksPerPeer` of them, and `maxMasks` in all. When full, a newcomer takes
+ * the place of the least valuable peer (connected, then trusted for verified deliveries, then
+ * remembered from the last run, then the rest; the least recently seen first), never of a more
+ * valuable one: a flood of fresh identities displaces its own kind, not the honest active peers.
  */
 export interface PeerRecord {
   readonly peerId: string
@@ -17,8 +24,10 @@ export interface PeerRecord {
   readonly lastSeen: number
   readonly role: NodeRole | null
   readonly backboneId: string | null
-  /** Masks the peer announced most recently. */
+  /** The masks of wanted tasks the peer announced most recently (one per task, at most maxMasksPerPeer). */
   readonly masks: readonly MaskSummary[]
+  /** How many masks its latest announcement listed in all (wanted or not). */
+  readonly announcedMasks: number
   readonly announcementSequence: number
   readonly totalSteps: number
   /** The own ICR the peer announced most recently (null: it announced none: evaluators, learners before their first sweep). */
@@ -33,26 +42,67 @@ export interface PeerDirectoryOptions {
   /** Drop a peer not seen for this long (ms) once it has failed at least `pruneAfterFailures` times. */
   readonly staleAfterMs?: number
   readonly pruneAfterFailures?: number
-  /** Hard cap on remembered peers (oldest dropped first). */
+  /** Hard cap on remembered peers (the least valuable dropped first). */
   readonly maxPeers?: number
+  /** Announced masks kept per peer at most. */
+  readonly maxMasksPerPeer?: number
+  /** Announced masks kept over all peers at most. */
+  readonly maxMasks?: number
+  /** The tasks whose announced masks are kept (default: every task). */
+  readonly wanted?: (taskKey: string) => boolean
+  /** Whether a peer is connected now (connected peers are the last to go). */
+  readonly isConnected?: (peerId: string) => boolean
+  /** Whether a peer has delivered verified masks with honest claims (kept before strangers). */
+  readonly isTrusted?: (peerId: string) => boolean
+  /** Told of every peer the directory drops to make room (the exchange forgets its addresses too). */
+  readonly evicted?: (peerId: string) => void
 }
 
-export const DEFAULT_PEER_DIRECTORY: Required<PeerDirectoryOptions> = {
+export const DEFAULT_PEER_DIRECTORY = {
   staleAfterMs: 10 * 60_000,
   pruneAfterFailures: 3,
-  maxPeers: 1024
-}
+  maxPeers: 1024,
+  /** A curriculum has tens of tasks; 256 leaves room for large ones. */
+  maxMasksPerPeer: 256,
+  /** ~250 bytes each in memory: about 4 MiB of summaries at most. */
+  maxMasks: 16_384
+} as const
 
 export class PeerDirectory {
   private readonly peers = new Map<string, PeerRecord>()
   private readonly staleAfterMs: number
   private readonly pruneAfterFailures: number
   private readonly maxPeers: number
+  private readonly maxMasksPerPeer: number
+  private readonly maxMasks: number
+  private readonly wanted: (taskKey: string) => boolean
+  private readonly isConnected: (peerId: string) => boolean
+  private readonly isTrusted: (peerId: string) => boolean
+  private readonly evicted: (peerId: string) => void
+  /** Masks held over all records. */
+  private totalMasks = 0
+  /** Records and masks not kept because the directory was full of more valuable peers. */
+  turnedAway = { peers: 0, masks: 0 }
 
   constructor(opts: PeerDirectoryOptions = {}) {
     this.staleAfterMs = opts.staleAfterMs ?? DEFAULT_PEER_DIRECTORY.staleAfterMs
     this.pruneAfterFailures = opts.pruneAfterFailures ?? DEFAULT_PEER_DIRECTORY.pruneAfterFailures
     this.maxPeers = opts.maxPeers ?? DEFAULT_PEER_DIRECTORY.maxPeers
+    this.maxMasksPerPeer = opts.maxMasksPerPeer ?? DEFAULT_PEER_DIRECTORY.maxMasksPerPeer
+    this.maxMasks = opts.maxMasks ?? DEFAULT_PEER_DIRECTORY.maxMasks
+    this.wanted = opts.wanted ?? (() => true)
+    this.isConnected = opts.isConnected ?? (() => false)
+    this.isTrusted = opts.isTrusted ?? (() => false)
+    this.evicted = opts.evicted ?? (() => {})
+  }
+
+  /** Masks kept over all peers. */
+  get masksKept(): number {
+    return this.totalMasks
+  }
+
+  get size(): number {
+    return this.peers.size
   }
 
   private base(peerId: string, now: number): PeerRecord {
@@ -64,6 +114,7 @@ export class PeerDirectory {
         role: null,
         backboneId: null,
         masks: [],
+        announcedMasks: 0,
         announcementSequence: -1,
         totalSteps: 0,
         ownIcr: null,
@@ -73,19 +124,79 @@ export class PeerDirectory {
     )
   }
 
-  private set(r: PeerRecord): PeerRecord {
-    this.peers.set(r.peerId, r)
-    if (this.peers.size > this.maxPeers) {
-      const oldest = [...this.peers.values()].sort((a, b) => a.lastSeen - b.lastSeen)[0]
-      if (oldest !== undefined) this.peers.delete(oldest.peerId)
+  /** How valuable a peer is to keep: connected 3, trusted 2, remembered 1, others 0. */
+  private rank(r: PeerRecord): number {
+    if (this.isConnected(r.peerId)) return 3
+    if (this.isTrusted(r.peerId)) return 2
+    return r.remembered ? 1 : 0
+  }
+
+  /** The least valuable peer other than `except` with a rank of at most `maxRank` (and masks, if asked), or null. */
+  private victim(except: string, maxRank: number, withMasks = false): PeerRecord | null {
+    let worst: PeerRecord | null = null
+    let worstRank = Number.POSITIVE_INFINITY
+    for (const r of this.peers.values()) {
+      if (r.peerId === except || (withMasks && r.masks.length === 0)) continue
+      const rank = this.rank(r)
+      if (rank > maxRank) continue
+      if (rank < worstRank || (rank === worstRank && r.lastSeen < (worst as PeerRecord).lastSeen)) {
+        worst = r
+        worstRank = rank
+      }
     }
-    return r
+    return worst
+  }
+
+  private drop(peerId: string): boolean {
+    const r = this.peers.get(peerId)
+    if (r === undefined) return false
+    this.totalMasks -= r.masks.length
+    this.peers.delete(peerId)
+    return true
+  }
+
+  /**
+   * Stores a record, within the bounds: a new peer in a full directory replaces the least
+   * valuable one unless that one is more valuable than the newcomer (then the newcomer is not
+   * kept: returns false); masks over the total displace less valuable peers, or are cut.
+   */
+  private set(r: PeerRecord): boolean {
+    const old = this.peers.get(r.peerId)
+    const rank = this.rank(r)
+    if (old === undefined && this.peers.size >= this.maxPeers) {
+      const v = this.victim(r.peerId, rank)
+      if (v === null) {
+        this.turnedAway.peers++
+        return false
+      }
+      this.drop(v.peerId)
+      this.evicted(v.peerId)
+    }
+    let masks = r.masks
+    // Masks held by the other peers (this one's old list is replaced).
+    const others = (): number => this.totalMasks - (old?.masks.length ?? 0)
+    while (others() + masks.length > this.maxMasks) {
+      const v = this.victim(r.peerId, rank, true)
+      if (v === null) {
+        // Nothing less valuable holds masks: this peer gets what is left.
+        const room = Math.max(0, this.maxMasks - others())
+        this.turnedAway.masks += masks.length - room
+        masks = masks.slice(0, room)
+        break
+      }
+      this.drop(v.peerId)
+      this.evicted(v.peerId)
+    }
+    this.totalMasks += masks.length - (this.peers.get(r.peerId)?.masks.length ?? 0)
+    this.peers.set(r.peerId, masks === r.masks ? r : { ...r, masks })
+    return true
   }
 
   /** A successful contact (connection, answer): resets the failure count. */
   seen(peerId: string, now: number): PeerRecord {
-    const r = this.base(peerId, now)
-    return this.set({ ...r, lastSeen: now, failures: 0 })
+    const r = { ...this.base(peerId, now), lastSeen: now, failures: 0 }
+    this.set(r)
+    return r
   }
 
   /** The peer's listen addresses changed (libp2p's peer store); ignored for peers not in the directory. */
@@ -101,18 +212,33 @@ export class PeerDirectory {
   announced(peerId: string, a: InventoryAnnouncement, now: number): boolean {
     const r = this.base(peerId, now)
     if (a.sequence <= r.announcementSequence && r.announcementSequence >= 0) return false
-    this.set({
+    // One summary per task (a node holds one mask per task; rounds ask a holder by task), of
+    // wanted tasks only: a long list for one task costs no more than one entry.
+    const masks: MaskSummary[] = []
+    const tasks = new Set<string>()
+    for (const m of a.masks) {
+      if (masks.length >= this.maxMasksPerPeer) break
+      if (tasks.has(m.taskKey) || !this.wanted(m.taskKey)) continue
+      tasks.add(m.taskKey)
+      masks.push(m)
+    }
+    return this.set({
       ...r,
       lastSeen: now,
       role: a.role,
       backboneId: a.backboneId,
-      masks: a.masks,
+      masks,
+      announcedMasks: a.masks.length,
       announcementSequence: a.sequence,
       totalSteps: a.totalSteps,
       ownIcr: a.ownIcr ?? null,
       failures: 0
     })
-    return true
+  }
+
+  /** The latest sequence applied from a peer (-1: none), so stale announcements can be dropped undecoded. */
+  lastSequence(peerId: string): number {
+    return this.peers.get(peerId)?.announcementSequence ?? -1
   }
 
   failed(peerId: string): void {
@@ -156,7 +282,7 @@ export class PeerDirectory {
     for (const r of this.peers.values()) {
       if (now - r.lastSeen <= this.staleAfterMs || isConnected(r.peerId)) continue
       if (r.failures >= this.pruneAfterFailures || !this.worthRedialling(r)) {
-        this.peers.delete(r.peerId)
+        this.drop(r.peerId)
         gone.push(r.peerId)
       }
     }
@@ -164,7 +290,7 @@ export class PeerDirectory {
   }
 
   remove(peerId: string): boolean {
-    return this.peers.delete(peerId)
+    return this.drop(peerId)
   }
 
   /** The persistable part: identities and addresses of peers worth redialling (inventories are re-learnt). */

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { isProtocolError, QUERY_PROTOCOL, taskContentId, type MaskQuery } from '@l2d2c/protocol'
 import { withDeadline } from '@l2d2c/protocol/framing'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -23,6 +24,13 @@ export interface OfferCollectionInit {
   /** Peers queried per round at most. */
   readonly maxPeers: number
   /**
+   * DHT providers queried per round at most (beyond the peers the other sources gave). Provider
+   * records cost nothing to forge: identities are free, and ones close to a task's DHT key can
+   * hold and answer for its records, so a lookup may return strangers only. They get these few
+   * queries; the round's other slots stay for connected and announced peers.
+   */
+  readonly maxDhtPeers?: number
+  /**
    * Where to look for holders: peers connected to us, peers whose announcement lists the task,
    * and DHT providers of the task (which may be several hops away).
    */
@@ -33,6 +41,7 @@ export const DEFAULT_OFFER_COLLECTION: OfferCollectionInit = {
   windowMs: 500,
   graceMs: 10,
   maxPeers: 32,
+  maxDhtPeers: 8,
   sources: ['connected', 'announced', 'dht']
 }
 
@@ -44,6 +53,8 @@ export interface OfferCollectionComponents {
   readonly logger: Logger
   readonly backboneId: string
   readonly now: () => number
+  /** Whether to ask this peer at all (the site's accepted peers, and not an ignored one); default: everyone. */
+  readonly admit?: (peerId: string) => boolean
 }
 
 export interface CollectedOffers {
@@ -81,6 +92,8 @@ export async function collectOffers(
   // timeout signal, which then never fires (nodejs/node#57736) and the round never ends.
   const deadline = withDeadline(init.windowMs, collecting.signal)
   const window = deadline.signal
+  // Every query in flight listens on the window: up to maxPeers at once, by design (not a leak).
+  setMaxListeners(init.maxPeers + 8, window)
   // A query we cut short (round over, caller stop) says nothing about the peer; one still
   // unanswered when the whole window ran out does.
   const cutShortByUs = (): boolean =>
@@ -97,9 +110,11 @@ export async function collectOffers(
   })
   const inflight: Array<Promise<void>> = []
 
-  const ask = (peer: PeerId): void => {
+  /** Queries `peer` unless it was asked already or may not be; true if it was asked now. */
+  const ask = (peer: PeerId): boolean => {
     const id = peer.toString()
-    if (collecting.signal.aborted || id === self || asked.has(id) || asked.size >= init.maxPeers) return
+    if (collecting.signal.aborted || id === self || asked.has(id) || asked.size >= init.maxPeers) return false
+    if (c.admit !== undefined && !c.admit(id)) return false
     asked.add(id)
     inflight.push(
       client.query(peer, query, { signal: window, timeoutMs: init.windowMs }).then(
@@ -112,6 +127,8 @@ export async function collectOffers(
           }
           if (offer.status === 'backbone-mismatch')
             logger.debug({ peer: id, theirs: offer.backboneId }, 'peer has another backbone')
+          else if (offer.status === 'busy' || offer.status === 'refused')
+            logger.debug({ peer: id, task: query.taskKey, status: offer.status }, 'peer declined the query')
         },
         (err: unknown) => {
           if (!cutShortByUs()) directory.failed(id)
@@ -119,6 +136,7 @@ export async function collectOffers(
         }
       )
     )
+    return true
   }
 
   try {
@@ -141,15 +159,20 @@ export async function collectOffers(
       }
     }
     // 3. DHT providers of the task, queried as they are found, within the same window.
+    const maxDhtPeers = init.maxDhtPeers ?? DEFAULT_OFFER_COLLECTION.maxDhtPeers ?? init.maxPeers
     const dht = sources.has('dht')
       ? (async () => {
+          let fromDht = 0
           try {
             for await (const p of peers.contentRouting.findProviders(taskContentId(query.taskKey), {
               signal: window
             })) {
+              if (fromDht >= maxDhtPeers) break
+              const id = p.id.toString()
+              if (asked.has(id) || id === self || (c.admit !== undefined && !c.admit(id))) continue
               if (p.multiaddrs.length > 0)
                 await peers.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {}) // the dial may still find them
-              ask(p.id)
+              if (ask(p.id)) fromDht++
             }
           } catch {
             /* window over or no DHT peers */

@@ -1,29 +1,15 @@
-import {
-  decodeMask,
-  isProtocolError,
-  parseContentId,
-  type DecodedMask,
-  type LayerSpec,
-  type MaskEncoding,
-  type MaskMeta,
-  type MaskOffer
-} from '@l2d2c/protocol'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { describeError } from '../errors.js'
+import { parseContentId, type DecodedMask, type LayerSpec, type MaskEncoding, type MaskMeta } from '@l2d2c/protocol'
 import type { Logger } from '../logging/logger.js'
-import {
-  DEFAULT_CLIENT,
-  fetchBound,
-  newRequestId,
-  RemoteRefusal,
-  type FetchedMask,
-  type MaskExchangeClient
-} from '../network/mask-exchange/client.js'
+import { DEFAULT_CLIENT, newRequestId, type MaskExchangeClient } from '../network/mask-exchange/client.js'
 import type { PeerFinder } from '../network/mask-exchange/components.js'
 import type { Traffic } from '../network/mask-exchange/traffic.js'
 import type { PeerDirectory } from '../network/peer-directory.js'
-import { collectOffers, DEFAULT_OFFER_COLLECTION, type OfferCollectionInit } from './offer-collection.js'
 import { withDefaults } from '../util/defaults.js'
+import { fetchCandidate, type FetchedCandidate, type VerifiedCandidate } from './candidate-fetch.js'
+import { collectOffers, DEFAULT_OFFER_COLLECTION, type OfferCollectionInit } from './offer-collection.js'
+import { DEFAULT_FETCH_PLAN, planFetches, type FetchPlanInit, type FetchSlot } from './policy/fetch-plan.js'
+import type { ReputationBook } from './policy/reputation.js'
+import type { SitePolicy } from './policy/site-policy.js'
 import type { ReceivedOffer, SharingStrategy } from './policy/strategy.js'
 
 export interface RoundOptions {
@@ -39,6 +25,11 @@ export interface RoundOptions {
   readonly evaluate: (mask: DecodedMask) => Promise<number>
   /** This agent's measured reward with its current mask (same evaluation), or null if it has none. */
   readonly currentReward: () => Promise<number | null>
+  /**
+   * Hold the candidates that would be adopted instead of adopting the best (the site's review
+   * mode): they are returned in `held`, best first, and neither adopted nor rejected.
+   */
+  readonly hold?: boolean
   readonly signal?: AbortSignal
 }
 
@@ -46,9 +37,23 @@ export interface CandidateResult {
   readonly peerId: string
   readonly cid: string
   readonly claimedReward: number
-  readonly outcome: 'adopted' | 'rejected' | 'fetch-failed' | 'invalid'
+  readonly outcome: 'adopted' | 'held' | 'rejected' | 'fetch-failed' | 'invalid'
   readonly verifiedReward: number | null
   readonly reason: string | null
+}
+
+/** A verified, locally evaluated candidate the round adopted or held. */
+export interface EvaluatedCandidate {
+  readonly mask: DecodedMask
+  /** The bytes as fetched (`encoding`): what a review stores. */
+  readonly bytes: Uint8Array
+  readonly encoding: MaskEncoding
+  readonly meta: MaskMeta
+  readonly from: string
+  readonly cid: string
+  readonly claimedReward: number
+  readonly verifiedReward: number
+  readonly currentReward: number | null
 }
 
 export interface RoundResult {
@@ -56,32 +61,32 @@ export interface RoundResult {
   readonly queried: number
   readonly offers: number
   readonly candidates: readonly CandidateResult[]
-  readonly adopted: null | {
-    readonly mask: DecodedMask
-    readonly meta: MaskMeta
-    readonly from: string
-    readonly cid: string
-    readonly claimedReward: number
-    readonly verifiedReward: number
-    readonly currentReward: number | null
-  }
-  /** Query sent → verified mask in hand, for the mask finally adopted (ms). */
+  /** The best candidate, adopted (null with `hold`, or when none does at least as well as the current mask). */
+  readonly adopted: EvaluatedCandidate | null
+  /** With `hold`: the candidates that would have been adopted, best first. */
+  readonly held: readonly EvaluatedCandidate[]
+  /** Query sent → verified mask in hand, for the candidate adopted (or the best held) (ms). */
   readonly latencyMs: number | null
   readonly durationMs: number
 }
 
-export interface QueryRoundsInit extends OfferCollectionInit {
-  /** Offers fetched and evaluated per round at most (a lying peer costs one fetch). */
-  readonly maxFetches: number
+export interface QueryRoundsInit extends OfferCollectionInit, FetchPlanInit {
   readonly fetchTimeoutMs: number
+  /**
+   * Once a candidate is verified, the round waits at most this much longer for the others it
+   * is fetching (all are fetched at once): a slow or stalling holder costs a round this, not
+   * the fetch timeout.
+   */
+  readonly fetchGraceMs: number
   /** Encoding requested (BITS by default: 1/32 of the bytes, the policy transfers exactly). */
   readonly encoding: MaskEncoding
 }
 
 export const DEFAULT_QUERY_ROUNDS: QueryRoundsInit = {
   ...DEFAULT_OFFER_COLLECTION,
-  maxFetches: 3,
+  ...DEFAULT_FETCH_PLAN,
   fetchTimeoutMs: DEFAULT_CLIENT.fetchTimeoutMs,
+  fetchGraceMs: 2_000,
   encoding: 'bits'
 }
 
@@ -90,28 +95,29 @@ export interface QueryRoundsComponents {
   readonly client: Pick<MaskExchangeClient, 'query' | 'fetch'>
   readonly directory: PeerDirectory
   readonly strategy: SharingStrategy
+  /** What the site accepts, and from whom. */
+  readonly policy: Pick<SitePolicy, 'accepts' | 'acceptsFrom'>
+  /** What peers did before (verification failures, over-claims, failed fetches) and rejected content ids. */
+  readonly reputation: ReputationBook
+  /** Content ids decided elsewhere (held for review): not fetched again. */
+  readonly decided?: (cid: string) => boolean
+  /** Seeded uniform [0, 1) source (the fetch plan's shuffle). */
+  readonly random: () => number
   readonly traffic: Traffic
   readonly logger: Logger
   readonly backboneId: string
   readonly now: () => number
 }
 
-/** One offer tried: what the round reports, and the verified mask if it passed every check. */
-interface TriedOffer {
-  readonly result: CandidateResult
-  readonly mask: DecodedMask | null
-  /** The bytes matched the CID: what they say is about the mask itself, not about the peer. */
-  readonly contentVerified: boolean
-  readonly meta?: MaskMeta
-  readonly inHandAt: number
-}
-
 /**
  * Runs L2D2-C query rounds: collect offers from the task's holders for a bounded window
- * (offer-collection.ts), then fetch the best offer, verify it (content id, backbone, task,
- * shapes, finiteness), evaluate it locally and adopt it only if it does at least as well as
- * the current mask; on any failure fall back to the next offer. Rounds for the same task are
- * de-duplicated; a slow peer never holds up the others.
+ * (offer-collection.ts), plan which to fetch (policy/fetch-plan.ts: reputation first, a cap on
+ * identities claiming alike), fetch them at once and verify each (content id, backbone, task,
+ * shapes, finiteness), evaluate every verified one locally, and adopt the best if it does at
+ * least as well as the current mask (or hold the acceptable ones for review). Every outcome
+ * feeds the reputation book: lies and failed fetches cost the peer, rejected content ids are
+ * never fetched again. Rounds for the same task are de-duplicated; a slow peer never holds up
+ * the others.
  */
 export class QueryRounds {
   private readonly pending = new Map<string, Promise<RoundResult>>()
@@ -142,141 +148,179 @@ export class QueryRounds {
 
   private async run(o: RoundOptions): Promise<RoundResult> {
     const t0 = this.c.now()
+    const none = { candidates: [], adopted: null, held: [], latencyMs: null }
+    if (!this.c.policy.accepts(o.taskKey)) {
+      this.c.logger.debug({ task: o.taskKey }, 'the sharing policy does not accept this task: no round')
+      return { taskKey: o.taskKey, queried: 0, offers: 0, ...none, durationMs: 0 }
+    }
+    const { reputation, policy } = this.c
     const query = { requestId: newRequestId(), taskKey: o.taskKey, reward: o.ownReward, backboneId: this.c.backboneId }
-    const { offers, queried } = await collectOffers(this.c, this.init, query, o.signal)
-    const adoption = await this.adoptBest(this.c.strategy.rank(offers, o.ownReward), o, t0)
+    const { offers, queried } = await collectOffers(
+      { ...this.c, admit: p => policy.acceptsFrom(p) && reputation.standing(p, this.c.now()) !== 'ignored' },
+      this.init,
+      query,
+      o.signal
+    )
+    const plan = planFetches(
+      this.c.strategy.rank(offers, o.ownReward),
+      {
+        cidOf: cidText,
+        skip: cid => reputation.isRejected(cid) || this.c.decided?.(cid) === true,
+        standing: p => reputation.standing(p, this.c.now()),
+        random: this.c.random
+      },
+      this.init
+    )
+    const outcome = plan.length === 0 ? none : await this.fetchAndDecide(plan, o, t0)
+    return { taskKey: o.taskKey, queried, offers: offers.length, ...outcome, durationMs: this.c.now() - t0 }
+  }
+
+  /** Fetches every planned slot at once, then evaluates the verified ones and decides. */
+  private async fetchAndDecide(
+    plan: readonly FetchSlot[],
+    o: RoundOptions,
+    t0: number
+  ): Promise<Pick<RoundResult, 'candidates' | 'adopted' | 'held' | 'latencyMs'>> {
+    const fetched = await this.fetchAll(plan, o)
+    const { reputation, strategy, logger, now } = this.c
+    const candidates: CandidateResult[] = []
+    const evaluated: EvaluatedCandidate[] = []
+    const inHand = new Map<string, number>()
+    let current: number | null | undefined
+    for (const f of fetched) {
+      const peer = f.offer.peerId
+      const base = { peerId: peer, cid: f.cid, claimedReward: f.offer.offer.reward }
+      if (f.kind === 'failed') {
+        if (f.cause === 'lie') {
+          reputation.record(peer, 'verification-failed', now())
+          if (f.contentVerified) reputation.reject(f.cid, `invalid mask: ${f.reason}`, now())
+          logger.warn({ task: o.taskKey, peer, reason: f.reason }, 'received an invalid mask')
+        } else if (f.cause === 'failure') {
+          reputation.record(peer, 'fetch-failed', now())
+          this.c.directory.failed(peer)
+        }
+        if (f.cause !== 'lie') logger.info({ task: o.taskKey, peer, reason: f.reason }, 'fetch failed')
+        candidates.push({
+          ...base,
+          outcome: f.cause === 'lie' ? 'invalid' : 'fetch-failed',
+          verifiedReward: null,
+          reason: f.reason
+        })
+        continue
+      }
+      if (o.signal?.aborted === true) break
+      current ??= await o.currentReward() // null: no current mask
+      const verified = await o.evaluate(f.mask)
+      if (reputation.overClaims(f.offer.offer.reward, verified)) {
+        reputation.record(peer, 'over-claim', now())
+        logger.info({ task: o.taskKey, peer, claimed: f.offer.offer.reward, verified }, 'a peer over-claimed')
+      } else reputation.delivered(peer, now())
+      inHand.set(f.cid, f.inHandAt)
+      evaluated.push(this.candidate(f, verified, current))
+      candidates.push({ ...base, outcome: 'rejected', verifiedReward: verified, reason: null })
+    }
+    // Adoptable: at least as good as the current mask. Adopted: the best of them (the first
+    // evaluated on a tie); held instead with `hold`. Every other evaluated one is rejected.
+    const adoptable = evaluated
+      .filter(e => strategy.shouldAdopt(e.verifiedReward, current ?? null))
+      .sort((a, b) => b.verifiedReward - a.verifiedReward)
+    const chosen = o.hold === true ? adoptable : adoptable.slice(0, 1)
+    const best = adoptable[0]
+    for (const e of evaluated) {
+      const i = candidates.findIndex(r => r.cid === e.cid && r.peerId === e.from)
+      const row = candidates[i] as CandidateResult
+      if (chosen.includes(e)) {
+        candidates[i] = { ...row, outcome: o.hold === true ? 'held' : 'adopted' }
+        continue
+      }
+      const reason =
+        best !== undefined
+          ? `local evaluation ${e.verifiedReward.toFixed(3)} below the best candidate's ${best.verifiedReward.toFixed(3)}`
+          : `local evaluation ${e.verifiedReward.toFixed(3)} below current ${current?.toFixed(3) ?? 'none'}`
+      candidates[i] = { ...row, reason }
+      reputation.reject(e.cid, reason, now())
+      logger.info({ task: o.taskKey, from: e.from, claimed: e.claimedReward, verified: e.verifiedReward }, reason)
+    }
+    if (best === undefined) return { candidates, adopted: null, held: [], latencyMs: null }
+    const latencyMs = (inHand.get(best.cid) as number) - t0
+    if (o.hold === true) {
+      logger.info({ task: o.taskKey, held: chosen.length, best: best.verifiedReward }, 'candidates held for review')
+      return { candidates, adopted: null, held: chosen, latencyMs }
+    }
+    this.c.traffic.latency('query-to-verified-mask', latencyMs)
+    logger.info(
+      { task: o.taskKey, from: best.from, claimed: best.claimedReward, verified: best.verifiedReward, current },
+      'adopting mask'
+    )
+    return { candidates, adopted: best, held: [], latencyMs }
+  }
+
+  private candidate(f: VerifiedCandidate, verified: number, current: number | null): EvaluatedCandidate {
     return {
-      taskKey: o.taskKey,
-      queried,
-      offers: offers.length,
-      ...adoption,
-      durationMs: this.c.now() - t0
+      mask: f.mask,
+      bytes: f.bytes,
+      encoding: f.encoding,
+      meta: f.meta,
+      from: f.offer.peerId,
+      cid: f.cid,
+      claimedReward: f.offer.offer.reward,
+      verifiedReward: verified,
+      currentReward: current
     }
   }
 
   /**
-   * The second phase: fetch the ranked offers in turn (at most maxFetches, one per content id
-   * once its bytes verified), evaluate each verified mask and adopt the first that does at least
-   * as well as the current mask.
+   * All planned slots at once (a slot whose fetch fails, unless the content itself was bad,
+   * tries the next holder of the same content id); once the first candidate is verified the
+   * others get fetchGraceMs more, then are cut (a cut fetch says nothing about its peer). The
+   * result lists every attempt, slot by slot in plan order.
    */
-  private async adoptBest(
-    ranked: readonly ReceivedOffer[],
-    o: RoundOptions,
-    t0: number
-  ): Promise<Pick<RoundResult, 'candidates' | 'adopted' | 'latencyMs'>> {
-    const { strategy, logger } = this.c
-    const candidates: CandidateResult[] = []
-    const triedCids = new Set<string>()
-    let fetches = 0
-    let current: number | null | undefined
-    for (const r of ranked) {
-      if (fetches >= this.init.maxFetches || o.signal?.aborted === true) break
-      const cid = parseContentId(r.offer.cid as Uint8Array).toString()
-      if (triedCids.has(cid)) continue
-      fetches++
-      const tried = await this.tryOffer(r, o, cid)
-      candidates.push(tried.result)
-      // Only bytes that matched the CID say something about the mask itself; a failed or
-      // corrupted transfer says something about that peer, so another holder may serve the CID.
-      if (tried.contentVerified) triedCids.add(cid)
-      if (tried.mask === null) continue
-      if (current === undefined) current = await o.currentReward() // null: no current mask
-      const verified = tried.result.verifiedReward as number
-      if (strategy.shouldAdopt(verified, current)) {
-        candidates[candidates.length - 1] = { ...tried.result, outcome: 'adopted' }
-        this.c.traffic.latency('query-to-verified-mask', tried.inHandAt - t0)
-        logger.info({ task: o.taskKey, from: r.peerId, claimed: r.offer.reward, verified, current }, 'adopting mask')
-        return {
-          candidates,
-          adopted: {
-            mask: tried.mask,
-            meta: tried.meta as MaskMeta,
-            from: r.peerId,
-            cid,
-            claimedReward: r.offer.reward,
-            verifiedReward: verified,
-            currentReward: current
-          },
-          latencyMs: tried.inHandAt - t0
-        }
-      }
-      candidates[candidates.length - 1] = {
-        ...tried.result,
-        outcome: 'rejected',
-        reason: `local evaluation ${verified.toFixed(3)} below current ${current?.toFixed(3) ?? 'none'}`
-      }
-      logger.info(
-        { task: o.taskKey, from: r.peerId, claimed: r.offer.reward, verified, current },
-        'rejected mask after local evaluation'
-      )
+  private async fetchAll(plan: readonly FetchSlot[], o: RoundOptions): Promise<FetchedCandidate[]> {
+    // Each fetch has its own timeout; `cut` ends the stragglers (grace over, or the caller's stop).
+    const cut = new AbortController()
+    const stop = (): void => {
+      cut.abort()
     }
-    return { candidates, adopted: null, latencyMs: null }
-  }
-
-  /** Fetches one offer, verifies the bytes and, if they pass, evaluates the mask locally. */
-  private async tryOffer(r: ReceivedOffer, o: RoundOptions, cid: string): Promise<TriedOffer> {
-    const base = { peerId: r.peerId, cid, claimedReward: r.offer.reward }
-    const offer: MaskOffer = r.offer
-    let fetched: FetchedMask
-    try {
-      fetched = await this.c.client.fetch(
-        peerIdFromString(r.peerId),
-        {
-          requestId: newRequestId(),
-          target: { cid: offer.cid as Uint8Array },
-          encoding: this.init.encoding,
-          backboneId: this.c.backboneId
-        },
-        {
-          timeoutMs: this.init.fetchTimeoutMs,
-          expectedCid: offer.cid as Uint8Array,
-          maxBytes: fetchBound(offer.encodedSize, this.init.encoding, {
-            taskKey: o.taskKey,
-            backboneId: this.c.backboneId,
-            layers: o.layers
-          }),
-          ...(o.signal !== undefined ? { signal: o.signal } : {})
-        }
-      )
-    } catch (err) {
-      this.c.directory.failed(r.peerId)
-      const reason = err instanceof RemoteRefusal ? err.message : describeError(err)
-      this.c.logger.info({ task: o.taskKey, peer: r.peerId, reason }, 'fetch failed, trying the next offer')
-      const invalid =
-        isProtocolError(err) &&
-        (err.code === 'CID_MISMATCH' || err.code === 'MALFORMED' || err.code === 'INCONSISTENT_SHAPE')
-      return {
-        result: { ...base, outcome: invalid ? 'invalid' : 'fetch-failed', verifiedReward: null, reason },
-        mask: null,
-        contentVerified: false,
-        inHandAt: this.c.now()
-      }
-    }
-    let mask: DecodedMask
-    try {
-      mask = decodeMask(fetched.bytes, {
-        expectedBackboneId: this.c.backboneId,
-        expectedTaskKey: o.taskKey,
-        expectedLayers: o.layers
+    if (o.signal?.aborted === true) stop()
+    else o.signal?.addEventListener('abort', stop, { once: true })
+    let grace: ReturnType<typeof setTimeout> | undefined
+    const one = async (r: ReceivedOffer): Promise<FetchedCandidate> => {
+      const f = await fetchCandidate(this.c, r, {
+        cid: cidText(r),
+        taskKey: o.taskKey,
+        layers: o.layers,
+        encoding: this.init.encoding,
+        timeoutMs: this.init.fetchTimeoutMs,
+        cut: cut.signal,
+        ...(o.signal !== undefined ? { signal: o.signal } : {})
       })
-    } catch (err) {
-      this.c.logger.warn({ task: o.taskKey, peer: r.peerId, err: describeError(err) }, 'received an invalid mask')
-      return {
-        result: { ...base, outcome: 'invalid', verifiedReward: null, reason: describeError(err) },
-        mask: null,
-        contentVerified: true,
-        inHandAt: this.c.now()
-      }
+      if (f.kind === 'verified' && grace === undefined)
+        grace = setTimeout(() => {
+          cut.abort()
+        }, this.init.fetchGraceMs)
+      return f
     }
-    const inHandAt = this.c.now()
-    const verifiedReward = await o.evaluate(mask)
-    const meta: MaskMeta = { ...fetched.meta, origin: fetched.meta.origin === '' ? r.peerId : fetched.meta.origin }
-    return {
-      result: { ...base, outcome: 'rejected', verifiedReward, reason: null },
-      mask,
-      contentVerified: true,
-      meta,
-      inHandAt
+    try {
+      const slots = await Promise.all(
+        plan.map(async slot => {
+          const attempts: FetchedCandidate[] = []
+          for (const r of [slot.offer, ...slot.alternates]) {
+            const f = await one(r)
+            attempts.push(f)
+            if (f.kind === 'verified' || f.contentVerified || cut.signal.aborted) break
+          }
+          return attempts
+        })
+      )
+      return slots.flat()
+    } finally {
+      if (grace !== undefined) clearTimeout(grace)
+      o.signal?.removeEventListener('abort', stop)
     }
   }
+}
+
+/** An offer's CID as text (the form rounds, reputation and the CLI use). */
+function cidText(r: ReceivedOffer): string {
+  return parseContentId(r.offer.cid as Uint8Array).toString()
 }

@@ -1,6 +1,7 @@
 import type { LayerSpec, Mask } from '@l2d2c/protocol'
 import type { LearnerApi } from '../learner/thread/learner-api.js'
-import type { QueryRounds, RoundResult } from './query-round.js'
+import type { CandidateReview } from './candidate-review.js'
+import type { EvaluatedCandidate, QueryRounds, RoundResult } from './query-round.js'
 
 /** A mask a sharing round verified and evaluated locally, for the curriculum driver to install. */
 export interface VerifiedMask {
@@ -14,9 +15,13 @@ export interface VerifiedMask {
   readonly latencyMs: number | null
 }
 
-/** A finished round as the history keeps it: without the adopted mask itself. */
-export type RoundSummary = Omit<RoundResult, 'adopted'> & {
-  readonly adopted: Omit<NonNullable<RoundResult['adopted']>, 'mask'> | null
+/** A candidate as the history keeps it: without the mask and its bytes. */
+export type CandidateSummary = Omit<EvaluatedCandidate, 'mask' | 'bytes'>
+
+/** A finished round as the history keeps it: without the masks themselves. */
+export type RoundSummary = Omit<RoundResult, 'adopted' | 'held'> & {
+  readonly adopted: CandidateSummary | null
+  readonly held: readonly CandidateSummary[]
 }
 
 /** Rounds kept in the history (for status and benchmarks), newest last. */
@@ -30,6 +35,9 @@ export interface TaskSharingComponents {
   readonly layers: readonly LayerSpec[]
   /** Notified of every finished round (metrics). */
   readonly roundDone?: (round: RoundResult) => void
+  /** Review mode: where the candidates a round holds go (instead of being installed). */
+  readonly review?: Pick<CandidateReview, 'hold'>
+  readonly now?: () => number
 }
 
 export interface TaskSharingInit {
@@ -70,10 +78,13 @@ export class TaskSharing {
           r => r.meanReturn,
           () => null
         ),
+      ...(this.c.review !== undefined ? { hold: true } : {}),
       ...(signal !== undefined ? { signal } : {})
     })
     this.remember(round)
     this.c.roundDone?.(round)
+    // Review mode: nothing changes what the node runs until its operator adopts a candidate.
+    if (round.held.length > 0) this.c.review?.hold(taskKey, round.held, (this.c.now ?? Date.now)())
     if (round.adopted === null) return null
     const a = round.adopted
     return {
@@ -87,15 +98,11 @@ export class TaskSharing {
     }
   }
 
-  /** The history keeps what a round did, not the adopted scores (438 kB each; the learner has its copy). */
+  /** The history keeps what a round did, not the masks (438 kB each; the learner or the review has its copy). */
   private remember(round: RoundResult): void {
-    const { adopted, ...rest } = round
-    let summary: RoundSummary['adopted'] = null
-    if (adopted !== null) {
-      const { mask: _mask, ...info } = adopted
-      summary = info
-    }
-    this.history.push({ ...rest, adopted: summary })
+    const { adopted, held, ...rest } = round
+    const summary = ({ mask: _mask, bytes: _bytes, ...info }: EvaluatedCandidate): CandidateSummary => info
+    this.history.push({ ...rest, adopted: adopted === null ? null : summary(adopted), held: held.map(summary) })
     if (this.history.length > MAX_ROUND_HISTORY) this.history.shift()
   }
 }

@@ -60,6 +60,14 @@ function humanStatus(s: StatusDocument): string {
     if (e.demoPeerKey) lines.push("DEMO KEY     this node runs with the compose demo's public peer key")
     if (e.warning !== null) lines.push(`WARNING      ${e.warning}`)
   }
+  if (s.policy !== undefined) {
+    const p = s.policy
+    lines.push(
+      `serves       ${p.serve.length === 0 ? 'nothing' : p.serve.join(' ')}`,
+      `accepts      ${p.accept.length === 0 ? 'nothing' : p.accept.join(' ')} from ${p.acceptFrom.length === 0 ? 'any peer' : p.acceptFrom.join(', ')}`,
+      `adopts       ${p.adopt === 'auto' ? 'automatically, after local evaluation' : 'after review (l2d2c candidates)'}`
+    )
+  }
   return lines.join('\n')
 }
 
@@ -115,7 +123,7 @@ export function registerQueryCommands(program: Command, io: Io): void {
           d.peers.length === 0
             ? 'no peers known'
             : table(
-                ['peer', 'connected', 'role', 'masks', 'env steps', 'last seen', 'address'],
+                ['peer', 'connected', 'role', 'masks', 'env steps', 'last seen', 'standing', 'address'],
                 d.peers.map(p => [
                   p.peerId,
                   p.connected ? 'yes' : 'no',
@@ -123,6 +131,7 @@ export function registerQueryCommands(program: Command, io: Io): void {
                   p.masks,
                   p.totalSteps,
                   ago(p.lastSeen),
+                  p.standing ?? '-',
                   p.addrs[0] ?? '-'
                 ])
               )

@@ -195,6 +195,35 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
   { path: 'log.level', env: 'L2D2C_LOG_LEVEL', flag: '--log-level <level>', help: choices },
   { path: 'log.format', env: 'L2D2C_LOG_FORMAT', flag: '--log-format <f>', help: choices },
   {
+    path: 'policy.serve',
+    env: 'L2D2C_SERVE',
+    flag: '--serve <glob>',
+    help: 'serve masks only for tasks matching this pattern (* within a segment, ** any segments), repeatable',
+    list: 'repeat'
+  },
+  {
+    path: 'policy.accept',
+    env: 'L2D2C_ACCEPT',
+    flag: '--accept <glob>',
+    help: 'ask peers for masks only for tasks matching this pattern, repeatable',
+    list: 'repeat'
+  },
+  {
+    path: 'policy.acceptFrom',
+    env: 'L2D2C_ACCEPT_FROM',
+    flag: '--accept-from <peer-id>',
+    help: 'take masks only from this peer, repeatable',
+    list: 'repeat',
+    defaultHelp: () => 'any peer'
+  },
+  {
+    path: 'policy.adopt',
+    env: 'L2D2C_ADOPT',
+    flag: '--adopt <mode>',
+    help: c =>
+      `${c}: adopt verified candidates after local evaluation, or hold them for l2d2c candidates / adopt / reject`
+  },
+  {
     path: 'security.swarmKeyFile',
     env: 'L2D2C_SWARM_KEY_FILE',
     flag: '--swarm-key <file>',

@@ -48,6 +48,13 @@ const SAMPLES: Record<string, { text: string | null; value: unknown }> = {
   exitWhenDone: { text: null, value: true },
   'log.level': { text: 'debug', value: 'debug' },
   'log.format': { text: 'json', value: 'json' },
+  'policy.serve': { text: 'ctgraph/**', value: ['ctgraph/**'] },
+  'policy.accept': { text: 'minigrid/*Crossing*/**', value: ['minigrid/*Crossing*/**'] },
+  'policy.acceptFrom': {
+    text: '12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF',
+    value: ['12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF']
+  },
+  'policy.adopt': { text: 'review', value: 'review' },
   'security.swarmKeyFile': { text: null, value: null }, // a file; covered by the config unit tests
   'security.allowPeers': { text: ALLOWED, value: [ALLOWED] },
   'security.allowPeersFile': { text: null, value: null }, // a file; covered by the config unit tests

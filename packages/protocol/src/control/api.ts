@@ -15,8 +15,15 @@ export const CONTROL_ROUTES = {
   knowledge: '/v1/knowledge',
   evaluation: '/v1/evaluation',
   stop: '/v1/stop',
-  ownIcr: '/v1/own-icr'
+  ownIcr: '/v1/own-icr',
+  /** Review mode: the held candidates (GET), and the operator's decisions (POST ?task=KEY&cid=CID). */
+  candidates: '/v1/candidates',
+  adopt: '/v1/candidates/adopt',
+  reject: '/v1/candidates/reject'
 } as const
+
+/** The routes that change something: POST only (every other route is GET). */
+export const CONTROL_POST_ROUTES: readonly string[] = [CONTROL_ROUTES.stop, CONTROL_ROUTES.adopt, CONTROL_ROUTES.reject]
 
 /** Name of the discovery file a running daemon writes in its data dir. */
 export const DAEMON_FILE = DATA_DIR_FILES.discovery
@@ -78,6 +85,67 @@ export interface StatusDocument {
   exposure?: ExposureDocument
   /** What admission control refused since the node started, by reason. */
   admission?: { refused: Record<string, number> }
+  /** The site's sharing policy (--serve, --accept, --accept-from, --adopt). */
+  policy?: SharingPolicyDocument
+  /** What the node remembers of misbehaving peers, and what it refused and rate-limited. */
+  defence?: DefenceDocument
+}
+
+export interface SharingPolicyDocument {
+  /** Task-key patterns served; the rest is refused (OFFER_STATUS_REFUSED, TRANSFER_STATUS_REFUSED). */
+  serve: string[]
+  /** Task-key patterns this node asks peers for. */
+  accept: string[]
+  /** Peer ids it takes masks from; empty: any peer. */
+  acceptFrom: string[]
+  /** 'auto': adopt after local evaluation; 'review': hold candidates for `l2d2c candidates`. */
+  adopt: 'auto' | 'review'
+}
+
+export interface DefenceDocument {
+  /** Peers with a reputation record, and those ignored now. */
+  peersRemembered: number
+  peersIgnored: number
+  /** Content ids rejected (never fetched or evaluated again). */
+  rejectedContent: number
+  /** Requests refused since start: by the per-peer rate limits, by the sharing policy. */
+  refused: { queries: number; fetches: number; inventory: number; policy: number }
+  /** Announcements dropped before decoding (rate limits, stale, decode budget) and rejected (malformed). */
+  announcements: { ignored: number; rejected: number }
+  /** Peers and announced masks the directory keeps (bounded), and what it turned away when full. */
+  directory: { peers: number; masks: number; turnedAway: number }
+}
+
+/** One candidate held for review (`GET /v1/candidates`). */
+export interface CandidateEntry {
+  taskKey: string
+  /** The offered (BITS) content id: what `l2d2c adopt TASK CID` names. */
+  cid: string
+  /** The peer that served it and the peer that trained it. */
+  from: string
+  origin: string
+  /** What the holder claimed, what this node measured with it, and with its own mask then. */
+  claimedReward: number
+  verifiedReward: number
+  currentReward: number | null
+  stepsTrained: number
+  heldAt: string
+  encoding: string
+  bytes: number
+}
+
+export interface CandidatesDocument {
+  adopt: 'auto' | 'review'
+  candidates: CandidateEntry[]
+}
+
+/** The answer to `POST /v1/candidates/adopt` and `/reject`. */
+export interface CandidateDecisionDocument {
+  taskKey: string
+  cid: string
+  decision: 'adopted' | 'rejected'
+  /** Adopted: 'now', or 'next-iteration' when the task is being trained (installed between two iterations). */
+  installed: 'now' | 'next-iteration' | null
 }
 
 export interface ExposureDocument {
@@ -122,6 +190,8 @@ export interface PeerEntry {
   totalSteps: number
   lastSeen: string
   failures: number
+  /** What this node remembers of the peer: trusted (verified deliveries), neutral, deprioritised or ignored. */
+  standing?: 'trusted' | 'neutral' | 'deprioritised' | 'ignored'
 }
 
 export interface PeersDocument {

@@ -10,6 +10,9 @@
  *   masks/corrupt/       mask files that failed verification at start, moved aside
  *   state.json           curriculum position and knowledge base (provenance of every mask)
  *   peers.json           peers met before, redialled at start
+ *   reputation.json      what peers did: offers that failed verification or over-claimed, fetch
+ *                        failures, and the content ids rejected (never fetched again); bounded
+ *   candidates.json      with --adopt review: verified candidates held for the operator; bounded
  *   lock                 the running daemon's pid: one daemon per data dir
  *   daemon.json          discovery file of the running daemon (pid, control address, peer id)
  *   api.token            control-API bearer token (0600)
@@ -23,6 +26,8 @@ export const DATA_DIR_FILES = {
   masks: 'masks',
   state: 'state.json',
   peers: 'peers.json',
+  reputation: 'reputation.json',
+  candidates: 'candidates.json',
   lock: 'lock',
   discovery: 'daemon.json',
   token: 'api.token',

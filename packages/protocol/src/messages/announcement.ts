@@ -135,3 +135,62 @@ export function encodeAnnouncement(a: InventoryAnnouncement): Uint8Array {
 export function decodeAnnouncement(bytes: Uint8Array): InventoryAnnouncement {
   return readAnnouncement(parseMessage(pb.InventoryAnnouncement, bytes, MAX_ANNOUNCEMENT_BYTES, 'announcement'))
 }
+
+/** Field number of `sequence` in InventoryAnnouncement (proto/l2d2c.proto). */
+const SEQUENCE_FIELD = 4
+
+/**
+ * The `sequence` of an encoded announcement, read without decoding it: one pass over the
+ * top-level fields, skipping the masks by their length prefixes, allocating nothing. A receiver
+ * uses it to drop a stale or replayed announcement before paying for a full decode (about 4 ms
+ * for 1,024 masks). Returns null when the bytes are not a well-formed sequence of protobuf
+ * fields, or the field is absent or not below 2^53: the full decode then gives the reason. A
+ * repeated field counts by its last occurrence, as in protobuf decoders.
+ */
+export function peekAnnouncementSequence(bytes: Uint8Array): number | null {
+  let pos = 0
+  let sequence: number | null = null
+  // An unsigned LEB128 varint below 2^53 at `pos` (advancing it), or null if longer or truncated.
+  const varint = (): number | null => {
+    let value = 0
+    let scale = 1
+    for (let i = 0; i < 8; i++) {
+      if (pos >= bytes.length) return null
+      const b = bytes[pos++] as number
+      value += (b & 0x7f) * scale
+      if ((b & 0x80) === 0) return value < 2 ** 53 ? value : null
+      scale *= 128
+    }
+    return null // 8 bytes carry 56 bits: anything longer is beyond 2^53 (or a varint bomb)
+  }
+  while (pos < bytes.length) {
+    const key = varint()
+    if (key === null) return null
+    const field = Math.floor(key / 8)
+    switch (key & 7) {
+      case 0: {
+        // (a longer varint is 2^56 or more, or malformed: the full decode refuses it anyway)
+        const v = varint()
+        if (v === null) return null
+        if (field === SEQUENCE_FIELD) sequence = v
+        break
+      }
+      case 1:
+        pos += 8
+        break
+      case 2: {
+        const len = varint()
+        if (len === null) return null
+        pos += len
+        break
+      }
+      case 5:
+        pos += 4
+        break
+      default:
+        return null
+    }
+    if (pos > bytes.length) return null
+  }
+  return sequence
+}

@@ -1,4 +1,4 @@
-import { parseContentId } from '../cid.js'
+import { contentIdBytesOf, parseContentId } from '../cid.js'
 import { MESSAGE_VERSION } from '../constants.js'
 import { ProtocolError } from '../errors.js'
 import { encodingCode, encodingFromCode, type MaskEncoding } from '../mask-codec.js'
@@ -111,7 +111,7 @@ export function plainBytes(b: Uint8Array): Uint8Array {
 
 export function optionalCid(bytes: Uint8Array | null | undefined): Uint8Array | null {
   if (bytes === null || bytes === undefined || bytes.length === 0) return null
-  return plainBytes(parseContentId(bytes).bytes)
+  return plainBytes(contentIdBytesOf(bytes))
 }
 
 export function requiredCid(bytes: Uint8Array | null | undefined, what: string): Uint8Array {

@@ -22,6 +22,7 @@ export {
 export {
   decodeAnnouncement,
   encodeAnnouncement,
+  peekAnnouncementSequence,
   type InventoryAnnouncement,
   type MaskSummary,
   type NodeRole

@@ -17,8 +17,11 @@ import {
   taskKeyOf
 } from './common.js'
 
-/** The answer to a query: only 'has-mask' carries a mask's CID and claims. */
-export type OfferStatus = 'has-mask' | 'no-mask' | 'backbone-mismatch' | 'busy'
+/**
+ * The answer to a query: only 'has-mask' carries a mask's CID and claims. 'busy': the responder
+ * limits how often a peer may ask; 'refused': its sharing policy does not serve the task.
+ */
+export type OfferStatus = 'has-mask' | 'no-mask' | 'backbone-mismatch' | 'busy' | 'refused'
 
 /** MaskOffer: the response of /l2d2c/query/1.0.0. */
 export interface MaskOffer {
@@ -40,7 +43,8 @@ const OFFER_STATUS: Record<OfferStatus, number> = {
   'has-mask': pb.OfferStatus.OFFER_STATUS_HAS_MASK,
   'no-mask': pb.OfferStatus.OFFER_STATUS_NO_MASK,
   'backbone-mismatch': pb.OfferStatus.OFFER_STATUS_BACKBONE_MISMATCH,
-  busy: pb.OfferStatus.OFFER_STATUS_BUSY
+  busy: pb.OfferStatus.OFFER_STATUS_BUSY,
+  refused: pb.OfferStatus.OFFER_STATUS_REFUSED
 }
 
 function readOffer(m: pb.IMaskOffer): MaskOffer {

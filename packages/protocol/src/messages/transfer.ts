@@ -39,6 +39,7 @@ export type TransferStatus =
   | 'unsupported-encoding'
   | 'bad-request'
   | 'internal-error'
+  | 'refused'
 
 export interface MaskTransferHeader {
   requestId: number
@@ -78,7 +79,8 @@ const TRANSFER_STATUS: Record<TransferStatus, number> = {
   busy: pb.TransferStatus.TRANSFER_STATUS_BUSY,
   'unsupported-encoding': pb.TransferStatus.TRANSFER_STATUS_UNSUPPORTED_ENCODING,
   'bad-request': pb.TransferStatus.TRANSFER_STATUS_BAD_REQUEST,
-  'internal-error': pb.TransferStatus.TRANSFER_STATUS_INTERNAL_ERROR
+  'internal-error': pb.TransferStatus.TRANSFER_STATUS_INTERNAL_ERROR,
+  refused: pb.TransferStatus.TRANSFER_STATUS_REFUSED
 }
 
 /** Longest status message sent; longer ones are cut (it is a diagnostic, a refusal must still go out). */

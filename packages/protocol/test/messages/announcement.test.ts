@@ -7,7 +7,8 @@ import {
   generated as pb,
   type InventoryAnnouncement,
   MAX_ANNOUNCED_MASKS,
-  type MaskSummary
+  type MaskSummary,
+  peekAnnouncementSequence
 } from '../../src/index.js'
 import { backboneIdArb, peerIdArb, rewardArb, stepsArb, summaryArb, taskKeyArb } from '../arbitraries.js'
 import { expectCode } from '../helpers.js'
@@ -132,4 +133,50 @@ describe('InventoryAnnouncement', () => {
       'TOO_LARGE'
     )
   })
+
+  it('gives its sequence to a peek that decodes nothing, whatever the rest holds', () => {
+    fc.assert(
+      fc.property(announcementArb, a => {
+        expect(peekAnnouncementSequence(encodeAnnouncement(a))).toBe(a.sequence === 0 ? null : a.sequence)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it('peeks null, never throws, on bytes that are no protobuf field sequence, and reads the last repeated value', () => {
+    const a = encodeAnnouncement({ ...sample(), sequence: 77 })
+    expect(peekAnnouncementSequence(a.subarray(0, a.length - 1))).toBeNull() // a field cut short
+    expect(peekAnnouncementSequence(Uint8Array.of(0x23))).toBeNull() // wire type 3 (groups) is not used
+    expect(peekAnnouncementSequence(Uint8Array.of(0x20, ...Array(9).fill(0xff), 0x01))).toBeNull() // a varint bomb
+    expect(peekAnnouncementSequence(Uint8Array.of(0x20, 0x05, 0x20, 0x07))).toBe(7)
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), b => {
+        const seq = peekAnnouncementSequence(b)
+        expect(seq === null || Number.isSafeInteger(seq)).toBe(true)
+      }),
+      { numRuns: 2000 }
+    )
+  })
 })
+
+function sample(): InventoryAnnouncement {
+  return {
+    backboneId: 'b',
+    masks: [
+      {
+        taskKey: 'ctgraph/d2b2/img1/leaf01',
+        cid: contentIdBytes(Uint8Array.of(1)),
+        reward: 0.5,
+        stepsTrained: 10,
+        encodedSize: 100,
+        encodings: ['bits'],
+        origin: ''
+      }
+    ],
+    sequence: 1,
+    timestampMs: 2,
+    role: 'learner',
+    addrs: [Uint8Array.of(4, 127, 0, 0, 1)],
+    totalSteps: 3
+  }
+}

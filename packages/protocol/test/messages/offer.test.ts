@@ -36,7 +36,7 @@ const offerArb: fc.Arbitrary<MaskOffer> = fc.oneof(
   }),
   fc.record({
     requestId: requestIdArb,
-    status: fc.constantFrom('no-mask' as const, 'backbone-mismatch' as const, 'busy' as const),
+    status: fc.constantFrom('no-mask' as const, 'backbone-mismatch' as const, 'busy' as const, 'refused' as const),
     taskKey: taskKeyArb,
     reward: fc.constant(0),
     stepsTrained: fc.constant(0),
@@ -53,7 +53,7 @@ const anyOfferArb: fc.Arbitrary<MaskOffer> = orOdd(
   fc.record({
     requestId: num(requestIdArb),
     status: orOdd<OfferStatus>(
-      fc.constantFrom('has-mask', 'no-mask', 'backbone-mismatch', 'busy'),
+      fc.constantFrom('has-mask', 'no-mask', 'backbone-mismatch', 'busy', 'refused'),
       fc.constantFrom('sold-out', 'toString')
     ),
     taskKey: str(taskKeyArb),

@@ -39,7 +39,8 @@ const headerArb: fc.Arbitrary<MaskTransferHeader> = fc.oneof(
       'busy' as const,
       'unsupported-encoding' as const,
       'bad-request' as const,
-      'internal-error' as const
+      'internal-error' as const,
+      'refused' as const
     ),
     cid: fc.constant(null),
     encoding: fc.constant(null),
@@ -62,7 +63,10 @@ const anyHeaderArb: fc.Arbitrary<MaskTransferHeader> = orOdd(
   headerArb,
   fc.record({
     requestId: num(requestIdArb),
-    status: orOdd<TransferStatus>(fc.constantFrom('ok', 'not-found', 'busy', 'internal-error'), fc.constant('teapot')),
+    status: orOdd<TransferStatus>(
+      fc.constantFrom('ok', 'not-found', 'busy', 'internal-error', 'refused'),
+      fc.constant('teapot')
+    ),
     cid: fc.option(anyCidArb, { nil: null }),
     encoding: fc.option(anyEncodingArb, { nil: null }),
     totalSize: num(fc.nat({ max: 1 << 22 })),

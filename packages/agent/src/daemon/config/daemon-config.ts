@@ -10,6 +10,7 @@ import { DEFAULT_LISTEN } from '../../network/libp2p-node.js'
 import { DEFAULT_ANNOUNCER } from '../../network/mask-exchange/announcer.js'
 import { DEFAULT_LOSS_MODE } from '../../network/mask-exchange/loss.js'
 import { DEFAULT_L2D2C_STRATEGY } from '../../sharing/policy/l2d2c-strategy.js'
+import { ADOPT_MODES, DEFAULT_SITE_POLICY, type AdoptMode } from '../../sharing/policy/site-policy.js'
 import { DEFAULT_QUERY_ROUNDS } from '../../sharing/query-round.js'
 import { DEFAULT_EVALUATOR_ROLE } from '../evaluator-role.js'
 
@@ -58,6 +59,8 @@ export interface DaemonConfig {
   announceIntervalMs: number
   exitWhenDone: boolean
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'; format: 'auto' | 'json' | 'pretty' }
+  /** What the site serves and accepts (task-key patterns), from which peers, and how it adopts. */
+  policy: { serve: string[]; accept: string[]; acceptFrom: string[]; adopt: AdoptMode }
   /** Who may connect and what may be dialled (README, "Daemon: Security"). */
   security: {
     /** A private swarm's PSK file (`l2d2c keygen swarm-key`); null: an open swarm. */
@@ -111,6 +114,12 @@ export const DAEMON_DEFAULTS = {
   announceIntervalMs: DEFAULT_ANNOUNCER.intervalMs,
   exitWhenDone: false,
   log: { level: 'info', format: 'auto' },
+  policy: {
+    serve: [...DEFAULT_SITE_POLICY.serve],
+    accept: [...DEFAULT_SITE_POLICY.accept],
+    acceptFrom: [...DEFAULT_SITE_POLICY.acceptFrom],
+    adopt: DEFAULT_SITE_POLICY.adopt
+  },
   security: {
     allowPeers: [] as string[],
     denyPeers: [] as string[],
@@ -170,6 +179,10 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'exitWhenDone', kind: 'boolean' },
   { path: 'log.level', kind: 'choice', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'] },
   { path: 'log.format', kind: 'choice', choices: ['auto', 'json', 'pretty'] },
+  { path: 'policy.serve', kind: 'list' },
+  { path: 'policy.accept', kind: 'list' },
+  { path: 'policy.acceptFrom', kind: 'list' },
+  { path: 'policy.adopt', kind: 'choice', choices: ADOPT_MODES },
   { path: 'security.swarmKeyFile', kind: 'text' },
   { path: 'security.allowPeers', kind: 'list' },
   { path: 'security.allowPeersFile', kind: 'text' },

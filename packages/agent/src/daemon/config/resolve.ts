@@ -1,5 +1,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { parsePeerAddress, PeerAddressError } from '../../network/peer-address.js'
+import { parseTaskGlob, TaskGlobError } from '../../sharing/policy/task-glob.js'
 import { curriculumSource, type Picked } from './curriculum-source.js'
 import { resolveSecurity } from './security-settings.js'
 import {
@@ -129,6 +131,36 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
     })
   }
 
+  const list = (path: string, check: (item: string) => void): string[] => {
+    const { value, source } = pick(path)
+    const items = typeof value === 'string' ? [value] : value
+    if (!Array.isArray(items)) throw new ConfigError(path, source, 'must be a list of strings')
+    return items.map((v: unknown, i: number) => {
+      if (typeof v !== 'string') throw new ConfigError(`${path}[${i}]`, source, 'must be a string')
+      try {
+        check(v)
+      } catch (err) {
+        throw new ConfigError(`${path}[${i}]`, source, (err as Error).message)
+      }
+      return v
+    })
+  }
+  const taskGlob = (v: string): void => {
+    try {
+      parseTaskGlob(v)
+    } catch (err) {
+      if (err instanceof TaskGlobError) throw new Error(err.message)
+      throw err
+    }
+  }
+  const peerId = (v: string): void => {
+    try {
+      peerIdFromString(v)
+    } catch {
+      throw new Error(`not a peer id: ${JSON.stringify(v.slice(0, 80))}`)
+    }
+  }
+
   const dataDir = str('dataDir', true) as string
   const api = str('api') as string
   if (!api.startsWith('unix:')) {
@@ -197,6 +229,12 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
     log: {
       level: oneOf('log.level'),
       format: oneOf('log.format')
+    },
+    policy: {
+      serve: list('policy.serve', taskGlob),
+      accept: list('policy.accept', taskGlob),
+      acceptFrom: list('policy.acceptFrom', peerId),
+      adopt: oneOf('policy.adopt')
     },
     security: resolveSecurity({
       pick,

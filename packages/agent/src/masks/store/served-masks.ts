@@ -29,6 +29,7 @@ interface EncodedFrames {
 
 /** A held mask ready to send, with the holder's metadata as stored now. */
 export interface ServedMask extends EncodedFrames {
+  readonly taskKey: string
   readonly meta: MaskMeta
 }
 
@@ -99,7 +100,11 @@ export class ServedMasks {
     const held = m
     // The metadata is read now, not cached with the frames: a re-put of the same bytes (same
     // CID) with new metadata must be served with the new metadata.
-    return { ...this.served.get(`${held.cid}:${encoding}`, () => encodedAs(held, encoding)), meta: held.meta }
+    return {
+      ...this.served.get(`${held.cid}:${encoding}`, () => encodedAs(held, encoding)),
+      taskKey: held.taskKey,
+      meta: held.meta
+    }
   }
 
   private replaced({ previous, current }: MaskIndexChange): void {

@@ -14,9 +14,12 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../../logging/logger.js'
 import type { PeerDirectory } from '../peer-directory.js'
 import type { ServedMasks } from '../../masks/store/served-masks.js'
+import type { SitePolicy } from '../../sharing/policy/site-policy.js'
 import { withDefaults } from '../../util/defaults.js'
+import { AnnouncementGate } from './announcement-gate.js'
 import type { AnnouncerNode } from './components.js'
 import type { LossInjector } from './loss.js'
+import { DEFAULT_PEER_LIMITS, type PeerLimits } from './peer-limits.js'
 import type { Traffic } from './traffic.js'
 
 export interface AnnouncerTimings {
@@ -36,6 +39,8 @@ export const DEFAULT_ANNOUNCER: AnnouncerTimings = {
 
 export interface AnnouncerInit extends Partial<AnnouncerTimings> {
   readonly role: NodeRole
+  /** Rate limits and decode budget of received announcements. */
+  readonly limits?: PeerLimits
 }
 
 export interface AnnouncerComponents {
@@ -49,6 +54,8 @@ export interface AnnouncerComponents {
   /** This node's own ICR as last measured (null: none, and the field is left out). */
   ownIcr?: () => number | null
   now: () => number
+  /** Only the tasks the site serves are announced and provided. */
+  policy: Pick<SitePolicy, 'serves'>
 }
 
 /**
@@ -74,12 +81,21 @@ export class Announcer {
   }
 
   private readonly opts: AnnouncerTimings & { readonly role: NodeRole }
+  /** The checks received announcements pass before they are decoded. */
+  readonly gate: AnnouncementGate
+  /** Received announcements rejected because they did not decode (or were unsigned). */
+  rejected = 0
 
   constructor(
     private readonly c: AnnouncerComponents,
     init: AnnouncerInit
   ) {
-    this.opts = { ...withDefaults(DEFAULT_ANNOUNCER, init), role: init.role }
+    const { limits, ...timings } = init
+    this.opts = { ...withDefaults(DEFAULT_ANNOUNCER, timings), role: init.role }
+    this.gate = new AnnouncementGate(
+      { lastSequence: p => c.directory.lastSequence(p), now: c.now },
+      limits ?? DEFAULT_PEER_LIMITS
+    )
   }
 
   async start(): Promise<void> {
@@ -87,7 +103,7 @@ export class Announcer {
     this.started = true
     this.controller = new AbortController()
     const pubsub = this.c.node.pubsub
-    pubsub.topicValidators.set(ANNOUNCE_TOPIC, (_peer, msg) => this.validate(msg))
+    pubsub.topicValidators.set(ANNOUNCE_TOPIC, (peer, msg) => this.validate(peer.toString(), msg))
     pubsub.addEventListener('message', this.onMessage)
     pubsub.subscribe(ANNOUNCE_TOPIC)
     this.timer = setInterval(() => {
@@ -141,8 +157,7 @@ export class Announcer {
   private build(): InventoryAnnouncement {
     // Wall-clock based so a restarted node's announcements are not ignored as stale.
     this.sequence = Math.max(this.sequence + 1, this.c.now())
-    const masks = this.c.masks
-      .list()
+    const masks = this.served()
       .sort((a, b) => b.reward - a.reward)
       .slice(0, MAX_ANNOUNCED_MASKS)
       .map(m => ({
@@ -193,7 +208,9 @@ export class Announcer {
     const from = msg.from.toString()
     if (from === this.c.node.peerId.toString()) return
     try {
-      const a = this.validated.get(msg) ?? decodeAnnouncement(msg.data)
+      // Only what the validator accepted (and decoded): nothing reaches the directory past the gate.
+      const a = this.validated.get(msg)
+      if (a === undefined) return
       this.c.traffic.received('announce', msg.data.length)
       const multiaddrs = a.addrs.flatMap(b => {
         try {
@@ -202,13 +219,14 @@ export class Announcer {
           return []
         }
       })
-      if (this.c.directory.announced(from, a, this.c.now())) {
-        this.c.logger.debug({ peer: from, masks: a.masks.length, role: a.role }, 'announcement')
-      }
+      // Stale, or turned away by a directory full of more valuable peers: nothing more to learn.
+      if (!this.c.directory.announced(from, a, this.c.now())) return
+      this.c.logger.debug({ peer: from, masks: a.masks.length, role: a.role }, 'announcement')
       // libp2p's peer store is where dials (rounds, redials) look for addresses. The directory
       // mirrors it through peer:update (the merged set, identify's addresses included): the
       // announced list is not written there a second time. Merged after `announced`, so the
-      // record exists when the event arrives.
+      // record exists when the event arrives (and only for peers the directory keeps: it
+      // removes them from the peer store again when it drops them).
       // (A failed merge only loses these addresses: identify and later announcements bring them again.)
       if (multiaddrs.length > 0) this.c.node.peerStore.merge(msg.from, { multiaddrs }).catch(() => {})
     } catch (err) {
@@ -216,13 +234,30 @@ export class Announcer {
     }
   }
 
-  /** Topic validator: malformed announcements are rejected and not forwarded. */
-  private validate(msg: Message): TopicValidatorResult {
-    if (msg.type !== 'signed') return TopicValidatorResult.Reject
+  /** The held masks of tasks the site serves (the rest is neither announced nor provided). */
+  private served(): ReturnType<ServedMasks['list']> {
+    return this.c.masks.list().filter(m => this.c.policy.serves(m.taskKey))
+  }
+
+  /**
+   * Topic validator: the gate's cheap checks first (rate limits, a stale sequence, the decode
+   * budget: ignored, no penalty for the forwarder; a flood: rejected), then the decode:
+   * malformed announcements are rejected (not forwarded, and gossipsub's scoring penalises the
+   * peer that sent them).
+   */
+  private validate(forwarder: string, msg: Message): TopicValidatorResult {
+    if (msg.type !== 'signed') {
+      this.rejected++
+      return TopicValidatorResult.Reject
+    }
+    const refusal = this.gate.check(forwarder, msg.from.toString(), msg.data)
+    if (refusal === 'peer-flood') return TopicValidatorResult.Reject
+    if (refusal !== null) return TopicValidatorResult.Ignore
     try {
       this.validated.set(msg, decodeAnnouncement(msg.data))
       return TopicValidatorResult.Accept
     } catch {
+      this.rejected++
       return TopicValidatorResult.Reject
     }
   }
@@ -230,7 +265,7 @@ export class Announcer {
   /** Provides a DHT record for every held task not provided yet (in the background, bounded). */
   private provideAll(): void {
     if (!this.started) return
-    for (const m of this.c.masks.list()) {
+    for (const m of this.served()) {
       if (this.provided.has(m.taskKey) || this.providing.has(m.taskKey)) continue
       this.providing.add(m.taskKey)
       // A strongly held timer (not AbortSignal.timeout inside AbortSignal.any, which Node 20 may collect).

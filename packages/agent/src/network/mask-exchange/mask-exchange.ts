@@ -5,6 +5,8 @@ import type { PeerId, PeerUpdate } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
 import type { ServedMasks } from '../../masks/store/served-masks.js'
 import { l2d2cStrategy } from '../../sharing/policy/l2d2c-strategy.js'
+import type { ReputationBook } from '../../sharing/policy/reputation.js'
+import { SitePolicy } from '../../sharing/policy/site-policy.js'
 import type { SharingStrategy } from '../../sharing/policy/strategy.js'
 import type { Libp2pNode } from '../libp2p-node.js'
 import { PeerDirectory } from '../peer-directory.js'
@@ -12,6 +14,7 @@ import { Redialer } from '../redialer.js'
 import { Announcer } from './announcer.js'
 import { MaskExchangeClient } from './client.js'
 import { LossInjector, type LossOptions } from './loss.js'
+import { DEFAULT_PEER_LIMITS, type PeerLimits } from './peer-limits.js'
 import { MaskExchangeServer } from './server.js'
 import { Traffic } from './traffic.js'
 
@@ -42,6 +45,14 @@ export interface MaskExchangeInit {
   readonly maxRedialsPerTick?: number
   /** Peers from a previous run (PeerDirectory.toJSON()). */
   readonly knownPeers?: unknown
+  /** What the site serves (default: everything). */
+  readonly policy?: SitePolicy
+  /** The tasks whose announced masks the directory keeps (default: every task). */
+  readonly wanted?: (taskKey: string) => boolean
+  /** Peers that delivered verified masks are kept in the directory before strangers. */
+  readonly reputation?: Pick<ReputationBook, 'standing'>
+  /** Per-peer rate limits of the responder and of received announcements. */
+  readonly limits?: PeerLimits
 }
 
 /**
@@ -62,8 +73,14 @@ export class MaskExchange {
   private readonly now: () => number
   private stopWatchingMasks: (() => void) | null = null
   private started = false
+  /** Peers connected now (the directory keeps them before anyone else). */
+  private readonly connected = new Set<string>()
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
     this.connectedTo(evt.detail)
+  }
+
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    this.connected.delete(evt.detail.toString())
   }
 
   private readonly onPeerUpdate = (evt: CustomEvent<PeerUpdate>): void => {
@@ -80,7 +97,23 @@ export class MaskExchange {
   ) {
     const { node, masks, logger } = c
     this.now = c.now ?? Date.now
-    this.directory = new PeerDirectory()
+    const policy = init.policy ?? new SitePolicy()
+    const limits = init.limits ?? DEFAULT_PEER_LIMITS
+    this.directory = new PeerDirectory({
+      ...(init.wanted !== undefined ? { wanted: init.wanted } : {}),
+      isConnected: id => this.connected.has(id),
+      isTrusted: id => init.reputation?.standing(id, this.now()) === 'trusted',
+      // A peer dropped to make room leaves the peer store too (unless connected), or a flood of
+      // identities would grow it without bound.
+      evicted: id => {
+        if (this.connected.has(id)) return
+        try {
+          node.peerStore.delete(peerIdFromString(id)).catch(() => {})
+        } catch {
+          /* not a peer id: never in the peer store */
+        }
+      }
+    })
     if (init.knownPeers !== undefined) this.directory.load(init.knownPeers)
     this.loss =
       init.loss !== undefined && init.loss.probability > 0
@@ -111,20 +144,26 @@ export class MaskExchange {
         logger: logger.child({ component: 'announcer' }),
         totalSteps: c.totalSteps,
         ...(c.ownIcr !== undefined ? { ownIcr: c.ownIcr } : {}),
+        now: this.now,
+        policy
+      },
+      { role: init.role, intervalMs: init.announceIntervalMs, limits }
+    )
+    this.server = new MaskExchangeServer(
+      {
+        registrar: node,
+        peerId: node.peerId,
+        masks,
+        strategy: this.strategy,
+        loss: this.loss,
+        traffic: this.traffic,
+        logger: logger.child({ component: 'mask-server' }),
+        announcement: () => this.announcer.announcement(),
+        policy,
         now: this.now
       },
-      { role: init.role, intervalMs: init.announceIntervalMs }
+      limits
     )
-    this.server = new MaskExchangeServer({
-      registrar: node,
-      peerId: node.peerId,
-      masks,
-      strategy: this.strategy,
-      loss: this.loss,
-      traffic: this.traffic,
-      logger: logger.child({ component: 'mask-server' }),
-      announcement: () => this.announcer.announcement()
-    })
     this.redialer = new Redialer(
       { node, directory: this.directory, logger, now: this.now },
       { bootstrap: init.bootstrap, intervalMs: init.redialIntervalMs, maxPerTick: init.maxRedialsPerTick }
@@ -143,6 +182,7 @@ export class MaskExchange {
     const { node } = this.c
     await this.server.start()
     node.addEventListener('peer:connect', this.onConnect)
+    node.addEventListener('peer:disconnect', this.onDisconnect)
     node.addEventListener('peer:update', this.onPeerUpdate)
     for (const p of node.getPeers()) this.connectedTo(p)
     // Peers remembered from the last run: libp2p's peer store is where dials find addresses.
@@ -166,7 +206,9 @@ export class MaskExchange {
     this.started = false
     this.redialer.stop()
     this.c.node.removeEventListener('peer:connect', this.onConnect)
+    this.c.node.removeEventListener('peer:disconnect', this.onDisconnect)
     this.c.node.removeEventListener('peer:update', this.onPeerUpdate)
+    this.connected.clear()
     this.stopWatchingMasks?.()
     this.stopWatchingMasks = null
     await this.announcer.stop()
@@ -177,6 +219,7 @@ export class MaskExchange {
   // ephemeral source port. Its listen addresses come from the peer store (identify).
   private connectedTo(peer: PeerId): void {
     const id = peer.toString()
+    this.connected.add(id)
     this.directory.seen(id, this.now())
     this.c.node.peerStore.get(peer).then(
       p => {

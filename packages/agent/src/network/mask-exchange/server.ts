@@ -22,18 +22,27 @@ import { abortStream, closeStream, readFrame, withDeadline, writeFrame } from '@
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Logger } from '../../logging/logger.js'
 import { describeError } from '../../errors.js'
-import type { SharingStrategy } from '../../sharing/policy/strategy.js'
+import type { SitePolicy } from '../../sharing/policy/site-policy.js'
+import type { Answer, SharingStrategy } from '../../sharing/policy/strategy.js'
 import type { ServedMasks } from '../../masks/store/served-masks.js'
+import { PeerRateLimiter } from '../../util/rate-limiter.js'
 import type { ProtocolRegistrar } from './components.js'
 import type { LossInjector, OutboundKind } from './loss.js'
+import { DEFAULT_PEER_LIMITS, type PeerLimits } from './peer-limits.js'
 import { framedLength, type Traffic, type TrafficProtocol } from './traffic.js'
 
 /** Limits of the responder side, each with its reason. */
 export const SERVER_LIMITS = {
   /** A request frame must arrive, and the answer leave, within this time: a silent or slow peer is cut. */
   handlerTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
-  /** A whole transfer (header + chunks) to one peer: F32 CT-graph masks take ~10 ms on loopback, 16 MiB at 1 MB/s ~16 s. */
+  /** A whole transfer (header + chunks) to one peer at most: 16 MiB at 1 MB/s takes ~16 s. */
   transferTimeoutMs: 30_000,
+  /**
+   * A transfer's deadline is 5 s plus its size at this rate (capped by transferTimeoutMs): a
+   * peer that reads slowly holds a transfer slot no longer than its mask needs (a BITS CT-graph
+   * mask: 5.2 s, F32: 11.7 s), instead of 30 s per slot.
+   */
+  minTransferBytesPerSecond: 64 * 1024,
   /** Concurrent query streams per connection: a node asks one question per task at a time. */
   maxInboundQueryStreams: 8,
   /** Concurrent fetch streams per connection. */
@@ -55,6 +64,9 @@ export interface MaskExchangeServerComponents {
   logger: Logger
   /** The announcement this node would publish now (inventory answers reuse it). */
   announcement: () => InventoryAnnouncement
+  /** Which tasks the site serves (others are refused). */
+  policy: Pick<SitePolicy, 'serves'>
+  now?: () => number
 }
 
 /**
@@ -64,11 +76,34 @@ export interface MaskExchangeServerComponents {
  */
 export class MaskExchangeServer {
   private activeTransfers = 0
+  /** Transfers in progress per peer (entries removed at 0). */
+  private readonly transfersOf = new Map<string, number>()
   private started = false
   /** Masks sent to peers (complete transfers), since start. */
   transfersServed = 0
+  /** Requests refused by the per-peer rate limits (and the per-peer transfer cap), by kind. */
+  readonly limiters: {
+    readonly query: PeerRateLimiter
+    readonly fetch: PeerRateLimiter
+    readonly inventory: PeerRateLimiter
+  }
+  /** Queries and fetches refused by the sharing policy. */
+  refusedByPolicy = 0
+  private readonly limits: PeerLimits
+  private readonly now: () => number
 
-  constructor(private readonly c: MaskExchangeServerComponents) {}
+  constructor(
+    private readonly c: MaskExchangeServerComponents,
+    limits: PeerLimits = DEFAULT_PEER_LIMITS
+  ) {
+    this.limits = limits
+    this.now = c.now ?? Date.now
+    this.limiters = {
+      query: new PeerRateLimiter(limits.query, limits.trackedPeers),
+      fetch: new PeerRateLimiter(limits.fetch, limits.trackedPeers),
+      inventory: new PeerRateLimiter(limits.inventory, limits.trackedPeers)
+    }
+  }
 
   async start(): Promise<void> {
     if (this.started) return
@@ -168,7 +203,14 @@ export class MaskExchangeServer {
     const { masks, strategy } = this.c
     await this.serve(stream, connection, 'query', SERVER_LIMITS.handlerTimeoutMs, async (bytes, peer, signal) => {
       const query = decodeQuery(bytes)
-      const answer = strategy.answer(query, masks.held(query.taskKey), masks.backboneId)
+      // The rate limit first (a flood costs a decode and a small refusal), then the backbone
+      // (a mismatch is a diagnosis, not a secret), then the site's policy, then the L2D2-C rules.
+      const answer: Answer | { readonly status: 'busy' | 'refused' } = !this.limiters.query.take(peer, this.now())
+        ? { status: 'busy' }
+        : query.backboneId === masks.backboneId && !this.c.policy.serves(query.taskKey)
+          ? { status: 'refused' }
+          : strategy.answer(query, masks.held(query.taskKey), masks.backboneId)
+      if (answer.status === 'refused') this.refusedByPolicy++
       const offer: MaskOffer =
         answer.status === 'has-mask'
           ? {
@@ -203,7 +245,7 @@ export class MaskExchangeServer {
 
   private async onFetch(stream: Stream, connection: Connection): Promise<void> {
     const { masks } = this.c
-    let counted = false
+    let counted: string | null = null
     await this.serve(stream, connection, 'mask', SERVER_LIMITS.transferTimeoutMs, async (bytes, peer, signal) => {
       // Refusals are outbound messages like any other: loss injection applies to them too.
       const refuse = async (requestId: number, status: TransferStatus, message: string): Promise<void> => {
@@ -239,15 +281,33 @@ export class MaskExchangeServer {
         await refuse(request.requestId, 'unsupported-encoding', `encoding ${request.encoding} is not supported`)
         return
       }
-      if (this.activeTransfers >= SERVER_LIMITS.maxConcurrentTransfers) {
+      if (!this.limiters.fetch.take(peer, this.now())) {
+        await refuse(request.requestId, 'busy', 'too many fetches from this peer; retry later')
+        return
+      }
+      if (
+        this.activeTransfers >= SERVER_LIMITS.maxConcurrentTransfers ||
+        (this.transfersOf.get(peer) ?? 0) >= this.limits.transfersPerPeer
+      ) {
         await refuse(request.requestId, 'busy', 'too many transfers in progress')
         return
       }
+      if ('taskKey' in request.target && !this.c.policy.serves(request.target.taskKey)) {
+        this.refusedByPolicy++
+        await refuse(request.requestId, 'refused', 'this node does not serve that task')
+        return
+      }
       this.activeTransfers++
-      counted = true
+      this.transfersOf.set(peer, (this.transfersOf.get(peer) ?? 0) + 1)
+      counted = peer
       const held = await masks.load(request.target, request.encoding)
       if (held === null) {
         await refuse(request.requestId, 'not-found', 'no such mask here')
+        return
+      }
+      if (!this.c.policy.serves(held.taskKey)) {
+        this.refusedByPolicy++
+        await refuse(request.requestId, 'refused', 'this node does not serve that task')
         return
       }
       // Origin left empty when this node trained the mask: the requester knows who answered (saves ~54 B).
@@ -263,19 +323,37 @@ export class MaskExchangeServer {
         meta: { ...held.meta, origin },
         message: ''
       })
-      // The chunk frames are cached per (mask version, encoding): only the header is encoded here.
-      if (await this.respond(stream, 'mask', 'transfer', peer, [header, ...held.frames], signal)) {
-        this.transfersServed++
-        this.c.logger.debug({ peer, bytes: held.totalSize, encoding: request.encoding }, 'served mask')
+      // A slow reader holds the slot no longer than this mask needs (SERVER_LIMITS).
+      const deadline = withDeadline(
+        Math.min(
+          SERVER_LIMITS.transferTimeoutMs,
+          SERVER_LIMITS.handlerTimeoutMs + (1000 * held.totalSize) / SERVER_LIMITS.minTransferBytesPerSecond
+        ),
+        signal
+      )
+      try {
+        // The chunk frames are cached per (mask version, encoding): only the header is encoded here.
+        if (await this.respond(stream, 'mask', 'transfer', peer, [header, ...held.frames], deadline.signal)) {
+          this.transfersServed++
+          this.c.logger.debug({ peer, bytes: held.totalSize, encoding: request.encoding }, 'served mask')
+        }
+      } finally {
+        deadline.clear()
       }
     }).finally(() => {
-      if (counted) this.activeTransfers--
+      if (counted === null) return
+      this.activeTransfers--
+      const n = (this.transfersOf.get(counted) ?? 1) - 1
+      if (n > 0) this.transfersOf.set(counted, n)
+      else this.transfersOf.delete(counted)
     })
   }
 
   private async onInventory(stream: Stream, connection: Connection): Promise<void> {
     await this.serve(stream, connection, 'inventory', SERVER_LIMITS.handlerTimeoutMs, async (bytes, peer, signal) => {
       decodeInventoryRequest(bytes)
+      // The answer has no status to say "busy": over the limit, the stream is reset.
+      if (!this.limiters.inventory.take(peer, this.now())) throw new Error('inventory requests over the rate limit')
       await this.respond(stream, 'inventory', 'inventory', peer, [encodeAnnouncement(this.c.announcement())], signal)
     })
   }

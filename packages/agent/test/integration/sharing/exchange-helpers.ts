@@ -23,6 +23,8 @@ import {
 import { ServedMasks } from '../../../src/masks/store/served-masks.js'
 import { MaskExchange, type MaskExchangeInit } from '../../../src/network/mask-exchange/mask-exchange.js'
 import { QueryRounds, type QueryRoundsInit } from '../../../src/sharing/query-round.js'
+import { ReputationBook } from '../../../src/sharing/policy/reputation.js'
+import { SitePolicy, type SitePolicyInit } from '../../../src/sharing/policy/site-policy.js'
 import { MemoryMaskStore } from '../../../src/masks/store/memory-mask-store.js'
 import { silentLogger } from '../../../src/logging/logger.js'
 import { createPrng } from '../../../src/rng/prng.js'
@@ -35,6 +37,7 @@ export interface TestPeer {
   node: Libp2pNode
   exchange: MaskExchange
   rounds: QueryRounds
+  reputation: ReputationBook
   store: MemoryMaskStore
   masks: ServedMasks
   addr: string
@@ -49,6 +52,11 @@ export async function startPeer(
     exchange?: Partial<MaskExchangeInit>
     /** Replaces the test default (a 1.5 s window, 0.5 s grace) as a whole. */
     rounds?: Partial<QueryRoundsInit>
+    policy?: Partial<SitePolicyInit>
+    /** Seed of the fetch plan's shuffle. */
+    seed?: number
+    /** Content ids decided elsewhere (held for review): rounds do not fetch them. */
+    decided?: (cid: string) => boolean
   } = {}
 ): Promise<TestPeer> {
   const backboneId = opts.backboneId ?? BACKBONE
@@ -61,9 +69,12 @@ export async function startPeer(
   const masks = new ServedMasks(store.index, backboneId)
   const prng = createPrng(42)
   const random = (): number => prng.nextFloat()
+  const planPrng = createPrng(opts.seed ?? 7)
+  const policy = new SitePolicy({ ...new SitePolicy().describe(), ...opts.policy })
+  const reputation = new ReputationBook()
   const exchange = new MaskExchange(
     { node, masks, logger: silentLogger, totalSteps: () => 0, random },
-    { role: 'learner', announceIntervalMs: 500, ...opts.exchange }
+    { role: 'learner', announceIntervalMs: 500, policy, reputation, ...opts.exchange }
   )
   const rounds = new QueryRounds(
     {
@@ -71,6 +82,10 @@ export async function startPeer(
       client: exchange.client,
       directory: exchange.directory,
       strategy: exchange.strategy,
+      policy,
+      reputation,
+      ...(opts.decided !== undefined ? { decided: opts.decided } : {}),
+      random: () => planPrng.nextFloat(),
       traffic: exchange.traffic,
       logger: silentLogger,
       backboneId,
@@ -85,6 +100,7 @@ export async function startPeer(
     node,
     exchange,
     rounds,
+    reputation,
     store,
     masks,
     addr: listeningAddresses(node)[0] ?? '',

@@ -348,6 +348,33 @@ describe('CurriculumDriver with fixed budgets (scripted learner)', () => {
     ).run()
     expect(rounds).toEqual([`task-start ${X}`, `task-start ${Y}`])
   })
+
+  it('review mode: a mask the operator approved for the task in training is installed between two iterations', async () => {
+    const learner = new ScriptedLearner(c => (c.imported ? 0.95 : 0.1))
+    const installed: Array<{ task: string; steps: number }> = []
+    let approved: VerifiedMask | null = null
+    const driver = new CurriculumDriver(learner, config({ finalEvaluation: false }), {
+      approved: task => {
+        const a = approved?.mask.taskKey === task ? approved : null
+        if (a !== null) approved = null
+        return a
+      },
+      onIteration: (_stats, ctx) => {
+        if (ctx.stepsOnTask === 2 * STEPS) approved = adoption(X, 0.95)
+      },
+      onAdopted: (task, _a, ctx) => {
+        installed.push({ task, steps: ctx.stepsOnTask })
+      }
+    })
+    const r = await driver.run()
+    expect(installed).toEqual([{ task: X, steps: 2 * STEPS }])
+    expect(r.tasks[0]!.adoptions).toBe(1)
+    // After the second iteration, before the third.
+    const trains = learner.calls.flatMap((c, k) => (c === `train ${X}` ? [k] : []))
+    const i = learner.calls.indexOf(`importMask ${X}`)
+    expect(i).toBeGreaterThan(trains[1]!)
+    expect(i).toBeLessThan(trains[2]!)
+  })
 })
 
 const Z = 'ctgraph/d2b2/img1/leaf10'

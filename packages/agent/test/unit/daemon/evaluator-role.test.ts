@@ -49,6 +49,7 @@ function collective(o: {
             offers: candidate === undefined ? 0 : 1,
             candidates: [],
             adopted: null,
+            held: [],
             latencyMs: null,
             durationMs: 1
           }
@@ -60,6 +61,8 @@ function collective(o: {
             ...result,
             adopted: {
               mask: candidate,
+              bytes: new Uint8Array(),
+              encoding: 'bits',
               meta: { reward: verified, stepsTrained: 1, origin: 'trainer', createdAtMs: 0 },
               from: 'holder',
               cid: (candidate as unknown as { name: string }).name,
@@ -101,6 +104,7 @@ const peer = (peerId: string, role: 'learner' | 'evaluator', totalSteps: number,
   role,
   backboneId: null,
   masks: [],
+  announcedMasks: 0,
   announcementSequence: 0,
   totalSteps,
   ownIcr: null,

@@ -117,4 +117,62 @@ describe('peer directory', () => {
         .sort()
     ).toEqual(['p7', 'p8', 'p9'])
   })
+
+  it('keeps one mask per wanted task, at most maxMasksPerPeer of them, and counts what was announced', () => {
+    const d = new PeerDirectory({ wanted: t => t.startsWith('keep/'), maxMasksPerPeer: 2 })
+    d.announced('p', ann(1, ['keep/a', 'keep/a', 'other/b', 'keep/c', 'keep/d']), 0)
+    expect(d.get('p')!.masks.map(m => m.taskKey)).toEqual(['keep/a', 'keep/c'])
+    expect(d.get('p')!.announcedMasks).toBe(5)
+    expect(d.masksKept).toBe(2)
+    d.announced('p', ann(2, ['keep/x']), 1)
+    expect(d.masksKept).toBe(1)
+  })
+
+  it('a stranger flood displaces strangers, never a connected or trusted peer', () => {
+    const connected = new Set(['honest'])
+    const evicted: string[] = []
+    const d = new PeerDirectory({
+      maxPeers: 4,
+      isConnected: id => connected.has(id),
+      isTrusted: id => id === 'trusted',
+      evicted: id => evicted.push(id)
+    })
+    d.announced('honest', ann(1, ['t']), 0)
+    d.announced('trusted', ann(1, ['t']), 0)
+    for (let i = 0; i < 100; i++) d.announced(`sybil${i}`, ann(1, ['t']), 10 + i)
+    expect(d.size).toBe(4)
+    expect(d.get('honest')).not.toBeNull()
+    expect(d.get('trusted')).not.toBeNull()
+    expect(d.get('sybil99')).not.toBeNull() // the oldest strangers went first
+    expect(evicted).toHaveLength(98)
+    expect(evicted.every(id => id.startsWith('sybil'))).toBe(true)
+  })
+
+  it('a newcomer is turned away when every peer kept is more valuable', () => {
+    const d = new PeerDirectory({ maxPeers: 2, isConnected: id => id !== 'stranger' })
+    d.seen('a', 0)
+    d.seen('b', 0)
+    expect(d.announced('stranger', ann(1, ['t']), 5)).toBe(false)
+    expect(d.get('stranger')).toBeNull()
+    expect(d.turnedAway.peers).toBe(1)
+    expect(d.lastSequence('stranger')).toBe(-1)
+  })
+
+  it('bounds the masks kept over all peers: strangers make room for a connected peer, not the reverse', () => {
+    const connected = new Set(['honest'])
+    const d = new PeerDirectory({ maxMasks: 4, isConnected: id => connected.has(id) })
+    d.announced('s1', ann(1, ['a', 'b']), 0)
+    d.announced('s2', ann(1, ['c', 'd']), 1)
+    expect(d.masksKept).toBe(4)
+    d.announced('honest', ann(1, ['e', 'f', 'g']), 2)
+    expect(d.get('honest')!.masks).toHaveLength(3)
+    expect(d.get('s1')).toBeNull() // the oldest stranger went,
+    expect(d.get('s2')).toBeNull() // then the next, until the honest peer's masks fit
+    expect(d.masksKept).toBe(3)
+    // A stranger now gets only what is left.
+    d.announced('s3', ann(1, ['h', 'i', 'j']), 3)
+    expect(d.get('s3')!.masks).toHaveLength(1)
+    expect(d.masksKept).toBe(4)
+    expect(d.turnedAway.masks).toBe(2)
+  })
 })

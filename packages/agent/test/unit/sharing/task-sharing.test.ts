@@ -17,6 +17,8 @@ function result(adopted: boolean): RoundResult {
     adopted: adopted
       ? {
           mask: MASK,
+          bytes: new Uint8Array(4),
+          encoding: 'bits',
           meta: { reward: 0.9, stepsTrained: 5, origin: 'trainer', createdAtMs: 1 },
           from: 'holder',
           cid: 'bafy',
@@ -25,6 +27,7 @@ function result(adopted: boolean): RoundResult {
           currentReward: null
         }
       : null,
+    held: [],
     latencyMs: adopted ? 12 : null,
     durationMs: 20
   }

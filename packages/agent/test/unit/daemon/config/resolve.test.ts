@@ -151,6 +151,37 @@ describe('resolveDaemonConfig', () => {
     for (const [input, message] of cases) expect(configError(input).message).toContain(message)
   })
 
+  it('the sharing policy: serve and accept everything from anyone, adopt automatically, unless told otherwise', () => {
+    expect(resolveDaemonConfig({ flags: base }).policy).toEqual({
+      serve: ['**'],
+      accept: ['**'],
+      acceptFrom: [],
+      adopt: 'auto'
+    })
+    const peer = '12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF'
+    const c = resolveDaemonConfig({
+      file: { policy: { serve: ['ctgraph/**', 'minigrid/**'], acceptFrom: [peer] } },
+      flags: { ...base, policy: { adopt: 'review' } }
+    })
+    expect(c.policy).toEqual({
+      serve: ['ctgraph/**', 'minigrid/**'],
+      accept: ['**'],
+      acceptFrom: [peer],
+      adopt: 'review'
+    })
+    expect(configError({ flags: { ...base, policy: { serve: ['ctgraph/a**'] } } })).toMatchObject({
+      path: 'policy.serve[0]',
+      source: 'flag'
+    })
+    expect(configError({ file: { ...base, policy: { accept: 'x//y' } } }).message).toMatch(
+      /policy\.accept\[0\].*segment/
+    )
+    expect(configError({ flags: { ...base, policy: { acceptFrom: ['nobody'] } } }).message).toMatch(
+      /policy\.acceptFrom\[0\]: not a peer id/
+    )
+    expect(configError({ flags: { ...base, policy: { adopt: 'sometimes' } } }).path).toBe('policy.adopt')
+  })
+
   it('refuses --agent-index with tasks, where it would be ignored', () => {
     const err = configError({ flags: { ...base, agentIndex: '3' } })
     expect(err).toMatchObject({ path: 'agentIndex', source: 'flag' })

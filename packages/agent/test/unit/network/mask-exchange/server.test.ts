@@ -1,4 +1,5 @@
 import {
+  contentIdBytes,
   decodeAnnouncement,
   decodeOffer,
   decodeTransferHeader,
@@ -24,7 +25,9 @@ import { ServedMasks } from '../../../../src/masks/store/served-masks.js'
 import { MaskExchangeServer, SERVER_LIMITS } from '../../../../src/network/mask-exchange/server.js'
 import { LossInjector } from '../../../../src/network/mask-exchange/loss.js'
 import { Traffic } from '../../../../src/network/mask-exchange/traffic.js'
+import { DEFAULT_PEER_LIMITS, type PeerLimits } from '../../../../src/network/mask-exchange/peer-limits.js'
 import { l2d2cStrategy } from '../../../../src/sharing/policy/l2d2c-strategy.js'
+import { SitePolicy } from '../../../../src/sharing/policy/site-policy.js'
 import { closed, InMemoryWire, newPeerId } from '../../../helpers/in-memory-wire.js'
 import { BACKBONE, meta, syntheticMask, TASK } from '../../../helpers/masks.js'
 
@@ -59,22 +62,38 @@ function recordingLogger(lines: string[]): Logger {
   return logger
 }
 
-async function serving(over: { masks?: Pick<ServedMasks, 'backboneId' | 'held' | 'load'>; loss?: LossInjector } = {}) {
+async function serving(
+  over: {
+    masks?: Pick<ServedMasks, 'backboneId' | 'held' | 'load'>
+    loss?: LossInjector
+    limits?: Partial<PeerLimits>
+    serve?: string[]
+    now?: () => number
+  } = {}
+) {
   const wire = await InMemoryWire.create()
   const store = new MemoryMaskStore(BACKBONE)
   const served = new ServedMasks(store.index, BACKBONE)
   const traffic = new Traffic()
   const lines: string[] = []
-  const server = new MaskExchangeServer({
-    registrar: wire.registrar,
-    peerId: await newPeerId(),
-    masks: over.masks ?? served,
-    strategy: l2d2cStrategy(),
-    loss: over.loss ?? LossInjector.none(),
-    traffic,
-    logger: recordingLogger(lines),
-    announcement: () => ANNOUNCEMENT
-  })
+  const server = new MaskExchangeServer(
+    {
+      registrar: wire.registrar,
+      peerId: await newPeerId(),
+      masks: over.masks ?? served,
+      strategy: l2d2cStrategy(),
+      loss: over.loss ?? LossInjector.none(),
+      traffic,
+      logger: recordingLogger(lines),
+      announcement: () => ANNOUNCEMENT,
+      policy: new SitePolicy({
+        ...new SitePolicy().describe(),
+        ...(over.serve !== undefined ? { serve: over.serve } : {})
+      }),
+      ...(over.now !== undefined ? { now: over.now } : {})
+    },
+    { ...DEFAULT_PEER_LIMITS, ...over.limits }
+  )
   await server.start()
   return { wire, store, traffic, lines, server }
 }
@@ -178,7 +197,8 @@ describe('MaskExchangeServer (in-memory streams)', () => {
           })
         })
     }
-    const { wire } = await serving({ masks })
+    // (All from one in-memory peer: the per-peer cap is lifted to reach the global one.)
+    const { wire } = await serving({ masks, limits: { transfersPerPeer: 100 } })
     const accepted = Array.from({ length: SERVER_LIMITS.maxConcurrentTransfers }, async () => await fetchHeader(wire))
     await expect.poll(() => waiting.length).toBe(SERVER_LIMITS.maxConcurrentTransfers)
     expect(await fetchHeader(wire)).toMatchObject({ status: 'busy' })
@@ -218,5 +238,88 @@ describe('MaskExchangeServer (in-memory streams)', () => {
         request(wire, QUERY_PROTOCOL, encodeQuery({ requestId: 1, taskKey: TASK, reward: null, backboneId: BACKBONE }))
       )
     ).toBe('STREAM_CLOSED')
+  })
+
+  it('answers busy to a peer that asks more often than its rate limit, and serves it again once it waited', async () => {
+    const clock = { t: 1_000_000 }
+    const { wire, store, server } = await serving({
+      limits: { query: { burst: 3, perSecond: 1 }, fetch: { burst: 2, perSecond: 1 } },
+      now: () => clock.t
+    })
+    await store.put(encodeMask(syntheticMask(1), 'f32'), meta(0.9))
+    const ask = async () =>
+      decodeOffer(
+        await request(
+          wire,
+          QUERY_PROTOCOL,
+          encodeQuery({ requestId: 5, taskKey: TASK, reward: null, backboneId: BACKBONE })
+        )
+      ).status
+    expect([await ask(), await ask(), await ask(), await ask()]).toEqual(['has-mask', 'has-mask', 'has-mask', 'busy'])
+    expect((await fetchHeader(wire)).status).toBe('ok')
+    expect((await fetchHeader(wire)).status).toBe('ok')
+    expect(await fetchHeader(wire)).toMatchObject({
+      status: 'busy',
+      message: expect.stringMatching(/too many fetches/)
+    })
+    expect(server.limiters.query.refused).toBe(1)
+    expect(server.limiters.fetch.refused).toBe(1)
+    clock.t += 1_000
+    expect(await ask()).toBe('has-mask')
+    expect((await fetchHeader(wire)).status).toBe('ok')
+  })
+
+  it('resets an inventory request over the rate limit (its answer has no status)', async () => {
+    const { wire } = await serving({ limits: { inventory: { burst: 1, perSecond: 0.001 } } })
+    const inv = () =>
+      request(wire, INVENTORY_PROTOCOL, encodeInventoryRequest({ requestId: 1 }), MAX_ANNOUNCEMENT_BYTES)
+    expect(decodeAnnouncement(await inv()).sequence).toBe(7)
+    expect(await failure(inv())).toBe('STREAM_CLOSED')
+  })
+
+  it('holds at most transfersPerPeer transfers for one peer at once', async () => {
+    const waiting: Array<() => void> = []
+    const masks = {
+      backboneId: BACKBONE,
+      held: () => null,
+      load: () =>
+        new Promise<null>(resolve => {
+          waiting.push(() => {
+            resolve(null)
+          })
+        })
+    }
+    const { wire } = await serving({ masks })
+    const accepted = Array.from({ length: DEFAULT_PEER_LIMITS.transfersPerPeer }, async () => await fetchHeader(wire))
+    await expect.poll(() => waiting.length).toBe(DEFAULT_PEER_LIMITS.transfersPerPeer)
+    expect(await fetchHeader(wire)).toMatchObject({ status: 'busy', message: 'too many transfers in progress' })
+    for (const release of waiting) release()
+    for (const h of await Promise.all(accepted)) expect(h.status).toBe('not-found')
+  })
+
+  it('refuses queries and fetches for tasks the site does not serve, by task key and by content id', async () => {
+    const { wire, store, server } = await serving({ serve: ['minigrid/**'] })
+    await store.put(encodeMask(syntheticMask(1), 'f32'), meta(0.9))
+    const offer = decodeOffer(
+      await request(
+        wire,
+        QUERY_PROTOCOL,
+        encodeQuery({ requestId: 6, taskKey: TASK, reward: null, backboneId: BACKBONE })
+      )
+    )
+    expect(offer).toMatchObject({ requestId: 6, status: 'refused', cid: null })
+    expect(await fetchHeader(wire)).toMatchObject({ status: 'refused' })
+    const cid = contentIdBytes(encodeMask(syntheticMask(1), 'bits'))
+    expect(await fetchHeader(wire, { target: { cid } })).toMatchObject({ status: 'refused' })
+    expect(server.refusedByPolicy).toBe(3)
+    // Another backbone still learns the mismatch (a diagnosis, not a policy matter).
+    const other = decodeOffer(
+      await request(
+        wire,
+        QUERY_PROTOCOL,
+        encodeQuery({ requestId: 7, taskKey: TASK, reward: null, backboneId: 'ffffffffffffffffffffffffffffffff' })
+      )
+    )
+    expect(other.status).toBe('backbone-mismatch')
   })
 })
