@@ -5,6 +5,7 @@ import {
   dataDirPaths,
   SUPPORTED_ENCODINGS,
   type DaemonDiscovery,
+  type DashboardSnapshot,
   type DataDirPaths,
   type EvaluationDocument,
   type ExposureDocument,
@@ -24,6 +25,9 @@ import { L2D2C_VERSION } from '../version.js'
 import { daemonAdmission, exposureOf, logExposure, type DaemonAdmission } from './admission.js'
 import type { DaemonConfig } from './config/daemon-config.js'
 import { ControlServer } from './control-server.js'
+import { Dashboard } from './dashboard/dashboard.js'
+import { dashboardSnapshot } from './dashboard/snapshot.js'
+import type { LogTail } from '../logging/log-tail.js'
 import { EvaluatorRole } from './evaluator-role.js'
 import { DataDirLock } from './lock.js'
 import { DaemonMetrics } from './metrics.js'
@@ -40,6 +44,8 @@ export interface DaemonOptions {
   readonly now?: () => number
   /** How long stop() waits for the role loop (tests shorten it). */
   readonly stopGraceMs?: number
+  /** The last lines of the daemon's log, for the dashboard (none: its log tail stays empty). */
+  readonly logTail?: LogTail
 }
 
 /** The parts Daemon.start builds before the daemon exists. */
@@ -56,6 +62,7 @@ interface DaemonParts {
   readonly now: () => number
   readonly stopGraceMs: number
   readonly exposure: ExposureDocument
+  readonly logTail: LogTail | null
 }
 
 /**
@@ -79,6 +86,7 @@ export class Daemon {
   private readonly now: () => number
   private readonly stopGraceMs: number
   private readonly exposure: ExposureDocument
+  private readonly logTail: LogTail | null
   private readonly loopStop = new AbortController()
   private loop: Promise<void> | null = null
   private stopping: Promise<void> | null = null
@@ -97,6 +105,7 @@ export class Daemon {
     this.now = p.now
     this.stopGraceMs = p.stopGraceMs
     this.exposure = p.exposure
+    this.logTail = p.logTail
     this.done = new Promise(resolve => {
       this.finished = resolve
     })
@@ -107,7 +116,11 @@ export class Daemon {
       metrics: async () => ({
         contentType: this.metrics.registry.contentType,
         body: await this.metrics.registry.metrics()
-      })
+      }),
+      dashboard: new Dashboard(
+        { snapshot: async () => await this.dashboardSnapshot(), play: null },
+        { now: p.now, logger: p.logger.child({ component: 'dashboard' }) }
+      )
     })
   }
 
@@ -192,7 +205,8 @@ export class Daemon {
         evaluator,
         lock,
         now,
-        stopGraceMs: options.stopGraceMs ?? STOP_GRACE_MS
+        stopGraceMs: options.stopGraceMs ?? STOP_GRACE_MS,
+        logTail: options.logTail ?? null
       })
       teardown.add('stop the control API', () => daemon.control.stop())
       teardown.add('remove the discovery file', () => rm(paths.discovery, { force: true }))
@@ -283,29 +297,10 @@ export class Daemon {
           }))
         }
       },
-      [CONTROL_ROUTES.masks]: async (): Promise<MasksDocument> => {
-        const list = await this.agent.store.list()
-        return {
-          peer: this.agent.peerId,
-          backboneId: this.agent.info.backboneId,
-          masks: list.map(m => ({
-            taskKey: m.taskKey,
-            cid: m.bitsCid,
-            reward: m.meta.reward,
-            steps: m.meta.stepsTrained,
-            bytes: m.bitsSize,
-            origin: m.meta.origin,
-            encodings: [...SUPPORTED_ENCODINGS]
-          }))
-        }
-      },
+      [CONTROL_ROUTES.masks]: async () => await this.masksDocument(),
       [CONTROL_ROUTES.knowledge]: async () => ({ knowledge: this.agent.kb.list() }),
       [CONTROL_ROUTES.ownIcr]: async (): Promise<OwnIcrDocument> => this.agent.ownIcrDocument(),
-      [CONTROL_ROUTES.evaluation]: async (): Promise<EvaluationDocument> => ({
-        tasks: [...this.config.curriculum.tasks],
-        latest: this.evaluator?.latest ?? null,
-        history: this.evaluator?.history ?? []
-      }),
+      [CONTROL_ROUTES.evaluation]: async () => this.evaluationDocument(),
       [CONTROL_ROUTES.stop]: async () => {
         setImmediate(() => {
           void this.stop()
@@ -313,6 +308,47 @@ export class Daemon {
         return { stopping: true }
       }
     }
+  }
+
+  private async masksDocument(): Promise<MasksDocument> {
+    const list = await this.agent.store.list()
+    return {
+      peer: this.agent.peerId,
+      backboneId: this.agent.info.backboneId,
+      masks: list.map(m => ({
+        taskKey: m.taskKey,
+        cid: m.bitsCid,
+        reward: m.meta.reward,
+        steps: m.meta.stepsTrained,
+        bytes: m.bitsSize,
+        origin: m.meta.origin,
+        encodings: [...SUPPORTED_ENCODINGS]
+      }))
+    }
+  }
+
+  private evaluationDocument(): EvaluationDocument {
+    return {
+      tasks: [...this.config.curriculum.tasks],
+      latest: this.evaluator?.latest ?? null,
+      history: this.evaluator?.history ?? []
+    }
+  }
+
+  /** What the dashboard's event stream sends (at most once a second, for all its clients). */
+  private async dashboardSnapshot(): Promise<DashboardSnapshot> {
+    return dashboardSnapshot({
+      now: this.now(),
+      status: await this.statusDocument(),
+      peers: this.agent.knownPeers(),
+      connected: new Set(this.agent.connectedPeers()),
+      masks: (await this.masksDocument()).masks,
+      knowledge: this.agent.kb.list(),
+      training: this.progress.training(),
+      ownIcr: this.agent.ownIcrDocument(),
+      evaluation: this.evaluationDocument(),
+      logs: this.logTail?.lines() ?? []
+    })
   }
 
   async statusDocument(): Promise<StatusDocument> {
