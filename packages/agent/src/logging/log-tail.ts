@@ -1,11 +1,17 @@
 import type { LogLine } from '@l2d2c/protocol'
+import { withDefaults } from '../util/defaults.js'
 
-export const DEFAULT_LOG_TAIL = {
+export interface LogTailOptions {
+  readonly lines: number
+  readonly fieldChars: number
+}
+
+export const DEFAULT_LOG_TAIL: LogTailOptions = {
   /** Lines kept: a screenful or two of recent history for the dashboard. */
   lines: 200,
   /** A line's extra fields are cut to this many characters (a stack trace stays readable, a blob does not grow the page). */
   fieldChars: 600
-} as const
+}
 
 /** pino's own fields, shown by the page in their own columns (or not at all). */
 const OWN_FIELDS = new Set(['time', 'level', 'msg', 'pid', 'hostname', 'name', 'v'])
@@ -17,10 +23,10 @@ const OWN_FIELDS = new Set(['time', 'level', 'msg', 'pid', 'hostname', 'name', '
  */
 export class LogTail {
   private readonly buffer: LogLine[] = []
-  private readonly opts: typeof DEFAULT_LOG_TAIL
+  private readonly opts: LogTailOptions
 
-  constructor(init: Partial<typeof DEFAULT_LOG_TAIL> = {}) {
-    this.opts = { ...DEFAULT_LOG_TAIL, ...init }
+  constructor(init: Partial<LogTailOptions> = {}) {
+    this.opts = withDefaults(DEFAULT_LOG_TAIL, init)
   }
 
   /** pino's stream interface: one or more JSON lines per call. */

@@ -85,8 +85,9 @@ export class Dashboard {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, bearer: boolean): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://control.invalid')
-    const path = url.pathname
+    // The raw path, as the control server matched it (no normalising of dot segments here).
+    const [path = '/', query = ''] = (req.url ?? '/').split('?', 2)
+    const params = new URLSearchParams(query)
     const method = req.method ?? 'GET'
     const want = path === DASHBOARD_ROUTES.loginCode ? 'POST' : 'GET'
     if (method !== want && !(want === 'GET' && method === 'HEAD')) {
@@ -108,7 +109,7 @@ export class Dashboard {
       return
     }
     if (path === DASHBOARD_ROUTES.login) {
-      const granted = this.sessions.redeem(url.searchParams.get('code') ?? '')
+      const granted = this.sessions.redeem(params.get('code') ?? '')
       if (granted === null) {
         await this.file(res, 'login.html', 403)
         return
@@ -144,7 +145,7 @@ export class Dashboard {
       return
     }
     // DASHBOARD_ROUTES.play
-    const task = url.searchParams.get('task') ?? ''
+    const task = params.get('task') ?? ''
     if (task === '' || task.length > MAX_TASK_KEY) {
       json(res, 400, { error: 'give ?task=<task key>' })
       return

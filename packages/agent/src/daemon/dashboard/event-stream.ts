@@ -1,11 +1,18 @@
-export const DEFAULT_EVENT_STREAM = {
+import { withDefaults } from '../../util/defaults.js'
+
+export interface EventStreamOptions {
+  readonly maxClients: number
+  readonly intervalMs: number
+}
+
+export const DEFAULT_EVENT_STREAM: EventStreamOptions = {
   /** Open dashboards at once: a few tabs on one machine; more is a leak or a misbehaving client. */
   maxClients: 8,
   /** At most one snapshot a second: the page's numbers move no faster, and it costs the daemon little. */
   intervalMs: 1_000
-} as const
+}
 
-export type EventStreamInit = Partial<typeof DEFAULT_EVENT_STREAM>
+export type EventStreamInit = Partial<EventStreamOptions>
 
 /** The part of an HTTP response an event stream writes to (a ServerResponse has it). */
 export interface EventSink {
@@ -23,7 +30,7 @@ export interface EventSink {
  */
 export class EventStream {
   private readonly clients = new Map<EventSink, { ready: boolean }>()
-  private readonly opts: typeof DEFAULT_EVENT_STREAM
+  private readonly opts: EventStreamOptions
   private timer: NodeJS.Timeout | null = null
   private latest: string | null = null
   private producing = false
@@ -35,7 +42,7 @@ export class EventStream {
     private readonly onError: (err: Error) => void,
     init: EventStreamInit = {}
   ) {
-    this.opts = { ...DEFAULT_EVENT_STREAM, ...init }
+    this.opts = withDefaults(DEFAULT_EVENT_STREAM, init)
   }
 
   get size(): number {
@@ -53,9 +60,10 @@ export class EventStream {
       'cache-control': 'no-store',
       connection: 'keep-alive'
     })
-    // The browser reconnects after this long if the daemon goes away and comes back.
-    const state = { ready: sink.write(`retry: ${this.opts.intervalMs * 3}\n\n`) }
+    const state = { ready: true }
     this.clients.set(sink, state)
+    // The browser reconnects after this long if the daemon goes away and comes back.
+    this.send(sink, state, `retry: ${this.opts.intervalMs * 3}\n\n`)
     sink.once('close', () => {
       this.clients.delete(sink)
       if (this.clients.size === 0) this.pause()

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { DASHBOARD_COOKIE } from '@l2d2c/protocol'
+import { withDefaults } from '../../util/defaults.js'
 
-export const DEFAULT_DASHBOARD_SESSIONS = {
+export interface DashboardSessionsOptions {
+  readonly codeTtlMs: number
+  readonly sessionTtlMs: number
+  readonly maxCodes: number
+  readonly maxSessions: number
+}
+
+export const DEFAULT_DASHBOARD_SESSIONS: DashboardSessionsOptions = {
   /** A login code is typed or clicked right after `l2d2c dashboard` prints it: a minute is plenty. */
   codeTtlMs: 60_000,
   /** A working day: an operator keeps the tab open; a new code opens a new session after that. */
@@ -10,9 +18,9 @@ export const DEFAULT_DASHBOARD_SESSIONS = {
   maxCodes: 16,
   /** Sessions alive at once: a few browsers on one machine; the oldest goes first beyond this. */
   maxSessions: 32
-} as const
+}
 
-export type DashboardSessionsInit = Partial<typeof DEFAULT_DASHBOARD_SESSIONS>
+export type DashboardSessionsInit = Partial<DashboardSessionsOptions>
 
 /** 32 random bytes as hex: unguessable, and safe in a URL and a cookie without escaping. */
 const secret = (): string => randomBytes(32).toString('hex')
@@ -25,13 +33,13 @@ const secret = (): string => randomBytes(32).toString('hex')
 export class DashboardSessions {
   private readonly codes = new Map<string, number>()
   private readonly sessions = new Map<string, number>()
-  private readonly opts: typeof DEFAULT_DASHBOARD_SESSIONS
+  private readonly opts: DashboardSessionsOptions
 
   constructor(
     private readonly now: () => number,
     init: DashboardSessionsInit = {}
   ) {
-    this.opts = { ...DEFAULT_DASHBOARD_SESSIONS, ...init }
+    this.opts = withDefaults(DEFAULT_DASHBOARD_SESSIONS, init)
   }
 
   /** A new one-time code and when it expires (ms since the epoch). */
