@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises'
 import {
   CONTROL_ROUTES,
   dataDirPaths,
+  decodeMask,
   SUPPORTED_ENCODINGS,
   type DaemonDiscovery,
   type DashboardSnapshot,
@@ -11,6 +12,7 @@ import {
   type ExposureDocument,
   type MasksDocument,
   type OwnIcrDocument,
+  type PlayDocument,
   type PeersDocument,
   type StatusDocument
 } from '@l2d2c/protocol'
@@ -25,7 +27,7 @@ import { L2D2C_VERSION } from '../version.js'
 import { daemonAdmission, exposureOf, logExposure, type DaemonAdmission } from './admission.js'
 import type { DaemonConfig } from './config/daemon-config.js'
 import { ControlServer } from './control-server.js'
-import { Dashboard } from './dashboard/dashboard.js'
+import { Dashboard, PlayRefused } from './dashboard/dashboard.js'
 import { dashboardSnapshot } from './dashboard/snapshot.js'
 import type { LogTail } from '../logging/log-tail.js'
 import { EvaluatorRole } from './evaluator-role.js'
@@ -118,7 +120,10 @@ export class Daemon {
         body: await this.metrics.registry.metrics()
       }),
       dashboard: new Dashboard(
-        { snapshot: async () => await this.dashboardSnapshot(), play: null },
+        {
+          snapshot: async () => await this.dashboardSnapshot(),
+          play: async taskKey => await this.play(taskKey)
+        },
         { now: p.now, logger: p.logger.child({ component: 'dashboard' }) }
       )
     })
@@ -349,6 +354,35 @@ export class Daemon {
       evaluation: this.evaluationDocument(),
       logs: this.logTail?.lines() ?? []
     })
+  }
+
+  /**
+   * One episode of a task with the mask this node holds for it (the one it announces), on its
+   * learner, for the dashboard's "watch a mask play". The learner serves calls in order, so the
+   * episode waits for the current iteration (a fraction of a second).
+   */
+  private async play(taskKey: string): Promise<PlayDocument> {
+    const stored = await this.agent.store.get(taskKey)
+    if (stored === null) throw new PlayRefused(`this node holds no mask for ${taskKey}`)
+    const episode = await this.agent.learner.play(taskKey, {
+      mask: decodeMask(stored.bytes),
+      greedy: this.config.evaluation.greedy
+    })
+    return {
+      taskKey,
+      cid: stored.bitsCid,
+      origin: stored.meta.origin,
+      side: episode.frames[0]?.side ?? null,
+      totalReward: episode.totalReward,
+      frames: episode.frames.map(f => ({
+        action: f.action,
+        reward: f.reward,
+        done: f.done,
+        image: f.image,
+        grid: f.grid,
+        caption: f.caption
+      }))
+    }
   }
 
   async statusDocument(): Promise<StatusDocument> {
