@@ -151,11 +151,6 @@
           el(
             'tr',
             { 'data-task': m.taskKey },
-            el('td', { text: m.taskKey }),
-            el('td', { text: num(m.reward) ?? '' }),
-            el('td', { text: num(m.steps, 0) ?? '' }),
-            el('td', { class: 'origin', title: m.origin, text: origin(m.origin, self) }),
-            el('td', { title: m.cid, text: short(m.cid) }),
             el(
               'td',
               {},
@@ -165,7 +160,12 @@
                 title: `Run one episode of ${m.taskKey}`,
                 text: '▶'
               })
-            )
+            ),
+            el('td', { text: m.taskKey }),
+            el('td', { text: num(m.reward) ?? '' }),
+            el('td', { text: num(m.steps, 0) ?? '' }),
+            el('td', { class: 'origin', title: m.origin, text: origin(m.origin, self) }),
+            el('td', { title: m.cid, text: short(m.cid) })
           )
         )
       )
