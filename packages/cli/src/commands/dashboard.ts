@@ -15,7 +15,7 @@ export interface DashboardLink {
  * A one-time login URL for a daemon's dashboard: the daemon mints a code (the client holds the
  * API token, which never leaves this process); the URL carries only the code, which works once.
  */
-export async function dashboardLink(client: ControlClient): Promise<DashboardLink> {
+export async function dashboardLink(client: ControlClient, ttlSeconds?: number): Promise<DashboardLink> {
   if (client.url.startsWith('unix:'))
     throw new CliError(
       `the daemon's control API is a Unix socket (${client.url}), which a browser cannot open: run the daemon with --api 127.0.0.1:PORT for its dashboard`,
@@ -23,7 +23,8 @@ export async function dashboardLink(client: ControlClient): Promise<DashboardLin
     )
   let doc: LoginCodeDocument
   try {
-    doc = await client.post<LoginCodeDocument>(DASHBOARD_ROUTES.loginCode)
+    const query = ttlSeconds !== undefined ? `?ttl=${Math.round(ttlSeconds)}` : ''
+    doc = await client.post<LoginCodeDocument>(`${DASHBOARD_ROUTES.loginCode}${query}`)
   } catch (err) {
     return controlFailure(err)
   }

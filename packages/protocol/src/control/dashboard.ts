@@ -3,8 +3,8 @@ import type { EvaluationRow, MaskEntry, OwnIcrPoint, PeerEntry, StatusDocument }
 /**
  * The daemon's dashboard (README, "Dashboard"): a page served by the control API at `/`, its
  * static files under `/dashboard/`, and the routes it reads. A browser never sees the API token:
- * `POST /v1/dashboard/login-code` (bearer token, what `l2d2c dashboard` calls) returns a one-time
- * code; opening `/login?code=…` exchanges it for an HttpOnly, SameSite=Strict session cookie and
+ * `POST /v1/dashboard/login-code[?ttl=SECONDS]` (bearer token, what `l2d2c dashboard` calls)
+ * returns a one-time code, valid for a minute or `ttl` seconds (at most an hour); opening `/login?code=…` exchanges it for an HttpOnly, SameSite=Strict session cookie and
  * redirects to `/`. The page then reads `/v1/dashboard/events` (Server-Sent Events, one
  * `snapshot` event at most once a second) and `/v1/dashboard/play` with that cookie.
  */

@@ -99,7 +99,12 @@ export class Dashboard {
         json(res, 401, { error: 'missing or wrong API token (see api.token in the data dir)' })
         return
       }
-      const { code, expiresAt } = this.sessions.issueCode()
+      const ttl = params.get('ttl')
+      if (ttl !== null && !/^[1-9][0-9]{0,6}$/.test(ttl)) {
+        json(res, 400, { error: 'ttl must be a whole number of seconds' })
+        return
+      }
+      const { code, expiresAt } = this.sessions.issueCode(ttl === null ? undefined : Number(ttl) * 1000)
       const doc: LoginCodeDocument = {
         code,
         path: `${DASHBOARD_ROUTES.login}?code=${code}`,

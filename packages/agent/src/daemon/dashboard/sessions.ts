@@ -22,6 +22,9 @@ export const DEFAULT_DASHBOARD_SESSIONS: DashboardSessionsOptions = {
 
 export type DashboardSessionsInit = Partial<DashboardSessionsOptions>
 
+/** The longest a login code may stay valid, whatever is asked: an unused code is a standing key to the page. */
+export const MAX_CODE_TTL_MS = 3_600_000
+
 /** 32 random bytes as hex: unguessable, and safe in a URL and a cookie without escaping. */
 const secret = (): string => randomBytes(32).toString('hex')
 
@@ -42,11 +45,14 @@ export class DashboardSessions {
     this.opts = withDefaults(DEFAULT_DASHBOARD_SESSIONS, init)
   }
 
-  /** A new one-time code and when it expires (ms since the epoch). */
-  issueCode(): { code: string; expiresAt: number } {
+  /**
+   * A new one-time code and when it expires (ms since the epoch): after the default time, or
+   * after `ttlMs` (a launcher that prints links for later), at most MAX_CODE_TTL_MS.
+   */
+  issueCode(ttlMs?: number): { code: string; expiresAt: number } {
     this.prune()
     const code = secret()
-    const expiresAt = this.now() + this.opts.codeTtlMs
+    const expiresAt = this.now() + Math.min(ttlMs ?? this.opts.codeTtlMs, MAX_CODE_TTL_MS)
     this.codes.set(code, expiresAt)
     dropOldest(this.codes, this.opts.maxCodes)
     return { code, expiresAt }

@@ -125,6 +125,13 @@ describe('the dashboard over the control server', () => {
     expect(cookie).not.toContain(TOKEN)
     expect(cookie).not.toContain(doc.code)
 
+    const long = await call(url, '/v1/dashboard/login-code?ttl=600', { method: 'POST', headers: auth })
+    expect(Date.parse((JSON.parse(long.body) as LoginCodeDocument).expiresAt) - Date.now()).toBeGreaterThan(590_000)
+    for (const bad of ['0', '-5', '1e3', 'x'])
+      expect((await call(url, `/v1/dashboard/login-code?ttl=${bad}`, { method: 'POST', headers: auth })).status).toBe(
+        400
+      )
+
     const again = await call(url, doc.path)
     expect(again.status).toBe(403)
     expect(again.headers['set-cookie']).toBeUndefined()

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   DashboardSessions,
   DEFAULT_DASHBOARD_SESSIONS,
+  MAX_CODE_TTL_MS,
   sessionCookie,
   sessionFromCookie
 } from '../../../../src/daemon/dashboard/sessions.js'
@@ -44,6 +45,16 @@ describe('DashboardSessions (one-time login codes → sessions)', () => {
     const fresh = s.issueCode().code
     c.advance(999)
     expect(s.redeem(fresh)).not.toBeNull()
+  })
+
+  it('a code may be asked to live longer, up to an hour', () => {
+    const c = clock()
+    const s = new DashboardSessions(c.now)
+    expect(s.issueCode(600_000).expiresAt).toBe(c.now() + 600_000)
+    expect(s.issueCode(24 * 3_600_000).expiresAt).toBe(c.now() + MAX_CODE_TTL_MS)
+    const { code } = s.issueCode(600_000)
+    c.advance(599_999)
+    expect(s.redeem(code)).not.toBeNull()
   })
 
   it('a session expires after its time to live; unknown or missing sessions are not valid', () => {
