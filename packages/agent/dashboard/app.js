@@ -86,7 +86,7 @@
       ],
       [
         'masks held',
-        `${st.masksHeld} (${s.masks.length - adopted} own, ${adopted} adopted)`,
+        `${s.masks.length} (${s.masks.length - adopted} own, ${adopted} adopted)`,
         'Masks this node holds: trained here, or adopted from a peer after verifying them',
         'masks-held'
       ],

@@ -6,7 +6,9 @@ import {
   decodeMask,
   SUPPORTED_ENCODINGS,
   type DaemonDiscovery,
+  type DashboardMask,
   type DashboardSnapshot,
+  type Mask,
   type DataDirPaths,
   type EvaluationDocument,
   type ExposureDocument,
@@ -340,6 +342,23 @@ export class Daemon {
     }
   }
 
+  /** The masks the page lists: a learner's stored ones; an evaluator's held in memory. */
+  private async dashboardMasks(): Promise<DashboardMask[]> {
+    if (this.evaluator !== null) {
+      const latest = this.evaluator.latest?.perTask ?? {}
+      return this.evaluator
+        .heldMasks()
+        .map(m => ({ taskKey: m.taskKey, cid: m.cid, reward: latest[m.taskKey] ?? null, steps: null, origin: m.from }))
+    }
+    return (await this.masksDocument()).masks.map(m => ({
+      taskKey: m.taskKey,
+      cid: m.cid,
+      reward: m.reward,
+      steps: m.steps,
+      origin: m.origin
+    }))
+  }
+
   /** What the dashboard's event stream sends (at most once a second, for all its clients). */
   private async dashboardSnapshot(): Promise<DashboardSnapshot> {
     return dashboardSnapshot({
@@ -347,7 +366,7 @@ export class Daemon {
       status: await this.statusDocument(),
       peers: this.agent.knownPeers(),
       connected: new Set(this.agent.connectedPeers()),
-      masks: (await this.masksDocument()).masks,
+      masks: await this.dashboardMasks(),
       knowledge: this.agent.kb.list(),
       training: this.progress.training(),
       ownIcr: this.agent.ownIcrDocument(),
@@ -357,21 +376,26 @@ export class Daemon {
   }
 
   /**
-   * One episode of a task with the mask this node holds for it (the one it announces), on its
+   * One episode of a task with the mask this node holds for it (a learner: the one it announces;
+   * an evaluator: the one it measures), on its
    * learner, for the dashboard's "watch a mask play". The learner serves calls in order, so the
    * episode waits for the current iteration (a fraction of a second).
    */
   private async play(taskKey: string): Promise<PlayDocument> {
-    const stored = await this.agent.store.get(taskKey)
-    if (stored === null) throw new PlayRefused(`this node holds no mask for ${taskKey}`)
-    const episode = await this.agent.learner.play(taskKey, {
-      mask: decodeMask(stored.bytes),
-      greedy: this.config.evaluation.greedy
-    })
+    let held: { mask: Mask; cid: string; origin: string } | null = null
+    if (this.evaluator !== null) {
+      const h = this.evaluator.heldMask(taskKey)
+      if (h !== null) held = { mask: h.mask, cid: h.cid, origin: h.from }
+    } else {
+      const stored = await this.agent.store.get(taskKey)
+      if (stored !== null) held = { mask: decodeMask(stored.bytes), cid: stored.bitsCid, origin: stored.meta.origin }
+    }
+    if (held === null) throw new PlayRefused(`this node holds no mask for ${taskKey}`)
+    const episode = await this.agent.learner.play(taskKey, { mask: held.mask, greedy: this.config.evaluation.greedy })
     return {
       taskKey,
-      cid: stored.bitsCid,
-      origin: stored.meta.origin,
+      cid: held.cid,
+      origin: held.origin,
       side: episode.frames[0]?.side ?? null,
       totalReward: episode.totalReward,
       frames: episode.frames.map(f => ({

@@ -1,4 +1,4 @@
-import type { EvaluationRow, MaskEntry, OwnIcrPoint, PeerEntry, StatusDocument } from './api.js'
+import type { EvaluationRow, OwnIcrPoint, PeerEntry, StatusDocument } from './api.js'
 
 /**
  * The daemon's dashboard (README, "Dashboard"): a page served by the control API at `/`, its
@@ -68,12 +68,25 @@ export interface DashboardAdoption {
   previousReward: number | null
 }
 
+/**
+ * A mask the node holds, as the page lists it: a learner's from its store; an evaluator's are
+ * the ones it keeps in memory (reward: measured in its latest cycle; steps not known to it).
+ */
+export interface DashboardMask {
+  taskKey: string
+  cid: string
+  reward: number | null
+  steps: number | null
+  /** Peer id of the node that trained it (an evaluator: the peer it fetched it from). */
+  origin: string
+}
+
 /** What one `snapshot` event of `/v1/dashboard/events` carries: everything the page draws. */
 export interface DashboardSnapshot {
   time: string
   status: StatusDocument
   peers: DashboardPeer[]
-  masks: MaskEntry[]
+  masks: DashboardMask[]
   adoptions: DashboardAdoption[]
   /** Peers that announce a mask this node trained: who adopted (or re-serves) its work. */
   adoptedFromUs: Array<{ peerId: string; taskKey: string }>

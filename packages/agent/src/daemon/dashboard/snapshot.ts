@@ -2,8 +2,8 @@ import type {
   DashboardPeer,
   DashboardSnapshot,
   EvaluationDocument,
+  DashboardMask,
   LogLine,
-  MaskEntry,
   OwnIcrDocument,
   StatusDocument,
   TrainingPoint
@@ -20,7 +20,7 @@ export interface SnapshotParts {
   status: StatusDocument
   peers: readonly PeerRecord[]
   connected: ReadonlySet<string>
-  masks: MaskEntry[]
+  masks: DashboardMask[]
   knowledge: readonly KnowledgeEntry[]
   training: TrainingPoint[]
   ownIcr: OwnIcrDocument
