@@ -18,7 +18,11 @@ export const DASHBOARD_ROUTES = {
   play: '/v1/dashboard/play'
 } as const
 
-/** Name of the session cookie the login sets. */
+/**
+ * Prefix of the session cookie's name; each daemon adds an id of its own (`l2d2c_session_1a2b3c4d`).
+ * Browsers keep cookies per host, not per port: with one name, logging in to a second daemon on
+ * 127.0.0.1 (the demo runs eight) would replace the first one's session.
+ */
 export const DASHBOARD_COOKIE = 'l2d2c_session'
 
 /** `POST /v1/dashboard/login-code`: a code that opens one session, once, before it expires. */

@@ -122,7 +122,7 @@ export class Dashboard {
       res.writeHead(303, {
         ...PAGE_HEADERS,
         location: DASHBOARD_ROUTES.page,
-        'set-cookie': sessionCookie(granted.session, granted.maxAgeSeconds)
+        'set-cookie': sessionCookie(this.sessions.cookieName, granted.session, granted.maxAgeSeconds)
       })
       res.end()
       return
@@ -133,7 +133,7 @@ export class Dashboard {
       if (name === 'index.html' || !(await this.file(res, name, 200))) json(res, 404, { error: `no file ${path}` })
       return
     }
-    const allowed = bearer || this.sessions.valid(sessionFromCookie(req.headers.cookie))
+    const allowed = bearer || this.sessions.valid(sessionFromCookie(req.headers.cookie, this.sessions.cookieName))
     if (path === DASHBOARD_ROUTES.page) {
       await this.file(res, allowed ? 'index.html' : 'login.html', allowed ? 200 : 401)
       return

@@ -34,6 +34,8 @@ const secret = (): string => randomBytes(32).toString('hex')
  * tables are bounded (the oldest entry is dropped), so no client can grow them without limit.
  */
 export class DashboardSessions {
+  /** This daemon's session cookie name (see DASHBOARD_COOKIE): random, so two daemons never share one. */
+  readonly cookieName = `${DASHBOARD_COOKIE}_${randomBytes(4).toString('hex')}`
   private readonly codes = new Map<string, number>()
   private readonly sessions = new Map<string, number>()
   private readonly opts: DashboardSessionsOptions
@@ -105,17 +107,17 @@ function dropOldest(table: Map<string, number>, max: number): void {
  * (no other site's page can make the browser send it), Path=/ (the page and its API). Not
  * Secure: the control API is plain HTTP on loopback, where browsers would drop a Secure cookie.
  */
-export function sessionCookie(session: string, maxAgeSeconds: number): string {
-  return `${DASHBOARD_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`
+export function sessionCookie(name: string, session: string, maxAgeSeconds: number): string {
+  return `${name}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`
 }
 
-/** The session id in a Cookie header, or null. */
-export function sessionFromCookie(header: string | undefined): string | null {
+/** The session id the cookie `name` holds in a Cookie header, or null. */
+export function sessionFromCookie(header: string | undefined, name: string): string | null {
   if (header === undefined) return null
   for (const part of header.split(';')) {
     const eq = part.indexOf('=')
     if (eq < 0) continue
-    if (part.slice(0, eq).trim() === DASHBOARD_COOKIE) return part.slice(eq + 1).trim()
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
   }
   return null
 }

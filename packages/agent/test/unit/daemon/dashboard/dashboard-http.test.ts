@@ -119,7 +119,7 @@ describe('the dashboard over the control server', () => {
     expect(first.status).toBe(303)
     expect(first.headers.location).toBe('/')
     const cookie = first.headers['set-cookie']?.[0] ?? ''
-    expect(cookie).toMatch(/^l2d2c_session=[0-9a-f]{64};/)
+    expect(cookie).toMatch(/^l2d2c_session_[0-9a-f]{8}=[0-9a-f]{64};/)
     expect(cookie).toContain('HttpOnly')
     expect(cookie).toContain('SameSite=Strict')
     expect(cookie).not.toContain(TOKEN)

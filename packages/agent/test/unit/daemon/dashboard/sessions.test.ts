@@ -88,9 +88,9 @@ describe('DashboardSessions (one-time login codes → sessions)', () => {
 
 describe('the session cookie', () => {
   it('is HttpOnly, SameSite=Strict, for the whole site, with a max age', () => {
-    const cookie = sessionCookie('abc', 60)
+    const cookie = sessionCookie('l2d2c_session_00ff', 'abc', 60)
     const attrs = cookie.split(';').map(p => p.trim())
-    expect(attrs[0]).toBe('l2d2c_session=abc')
+    expect(attrs[0]).toBe('l2d2c_session_00ff=abc')
     expect(attrs).toContain('HttpOnly')
     expect(attrs).toContain('SameSite=Strict')
     expect(attrs).toContain('Path=/')
@@ -98,10 +98,19 @@ describe('the session cookie', () => {
   })
 
   it('is found among other cookies, and not found when absent', () => {
-    expect(sessionFromCookie('a=1; l2d2c_session=xyz; b=2')).toBe('xyz')
-    expect(sessionFromCookie('l2d2c_session=xyz')).toBe('xyz')
-    expect(sessionFromCookie('a=1; b=2')).toBeNull()
-    expect(sessionFromCookie('xl2d2c_session=xyz')).toBeNull()
-    expect(sessionFromCookie(undefined)).toBeNull()
+    const name = 'l2d2c_session_00ff'
+    expect(sessionFromCookie('a=1; l2d2c_session_00ff=xyz; b=2', name)).toBe('xyz')
+    expect(sessionFromCookie('l2d2c_session_00ff=xyz', name)).toBe('xyz')
+    expect(sessionFromCookie('a=1; b=2', name)).toBeNull()
+    expect(sessionFromCookie('xl2d2c_session_00ff=xyz', name)).toBeNull()
+    expect(sessionFromCookie('l2d2c_session_11ee=xyz', name)).toBeNull() // another daemon's
+    expect(sessionFromCookie(undefined, name)).toBeNull()
+  })
+
+  it('has a name of its own per daemon: browsers share cookies between the ports of one host', () => {
+    const a = new DashboardSessions(Date.now)
+    const b = new DashboardSessions(Date.now)
+    expect(a.cookieName).toMatch(/^l2d2c_session_[0-9a-f]{8}$/)
+    expect(a.cookieName).not.toBe(b.cookieName)
   })
 })
