@@ -90,7 +90,7 @@ export class Dashboard {
     const params = new URLSearchParams(query)
     const method = req.method ?? 'GET'
     const want = path === DASHBOARD_ROUTES.loginCode ? 'POST' : 'GET'
-    if (method !== want && !(want === 'GET' && method === 'HEAD')) {
+    if (method !== want) {
       json(res, 405, { error: `use ${want} for ${path}` })
       return
     }
