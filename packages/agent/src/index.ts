@@ -53,6 +53,7 @@ export {
 } from './sharing/query-round.js'
 export { KnowledgeBase, type KnowledgeEntry } from './masks/knowledge-base.js'
 export { silentLogger, type Logger } from './logging/logger.js'
+export { LogTail } from './logging/log-tail.js'
 export { MaskExchange, type MaskExchangeInit } from './network/mask-exchange/mask-exchange.js'
 export { ServedMasks } from './masks/store/served-masks.js'
 export { MaskExchangeClient, newRequestId, RemoteRefusal, fetchBound } from './network/mask-exchange/client.js'

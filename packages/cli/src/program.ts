@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { ExitAfterOutput } from './action.js'
 import { registerDaemonCommand } from './commands/daemon.js'
+import { registerDashboardCommand } from './commands/dashboard.js'
 import { registerDemoCommand } from './commands/demo.js'
 import { registerEnvCommands } from './commands/env.js'
 import { registerKeygenCommands } from './commands/keygen.js'
@@ -27,6 +28,7 @@ export function createProgram(io: Io, agent: typeof import('@l2d2c/agent') | nul
     })
     .exitOverride()
   registerDaemonCommand(program, io, agent)
+  registerDashboardCommand(program, io)
   registerDemoCommand(program, io)
   registerEnvCommands(program, io)
   registerMaskCommands(program, io)

@@ -20,4 +20,5 @@ export { toHalfBits, fromHalfBits } from './half-float.js'
 // nothing but the network code needs (the CLI's status, masks, inspect would pay it on every run).
 export * from './control/api.js'
 export * from './control/client.js'
+export * from './control/dashboard.js'
 export * from './control/data-dir.js'

@@ -4,6 +4,7 @@ import { lstat, unlink } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { CONTROL_POST_ROUTES, CONTROL_ROUTES } from '@l2d2c/protocol'
 import { errorCode } from '../errors.js'
+import { Dashboard } from './dashboard/dashboard.js'
 
 /** A route's handler; `query` holds the URL's query parameters (POST routes take their arguments there). */
 export type RouteHandler = (query: URLSearchParams) => Promise<unknown>
@@ -98,7 +99,8 @@ function listenOn(server: Server, address: string, listen: (done: () => void) =>
  * Host header must name this server (its loopback address or localhost, with its port): a web
  * page whose domain was rebound to 127.0.0.1 sends its own name, and is refused with 421
  * before any route runs. Handlers only read state (and /v1/stop asks for a graceful stop);
- * nothing here blocks on the learner.
+ * nothing here blocks on the learner. The dashboard's paths (the page at /, its files, login,
+ * event stream) go to the Dashboard, which also accepts its session cookie.
  */
 export class ControlServer {
   private server: Server | null = null
@@ -112,6 +114,8 @@ export class ControlServer {
       token: string
       routes: Partial<Record<string, RouteHandler>>
       metrics: () => Promise<{ contentType: string; body: string }>
+      /** The page at / and its routes (docs/architecture.md §3); absent: JSON routes only. */
+      dashboard?: Dashboard
     }
   ) {}
 
@@ -158,6 +162,7 @@ export class ControlServer {
     const server = this.server
     if (server === null) return
     this.server = null
+    this.opts.dashboard?.stop() // its event streams end before their sockets are closed
     server.closeAllConnections()
     await new Promise<void>(resolve => {
       server.close(() => {
@@ -192,6 +197,11 @@ export class ControlServer {
         send(200, { ok: true })
         return
       }
+      const dashboard = this.opts.dashboard
+      if (dashboard !== undefined && Dashboard.handles(path)) {
+        await dashboard.handle(req, res, this.authorised(req))
+        return
+      }
       if (!this.authorised(req)) {
         send(401, { error: 'missing or wrong API token (see api.token in the data dir)' })
         return
@@ -213,7 +223,8 @@ export class ControlServer {
       }
       send(200, await handler(new URL(req.url ?? '/', 'http://control').searchParams))
     } catch (err) {
-      send(err instanceof RouteError ? err.status : 500, { error: (err as Error).message })
+      if (res.headersSent) res.destroy()
+      else send(err instanceof RouteError ? err.status : 500, { error: (err as Error).message })
     }
   }
 }

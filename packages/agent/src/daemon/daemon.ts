@@ -3,13 +3,18 @@ import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises'
 import {
   CONTROL_ROUTES,
   dataDirPaths,
+  decodeMask,
   SUPPORTED_ENCODINGS,
   type DaemonDiscovery,
+  type DashboardMask,
+  type DashboardSnapshot,
+  type Mask,
   type DataDirPaths,
   type EvaluationDocument,
   type ExposureDocument,
   type MasksDocument,
   type OwnIcrDocument,
+  type PlayDocument,
   type PeersDocument,
   type StatusDocument
 } from '@l2d2c/protocol'
@@ -24,6 +29,9 @@ import { L2D2C_VERSION } from '../version.js'
 import { daemonAdmission, exposureOf, logExposure, type DaemonAdmission } from './admission.js'
 import type { DaemonConfig } from './config/daemon-config.js'
 import { ControlServer, type RouteHandler } from './control-server.js'
+import { Dashboard, PlayRefused } from './dashboard/dashboard.js'
+import { dashboardSnapshot } from './dashboard/snapshot.js'
+import type { LogTail } from '../logging/log-tail.js'
 import { EvaluatorRole } from './evaluator-role.js'
 import { defenceDocument, reviewRoutes } from './review-routes.js'
 import { DataDirLock } from './lock.js'
@@ -41,6 +49,8 @@ export interface DaemonOptions {
   readonly now?: () => number
   /** How long stop() waits for the role loop (tests shorten it). */
   readonly stopGraceMs?: number
+  /** The last lines of the daemon's log, for the dashboard (none: its log tail stays empty). */
+  readonly logTail?: LogTail
 }
 
 /** The parts Daemon.start builds before the daemon exists. */
@@ -57,6 +67,7 @@ interface DaemonParts {
   readonly now: () => number
   readonly stopGraceMs: number
   readonly exposure: ExposureDocument
+  readonly logTail: LogTail | null
 }
 
 /**
@@ -80,6 +91,7 @@ export class Daemon {
   private readonly now: () => number
   private readonly stopGraceMs: number
   private readonly exposure: ExposureDocument
+  private readonly logTail: LogTail | null
   private readonly loopStop = new AbortController()
   private loop: Promise<void> | null = null
   private stopping: Promise<void> | null = null
@@ -98,6 +110,7 @@ export class Daemon {
     this.now = p.now
     this.stopGraceMs = p.stopGraceMs
     this.exposure = p.exposure
+    this.logTail = p.logTail
     this.done = new Promise(resolve => {
       this.finished = resolve
     })
@@ -108,7 +121,14 @@ export class Daemon {
       metrics: async () => ({
         contentType: this.metrics.registry.contentType,
         body: await this.metrics.registry.metrics()
-      })
+      }),
+      dashboard: new Dashboard(
+        {
+          snapshot: async () => await this.dashboardSnapshot(),
+          play: async taskKey => await this.play(taskKey)
+        },
+        { now: p.now, logger: p.logger.child({ component: 'dashboard' }) }
+      )
     })
   }
 
@@ -193,7 +213,8 @@ export class Daemon {
         evaluator,
         lock,
         now,
-        stopGraceMs: options.stopGraceMs ?? STOP_GRACE_MS
+        stopGraceMs: options.stopGraceMs ?? STOP_GRACE_MS,
+        logTail: options.logTail ?? null
       })
       teardown.add('stop the control API', () => daemon.control.stop())
       teardown.add('remove the discovery file', () => rm(paths.discovery, { force: true }))
@@ -286,35 +307,108 @@ export class Daemon {
           }))
         }
       },
-      [CONTROL_ROUTES.masks]: async (): Promise<MasksDocument> => {
-        const list = await this.agent.store.list()
-        return {
-          peer: this.agent.peerId,
-          backboneId: this.agent.info.backboneId,
-          masks: list.map(m => ({
-            taskKey: m.taskKey,
-            cid: m.bitsCid,
-            reward: m.meta.reward,
-            steps: m.meta.stepsTrained,
-            bytes: m.bitsSize,
-            origin: m.meta.origin,
-            encodings: [...SUPPORTED_ENCODINGS]
-          }))
-        }
-      },
+      [CONTROL_ROUTES.masks]: async () => await this.masksDocument(),
       [CONTROL_ROUTES.knowledge]: async () => ({ knowledge: this.agent.kb.list() }),
       [CONTROL_ROUTES.ownIcr]: async (): Promise<OwnIcrDocument> => this.agent.ownIcrDocument(),
-      [CONTROL_ROUTES.evaluation]: async (): Promise<EvaluationDocument> => ({
-        tasks: [...this.config.curriculum.tasks],
-        latest: this.evaluator?.latest ?? null,
-        history: this.evaluator?.history ?? []
-      }),
+      [CONTROL_ROUTES.evaluation]: async () => this.evaluationDocument(),
       [CONTROL_ROUTES.stop]: async () => {
         setImmediate(() => {
           void this.stop()
         })
         return { stopping: true }
       }
+    }
+  }
+
+  private async masksDocument(): Promise<MasksDocument> {
+    const list = await this.agent.store.list()
+    return {
+      peer: this.agent.peerId,
+      backboneId: this.agent.info.backboneId,
+      masks: list.map(m => ({
+        taskKey: m.taskKey,
+        cid: m.bitsCid,
+        reward: m.meta.reward,
+        steps: m.meta.stepsTrained,
+        bytes: m.bitsSize,
+        origin: m.meta.origin,
+        encodings: [...SUPPORTED_ENCODINGS]
+      }))
+    }
+  }
+
+  private evaluationDocument(): EvaluationDocument {
+    return {
+      tasks: [...this.config.curriculum.tasks],
+      latest: this.evaluator?.latest ?? null,
+      history: this.evaluator?.history ?? []
+    }
+  }
+
+  /** The masks the page lists: a learner's stored ones; an evaluator's held in memory. */
+  private async dashboardMasks(): Promise<DashboardMask[]> {
+    if (this.evaluator !== null) {
+      const latest = this.evaluator.latest?.perTask ?? {}
+      return this.evaluator
+        .heldMasks()
+        .map(m => ({ taskKey: m.taskKey, cid: m.cid, reward: latest[m.taskKey] ?? null, steps: null, origin: m.from }))
+    }
+    return (await this.masksDocument()).masks.map(m => ({
+      taskKey: m.taskKey,
+      cid: m.cid,
+      reward: m.reward,
+      steps: m.steps,
+      origin: m.origin
+    }))
+  }
+
+  /** What the dashboard's event stream sends (at most once a second, for all its clients). */
+  private async dashboardSnapshot(): Promise<DashboardSnapshot> {
+    return dashboardSnapshot({
+      now: this.now(),
+      status: await this.statusDocument(),
+      peers: this.agent.knownPeers(),
+      connected: new Set(this.agent.connectedPeers()),
+      masks: await this.dashboardMasks(),
+      knowledge: this.agent.kb.list(),
+      training: this.progress.training(),
+      ownIcr: this.agent.ownIcrDocument(),
+      evaluation: this.evaluationDocument(),
+      logs: this.logTail?.lines() ?? []
+    })
+  }
+
+  /**
+   * One episode of a task with the mask this node holds for it (a learner: the one it announces;
+   * an evaluator: the one it measures), on its
+   * learner, for the dashboard's "watch a mask play". The learner serves calls in order, so the
+   * episode waits for the current iteration (a fraction of a second).
+   */
+  private async play(taskKey: string): Promise<PlayDocument> {
+    let held: { mask: Mask; cid: string; origin: string } | null = null
+    if (this.evaluator !== null) {
+      const h = this.evaluator.heldMask(taskKey)
+      if (h !== null) held = { mask: h.mask, cid: h.cid, origin: h.from }
+    } else {
+      const stored = await this.agent.store.get(taskKey)
+      if (stored !== null) held = { mask: decodeMask(stored.bytes), cid: stored.bitsCid, origin: stored.meta.origin }
+    }
+    if (held === null) throw new PlayRefused(`this node holds no mask for ${taskKey}`)
+    const episode = await this.agent.learner.play(taskKey, { mask: held.mask, greedy: this.config.evaluation.greedy })
+    return {
+      taskKey,
+      cid: held.cid,
+      origin: held.origin,
+      side: episode.frames[0]?.side ?? null,
+      totalReward: episode.totalReward,
+      frames: episode.frames.map(f => ({
+        action: f.action,
+        reward: f.reward,
+        done: f.done,
+        image: f.image,
+        grid: f.grid,
+        caption: f.caption
+      }))
     }
   }
 

@@ -34,7 +34,7 @@ export const DEFAULT_EVALUATOR_ROLE = {
 export const MAX_EVALUATION_HISTORY = 10_000
 
 /** The mask the evaluator holds for a task: the best one by this cycle's fresh evaluations. */
-interface HeldMask {
+export interface HeldMask {
   readonly mask: DecodedMask
   readonly cid: string
   readonly from: string
@@ -68,6 +68,16 @@ export class EvaluatorRole {
 
   get latest(): EvaluationRow | null {
     return this.history.at(-1) ?? null
+  }
+
+  /** The mask held for a task (its content id, the peer it came from), or null. */
+  heldMask(taskKey: string): HeldMask | null {
+    return this.held.get(taskKey) ?? null
+  }
+
+  /** The tasks it holds a mask for, with the content id and the peer each came from. */
+  heldMasks(): Array<{ taskKey: string; cid: string; from: string }> {
+    return [...this.held].map(([taskKey, h]) => ({ taskKey, cid: h.cid, from: h.from }))
   }
 
   /** Masks held now (at most one per task of the curriculum). */

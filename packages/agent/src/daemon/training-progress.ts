@@ -1,13 +1,17 @@
+import type { TrainingPoint } from '@l2d2c/protocol'
 import type { AgentObserver } from '../agent/agent-config.js'
 import type { DaemonMetrics } from './metrics.js'
 
 /** Recent (time, total steps) samples the status document's steps/s is measured over. */
 const STEP_RATE_SAMPLES = 64
+/** Iterations whose return the dashboard's training chart keeps (the oldest go first). */
+const TRAINING_POINTS = 300
 
-/** What the status document says of training, fed by the agent's observer. */
+/** What the status document and the dashboard say of training, fed by the agent's observer. */
 export class TrainingProgress {
   adopted = 0
   private readonly samples: Array<{ t: number; steps: number }> = []
+  private readonly points: TrainingPoint[] = []
 
   constructor(
     private readonly metrics: DaemonMetrics,
@@ -21,6 +25,8 @@ export class TrainingProgress {
       this.metrics.iterations.inc()
       this.samples.push({ t: this.now(), steps: ctx.totalSteps })
       if (this.samples.length > STEP_RATE_SAMPLES) this.samples.shift()
+      this.points.push({ taskKey: stats.taskKey, steps: ctx.totalSteps, meanReturn: stats.meanEpisodeReturn })
+      if (this.points.length > TRAINING_POINTS) this.points.shift()
     },
     evaluated: steps => {
       this.metrics.evalSteps.inc(steps)
@@ -34,6 +40,11 @@ export class TrainingProgress {
         outcome: r.adopted !== null ? 'adopted' : r.offers > 0 ? 'rejected' : 'no-offer'
       })
     }
+  }
+
+  /** Per-iteration mean episode returns, oldest first (a copy). */
+  training(): TrainingPoint[] {
+    return [...this.points]
   }
 
   /** Env steps per second over the recent samples (0 before two samples). */

@@ -14,3 +14,4 @@ export {
 export { CT_GRAPH_HIGH_VALUE, CT_GRAPH_IMAGE_SIDE } from './ct-graph-images.js'
 export * as minigrid from './minigrid/index.js'
 export { MiniGridEnv } from './minigrid/env.js'
+export { describeFrame, type EnvFrame } from './frame.js'

@@ -1,5 +1,6 @@
 import { errorMessage } from '../errors.js'
 import { AutoResetEnv, type Env } from '../envs/env.js'
+import { describeFrame, type EnvFrame } from '../envs/frame.js'
 import { taskSpec } from '../envs/registry.js'
 import type { TaskSpec } from '../envs/task.js'
 import { DEFAULT_NEW_MASK_MODE, initialBetaLogits, type CombineLayers, type NewMaskMode } from '../masks/combine.js'
@@ -21,6 +22,21 @@ import { TfPolicy } from './policy-tf.js'
 import { ppoUpdate, TaskOptimizer, type UpdateStats } from './ppo.js'
 import { allocateBatch, rolloutReward, scaleInto, VectorRollout, type RolloutBatch } from './rollout.js'
 import { activeBackend, initTfBackend, type BackendChoice, type BackendName } from './tf-backend.js'
+
+/** Steps of one played episode at most: a policy that never ends an episode still returns (a frame a step). */
+export const PLAY_MAX_STEPS = 500
+
+/** One state of a played episode: the action that led to it (null: the reset), its reward, and the drawing. */
+export interface PlayedFrame extends EnvFrame {
+  readonly action: number | null
+  readonly reward: number
+  readonly done: boolean
+}
+
+export interface PlayedEpisode {
+  readonly totalReward: number
+  readonly frames: PlayedFrame[]
+}
 
 export interface LearnerOptions {
   /** Observation length and action count of every task this learner will meet. */
@@ -139,6 +155,7 @@ export class LifelongLearner {
   private readonly shuffleRng: Prng
   private readonly evalRng: Prng
   private readonly sweepRng: Prng
+  private readonly playRng: Prng
   private readonly batch: RolloutBatch
   private readonly now: () => number
   private current: CurrentTask | null = null
@@ -167,6 +184,8 @@ export class LifelongLearner {
     this.shuffleRng = deriveStream(seed, 'learner/minibatches')
     this.evalRng = deriveStream(seed, 'learner/evaluation')
     this.sweepRng = deriveStream(seed, 'learner/evaluation/sweep')
+    // Its own stream: watching an episode never changes the draws of training or evaluation.
+    this.playRng = deriveStream(seed, 'learner/play')
     this.now = options.now ?? (() => performance.now())
     this.net = new MaskedNet(this.backbone)
     this.policy = new TfPolicy(this.backbone)
@@ -279,22 +298,68 @@ export class LifelongLearner {
     const stream = options.stream ?? 'main'
     const envs = this.evaluationEnvs(stream, spec, options.episodes ?? DEFAULT_EVAL_EPISODES)
     const rng = stream === 'sweep' ? this.sweepRng : this.evalRng
-    if (options.mask === undefined && this.current?.record.key === spec.key) {
-      return evaluatePolicy(this.policy, envs, spec.observationScale, rng, options)
+    return this.withPolicy(spec, options.mask, policy =>
+      evaluatePolicy(policy, envs, spec.observationScale, rng, options)
+    )
+  }
+
+  /**
+   * Plays one episode of a task with its mask (or the given `mask`) on a fresh environment and
+   * records every state for a person to watch (the dashboard). Draws come from the learner's own
+   * play stream; at most PLAY_MAX_STEPS steps.
+   */
+  play(task: string | TaskSpec, options: { mask?: TaskMask; greedy?: boolean } = {}): PlayedEpisode {
+    this.checkAlive()
+    const spec = this.resolveSpec(task)
+    this.checkSpec(spec)
+    const env = spec.createEnv()
+    const frames: PlayedFrame[] = []
+    // The episode runs through evaluatePolicy (the evaluation's own stepping) on an env that records.
+    const recording: Env = {
+      observationSize: env.observationSize,
+      numActions: env.numActions,
+      reset: seed => {
+        const obs = env.reset(seed)
+        frames.push({ action: null, reward: 0, done: false, ...describeFrame(env, obs) })
+        return obs
+      },
+      step: action => {
+        const r = env.step(action)
+        frames.push({
+          action,
+          reward: r.reward,
+          done: r.terminated || r.truncated,
+          ...describeFrame(env, r.observation)
+        })
+        return r
+      }
     }
+    const result = this.withPolicy(spec, options.mask, policy =>
+      evaluatePolicy(policy, [recording], spec.observationScale, this.playRng, {
+        episodes: 1,
+        greedy: options.greedy ?? false,
+        maxEpisodeSteps: PLAY_MAX_STEPS
+      })
+    )
+    return { totalReward: result.meanReturn, frames }
+  }
+
+  /** Runs `fn` with the policy of the task's mask: the one being trained, or `mask`/the stored scores uploaded for this call. */
+  private withPolicy<T>(spec: TaskSpec, mask: TaskMask | undefined, fn: (policy: TfPolicy) => T): T {
+    if (mask === undefined && this.current?.record.key === spec.key) return fn(this.policy)
     let scores: readonly Float32Array[]
-    if (options.mask !== undefined) {
-      validateMask(options.mask, this.backbone)
-      if (options.mask.taskKey !== spec.key)
-        throw new LearnerError('task-mismatch', `mask is for '${options.mask.taskKey}', not '${spec.key}'`)
-      scores = options.mask.layers.map(l => l.scores)
+    if (mask !== undefined) {
+      validateMask(mask, this.backbone)
+      if (mask.taskKey !== spec.key)
+        throw new LearnerError('task-mismatch', `mask is for '${mask.taskKey}', not '${spec.key}'`)
+      scores = mask.layers.map(l => l.scores)
     } else {
       scores = this.requireRecord(spec.key).scores
     }
-    // Another mask than the one being trained: upload it for this evaluation only.
+    // Another mask than the one being trained: upload it for this call only.
     this.scratchPolicy.setWireScores(scores)
     try {
-      return evaluatePolicy(this.scratchPolicy, envs, spec.observationScale, rng, options)
+      return fn(this.scratchPolicy)
     } finally {
       this.scratchPolicy.release()
     }

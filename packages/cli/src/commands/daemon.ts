@@ -74,10 +74,11 @@ export async function runDaemon(f: DaemonOptions, flags: Record<string, unknown>
     return
   }
   const { createRootLogger } = await import('../logger.js') // pino: only the daemon needs it
-  const logger = createRootLogger({ level: config.log.level, format: config.log.format, name: 'l2d2c' })
+  const logTail = new agent.LogTail()
+  const logger = createRootLogger({ level: config.log.level, format: config.log.format, name: 'l2d2c', tail: logTail })
   let daemon: Awaited<ReturnType<Agent['Daemon']['start']>>
   try {
-    daemon = await agent.Daemon.start(config, logger)
+    daemon = await agent.Daemon.start(config, logger, { logTail })
   } catch (err) {
     if (err instanceof agent.DataDirLockedError) throw new CliError(err.message, ExitCode.UNAVAILABLE)
     if (err instanceof agent.NodeConfigError)

@@ -12,6 +12,7 @@ import { speedup } from '../demo/metrics.js'
 import { planDemo, type DemoOptions, type DemoPlan } from '../demo/plan.js'
 import { RunRecord, watchRun } from '../demo/watch.js'
 import { ExitCode } from '../exit-codes.js'
+import { dashboardLink } from './dashboard.js'
 import { table, type Io } from '../output.js'
 import { Progress } from '../progress.js'
 
@@ -37,6 +38,7 @@ export async function runDemo(o: DemoOptions, io: Io): Promise<DemoSummary> {
     try {
       if (!interruption.interrupted) {
         const nodes = await launchDemoNodes(plan, d => launched.push(d))
+        io.stderr.write(`${await dashboardLinks(nodes.sharing.evaluator, nodes.sharing.learners)}\n`)
         record = await watchRun(nodes, plan, progress, started, () => interruption.interrupted)
       }
     } finally {
@@ -48,6 +50,28 @@ export async function runDemo(o: DemoOptions, io: Io): Promise<DemoSummary> {
   } finally {
     interruption.dispose()
   }
+}
+
+/** How long the demo's dashboard links stay valid: long enough to open one after a coffee. */
+const DEMO_LINK_TTL_SECONDS = 1_800
+
+/**
+ * The dashboards of the sharing swarm, on stderr while the demo runs: its evaluator's page (the
+ * swarm as it sees it) and each learner's. Each link logs one browser in, once. A link that
+ * cannot be made is reported, and the demo goes on.
+ */
+async function dashboardLinks(evaluator: ChildDaemon, learners: readonly ChildDaemon[]): Promise<string> {
+  const link = async (d: ChildDaemon): Promise<string> =>
+    await dashboardLink(d.client, DEMO_LINK_TTL_SECONDS).then(
+      l => l.url,
+      (err: Error) => `(no dashboard: ${err.message})`
+    )
+  const lines = [
+    `dashboards (each link logs in one browser, once, within ${DEMO_LINK_TTL_SECONDS / 60} min):`,
+    `  sharing swarm, its evaluator: ${await link(evaluator)}`
+  ]
+  for (const d of learners) lines.push(`  ${d.name}: ${await link(d)}`)
+  return lines.join('\n')
 }
 
 /** The line that opens a run on stderr: what is compared, at what budget, and where the output goes. */

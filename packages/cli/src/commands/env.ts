@@ -92,7 +92,7 @@ export async function traceTask(key: string, actionsText: string | undefined): P
 
 const SHADES = ' .:-=+*#%@'
 
-function imageArt(obs: Uint8Array, side: number): string {
+function imageArt(obs: ArrayLike<number>, side: number): string {
   const rows: string[] = []
   for (let r = 0; r < side; r++) {
     let line = ''
@@ -124,23 +124,11 @@ export async function renderTask(
   const actions = parseActions(actionsText, spec.numActions)
   const env = spec.createEnv()
   const frames: RenderFrame[] = []
-  const side = envs.CT_GRAPH_IMAGE_SIDE
-  // The centre pixel lies in the reward cue block an end state's image carries.
-  const cuePixel = (side / 2) * side + side / 2
   const describe = (obs: Uint8Array): string => {
-    if (env instanceof envs.CtGraphEnv) {
-      const d = env.describe()
-      const where =
-        d.stateType === 'home' || d.stateType === 'crash'
-          ? d.stateType
-          : `${d.stateType} (decisions taken: ${d.depthIndex}${d.path.length > 0 ? `, path ${d.path.join('')}` : ''})`
-      return `state ${where}, image ${d.imageIndex}${d.stateType === 'end' ? (obs[cuePixel] === envs.CT_GRAPH_HIGH_VALUE ? ', goal cue' : ', no-goal cue') : ''}\n${imageArt(obs, side)}`
-    }
-    if (env instanceof envs.MiniGridEnv) {
-      const d = env.describe()
-      return `agent at (${d.agentX},${d.agentY}) facing ${['east', 'south', 'west', 'north'][d.direction] ?? '?'}, step ${d.stepCount}/${d.maxSteps}${d.carrying !== null ? `, carrying ${d.carrying}` : ''}\n${env.renderText()}`
-    }
-    return `observation sum ${sum(obs)}`
+    const f = envs.describeFrame(env, obs)
+    if (f.image !== null && f.side !== null) return `${f.caption}\n${imageArt(f.image, f.side)}`
+    if (f.grid !== null) return `${f.caption}\n${f.grid}`
+    return f.caption
   }
   let step = 0
   walk(

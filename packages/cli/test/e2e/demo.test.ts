@@ -16,6 +16,9 @@ describe('l2d2c demo at a tiny budget', () => {
       { timeoutMs: 270_000 }
     )
     expect(r.code, r.stderr).toBe(0)
+    // While it ran, it printed the dashboards of the sharing swarm: its evaluator's and each learner's.
+    expect(r.stderr).toMatch(/sharing swarm, its evaluator: http:\/\/127\.0\.0\.1:\d+\/login\?code=[0-9a-f]{64}\n/)
+    expect(r.stderr).toMatch(/ {2}learner-2: http:\/\/127\.0\.0\.1:\d+\/login\?code=[0-9a-f]{64}\n/)
     const s = JSON.parse(r.stdout)
     expect(s).toMatchObject({
       tasks: 4,

@@ -25,6 +25,11 @@ export interface ControlClientOptions {
 export class ControlClient {
   constructor(private readonly opts: ControlClientOptions) {}
 
+  /** The daemon's control address (`http://…` or `unix:…`). */
+  get url(): string {
+    return this.opts.url
+  }
+
   async get<T>(path: string): Promise<T> {
     return await this.call<T>('GET', path)
   }

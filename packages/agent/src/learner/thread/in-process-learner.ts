@@ -1,9 +1,9 @@
 import type { Mask } from '@l2d2c/protocol'
 import { taskSpec } from '../../envs/registry.js'
 import type { EvaluationResult } from '../policy-evaluation.js'
-import { LifelongLearner, type IterationStats, type LearnerStatus } from '../lifelong-learner.js'
+import { LifelongLearner, type IterationStats, type LearnerStatus, type PlayedEpisode } from '../lifelong-learner.js'
 import { activeBackend } from '../tf-backend.js'
-import type { EvaluateOptions, LearnerApi, LearnerInfo, LearnerInit } from './learner-api.js'
+import type { EvaluateOptions, LearnerApi, LearnerInfo, LearnerInit, PlayOptions } from './learner-api.js'
 
 /**
  * The learner on the calling thread. Used by single-agent training, tests, and inside the
@@ -53,6 +53,10 @@ export class InProcessLearner implements LearnerApi {
 
   async evaluate(taskKey: string, opts: EvaluateOptions = {}): Promise<EvaluationResult> {
     return this.l.evaluate(taskKey, opts)
+  }
+
+  async play(taskKey: string, opts: PlayOptions = {}): Promise<PlayedEpisode> {
+    return this.l.play(taskKey, opts)
   }
 
   // A protocol Mask is structurally a TaskMask (the learner validates names and [out, in] shapes).

@@ -1,7 +1,13 @@
 import type { Mask } from '@l2d2c/protocol'
 import type { EvaluationResult } from '../policy-evaluation.js'
 import type { PpoConfig } from '../hyperparams.js'
-import type { EvaluationStream, IterationStats, LearnerOptions, LearnerStatus } from '../lifelong-learner.js'
+import type {
+  EvaluationStream,
+  IterationStats,
+  LearnerOptions,
+  LearnerStatus,
+  PlayedEpisode
+} from '../lifelong-learner.js'
 import type { BackendChoice } from '../tf-backend.js'
 
 /**
@@ -40,6 +46,11 @@ export interface EvaluateOptions {
   readonly stream?: EvaluationStream
 }
 
+export interface PlayOptions {
+  readonly mask?: Mask
+  readonly greedy?: boolean
+}
+
 export interface LearnerApi {
   init: (init: LearnerInit) => Promise<LearnerInfo>
   setTask: (taskKey: string) => Promise<void>
@@ -47,6 +58,8 @@ export interface LearnerApi {
   trainIteration: () => Promise<IterationStats>
   evaluate: (taskKey: string, opts?: EvaluateOptions) => Promise<EvaluationResult>
   exportMask: (taskKey: string) => Promise<Mask>
+  /** One episode with the task's mask (or `mask`), every state recorded for a person to watch. */
+  play: (taskKey: string, opts?: PlayOptions) => Promise<PlayedEpisode>
   importMask: (mask: Mask) => Promise<void>
   status: () => Promise<LearnerStatus>
   dispose: () => Promise<void>

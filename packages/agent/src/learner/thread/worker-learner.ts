@@ -1,13 +1,14 @@
 import { Worker } from 'node:worker_threads'
 import type { Mask } from '@l2d2c/protocol'
 import type { EvaluationResult } from '../policy-evaluation.js'
-import type { IterationStats, LearnerStatus } from '../lifelong-learner.js'
+import type { IterationStats, LearnerStatus, PlayedEpisode } from '../lifelong-learner.js'
 import {
   LEARNER_THREAD_NICENESS,
   type EvaluateOptions,
   type LearnerApi,
   type LearnerInfo,
-  type LearnerInit
+  type LearnerInit,
+  type PlayOptions
 } from './learner-api.js'
 
 /** An error thrown by the learner in the worker, with its original name and code. */
@@ -91,6 +92,9 @@ export class WorkerLearner implements LearnerApi {
   }
   async exportMask(taskKey: string): Promise<Mask> {
     return await this.call('exportMask', taskKey)
+  }
+  async play(taskKey: string, opts: PlayOptions = {}): Promise<PlayedEpisode> {
+    return await this.call('play', taskKey, opts)
   }
   async importMask(mask: Mask): Promise<void> {
     await this.call('importMask', mask)

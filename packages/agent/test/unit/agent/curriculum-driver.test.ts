@@ -52,6 +52,9 @@ class ScriptedLearner implements LearnerApi {
   async init(): Promise<LearnerInfo> {
     throw new Error('not used by the driver')
   }
+  async play(): Promise<never> {
+    throw new Error('not used by the driver')
+  }
   async setTask(taskKey: string): Promise<void> {
     this.calls.push(`setTask ${taskKey}`)
     this.current = taskKey

@@ -194,6 +194,42 @@ describe('lifelong learner: masks per task', () => {
     expect(main(shared)).not.toEqual(second)
   })
 
+  it('plays one recorded episode: a reset frame, then one frame per action, ending done, drawn as a CT-graph image', () => {
+    const learner = make()
+    learner.setTask(A)
+    const before = learner.evaluate(A.key, { episodes: 1 })
+    const episode = learner.play(A.key, { greedy: true })
+    const [first, ...steps] = episode.frames
+    expect(first).toMatchObject({ action: null, reward: 0, done: false, side: 12, grid: null })
+    expect(first?.image).toHaveLength(144)
+    expect(first?.caption).toContain('state home')
+    expect(steps.length).toBeGreaterThan(0)
+    for (const f of steps) expect(f.action).toBeGreaterThanOrEqual(0)
+    expect(steps.at(-1)?.done).toBe(true)
+    expect(steps.slice(0, -1).every(f => !f.done)).toBe(true)
+    expect(episode.totalReward).toBe(steps.reduce((s, f) => s + f.reward, 0))
+    // Greedy play of the same mask is the same episode; and playing draws from its own stream
+    // (a second learner that did not play gets the same next evaluation).
+    expect(learner.play(A.key, { greedy: true }).frames.map(f => f.action)).toEqual(episode.frames.map(f => f.action))
+    const twin = make()
+    twin.setTask(A)
+    twin.evaluate(A.key, { episodes: 1 })
+    expect(learner.evaluate(A.key, { episodes: 3 }).returns).toEqual(twin.evaluate(A.key, { episodes: 3 }).returns)
+    expect(before.episodes).toBe(1)
+  })
+
+  it('plays a MiniGrid task as text grids', () => {
+    const m = taskSpec('minigrid/SimpleCrossingS9N1/seed9157')
+    const learner = make({ inputSize: m.observationSize, numActions: m.numActions })
+    learner.setTask(m)
+    const episode = learner.play(m.key)
+    expect(episode.frames[0]?.grid?.split('\n').length).toBeGreaterThan(5)
+    expect(episode.frames[0]?.caption).toMatch(/^agent at \(\d+,\d+\) facing /)
+    expect(episode.frames[0]?.image).toBeNull()
+    expect(episode.frames.length).toBeGreaterThan(1)
+    expect(episode.frames.length).toBeLessThanOrEqual(501)
+  })
+
   it('is driven by plain task keys (resolved through the task registry)', () => {
     const learner = make()
     learner.setTask(B.key)
