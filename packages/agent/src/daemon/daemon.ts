@@ -17,6 +17,7 @@ import { Agent } from '../agent/agent.js'
 import type { AgentConfig, AgentObserver } from '../agent/agent-config.js'
 import { libp2pLogBridge } from '../logging/libp2p-bridge.js'
 import { admissionRefusals } from '../network/libp2p-node.js'
+import type { NatStatus } from '../network/nat-service.js'
 import type { Logger } from '../logging/logger.js'
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-file.js'
 import { runStopSteps, Teardown } from '../util/teardown.js'
@@ -25,6 +26,7 @@ import { daemonAdmission, exposureOf, logExposure, type DaemonAdmission } from '
 import type { DaemonConfig } from './config/daemon-config.js'
 import { ControlServer } from './control-server.js'
 import { EvaluatorRole } from './evaluator-role.js'
+import { ReachabilityLog } from './reachability-log.js'
 import { DataDirLock } from './lock.js'
 import { DaemonMetrics } from './metrics.js'
 import { TrainingProgress } from './training-progress.js'
@@ -75,6 +77,7 @@ export class Daemon {
   private readonly progress: TrainingProgress
   private readonly evaluator: EvaluatorRole | null
   private readonly control: ControlServer
+  private readonly reachabilityLog: ReachabilityLog
   private readonly lock: DataDirLock
   private readonly now: () => number
   private readonly stopGraceMs: number
@@ -100,6 +103,7 @@ export class Daemon {
     this.done = new Promise(resolve => {
       this.finished = resolve
     })
+    this.reachabilityLog = new ReachabilityLog({ status: () => this.agent.reachability(), logger: p.logger })
     this.control = new ControlServer({
       listen: p.config.api,
       token: p.token,
@@ -231,6 +235,7 @@ export class Daemon {
       },
       'daemon started'
     )
+    this.reachabilityLog.start()
     this.loop = this.runRole().catch(err => {
       logger.error({ err: (err as Error).stack ?? String(err) }, 'the role loop failed; stopping')
       void this.stop()
@@ -270,10 +275,12 @@ export class Daemon {
       [CONTROL_ROUTES.status]: async () => await this.statusDocument(),
       [CONTROL_ROUTES.peers]: async (): Promise<PeersDocument> => {
         const connected = new Set(this.agent.connectedPeers())
+        const kinds = this.agent.connectionKinds()
         return {
           peers: this.agent.knownPeers().map(p => ({
             peerId: p.peerId,
             connected: connected.has(p.peerId),
+            connection: kinds.get(p.peerId) ?? null,
             addrs: [...p.addrs],
             role: p.role,
             masks: p.masks.length,
@@ -343,7 +350,8 @@ export class Daemon {
       stepsSaved: s.outcome.stepsSaved,
       evalSteps: s.evalSteps,
       bytesSent: s.bytesSent,
-      bytesReceived: s.bytesReceived
+      bytesReceived: s.bytesReceived,
+      ...reachabilityFields(this.agent.reachability())
     }
   }
 
@@ -381,6 +389,7 @@ export class Daemon {
     this.stopping ??= (async () => {
       this.logger.info('stopping')
       this.loopStop.abort()
+      this.reachabilityLog.stop()
       await this.settleLoop()
       await runStopSteps(this.logger, [
         { what: 'stop the agent', run: () => this.agent.stop() },
@@ -393,6 +402,18 @@ export class Daemon {
       this.finished()
     })()
     return this.stopping
+  }
+}
+
+/** The status document's reachability fields. */
+function reachabilityFields(
+  s: NatStatus
+): Pick<StatusDocument, 'reachability' | 'reachabilityReason' | 'relayAddrs' | 'relayServer'> {
+  return {
+    reachability: s.reachability,
+    reachabilityReason: s.reason,
+    relayAddrs: s.relayAddrs,
+    relayServer: s.relayServer
   }
 }
 
@@ -430,6 +451,9 @@ function agentConfig(
       announce: config.announce,
       bootstrap: config.bootstrap,
       mdns: config.mdns,
+      relayServer: config.relayServer,
+      relayReservation: config.relayReservation,
+      upnp: config.upnp,
       announceIntervalMs: config.announceIntervalMs,
       ...admission.network
     },

@@ -78,6 +78,18 @@ export interface StatusDocument {
   exposure?: ExposureDocument
   /** What admission control refused since the node started, by reason. */
   admission?: { refused: Record<string, number> }
+  /**
+   * Whether other hosts can dial this node: public (a confirmed public address, or a peer
+   * dialled it directly from one), private (behind a NAT or loopback only), unknown (not yet
+   * confirmed). README, "Daemon: Sites behind NAT".
+   */
+  reachability?: 'public' | 'private' | 'unknown'
+  /** The evidence for `reachability`, one sentence. */
+  reachabilityReason?: string
+  /** This node's addresses through Circuit Relay v2 relays it holds a reservation on. */
+  relayAddrs?: string[]
+  /** This node relays for NAT'd peers (`--relay-server`). */
+  relayServer?: boolean
 }
 
 export interface ExposureDocument {
@@ -122,6 +134,11 @@ export interface PeerEntry {
   totalSteps: number
   lastSeen: string
   failures: number
+  /**
+   * How a connected peer is connected: direct, or relayed through a Circuit Relay v2 relay (a
+   * limited connection: no mask transfer runs on it); null when not connected.
+   */
+  connection?: 'direct' | 'relayed' | null
 }
 
 export interface PeersDocument {
