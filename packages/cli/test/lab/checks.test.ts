@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { decideCheck, type ChurnLedger, type LabView, type NodeView, type PartitionView } from '../../src/lab/checks.js'
+import {
+  decideCheck,
+  runFailed,
+  type ChurnLedger,
+  type LabView,
+  type NodeView,
+  type PartitionView
+} from '../../src/lab/checks.js'
 import { emptyObservation, metricValue, protocolBytes, recordDocuments, recordLogLines } from '../../src/lab/observe.js'
 import { parseTopology, type CheckSpec, type NodeSpec } from '../../src/lab/topology.js'
 
@@ -22,6 +29,14 @@ const topology = parseTopology(
       { name: 'after-heal', kind: 'adopted', afterHeal: 'split', adoptions: [{ node: 'e', task: X }] },
       { name: 'origin', kind: 'adopted', adoptions: [{ node: 'b', task: X, origin: 'a' }] },
       { name: 'direct', kind: 'direct', between: ['a', 'b'], withinSeconds: 10, note: 'no hole punching yet' },
+      { name: 'relayed', kind: 'relayed', between: ['a', 'b'], withinSeconds: 10 },
+      {
+        name: 'punch',
+        kind: 'direct',
+        between: ['a', 'b'],
+        withinSeconds: 10,
+        expectFailure: 'the emulated NAT defeats hole punching'
+      },
       { name: 'lost', kind: 'no-masks-lost' },
       { name: 'target', kind: 'collective-target', node: 'e', target: 0.9 }
     ]
@@ -219,6 +234,45 @@ describe('lab checks', () => {
       peers: { peers: [{ ...relayed, connection: 'direct' } as never] }
     })
     expect(decideCheck(check('direct'), { ...w.view, now: 13 })).toMatchObject({ passed: true, value: { seconds: 9 } })
+  })
+
+  it('relayed: passes once either side reports the other as relayed, saying whether a direct connection came too', () => {
+    const w = world({ now: 5 })
+    const entry = {
+      peerId: peer('a'),
+      connected: true,
+      addrs: [],
+      role: null,
+      masks: 0,
+      totalSteps: 0,
+      lastSeen: '',
+      failures: 0
+    }
+    expect(decideCheck(check('relayed'), w.view)).toBeNull()
+    expect(decideCheck(check('relayed'), { ...w.view, now: 13 })).toMatchObject({
+      passed: false,
+      value: { relayedSeconds: null, why: 'a and b were never seen connected through a relay' }
+    })
+    recordDocuments(w.nodes.get('b')?.obs as never, 6, {
+      peers: { peers: [{ ...entry, connection: 'relayed' } as never] }
+    })
+    expect(decideCheck(check('relayed'), { ...w.view, now: 13 })).toMatchObject({
+      passed: true,
+      value: { relayedSeconds: 6, directSeconds: null }
+    })
+  })
+
+  it('an expected failure is reported as failed with its reason, and does not fail the run; an unexpected one does', () => {
+    const w = world({ now: 13 })
+    const punch = decideCheck(check('punch'), w.view)
+    expect(punch).toMatchObject({
+      passed: false,
+      value: { connected: false, expectedFailure: true, expectedBecause: 'the emulated NAT defeats hole punching' }
+    })
+    const direct = decideCheck(check('direct'), w.view)
+    expect(direct?.passed).toBe(false)
+    expect(runFailed([punch as never])).toBe(false)
+    expect(runFailed([punch as never, direct as never])).toBe(true)
   })
 
   it('no-masks-lost: decided at the end; a task seen at a kill and missing at the end is a loss', () => {
