@@ -6,12 +6,14 @@
  * relay once the node turns out to be behind a NAT, by listening on `/p2p-circuit` (the relay
  * transport then finds relays among connected peers that speak the hop protocol).
  *
- * Why not always reserve: a reservation keeps a connection to a relay open and makes the relay
- * transport search the DHT for relays until it finds one; a public node, or a node on
- * 127.0.0.1, has no use for either.
+ * Why not always reserve: a reservation keeps a connection to a relay open, and listening on
+ * `/p2p-circuit` makes the relay transport walk the DHT for relays until it finds one, for
+ * ever in a swarm that has none. So `auto` waits until the node is behind a NAT and a peer it
+ * met (identify) offers the relay hop protocol; a public node, a node on 127.0.0.1, or a swarm
+ * without relays pays nothing.
  */
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import type { ComponentLogger, Connection, Logger, PeerId, Startable } from '@libp2p/interface'
+import type { ComponentLogger, Connection, IdentifyResult, Logger, PeerId, Startable } from '@libp2p/interface'
 import { classifyAddress } from './dial-policy.js'
 import { judgeReachability, type OwnAddress, type ReachabilityVerdict } from './reachability.js'
 
@@ -38,7 +40,9 @@ export interface NatServiceComponents {
   logger: ComponentLogger
   events: {
     addEventListener(type: 'connection:open', listener: (evt: CustomEvent<Connection>) => void): void
+    addEventListener(type: 'peer:identify', listener: (evt: CustomEvent<IdentifyResult>) => void): void
     removeEventListener(type: 'connection:open', listener: (evt: CustomEvent<Connection>) => void): void
+    removeEventListener(type: 'peer:identify', listener: (evt: CustomEvent<IdentifyResult>) => void): void
   }
   addressManager: {
     getAddressesWithMetadata(): Array<{ multiaddr: Multiaddr; verified: boolean; type: string }>
@@ -55,6 +59,8 @@ export interface NatStatus extends ReachabilityVerdict {
 }
 
 const CIRCUIT = '/p2p-circuit'
+/** The protocol a Circuit Relay v2 relay offers (@libp2p/circuit-relay-v2's RELAY_V2_HOP_CODEC). */
+const RELAY_HOP_PROTOCOL = '/libp2p/circuit/relay/0.2.0/hop'
 
 export class NatService implements Startable {
   private readonly log: Logger
@@ -64,6 +70,7 @@ export class NatService implements Startable {
   private timer: ReturnType<typeof setInterval> | null = null
   private reserving = false
   private publicInbound: string | null = null
+  private relayMet = false
 
   constructor(
     private readonly c: NatServiceComponents,
@@ -79,6 +86,7 @@ export class NatService implements Startable {
 
   start(): void {
     this.c.events.addEventListener('connection:open', this.onConnection)
+    this.c.events.addEventListener('peer:identify', this.onIdentify)
   }
 
   afterStart(): void {
@@ -91,6 +99,7 @@ export class NatService implements Startable {
 
   stop(): void {
     this.c.events.removeEventListener('connection:open', this.onConnection)
+    this.c.events.removeEventListener('peer:identify', this.onIdentify)
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
   }
@@ -124,10 +133,14 @@ export class NatService implements Startable {
     this.publicInbound = remote.toString()
   }
 
+  private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+    if (evt.detail.protocols.includes(RELAY_HOP_PROTOCOL)) this.relayMet = true
+  }
+
   private maybeReserve(): void {
     if (this.reserving) return
     const v = this.status()
-    const wanted = this.reserve === 'always' || (v.reachability === 'private' && v.behindNat)
+    const wanted = this.reserve === 'always' || (v.reachability === 'private' && v.behindNat && this.relayMet)
     if (!wanted) return
     this.reserving = true
     if (this.timer !== null) clearInterval(this.timer)

@@ -81,7 +81,7 @@ export function judgeReachability(s: ReachabilitySnapshot): ReachabilityVerdict 
       reason: `only private addresses (${classes
         .filter(a => a.cls === 'private')
         .map(a => a.address)
-        .join(', ')}): a NAT or a firewall stands between this node and the internet`,
+        .join(', ')}): a NAT or a firewall likely stands between this node and its peers`,
       behindNat
     }
   if (classes.length > 0 && classes.every(a => a.cls === 'loopback'))
@@ -109,5 +109,5 @@ export function unreachableAdvice(v: ReachabilityVerdict, relayAddrs: readonly s
       'over direct connections (after hole punching) or from other providers, never over the relay. ' +
       `For direct connections: ${fixes.split('; or give')[0] as string}`
     )
-  return `nobody outside this node's network can dial it: ${v.reason}, and it holds no relay reservation. It can still dial out, but peers that are behind NATs themselves cannot reach it. Fix: ${fixes}`
+  return `unless its network is routed to its peers, nobody outside it can dial this node: ${v.reason}, and it holds no relay reservation. It can still dial out, but peers that are behind NATs themselves cannot reach it. Fix: ${fixes}`
 }
