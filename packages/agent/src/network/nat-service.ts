@@ -125,6 +125,11 @@ export class NatService implements Startable {
     }
   }
 
+  /**
+   * A direct inbound connection from a public address is proof that someone outside can dial
+   * us (AutoNAT asks for it explicitly; this notices it for free). A hole-punched connection
+   * would look the same, but DCUtR over TCP does not succeed from Node (lab/README.md).
+   */
   private readonly onConnection = (evt: CustomEvent<Connection>): void => {
     const conn = evt.detail
     if (this.publicInbound !== null || conn.direction !== 'inbound' || conn.limits !== undefined) return
