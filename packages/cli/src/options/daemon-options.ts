@@ -85,7 +85,7 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     path: 'relayReservation',
     env: 'L2D2C_RELAY_RESERVATION',
     flag: '--relay-reservation <when>',
-    help: c => `reserve a slot on a relay: ${c} (auto: once this node turns out to be behind a NAT)`
+    help: c => `reserve a slot on a relay: ${c} (auto: once this node is found behind a NAT and meets a relay)`
   },
   {
     path: 'upnp',
