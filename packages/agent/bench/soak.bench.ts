@@ -3,9 +3,9 @@
  *
  * A long run of real daemons (the CLI, TCP on 127.0.0.1): one bootstrap learner, learners and
  * an evaluator that keeps querying, each a separate process. Every sample reads each
- * daemon's resident memory (/proc) and its event-loop lag (p99 and max, from /metrics); at the
- * end it prints the series and the growth of RSS from the end of the warm-up to the end (the
- * issue's bar: under 10 %). A process that exits early fails the run. Linux only (/proc).
+ * daemon's resident memory (/proc) and its event-loop lag (p99 and max since it started,
+ * from /metrics); at the end it prints the series and the growth of RSS from the end of the
+ * warm-up to the end (the issue's bar: under 10 %). A process that exits early fails the run. Linux only (/proc).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
