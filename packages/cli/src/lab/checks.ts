@@ -107,7 +107,13 @@ function decideConnected(c: Extract<CheckSpec, { kind: 'connected' }>, view: Lab
     ...(missing.length > 0 ? { missing } : {})
   }
   if (missing.length === 0) return { name: c.name, passed: true, value }
-  return overdue(view, c.withinSeconds) ? { name: c.name, passed: false, value } : null
+  // The deadline runs from when each missing node started serving: a node that starts late
+  // (on a condition, on a slow machine) is not failed for the time before it existed.
+  const starts = missing.map(n => nodeOf(view, n).firstServing)
+  if (starts.some(t => t === null)) return view.ended ? { name: c.name, passed: false, value } : null
+  return overdue(view, c.withinSeconds, Math.max(...(starts as number[])))
+    ? { name: c.name, passed: false, value }
+    : null
 }
 
 /** Seconds from the node's (latest) start before `at` to `at`: its own log's "daemon started". */

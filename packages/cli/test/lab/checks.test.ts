@@ -103,9 +103,9 @@ describe('lab checks', () => {
         ]
       }
     })
-    // e never connects: still open at 15 s, failed at 21 s.
-    expect(decideCheck(check('connected'), { ...w.view, now: 15 })).toBeNull()
-    const r = decideCheck(check('connected'), { ...w.view, now: 21 })
+    // e never connects: still open at 21 s (it serves from 2 s: 20 s after that is 22 s), failed at 23 s.
+    expect(decideCheck(check('connected'), { ...w.view, now: 21 })).toBeNull()
+    const r = decideCheck(check('connected'), { ...w.view, now: 23 })
     expect(r).toMatchObject({ passed: false, value: { connected: 1, of: 2, missing: ['e'] } })
     recordDocuments(w.nodes.get('a')?.obs as never, 8, {
       peers: {
@@ -123,10 +123,34 @@ describe('lab checks', () => {
         ]
       }
     })
-    expect(decideCheck(check('connected'), { ...w.view, now: 21 })).toMatchObject({
+    expect(decideCheck(check('connected'), { ...w.view, now: 23 })).toMatchObject({
       passed: true,
       value: { seconds: 8 }
     })
+  })
+
+  it('connected: a node that has not started yet is not late; its deadline runs from its start', () => {
+    const w = world({ now: 30 })
+    ;(w.nodes.get('e') as { firstServing: number | null }).firstServing = null
+    const a = {
+      peerId: peer('a'),
+      connected: true,
+      addrs: [],
+      role: null,
+      masks: 0,
+      totalSteps: 0,
+      lastSeen: '',
+      failures: 0
+    }
+    recordDocuments(w.nodes.get('b')?.obs as never, 6, { peers: { peers: [a as never] } })
+    expect(decideCheck(check('connected'), w.view)).toBeNull()
+    ;(w.nodes.get('e') as { firstServing: number | null }).firstServing = 25
+    expect(decideCheck(check('connected'), { ...w.view, now: 44 })).toBeNull()
+    expect(decideCheck(check('connected'), { ...w.view, now: 46 })).toMatchObject({
+      passed: false,
+      value: { missing: ['e'] }
+    })
+    expect(decideCheck(check('connected'), { ...w.view, ended: true })).toMatchObject({ passed: false })
   })
 
   it('adopted after a heal: counts only adoptions from the other group after the heal, and calls one during the split a leak', () => {
