@@ -48,6 +48,12 @@ export interface AgentConfig {
     readonly admission?: Libp2pNodeOptions['admission']
     /** Dial private addresses learned from peers whatever this node's own ranges (network/dial-policy.ts). */
     readonly allowPrivateDial?: boolean
+    /** Be a Circuit Relay v2 relay for NAT'd peers (network/libp2p-node.ts). */
+    readonly relayServer?: boolean
+    /** When to reserve a relay slot (network/nat-service.ts). */
+    readonly relayReservation?: Libp2pNodeOptions['relayReservation']
+    /** Ask the router for a port mapping by UPnP. */
+    readonly upnp?: boolean
   }
   readonly sharing?: {
     /** Ask peers for masks (learners) — false: train alone, still serve own masks. */

@@ -93,7 +93,10 @@ export async function buildAgentNetwork(
     userAgent: `l2d2c/${L2D2C_VERSION}`,
     swarmKey: net.swarmKey,
     admission: net.admission,
-    allowPrivateDial: net.allowPrivateDial
+    allowPrivateDial: net.allowPrivateDial,
+    relayServer: net.relayServer,
+    relayReservation: net.relayReservation,
+    upnp: net.upnp
   })
   const knownPeers =
     p.paths === null

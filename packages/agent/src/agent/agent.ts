@@ -19,6 +19,7 @@ import { MemoryMaskStore } from '../masks/store/memory-mask-store.js'
 import { ServedMasks } from '../masks/store/served-masks.js'
 import { listeningAddresses, startLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
 import type { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
+import { connectionKinds, type NatStatus } from '../network/nat-service.js'
 import type { Traffic } from '../network/mask-exchange/traffic.js'
 import { parsePeerAddress } from '../network/peer-address.js'
 import type { PeerRecord } from '../network/peer-directory.js'
@@ -360,6 +361,19 @@ export class Agent {
   /** Peer ids of the peers connected now. */
   connectedPeers(): string[] {
     return this.libp2p.getPeers().map(p => p.toString())
+  }
+
+  /**
+   * How each connected peer is connected: 'direct' when any of its connections is, 'relayed'
+   * when all go through a Circuit Relay v2 relay (limited: no mask transfer runs on them).
+   */
+  connectionKinds(): Map<string, 'direct' | 'relayed'> {
+    return connectionKinds(this.libp2p.getConnections())
+  }
+
+  /** Whether other hosts can dial this node, why, and its relay addresses (network/nat-service.ts). */
+  reachability(): NatStatus {
+    return this.libp2p.services.nat.status()
   }
 
   /** Peers this agent knows of (met, announced, or remembered from the last run), most recently seen first. */

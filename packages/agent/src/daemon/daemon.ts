@@ -22,6 +22,7 @@ import { Agent } from '../agent/agent.js'
 import type { AgentConfig, AgentObserver } from '../agent/agent-config.js'
 import { libp2pLogBridge } from '../logging/libp2p-bridge.js'
 import { admissionRefusals } from '../network/libp2p-node.js'
+import type { NatStatus } from '../network/nat-service.js'
 import type { Logger } from '../logging/logger.js'
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-file.js'
 import { runStopSteps, Teardown } from '../util/teardown.js'
@@ -34,6 +35,7 @@ import { dashboardSnapshot } from './dashboard/snapshot.js'
 import type { LogTail } from '../logging/log-tail.js'
 import { EvaluatorRole } from './evaluator-role.js'
 import { defenceDocument, reviewRoutes } from './review-routes.js'
+import { ReachabilityLog } from './reachability-log.js'
 import { DataDirLock } from './lock.js'
 import { DaemonMetrics } from './metrics.js'
 import { TrainingProgress } from './training-progress.js'
@@ -87,6 +89,7 @@ export class Daemon {
   private readonly progress: TrainingProgress
   private readonly evaluator: EvaluatorRole | null
   private readonly control: ControlServer
+  private readonly reachabilityLog: ReachabilityLog
   private readonly lock: DataDirLock
   private readonly now: () => number
   private readonly stopGraceMs: number
@@ -114,6 +117,7 @@ export class Daemon {
     this.done = new Promise(resolve => {
       this.finished = resolve
     })
+    this.reachabilityLog = new ReachabilityLog({ status: () => this.agent.reachability(), logger: p.logger })
     this.control = new ControlServer({
       listen: p.config.api,
       token: p.token,
@@ -253,6 +257,7 @@ export class Daemon {
       },
       'daemon started'
     )
+    this.reachabilityLog.start()
     this.loop = this.runRole().catch(err => {
       logger.error({ err: (err as Error).stack ?? String(err) }, 'the role loop failed; stopping')
       void this.stop()
@@ -293,10 +298,12 @@ export class Daemon {
       [CONTROL_ROUTES.status]: async () => await this.statusDocument(),
       [CONTROL_ROUTES.peers]: async (): Promise<PeersDocument> => {
         const connected = new Set(this.agent.connectedPeers())
+        const kinds = this.agent.connectionKinds()
         return {
           peers: this.agent.knownPeers().map(p => ({
             peerId: p.peerId,
             connected: connected.has(p.peerId),
+            connection: kinds.get(p.peerId) ?? null,
             addrs: [...p.addrs],
             role: p.role,
             masks: p.masks.length,
@@ -369,6 +376,7 @@ export class Daemon {
       status: await this.statusDocument(),
       peers: this.agent.knownPeers(),
       connected: new Set(this.agent.connectedPeers()),
+      connectionKinds: this.agent.connectionKinds(),
       masks: await this.dashboardMasks(),
       knowledge: this.agent.kb.list(),
       training: this.progress.training(),
@@ -442,7 +450,8 @@ export class Daemon {
       bytesSent: s.bytesSent,
       bytesReceived: s.bytesReceived,
       policy: this.agent.policy.describe(),
-      defence: defenceDocument(this.agent, this.now())
+      defence: defenceDocument(this.agent, this.now()),
+      ...reachabilityFields(this.agent.reachability())
     }
   }
 
@@ -480,6 +489,7 @@ export class Daemon {
     this.stopping ??= (async () => {
       this.logger.info('stopping')
       this.loopStop.abort()
+      this.reachabilityLog.stop()
       await this.settleLoop()
       await runStopSteps(this.logger, [
         { what: 'stop the agent', run: () => this.agent.stop() },
@@ -492,6 +502,18 @@ export class Daemon {
       this.finished()
     })()
     return this.stopping
+  }
+}
+
+/** The status document's reachability fields. */
+function reachabilityFields(
+  s: NatStatus
+): Pick<StatusDocument, 'reachability' | 'reachabilityReason' | 'relayAddrs' | 'relayServer'> {
+  return {
+    reachability: s.reachability,
+    reachabilityReason: s.reason,
+    relayAddrs: s.relayAddrs,
+    relayServer: s.relayServer
   }
 }
 
@@ -529,6 +551,9 @@ function agentConfig(
       announce: config.announce,
       bootstrap: config.bootstrap,
       mdns: config.mdns,
+      relayServer: config.relayServer,
+      relayReservation: config.relayReservation,
+      upnp: config.upnp,
       announceIntervalMs: config.announceIntervalMs,
       ...admission.network
     },

@@ -9,7 +9,9 @@
  * - **Caps.** At most `maxConnectionsPerIp` inbound connections (pending and established) from
  *   one IP address, so one host cannot take every slot of `maxConnections`; connections from
  *   this host itself (loopback) are not capped per IP, since a local swarm runs up to 17
- *   daemons on 127.0.0.1. At most `maxConnectionsPerPeer` connections with one peer id.
+ *   daemons on 127.0.0.1; nor are relayed connections (Circuit Relay v2), whose address is
+ *   the relay's, shared by every peer it relays. At most `maxConnectionsPerPeer` connections
+ *   with one peer id, relayed ones included.
  * - **Dialling.** Addresses learned from peers are stored and dialled only when the dial
  *   policy allows them (dial-policy.ts); bootstrap peers are exempt (their addresses are the
  *   operator's configuration).
@@ -111,7 +113,7 @@ export function createConnectionGater(init: AdmissionInit): L2d2cGater {
     },
     denyInboundConnection: maConn => {
       const ip = hostOf(maConn.remoteAddr)
-      if (ip === null || classifyAddress(maConn.remoteAddr) === 'loopback') return false
+      if (ip === null || classifyAddress(maConn.remoteAddr) === 'loopback' || isRelayed(maConn.remoteAddr)) return false
       const live = inbound.get(ip) ?? new Set<MultiaddrConnection>()
       for (const c of live) if (c.status !== 'open') live.delete(c)
       if (live.size >= perIp) return refuse('per-ip-cap')
@@ -138,6 +140,11 @@ export function createConnectionGater(init: AdmissionInit): L2d2cGater {
 }
 
 /** The IP address of a /ip4/…/tcp/… or /ip6/…/tcp/… multiaddr, or null. */
+/** A relayed connection's address: the relay's, then /p2p-circuit and the remote peer. */
+function isRelayed(address: Multiaddr): boolean {
+  return address.getComponents().some(c => c.name === 'p2p-circuit')
+}
+
 function hostOf(address: Multiaddr): string | null {
   const c = address.getComponents()[0]
   return c !== undefined && (c.name === 'ip4' || c.name === 'ip6') && c.value !== undefined ? c.value : null

@@ -3,6 +3,14 @@
  * private Kademlia DHT and gossipsub, configured for small swarms on LANs, containers and
  * 127.0.0.1. Options are narrow and explicit; everything else is fixed here with a reason.
  *
+ * NAT traversal (README, "Daemon: Sites behind NAT"): every node can dial through Circuit
+ * Relay v2 relays, answers and asks AutoNAT, and runs DCUtR to upgrade relayed connections to
+ * direct ones; the NAT service (nat-service.ts) reserves a relay slot when the node turns out
+ * to be behind a NAT. `relayServer` makes the node a relay for others, `upnp` asks the router
+ * for a port mapping. A relayed connection is "limited": libp2p refuses to open a protocol
+ * stream on it unless the protocol opts in, and the mask exchange does not, so masks never
+ * run into a relay's data limit.
+ *
  * Lifecycle: the node is returned NOT started (unless `start: true`), so the caller can
  * register its protocol handlers and topologies before the first peer connects (identify
  * then advertises them from the first exchange). Start it with `startLibp2pNode(node)` (maps a
@@ -17,7 +25,10 @@
  */
 // libp2p calls Promise.withResolvers (Node 22) when starting and stopping
 import '../polyfill.js'
+import { autoNAT } from '@libp2p/autonat'
 import { bootstrap } from '@libp2p/bootstrap'
+import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
 import { gossipsub, StrictSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
 import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
@@ -37,6 +48,7 @@ import { errorMessage, errorName } from '../errors.js'
 import { createConnectionGater, type L2d2cGater, type RefusalCounts } from './connection-gater.js'
 import { classifyAddress, dialPolicy } from './dial-policy.js'
 import { gossipScoring } from './gossip-scoring.js'
+import { natService, type NatService, type RelayReservationMode } from './nat-service.js'
 import { peerIdOf } from './peer-address.js'
 import { DEFAULT_PROVIDER_STORE_LIMITS, ProviderBoundedDatastore, type ProviderStoreLimits } from './provider-store.js'
 
@@ -92,7 +104,20 @@ export const NODE_LIMITS = {
    * start by default; that second is pure latency here. The self-query itself still waits
    * for a first DHT peer, so starting it at once costs nothing.
    */
-  dhtFirstSelfQueryDelayMs: 0
+  dhtFirstSelfQueryDelayMs: 0,
+  /**
+   * Relay slots a `--relay-server` node grants at once (libp2p's default is 15): every NAT'd
+   * node of a site holds one, and each costs the relay a connection.
+   */
+  relayMaxReservations: 64,
+  /**
+   * What a relayed connection may carry before the relay resets it (libp2p's default 128 KiB):
+   * enough for identify, pings and DCUtR's address exchange, the only protocols that run on
+   * it; masks never cross a relay (they wait for a direct connection or use another provider).
+   */
+  relayDataLimitBytes: 1n << 17n,
+  /** ... and how long it may stay open (libp2p's default 2 min): hole punching needs seconds. */
+  relayDurationLimitMs: 2 * 60_000
 } as const
 
 /** gossipsub's heartbeat: mesh grafting and gossip run at this period. */
@@ -178,6 +203,12 @@ export interface Libp2pNodeOptions {
   allowPrivateDial?: boolean
   /** Bounds on the DHT provider records other peers store here (provider-store.ts); tests lower them. */
   providerStore?: ProviderStoreLimits
+  /** Act as a Circuit Relay v2 relay for NAT'd peers (only useful on a public address). */
+  relayServer?: boolean
+  /** When to reserve a slot on a relay (nat-service.ts): behind a NAT (auto, the default), always, never. */
+  relayReservation?: RelayReservationMode
+  /** Ask the router for a port mapping by UPnP / NAT-PMP. Off by default: it changes the router. */
+  upnp?: boolean
 }
 
 // A type alias, not an interface: libp2p's ServiceMap is an index signature, which only
@@ -189,6 +220,11 @@ export type Libp2pServices = {
   ping: Ping
   dht: KadDHT
   pubsub: GossipSub
+  autonat: unknown
+  dcutr: unknown
+  nat: NatService
+  /** Present only with `relayServer`. */
+  relay?: CircuitRelayService
 }
 
 export type Libp2pNode = Libp2p<Libp2pServices>
@@ -306,7 +342,7 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
     // in memory, like libp2p's default, with the provider records peers store here bounded
     datastore,
     addresses: { listen, ...(announce.length > 0 ? { announce } : {}) },
-    transports: [tcp()],
+    transports: [tcp(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
@@ -334,6 +370,9 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
       identify: identify(),
       identifyPush: identifyPush(),
       ping: ping(),
+      autonat: autoNAT(),
+      dcutr: dcutr(),
+      nat: natService({ reserve: options.relayReservation, relayServer: options.relayServer }),
       dht: kadDHT({
         protocol: DHT_PROTOCOL,
         // server from the start: a LAN-only DHT never sees the public address that would
@@ -368,6 +407,23 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
       })
     }
   }
+  // optional services: their factories go next to the fixed ones
+  const optional: Record<string, unknown> = {}
+  if (options.relayServer === true) {
+    optional.relay = circuitRelayServer({
+      reservations: {
+        maxReservations: NODE_LIMITS.relayMaxReservations,
+        defaultDataLimit: NODE_LIMITS.relayDataLimitBytes,
+        defaultDurationLimit: NODE_LIMITS.relayDurationLimitMs
+      }
+    })
+  }
+  if (options.upnp === true) {
+    // loaded only when asked: it pulls in an SSDP client most nodes never need
+    const { uPnPNAT } = await import('@libp2p/upnp-nat')
+    optional.upnp = uPnPNAT()
+  }
+  config.services = { ...config.services, ...optional } as typeof config.services
   if (options.metrics !== undefined) {
     config.metrics = prometheusMetrics({
       registry: options.metrics.registry,

@@ -11,11 +11,24 @@ export interface RedialerTimings {
   readonly intervalMs: number
   /** Known peers redialled per tick at most (bootstrap peers always are): stays well under maxConnections. */
   readonly maxPerTick: number
+  /**
+   * A bootstrap peer that keeps failing is redialled after 1, 2, 4, … intervals, at most this
+   * long apart: a dead bootstrap host is not hammered, and one that comes back is found within
+   * this long. Any success resets it.
+   */
+  readonly maxBootstrapBackoffMs: number
 }
 
 export const DEFAULT_REDIALER: RedialerTimings = {
   intervalMs: 15_000,
-  maxPerTick: 16
+  maxPerTick: 16,
+  maxBootstrapBackoffMs: 240_000
+}
+
+/** Each bootstrap peer's backoff: failures in a row, and the time before which it is not redialled. */
+interface Backoff {
+  failures: number
+  notBefore: number
 }
 
 export interface RedialerInit extends Partial<RedialerTimings> {
@@ -34,11 +47,12 @@ export interface RedialerComponents {
 /**
  * Keeps the agent connected: every interval, redials bootstrap peers and l2d2c peers we lost (a
  * bounded number per tick, least recently seen last), and prunes those that keep failing.
- * start()/stop() are idempotent.
+ * Several bootstrap peers are each redialled on their own exponential backoff, so none is a
+ * single point of failure and a dead one is not hammered. start()/stop() are idempotent.
  */
 export class Redialer {
   private readonly timings: RedialerTimings
-  private readonly bootstrap: ReadonlyArray<{ id: string; addr: Multiaddr }>
+  private readonly bootstrap: ReadonlyArray<{ id: string; addr: Multiaddr; backoff: Backoff }>
   private timer: ReturnType<typeof setInterval> | null = null
 
   constructor(
@@ -49,7 +63,7 @@ export class Redialer {
     this.bootstrap = (init.bootstrap ?? []).flatMap(text => {
       try {
         const { multiaddr: addr, peerId: id } = parsePeerAddress(text)
-        return [{ id, addr }]
+        return [{ id, addr, backoff: { failures: 0, notBefore: 0 } }]
       } catch {
         return [] /* validated by the config layer */
       }
@@ -75,9 +89,11 @@ export class Redialer {
     if (this.timer === null) return
     const { node, directory, logger } = this.c
     const connected = new Set(node.getPeers().map(p => p.toString()))
-    const targets: Array<{ id: string; target: PeerId | Multiaddr }> = this.bootstrap
-      .filter(b => !connected.has(b.id))
-      .map(b => ({ id: b.id, target: b.addr }))
+    const now = this.c.now()
+    for (const b of this.bootstrap) if (connected.has(b.id)) b.backoff.failures = 0
+    const targets: Array<{ id: string; target: PeerId | Multiaddr; backoff?: Backoff }> = this.bootstrap
+      .filter(b => !connected.has(b.id) && now >= b.backoff.notBefore)
+      .map(b => ({ id: b.id, target: b.addr, backoff: b.backoff }))
     const known = directory
       .list()
       .filter(r => !connected.has(r.peerId) && directory.worthRedialling(r) && !targets.some(t => t.id === r.peerId))
@@ -95,8 +111,18 @@ export class Redialer {
           // Bounded by the node's dialTimeout; a PeerId is dialled on the peer store's addresses.
           await node.dial(t.target)
           directory.seen(t.id, this.c.now())
+          if (t.backoff !== undefined) t.backoff.failures = 0
         } catch (err) {
           directory.failed(t.id)
+          if (t.backoff !== undefined) {
+            t.backoff.failures++
+            const wait = Math.min(
+              this.timings.intervalMs * 2 ** (t.backoff.failures - 1),
+              this.timings.maxBootstrapBackoffMs
+            )
+            // the next tick after `wait` (less a little, so a wait of one interval is the next tick)
+            t.backoff.notBefore = now + wait - this.timings.intervalMs / 2
+          }
           logger.debug({ peer: t.id, err: (err as Error).message }, 'redial failed')
         }
       })

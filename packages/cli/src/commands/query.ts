@@ -49,6 +49,12 @@ function humanStatus(s: StatusDocument): string {
     `uptime       ${s.uptimeSeconds} s`,
     `data dir     ${s.dataDir}`
   ]
+  if (s.reachability !== undefined) {
+    lines.push(
+      `reachable    ${s.reachability}${s.reachabilityReason === undefined ? '' : `: ${s.reachabilityReason}`}${s.relayServer === true ? ' (relays for others)' : ''}`
+    )
+    for (const a of s.relayAddrs ?? []) lines.push(`via relay    ${a}`)
+  }
   const e = s.exposure
   if (e !== undefined) {
     const admission = [
@@ -126,7 +132,7 @@ export function registerQueryCommands(program: Command, io: Io): void {
                 ['peer', 'connected', 'role', 'masks', 'env steps', 'last seen', 'standing', 'address'],
                 d.peers.map(p => [
                   p.peerId,
-                  p.connected ? 'yes' : 'no',
+                  p.connected ? (p.connection === 'relayed' ? 'relayed' : 'yes') : 'no',
                   p.role ?? '?',
                   p.masks,
                   p.totalSteps,

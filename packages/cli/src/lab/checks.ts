@@ -107,7 +107,13 @@ function decideConnected(c: Extract<CheckSpec, { kind: 'connected' }>, view: Lab
     ...(missing.length > 0 ? { missing } : {})
   }
   if (missing.length === 0) return { name: c.name, passed: true, value }
-  return overdue(view, c.withinSeconds) ? { name: c.name, passed: false, value } : null
+  // The deadline runs from when each missing node started serving: a node that starts late
+  // (on a condition, on a slow machine) is not failed for the time before it existed.
+  const starts = missing.map(n => nodeOf(view, n).firstServing)
+  if (starts.some(t => t === null)) return view.ended ? { name: c.name, passed: false, value } : null
+  return overdue(view, c.withinSeconds, Math.max(...(starts as number[])))
+    ? { name: c.name, passed: false, value }
+    : null
 }
 
 /** Seconds from the node's (latest) start before `at` to `at`: its own log's "daemon started". */
@@ -204,6 +210,35 @@ function decideDirect(c: Extract<CheckSpec, { kind: 'direct' }>, view: LabView):
       [`${a}Knows${b}`]: knows(na, nb),
       [`${b}Knows${a}`]: knows(nb, na),
       why: c.note === '' ? `${a} and ${b} never had a direct connection` : c.note
+    }
+  }
+}
+
+function decideRelayed(c: Extract<CheckSpec, { kind: 'relayed' }>, view: LabView): CheckResult | null {
+  const [a, b] = c.between
+  const x = nodeOf(view, a)
+  const y = nodeOf(view, b)
+  const seen = [x.obs.relayedSince.get(y.peerId), y.obs.relayedSince.get(x.peerId)].filter(
+    (t): t is number => t !== undefined
+  )
+  if (seen.length > 0) {
+    const direct = connectedAt(view, a, b, true)
+    return {
+      name: c.name,
+      passed: true,
+      value: { relayedSeconds: r1(Math.min(...seen)), directSeconds: direct === null ? null : r1(direct) }
+    }
+  }
+  const bothUp = x.firstServing !== null && y.firstServing !== null ? Math.max(x.firstServing, y.firstServing) : null
+  if (!(view.ended || (bothUp !== null && overdue(view, c.withinSeconds, bothUp)))) return null
+  const direct = connectedAt(view, a, b, true)
+  return {
+    name: c.name,
+    passed: false,
+    value: {
+      relayedSeconds: null,
+      directSeconds: direct === null ? null : r1(direct),
+      why: `${a} and ${b} were never seen connected through a relay`
     }
   }
 }
@@ -365,8 +400,31 @@ function decideProbe(c: Extract<CheckSpec, { kind: 'fetch-latency' }>, view: Lab
   }
 }
 
-/** Decides one check, or null while it is still open. */
-export function decideCheck(c: CheckSpec, view: LabView): CheckResult | null {
+/**
+ * Decides one check, or null while it is still open. A failure the topology expects
+ * (`expectFailure`) is reported as failed with `expectedFailure: true` and the topology's
+ * reason in its value; such a check does not fail the run (runFailed).
+ */
+export function decideCheck(
+  c: CheckSpec & { readonly expectFailure?: string | null },
+  view: LabView
+): CheckResult | null {
+  const r = decideOne(c, view)
+  if (r === null || r.passed || c.expectFailure === undefined || c.expectFailure === null) return r
+  return { ...r, value: { ...(r.value as object), expectedFailure: true, expectedBecause: c.expectFailure } }
+}
+
+/** A failed check the topology said would fail (decideCheck marked it). */
+export function expectedFailure(c: CheckResult): boolean {
+  return !c.passed && (c.value as { expectedFailure?: unknown } | null)?.expectedFailure === true
+}
+
+/** Whether a run's checks fail it: any failed check that was not an expected failure. */
+export function runFailed(checks: readonly CheckResult[]): boolean {
+  return checks.some(c => !c.passed && !expectedFailure(c))
+}
+
+function decideOne(c: CheckSpec, view: LabView): CheckResult | null {
   switch (c.kind) {
     case 'connected':
       return decideConnected(c, view)
@@ -374,6 +432,8 @@ export function decideCheck(c: CheckSpec, view: LabView): CheckResult | null {
       return decideAdopted(c, view)
     case 'direct':
       return decideDirect(c, view)
+    case 'relayed':
+      return decideRelayed(c, view)
     case 'holds':
       return decideHolds(c, view)
     case 'no-masks-lost':

@@ -33,6 +33,8 @@ export interface NodeObservation {
   readonly connectedSince: Map<string, number>
   /** Run seconds a peer was first seen connected directly (not through a relay). */
   readonly directSince: Map<string, number>
+  /** Run seconds a peer was first seen connected through a relay only. */
+  readonly relayedSince: Map<string, number>
   /** Run seconds a task's mask was first seen held, and with which origin. */
   readonly heldSince: Map<string, number>
   /** Peak and latest resident memory (MB). */
@@ -57,6 +59,7 @@ export function emptyObservation(): NodeObservation {
     daemonStarts: [],
     connectedSince: new Map(),
     directSince: new Map(),
+    relayedSince: new Map(),
     heldSince: new Map(),
     rssPeakMB: null,
     rssLastMB: null,
@@ -79,7 +82,8 @@ export function recordDocuments(
     for (const p of docs.peers.peers) {
       if (!p.connected) continue
       if (!o.connectedSince.has(p.peerId)) o.connectedSince.set(p.peerId, nowSeconds)
-      if (connectionKind(p) === 'direct' && !o.directSince.has(p.peerId)) o.directSince.set(p.peerId, nowSeconds)
+      const since = connectionKind(p) === 'direct' ? o.directSince : o.relayedSince
+      if (!since.has(p.peerId)) since.set(p.peerId, nowSeconds)
     }
   }
   if (docs.masks !== undefined) {
@@ -90,9 +94,8 @@ export function recordDocuments(
 }
 
 /**
- * How a connected peer is connected. Today's node has only TCP, so every connection is direct;
- * a node with relays reports the kind per peer in `peers --json` (a `connection` field here:
- * the NAT-traversal work must keep this one function in step with the field it adds).
+ * How a connected peer is connected, from the `connection` field of `peers --json` (a daemon
+ * older than relay support has none: all its connections are direct).
  */
 export function connectionKind(entry: object): 'direct' | 'relayed' {
   const kind = (entry as { connection?: unknown }).connection

@@ -1,4 +1,5 @@
 import { table } from '../output.js'
+import { expectedFailure } from './checks.js'
 import type { LabResult } from './run.js'
 
 /** The human rendering of a lab result: a node table, a check table, the failed checks in full. */
@@ -15,8 +16,9 @@ export function humanLabResult(
   extra: { seconds: number; dir: string | null; interrupted: boolean }
 ): string {
   const failed = r.checks.filter(c => !c.passed)
+  const unexpected = failed.filter(c => !expectedFailure(c))
   const lines = [
-    `topology ${r.topology}: ${r.passed ? 'PASSED' : `FAILED (${failed.length} of ${r.checks.length} checks)`}${extra.interrupted ? ' (interrupted)' : ''} in ${Math.round(extra.seconds)} s`,
+    `topology ${r.topology}: ${r.passed ? 'PASSED' : `FAILED (${unexpected.length} of ${r.checks.length} checks)`}${extra.interrupted ? ' (interrupted)' : ''} in ${Math.round(extra.seconds)} s`,
     '',
     table(
       [
@@ -52,7 +54,7 @@ export function humanLabResult(
     '',
     table(
       ['check', 'result', 'value'],
-      r.checks.map(c => [c.name, c.passed ? 'pass' : 'FAIL', compact(c.value)])
+      r.checks.map(c => [c.name, c.passed ? 'pass' : expectedFailure(c) ? 'fail (expected)' : 'FAIL', compact(c.value)])
     )
   ]
   for (const c of failed) lines.push('', `${c.name}:`, JSON.stringify(c.value, null, 2))

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { CliError, ExitCode } from '../exit-codes.js'
 import type { Io } from '../output.js'
 import { formatIpv4 } from './addresses.js'
-import type { CheckResult } from './checks.js'
+import { expectedFailure, runFailed, type CheckResult } from './checks.js'
 import { RunClock, RunLog } from './clock.js'
 import { LabNode, NODE_PORT } from './daemons.js'
 import {
@@ -138,8 +138,10 @@ export async function runLab(topology: Topology, opts: LabRunOptions, io: Io): P
   process.off('exit', onExit)
   removeOwner(runId)
   result.checks.push(cleanup)
-  result.passed = result.checks.every(c => c.passed)
-  log.line(`checks: ${result.checks.map(c => `${c.name}=${c.passed ? 'pass' : 'FAIL'}`).join(' ')}`)
+  result.passed = !runFailed(result.checks)
+  log.line(
+    `checks: ${result.checks.map(c => `${c.name}=${c.passed ? 'pass' : expectedFailure(c) ? 'fail(expected)' : 'FAIL'}`).join(' ')}`
+  )
   await log.close()
   if (opts.keepLogs !== null) writeFileSync(join(root, 'result.json'), `${JSON.stringify(result, null, 2)}\n`)
   else rmSync(root, { recursive: true, force: true })

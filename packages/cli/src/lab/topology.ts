@@ -124,6 +124,12 @@ export type CheckSpec =
       readonly withinSeconds: number | null
     }
   | {
+      readonly kind: 'relayed'
+      readonly name: string
+      readonly between: readonly [string, string]
+      readonly withinSeconds: number | null
+    }
+  | {
       readonly kind: 'holds'
       readonly name: string
       readonly node: string
@@ -147,6 +153,13 @@ export type CheckSpec =
 
 export type CheckKind = CheckSpec['kind']
 
+/**
+ * Any check may say it is expected to fail in this topology, and why (a limitation of the
+ * emulation, not of the node): it is still decided and reported as failed, with that reason,
+ * but it does not fail the run. An expected failure that passes is reported as passed.
+ */
+export type CheckWithExpectation = CheckSpec & { readonly expectFailure: string | null }
+
 export interface Topology {
   readonly name: string
   readonly description: string
@@ -160,7 +173,7 @@ export interface Topology {
   readonly nodes: readonly NodeSpec[]
   readonly partitions: readonly PartitionSpec[]
   readonly churn: ChurnSpec | null
-  readonly checks: readonly CheckSpec[]
+  readonly checks: readonly CheckWithExpectation[]
 }
 
 /** A topology file that cannot be used; `path` names the offending value (`nodes[2].segment`). */
@@ -634,8 +647,12 @@ function parseChurn(f: Fields, nodes: readonly NodeSpec[], duration: number): Ch
   return { seed, kills, nodes: names, fromSeconds, untilSeconds, downSeconds: [lo, hi], minUpSeconds }
 }
 
-function parseChecks(top: Fields, nodes: readonly NodeSpec[], partitions: readonly PartitionSpec[]): CheckSpec[] {
-  const out: CheckSpec[] = []
+function parseChecks(
+  top: Fields,
+  nodes: readonly NodeSpec[],
+  partitions: readonly PartitionSpec[]
+): CheckWithExpectation[] {
+  const out: CheckWithExpectation[] = []
   const byName = new Map(nodes.map(n => [n.name, n]))
   const node = (f: Fields, key: string, v?: unknown): NodeSpec => {
     const name = v === undefined ? f.str(key) : v
@@ -701,6 +718,14 @@ function parseChecks(top: Fields, nodes: readonly NodeSpec[], partitions: readon
         check = { kind, name, between: pair, note: f.str('note', ''), withinSeconds: within() }
         break
       }
+      case 'relayed': {
+        const between = f.strings('between')
+        if (between.length !== 2 || between[0] === between[1])
+          throw new TopologyError(f.at('between'), 'must name two different nodes')
+        const pair = between.map((n, k) => node(f, `between[${k}]`, n).name) as [string, string]
+        check = { kind, name, between: pair, withinSeconds: within() }
+        break
+      }
       case 'holds': {
         const n = node(f, 'node')
         const task = f.str('task')
@@ -746,11 +771,14 @@ function parseChecks(top: Fields, nodes: readonly NodeSpec[], partitions: readon
       default:
         throw new TopologyError(
           f.at('kind'),
-          `unknown check kind "${kind}" (connected, adopted, direct, holds, no-masks-lost, collective-target, memory, traffic, fetch-latency)`
+          `unknown check kind "${kind}" (connected, adopted, direct, relayed, holds, no-masks-lost, collective-target, memory, traffic, fetch-latency)`
         )
     }
+    const expectFailure = f.has('expectFailure') ? f.str('expectFailure') : null
+    if (expectFailure !== null && expectFailure.trim() === '')
+      throw new TopologyError(f.at('expectFailure'), 'must say why the check is expected to fail')
     f.done()
-    out.push(check)
+    out.push({ ...check, expectFailure })
   })
   if (out.some(c => c.kind === 'no-masks-lost') && !top.has('churn'))
     throw new TopologyError('checks', 'no-masks-lost needs a churn schedule')

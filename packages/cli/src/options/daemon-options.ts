@@ -74,6 +74,26 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     help: 'discover peers by mDNS (only on private networks)',
     negatable: true
   },
+  {
+    path: 'relayServer',
+    env: 'L2D2C_RELAY_SERVER',
+    flag: '--relay-server',
+    help: 'relay connections for peers behind NAT (Circuit Relay v2); run it on a publicly reachable node',
+    negatable: true
+  },
+  {
+    path: 'relayReservation',
+    env: 'L2D2C_RELAY_RESERVATION',
+    flag: '--relay-reservation <when>',
+    help: c => `reserve a slot on a relay: ${c} (auto: once this node is found behind a NAT and meets a relay)`
+  },
+  {
+    path: 'upnp',
+    env: 'L2D2C_UPNP',
+    flag: '--upnp',
+    help: 'ask the router for a port mapping by UPnP (changes the router: only where you want that)',
+    negatable: true
+  },
   { path: 'api', env: 'L2D2C_API', flag: '--api <host:port>', help: 'control API address (loopback) or unix:/path' },
   { path: 'role', env: 'L2D2C_ROLE', flag: '--role <role>', help: choices },
   {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { decideCheck, type ChurnLedger, type LabView, type NodeView, type PartitionView } from '../../src/lab/checks.js'
+import {
+  decideCheck,
+  runFailed,
+  type ChurnLedger,
+  type LabView,
+  type NodeView,
+  type PartitionView
+} from '../../src/lab/checks.js'
 import { emptyObservation, metricValue, protocolBytes, recordDocuments, recordLogLines } from '../../src/lab/observe.js'
 import { parseTopology, type CheckSpec, type NodeSpec } from '../../src/lab/topology.js'
 
@@ -22,6 +29,14 @@ const topology = parseTopology(
       { name: 'after-heal', kind: 'adopted', afterHeal: 'split', adoptions: [{ node: 'e', task: X }] },
       { name: 'origin', kind: 'adopted', adoptions: [{ node: 'b', task: X, origin: 'a' }] },
       { name: 'direct', kind: 'direct', between: ['a', 'b'], withinSeconds: 10, note: 'no hole punching yet' },
+      { name: 'relayed', kind: 'relayed', between: ['a', 'b'], withinSeconds: 10 },
+      {
+        name: 'punch',
+        kind: 'direct',
+        between: ['a', 'b'],
+        withinSeconds: 10,
+        expectFailure: 'the emulated NAT defeats hole punching'
+      },
       { name: 'lost', kind: 'no-masks-lost' },
       { name: 'target', kind: 'collective-target', node: 'e', target: 0.9 }
     ]
@@ -88,9 +103,9 @@ describe('lab checks', () => {
         ]
       }
     })
-    // e never connects: still open at 15 s, failed at 21 s.
-    expect(decideCheck(check('connected'), { ...w.view, now: 15 })).toBeNull()
-    const r = decideCheck(check('connected'), { ...w.view, now: 21 })
+    // e never connects: still open at 21 s (it serves from 2 s: 20 s after that is 22 s), failed at 23 s.
+    expect(decideCheck(check('connected'), { ...w.view, now: 21 })).toBeNull()
+    const r = decideCheck(check('connected'), { ...w.view, now: 23 })
     expect(r).toMatchObject({ passed: false, value: { connected: 1, of: 2, missing: ['e'] } })
     recordDocuments(w.nodes.get('a')?.obs as never, 8, {
       peers: {
@@ -108,10 +123,34 @@ describe('lab checks', () => {
         ]
       }
     })
-    expect(decideCheck(check('connected'), { ...w.view, now: 21 })).toMatchObject({
+    expect(decideCheck(check('connected'), { ...w.view, now: 23 })).toMatchObject({
       passed: true,
       value: { seconds: 8 }
     })
+  })
+
+  it('connected: a node that has not started yet is not late; its deadline runs from its start', () => {
+    const w = world({ now: 30 })
+    ;(w.nodes.get('e') as { firstServing: number | null }).firstServing = null
+    const a = {
+      peerId: peer('a'),
+      connected: true,
+      addrs: [],
+      role: null,
+      masks: 0,
+      totalSteps: 0,
+      lastSeen: '',
+      failures: 0
+    }
+    recordDocuments(w.nodes.get('b')?.obs as never, 6, { peers: { peers: [a as never] } })
+    expect(decideCheck(check('connected'), w.view)).toBeNull()
+    ;(w.nodes.get('e') as { firstServing: number | null }).firstServing = 25
+    expect(decideCheck(check('connected'), { ...w.view, now: 44 })).toBeNull()
+    expect(decideCheck(check('connected'), { ...w.view, now: 46 })).toMatchObject({
+      passed: false,
+      value: { missing: ['e'] }
+    })
+    expect(decideCheck(check('connected'), { ...w.view, ended: true })).toMatchObject({ passed: false })
   })
 
   it('adopted after a heal: counts only adoptions from the other group after the heal, and calls one during the split a leak', () => {
@@ -219,6 +258,45 @@ describe('lab checks', () => {
       peers: { peers: [{ ...relayed, connection: 'direct' } as never] }
     })
     expect(decideCheck(check('direct'), { ...w.view, now: 13 })).toMatchObject({ passed: true, value: { seconds: 9 } })
+  })
+
+  it('relayed: passes once either side reports the other as relayed, saying whether a direct connection came too', () => {
+    const w = world({ now: 5 })
+    const entry = {
+      peerId: peer('a'),
+      connected: true,
+      addrs: [],
+      role: null,
+      masks: 0,
+      totalSteps: 0,
+      lastSeen: '',
+      failures: 0
+    }
+    expect(decideCheck(check('relayed'), w.view)).toBeNull()
+    expect(decideCheck(check('relayed'), { ...w.view, now: 13 })).toMatchObject({
+      passed: false,
+      value: { relayedSeconds: null, why: 'a and b were never seen connected through a relay' }
+    })
+    recordDocuments(w.nodes.get('b')?.obs as never, 6, {
+      peers: { peers: [{ ...entry, connection: 'relayed' } as never] }
+    })
+    expect(decideCheck(check('relayed'), { ...w.view, now: 13 })).toMatchObject({
+      passed: true,
+      value: { relayedSeconds: 6, directSeconds: null }
+    })
+  })
+
+  it('an expected failure is reported as failed with its reason, and does not fail the run; an unexpected one does', () => {
+    const w = world({ now: 13 })
+    const punch = decideCheck(check('punch'), w.view)
+    expect(punch).toMatchObject({
+      passed: false,
+      value: { connected: false, expectedFailure: true, expectedBecause: 'the emulated NAT defeats hole punching' }
+    })
+    const direct = decideCheck(check('direct'), w.view)
+    expect(direct?.passed).toBe(false)
+    expect(runFailed([punch as never])).toBe(false)
+    expect(runFailed([punch as never, direct as never])).toBe(true)
   })
 
   it('no-masks-lost: decided at the end; a task seen at a kill and missing at the end is a loss', () => {

@@ -70,7 +70,8 @@ describe('topology files: parsing', () => {
       nodes: ['a'],
       to: 'relay',
       minPeers: 1,
-      withinSeconds: null
+      withinSeconds: null,
+      expectFailure: null
     })
   })
 

@@ -89,6 +89,18 @@ export interface StatusDocument {
   policy?: SharingPolicyDocument
   /** What the node remembers of misbehaving peers, and what it refused and rate-limited. */
   defence?: DefenceDocument
+  /**
+   * Whether other hosts can dial this node: public (a confirmed public address, or a peer
+   * dialled it directly from one), private (behind a NAT or loopback only), unknown (not yet
+   * confirmed). README, "Daemon: Sites behind NAT".
+   */
+  reachability?: 'public' | 'private' | 'unknown'
+  /** The evidence for `reachability`, one sentence. */
+  reachabilityReason?: string
+  /** This node's addresses through Circuit Relay v2 relays it holds a reservation on. */
+  relayAddrs?: string[]
+  /** This node relays for NAT'd peers (`--relay-server`). */
+  relayServer?: boolean
 }
 
 export interface SharingPolicyDocument {
@@ -192,6 +204,11 @@ export interface PeerEntry {
   failures: number
   /** What this node remembers of the peer: trusted (verified deliveries), neutral, deprioritised or ignored. */
   standing?: 'trusted' | 'neutral' | 'deprioritised' | 'ignored'
+  /**
+   * How a connected peer is connected: direct, or relayed through a Circuit Relay v2 relay (a
+   * limited connection: no mask transfer runs on it); null when not connected.
+   */
+  connection?: 'direct' | 'relayed' | null
 }
 
 export interface PeersDocument {

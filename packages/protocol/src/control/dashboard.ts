@@ -38,11 +38,8 @@ export interface DashboardPeer extends PeerEntry {
   ownIcr: number | null
   /** Masks it announced: task, reward, and who trained it (its own peer id when it did). */
   announced: Array<{ taskKey: string; reward: number; origin: string }>
-  /**
-   * How this node is connected to it (direct, relayed...). Not known to this version: null,
-   * which the page shows as "unknown".
-   */
-  connection: string | null
+  /** How this node is connected to it (the peers document's `connection`); null: not connected or not known. */
+  connection: 'direct' | 'relayed' | null
 }
 
 /** One training iteration's mean episode return (null when no episode finished in it). */

@@ -7,6 +7,7 @@ import { DEFAULT_PPO_PRESET, PPO_PRESET_NAMES, type PpoPreset } from '../../lear
 import { DEFAULT_NEW_MASK_MODE, NEW_MASK_MODES, type NewMaskMode } from '../../masks/combine.js'
 import { DEFAULT_ADMISSION } from '../../network/connection-gater.js'
 import { DEFAULT_LISTEN } from '../../network/libp2p-node.js'
+import { DEFAULT_NAT_SERVICE, RELAY_RESERVATION_MODES, type RelayReservationMode } from '../../network/nat-service.js'
 import { DEFAULT_ANNOUNCER } from '../../network/mask-exchange/announcer.js'
 import { DEFAULT_LOSS_MODE } from '../../network/mask-exchange/loss.js'
 import { DEFAULT_L2D2C_STRATEGY } from '../../sharing/policy/l2d2c-strategy.js'
@@ -30,6 +31,12 @@ export interface DaemonConfig {
   announce: string[]
   bootstrap: string[]
   mdns: boolean
+  /** Relay for NAT'd peers (Circuit Relay v2): only on a public address. */
+  relayServer: boolean
+  /** When to reserve a slot on a relay: behind a NAT (auto), always, never (network/nat-service.ts). */
+  relayReservation: RelayReservationMode
+  /** Ask the router for a port mapping by UPnP (changes the router: only when asked). */
+  upnp: boolean
   /** Control API: "HOST:PORT" (loopback only) or "unix:/path/to.sock". */
   api: string
   role: 'learner' | 'evaluator'
@@ -85,6 +92,11 @@ export const DAEMON_DEFAULTS = {
   bootstrap: [] as string[],
   // A daemon multicasts only when asked: mDNS belongs on private networks.
   mdns: false,
+  // A relay costs bandwidth and connections: only when the operator offers it.
+  relayServer: false,
+  relayReservation: DEFAULT_NAT_SERVICE.reserve,
+  // UPnP changes the router's configuration: only when asked.
+  upnp: false,
   // The daemon's own: loopback, any free port.
   api: '127.0.0.1:0',
   role: 'learner',
@@ -152,6 +164,9 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'announce', kind: 'list' },
   { path: 'bootstrap', kind: 'list' },
   { path: 'mdns', kind: 'boolean' },
+  { path: 'relayServer', kind: 'boolean' },
+  { path: 'relayReservation', kind: 'choice', choices: RELAY_RESERVATION_MODES },
+  { path: 'upnp', kind: 'boolean' },
   { path: 'api', kind: 'text' },
   { path: 'role', kind: 'choice', choices: ['learner', 'evaluator'] },
   { path: 'tasks', kind: 'list' },

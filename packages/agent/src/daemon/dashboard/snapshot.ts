@@ -20,6 +20,8 @@ export interface SnapshotParts {
   status: StatusDocument
   peers: readonly PeerRecord[]
   connected: ReadonlySet<string>
+  /** How each connected peer is connected (direct or through a relay). */
+  connectionKinds: ReadonlyMap<string, 'direct' | 'relayed'>
   masks: DashboardMask[]
   knowledge: readonly KnowledgeEntry[]
   training: TrainingPoint[]
@@ -47,7 +49,7 @@ export function dashboardSnapshot(p: SnapshotParts): DashboardSnapshot {
       reward: m.reward,
       origin: m.origin === '' ? r.peerId : m.origin
     })),
-    connection: null
+    connection: p.connectionKinds.get(r.peerId) ?? null
   }))
   const adoptedFromUs = peers.flatMap(peer =>
     peer.announced.filter(m => m.origin === self).map(m => ({ peerId: peer.peerId, taskKey: m.taskKey }))

@@ -301,6 +301,14 @@ function dialError(err: unknown, signal: AbortSignal): ProtocolError {
   const failure = toProtocolError(err, signal)
   if (signal.aborted || failure.code !== 'STREAM_CLOSED') return failure
   const message = errorMessage(err)
+  // libp2p opens no protocol stream on a limited (relayed) connection unless the protocol
+  // opts in; the mask exchange does not, so a transfer never hits a relay's data limit
+  if (errorName(err) === 'LimitedConnectionError')
+    return new ProtocolError(
+      'STREAM_CLOSED',
+      'only a relayed connection to this peer: masks are not sent through relays (their data limit would cut the transfer); waiting for a direct connection (hole punching) or another provider',
+      { cause: err }
+    )
   return errorName(err) === 'UnsupportedProtocolError'
     ? new ProtocolError('STREAM_CLOSED', `peer does not speak the protocol: ${message}`, { cause: err })
     : new ProtocolError('STREAM_CLOSED', `cannot reach peer (${errorName(err)}): ${message}`, { cause: err })

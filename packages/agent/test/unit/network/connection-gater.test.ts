@@ -73,6 +73,18 @@ describe('createConnectionGater', () => {
       expect(g.denyInboundConnection?.(fakeMaConn(`/ip4/127.0.0.1/tcp/${i + 10}`))).toBe(false)
   })
 
+  it('does not count relayed connections against the IP of the relay: every peer it relays shares that address', () => {
+    const g = createConnectionGater({ maxConnectionsPerIp: 1, dialPolicy: publicPolicy })
+    const relay = '/ip4/8.8.8.8/tcp/4001/p2p/12D3KooWGaC95TTeZp74dkh9AeC8eYr4JkTZN3BfXpNAy9w1ZtFy/p2p-circuit/p2p'
+    expect(g.denyInboundConnection?.(fakeMaConn('/ip4/8.8.8.8/tcp/1'))).toBe(false)
+    for (const peer of [
+      '12D3KooWFyrf6VCtg1mLfnZ3oTkQwJGiWaGC7QLQrzZ6WHMpgSjQ',
+      '12D3KooWBYSSHchcKEYkxR6mueJYEYVL5hxwTzLqZZjNT4SBbevB'
+    ])
+      expect(g.denyInboundConnection?.(fakeMaConn(`${relay}/${peer}`))).toBe(false)
+    expect(g.denyInboundConnection?.(fakeMaConn('/ip4/8.8.8.8/tcp/2'))).toBe(true) // the direct cap still holds
+  })
+
   it('counts a connection that ended without a close event as gone', () => {
     const g = createConnectionGater({ maxConnectionsPerIp: 1, dialPolicy: publicPolicy })
     const m = fakeMaConn('/ip4/8.8.8.8/tcp/1')

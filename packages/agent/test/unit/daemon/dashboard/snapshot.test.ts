@@ -19,6 +19,7 @@ const peer = (peerId: string, masks: Array<{ taskKey: string; origin: string }>)
     encodings: []
   })),
   announcementSequence: 1,
+  announcedMasks: masks.length,
   totalSteps: 10,
   ownIcr: null,
   failures: 0,
@@ -38,6 +39,7 @@ describe('dashboardSnapshot', () => {
         peer('peerB', [{ taskKey: 't3', origin: 'peerA' }])
       ],
       connected: new Set(['peerA']),
+      connectionKinds: new Map([['peerA', 'relayed']]),
       masks: [],
       knowledge: [],
       training: [],
@@ -46,7 +48,7 @@ describe('dashboardSnapshot', () => {
       logs: []
     })
     expect(s.peers.map(p => [p.peerId, p.connected, p.connection])).toEqual([
-      ['peerA', true, null],
+      ['peerA', true, 'relayed'],
       ['peerB', false, null]
     ])
     expect(s.peers[0]?.announced.map(m => m.origin)).toEqual(['peerA', ME])
@@ -69,6 +71,7 @@ describe('dashboardSnapshot', () => {
       status: { peerId: ME } as StatusDocument,
       peers: [],
       connected: new Set(),
+      connectionKinds: new Map(),
       masks: [],
       knowledge: [
         {
