@@ -135,14 +135,16 @@ export function registerExperimentCommand(program: Command, io: Io): void {
     .option('--doc <file>', 'the document to write; figures go to results/ beside it', 'docs/results.md')
     .option('--preface <file>', 'markdown placed before the experiments (what was reduced or not run, and why)')
     .option('--json', 'print one JSON summary document')
-    .action(
-      action(io, async (dirs: string[], opts: ReportOptions) => {
-        const data = await writeReport(dirs, opts)
+    .action(async (dirs: string[], opts: ReportOptions, cmd: Command) => {
+      // commander gives a --json after `report` to `experiment`, which has one too.
+      const json = opts.json === true || experiment.opts<{ json?: boolean }>().json === true
+      await action(io, async (d: string[], o: ReportOptions, _cmd: Command) => {
+        const data = await writeReport(d, o)
         return {
           data,
-          human: (d: ReportSummary) =>
-            `wrote ${d.doc} (${d.experiments.map(e => `${e.name}: ${e.runs} runs`).join(', ')}) and ${d.figures.length} figures`
+          human: (r: ReportSummary) =>
+            `wrote ${r.doc} (${r.experiments.map(e => `${e.name}: ${e.runs} runs`).join(', ')}) and ${r.figures.length} figures`
         }
-      })
-    )
+      })(dirs, { ...opts, json }, cmd)
+    })
 }
