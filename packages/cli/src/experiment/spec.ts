@@ -8,7 +8,9 @@ import { CliError, ExitCode } from '../exit-codes.js'
 
 export type Budget = 'mastery' | 'fixed'
 export type Encoding = 'bits' | 'f16' | 'f32'
-export type DropMode = 'all' | 'queries'
+/** The daemon's --drop-mode choices (network/mask-exchange/loss.ts LOSS_MODES; a test keeps them equal). */
+export const DROP_MODES = ['all', 'queries', 'offers', 'fetches', 'transfers', 'announcements', 'inventories'] as const
+export type DropMode = (typeof DROP_MODES)[number]
 export type MaskInit = 'random' | 'lc' | 'blc'
 
 /** One condition: N learners (and an evaluator), each setting the same for every seed. */
@@ -170,7 +172,7 @@ function parseCondition(
     stepsPerTask: f.int('stepsPerTask', 1, 100_000_000, defaults.stepsPerTask),
     encoding: f.choice('encoding', ['bits', 'f16', 'f32'] as const, defaults.encoding),
     drop: f.number('drop', 0, 1, defaults.drop),
-    dropMode: f.choice('dropMode', ['all', 'queries'] as const, defaults.dropMode),
+    dropMode: f.choice('dropMode', DROP_MODES, defaults.dropMode),
     maskInit: f.choice('maskInit', ['random', 'lc', 'blc'] as const, defaults.maskInit),
     compareTo: f.has('compareTo') ? f.string('compareTo') : defaults.compareTo
   }
@@ -203,7 +205,7 @@ export function parseSpec(doc: unknown, source: string): ExperimentSpec {
     stepsPerTask: d.int('stepsPerTask', 1, 100_000_000, CONDITION_DEFAULTS.stepsPerTask),
     encoding: d.choice('encoding', ['bits', 'f16', 'f32'] as const, CONDITION_DEFAULTS.encoding),
     drop: d.number('drop', 0, 1, CONDITION_DEFAULTS.drop),
-    dropMode: d.choice('dropMode', ['all', 'queries'] as const, CONDITION_DEFAULTS.dropMode),
+    dropMode: d.choice('dropMode', DROP_MODES, CONDITION_DEFAULTS.dropMode),
     maskInit: d.choice('maskInit', ['random', 'lc', 'blc'] as const, CONDITION_DEFAULTS.maskInit),
     compareTo: null
   }

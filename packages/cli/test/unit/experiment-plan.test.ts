@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { curricula, evaluatorArgs, learnerArgs, learnerSeed } from '../../src/experiment/run-args.js'
 import { claimOf, etaSeconds, formatDuration, runsToStart } from '../../src/experiment/schedule.js'
-import { parseSpec, runsOf, SpecError } from '../../src/experiment/spec.js'
+import { DROP_MODES, parseSpec, runsOf, SpecError } from '../../src/experiment/spec.js'
 
 const minimal = {
   name: 'tiny',
@@ -112,6 +112,13 @@ describe('experiment spec', () => {
     expect((err as SpecError).exitCode).toBe(2)
     expect((err as SpecError).message).toContain('tiny.json: ')
     expect((err as SpecError).message).toContain(message)
+  })
+})
+
+describe('loss modes', () => {
+  it("a spec accepts exactly the daemon's --drop-mode choices", async () => {
+    const { LOSS_MODES } = await import('@l2d2c/agent')
+    expect([...DROP_MODES]).toEqual([...LOSS_MODES])
   })
 })
 
