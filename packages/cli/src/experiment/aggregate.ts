@@ -50,6 +50,9 @@ export interface RunMetrics {
   adoptionsPerAgent: number
   wallSeconds: number
   timeLimited: boolean
+  /** Whether the lone agent of its seed, and its isolated twin, were there to compare with. */
+  hasBaseline: boolean
+  hasTwin: boolean
 }
 
 const meanOf = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length)
@@ -86,7 +89,9 @@ export function runMetrics(
     bytesReceivedPerAgent: meanOf(r.learners.map(l => l.bytesReceived)),
     adoptionsPerAgent: meanOf(r.learners.map(l => l.masksAdopted)),
     wallSeconds: r.wallSeconds,
-    timeLimited: r.stoppedBy === 'time-limit'
+    timeLimited: r.stoppedBy === 'time-limit',
+    hasBaseline: base !== null,
+    hasTwin: twin !== null
   }
 }
 
@@ -155,6 +160,9 @@ export function analyse(spec: ExperimentSpec, results: readonly RunResult[]): Ex
     const raw = results.filter(r => r.condition.name === c.name)
     if (mine.length === 0) continue
     const field = (k: keyof RunMetrics): Summary => summarise(mine.map(m => m[k] as number | null))
+    // Comparisons count only the seeds whose baseline or twin was run: a missing run is not "not reached".
+    const vsBase = mine.filter(m => m.hasBaseline)
+    const compared = (k: 'tla' | 'ilaPeak'): Summary => summarise(vsBase.map(m => m[k]))
     const end = Math.max(...raw.map(r => r.stepsPerAgent))
     const icrCurve = grid
       .filter(g => g <= end + spec.gridSteps)
@@ -182,12 +190,12 @@ export function analyse(spec: ExperimentSpec, results: readonly RunResult[]): Ex
       stepsPerAgent: field('stepsPerAgent'),
       stepsToTarget: field('stepsToTarget'),
       tpot: field('tpot'),
-      tla: field('tla'),
-      ilaPeak: field('ilaPeak'),
-      ta: TA_FRACTIONS.map((_, i) => summarise(mine.map(m => m.ta[i] ?? null))),
+      tla: compared('tla'),
+      ilaPeak: compared('ilaPeak'),
+      ta: TA_FRACTIONS.map((_, i) => summarise(vsBase.map(m => m.ta[i] ?? null))),
       finalOwnIcr: field('finalOwnIcr'),
       stepsEveryAgentOwn90: field('stepsEveryAgentOwn90'),
-      ownSpeedup: field('ownSpeedup'),
+      ownSpeedup: summarise(mine.filter(m => m.hasTwin).map(m => m.ownSpeedup)),
       bytesSentPerAgent: field('bytesSentPerAgent'),
       bytesReceivedPerAgent: field('bytesReceivedPerAgent'),
       adoptionsPerAgent: field('adoptionsPerAgent'),

@@ -99,9 +99,14 @@ function frame(
   return { parts, x, y }
 }
 
-function legend(parts: string[], series: ReadonlyArray<{ name: string; color: string; dashed?: boolean }>): void {
+/** The legend in the upper or lower right corner, on white so that a curve passing under it does not hide it. */
+function legend(
+  parts: string[],
+  series: ReadonlyArray<{ name: string; color: string; dashed?: boolean }>,
+  at: 'top' | 'bottom' = 'top'
+): void {
   const lx = W - R - 260
-  const top = T + 8
+  const top = at === 'top' ? T + 8 : H - B - 12 - series.length * 18
   parts.push(
     `<rect x="${lx - 8}" y="${top}" width="258" height="${series.length * 18 + 8}" fill="white" fill-opacity="0.85"/>`
   )
@@ -122,6 +127,8 @@ export function lineChart(o: {
   references?: readonly ReferenceLine[]
   yMax?: number
   xMin?: number
+  /** Where the legend goes: 'bottom' for curves that rise from the origin (ICR), which leave the lower right empty. */
+  legendAt?: 'top' | 'bottom'
 }): string {
   const pts = o.series.flatMap(s => s.points)
   const xMin = o.xMin ?? 0
@@ -164,7 +171,7 @@ export function lineChart(o: {
       `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2.2"${s.dashed === true ? ' stroke-dasharray="7 4"' : ''}/>`
     )
   }
-  legend(parts, o.series)
+  legend(parts, o.series, o.legendAt)
   parts.push('</svg>')
   return `${parts.join('\n')}\n`
 }

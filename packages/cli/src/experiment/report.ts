@@ -19,7 +19,7 @@ const num = (v: number, digits: number): string =>
 
 /** "mean [low, high]", "mean (1 seed)", or "n/a"; "k/n seeds" when only some seeds have the figure. */
 export function cell(s: Summary, digits = 2): string {
-  if (s.mean === null) return s.runs > 0 ? `not reached (0/${s.runs})` : 'n/a'
+  if (s.mean === null) return s.runs > 0 ? `not reached (0/${s.runs})` : 'n/a (not run)'
   const band = s.low !== null && s.high !== null ? ` [${num(s.low, digits)}, ${num(s.high, digits)}]` : ''
   const part = s.n < s.runs ? ` (${s.n}/${s.runs} seeds)` : s.n === 1 ? ' (1 seed)' : ''
   return `${num(s.mean, digits)}${band}${part}`
@@ -163,7 +163,8 @@ function icrFigure(a: ExperimentAnalysis): string {
     yLabel: 'ICR',
     series,
     references: [{ y: a.target, label: `target ${a.target}`, color: '#666' }],
-    yMax: Math.max(1, a.optimal)
+    yMax: Math.max(1, a.optimal),
+    legendAt: 'bottom'
   })
 }
 

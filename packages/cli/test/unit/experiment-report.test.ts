@@ -116,6 +116,22 @@ describe('analysis over seeds', () => {
     expect(iso?.stepsToTarget).toMatchObject({ n: 1, runs: 2 })
     expect(cell(iso?.stepsToTarget as never, 0)).toBe('8,000 (1/2 seeds)')
   })
+
+  it('leaves out of a comparison the seeds whose baseline or twin was not run', () => {
+    const missing = analyse(
+      spec,
+      results.filter(r => !(r.seed === 2 && r.condition.name !== 'sharing-2'))
+    )
+    const s = missing.conditions.find(c => c.condition.name === 'sharing-2')
+    expect(s?.ta[2]).toMatchObject({ n: 1, runs: 1, mean: 4 })
+    expect(s?.ownSpeedup).toMatchObject({ n: 1, runs: 1, mean: 2 })
+    expect(s?.finalIcr).toMatchObject({ n: 2, runs: 2 })
+    const none = analyse(
+      spec,
+      results.filter(r => r.condition.name === 'sharing-2')
+    )
+    expect(cell(none.conditions[0]?.ta[0] as never)).toBe('n/a (not run)')
+  })
 })
 
 describe('results document', () => {
