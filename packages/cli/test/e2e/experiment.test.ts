@@ -90,6 +90,19 @@ describe('l2d2c experiment on the CI spec', () => {
     expect(mismatch.stderr).toContain('was run with another spec')
   })
 
+  it('an interrupted experiment records nothing it did not finish and exits 130; the next invocation is asked for --resume', async () => {
+    const early = join(dir, 'early')
+    const stop = new AbortController()
+    stop.abort(new Error('SIGINT'))
+    const r = await runInProcess(['experiment', CI_SPEC, '--out', early, '--json'], { signal: stop.signal })
+    expect(r.code, r.stderr).toBe(130)
+    expect(JSON.parse(r.stdout)).toMatchObject({ runs: 2, completed: 0, interrupted: true })
+    expect(existsSync(join(early, 'runs'))).toBe(false)
+    // Its spec is recorded, so the next invocation needs --resume (and gets it).
+    const again = await runInProcess(['experiment', CI_SPEC, '--out', early])
+    expect(again.stderr).toContain('pass --resume to continue it')
+  })
+
   it('rejects a bad spec with a usage error naming the field, launching nothing', async () => {
     const bad = join(dir, 'bad.json')
     writeFileSync(
