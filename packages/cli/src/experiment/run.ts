@@ -15,6 +15,13 @@ import { clearRun, icrCsv, ownIcrJsonl, resultFile, runDir, RUN_FORMAT, workDir,
 import type { ExperimentSpec, RunPlan } from './spec.js'
 import { rm } from 'node:fs/promises'
 
+/**
+ * How long a node may take to start serving. The demo's 90 s is not enough for an experiment
+ * on a loaded machine: daemons of a 12-learner run start while others train, and a run that
+ * fails to start only wastes the ones that did.
+ */
+export const RUN_LAUNCH_TIMEOUT_MS = 600_000
+
 export interface RunContext {
   spec: ExperimentSpec
   /** The expanded task list and the best achievable ICR / target over it. */
@@ -39,7 +46,7 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
   let stoppedBy: RunResult['stoppedBy'] = 'done'
   try {
     const start = async (name: string, args: string[]): Promise<ChildDaemon> => {
-      const d = await launchDaemon(name, join(work, name), args, ctx.launch)
+      const d = await launchDaemon(name, join(work, name), args, { timeoutMs: RUN_LAUNCH_TIMEOUT_MS, ...ctx.launch })
       launched.push(d)
       return d
     }
