@@ -122,7 +122,19 @@ export async function runExperiment(
   const started = performance.now()
   const all = runsOf(loaded.spec)
   const pending: RunPlan[] = []
-  for (const run of all) if ((await readRunResult(resultFile(out, run))) === null) pending.push(run)
+  // Runs recorded before (--resume) inform the ETA as well as the runs of this invocation.
+  const timings: RunTiming[] = []
+  for (const run of all) {
+    const recorded = await readRunResult(resultFile(out, run))
+    if (recorded === null) pending.push(run)
+    else
+      timings.push({
+        condition: run.condition.name,
+        claim: claimOf(run.condition.learners, cores),
+        seconds: recorded.wallSeconds,
+        elapsed: 0
+      })
+  }
   const summary: ExperimentSummary = {
     spec: loaded.spec.name,
     out,
@@ -135,7 +147,6 @@ export async function runExperiment(
     cores,
     wallSeconds: 0
   }
-  const timings: RunTiming[] = []
   const running = new Set<Running>()
   const line = (): string => {
     const now = performance.now()
