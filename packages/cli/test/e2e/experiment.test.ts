@@ -12,9 +12,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('l2d2c experiment on the CI spec', () => {
   // The CI spec is two tiny runs (a lone agent; two sharing learners at 50 % loss). --cores 3
-  // lets them run side by side: at this budget a run is mostly its daemons starting.
+  // lets them run side by side: at this budget a run is mostly its daemons starting (about
+  // 25 s of CPU in all; the timeout allows for a machine shared with other work).
   it('runs every condition × seed end to end, records each run, and reports them', async () => {
-    const r = await runCli(['experiment', CI_SPEC, '--out', out, '--cores', '3', '--json'], { timeoutMs: 170_000 })
+    const r = await runCli(['experiment', CI_SPEC, '--out', out, '--cores', '3', '--json'], { timeoutMs: 290_000 })
     expect(r.code, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout)).toMatchObject({
       spec: 'ci',
@@ -74,7 +75,7 @@ describe('l2d2c experiment on the CI spec', () => {
     expect(readFileSync(join(dir, 'docs', 'results', 'ci-icr.svg'), 'utf8')).toMatch(
       /^<svg[\s\S]*sharing-2 \(1 seed\)[\s\S]*<\/svg>\n$/
     )
-  }, 180_000)
+  }, 300_000)
 
   it('refuses to overwrite recorded runs, and --resume runs only what is missing (here nothing)', async () => {
     const again = await runInProcess(['experiment', CI_SPEC, '--out', out])
