@@ -133,9 +133,9 @@ export function lineChart(o: {
   const pts = o.series.flatMap(s => s.points)
   const xMin = o.xMin ?? 0
   const xMax = Math.max(xMin + 1, ...pts.map(p => p.x))
-  const yMax =
-    o.yMax ??
-    niceCeil(Math.max(1, ...pts.map(p => Math.max(p.y, p.high ?? 0)), ...(o.references ?? []).map(r => r.y)) * 1.05)
+  // Scaled to the means and reference lines, not the bands: a band over 2 seeds can be ten
+  // times wider than the mean and would flatten every line (bands are clipped at the frame).
+  const yMax = o.yMax ?? niceCeil(Math.max(1, ...pts.map(p => p.y), ...(o.references ?? []).map(r => r.y)) * 1.15)
   const { parts, x, y } = frame(o.title, o.xLabel, o.yLabel, xMax, yMax, xMin)
   const cy = (v: number): number => y(Math.min(yMax, Math.max(0, v)))
   for (const s of o.series) {
