@@ -4,6 +4,7 @@ import { registerDaemonCommand } from './commands/daemon.js'
 import { registerDashboardCommand } from './commands/dashboard.js'
 import { registerDemoCommand } from './commands/demo.js'
 import { registerEnvCommands } from './commands/env.js'
+import { registerExperimentCommand } from './commands/experiment.js'
 import { registerKeygenCommands } from './commands/keygen.js'
 import { registerLabCommand } from './commands/lab.js'
 import { registerMaskCommands } from './commands/mask.js'
@@ -37,6 +38,7 @@ export function createProgram(io: Io, agent: typeof import('@l2d2c/agent') | nul
   registerReviewCommands(program, io)
   registerKeygenCommands(program, io)
   registerLabCommand(program, io)
+  registerExperimentCommand(program, io)
   // Subcommands created with .command() inherit exitOverride, configureOutput and
   // showHelpAfterError from the root (commander's copyInheritedSettings).
   return program

@@ -14,6 +14,7 @@ import { RunRecord, watchRun } from '../demo/watch.js'
 import { ExitCode } from '../exit-codes.js'
 import { dashboardLink } from './dashboard.js'
 import { table, type Io } from '../output.js'
+import { Interruption } from '../interruption.js'
 import { Progress } from '../progress.js'
 
 /**
@@ -77,27 +78,6 @@ async function dashboardLinks(evaluator: ChildDaemon, learners: readonly ChildDa
 /** The line that opens a run on stderr: what is compared, at what budget, and where the output goes. */
 function announcement(p: DemoPlan): string {
   return `l2d2c demo: ${p.agents} sharing learners vs. the same ${p.agents} isolated vs. one lone learner (each with an evaluator), ${p.tasks.length} ${p.env} tasks (at most ${p.stepsPerTask.toLocaleString('en-US')} steps each), targets: own ICR ${p.ownTarget} for the mean agent, collective ICR ${p.target}; output in ${p.out}`
-}
-
-/**
- * Notes the first SIGINT/SIGTERM (io.signal, owned by bin.ts) until disposed, including one
- * that came before it was created: the run then launches nothing more, stops watching, stops
- * its daemons and still writes what it measured, marked interrupted.
- */
-class Interruption {
-  interrupted: boolean
-  private readonly onAbort = (): void => {
-    this.interrupted = true
-  }
-
-  constructor(private readonly signal: AbortSignal | undefined) {
-    this.interrupted = signal?.aborted === true
-    if (!this.interrupted) signal?.addEventListener('abort', this.onAbort, { once: true })
-  }
-
-  dispose(): void {
-    this.signal?.removeEventListener('abort', this.onAbort)
-  }
 }
 
 /** Each learner as it last reported (stderr: the result on stdout stays one table or one JSON document). */

@@ -65,20 +65,20 @@ export const LEARNER_NAME_PATTERN = /^(learner|isolated)-[0-9]+$/
  * take a while; a missed offer makes a learner train a task a peer already knows. A round ends
  * as soon as a good offer is in, so the window costs time only when nobody has the mask.
  */
-const LEARNER_QUERY_WINDOW_MS = 1000
+export const LEARNER_QUERY_WINDOW_MS = 1000
 
 /**
  * An evaluator's round per task and cycle: short, since it runs one for every task each cycle
  * and a missed offer only delays its measurement by a cycle.
  */
-const EVALUATOR_QUERY_WINDOW_MS = 300
+export const EVALUATOR_QUERY_WINDOW_MS = 300
 
 /**
  * Time between the starts of two evaluation cycles. Each cycle re-evaluates every held mask
  * (16 tasks × 25 episodes), so three evaluators cycling back to back would take a large share
  * of the CPU from the learners; 5 s still places a row every few hundred steps per agent.
  */
-const EVALUATION_INTERVAL_MS = 5000
+export const EVALUATION_INTERVAL_MS = 5000
 
 /** Env steps per task when --steps-per-task is not given: the reference's shell_16x16 budget for CT-graph. */
 const DEFAULT_STEPS_PER_TASK = { ctgraph: 12_800, minigrid: 102_400 } as const

@@ -39,7 +39,7 @@ async function read<T>(d: ChildDaemon, route: string): Promise<T | null> {
 }
 
 /** Reads a swarm's evaluation, and every learner's status and own-ICR sweeps, through their control APIs. */
-async function lookAt(swarm: Swarm): Promise<SwarmLook> {
+export async function lookAt(swarm: Swarm): Promise<SwarmLook> {
   const [evaluation, learners, ownIcr] = await Promise.all([
     read<EvaluationDocument>(swarm.evaluator, CONTROL_ROUTES.evaluation),
     Promise.all(swarm.learners.map(async d => await read<StatusDocument>(d, CONTROL_ROUTES.status))),
@@ -152,10 +152,10 @@ function progressLine(k: number, record: RunRecord, stopped: ReadonlySet<SwarmNa
  * evaluator has logged two rows after that moment (the second one measured wholly after it),
  * and at most this long.
  */
-const DONE_GRACE_MS = 30_000
+export const DONE_GRACE_MS = 30_000
 
 /** Rows the swarm's evaluator logged after `since` (ms since the epoch). */
-function rowsAfter(r: SwarmRecord, since: number): number {
+export function rowsAfter(r: SwarmRecord, since: number): number {
   return r.history.filter(row => Date.parse(row.time) > since).length
 }
 

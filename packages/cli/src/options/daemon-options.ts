@@ -147,7 +147,7 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     path: 'sharing.dropMode',
     env: 'L2D2C_DROP_MODE',
     flag: '--drop-mode <m>',
-    help: c => `${c} (the reference dropped queries only)`
+    help: c => `which messages --drop applies to: ${c} (all, or only that type; the reference dropped queries only)`
   },
   {
     path: 'sharing.commPerTask',

@@ -9,7 +9,7 @@ import { DEFAULT_ADMISSION } from '../../network/connection-gater.js'
 import { DEFAULT_LISTEN } from '../../network/libp2p-node.js'
 import { DEFAULT_NAT_SERVICE, RELAY_RESERVATION_MODES, type RelayReservationMode } from '../../network/nat-service.js'
 import { DEFAULT_ANNOUNCER } from '../../network/mask-exchange/announcer.js'
-import { DEFAULT_LOSS_MODE } from '../../network/mask-exchange/loss.js'
+import { DEFAULT_LOSS_MODE, LOSS_MODES, type LossMode } from '../../network/mask-exchange/loss.js'
 import { DEFAULT_L2D2C_STRATEGY } from '../../sharing/policy/l2d2c-strategy.js'
 import { ADOPT_MODES, DEFAULT_SITE_POLICY, type AdoptMode } from '../../sharing/policy/site-policy.js'
 import { DEFAULT_QUERY_ROUNDS } from '../../sharing/query-round.js'
@@ -60,7 +60,7 @@ export interface DaemonConfig {
     hysteresis: number
     windowMs: number
     drop: number
-    dropMode: 'all' | 'queries'
+    dropMode: LossMode
   }
   evaluation: { episodes: number; greedy: boolean; everySteps: number; intervalMs: number }
   announceIntervalMs: number
@@ -181,7 +181,7 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'preset', kind: 'choice', choices: PPO_PRESET_NAMES },
   { path: 'encoding', kind: 'choice', choices: SUPPORTED_ENCODINGS },
   { path: 'sharing.drop', kind: 'number' },
-  { path: 'sharing.dropMode', kind: 'choice', choices: ['all', 'queries'] },
+  { path: 'sharing.dropMode', kind: 'choice', choices: LOSS_MODES },
   { path: 'sharing.commPerTask', kind: 'number' },
   { path: 'sharing.hysteresis', kind: 'number' },
   { path: 'sharing.windowMs', kind: 'number' },

@@ -3,11 +3,24 @@
  * node would send passes through shouldDrop(kind); a dropped message is simply not sent (a
  * request is never written, a response is replaced by closing the stream), so the other side
  * sees exactly what a lost message looks like. Mode 'all' drops every message type with
- * probability p; mode 'queries' drops only queries, as the released reference did.
+ * probability p; a mode named after one message type drops only that type ('queries' is what the
+ * released reference did), so an experiment can tell which loss hurts sharing.
  */
 export type OutboundKind = 'query' | 'offer' | 'fetch' | 'transfer' | 'announce' | 'inventory'
 
-export type LossMode = 'all' | 'queries'
+/** The message type each single-type mode drops. */
+const MODE_KIND = {
+  queries: 'query',
+  offers: 'offer',
+  fetches: 'fetch',
+  transfers: 'transfer',
+  announcements: 'announce',
+  inventories: 'inventory'
+} as const satisfies Record<string, OutboundKind>
+
+export type LossMode = 'all' | keyof typeof MODE_KIND
+
+export const LOSS_MODES: readonly LossMode[] = ['all', ...(Object.keys(MODE_KIND) as Array<keyof typeof MODE_KIND>)]
 
 /** Every message type is subject to loss (the reference's released code dropped queries only). */
 export const DEFAULT_LOSS_MODE: LossMode = 'all'
@@ -46,7 +59,7 @@ export class LossInjector {
   shouldDrop(kind: OutboundKind, peerId?: string): boolean {
     const applies =
       this.probability > 0 &&
-      (this.mode === 'all' || kind === 'query') &&
+      (this.mode === 'all' || MODE_KIND[this.mode] === kind) &&
       (peerId === undefined || !this.exempt(peerId))
     const drop = applies && this.random() < this.probability
     const counter = drop ? this.dropped : this.sent

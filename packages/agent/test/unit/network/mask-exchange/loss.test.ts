@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LossInjector } from '../../../../src/network/mask-exchange/loss.js'
+import { LOSS_MODES, LossInjector } from '../../../../src/network/mask-exchange/loss.js'
 import { createPrng } from '../../../../src/rng/prng.js'
 
 /** Seeded uniform [0, 1) source (the project's PRNG): tests must not use Math.random. */
@@ -27,6 +27,16 @@ describe('loss injection', () => {
     for (const k of ['offer', 'fetch', 'transfer', 'announce', 'inventory'] as const)
       expect(l.shouldDrop(k)).toBe(false)
     expect(l.counts().query).toEqual({ sent: 0, dropped: 1 })
+  })
+
+  it('a mode named after one message type drops that type only', () => {
+    const kinds = ['query', 'offer', 'fetch', 'transfer', 'announce', 'inventory'] as const
+    const modes = ['queries', 'offers', 'fetches', 'transfers', 'announcements', 'inventories'] as const
+    expect(LOSS_MODES).toEqual(['all', ...modes])
+    modes.forEach((mode, i) => {
+      const l = new LossInjector({ probability: 1, mode }, seededUniform(1))
+      expect(kinds.filter(k => l.shouldDrop(k))).toEqual([kinds[i]])
+    })
   })
 
   it('spares peers that only measure (evaluators)', () => {
