@@ -1,3 +1,4 @@
+import type { AnchorRule } from './mask-anchor.js'
 import type { OptimizerConfig } from './optimizer.js'
 
 export interface PpoConfig {
@@ -30,6 +31,8 @@ export interface PpoConfig {
    * treating it as a terminal state. The reference (gym 0.24 `done`) does not.
    */
   readonly bootstrapTruncated: boolean
+  /** Close-to-init training (mask-anchor.ts); null: off. */
+  readonly maskAnchor: AnchorRule | null
 }
 
 /**
@@ -52,7 +55,8 @@ export const REFERENCE_PPO: PpoConfig = {
   optimizer: { kind: 'rmsprop', lr: 1.5e-4, alpha: 0.99, eps: 1e-8 },
   normalizeAdvantages: true,
   valueTarget: 'discounted',
-  bootstrapTruncated: false
+  bootstrapTruncated: false,
+  maskAnchor: null
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 } from './policy-evaluation.js'
 import { DEFAULT_BACKEND } from './backend-choice.js'
 import { DEFAULT_PPO_PRESET, resolvePpoConfig, type PpoConfig, type PpoPreset } from './hyperparams.js'
+import { MaskAnchor } from './mask-anchor.js'
 import { MaskedNet, type Combination } from './masked-net.js'
 import { argmax, JsPolicy } from './policy-js.js'
 import { TfPolicy } from './policy-tf.js'
@@ -194,7 +195,7 @@ export class LifelongLearner {
       }
     }
     record.spec = spec
-    this.installScores(record.scores, combination)
+    this.installScores(spec.key, record.scores, combination)
     const envs = Array.from({ length: this.config.numEnvs }, () => new AutoResetEnv(spec.createEnv()))
     const rollout = new VectorRollout(
       envs,
@@ -315,7 +316,7 @@ export class LifelongLearner {
     record.origin = 'imported'
     this.tasks.set(mask.taskKey, record)
     if (this.current?.record.key === mask.taskKey) {
-      this.installScores(scores, null)
+      this.installScores(mask.taskKey, scores, null)
       this.current.combination = false
     }
   }
@@ -377,10 +378,13 @@ export class LifelongLearner {
   }
 
   /** Loads scores into the network with fresh optimizer state and refreshes the inference weights. */
-  private installScores(wireScores: readonly Float32Array[], combination: Combination | null): void {
+  private installScores(taskKey: string, wireScores: readonly Float32Array[], combination: Combination | null): void {
     this.optimizer?.dispose()
     this.net.load(wireScores, combination)
-    this.optimizer = new TaskOptimizer(this.net, this.config)
+    const rule = this.config.maskAnchor
+    const anchor =
+      rule === null ? null : new MaskAnchor(rule, this.net.layers, initialTaskScores(this.backbone, taskKey))
+    this.optimizer = new TaskOptimizer(this.net, this.config, anchor)
     this.refreshPolicy()
   }
 

@@ -1,0 +1,284 @@
+/**
+ * Close-to-init training (learner/mask-anchor.ts): steps to threshold and DELTA size, with and
+ * without the option, on the 16 meta CT-graph tasks. Prints figures, asserts nothing.
+ *
+ *   pnpm bench:close-to-init [--variants off,hinge:1e-3,...] [--tasks all|0,1,...] [--seeds 1,2,3]
+ *     [--budget 12800] [--eval-every 640] [--out FILE.jsonl] [--json]
+ *   pnpm bench:close-to-init --report FILE.jsonl [FILE.jsonl ...]     (tables from earlier runs)
+ *
+ * Each (variant, seed) is one learner from the default preset (random initial masks) meeting the
+ * tasks in order, driven by the CurriculumDriver as `l2d2c train` drives it: an evaluation (25
+ * stochastic episodes) at the task's start and every `--eval-every` steps, so steps to threshold
+ * is the driver's (first evaluation ≥ 0.9 × optimal return). Per task it records that count, the
+ * DELTA bytes and flips (weights differing from the task's initial mask) of the mask at that
+ * first evaluation ≥ 0.9 ("mastery") and at the end of the budget, and the mean update time.
+ * Step counts are deterministic (seeded); times are not (a shared machine).
+ *
+ * The report pairs each variant's runs with the 'off' runs of the same task and seed: the mean
+ * paired difference of steps to threshold with a 95 % t interval, and wins/ties/losses. A run
+ * that never reaches the threshold counts as the budget (and is listed).
+ */
+import { appendFileSync, readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { encodeMaskCompact, type Mask } from '@l2d2c/protocol'
+import '../src/polyfill.js'
+import { CurriculumDriver, DEFAULT_DRIVER_CONFIG } from '../src/agent/curriculum-driver.js'
+import { META_CTGRAPH_TASKS, taskSpec } from '../src/envs/index.js'
+import type { PpoConfig } from '../src/learner/hyperparams.js'
+import type { AnchorRule } from '../src/learner/mask-anchor.js'
+import { InProcessLearner } from '../src/learner/thread/in-process-learner.js'
+import { deltaBaseOfMask } from '../src/masks/initial-mask.js'
+
+export interface Variant {
+  readonly name: string
+  readonly ppo: Partial<PpoConfig>
+}
+
+/** "off" | "hinge:λ" | "l2:λ" | "trust:τ" (Adam update gated on |m̂/√v̂| > τ). */
+export function parseVariant(spec: string): Variant {
+  if (spec === 'off') return { name: spec, ppo: { maskAnchor: null } }
+  const [kind, raw] = spec.split(':') as [string, string | undefined]
+  const x = Number(raw)
+  if (!(x >= 0)) throw new Error(`variant ${spec}: expected KIND:NUMBER`)
+  if (kind === 'hinge' || kind === 'l2') return { name: spec, ppo: { maskAnchor: { kind, lambda: x } as AnchorRule } }
+  if (kind === 'trust') return { name: spec, ppo: { optimizer: { kind: 'adam', lr: 1e-3, trust: x } } }
+  throw new Error(`unknown variant ${spec}`)
+}
+
+export interface RunRecord {
+  readonly variant: string
+  readonly seed: number
+  readonly task: number
+  readonly key: string
+  readonly budget: number
+  readonly evalEvery: number
+  readonly stepsToThreshold: number | null
+  /** The mask at the first evaluation ≥ threshold (null: never reached). */
+  readonly masteryBytes: number | null
+  readonly masteryFlips: number | null
+  readonly finalBytes: number
+  readonly finalFlips: number
+  readonly finalReturn: number | null
+  readonly updateMs: number
+}
+
+/** DELTA bytes (BITS if smaller: encodeMaskCompact) and flips against the task's initial mask. */
+export function deltaSize(mask: Mask): { bytes: number; flips: number } {
+  const base = deltaBaseOfMask(mask)
+  let flips = 0
+  mask.layers.forEach((l, i) => {
+    const bits = base.layers[i]!.initialBits
+    for (let k = 0; k < l.scores.length; k++) flips += +(l.scores[k]! >= 0) ^ bits[k]!
+  })
+  return { bytes: encodeMaskCompact(mask, { base }).length, flips }
+}
+
+export async function runVariant(
+  variant: Variant,
+  seed: number,
+  tasks: readonly number[],
+  budget: number,
+  evalEvery: number,
+  onRecord: (r: RunRecord) => void
+): Promise<void> {
+  const keys = tasks.map(t => META_CTGRAPH_TASKS[t]!)
+  const learner = new InProcessLearner()
+  await learner.init({ shapeTask: keys[0]!, seed, backend: 'wasm', ppo: variant.ppo })
+  const mastery = new Map<string, { bytes: number; flips: number }>()
+  const update = new Map<string, { ms: number; n: number }>()
+  const driver = new CurriculumDriver(
+    learner,
+    {
+      ...DEFAULT_DRIVER_CONFIG,
+      tasks: keys,
+      stepsPerTask: budget,
+      evalEverySteps: evalEvery,
+      commPerTask: 0,
+      finalEvaluation: false
+    },
+    {
+      onIteration: stats => {
+        const u = update.get(stats.taskKey) ?? { ms: 0, n: 0 }
+        u.ms += stats.timings.updateMs
+        u.n++
+        update.set(stats.taskKey, u)
+      },
+      onEvaluation: async (key, reward) => {
+        if (mastery.has(key) || reward < DEFAULT_DRIVER_CONFIG.threshold * taskSpec(key).optimalReturn) return
+        mastery.set(key, deltaSize(await learner.exportMask(key)))
+      },
+      onTaskEnd: async report => {
+        const final = deltaSize(await learner.exportMask(report.key))
+        const m = mastery.get(report.key) ?? null
+        const u = update.get(report.key) ?? { ms: 0, n: 1 }
+        onRecord({
+          variant: variant.name,
+          seed,
+          task: tasks[keys.indexOf(report.key)]!,
+          key: report.key,
+          budget,
+          evalEvery,
+          stepsToThreshold: report.stepsToThreshold,
+          masteryBytes: m?.bytes ?? null,
+          masteryFlips: m?.flips ?? null,
+          finalBytes: final.bytes,
+          finalFlips: final.flips,
+          finalReturn: report.finalReturn,
+          updateMs: u.ms / u.n
+        })
+      }
+    }
+  )
+  try {
+    await driver.run()
+  } finally {
+    await learner.dispose()
+  }
+}
+
+// ---------- report ----------
+
+const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length)
+const sd = (xs: readonly number[]): number => {
+  if (xs.length < 2) return 0
+  const m = mean(xs)
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1))
+}
+/** Two-sided 97.5 % quantile of Student's t with `df` degrees of freedom (df ≥ 1). */
+function tQuantile975(df: number): number {
+  const table: Record<number, number> = { 1: 12.71, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 10: 2.228, 20: 2.086 }
+  if (table[df] !== undefined) return table[df]!
+  if (df >= 30) return 1.96 + 2.4 / df // within 0.005 of the exact value for df ≥ 30
+  return df < 10 ? 2.3 : 2.1
+}
+const pm = (xs: readonly number[], digits = 0): string =>
+  `${mean(xs).toLocaleString('en-US', { maximumFractionDigits: digits })} ± ${sd(xs).toLocaleString('en-US', { maximumFractionDigits: digits })}`
+
+export interface VariantSummary {
+  variant: string
+  runs: number
+  solved: number
+  steps: { mean: number; sd: number }
+  masteryBytes: { mean: number; sd: number; max: number }
+  masteryFlipPct: { mean: number; sd: number }
+  finalBytes: { mean: number; sd: number; max: number }
+  finalFlipPct: { mean: number; sd: number }
+  updateMs: number
+  /** Against 'off', paired by task and seed. */
+  paired: { n: number; meanDiff: number; ci95: [number, number]; wins: number; ties: number; losses: number } | null
+}
+
+const WEIGHTS = 109_600
+
+export function summarise(records: readonly RunRecord[]): VariantSummary[] {
+  const variants = [...new Set(records.map(r => r.variant))]
+  const byKey = (r: RunRecord): string => `${r.seed}/${r.task}`
+  const off = new Map(records.filter(r => r.variant === 'off').map(r => [byKey(r), r]))
+  return variants.map(v => {
+    const rs = records.filter(r => r.variant === v)
+    const steps = rs.map(r => r.stepsToThreshold ?? r.budget)
+    const mb = rs.flatMap(r => (r.masteryBytes === null ? [] : [r.masteryBytes]))
+    const mf = rs.flatMap(r => (r.masteryFlips === null ? [] : [(100 * r.masteryFlips) / WEIGHTS]))
+    let paired: VariantSummary['paired'] = null
+    if (v !== 'off') {
+      const d = rs.flatMap(r => {
+        const o = off.get(byKey(r))
+        return o === undefined ? [] : [(r.stepsToThreshold ?? r.budget) - (o.stepsToThreshold ?? o.budget)]
+      })
+      if (d.length > 0) {
+        const half = d.length > 1 ? (tQuantile975(d.length - 1) * sd(d)) / Math.sqrt(d.length) : Infinity
+        paired = {
+          n: d.length,
+          meanDiff: mean(d),
+          ci95: [mean(d) - half, mean(d) + half],
+          wins: d.filter(x => x < 0).length,
+          ties: d.filter(x => x === 0).length,
+          losses: d.filter(x => x > 0).length
+        }
+      }
+    }
+    return {
+      variant: v,
+      runs: rs.length,
+      solved: rs.filter(r => r.stepsToThreshold !== null).length,
+      steps: { mean: mean(steps), sd: sd(steps) },
+      masteryBytes: { mean: mean(mb), sd: sd(mb), max: Math.max(...mb) },
+      masteryFlipPct: { mean: mean(mf), sd: sd(mf) },
+      finalBytes: { mean: mean(rs.map(r => r.finalBytes)), sd: sd(rs.map(r => r.finalBytes)), max: Math.max(...rs.map(r => r.finalBytes)) },
+      finalFlipPct: {
+        mean: mean(rs.map(r => (100 * r.finalFlips) / WEIGHTS)),
+        sd: sd(rs.map(r => (100 * r.finalFlips) / WEIGHTS))
+      },
+      updateMs: mean(rs.map(r => r.updateMs)),
+      paired
+    }
+  })
+}
+
+export function reportTable(records: readonly RunRecord[]): string {
+  const lines = [
+    '| variant | runs solved | steps to 0.9 | Δ steps vs off (95 % CI) | better/same/worse | DELTA at mastery (max) | flips at mastery | DELTA at end (max) | flips at end | update ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
+  ]
+  const variants = [...new Set(records.map(r => r.variant))]
+  for (const s of summarise(records)) {
+    const rs = records.filter(r => r.variant === s.variant)
+    const steps = rs.map(r => r.stepsToThreshold ?? r.budget)
+    const mb = rs.flatMap(r => (r.masteryBytes === null ? [] : [r.masteryBytes]))
+    const mf = rs.flatMap(r => (r.masteryFlips === null ? [] : [(100 * r.masteryFlips) / WEIGHTS]))
+    const p = s.paired
+    lines.push(
+      `| ${s.variant} | ${s.solved}/${s.runs} | ${pm(steps)} | ${p === null ? '—' : `${p.meanDiff >= 0 ? '+' : ''}${Math.round(p.meanDiff)} (${Math.round(p.ci95[0])}, ${Math.round(p.ci95[1])})`} | ${p === null ? '—' : `${p.wins}/${p.ties}/${p.losses}`} | ${pm(mb)} (${s.masteryBytes.max.toLocaleString('en-US')}) | ${pm(mf, 2)} % | ${pm(rs.map(r => r.finalBytes))} (${s.finalBytes.max.toLocaleString('en-US')}) | ${pm(
+        rs.map(r => (100 * r.finalFlips) / WEIGHTS),
+        2
+      )} % | ${s.updateMs.toFixed(1)} |`
+    )
+  }
+  const unsolved = records.filter(r => r.stepsToThreshold === null)
+  if (unsolved.length > 0)
+    lines.push('', `never reached 0.9: ${unsolved.map(r => `${r.variant} seed ${r.seed} task ${r.task}`).join(', ')}`)
+  if (variants.length === 0) lines.push('(no records)')
+  return lines.join('\n')
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop()!)
+if (isMain) {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      variants: { type: 'string', default: 'off,hinge:1e-4,hinge:1e-3,hinge:1e-2' },
+      tasks: { type: 'string', default: 'all' },
+      seeds: { type: 'string', default: '1,2,3' },
+      budget: { type: 'string', default: '12800' },
+      'eval-every': { type: 'string', default: '640' },
+      out: { type: 'string' },
+      report: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false }
+    }
+  })
+  let records: RunRecord[] = []
+  if (values.report) {
+    for (const file of positionals)
+      for (const line of readFileSync(file, 'utf8').split('\n'))
+        if (line.trim() !== '') records.push(JSON.parse(line) as RunRecord)
+  } else {
+    const tasks = values.tasks === 'all' ? [...META_CTGRAPH_TASKS.keys()] : values.tasks.split(',').map(Number)
+    const seeds = values.seeds.split(',').map(Number)
+    const budget = Number(values.budget)
+    const evalEvery = Number(values['eval-every'])
+    for (const spec of values.variants.split(',')) {
+      const variant = parseVariant(spec)
+      for (const seed of seeds) {
+        await runVariant(variant, seed, tasks, budget, evalEvery, r => {
+          records.push(r)
+          if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(r)}\n`)
+          process.stderr.write(
+            `${r.variant} seed ${r.seed} task ${String(r.task).padStart(2)}: threshold ${r.stepsToThreshold ?? 'never'}, DELTA ${r.masteryBytes ?? '-'} B at mastery, ${r.finalBytes} B at ${r.budget}, update ${r.updateMs.toFixed(1)} ms\n`
+          )
+        })
+      }
+    }
+  }
+  records = records.sort((a, b) => a.variant.localeCompare(b.variant) || a.seed - b.seed || a.task - b.task)
+  console.log(values.json ? JSON.stringify(summarise(records)) : reportTable(records))
+}
