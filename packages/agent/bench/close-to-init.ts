@@ -34,15 +34,24 @@ export interface Variant {
   readonly ppo: Partial<PpoConfig>
 }
 
-/** "off" | "hinge:λ" | "l2:λ" | "trust:τ" (Adam update gated on |m̂/√v̂| > τ). */
+/**
+ * "off" | "hinge:λ" | "l2:λ" | "l1:λ" | "trust:τ" (Adam update gated on |m̂/√v̂| > τ) | "eps:ε" (Adam's ε),
+ * or several joined by "+" ("eps:1e-5+l2:3e-5").
+ */
 export function parseVariant(spec: string): Variant {
-  if (spec === 'off') return { name: spec, ppo: { maskAnchor: null } }
-  const [kind, raw] = spec.split(':') as [string, string | undefined]
-  const x = Number(raw)
-  if (!(x >= 0)) throw new Error(`variant ${spec}: expected KIND:NUMBER`)
-  if (kind === 'hinge' || kind === 'l2') return { name: spec, ppo: { maskAnchor: { kind, lambda: x } as AnchorRule } }
-  if (kind === 'trust') return { name: spec, ppo: { optimizer: { kind: 'adam', lr: 1e-3, trust: x } } }
-  throw new Error(`unknown variant ${spec}`)
+  let ppo: Partial<PpoConfig> = { maskAnchor: null }
+  let optimizer: Record<string, unknown> = { kind: 'adam', lr: 1e-3 }
+  for (const part of spec.split('+')) {
+    if (part === 'off') continue
+    const [kind, raw] = part.split(':') as [string, string | undefined]
+    const x = Number(raw)
+    if (!(x >= 0)) throw new Error(`variant ${spec}: expected KIND:NUMBER`)
+    if (kind === 'hinge' || kind === 'l2' || kind === 'l1') ppo = { ...ppo, maskAnchor: { kind, lambda: x } as AnchorRule }
+    else if (kind === 'trust' || kind === 'eps') optimizer = { ...optimizer, [kind]: x }
+    else throw new Error(`unknown variant ${spec}`)
+  }
+  if (Object.keys(optimizer).length > 2) ppo = { ...ppo, optimizer: optimizer as unknown as PpoConfig['optimizer'] }
+  return { name: spec, ppo }
 }
 
 export interface RunRecord {
@@ -134,6 +143,91 @@ export async function runVariant(
   } finally {
     await learner.dispose()
   }
+}
+
+export interface AdoptedRecord {
+  readonly variant: string
+  readonly seed: number
+  readonly task: number
+  /** The adopted mask: trained without the option for `adoptSteps`. */
+  readonly adoptedBytes: number
+  readonly adoptedEval: number
+  /** Evaluations every `evalEvery` steps while the adopter trains it further with `variant`. */
+  readonly evals: number[]
+  readonly finalBytes: number
+}
+
+/**
+ * Masks that did not start at the task's initial mask: a mask trained without the option for
+ * `adoptSteps` (a peer's, say) is imported by a learner running `variant` and trained further
+ * for `steps`; the penalty's anchor stays the task's initial mask.
+ */
+export async function runAdopted(
+  variant: Variant,
+  seed: number,
+  tasks: readonly number[],
+  adoptSteps: number,
+  steps: number,
+  evalEvery: number,
+  onRecord: (r: AdoptedRecord) => void
+): Promise<void> {
+  const teacher = new InProcessLearner()
+  const student = new InProcessLearner()
+  const first = META_CTGRAPH_TASKS[tasks[0]!]!
+  await teacher.init({ shapeTask: first, seed, backend: 'wasm', ppo: { maskAnchor: null } })
+  await student.init({ shapeTask: first, seed: seed + 1000, backend: 'wasm', ppo: variant.ppo })
+  try {
+    for (const t of tasks) {
+      const key = META_CTGRAPH_TASKS[t]!
+      await teacher.setTask(key)
+      let trained = 0
+      while (trained < adoptSteps) trained = (await teacher.trainIteration()).taskSteps
+      const adopted = await teacher.exportMask(key)
+      const adoptedEval = (await teacher.evaluate(key)).meanReturn
+      await student.setTask(key)
+      await student.importMask(adopted)
+      const evals: number[] = []
+      let done = 0
+      let next = evalEvery
+      while (done < steps) {
+        done += (await student.trainIteration()).steps
+        if (done >= next) {
+          evals.push((await student.evaluate(key)).meanReturn)
+          next += evalEvery
+        }
+      }
+      onRecord({
+        variant: variant.name,
+        seed,
+        task: t,
+        adoptedBytes: deltaSize(adopted).bytes,
+        adoptedEval,
+        evals,
+        finalBytes: deltaSize(await student.exportMask(key)).bytes
+      })
+    }
+  } finally {
+    await teacher.dispose()
+    await student.dispose()
+  }
+}
+
+export function adoptedTable(records: readonly AdoptedRecord[]): string {
+  const lines = [
+    '| variant | runs | adopted mask: eval, DELTA | eval while trained further: mean, min | DELTA after |',
+    '| --- | --- | --- | --- | --- |'
+  ]
+  for (const v of [...new Set(records.map(r => r.variant))]) {
+    const rs = records.filter(r => r.variant === v)
+    const evals = rs.flatMap(r => r.evals)
+    lines.push(
+      `| ${v} | ${rs.length} | ${pm(
+        rs.map(r => r.adoptedEval),
+        2
+      )}, ${pm(rs.map(r => r.adoptedBytes))} | ${mean(evals).toFixed(3)}, ${Math.min(...evals).toFixed(2)} | ${pm(rs.map(r => r.finalBytes))} |`
+    )
+  }
+  return lines.join('\n')
 }
 
 // ---------- report ----------
@@ -253,10 +347,24 @@ if (isMain) {
       'eval-every': { type: 'string', default: '640' },
       out: { type: 'string' },
       report: { type: 'boolean', default: false },
+      adopted: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false }
     }
   })
   let records: RunRecord[] = []
+  if (values.adopted) {
+    const tasks = values.tasks === 'all' ? [...META_CTGRAPH_TASKS.keys()] : values.tasks.split(',').map(Number)
+    const adopted: AdoptedRecord[] = []
+    for (const spec of values.variants.split(','))
+      for (const seed of values.seeds.split(',').map(Number))
+        await runAdopted(parseVariant(spec), seed, tasks, 3840, Number(values.budget), Number(values['eval-every']), r => {
+          adopted.push(r)
+          if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(r)}\n`)
+          process.stderr.write(`${r.variant} seed ${r.seed} task ${r.task}: ${JSON.stringify(r)}\n`)
+        })
+    console.log(adoptedTable(adopted))
+    process.exit(0)
+  }
   if (values.report) {
     for (const file of positionals)
       for (const line of readFileSync(file, 'utf8').split('\n'))

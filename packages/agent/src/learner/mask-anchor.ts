@@ -15,7 +15,7 @@ import { toInternal } from './layout.js'
  * Under Adam a score whose policy gradient is small noise is moved by the penalty alone, back
  * towards its starting side; a score the policy needs (|∂L/∂s| > λ) still flips.
  */
-export type AnchorRule = { readonly kind: 'hinge'; readonly lambda: number } | { readonly kind: 'l2'; readonly lambda: number }
+export type AnchorRule = { readonly kind: 'hinge' | 'l2' | 'l1'; readonly lambda: number }
 
 export class MaskAnchor {
   /** Per internal layer: the constant term of the gradient (−(λ/2)·σ₀ for hinge, −λ·s₀ for l2). */
@@ -37,6 +37,8 @@ export class MaskAnchor {
       if (rule.kind === 'hinge') {
         const h = rule.lambda / 2
         for (let k = 0; k < c.length; k++) c[k] = s0[k]! >= 0 ? -h : h
+      } else if (rule.kind === 'l1') {
+        c.set(s0)
       } else {
         for (let k = 0; k < c.length; k++) c[k] = -rule.lambda * s0[k]!
       }
@@ -49,6 +51,7 @@ export class MaskAnchor {
     const r = this.rule
     return grads.map((g, j) => {
       const s = scores[j]!
+      if (r.kind === 'l1') return tf.add(g, tf.mul(tf.sign(tf.sub(s, this.offsets[j]!)), r.lambda))
       const own = r.kind === 'hinge' ? tf.mul(tf.sign(s), r.lambda / 2) : tf.mul(s, r.lambda)
       return tf.addN([g, own, this.offsets[j]!])
     })
@@ -71,6 +74,7 @@ export function anchorPenalty(
     const s0 = initial[i]!
     for (let k = 0; k < s.length; k++) {
       if (rule.kind === 'hinge') sum += Math.max(0, -s[k]! * (s0[k]! >= 0 ? 1 : -1))
+      else if (rule.kind === 'l1') sum += Math.abs(s[k]! - s0[k]!)
       else sum += 0.5 * (s[k]! - s0[k]!) ** 2
     }
   })
