@@ -24,8 +24,8 @@ import { encodeMaskCompact, type Mask } from '@l2d2c/protocol'
 import '../src/polyfill.js'
 import { CurriculumDriver, DEFAULT_DRIVER_CONFIG } from '../src/agent/curriculum-driver.js'
 import { META_CTGRAPH_TASKS, taskSpec } from '../src/envs/index.js'
-import type { PpoConfig } from '../src/learner/hyperparams.js'
-import type { AnchorRule } from '../src/learner/mask-anchor.js'
+import { DEFAULT_PPO, type PpoConfig } from '../src/learner/hyperparams.js'
+import { ANCHOR_KINDS, type AnchorKind } from '../src/learner/mask-anchor.js'
 import { InProcessLearner } from '../src/learner/thread/in-process-learner.js'
 import { deltaBaseOfMask } from '../src/masks/initial-mask.js'
 
@@ -35,22 +35,21 @@ export interface Variant {
 }
 
 /**
- * "off" | "hinge:λ" | "l2:λ" | "l1:λ" | "trust:τ" (Adam update gated on |m̂/√v̂| > τ) | "eps:ε" (Adam's ε),
+ * "off" | "l1:λ" | "l2:λ" | "hinge:λ" (closeToInit λ with that rule) | "eps:ε" (Adam's ε, no penalty),
  * or several joined by "+" ("eps:1e-5+l2:3e-5").
  */
 export function parseVariant(spec: string): Variant {
-  let ppo: Partial<PpoConfig> = { maskAnchor: null }
-  let optimizer: Record<string, unknown> = { kind: 'adam', lr: 1e-3 }
+  let ppo: Partial<PpoConfig> = { closeToInit: 0 }
   for (const part of spec.split('+')) {
     if (part === 'off') continue
     const [kind, raw] = part.split(':') as [string, string | undefined]
     const x = Number(raw)
-    if (!(x >= 0)) throw new Error(`variant ${spec}: expected KIND:NUMBER`)
-    if (kind === 'hinge' || kind === 'l2' || kind === 'l1') ppo = { ...ppo, maskAnchor: { kind, lambda: x } as AnchorRule }
-    else if (kind === 'trust' || kind === 'eps') optimizer = { ...optimizer, [kind]: x }
+    if (!(x >= 0) || raw === undefined) throw new Error(`variant ${spec}: expected KIND:NUMBER`)
+    if ((ANCHOR_KINDS as readonly string[]).includes(kind))
+      ppo = { ...ppo, closeToInit: x, closeToInitRule: kind as AnchorKind }
+    else if (kind === 'eps') ppo = { ...ppo, optimizer: { ...DEFAULT_PPO.optimizer, eps: x } }
     else throw new Error(`unknown variant ${spec}`)
   }
-  if (Object.keys(optimizer).length > 2) ppo = { ...ppo, optimizer: optimizer as unknown as PpoConfig['optimizer'] }
   return { name: spec, ppo }
 }
 
@@ -174,7 +173,7 @@ export async function runAdopted(
   const teacher = new InProcessLearner()
   const student = new InProcessLearner()
   const first = META_CTGRAPH_TASKS[tasks[0]!]!
-  await teacher.init({ shapeTask: first, seed, backend: 'wasm', ppo: { maskAnchor: null } })
+  await teacher.init({ shapeTask: first, seed, backend: 'wasm', ppo: { closeToInit: 0 } })
   await student.init({ shapeTask: first, seed: seed + 1000, backend: 'wasm', ppo: variant.ppo })
   try {
     for (const t of tasks) {
@@ -298,7 +297,11 @@ export function summarise(records: readonly RunRecord[]): VariantSummary[] {
       steps: { mean: mean(steps), sd: sd(steps) },
       masteryBytes: { mean: mean(mb), sd: sd(mb), max: Math.max(...mb) },
       masteryFlipPct: { mean: mean(mf), sd: sd(mf) },
-      finalBytes: { mean: mean(rs.map(r => r.finalBytes)), sd: sd(rs.map(r => r.finalBytes)), max: Math.max(...rs.map(r => r.finalBytes)) },
+      finalBytes: {
+        mean: mean(rs.map(r => r.finalBytes)),
+        sd: sd(rs.map(r => r.finalBytes)),
+        max: Math.max(...rs.map(r => r.finalBytes))
+      },
       finalFlipPct: {
         mean: mean(rs.map(r => (100 * r.finalFlips) / WEIGHTS)),
         sd: sd(rs.map(r => (100 * r.finalFlips) / WEIGHTS))
@@ -357,11 +360,19 @@ if (isMain) {
     const adopted: AdoptedRecord[] = []
     for (const spec of values.variants.split(','))
       for (const seed of values.seeds.split(',').map(Number))
-        await runAdopted(parseVariant(spec), seed, tasks, 3840, Number(values.budget), Number(values['eval-every']), r => {
-          adopted.push(r)
-          if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(r)}\n`)
-          process.stderr.write(`${r.variant} seed ${r.seed} task ${r.task}: ${JSON.stringify(r)}\n`)
-        })
+        await runAdopted(
+          parseVariant(spec),
+          seed,
+          tasks,
+          3840,
+          Number(values.budget),
+          Number(values['eval-every']),
+          r => {
+            adopted.push(r)
+            if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(r)}\n`)
+            process.stderr.write(`${r.variant} seed ${r.seed} task ${r.task}: ${JSON.stringify(r)}\n`)
+          }
+        )
     console.log(adoptedTable(adopted))
     process.exit(0)
   }

@@ -376,6 +376,7 @@ function agentConfig(
     backend: config.backend,
     maskInit: config.maskInit,
     preset: config.preset,
+    ...(config.closeToInit !== null ? { ppo: { closeToInit: config.closeToInit } } : {}),
     driver: {
       commPerTask: config.sharing.commPerTask,
       evalEpisodes: config.evaluation.episodes,

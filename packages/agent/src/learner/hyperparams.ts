@@ -1,4 +1,4 @@
-import type { AnchorRule } from './mask-anchor.js'
+import { ANCHOR_KINDS, type AnchorKind } from './mask-anchor.js'
 import type { OptimizerConfig } from './optimizer.js'
 
 export interface PpoConfig {
@@ -31,8 +31,14 @@ export interface PpoConfig {
    * treating it as a terminal state. The reference (gym 0.24 `done`) does not.
    */
   readonly bootstrapTruncated: boolean
-  /** Close-to-init training (mask-anchor.ts); null: off. */
-  readonly maskAnchor: AnchorRule | null
+  /**
+   * Close-to-init training (mask-anchor.ts): the weight λ of a penalty that keeps the task's
+   * scores near its reproducible initial scores, the DELTA base, so the mask shared differs
+   * from that base in fewer weights. 0: off.
+   */
+  readonly closeToInit: number
+  /** The penalty λ weighs: 'l1' λ·Σ|s − s₀| (the measured best), 'l2' or 'hinge' (see mask-anchor.ts). */
+  readonly closeToInitRule: AnchorKind
 }
 
 /**
@@ -56,7 +62,8 @@ export const REFERENCE_PPO: PpoConfig = {
   normalizeAdvantages: true,
   valueTarget: 'discounted',
   bootstrapTruncated: false,
-  maskAnchor: null
+  closeToInit: 0,
+  closeToInitRule: 'l1'
 }
 
 /**
@@ -129,6 +136,11 @@ export function resolvePpoConfig(preset: PpoPreset = 'default', overrides: Parti
   if (!(c.optimizer.lr > 0)) throw new PpoConfigError(`optimizer.lr must be > 0, got ${c.optimizer.lr}`)
   if (c.optimizer.kind !== 'rmsprop' && c.optimizer.kind !== 'adam')
     throw new PpoConfigError(`unknown optimizer '${String((c.optimizer as { kind: unknown }).kind)}'`)
+  nonNeg(c.closeToInit, 'closeToInit')
+  if (!ANCHOR_KINDS.includes(c.closeToInitRule))
+    throw new PpoConfigError(
+      `closeToInitRule must be one of ${ANCHOR_KINDS.join(', ')}, got '${String(c.closeToInitRule)}'`
+    )
   if (c.valueTarget !== 'gae' && c.valueTarget !== 'discounted')
     throw new PpoConfigError(`valueTarget must be 'gae' or 'discounted'`)
   return c

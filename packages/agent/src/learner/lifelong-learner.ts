@@ -381,11 +381,22 @@ export class LifelongLearner {
   private installScores(taskKey: string, wireScores: readonly Float32Array[], combination: Combination | null): void {
     this.optimizer?.dispose()
     this.net.load(wireScores, combination)
-    const rule = this.config.maskAnchor
-    const anchor =
-      rule === null ? null : new MaskAnchor(rule, this.net.layers, initialTaskScores(this.backbone, taskKey))
-    this.optimizer = new TaskOptimizer(this.net, this.config, anchor)
+    this.optimizer = new TaskOptimizer(this.net, this.config, this.anchorFor(taskKey))
     this.refreshPolicy()
+  }
+
+  /**
+   * The close-to-init penalty of a task (null when off). Its anchor is always the task's
+   * reproducible initial scores, the DELTA base, whatever the scores being installed: an
+   * imported mask or a resumed one is drawn back towards the base where its policy gradient
+   * does not hold it (docs/delta-encoding.md §11); under LC/BLC it acts on the new mask's own
+   * scores, which start there, not on the combination.
+   */
+  private anchorFor(taskKey: string): MaskAnchor | null {
+    const lambda = this.config.closeToInit
+    if (lambda === 0) return null
+    const rule = { kind: this.config.closeToInitRule, lambda }
+    return new MaskAnchor(rule, this.net.layers, initialTaskScores(this.backbone, taskKey))
   }
 
   private refreshPolicy(): void {

@@ -1,69 +1,72 @@
 import * as tf from '@tensorflow/tfjs'
-import type { InternalLayer } from './layout.js'
-import { toInternal } from './layout.js'
+import { toInternal, type InternalLayer } from './layout.js'
 
 /**
- * Close-to-init training: keeps the current task's mask near the task's reproducible initial mask
- * (the DELTA base, docs/delta-encoding.md §2), so the mask a node shares differs from that base
- * in fewer weights and its DELTA encoding is smaller.
+ * Close-to-init training: a penalty that keeps the current task's scores near the task's
+ * reproducible initial scores s₀ (masks/score-init.ts), whose signs are the DELTA base
+ * (docs/delta-encoding.md §2). A mask that differs from its base in fewer weights has a smaller
+ * DELTA encoding. The penalty's gradient joins the score gradients before clipping and the
+ * optimizer, as a term of the loss.
  *
- * Rules (exploratory; the measurements pick one):
- *  - 'hinge' λ: adds λ·Σ max(0, −s·σ₀) to the loss, σ₀ = +1 where the weight starts on, −1 where
- *    it starts off. Its gradient, −λ·σ₀ on a flipped score and 0 elsewhere, equals
- *    (λ/2)·(sign(s) − σ₀) (sign(0) = 0 sits inside the kink's subgradient [−λ, 0]·σ₀).
- *  - 'l2' λ: adds (λ/2)·Σ (s − s₀)²; gradient λ·(s − s₀).
- * Under Adam a score whose policy gradient is small noise is moved by the penalty alone, back
- * towards its starting side; a score the policy needs (|∂L/∂s| > λ) still flips.
+ * Why it is needed: Adam divides each score's step by the root mean square of its own gradient,
+ * so a score whose gradient is tiny noise still moves about lr per step and, if it starts near
+ * 0, flips at random. Rules, all measured (docs/delta-encoding.md §11):
+ *  - 'l1' (the default rule): λ·Σ|s − s₀|, gradient λ·sign(s − s₀). Under Adam that is a constant
+ *    force towards s₀: a score moves away only while its policy gradient pulls harder than λ on
+ *    average, so the deviation from s₀ stays sparse. sign(0) = 0 is the subgradient at s = s₀.
+ *  - 'l2': (λ/2)·Σ(s − s₀)², gradient λ·(s − s₀): a pull that grows with the distance travelled.
+ *  - 'hinge': λ·Σ max(0, −s·σ₀), σ₀ = +1 where the weight starts on (s₀ ≥ 0), else −1: only a
+ *    flipped score is pushed back, with gradient −λ·σ₀ = (λ/2)·(sign(s) − σ₀).
  */
-export type AnchorRule = { readonly kind: 'hinge' | 'l2' | 'l1'; readonly lambda: number }
+export type AnchorKind = 'l1' | 'l2' | 'hinge'
+
+export const ANCHOR_KINDS: readonly AnchorKind[] = ['l1', 'l2', 'hinge']
+
+export interface AnchorRule {
+  readonly kind: AnchorKind
+  /** The penalty's weight; > 0 (a learner with λ = 0 builds no anchor). */
+  readonly lambda: number
+}
 
 export class MaskAnchor {
-  /** Per internal layer: the constant term of the gradient (−(λ/2)·σ₀ for hinge, −λ·s₀ for l2). */
-  private readonly offsets: tf.Tensor2D[]
+  /** Per internal layer, a constant: s₀ ('l1'), −λ·s₀ ('l2'), −(λ/2)·σ₀ ('hinge'). */
+  private readonly constants: tf.Tensor2D[]
 
-  /**
-   * `initialWire`: the task's initial scores in wire layout (masks/score-init.ts). Only their
-   * signs matter to 'hinge' (σ₀ = +1 where s₀ ≥ 0, as the mask's bit).
-   */
+  /** `initialWire`: the task's initial scores in wire layout ([out][in] per wire layer). */
   constructor(
     readonly rule: AnchorRule,
     layers: readonly InternalLayer[],
     initialWire: readonly Float32Array[]
   ) {
     const internal = toInternal(layers, initialWire)
-    this.offsets = layers.map((l, j) => {
+    this.constants = layers.map((l, j) => {
       const s0 = internal[j]!
       const c = new Float32Array(s0.length)
-      if (rule.kind === 'hinge') {
-        const h = rule.lambda / 2
-        for (let k = 0; k < c.length; k++) c[k] = s0[k]! >= 0 ? -h : h
-      } else if (rule.kind === 'l1') {
-        c.set(s0)
-      } else {
-        for (let k = 0; k < c.length; k++) c[k] = -rule.lambda * s0[k]!
-      }
+      if (rule.kind === 'l1') c.set(s0)
+      else if (rule.kind === 'l2') for (let k = 0; k < c.length; k++) c[k] = -rule.lambda * s0[k]!
+      else for (let k = 0; k < c.length; k++) c[k] = s0[k]! >= 0 ? -rule.lambda / 2 : rule.lambda / 2
       return tf.keep(tf.tensor2d(c, [l.inSize, l.outSize]))
     })
   }
 
-  /** The score gradients plus the penalty's gradient at `scores` (one [in, out] per internal layer). Call inside tf.tidy. */
+  /** `grads` plus the penalty's gradient at `scores` (both one [in, out] per internal layer). Call inside tf.tidy. */
   addGradient(scores: readonly tf.Tensor[], grads: readonly tf.Tensor[]): tf.Tensor[] {
-    const r = this.rule
+    const { kind, lambda } = this.rule
     return grads.map((g, j) => {
       const s = scores[j]!
-      if (r.kind === 'l1') return tf.add(g, tf.mul(tf.sign(tf.sub(s, this.offsets[j]!)), r.lambda))
-      const own = r.kind === 'hinge' ? tf.mul(tf.sign(s), r.lambda / 2) : tf.mul(s, r.lambda)
-      return tf.addN([g, own, this.offsets[j]!])
+      const c = this.constants[j]!
+      if (kind === 'l1') return tf.add(g, tf.mul(tf.sign(tf.sub(s, c)), lambda))
+      return tf.addN([g, kind === 'l2' ? tf.mul(s, lambda) : tf.mul(tf.sign(s), lambda / 2), c])
     })
   }
 
   dispose(): void {
-    for (const t of this.offsets) t.dispose()
-    this.offsets.length = 0
+    for (const t of this.constants) t.dispose()
+    this.constants.length = 0
   }
 }
 
-/** The penalty itself, in float64 over wire-layout arrays (tests, and the size of the term in a loss). */
+/** The penalty's value, in float64 over matching arrays (any layout): what addGradient differentiates. */
 export function anchorPenalty(
   rule: AnchorRule,
   scores: readonly ArrayLike<number>[],
@@ -73,9 +76,9 @@ export function anchorPenalty(
   scores.forEach((s, i) => {
     const s0 = initial[i]!
     for (let k = 0; k < s.length; k++) {
-      if (rule.kind === 'hinge') sum += Math.max(0, -s[k]! * (s0[k]! >= 0 ? 1 : -1))
-      else if (rule.kind === 'l1') sum += Math.abs(s[k]! - s0[k]!)
-      else sum += 0.5 * (s[k]! - s0[k]!) ** 2
+      if (rule.kind === 'l1') sum += Math.abs(s[k]! - s0[k]!)
+      else if (rule.kind === 'l2') sum += 0.5 * (s[k]! - s0[k]!) ** 2
+      else sum += Math.max(0, -s[k]! * (s0[k]! >= 0 ? 1 : -1))
     }
   })
   return rule.lambda * sum

@@ -15,8 +15,6 @@ export type OptimizerConfig =
       readonly beta1?: number
       readonly beta2?: number
       readonly eps?: number
-      /** Exploratory: a score moves only when |m̂/(√v̂ + ε)| exceeds this (0: always). */
-      readonly trust?: number
     }
 
 /** torch clip_grad_norm_: gradients are multiplied by max / (norm + 1e-6) when that is below 1. */
@@ -74,10 +72,7 @@ export class DeviceOptimizer {
         const bc1 = 1 - b1 ** this.steps
         const rootBc2 = Math.sqrt(1 - b2 ** this.steps)
         const denom = tf.add(tf.sqrt(v1), (cfg.eps ?? 1e-8) * rootBc2)
-        let ratio = tf.div(m1, denom)
-        const trust = cfg.trust ?? 0
-        if (trust > 0) ratio = tf.mul(ratio, tf.step(tf.sub(tf.abs(ratio), (trust * bc1) / rootBc2)))
-        p.assign(tf.sub(p, tf.mul(ratio, (cfg.lr * rootBc2) / bc1)))
+        p.assign(tf.sub(p, tf.mul(tf.div(m1, denom), (cfg.lr * rootBc2) / bc1)))
       }
     })
   }

@@ -38,6 +38,8 @@ export interface DaemonConfig {
   backend: BackendChoice
   maskInit: NewMaskMode
   preset: PpoPreset
+  /** Close-to-init penalty weight (PpoConfig.closeToInit); null: the preset's. */
+  closeToInit: number | null
   /** Encoding requested when fetching masks. */
   encoding: MaskEncoding
   sharing: {
@@ -71,6 +73,7 @@ export const DAEMON_DEFAULTS = {
   backend: DEFAULT_BACKEND,
   maskInit: DEFAULT_NEW_MASK_MODE,
   preset: DEFAULT_PPO_PRESET,
+  closeToInit: null,
   encoding: DEFAULT_QUERY_ROUNDS.encoding,
   sharing: {
     enabled: DEFAULT_AGENT.sharingEnabled,
@@ -124,6 +127,7 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'backend', kind: 'choice', choices: BACKEND_CHOICES },
   { path: 'maskInit', kind: 'choice', choices: NEW_MASK_MODES },
   { path: 'preset', kind: 'choice', choices: PPO_PRESET_NAMES },
+  { path: 'closeToInit', kind: 'number' },
   { path: 'encoding', kind: 'choice', choices: SUPPORTED_ENCODINGS },
   { path: 'sharing.drop', kind: 'number' },
   { path: 'sharing.dropMode', kind: 'choice', choices: ['all', 'queries'] },

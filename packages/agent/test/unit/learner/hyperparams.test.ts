@@ -32,5 +32,8 @@ describe('PPO hyper-parameters', () => {
     expect(() => resolvePpoConfig('default', { minibatchSize: 2.5 })).toThrow(PpoConfigError)
     expect(() => resolvePpoConfig('default', { optimizer: { kind: 'adam', lr: 0 } })).toThrow(PpoConfigError)
     expect(() => resolvePpoConfig('nope' as 'default')).toThrow(PpoConfigError)
+    expect(() => resolvePpoConfig('default', { closeToInit: -1e-6 })).toThrow(PpoConfigError)
+    expect(() => resolvePpoConfig('default', { closeToInit: Number.NaN })).toThrow(PpoConfigError)
+    expect(() => resolvePpoConfig('default', { closeToInitRule: 'l3' as 'l1' })).toThrow(PpoConfigError)
   })
 })
