@@ -27,6 +27,7 @@ import { META_CTGRAPH_TASKS, taskSpec } from '../src/envs/index.js'
 import { DEFAULT_PPO, type PpoConfig } from '../src/learner/hyperparams.js'
 import { ANCHOR_KINDS, type AnchorKind } from '../src/learner/mask-anchor.js'
 import { InProcessLearner } from '../src/learner/thread/in-process-learner.js'
+import type { NewMaskMode } from '../src/masks/combine.js'
 import { deltaBaseOfMask } from '../src/masks/initial-mask.js'
 
 export interface Variant {
@@ -87,11 +88,12 @@ export async function runVariant(
   tasks: readonly number[],
   budget: number,
   evalEvery: number,
-  onRecord: (r: RunRecord) => void
+  onRecord: (r: RunRecord) => void,
+  maskInit: NewMaskMode = 'random'
 ): Promise<void> {
   const keys = tasks.map(t => META_CTGRAPH_TASKS[t]!)
   const learner = new InProcessLearner()
-  await learner.init({ shapeTask: keys[0]!, seed, backend: 'wasm', ppo: variant.ppo })
+  await learner.init({ shapeTask: keys[0]!, seed, backend: 'wasm', ppo: variant.ppo, newMaskMode: maskInit })
   const mastery = new Map<string, { bytes: number; flips: number }>()
   const update = new Map<string, { ms: number; n: number }>()
   const driver = new CurriculumDriver(
@@ -120,7 +122,7 @@ export async function runVariant(
         const m = mastery.get(report.key) ?? null
         const u = update.get(report.key) ?? { ms: 0, n: 1 }
         onRecord({
-          variant: variant.name,
+          variant: maskInit === 'random' ? variant.name : `${variant.name} (${maskInit})`,
           seed,
           task: tasks[keys.indexOf(report.key)]!,
           key: report.key,
@@ -146,9 +148,11 @@ export async function runVariant(
 
 export interface AdoptedRecord {
   readonly variant: string
+  /** How the adopted mask was trained. */
+  readonly teacher: string
   readonly seed: number
   readonly task: number
-  /** The adopted mask: trained without the option for `adoptSteps`. */
+  /** The adopted mask: trained by `teacher` for `adoptSteps`. */
   readonly adoptedBytes: number
   readonly adoptedEval: number
   /** Evaluations every `evalEvery` steps while the adopter trains it further with `variant`. */
@@ -157,9 +161,9 @@ export interface AdoptedRecord {
 }
 
 /**
- * Masks that did not start at the task's initial mask: a mask trained without the option for
- * `adoptSteps` (a peer's, say) is imported by a learner running `variant` and trained further
- * for `steps`; the penalty's anchor stays the task's initial mask.
+ * Masks that did not start at the task's initial mask: a mask trained by `teacher` for
+ * `adoptSteps` (a peer's) is imported by a learner running `variant` and trained further for
+ * `steps`; the penalty's anchor stays the task's initial mask.
  */
 export async function runAdopted(
   variant: Variant,
@@ -168,12 +172,13 @@ export async function runAdopted(
   adoptSteps: number,
   steps: number,
   evalEvery: number,
-  onRecord: (r: AdoptedRecord) => void
+  onRecord: (r: AdoptedRecord) => void,
+  teacherVariant: Variant = parseVariant('off')
 ): Promise<void> {
   const teacher = new InProcessLearner()
   const student = new InProcessLearner()
   const first = META_CTGRAPH_TASKS[tasks[0]!]!
-  await teacher.init({ shapeTask: first, seed, backend: 'wasm', ppo: { closeToInit: 0 } })
+  await teacher.init({ shapeTask: first, seed, backend: 'wasm', ppo: teacherVariant.ppo })
   await student.init({ shapeTask: first, seed: seed + 1000, backend: 'wasm', ppo: variant.ppo })
   try {
     for (const t of tasks) {
@@ -197,6 +202,7 @@ export async function runAdopted(
       }
       onRecord({
         variant: variant.name,
+        teacher: teacherVariant.name,
         seed,
         task: t,
         adoptedBytes: deltaSize(adopted).bytes,
@@ -213,17 +219,19 @@ export async function runAdopted(
 
 export function adoptedTable(records: readonly AdoptedRecord[]): string {
   const lines = [
-    '| variant | runs | adopted mask: eval, DELTA | eval while trained further: mean, min | DELTA after |',
+    '| teacher → adopter | runs | adopted mask: eval, DELTA | evals while trained further: mean, min, < 0.9 | DELTA after |',
     '| --- | --- | --- | --- | --- |'
   ]
-  for (const v of [...new Set(records.map(r => r.variant))]) {
-    const rs = records.filter(r => r.variant === v)
+  // Only masks the teacher had mastered (evaluation ≥ 0.9) are adopted in practice.
+  const mastered = records.filter(r => r.adoptedEval >= 0.9)
+  for (const pair of [...new Set(mastered.map(r => `${r.teacher} → ${r.variant}`))]) {
+    const rs = mastered.filter(r => `${r.teacher} → ${r.variant}` === pair)
     const evals = rs.flatMap(r => r.evals)
     lines.push(
-      `| ${v} | ${rs.length} | ${pm(
+      `| ${pair} | ${rs.length} | ${pm(
         rs.map(r => r.adoptedEval),
         2
-      )}, ${pm(rs.map(r => r.adoptedBytes))} | ${mean(evals).toFixed(3)}, ${Math.min(...evals).toFixed(2)} | ${pm(rs.map(r => r.finalBytes))} |`
+      )}, ${pm(rs.map(r => r.adoptedBytes))} | ${mean(evals).toFixed(3)}, ${Math.min(...evals).toFixed(2)}, ${evals.filter(e => e < 0.9).length}/${evals.length} | ${pm(rs.map(r => r.finalBytes))} |`
     )
   }
   return lines.join('\n')
@@ -266,14 +274,16 @@ const WEIGHTS = 109_600
 export function summarise(records: readonly RunRecord[]): VariantSummary[] {
   const variants = [...new Set(records.map(r => r.variant))]
   const byKey = (r: RunRecord): string => `${r.seed}/${r.task}`
-  const off = new Map(records.filter(r => r.variant === 'off').map(r => [byKey(r), r]))
+  // A variant is compared with 'off' under the same mask init: "l1:1e-6 (blc)" with "off (blc)".
+  const baseline = (v: string): string => v.replace(/^\S+/, 'off')
   return variants.map(v => {
+    const off = new Map(records.filter(r => r.variant === baseline(v)).map(r => [byKey(r), r]))
     const rs = records.filter(r => r.variant === v)
     const steps = rs.map(r => r.stepsToThreshold ?? r.budget)
     const mb = rs.flatMap(r => (r.masteryBytes === null ? [] : [r.masteryBytes]))
     const mf = rs.flatMap(r => (r.masteryFlips === null ? [] : [(100 * r.masteryFlips) / WEIGHTS]))
     let paired: VariantSummary['paired'] = null
-    if (v !== 'off') {
+    if (v !== baseline(v)) {
       const d = rs.flatMap(r => {
         const o = off.get(byKey(r))
         return o === undefined ? [] : [(r.stepsToThreshold ?? r.budget) - (o.stepsToThreshold ?? o.budget)]
@@ -348,9 +358,11 @@ if (isMain) {
       seeds: { type: 'string', default: '1,2,3' },
       budget: { type: 'string', default: '12800' },
       'eval-every': { type: 'string', default: '640' },
+      'mask-init': { type: 'string', default: 'random' },
       out: { type: 'string' },
       report: { type: 'boolean', default: false },
       adopted: { type: 'boolean', default: false },
+      teacher: { type: 'string', default: 'off' },
       json: { type: 'boolean', default: false }
     }
   })
@@ -371,7 +383,8 @@ if (isMain) {
             adopted.push(r)
             if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(r)}\n`)
             process.stderr.write(`${r.variant} seed ${r.seed} task ${r.task}: ${JSON.stringify(r)}\n`)
-          }
+          },
+          parseVariant(values.teacher)
         )
     console.log(adoptedTable(adopted))
     process.exit(0)
@@ -388,13 +401,21 @@ if (isMain) {
     for (const spec of values.variants.split(',')) {
       const variant = parseVariant(spec)
       for (const seed of seeds) {
-        await runVariant(variant, seed, tasks, budget, evalEvery, r => {
-          records.push(r)
-          if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(r)}\n`)
-          process.stderr.write(
-            `${r.variant} seed ${r.seed} task ${String(r.task).padStart(2)}: threshold ${r.stepsToThreshold ?? 'never'}, DELTA ${r.masteryBytes ?? '-'} B at mastery, ${r.finalBytes} B at ${r.budget}, update ${r.updateMs.toFixed(1)} ms\n`
-          )
-        })
+        await runVariant(
+          variant,
+          seed,
+          tasks,
+          budget,
+          evalEvery,
+          r => {
+            records.push(r)
+            if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(r)}\n`)
+            process.stderr.write(
+              `${r.variant} seed ${r.seed} task ${String(r.task).padStart(2)}: threshold ${r.stepsToThreshold ?? 'never'}, DELTA ${r.masteryBytes ?? '-'} B at mastery, ${r.finalBytes} B at ${r.budget}, update ${r.updateMs.toFixed(1)} ms\n`
+            )
+          },
+          values['mask-init'] as NewMaskMode
+        )
       }
     }
   }
