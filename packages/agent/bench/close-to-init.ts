@@ -69,6 +69,9 @@ export interface RunRecord {
   readonly finalFlips: number
   readonly finalReturn: number | null
   readonly updateMs: number
+  /** Every evaluation's mean return, from the task's start (0 steps) every `evalEvery` steps, and the mastery level. */
+  readonly evals?: readonly number[]
+  readonly mastered?: number
 }
 
 /** DELTA bytes (BITS if smaller: encodeMaskCompact) and flips against the task's initial mask. */
@@ -134,7 +137,9 @@ export async function runVariant(
           finalBytes: final.bytes,
           finalFlips: final.flips,
           finalReturn: report.finalReturn,
-          updateMs: u.ms / u.n
+          updateMs: u.ms / u.n,
+          evals: report.evaluations.map(e => e.reward),
+          mastered: DEFAULT_DRIVER_CONFIG.threshold * taskSpec(report.key).optimalReturn
         })
       }
     }
