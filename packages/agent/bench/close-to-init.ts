@@ -327,10 +327,25 @@ export function summarise(records: readonly RunRecord[]): VariantSummary[] {
   })
 }
 
+/** Evaluations below the mastery level after a run's first one at or above it ("—" without traces). */
+function afterMastery(rs: readonly RunRecord[]): string {
+  let below = 0
+  let total = 0
+  for (const r of rs) {
+    if (r.evals === undefined || r.mastered === undefined) return '—'
+    const first = r.evals.findIndex(e => e >= r.mastered!)
+    if (first < 0) continue
+    const after = r.evals.slice(first + 1)
+    below += after.filter(e => e < r.mastered!).length
+    total += after.length
+  }
+  return `${below}/${total}`
+}
+
 export function reportTable(records: readonly RunRecord[]): string {
   const lines = [
-    '| variant | runs solved | steps to 0.9 | Δ steps vs off (95 % CI) | better/same/worse | DELTA at mastery (max) | flips at mastery | DELTA at end (max) | flips at end | update ms |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
+    '| variant | runs solved | steps to 0.9 | Δ steps vs off (95 % CI) | better/same/worse | DELTA at mastery (max) | flips at mastery | DELTA at end (max) | flips at end | final eval < 0.9 | evals < 0.9 after mastery |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
   ]
   const variants = [...new Set(records.map(r => r.variant))]
   for (const s of summarise(records)) {
@@ -343,7 +358,7 @@ export function reportTable(records: readonly RunRecord[]): string {
       `| ${s.variant} | ${s.solved}/${s.runs} | ${pm(steps)} | ${p === null ? '—' : `${p.meanDiff >= 0 ? '+' : ''}${Math.round(p.meanDiff)} (${Math.round(p.ci95[0])}, ${Math.round(p.ci95[1])})`} | ${p === null ? '—' : `${p.wins}/${p.ties}/${p.losses}`} | ${pm(mb)} (${s.masteryBytes.max.toLocaleString('en-US')}) | ${pm(mf, 2)} % | ${pm(rs.map(r => r.finalBytes))} (${s.finalBytes.max.toLocaleString('en-US')}) | ${pm(
         rs.map(r => (100 * r.finalFlips) / WEIGHTS),
         2
-      )} % | ${s.updateMs.toFixed(1)} |`
+      )} % | ${rs.filter(r => r.finalReturn === null || r.finalReturn < (r.mastered ?? 0.9)).length}/${rs.length} | ${afterMastery(rs)} |`
     )
   }
   const unsolved = records.filter(r => r.stepsToThreshold === null)
@@ -358,7 +373,7 @@ if (isMain) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      variants: { type: 'string', default: 'off,hinge:1e-4,hinge:1e-3,hinge:1e-2' },
+      variants: { type: 'string', default: 'off,l1:1e-6,l1:2e-6,l1:3e-6' },
       tasks: { type: 'string', default: 'all' },
       seeds: { type: 'string', default: '1,2,3' },
       budget: { type: 'string', default: '12800' },
@@ -424,6 +439,8 @@ if (isMain) {
       }
     }
   }
-  records = records.sort((a, b) => a.variant.localeCompare(b.variant) || a.seed - b.seed || a.task - b.task)
+  // 'off' first, then by name.
+  const rank = (v: string): string => (v.startsWith('off') ? `0${v}` : `1${v}`)
+  records = records.sort((a, b) => rank(a.variant).localeCompare(rank(b.variant)) || a.seed - b.seed || a.task - b.task)
   console.log(values.json ? JSON.stringify(summarise(records)) : reportTable(records))
 }
