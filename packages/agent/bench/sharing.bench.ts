@@ -111,7 +111,11 @@ await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
 const viaProxy = multiaddr(
   `/ip4/127.0.0.1/tcp/${(proxy.address() as AddressInfo).port}/p2p/${teacher.libp2p.peerId.toString()}`
 )
-const probe = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
+const probe = await createLibp2pNode({
+  privateKey: await generateKeyPair('Ed25519'),
+  listen: [],
+  allowPrivateDial: true
+})
 await startLibp2pNode(probe)
 const probeTraffic = new Traffic()
 const probeClient = new MaskExchangeClient({ dialer: probe, loss: LossInjector.none(), traffic: probeTraffic })
@@ -170,7 +174,7 @@ const withShare = learned.tasks.map(t => ({
 
 // --- 2 + 3. latency while learners train at full speed ---------------------------------------
 // The holders are real daemons (separate processes, learner in a worker thread) training at
-// full speed; the requester runs here. Holder A trains task X for a huge budget, so it holds
+// full speed; the requester runs here. Holder A trains task X for a huge fixed budget, so it holds
 // (and keeps re-checkpointing) X's mask while training; B trains another task for CPU load.
 log(
   `latency: ${FETCHES} rounds against a daemon whose learner trains at full speed, with a second daemon training too...`
@@ -189,6 +193,8 @@ const spawnDaemon = (dir: string, task: string, seed: number): ChildProcess =>
       task,
       '--steps-per-task',
       '100000000',
+      // Keep training after mastery: the holders must be busy for the whole measurement.
+      '--fixed-budget',
       '--seed',
       String(seed),
       '--backend',

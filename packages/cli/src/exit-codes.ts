@@ -12,6 +12,8 @@ export const ExitCode = {
   REMOTE: 4,
   /** A network operation timed out. */
   TIMEOUT: 5,
+  /** `l2d2c lab`: the topology ran, but some of its checks failed. */
+  CHECKS_FAILED: 6,
   /** Interrupted by SIGINT/SIGTERM (the demo's partial result, or a forced exit on the second signal). */
   INTERRUPTED: 130
 } as const

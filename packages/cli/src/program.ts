@@ -3,6 +3,8 @@ import { ExitAfterOutput } from './action.js'
 import { registerDaemonCommand } from './commands/daemon.js'
 import { registerDemoCommand } from './commands/demo.js'
 import { registerEnvCommands } from './commands/env.js'
+import { registerKeygenCommands } from './commands/keygen.js'
+import { registerLabCommand } from './commands/lab.js'
 import { registerMaskCommands } from './commands/mask.js'
 import { registerQueryCommands } from './commands/query.js'
 import { registerTrainCommand } from './commands/train.js'
@@ -29,6 +31,8 @@ export function createProgram(io: Io, agent: typeof import('@l2d2c/agent') | nul
   registerMaskCommands(program, io)
   registerTrainCommand(program, io)
   registerQueryCommands(program, io)
+  registerKeygenCommands(program, io)
+  registerLabCommand(program, io)
   // Subcommands created with .command() inherit exitOverride, configureOutput and
   // showHelpAfterError from the root (commander's copyInheritedSettings).
   return program

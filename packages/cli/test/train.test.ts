@@ -30,25 +30,36 @@ describe('l2d2c train', () => {
     ])
     expect(r.code, r.stderr).toBe(0)
     const doc = JSON.parse(r.stdout)
-    expect(doc).toMatchObject({ backend: 'wasm', totalSteps: 5120, completed: true })
+    expect(doc).toMatchObject({ backend: 'wasm', budget: 'mastery', completed: true })
     expect(doc.backboneId).toMatch(/^[0-9a-f]{32}$/)
     expect(doc.stepsPerSecond).toBeGreaterThan(0)
+    expect(doc.evalSteps).toBeGreaterThan(0)
     expect(doc.tasks.map((t: { key: string }) => t.key)).toEqual([
       'ctgraph/d2b2/img1/leaf00',
       'ctgraph/d2b2/img1/leaf01'
     ])
     for (const t of doc.tasks) {
-      expect(t.stepsTrained).toBe(2560)
+      // 2,560 steps is each task's cap: a task mastered sooner ends sooner.
+      expect(t.stepsTrained).toBeGreaterThan(0)
+      expect(t.stepsTrained).toBeLessThanOrEqual(2560)
+      if (t.stepsToMastery !== null) expect(t.stepsTrained).toBe(t.stepsToMastery)
       expect(t.finalReturn).toBeGreaterThanOrEqual(0)
       expect(t.returnAfterCurriculum).toBeGreaterThanOrEqual(0)
+      expect(t.evalSteps).toBeGreaterThan(0)
       expect(Object.keys(t).sort()).toEqual([
+        'evalSteps',
         'finalReturn',
         'key',
         'returnAfterCurriculum',
+        'stepsToMastery',
         'stepsToThreshold',
+        'stepsToThresholdTrain',
         'stepsTrained'
       ])
     }
+    expect(doc.totalSteps).toBe(doc.tasks[0].stepsTrained + doc.tasks[1].stepsTrained)
+    // The own ICR at the end is the sum of the returns after the curriculum.
+    expect(doc.ownIcr).toBeCloseTo(doc.tasks[0].returnAfterCurriculum + doc.tasks[1].returnAfterCurriculum, 9)
     expect(r.stderr).toContain('backend wasm')
     expect(readdirSync(out).sort()).toEqual([
       CORRUPT_MASKS_DIR,
@@ -63,8 +74,49 @@ describe('l2d2c train', () => {
       backboneId: doc.backboneId,
       weights: 109_600,
       cidValid: true,
-      stepsTrained: 2560
+      stepsTrained: doc.tasks[1].stepsTrained
     })
+  }, 150_000)
+
+  it('--fixed-budget reproduces the figures of the loop before mastery-driven curricula, exactly', async () => {
+    // Recorded with the fixed-budget loop as it was before tasks could end at mastery (commit
+    // b06bd0a, `train --task-set leaf00,leaf01 --steps-per-task 3840 --seed 3 --backend wasm`):
+    // --fixed-budget must keep them, evaluation draws included.
+    const before = [
+      {
+        key: 'ctgraph/d2b2/img1/leaf00',
+        stepsTrained: 3840,
+        stepsToThreshold: 2560,
+        finalReturn: 1,
+        returnAfterCurriculum: 0.96
+      },
+      {
+        key: 'ctgraph/d2b2/img1/leaf01',
+        stepsTrained: 3840,
+        stepsToThreshold: 3840,
+        finalReturn: 1,
+        returnAfterCurriculum: 1
+      }
+    ]
+    const r = await runInProcess([
+      'train',
+      '--task-set',
+      'ctgraph/d2b2/img1/leaf00,ctgraph/d2b2/img1/leaf01',
+      '--steps-per-task',
+      '3840',
+      '--seed',
+      '3',
+      '--backend',
+      'wasm',
+      '--fixed-budget',
+      '--json'
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    expect(doc).toMatchObject({ budget: 'fixed', totalSteps: 7680, completed: true })
+    expect(doc.tasks).toMatchObject(before)
+    // Mastery is still reported: leaf00's 0.9 at 2,560 was confirmed by the next evaluation.
+    expect(doc.tasks[0].stepsToMastery).toBe(3840)
   }, 150_000)
 
   it('refuses bad flags with exit 2', async () => {

@@ -812,6 +812,9 @@ export namespace l2d2c {
         /** InventoryAnnouncement totalSteps. */
         totalSteps: (number|Long);
 
+        /** InventoryAnnouncement ownIcr. */
+        ownIcr?: (number|null);
+
         /**
          * Creates a new InventoryAnnouncement instance using the specified properties.
          * @param [properties] Properties to set
@@ -867,6 +870,9 @@ export namespace l2d2c {
 
             /** InventoryAnnouncement totalSteps */
             totalSteps?: (number|Long|null);
+
+            /** InventoryAnnouncement ownIcr */
+            ownIcr?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

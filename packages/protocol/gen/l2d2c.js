@@ -1957,6 +1957,7 @@ export const l2d2c = $root.l2d2c = (() => {
          * @property {string|null} [role] InventoryAnnouncement role
          * @property {Array.<Uint8Array>|null} [addrs] InventoryAnnouncement addrs
          * @property {number|Long|null} [totalSteps] InventoryAnnouncement totalSteps
+         * @property {number|null} [ownIcr] InventoryAnnouncement ownIcr
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2055,6 +2056,23 @@ export const l2d2c = $root.l2d2c = (() => {
         InventoryAnnouncement.prototype.totalSteps = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * InventoryAnnouncement ownIcr.
+         * @member {number|null|undefined} ownIcr
+         * @memberof l2d2c.InventoryAnnouncement
+         * @instance
+         */
+        InventoryAnnouncement.prototype.ownIcr = null;
+
+        // OneOf field names bound to virtual getters and setters
+        let $oneOfFields;
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(InventoryAnnouncement.prototype, "_ownIcr", {
+            get: $util.oneOfGetter($oneOfFields = ["ownIcr"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
          * Creates a new InventoryAnnouncement instance using the specified properties.
          * @function create
          * @memberof l2d2c.InventoryAnnouncement
@@ -2104,6 +2122,8 @@ export const l2d2c = $root.l2d2c = (() => {
                     writer.uint32(/* id 7, wireType 2 =*/58).bytes(message.addrs[i]);
             if (message.totalSteps != null && $Object.hasOwnProperty.call(message, "totalSteps") && (typeof message.totalSteps === "object" ? message.totalSteps.low || message.totalSteps.high : message.totalSteps !== 0))
                 writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.totalSteps);
+            if (message.ownIcr != null && $Object.hasOwnProperty.call(message, "ownIcr"))
+                writer.uint32(/* id 9, wireType 1 =*/73).double(message.ownIcr);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2216,6 +2236,13 @@ export const l2d2c = $root.l2d2c = (() => {
                             message.totalSteps = value;
                         else
                             delete message.totalSteps;
+                        continue;
+                    }
+                case 9: {
+                        if (wireType !== 1)
+                            break;
+                        message.ownIcr = reader.double();
+                        message._ownIcr = "ownIcr";
                         continue;
                     }
                 }

@@ -517,6 +517,26 @@ export function encodedMaskSize(mask: MaskTable, encoding: MaskEncoding): number
 }
 
 /**
+ * The most bytes a mask of this layer table takes in `encoding`: exact for BITS, F16 and F32;
+ * for DELTA, the BITS size, which a DELTA encoding never exceeds. A requester that knows the
+ * table bounds a transfer by it, so a peer cannot make it receive more.
+ */
+export function maxEncodedMaskSize(mask: MaskTable, encoding: MaskEncoding): number {
+  return encodedMaskSize(mask, encoding === 'delta' ? 'bits' : encoding)
+}
+
+/**
+ * A bound on a mask's size in `encoding` from the size of its BITS encoding (what offers and
+ * announcements state), for a requester that does not know the layer table: each layer's BITS
+ * payload holds at least one byte per 8 weights, so F16 takes at most 16 times the BITS size,
+ * F32 at most 32 times, and DELTA at most the BITS size itself. Never above MAX_MASK_BYTES.
+ */
+export function maxEncodedSizeFromBits(bitsSize: number, encoding: MaskEncoding): number {
+  const factor = encoding === 'f16' ? 16 : encoding === 'f32' ? 32 : 1
+  return Math.min(bitsSize * factor, MAX_MASK_BYTES)
+}
+
+/**
  * Throws TRUNCATED or TRAILING_BYTES unless `bytes` is exactly as long as its header says.
  * Arithmetic only: use it where the payload is not decoded (the mask file reader).
  */

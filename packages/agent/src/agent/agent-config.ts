@@ -6,6 +6,7 @@ import type { IterationStats } from '../learner/lifelong-learner.js'
 import type { BackendChoice } from '../learner/backend-choice.js'
 import type { Logger } from '../logging/logger.js'
 import type { NewMaskMode } from '../masks/combine.js'
+import type { Libp2pNodeOptions } from '../network/libp2p-node.js'
 import type { LossOptions } from '../network/mask-exchange/loss.js'
 import type { QueryRoundsInit, RoundResult } from '../sharing/query-round.js'
 import type { VerifiedMask } from '../sharing/task-sharing.js'
@@ -40,6 +41,12 @@ export interface AgentConfig {
     readonly connectionPingIntervalMs?: number
     /** At start, wait this long for a bootstrap peer before training (a warning says if none answered). */
     readonly bootstrapWaitMs?: number
+    /** A private swarm's key (the key file's bytes, network/swarm-key.ts). */
+    readonly swarmKey?: Uint8Array
+    /** Allowlist, denylist and connection caps (network/connection-gater.ts). */
+    readonly admission?: Libp2pNodeOptions['admission']
+    /** Dial private addresses learned from peers whatever this node's own ranges (network/dial-policy.ts). */
+    readonly allowPrivateDial?: boolean
   }
   readonly sharing?: {
     /** Ask peers for masks (learners) — false: train alone, still serve own masks. */
@@ -77,4 +84,6 @@ export interface AgentObserver {
   iteration?: (stats: IterationStats, ctx: { taskIndex: number; stepsOnTask: number; totalSteps: number }) => void
   adopted?: (taskKey: string, adoption: VerifiedMask) => void
   round?: (round: RoundResult) => void
+  /** Env steps of one evaluation (progress, sweep, final, or a sharing round's): not training steps. */
+  evaluated?: (steps: number) => void
 }

@@ -35,8 +35,11 @@ export async function agentPrivateKey(config: AgentConfig, paths: DataDirPaths |
         ? await loadPeerKey(keyFile)
         : await loadOrCreatePeerKey(keyFile)
   if (key?.created === true) log.info({ file: keyFile }, 'created a new peer key')
-  if (key?.permissionsTooOpen === true)
-    log.warn({ file: keyFile }, 'the peer key file is readable by other users; chmod 600 it')
+  if (key?.demo === true)
+    log.warn(
+      { file: keyFile, peerId: key.peerId.toString() },
+      'DEMO KEY: this peer key is committed to the l2d2c repository for the compose demo; anyone can impersonate this node. Never use it outside the demo'
+    )
   return key?.privateKey ?? (await generateKeyPair('Ed25519'))
 }
 
@@ -62,6 +65,10 @@ export async function buildAgentNetwork(
     served: ServedMasks
     /** The agent's env steps in total, announced to peers. */
     totalSteps: () => number
+    /** The agent's own ICR, announced to peers (null: none yet, not announced). */
+    ownIcr: () => number | null
+    /** Told the env steps of each evaluation a sharing round runs with the learner. */
+    evaluationSteps: (steps: number) => void
     now: () => number
   }
 ): Promise<AgentNetwork> {
@@ -77,7 +84,10 @@ export async function buildAgentNetwork(
     connectionPingIntervalMs: net.connectionPingIntervalMs,
     logger: config.libp2pLogger,
     metrics: config.metricsRegistry === undefined ? undefined : { registry: config.metricsRegistry },
-    userAgent: `l2d2c/${L2D2C_VERSION}`
+    userAgent: `l2d2c/${L2D2C_VERSION}`,
+    swarmKey: net.swarmKey,
+    admission: net.admission,
+    allowPrivateDial: net.allowPrivateDial
   })
   const knownPeers =
     p.paths === null
@@ -92,6 +102,7 @@ export async function buildAgentNetwork(
       masks: p.served,
       logger: config.logger,
       totalSteps: p.totalSteps,
+      ownIcr: p.ownIcr,
       now: p.now,
       random: seededRandom(sharingConfig.loss?.seed ?? config.seed ^ LOSS_SEED_SALT)
     },
@@ -120,7 +131,13 @@ export async function buildAgentNetwork(
   const sharing = new TaskSharing(
     {
       rounds,
-      learner: p.learner,
+      learner: {
+        evaluate: async (taskKey, opts) => {
+          const r = await p.learner.evaluate(taskKey, opts)
+          p.evaluationSteps(r.steps)
+          return r
+        }
+      },
       layers: p.info.layers,
       roundDone: round => config.observer?.round?.(round)
     },

@@ -16,6 +16,8 @@ export interface AgentState {
   readonly curriculumId: string
   readonly position: CurriculumPosition
   readonly totalSteps: number
+  /** Env steps spent in evaluations (not training steps); absent in states saved before it was counted. */
+  readonly evalSteps?: number
   readonly knowledge: readonly KnowledgeEntry[]
   readonly savedAt: number
 }
@@ -65,6 +67,11 @@ function validateEntry(e: unknown, i: number): KnowledgeEntry {
   o.adoptions.forEach((a, j) => {
     validateAdoption(a, `${where}.adoptions[${j}]`)
   })
+  if (o.mastery !== undefined && o.mastery !== null) {
+    const m = o.mastery as Record<string, unknown>
+    if (typeof m !== 'object' || (m.by !== 'learned' && m.by !== 'adopted') || !isNat(m.steps))
+      throw new AgentStateError(`${where}.mastery is invalid`)
+  }
   if (!isNum(o.updatedAt)) throw new AgentStateError(`${where}.updatedAt is not a number`)
   return o as unknown as KnowledgeEntry
 }
@@ -78,12 +85,14 @@ export function validateAgentState(doc: unknown): AgentState {
   if (typeof p !== 'object' || p === null || !isNat(p.taskIndex) || !isNat(p.stepsOnTask))
     throw new AgentStateError('position is invalid')
   if (!isNat(o.totalSteps)) throw new AgentStateError('totalSteps is invalid')
+  if (o.evalSteps !== undefined && !isNat(o.evalSteps)) throw new AgentStateError('evalSteps is invalid')
   if (!Array.isArray(o.knowledge)) throw new AgentStateError('knowledge is not an array')
   return {
     version: 1,
     curriculumId: o.curriculumId,
     position: { taskIndex: p.taskIndex, stepsOnTask: p.stepsOnTask },
     totalSteps: o.totalSteps,
+    ...(o.evalSteps !== undefined ? { evalSteps: o.evalSteps } : {}),
     knowledge: o.knowledge.map(validateEntry),
     savedAt: isNum(o.savedAt) ? o.savedAt : 0
   }

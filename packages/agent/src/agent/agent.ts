@@ -5,7 +5,8 @@ import {
   type DataDirPaths,
   type Mask,
   type MaskMeta,
-  type NodeRole
+  type NodeRole,
+  type OwnIcrDocument
 } from '@l2d2c/protocol'
 import { describeError } from '../errors.js'
 import { InProcessLearner } from '../learner/thread/in-process-learner.js'
@@ -31,9 +32,11 @@ import { AgentStateFile, curriculumId, type AgentState } from './agent-state.js'
 import {
   CurriculumDriver,
   DEFAULT_DRIVER_CONFIG,
+  type BudgetMode,
   type CurriculumPosition,
   type DriverResult
 } from './curriculum-driver.js'
+import { OwnIcrHistory, sharingOutcome, type SharingOutcome } from './own-capability.js'
 
 /** How often the bootstrap wait looks for a connected bootstrap peer. */
 const BOOTSTRAP_POLL_MS = 25
@@ -47,9 +50,18 @@ export interface AgentStatus {
   task: { key: string; index: number; steps: number; budget: number } | null
   curriculum: { tasks: number; done: boolean }
   totalSteps: number
+  /** Env steps spent in evaluations (not training steps). */
+  evalSteps: number
   masksHeld: number
   peersConnected: number
   startedAt: number
+  budget: BudgetMode
+  /** The latest own ICR (null before the first sample, and for evaluators). */
+  ownIcr: number | null
+  /** Tasks learned, adopted, and steps saved (see own-capability.ts). */
+  outcome: SharingOutcome
+  bytesSent: number
+  bytesReceived: number
 }
 
 /** The parts Agent.create builds, in the order it builds them. */
@@ -63,6 +75,7 @@ interface AgentParts {
   readonly kb: KnowledgeBase
   readonly stateFile: AgentStateFile | null
   readonly progress: CurriculumProgress
+  readonly ownIcr: OwnIcrHistory
   readonly served: ServedMasks
   readonly libp2p: Libp2pNode
   readonly exchange: MaskExchange
@@ -76,6 +89,8 @@ interface AgentParts {
 interface CurriculumProgress {
   position: CurriculumPosition
   totalSteps: number
+  /** Env steps of every evaluation it ran (its driver's and its sharing rounds'). */
+  evalSteps: number
 }
 
 /**
@@ -104,6 +119,8 @@ export class Agent {
   private readonly served: ServedMasks
   private readonly teardown: Teardown
   private readonly progress: CurriculumProgress
+  /** Its own-ICR samples (learners: measured by its curriculum driver). */
+  private readonly ownIcr: OwnIcrHistory
 
   private constructor(p: AgentParts) {
     this.config = p.config
@@ -115,6 +132,7 @@ export class Agent {
     this.kb = p.kb
     this.stateFile = p.stateFile
     this.progress = p.progress
+    this.ownIcr = p.ownIcr
     this.served = p.served
     this.libp2p = p.libp2p
     this.exchange = p.exchange
@@ -171,6 +189,7 @@ export class Agent {
       const stateFile = paths === null ? null : new AgentStateFile(paths.state)
       const progress = await Agent.restore(config, { stateFile, kb, store, learner, info, now })
       const served = new ServedMasks(store.index, info.backboneId)
+      const ownIcr = new OwnIcrHistory()
 
       // The network: node, exchange, rounds and sharing, built but not started.
       const { libp2p, exchange, rounds, sharing } = await buildAgentNetwork(config, {
@@ -180,6 +199,12 @@ export class Agent {
         info,
         served,
         totalSteps: () => progress.totalSteps,
+        ownIcr: () => (config.role === 'learner' ? ownIcr.latest : null),
+        // The sharing rounds' evaluations (candidates and the current mask) count as evaluation steps too.
+        evaluationSteps: steps => {
+          progress.evalSteps += steps
+          config.observer?.evaluated?.(steps)
+        },
         now
       })
       // Handlers first: identify advertises them from the first exchange with a peer.
@@ -194,6 +219,7 @@ export class Agent {
         kb,
         stateFile,
         progress,
+        ownIcr,
         served,
         libp2p,
         exchange,
@@ -239,6 +265,7 @@ export class Agent {
     const log = config.logger
     let position: CurriculumPosition = { taskIndex: 0, stepsOnTask: 0 }
     let totalSteps = 0
+    let evalSteps = 0
     if (p.stateFile !== null) {
       const { state, problem } = await p.stateFile.load(p.now())
       if (problem !== null)
@@ -248,6 +275,7 @@ export class Agent {
         if (state.curriculumId === curriculumId(config.tasks, config.stepsPerTask)) {
           position = state.position
           totalSteps = state.totalSteps
+          evalSteps = state.evalSteps ?? 0
         } else {
           log.warn('the curriculum changed since the last run; starting it over (masks are kept)')
         }
@@ -262,7 +290,7 @@ export class Agent {
       if (stored === null) continue
       await p.learner.importMask(decodeMask(stored.bytes))
     }
-    return { position, totalSteps }
+    return { position, totalSteps, evalSteps }
   }
 
   /**
@@ -324,6 +352,7 @@ export class Agent {
       curriculumId: curriculumId(this.config.tasks, this.config.stepsPerTask),
       position: this.progress.position,
       totalSteps: this.progress.totalSteps,
+      evalSteps: this.progress.evalSteps,
       knowledge: this.kb.list(),
       savedAt: this.now()
     }
@@ -365,6 +394,17 @@ export class Agent {
       },
       onEvaluation: (taskKey, reward) => {
         this.kb.recordTraining(taskKey, { reward }, this.now())
+      },
+      onEvaluationSteps: steps => {
+        this.progress.evalSteps += steps
+        this.config.observer?.evaluated?.(steps)
+      },
+      onMastered: (taskKey, mastery) => {
+        this.kb.recordMastery(taskKey, mastery, this.now())
+        this.config.logger.info({ task: taskKey, by: mastery.by, steps: mastery.steps }, 'task mastered')
+      },
+      onOwnIcr: sample => {
+        this.ownIcr.add(sample, this.now())
       },
       onAdopted: async (taskKey, a) => {
         this.kb.recordAdoption(
@@ -408,12 +448,34 @@ export class Agent {
       }
     })
     driver.restore(
-      this.kb.list().map(e => ({ key: e.taskKey, stepsTrained: e.stepsTrained, reward: e.reward })),
+      this.kb
+        .list()
+        .map(e => ({ key: e.taskKey, stepsTrained: e.stepsTrained, reward: e.reward, mastery: e.mastery ?? null })),
       this.progress.totalSteps
     )
     const result = await driver.run(this.progress.position, signal)
     await this.saveState()
     return result
+  }
+
+  /** How this agent moves on from a task: at mastery (default) or after each task's fixed budget. */
+  get budget(): BudgetMode {
+    return this.config.driver?.budget ?? DEFAULT_DRIVER_CONFIG.budget
+  }
+
+  /** Tasks of its curriculum it learned, adopted, and the steps adoption saved (own-capability.ts). */
+  sharingOutcome(): SharingOutcome {
+    return sharingOutcome(this.config.tasks, key => this.kb.get(key), this.budget === 'fixed')
+  }
+
+  /** Its latest own ICR (null before its first sample, and for evaluators). */
+  get latestOwnIcr(): number | null {
+    return this.config.role === 'learner' ? this.ownIcr.latest : null
+  }
+
+  /** Its own-ICR samples (`GET /v1/own-icr`); an evaluator has none. */
+  ownIcrDocument(): OwnIcrDocument {
+    return { tasks: [...new Set(this.config.tasks)], history: this.ownIcr.list() }
   }
 
   async status(): Promise<AgentStatus> {
@@ -435,10 +497,26 @@ export class Agent {
       task: this.config.role === 'learner' ? task : null,
       curriculum: { tasks: this.config.tasks.length, done: task === null },
       totalSteps: this.progress.totalSteps,
+      evalSteps: this.progress.evalSteps,
       masksHeld: this.masksHeld,
       peersConnected: this.connectedPeers().length,
-      startedAt: this.startedAt
+      startedAt: this.startedAt,
+      budget: this.budget,
+      ownIcr: this.latestOwnIcr,
+      outcome: this.sharingOutcome(),
+      ...this.bytes()
     }
+  }
+
+  /** Application bytes sent and received on every l2d2c protocol and the announcements since start. */
+  private bytes(): { bytesSent: number; bytesReceived: number } {
+    let bytesSent = 0
+    let bytesReceived = 0
+    for (const v of Object.values(this.traffic.snapshot().bytes)) {
+      bytesSent += v.sent
+      bytesReceived += v.received
+    }
+    return { bytesSent, bytesReceived }
   }
 
   /**

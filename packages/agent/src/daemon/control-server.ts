@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
-import { rm } from 'node:fs/promises'
+import { lstat, unlink } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { CONTROL_ROUTES } from '@l2d2c/protocol'
+import { errorCode } from '../errors.js'
 
 export type RouteHandler = () => Promise<unknown>
 
@@ -16,16 +18,53 @@ export class ControlListenError extends Error {
   ) {
     const code = (cause as NodeJS.ErrnoException).code
     const reason =
-      code === 'EADDRINUSE'
-        ? 'address in use'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EADDRNOTAVAIL'
-            ? 'address not available'
-            : cause.message
+      cause instanceof SocketPathError
+        ? cause.message
+        : code === 'EADDRINUSE'
+          ? 'address in use'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code === 'EADDRNOTAVAIL'
+              ? 'address not available'
+              : cause.message
     super(`cannot serve the control API on ${address}: ${reason}`, { cause })
     this.name = 'ControlListenError'
   }
+}
+
+/** What is at a Unix-socket path, when it is not safe to replace. */
+class SocketPathError extends Error {}
+
+/**
+ * Clears the way for a Unix socket at `path`: nothing there is fine; a socket nobody listens
+ * on (a daemon that was killed) is stale and removed; a live socket is in use; anything else
+ * (a file, a directory, a link) is not ours to delete, and is left alone.
+ */
+async function clearStaleSocket(path: string): Promise<void> {
+  let st: Awaited<ReturnType<typeof lstat>>
+  try {
+    st = await lstat(path)
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return
+    throw err
+  }
+  if (!st.isSocket())
+    throw new SocketPathError(
+      `${path} exists and is not a socket (${st.isDirectory() ? 'a directory' : st.isSymbolicLink() ? 'a symbolic link' : 'a file'}); refusing to replace it`
+    )
+  const live = await new Promise<boolean>(resolve => {
+    const probe = connect(path)
+    probe.once('connect', () => {
+      probe.destroy()
+      resolve(true)
+    })
+    // ECONNREFUSED: nobody listens there any more; any other error: do not guess, keep it
+    probe.once('error', err => {
+      resolve(errorCode(err) !== 'ECONNREFUSED')
+    })
+  })
+  if (live) throw Object.assign(new Error(`${path} is in use`), { code: 'EADDRINUSE' })
+  await unlink(path)
 }
 
 function listenOn(server: Server, address: string, listen: (done: () => void) => void): Promise<void> {
@@ -43,12 +82,17 @@ function listenOn(server: Server, address: string, listen: (done: () => void) =>
 
 /**
  * The control API: JSON over HTTP, bound to a loopback address or a Unix socket, with a bearer
- * token for everything but /health and /metrics. Handlers only read state (and /v1/stop asks
- * for a graceful stop); nothing here blocks on the learner.
+ * token for everything but /health (which says only that the daemon answers). Over TCP the
+ * Host header must name this server (its loopback address or localhost, with its port): a web
+ * page whose domain was rebound to 127.0.0.1 sends its own name, and is refused with 421
+ * before any route runs. Handlers only read state (and /v1/stop asks for a graceful stop);
+ * nothing here blocks on the learner.
  */
 export class ControlServer {
   private server: Server | null = null
   private url: string | null = null
+  /** Host header values accepted (lower case); null: any (a Unix socket, which no browser reaches). */
+  private hosts: ReadonlySet<string> | null = null
 
   constructor(
     private readonly opts: {
@@ -73,9 +117,14 @@ export class ControlServer {
     const listen = this.opts.listen
     if (listen.startsWith('unix:')) {
       const path = listen.slice(5)
-      await rm(path, { force: true })
+      try {
+        await clearStaleSocket(path)
+      } catch (err) {
+        throw new ControlListenError(listen, err as Error)
+      }
       await listenOn(server, listen, done => server.listen(path, done))
       this.url = listen
+      this.hosts = null
     } else {
       const i = listen.lastIndexOf(':')
       const host = listen.slice(0, i).replace(/^\[|\]$/g, '')
@@ -83,7 +132,12 @@ export class ControlServer {
       await listenOn(server, listen, done => server.listen(port, host, done))
       const addr = server.address()
       if (addr === null || typeof addr === 'string') throw new Error('unexpected server address')
-      this.url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`
+      const authority = `${host.includes(':') ? `[${host}]` : host}:${addr.port}`
+      this.url = `http://${authority}`
+      const names = [authority, `localhost:${addr.port}`]
+      // "localhost" may have been bound on either loopback family
+      if (host === 'localhost') names.push(`127.0.0.1:${addr.port}`, `[::1]:${addr.port}`)
+      this.hosts = new Set(names.map(n => n.toLowerCase()))
     }
     return this.url
   }
@@ -118,17 +172,21 @@ export class ControlServer {
       res.end(text)
     }
     try {
+      if (this.hosts !== null && !this.hosts.has((req.headers.host ?? '').toLowerCase())) {
+        send(421, { error: `this server answers only for ${[...this.hosts].join(', ')}` })
+        return
+      }
       if (path === CONTROL_ROUTES.health) {
         send(200, { ok: true })
+        return
+      }
+      if (!this.authorised(req)) {
+        send(401, { error: 'missing or wrong API token (see api.token in the data dir)' })
         return
       }
       if (path === CONTROL_ROUTES.metrics) {
         const m = await this.opts.metrics()
         send(200, m.body, m.contentType)
-        return
-      }
-      if (!this.authorised(req)) {
-        send(401, { error: 'missing or wrong API token (see api.token in the data dir)' })
         return
       }
       const handler = this.opts.routes[path]

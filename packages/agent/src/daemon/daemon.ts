@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, readFile, rm } from 'node:fs/promises'
+import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises'
 import {
   CONTROL_ROUTES,
   dataDirPaths,
@@ -7,17 +7,21 @@ import {
   type DaemonDiscovery,
   type DataDirPaths,
   type EvaluationDocument,
+  type ExposureDocument,
   type MasksDocument,
+  type OwnIcrDocument,
   type PeersDocument,
   type StatusDocument
 } from '@l2d2c/protocol'
 import { Agent } from '../agent/agent.js'
 import type { AgentConfig, AgentObserver } from '../agent/agent-config.js'
 import { libp2pLogBridge } from '../logging/libp2p-bridge.js'
+import { admissionRefusals } from '../network/libp2p-node.js'
 import type { Logger } from '../logging/logger.js'
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-file.js'
 import { runStopSteps, Teardown } from '../util/teardown.js'
 import { L2D2C_VERSION } from '../version.js'
+import { daemonAdmission, exposureOf, logExposure, type DaemonAdmission } from './admission.js'
 import type { DaemonConfig } from './config/daemon-config.js'
 import { ControlServer } from './control-server.js'
 import { EvaluatorRole } from './evaluator-role.js'
@@ -51,6 +55,7 @@ interface DaemonParts {
   readonly lock: DataDirLock
   readonly now: () => number
   readonly stopGraceMs: number
+  readonly exposure: ExposureDocument
 }
 
 /**
@@ -73,6 +78,7 @@ export class Daemon {
   private readonly lock: DataDirLock
   private readonly now: () => number
   private readonly stopGraceMs: number
+  private readonly exposure: ExposureDocument
   private readonly loopStop = new AbortController()
   private loop: Promise<void> | null = null
   private stopping: Promise<void> | null = null
@@ -90,6 +96,7 @@ export class Daemon {
     this.lock = p.lock
     this.now = p.now
     this.stopGraceMs = p.stopGraceMs
+    this.exposure = p.exposure
     this.done = new Promise(resolve => {
       this.finished = resolve
     })
@@ -115,6 +122,7 @@ export class Daemon {
     const now = options.now ?? Date.now
     const paths = dataDirPaths(config.dataDir)
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
+    await restrictDataDir(config.dataDir, logger)
     const lock = new DataDirLock(config.dataDir)
     await lock.acquire()
     const teardown = new Teardown(logger)
@@ -126,7 +134,8 @@ export class Daemon {
         metrics.stop()
       })
       const progress = new TrainingProgress(metrics, now)
-      const agent = await Agent.create(agentConfig(config, logger, metrics, progress.observer, now))
+      const admission = await daemonAdmission(config)
+      const agent = await Agent.create(agentConfig(config, logger, metrics, progress.observer, now, admission))
       teardown.add('stop the agent', () => agent.stop())
       const evaluator =
         config.role === 'evaluator'
@@ -160,9 +169,19 @@ export class Daemon {
                 .list()
                 .filter(e => e.reward !== null)
                 .map(e => ({ task: e.taskKey, reward: e.reward as number })),
-        ...(evaluator !== null ? { icr: () => evaluator.latest?.icr ?? null } : {})
+        ...(evaluator !== null
+          ? { icr: () => evaluator.latest?.icr ?? null }
+          : { ownIcr: () => agent.latestOwnIcr, outcome: () => agent.sharingOutcome() })
       })
+      const exposure = exposureOf({
+        listen: config.listen,
+        swarmKeyFingerprint: admission.swarmKey?.fingerprint ?? null,
+        allowlist: config.security.allowPeers.length > 0,
+        peerId: agent.peerId
+      })
+      logExposure(logger, exposure)
       const daemon = new this({
+        exposure,
         config,
         logger,
         paths,
@@ -228,7 +247,17 @@ export class Daemon {
     const result = await this.agent.runCurriculum(this.loopStop.signal)
     if (!result.completed) return
     const reached = result.tasks.filter(t => t.stepsToThreshold !== null).length
-    logger.info({ tasks: result.tasks.length, reached, totalSteps: result.totalSteps }, 'curriculum done')
+    logger.info(
+      {
+        tasks: result.tasks.length,
+        reached,
+        totalSteps: result.totalSteps,
+        evalSteps: result.evalSteps,
+        ownIcr: result.ownIcr?.ownIcr ?? null,
+        ...this.agent.sharingOutcome()
+      },
+      'curriculum done'
+    )
     if (config.exitWhenDone) {
       void this.stop()
       return
@@ -271,6 +300,7 @@ export class Daemon {
         }
       },
       [CONTROL_ROUTES.knowledge]: async () => ({ knowledge: this.agent.kb.list() }),
+      [CONTROL_ROUTES.ownIcr]: async (): Promise<OwnIcrDocument> => this.agent.ownIcrDocument(),
       [CONTROL_ROUTES.evaluation]: async (): Promise<EvaluationDocument> => ({
         tasks: [...this.config.curriculum.tasks],
         latest: this.evaluator?.latest ?? null,
@@ -303,7 +333,17 @@ export class Daemon {
       stepsPerSecond: Math.round(this.progress.stepsPerSecond()),
       dataDir: this.config.dataDir,
       masksServed: this.agent.masksServed,
-      masksAdopted: this.progress.adopted
+      masksAdopted: this.progress.adopted,
+      exposure: this.exposure,
+      admission: { refused: { ...admissionRefusals(this.agent.libp2p) } },
+      budget: s.budget,
+      ownIcr: s.ownIcr,
+      tasksLearned: s.outcome.tasksLearned,
+      tasksAdopted: s.outcome.tasksAdopted,
+      stepsSaved: s.outcome.stepsSaved,
+      evalSteps: s.evalSteps,
+      bytesSent: s.bytesSent,
+      bytesReceived: s.bytesReceived
     }
   }
 
@@ -362,7 +402,8 @@ function agentConfig(
   logger: Logger,
   metrics: DaemonMetrics,
   observer: AgentObserver,
-  now: () => number
+  now: () => number,
+  admission: DaemonAdmission
 ): AgentConfig {
   const debug = config.log.level === 'debug' || config.log.level === 'trace'
   return {
@@ -378,6 +419,7 @@ function agentConfig(
     preset: config.preset,
     ...(config.closeToInit !== null ? { ppo: { closeToInit: config.closeToInit } } : {}),
     driver: {
+      budget: config.fixedBudget ? 'fixed' : 'mastery',
       commPerTask: config.sharing.commPerTask,
       evalEpisodes: config.evaluation.episodes,
       evalGreedy: config.evaluation.greedy,
@@ -389,7 +431,8 @@ function agentConfig(
       announce: config.announce,
       bootstrap: config.bootstrap,
       mdns: config.mdns,
-      announceIntervalMs: config.announceIntervalMs
+      announceIntervalMs: config.announceIntervalMs,
+      ...admission.network
     },
     sharing: {
       enabled: config.sharing.enabled && config.role === 'learner',
@@ -404,6 +447,26 @@ function agentConfig(
     metricsRegistry: metrics.registry,
     observer,
     now
+  }
+}
+
+/**
+ * The data dir holds the peer key, the API token and the masks: owner only, even when it
+ * existed before (mkdir's mode applies only to a directory it creates). A directory this user
+ * cannot chmod (another owner, a read-only mount) is used as it is, with a warning.
+ */
+async function restrictDataDir(dir: string, logger: Logger): Promise<void> {
+  try {
+    const mode = (await stat(dir)).mode & 0o777
+    if (mode !== 0o700) {
+      await chmod(dir, 0o700)
+      logger.info({ dataDir: dir, was: mode.toString(8) }, 'data dir restricted to its owner (0700)')
+    }
+  } catch (err) {
+    logger.warn(
+      { dataDir: dir, err: (err as Error).message },
+      'cannot restrict the data dir to its owner (chmod 700); other users may read its keys and masks'
+    )
   }
 }
 

@@ -12,6 +12,10 @@ export interface MetricsSources {
   taskReturns: () => Array<{ task: string; reward: number }>
   /** Evaluators only: without it there is no l2d2c_icr (an unset gauge would read 0). */
   icr?: () => number | null
+  /** Learners only: the agent's own ICR (null before its first sample, taken as its curriculum starts: reads 0). */
+  ownIcr?: () => number | null
+  /** Learners only: curriculum tasks mastered by own training and by adoption, and the steps adoption saved. */
+  outcome?: () => { tasksLearned: number; tasksAdopted: number; stepsSaved: number }
 }
 
 /**
@@ -24,6 +28,7 @@ export class DaemonMetrics {
   readonly registry = new Registry()
   readonly steps: Counter
   readonly episodes: Counter
+  readonly evalSteps: Counter
   readonly iterations: Counter
   readonly adoptions: Counter
   readonly queryRounds: Counter
@@ -34,6 +39,11 @@ export class DaemonMetrics {
     collectDefaultMetrics({ register: r, prefix: 'l2d2c_process_' })
     this.steps = new Counter({ name: 'l2d2c_env_steps_total', help: 'environment steps trained', registers: [r] })
     this.episodes = new Counter({ name: 'l2d2c_episodes_total', help: 'training episodes finished', registers: [r] })
+    this.evalSteps = new Counter({
+      name: 'l2d2c_eval_steps_total',
+      help: 'environment steps spent in evaluations (progress, own-ICR sweeps, sharing rounds), not training',
+      registers: [r]
+    })
     this.iterations = new Counter({
       name: 'l2d2c_ppo_iterations_total',
       help: 'PPO iterations (rollout + update)',
@@ -110,6 +120,44 @@ export class DaemonMetrics {
           if (v !== null) this.set(v)
         }
       })
+    const ownIcr = sources.ownIcr
+    if (ownIcr !== undefined)
+      new Gauge({
+        name: 'l2d2c_own_icr',
+        help: "this learner's own ICR: the sum over its curriculum of the return it gets itself (0 for tasks it holds no mask for)",
+        registers: [r],
+        collect() {
+          const v = ownIcr()
+          if (v !== null) this.set(v)
+        }
+      })
+    const outcome = sources.outcome
+    if (outcome !== undefined) {
+      new Gauge({
+        name: 'l2d2c_tasks_learned',
+        help: 'curriculum tasks mastered by own training',
+        registers: [r],
+        collect() {
+          this.set(outcome().tasksLearned)
+        }
+      })
+      new Gauge({
+        name: 'l2d2c_tasks_adopted',
+        help: "curriculum tasks mastered by adopting a peer's mask verified at the threshold",
+        registers: [r],
+        collect() {
+          this.set(outcome().tasksAdopted)
+        }
+      })
+      new Gauge({
+        name: 'l2d2c_steps_saved',
+        help: 'estimated env steps adoption saved (per adopted task, the mean steps a task learned here needed)',
+        registers: [r],
+        collect() {
+          this.set(outcome().stepsSaved)
+        }
+      })
+    }
     new Gauge({
       name: 'l2d2c_bytes',
       help: 'application bytes per protocol and direction',

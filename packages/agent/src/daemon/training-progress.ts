@@ -22,6 +22,9 @@ export class TrainingProgress {
       this.samples.push({ t: this.now(), steps: ctx.totalSteps })
       if (this.samples.length > STEP_RATE_SAMPLES) this.samples.shift()
     },
+    evaluated: steps => {
+      this.metrics.evalSteps.inc(steps)
+    },
     adopted: () => {
       this.metrics.adoptions.inc()
       this.adopted++

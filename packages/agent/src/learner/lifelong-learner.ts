@@ -20,7 +20,7 @@ import { MaskedNet, type Combination } from './masked-net.js'
 import { argmax, JsPolicy } from './policy-js.js'
 import { TfPolicy } from './policy-tf.js'
 import { ppoUpdate, TaskOptimizer, type UpdateStats } from './ppo.js'
-import { allocateBatch, scaleInto, VectorRollout, type RolloutBatch } from './rollout.js'
+import { allocateBatch, rolloutReward, scaleInto, VectorRollout, type RolloutBatch } from './rollout.js'
 import { activeBackend, initTfBackend, type BackendChoice, type BackendName } from './tf-backend.js'
 
 export interface LearnerOptions {
@@ -49,6 +49,12 @@ export interface IterationStats {
   readonly taskSteps: number
   /** Mean return of the episodes that finished in this iteration (null if none did). */
   readonly meanEpisodeReturn: number | null
+  /**
+   * The reference's per-iteration training reward (docs/reference-fidelity.md §2.4): the mean
+   * over the parallel environments of the mean return of the episodes that finished in that
+   * environment during this rollout, 0 for an environment where none did.
+   */
+  readonly rolloutReward: number
   readonly episodes: number
   readonly update: UpdateStats
   readonly timings: { readonly rolloutMs: number; readonly updateMs: number; readonly totalMs: number }
@@ -72,6 +78,14 @@ export interface LearnerStatus {
   readonly combinationWeights: number[][] | null
   readonly ppo: PpoConfig
 }
+
+/**
+ * Which stream of evaluation episodes an evaluation draws: 'main' (training progress, sharing,
+ * the final check) or 'sweep' (own-ICR sweeps over the tasks an agent holds). Each has its own
+ * PRNG and its own environments, so sweeps never change the episodes the main evaluations
+ * draw: a run's steps-to-threshold and returns do not depend on how often it sweeps.
+ */
+export type EvaluationStream = 'main' | 'sweep'
 
 export type LearnerErrorCode = 'unknown-task' | 'no-current-task' | 'task-mismatch' | 'disposed'
 
@@ -120,10 +134,12 @@ export class LifelongLearner {
   /** Serves greedyActions (built on first use: it holds a transposed copy of the backbone). */
   private greedyPolicy: JsPolicy | null = null
   private readonly tasks = new Map<string, TaskRecord>()
+  /** Evaluation environments per stream and task ("stream|key"). */
   private readonly evalEnvs = new Map<string, Env[]>()
   private readonly actionRng: Prng
   private readonly shuffleRng: Prng
   private readonly evalRng: Prng
+  private readonly sweepRng: Prng
   private readonly batch: RolloutBatch
   private readonly now: () => number
   private current: CurrentTask | null = null
@@ -151,6 +167,7 @@ export class LifelongLearner {
     this.actionRng = deriveStream(seed, 'learner/actions')
     this.shuffleRng = deriveStream(seed, 'learner/minibatches')
     this.evalRng = deriveStream(seed, 'learner/evaluation')
+    this.sweepRng = deriveStream(seed, 'learner/evaluation/sweep')
     this.now = options.now ?? (() => performance.now())
     this.net = new MaskedNet(this.backbone)
     this.policy = new TfPolicy(this.backbone)
@@ -226,7 +243,8 @@ export class LifelongLearner {
     const current = this.current
     if (current === null) throw new LearnerError('no-current-task', 'setTask() must be called before trainIteration()')
     const t0 = this.now()
-    const { episodeReturns } = current.rollout.collect(this.batch)
+    const rollout = current.rollout.collect(this.batch)
+    const { episodeReturns } = rollout
     const t1 = this.now()
     const update = ppoUpdate(this.net, this.optimizer!, this.batch, this.config, this.shuffleRng)
     this.refreshPolicy()
@@ -241,6 +259,7 @@ export class LifelongLearner {
       taskSteps: current.record.stepsTrained,
       meanEpisodeReturn:
         episodeReturns.length > 0 ? episodeReturns.reduce((s, r) => s + r, 0) / episodeReturns.length : null,
+      rolloutReward: rolloutReward(rollout, this.config.numEnvs),
       episodes: episodeReturns.length,
       update,
       timings: { rolloutMs: t1 - t0, updateMs: t2 - t1, totalMs: t2 - t0 }
@@ -251,13 +270,18 @@ export class LifelongLearner {
    * Evaluates a task's mask (or the given candidate `mask`, without adopting it) on fresh
    * episodes of that task, batched across episodes. Keys are resolved like setTask's.
    */
-  evaluate(task: string | TaskSpec, options: EvaluationOptions & { mask?: TaskMask } = {}): EvaluationResult {
+  evaluate(
+    task: string | TaskSpec,
+    options: EvaluationOptions & { mask?: TaskMask; stream?: EvaluationStream } = {}
+  ): EvaluationResult {
     this.checkAlive()
     const spec = this.resolveSpec(task)
     this.checkSpec(spec)
-    const envs = this.evaluationEnvs(spec, options.episodes ?? DEFAULT_EVAL_EPISODES)
+    const stream = options.stream ?? 'main'
+    const envs = this.evaluationEnvs(stream, spec, options.episodes ?? DEFAULT_EVAL_EPISODES)
+    const rng = stream === 'sweep' ? this.sweepRng : this.evalRng
     if (options.mask === undefined && this.current?.record.key === spec.key) {
-      return evaluatePolicy(this.policy, envs, spec.observationScale, this.evalRng, options)
+      return evaluatePolicy(this.policy, envs, spec.observationScale, rng, options)
     }
     let scores: readonly Float32Array[]
     if (options.mask !== undefined) {
@@ -271,7 +295,7 @@ export class LifelongLearner {
     // Another mask than the one being trained: upload it for this evaluation only.
     this.scratchPolicy.setWireScores(scores)
     try {
-      return evaluatePolicy(this.scratchPolicy, envs, spec.observationScale, this.evalRng, options)
+      return evaluatePolicy(this.scratchPolicy, envs, spec.observationScale, rng, options)
     } finally {
       this.scratchPolicy.release()
     }
@@ -403,11 +427,12 @@ export class LifelongLearner {
     this.policy.setFromNet(this.net)
   }
 
-  private evaluationEnvs(spec: TaskSpec, n: number): Env[] {
-    let envs = this.evalEnvs.get(spec.key)
+  private evaluationEnvs(stream: EvaluationStream, spec: TaskSpec, n: number): Env[] {
+    const id = `${stream}|${spec.key}`
+    let envs = this.evalEnvs.get(id)
     if (envs === undefined) {
       envs = []
-      this.evalEnvs.set(spec.key, envs)
+      this.evalEnvs.set(id, envs)
     }
     while (envs.length < n) envs.push(spec.createEnv())
     return envs

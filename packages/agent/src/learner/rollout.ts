@@ -24,6 +24,26 @@ export interface RolloutStats {
   /** Returns of the episodes that finished during this rollout. */
   readonly episodeReturns: number[]
   readonly episodeLengths: number[]
+  /** The environment each of those episodes ran in (parallel to episodeReturns). */
+  readonly episodeEnvs: number[]
+}
+
+/**
+ * The reference's per-iteration training reward (docs/reference-fidelity.md §2.4): the mean over
+ * the parallel environments (its workers) of the mean return of the episodes that finished in
+ * that environment during the rollout, 0 for an environment where none did.
+ */
+export function rolloutReward(stats: RolloutStats, numEnvs: number): number {
+  const sum = new Float64Array(numEnvs)
+  const count = new Int32Array(numEnvs)
+  stats.episodeReturns.forEach((r, i) => {
+    const e = stats.episodeEnvs[i]!
+    sum[e]! += r
+    count[e]!++
+  })
+  let total = 0
+  for (let e = 0; e < numEnvs; e++) total += count[e]! > 0 ? sum[e]! / count[e]! : 0
+  return total / numEnvs
 }
 
 export function allocateBatch(numEnvs: number, length: number, inputSize: number): RolloutBatch {
@@ -87,6 +107,7 @@ export class VectorRollout {
     const stepObs = new Float32Array(n * inSize)
     const episodeReturns: number[] = []
     const episodeLengths: number[] = []
+    const episodeEnvs: number[] = []
     this.envs.forEach((env, e) => {
       scaleInto(env.observation, this.observationScale, stepObs, e * inSize)
     })
@@ -111,6 +132,7 @@ export class VectorRollout {
         if (r.done) {
           episodeReturns.push(this.episodeReturn[e]!)
           episodeLengths.push(this.episodeLength[e]!)
+          episodeEnvs.push(e)
           this.episodeReturn[e] = 0
           this.episodeLength[e] = 0
         }
@@ -118,7 +140,7 @@ export class VectorRollout {
       }
     }
     this.policy.forward(stepObs, n, this.logits, batch.lastValues)
-    return { episodeReturns, episodeLengths }
+    return { episodeReturns, episodeLengths, episodeEnvs }
   }
 
   private valueOf(raw: Uint8Array): number {

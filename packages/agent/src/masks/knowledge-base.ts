@@ -20,6 +20,16 @@ export interface AdoptionRecord {
   readonly previousReward: number | null
 }
 
+/**
+ * How a task came to be mastered by this node: 'learned' (its own training reached the
+ * threshold, confirmed by a second evaluation) or 'adopted' (a peer's mask, verified here at the
+ * threshold); `steps` is the env steps this node had trained on the task by then.
+ */
+export interface TaskMastery {
+  readonly by: 'learned' | 'adopted'
+  readonly steps: number
+}
+
 export interface KnowledgeEntry {
   readonly taskKey: string
   /** Latest reward of the current mask, measured by this node (null: never evaluated). */
@@ -34,6 +44,8 @@ export interface KnowledgeEntry {
   readonly cid: string | null
   /** Last adoptions, newest last (bounded). */
   readonly adoptions: readonly AdoptionRecord[]
+  /** When and how the task was mastered (absent or null: not yet; states saved before mastery was recorded have none). */
+  readonly mastery?: TaskMastery | null
   readonly updatedAt: number
 }
 
@@ -104,6 +116,15 @@ export class KnowledgeBase {
       adoptions: [...e.adoptions, full].slice(-MAX_ADOPTIONS_KEPT),
       updatedAt: now
     }
+    this.entries.set(taskKey, next)
+    return next
+  }
+
+  /** Records that the task was mastered (the first mastery stands). */
+  recordMastery(taskKey: string, mastery: TaskMastery, now: number): KnowledgeEntry {
+    const e = this.base(taskKey, now)
+    if (e.mastery != null) return e
+    const next: KnowledgeEntry = { ...e, mastery, updatedAt: now }
     this.entries.set(taskKey, next)
     return next
   }

@@ -20,10 +20,11 @@ import '../polyfill.js'
 import { bootstrap } from '@libp2p/bootstrap'
 import { gossipsub, StrictSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
-import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
+import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
 import { ping, type Ping } from '@libp2p/ping'
+import { preSharedKey } from '@libp2p/pnet'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
@@ -33,6 +34,8 @@ import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 import { errorMessage, errorName } from '../errors.js'
+import { createConnectionGater, type L2d2cGater, type RefusalCounts } from './connection-gater.js'
+import { classifyAddress, dialPolicy } from './dial-policy.js'
 import { peerIdOf } from './peer-address.js'
 
 /** mDNS service tag: l2d2c nodes answer only each other, not every libp2p node on the LAN. */
@@ -53,6 +56,24 @@ export const NODE_LIMITS = {
    * the 6th daemon of a local swarm (all on 127.0.0.1) that starts within the same second.
    */
   inboundConnectionsPerHostPerSecond: 32,
+  /**
+   * Inbound connections still in their handshake, from all hosts together (libp2p's default
+   * is 10). Each is held at most `inboundUpgradeTimeoutMs`; past this many, new ones are
+   * refused until one finishes.
+   */
+  maxIncomingPendingConnections: 16,
+  /**
+   * An inbound connection must finish its handshake (swarm key nonces, noise, yamux) within
+   * this: a host that opens sockets and stays silent holds a pending slot this long at most
+   * (libp2p's default is 10 s). Real handshakes on a LAN take milliseconds.
+   */
+  inboundUpgradeTimeoutMs: 5_000,
+  /**
+   * The peer-store tag value of bootstrap peers: the connection pruner closes the connections
+   * of the lowest-valued peers first, so a host that fills the slots loses its connections
+   * before the node loses its bootstrap (@libp2p/bootstrap's default is 50).
+   */
+  bootstrapTagValue: 100,
   /** Each connection is pinged this often; a failed ping aborts it, so dead peers are pruned. */
   connectionPingIntervalMs: 10_000,
   /**
@@ -123,6 +144,8 @@ export interface Libp2pNodeOptions {
   connectionPingTimeoutMs?: number
   /** A whole dial gives up after this many ms. */
   dialTimeoutMs?: number
+  /** Connections above which libp2p prunes the least valuable (default NODE_LIMITS.maxConnections; tests lower it). */
+  maxConnections?: number
   /**
    * Where libp2p's component logs go (`forComponent(name)` returns a debug-style logger with
    * `%p` peer id, `%a` multiaddr, `%e` error, `%s`, `%d`, `%o` format placeholders). Absent:
@@ -133,6 +156,24 @@ export interface Libp2pNodeOptions {
   userAgent?: string
   /** Start before returning. Default false: register handlers first, then `startLibp2pNode(node)`. */
   start?: boolean
+  /**
+   * A private swarm: the swarm key file's bytes (swarm-key.ts). Every connection is encrypted
+   * with it first; a peer without the same key cannot complete a handshake.
+   */
+  swarmKey?: Uint8Array
+  /** Who may connect and the connection caps (connection-gater.ts); absent: anyone, default caps. */
+  admission?: {
+    allowPeers?: readonly string[]
+    denyPeers?: readonly string[]
+    maxConnectionsPerIp?: number
+    maxConnectionsPerPeer?: number
+  }
+  /**
+   * Dial loopback, private and link-local addresses learned from peers even when this node's
+   * own addresses are in no such range (dial-policy.ts). The remote client sets it: its one
+   * target is the address the user typed.
+   */
+  allowPrivateDial?: boolean
 }
 
 // A type alias, not an interface: libp2p's ServiceMap is an index signature, which only
@@ -147,6 +188,32 @@ export type Libp2pServices = {
 }
 
 export type Libp2pNode = Libp2p<Libp2pServices>
+
+/** What admission control refused so far, per node (read by status and metrics). */
+const GATERS = new WeakMap<Libp2p, L2d2cGater>()
+
+/** Connections and addresses the node's gater refused, by reason (zeros for a node built elsewhere). */
+export function admissionRefusals(node: Libp2p): Readonly<RefusalCounts> {
+  return (
+    GATERS.get(node)?.refused ?? {
+      'not-allowed': 0,
+      denied: 0,
+      'per-ip-cap': 0,
+      'per-peer-cap': 0,
+      'private-address': 0
+    }
+  )
+}
+
+/** True when an address is reachable from other hosts (not loopback): what the exposure warning looks at. */
+export function isPublicListenAddress(address: string): boolean {
+  try {
+    const c = classifyAddress(multiaddr(address))
+    return c !== 'loopback' && c !== 'none'
+  } catch {
+    return false
+  }
+}
 
 /** A libp2p-node option that cannot be used; `option` names it. */
 export class NodeConfigError extends Error {
@@ -175,9 +242,38 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
       ? undefined
       : checkPositive('connectionPingTimeoutMs', options.connectionPingTimeoutMs)
 
+  const maxConnections = options.maxConnections ?? NODE_LIMITS.maxConnections
+  if (!Number.isInteger(maxConnections) || maxConnections < 1)
+    throw new NodeConfigError('maxConnections', `must be a positive integer, got ${maxConnections}`)
+  const bootstrapPeers = bootstrapList.flatMap(a => peerIdOf(multiaddr(a)) ?? [])
+  const admission = options.admission ?? {}
+  for (const [option, value] of [
+    ['maxConnectionsPerIp', admission.maxConnectionsPerIp],
+    ['maxConnectionsPerPeer', admission.maxConnectionsPerPeer]
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      throw new NodeConfigError('admission', `${option} must be a positive integer, got ${value}`)
+  }
+  const denied = new Set(admission.denyPeers ?? [])
+  const deniedBootstrap = bootstrapPeers.find(id => denied.has(id))
+  if (deniedBootstrap !== undefined)
+    throw new NodeConfigError('admission', `bootstrap peer ${deniedBootstrap} is also denied`)
+  const policy = dialPolicy({
+    ownAddresses: [...listen, ...announce, ...bootstrapList],
+    mdns: options.mdns !== undefined && options.mdns !== false,
+    allowPrivateDial: options.allowPrivateDial ?? false
+  })
+  const gater = createConnectionGater({ ...admission, bootstrapPeers, dialPolicy: policy })
+
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if (bootstrapList.length > 0) {
-    peerDiscovery.push(bootstrap({ list: bootstrapList, timeout: NODE_LIMITS.bootstrapDelayMs }))
+    peerDiscovery.push(
+      bootstrap({
+        list: bootstrapList,
+        timeout: NODE_LIMITS.bootstrapDelayMs,
+        tagValue: NODE_LIMITS.bootstrapTagValue
+      })
+    )
   }
   if (options.mdns !== undefined && options.mdns !== false) {
     const intervalMs = options.mdns === true ? undefined : options.mdns.intervalMs
@@ -196,11 +292,20 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
+    connectionGater: gater,
     connectionManager: {
-      maxConnections: NODE_LIMITS.maxConnections,
+      maxConnections,
       dialTimeout,
       addressDialTimeout: Math.min(NODE_LIMITS.addressDialTimeoutMs, dialTimeout),
-      inboundConnectionThreshold: NODE_LIMITS.inboundConnectionsPerHostPerSecond
+      inboundConnectionThreshold: NODE_LIMITS.inboundConnectionsPerHostPerSecond,
+      maxIncomingPendingConnections: NODE_LIMITS.maxIncomingPendingConnections,
+      inboundUpgradeTimeout: NODE_LIMITS.inboundUpgradeTimeoutMs,
+      // Bootstrap hosts given by IP are accepted even when every slot is taken, and never
+      // pruned (a loopback bootstrap is left out: it would exempt every local peer).
+      allow: bootstrapList.filter(a => {
+        const c = classifyAddress(multiaddr(a))
+        return c !== 'loopback' && c !== 'name' && c !== 'none'
+      })
     },
     connectionMonitor: {
       pingInterval,
@@ -216,9 +321,10 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
         // server from the start: a LAN-only DHT never sees the public address that would
         // switch the default client mode to server, so nobody would answer queries
         clientMode: false,
-        // the default mapper drops private and loopback addresses, which on a LAN or on
-        // 127.0.0.1 leaves every peer without addresses: none enters the routing table
-        peerInfoMapper: passthroughMapper,
+        // kad-dht's default mapper drops every private and loopback address, which on a LAN
+        // or on 127.0.0.1 leaves every peer without addresses; this one keeps what the dial
+        // policy would dial (this node's own ranges), and drops the rest
+        peerInfoMapper: info => ({ ...info, multiaddrs: info.multiaddrs.filter(a => policy.mayDial(a)) }),
         initialQuerySelfInterval: NODE_LIMITS.dhtFirstSelfQueryDelayMs
       }),
       pubsub: gossipsub({
@@ -246,8 +352,20 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
   }
   if (options.logger !== undefined) config.logger = options.logger
   if (options.userAgent !== undefined) config.nodeInfo = { userAgent: options.userAgent }
+  if (options.swarmKey !== undefined) {
+    // the nonce exchange gets the inbound upgrade's deadline, like the rest of the handshake
+    const protector = preSharedKey({ psk: options.swarmKey, timeout: NODE_LIMITS.inboundUpgradeTimeoutMs })
+    try {
+      protector() // decodes the key now: a bad one is a configuration error, not a failure at start
+    } catch (err) {
+      throw new NodeConfigError('swarmKey', `not a valid swarm key: ${errorMessage(err)}`, { cause: err })
+    }
+    config.connectionProtector = protector
+  }
 
   const node = await createLibp2p({ ...config, start: false })
+  gater.attach(node.peerId, peer => node.getConnections(peer))
+  GATERS.set(node, gater)
   if (options.start === true) await startLibp2pNode(node)
   return node
 }

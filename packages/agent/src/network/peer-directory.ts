@@ -21,6 +21,8 @@ export interface PeerRecord {
   readonly masks: readonly MaskSummary[]
   readonly announcementSequence: number
   readonly totalSteps: number
+  /** The own ICR the peer announced most recently (null: it announced none: evaluators, learners before their first sweep). */
+  readonly ownIcr: number | null
   /** Consecutive failed interactions since the last success. */
   readonly failures: number
   /** Known from a previous run's peers.json (worth redialling although it has not announced yet). */
@@ -64,6 +66,7 @@ export class PeerDirectory {
         masks: [],
         announcementSequence: -1,
         totalSteps: 0,
+        ownIcr: null,
         failures: 0,
         remembered: false
       }
@@ -106,6 +109,7 @@ export class PeerDirectory {
       masks: a.masks,
       announcementSequence: a.sequence,
       totalSteps: a.totalSteps,
+      ownIcr: a.ownIcr ?? null,
       failures: 0
     })
     return true

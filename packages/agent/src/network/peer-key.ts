@@ -23,7 +23,9 @@ export const PeerKeyErrorCode = {
   /** The file holds a valid key of another known type than Ed25519 (e.g. secp256k1). */
   UNSUPPORTED_KEY_TYPE: 'UNSUPPORTED_KEY_TYPE',
   /** A new key could not be written (directory not writable, disk full). */
-  WRITE_FAILED: 'WRITE_FAILED'
+  WRITE_FAILED: 'WRITE_FAILED',
+  /** Group or others may read or write the key file: the node's identity may already be out. */
+  PERMISSIONS_TOO_OPEN: 'PERMISSIONS_TOO_OPEN'
 } as const
 
 export type PeerKeyErrorCode = (typeof PeerKeyErrorCode)[keyof typeof PeerKeyErrorCode]
@@ -45,9 +47,17 @@ export interface PeerKey {
   readonly peerId: PeerId
   /** True when this call generated the key (first start), false when it was loaded. */
   readonly created: boolean
-  /** True when a loaded file is readable by group or others: worth a warning, not a refusal. */
-  readonly permissionsTooOpen: boolean
+  /** The key is one of DEMO_PEER_IDS': public, so anyone can impersonate this node. */
+  readonly demo: boolean
 }
+
+/**
+ * Peer ids of the keys committed to this repository for the compose demo
+ * (docker/config/*.demo-only.key). Their secret is public: they are exempt from the
+ * permission check (a read-only bind mount keeps git's 0644) and the daemon warns whenever
+ * one is in use.
+ */
+export const DEMO_PEER_IDS: readonly string[] = ['12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF']
 
 /** File mode of a new key: owner read/write only. */
 export const PEER_KEY_FILE_MODE = 0o600
@@ -70,7 +80,7 @@ export async function loadOrCreatePeerKey(path: string): Promise<PeerKey> {
       throw new PeerKeyError(PeerKeyErrorCode.WRITE_FAILED, path, 'key file vanished while it was being created')
     return theirs
   }
-  return { privateKey, peerId: peerIdFromPrivateKey(privateKey), created: true, permissionsTooOpen: false }
+  return { privateKey, peerId: peerIdFromPrivateKey(privateKey), created: true, demo: false }
 }
 
 /** Loads an existing key; a missing file is UNREADABLE (use loadOrCreatePeerKey to create one). */
@@ -132,12 +142,18 @@ async function readKeyFile(path: string): Promise<PeerKey | undefined> {
     })
   }
   const privateKey = await decodePeerKey(bytes, path)
-  return {
-    privateKey,
-    peerId: peerIdFromPrivateKey(privateKey),
-    created: false,
-    permissionsTooOpen: (mode & 0o077) !== 0
+  const peerId = peerIdFromPrivateKey(privateKey)
+  const demo = DEMO_PEER_IDS.includes(peerId.toString())
+  // A key others can read is a key others may have copied: refuse it rather than run as an
+  // identity that can be impersonated (the demo keys are public anyway).
+  if ((mode & 0o077) !== 0 && !demo) {
+    throw new PeerKeyError(
+      PeerKeyErrorCode.PERMISSIONS_TOO_OPEN,
+      path,
+      `peer key file is accessible to other users (mode ${(mode & 0o777).toString(8).padStart(3, '0')}); fix it with: chmod 600 ${path}`
+    )
   }
+  return { privateKey, peerId, created: false, demo }
 }
 
 /** Returns false when `path` appeared meanwhile (another writer won). */

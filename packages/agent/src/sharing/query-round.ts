@@ -13,6 +13,7 @@ import { describeError } from '../errors.js'
 import type { Logger } from '../logging/logger.js'
 import {
   DEFAULT_CLIENT,
+  fetchBound,
   newRequestId,
   RemoteRefusal,
   type FetchedMask,
@@ -229,6 +230,11 @@ export class QueryRounds {
         {
           timeoutMs: this.init.fetchTimeoutMs,
           expectedCid: offer.cid as Uint8Array,
+          maxBytes: fetchBound(offer.encodedSize, this.init.encoding, {
+            taskKey: o.taskKey,
+            backboneId: this.c.backboneId,
+            layers: o.layers
+          }),
           ...(o.signal !== undefined ? { signal: o.signal } : {})
         }
       )

@@ -83,6 +83,7 @@ export async function runDaemon(f: DaemonOptions, flags: Record<string, unknown>
     if (err instanceof agent.NodeConfigError)
       throw new CliError(`cannot start the p2p node: ${err.message}`, ExitCode.USAGE)
     if (err instanceof agent.PeerKeyError) throw new CliError(`peer key: ${err.message}`, ExitCode.UNAVAILABLE)
+    if (err instanceof agent.SwarmKeyError) throw new CliError(`swarm key: ${err.message}`, ExitCode.UNAVAILABLE)
     if (err instanceof agent.ControlListenError) throw new CliError(err.message, ExitCode.USAGE)
     throw err
   }

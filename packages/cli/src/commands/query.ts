@@ -15,7 +15,7 @@ import { choiceArg, intArg } from '../args.js'
 import { addDaemonTargetOptions, controlFailure, daemonClient, type DaemonTargetOptions } from '../daemon-client.js'
 import { CliError, ExitCode } from '../exit-codes.js'
 import { table, type Io } from '../output.js'
-import { withRemote } from './remote.js'
+import { addSwarmKeyOption, withRemote, type RemoteFlags } from './remote.js'
 
 /** Upper bound of --timeout-ms (a day): anything longer is a typo. */
 const MAX_TIMEOUT_MS = 86_400_000
@@ -37,12 +37,29 @@ function humanStatus(s: StatusDocument): string {
     s.role === 'learner'
       ? `task         ${s.task === null ? `curriculum done (${s.curriculum.tasks} tasks)` : `${s.task.key} (${s.curriculum.index + 1}/${s.curriculum.tasks}): ${s.task.steps.toLocaleString('en-US')}/${s.task.budget.toLocaleString('en-US')} steps`}`
       : `evaluating   ${s.curriculum.tasks} tasks`,
-    `env steps    ${s.totalSteps.toLocaleString('en-US')} (${s.stepsPerSecond.toLocaleString('en-US')}/s)`,
+    `env steps    ${s.totalSteps.toLocaleString('en-US')} (${s.stepsPerSecond.toLocaleString('en-US')}/s), ${s.evalSteps.toLocaleString('en-US')} more in evaluations`,
+    ...(s.role === 'learner'
+      ? [
+          `own ICR      ${s.ownIcr === null ? '-' : s.ownIcr.toFixed(2)} of ${s.curriculum.tasks} tasks (${s.budget === 'fixed' ? 'fixed budgets' : 'each task until mastered'})`,
+          `mastered     ${s.tasksLearned} learned, ${s.tasksAdopted} adopted (~${s.stepsSaved.toLocaleString('en-US')} steps saved)`
+        ]
+      : []),
     `masks held   ${s.masksHeld}`,
-    `peers        ${s.peersConnected} connected`,
+    `peers        ${s.peersConnected} connected; ${s.bytesSent.toLocaleString('en-US')} B sent, ${s.bytesReceived.toLocaleString('en-US')} B received`,
     `uptime       ${s.uptimeSeconds} s`,
     `data dir     ${s.dataDir}`
   ]
+  const e = s.exposure
+  if (e !== undefined) {
+    const admission = [
+      e.swarmKey ? `swarm key ${e.swarmKeyFingerprint ?? ''}`.trim() : 'no swarm key',
+      e.allowlist ? 'allowlist' : 'no allowlist',
+      e.publicListen ? 'reachable from other hosts' : 'loopback only'
+    ]
+    lines.push(`admission    ${admission.join(', ')}`)
+    if (e.demoPeerKey) lines.push("DEMO KEY     this node runs with the compose demo's public peer key")
+    if (e.warning !== null) lines.push(`WARNING      ${e.warning}`)
+  }
   return lines.join('\n')
 }
 
@@ -112,98 +129,118 @@ export function registerQueryCommands(program: Command, io: Io): void {
       }))
     )
 
-  addDaemonTargetOptions(
-    program
-      .command('masks')
-      .description('masks held by the local daemon, or by a remote node with --peer (dialled directly)')
+  addSwarmKeyOption(
+    addDaemonTargetOptions(
+      program
+        .command('masks')
+        .description('masks held by the local daemon, or by a remote node with --peer (dialled directly)')
+    ).option('--peer <multiaddr>', 'a remote node (/ip4/…/tcp/…/p2p/ID); no local daemon needed')
   )
-    .option('--peer <multiaddr>', 'a remote node (/ip4/…/tcp/…/p2p/ID); no local daemon needed')
     .option('--timeout-ms <ms>', 'remote: give up after this long', '10000')
     .option('--json', 'print one JSON document')
     .action(
-      action(io, async (opts: DaemonTargetOptions & { peer?: string; timeoutMs: string }) => {
+      action(io, async (opts: DaemonTargetOptions & RemoteFlags & { peer?: string; timeoutMs: string }) => {
         if (opts.peer === undefined)
           return { data: await local<MasksDocument>(opts, io, CONTROL_ROUTES.masks), human: humanMasks }
         const timeoutMs = intArg(opts.timeoutMs, '--timeout-ms', 1, MAX_TIMEOUT_MS)
-        const data = await withRemote(opts.peer, timeoutMs, async ({ client, target, peerId }) => {
-          const inv = await client.inventory(target, { timeoutMs })
-          const doc: MasksDocument = {
-            peer: peerId,
-            backboneId: inv.backboneId,
-            masks: inv.masks
-              .map(m => ({
-                taskKey: m.taskKey,
-                cid: parseContentId(m.cid).toString(),
-                reward: m.reward,
-                steps: m.stepsTrained,
-                bytes: m.encodedSize,
-                origin: m.origin,
-                encodings: m.encodings
-              }))
-              .sort((a, b) => (a.taskKey < b.taskKey ? -1 : 1))
-          }
-          return doc
-        })
+        const data = await withRemote(
+          opts.peer,
+          timeoutMs,
+          async ({ client, target, peerId }) => {
+            const inv = await client.inventory(target, { timeoutMs })
+            const doc: MasksDocument = {
+              peer: peerId,
+              backboneId: inv.backboneId,
+              masks: inv.masks
+                .map(m => ({
+                  taskKey: m.taskKey,
+                  cid: parseContentId(m.cid).toString(),
+                  reward: m.reward,
+                  steps: m.stepsTrained,
+                  bytes: m.encodedSize,
+                  origin: m.origin,
+                  encodings: m.encodings
+                }))
+                .sort((a, b) => (a.taskKey < b.taskKey ? -1 : 1))
+            }
+            return doc
+          },
+          opts
+        )
         return { data, human: humanMasks }
       })
     )
 
-  program
-    .command('fetch')
-    .description("fetch a task's mask from a remote node, verify it, and save it as a mask file")
-    .argument('<task>', 'task key')
-    .requiredOption('--peer <multiaddr>', 'the remote node (/ip4/…/tcp/…/p2p/ID)')
+  addSwarmKeyOption(
+    program
+      .command('fetch')
+      .description("fetch a task's mask from a remote node, verify it, and save it as a mask file")
+      .argument('<task>', 'task key')
+      .requiredOption('--peer <multiaddr>', 'the remote node (/ip4/…/tcp/…/p2p/ID)')
+  )
     .option('--out <file>', 'where to save it (default: <task with / as +>.l2dm)')
     .option('--encoding <e>', SUPPORTED_ENCODINGS.join(' | '), 'bits')
     .option('--timeout-ms <ms>', 'give up after this long', '10000')
     .option('--json', 'print one JSON document')
     .action(
-      action(io, async (task: string, opts: { peer: string; out?: string; encoding: string; timeoutMs: string }) => {
-        const { parseTaskKey, TaskKeyError } = await import('@l2d2c/agent/envs')
-        try {
-          parseTaskKey(task)
-        } catch (err) {
-          if (err instanceof TaskKeyError) throw new CliError(err.message, ExitCode.USAGE)
-          throw err
-        }
-        const encoding = choiceArg(opts.encoding, '--encoding', SUPPORTED_ENCODINGS)
-        const timeoutMs = intArg(opts.timeoutMs, '--timeout-ms', 1, MAX_TIMEOUT_MS)
-        const data = await withRemote(opts.peer, timeoutMs, async ({ agent, client, target, peerId }) => {
-          const out = opts.out ?? agent.FileMaskStore.fileName(task)
-          const inv = await client.inventory(target, { timeoutMs })
-          const summary = inv.masks.find(m => m.taskKey === task)
-          if (summary === undefined) throw new CliError(`${peerId} holds no mask for ${task}`, ExitCode.REMOTE)
-          const t0 = performance.now()
-          const fetched = await client.fetch(
-            target,
-            { requestId: agent.newRequestId(), target: { cid: summary.cid }, encoding, backboneId: inv.backboneId },
-            { timeoutMs, expectedCid: summary.cid }
-          )
-          const ms = performance.now() - t0
-          const mask = decodeMask(fetched.bytes, { expectedTaskKey: task, expectedBackboneId: inv.backboneId })
-          const meta = { ...fetched.meta, origin: fetched.meta.origin === '' ? peerId : fetched.meta.origin }
-          // Atomic: an interrupted fetch must not leave a truncated mask file.
-          await agent.writeFileAtomic(out, encodeMaskFile(fetched.bytes, meta))
-          return {
-            task,
-            peer: peerId,
-            file: out,
-            cid: contentId(fetched.bytes).toString(),
-            encoding,
-            bytes: fetched.bytes.length,
-            wireBytes: fetched.wireBytes,
-            backboneId: mask.backboneId,
-            reward: meta.reward,
-            steps: meta.stepsTrained,
-            origin: meta.origin,
-            milliseconds: Math.round(ms * 10) / 10
+      action(
+        io,
+        async (
+          task: string,
+          opts: RemoteFlags & { peer: string; out?: string; encoding: string; timeoutMs: string }
+        ) => {
+          const { parseTaskKey, TaskKeyError } = await import('@l2d2c/agent/envs')
+          try {
+            parseTaskKey(task)
+          } catch (err) {
+            if (err instanceof TaskKeyError) throw new CliError(err.message, ExitCode.USAGE)
+            throw err
           }
-        })
-        return {
-          data,
-          human: (d: typeof data) =>
-            `saved ${d.task} (${d.encoding}, ${d.bytes.toLocaleString('en-US')} bytes, cid ${d.cid}, reward ${d.reward}) from ${d.peer} to ${d.file} in ${d.milliseconds} ms`
+          const encoding = choiceArg(opts.encoding, '--encoding', SUPPORTED_ENCODINGS)
+          const timeoutMs = intArg(opts.timeoutMs, '--timeout-ms', 1, MAX_TIMEOUT_MS)
+          const data = await withRemote(
+            opts.peer,
+            timeoutMs,
+            async ({ agent, client, target, peerId }) => {
+              const out = opts.out ?? agent.FileMaskStore.fileName(task)
+              const inv = await client.inventory(target, { timeoutMs })
+              const summary = inv.masks.find(m => m.taskKey === task)
+              if (summary === undefined) throw new CliError(`${peerId} holds no mask for ${task}`, ExitCode.REMOTE)
+              const t0 = performance.now()
+              const fetched = await client.fetch(
+                target,
+                { requestId: agent.newRequestId(), target: { cid: summary.cid }, encoding, backboneId: inv.backboneId },
+                // bounded by the size the inventory announced (the layer table is not known here)
+                { timeoutMs, expectedCid: summary.cid, maxBytes: agent.fetchBound(summary.encodedSize, encoding) }
+              )
+              const ms = performance.now() - t0
+              const mask = decodeMask(fetched.bytes, { expectedTaskKey: task, expectedBackboneId: inv.backboneId })
+              const meta = { ...fetched.meta, origin: fetched.meta.origin === '' ? peerId : fetched.meta.origin }
+              // Atomic: an interrupted fetch must not leave a truncated mask file.
+              await agent.writeFileAtomic(out, encodeMaskFile(fetched.bytes, meta))
+              return {
+                task,
+                peer: peerId,
+                file: out,
+                cid: contentId(fetched.bytes).toString(),
+                encoding,
+                bytes: fetched.bytes.length,
+                wireBytes: fetched.wireBytes,
+                backboneId: mask.backboneId,
+                reward: meta.reward,
+                steps: meta.stepsTrained,
+                origin: meta.origin,
+                milliseconds: Math.round(ms * 10) / 10
+              }
+            },
+            opts
+          )
+          return {
+            data,
+            human: (d: typeof data) =>
+              `saved ${d.task} (${d.encoding}, ${d.bytes.toLocaleString('en-US')} bytes, cid ${d.cid}, reward ${d.reward}) from ${d.peer} to ${d.file} in ${d.milliseconds} ms`
+          }
         }
-      })
+      )
     )
 }

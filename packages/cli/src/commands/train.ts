@@ -10,14 +10,28 @@ import { Progress } from '../progress.js'
 export interface TrainResult {
   backend: string
   backboneId: string
+  /** 'mastery': each task ends once mastered (the step budget is a cap); 'fixed': --fixed-budget. */
+  budget: 'mastery' | 'fixed'
+  /** Training env steps. */
   totalSteps: number
+  /** Env steps spent in evaluations (progress, mastery checks, own-ICR sweeps, the final check): not training steps. */
+  evalSteps: number
+  /** The agent's own ICR at the end: the sum of its returns after the curriculum. */
+  ownIcr: number | null
   wallSeconds: number
   stepsPerSecond: number
   completed: boolean
   tasks: Array<{
     key: string
     stepsTrained: number
+    /** Task steps at the first evaluation reaching 0.9 · optimal return. */
     stepsToThreshold: number | null
+    /** The reference's measure: task steps at the first PPO iteration whose training reward reached it. */
+    stepsToThresholdTrain: number | null
+    /** Task steps when mastery was confirmed (a second evaluation at the threshold). */
+    stepsToMastery: number | null
+    /** Env steps of this task's evaluations while it trained. */
+    evalSteps: number
     finalReturn: number | null
     returnAfterCurriculum: number | null
   }>
@@ -39,6 +53,7 @@ interface TrainOptions {
   evalEverySteps: string
   saveMasks?: string
   encoding: string
+  fixedBudget?: boolean
 }
 
 /** The learner seed when neither --seed nor the curriculum agent gives one. */
@@ -57,6 +72,7 @@ export async function train(opts: TrainOptions, io: Io): Promise<TrainResult> {
   const closeToInit = opts.closeToInit !== undefined ? numberArg(opts.closeToInit, '--close-to-init', 0, 1) : undefined
   const evalEpisodes = intArg(opts.evalEpisodes, '--eval-episodes', 1, 10_000)
   const evalEverySteps = intArg(opts.evalEverySteps, '--eval-every-steps', 1, 1_000_000_000)
+  const budget = opts.fixedBudget === true ? 'fixed' : 'mastery'
   let tasks: string[]
   let stepsPerTask: number
   let seed = seedFlag ?? DEFAULT_SEED
@@ -111,7 +127,7 @@ export async function train(opts: TrainOptions, io: Io): Promise<TrainResult> {
     })
   for (const s of info.backendSkipped) io.stderr.write(`l2d2c train: backend ${s.backend} skipped: ${s.reason}\n`)
   io.stderr.write(
-    `l2d2c train: backend ${info.backend}, seed ${seed}, backbone ${info.backboneId}, ${tasks.length} tasks x ${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration, close-to-init ${info.ppo.closeToInit})\n`
+    `l2d2c train: backend ${info.backend}, seed ${seed}, backbone ${info.backboneId}, ${tasks.length} tasks x ${budget === 'fixed' ? '' : 'at most '}${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration, close-to-init ${info.ppo.closeToInit})\n`
   )
   // Saved masks use the daemon's store layout (one verified mask file per task), so a data dir can be seeded with them.
   const saved = opts.saveMasks !== undefined ? new agent.FileMaskStore(opts.saveMasks, info.backboneId) : null
@@ -121,7 +137,15 @@ export async function train(opts: TrainOptions, io: Io): Promise<TrainResult> {
   let lastReward: number | null = null
   const driver = new agent.CurriculumDriver(
     learner,
-    { ...agent.DEFAULT_DRIVER_CONFIG, tasks, stepsPerTask, evalEpisodes, evalEverySteps, commPerTask: 0 },
+    {
+      ...agent.DEFAULT_DRIVER_CONFIG,
+      budget,
+      tasks,
+      stepsPerTask,
+      evalEpisodes,
+      evalEverySteps,
+      commPerTask: 0
+    },
     {
       onEvaluation: (_key, reward) => {
         lastReward = reward
@@ -143,7 +167,7 @@ export async function train(opts: TrainOptions, io: Io): Promise<TrainResult> {
           })
         }
         progress.update(
-          `task ${report.key}: ${report.stepsToThreshold === null ? 'threshold not reached' : `threshold at ${report.stepsToThreshold.toLocaleString('en-US')} steps`}, final ${report.finalReturn?.toFixed(3) ?? '-'}`,
+          `task ${report.key}: ${report.stepsToThreshold === null ? 'threshold not reached' : `threshold at ${report.stepsToThreshold.toLocaleString('en-US')} steps`}${report.mastery === null ? '' : `, mastered at ${report.mastery.steps.toLocaleString('en-US')}`}, final ${report.finalReturn?.toFixed(3) ?? '-'}`,
           true
         )
         if (!(io.stderr as { isTTY?: boolean }).isTTY) return
@@ -169,7 +193,10 @@ export async function train(opts: TrainOptions, io: Io): Promise<TrainResult> {
   return {
     backend: info.backend,
     backboneId: info.backboneId,
+    budget,
     totalSteps: result.totalSteps,
+    evalSteps: result.evalSteps,
+    ownIcr: result.ownIcr?.ownIcr ?? null,
     wallSeconds: Math.round(wallSeconds * 100) / 100,
     stepsPerSecond: Math.round(result.totalSteps / wallSeconds),
     completed: result.completed,
@@ -177,30 +204,43 @@ export async function train(opts: TrainOptions, io: Io): Promise<TrainResult> {
       key: t.key,
       stepsTrained: t.stepsTrained,
       stepsToThreshold: t.stepsToThreshold,
+      stepsToThresholdTrain: t.stepsToThresholdTrain,
+      stepsToMastery: t.mastery?.steps ?? null,
+      evalSteps: t.evalSteps,
       finalReturn: t.finalReturn,
       returnAfterCurriculum: t.returnAfterCurriculum
     }))
   }
 }
 
+/** Mean of the non-null values, rounded (null if none). */
+function meanOf(values: ReadonlyArray<number | null>): number | null {
+  const v = values.filter((x): x is number => x !== null)
+  return v.length > 0 ? Math.round(v.reduce((s, x) => s + x, 0) / v.length) : null
+}
+
 function human(r: TrainResult): string {
   const reached = r.tasks.filter(t => t.stepsToThreshold !== null)
-  const mean =
-    reached.length > 0 ? Math.round(reached.reduce((s, t) => s + (t.stepsToThreshold ?? 0), 0) / reached.length) : null
+  const mean = meanOf(r.tasks.map(t => t.stepsToThreshold))
+  const meanTrain = meanOf(r.tasks.map(t => t.stepsToThresholdTrain))
+  const n = (v: number | null): string => (v === null ? '-' : v.toLocaleString('en-US'))
   return [
     table(
-      ['task', 'steps', 'steps to 0.9', 'final', 'after curriculum'],
+      ['task', 'steps', 'steps to 0.9', 'train reward 0.9', 'mastered', 'final', 'after curriculum'],
       r.tasks.map(t => [
         t.key,
         t.stepsTrained,
         t.stepsToThreshold,
+        t.stepsToThresholdTrain,
+        t.stepsToMastery,
         t.finalReturn?.toFixed(3),
         t.returnAfterCurriculum?.toFixed(3)
       ])
     ),
     '',
-    `${r.completed ? 'done' : 'stopped early'}: ${r.totalSteps.toLocaleString('en-US')} env steps in ${r.wallSeconds} s (${r.stepsPerSecond.toLocaleString('en-US')} steps/s, backend ${r.backend}); ` +
-      `${reached.length}/${r.tasks.length} tasks reached the threshold${mean !== null ? `, mean ${mean.toLocaleString('en-US')} steps` : ''}`
+    `${r.completed ? 'done' : 'stopped early'} (${r.budget === 'fixed' ? 'fixed budgets' : 'each task until mastered'}): ${r.totalSteps.toLocaleString('en-US')} training env steps and ${r.evalSteps.toLocaleString('en-US')} evaluation steps in ${r.wallSeconds} s (${r.stepsPerSecond.toLocaleString('en-US')} steps/s, backend ${r.backend}); ` +
+      `${reached.length}/${r.tasks.length} tasks reached the threshold${mean !== null ? `, mean ${n(mean)} steps (training reward: ${n(meanTrain)})` : ''}` +
+      `${r.ownIcr !== null ? `; own ICR ${r.ownIcr.toFixed(2)}` : ''}`
   ].join('\n')
 }
 
@@ -211,7 +251,8 @@ export function registerTrainCommand(program: Command, io: Io): void {
     .option('--task-set <keys>', 'comma-separated task keys or catalogue groups (e.g. meta-ctgraph)')
     .option('--curriculum <file>', 'a curriculum JSON document')
     .option('--agent-index <i>', 'which agent of the curriculum to train', '0')
-    .option('--steps-per-task <n>', "env steps per task (default: the curriculum's)")
+    .option('--steps-per-task <n>', "env steps per task at most: a task ends once mastered (default: the curriculum's)")
+    .option('--fixed-budget', 'train every task for its whole --steps-per-task (the reference), not until mastered')
     .option('--seed <s>', `learner seed (default: the curriculum agent's "seed", else ${DEFAULT_SEED})`)
     .option('--backend <b>', 'auto | wasm | cpu | node', 'auto')
     .option('--mask-init <m>', 'new-task mask: random | lc | blc', 'random')

@@ -5,7 +5,16 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CONTROL_ROUTES, ControlClient, dataDirPaths, type DaemonDiscovery } from '@l2d2c/protocol'
 import { readDiscovery } from '../daemon-client.js'
-import { evaluatorArgs, learnerArgs, learnerName, loneLearnerArgs, NODE_NAMES, type DemoPlan } from './plan.js'
+import {
+  evaluatorArgs,
+  isolatedLearnerArgs,
+  isolatedLearnerName,
+  learnerArgs,
+  learnerName,
+  loneLearnerArgs,
+  NODE_NAMES,
+  type DemoPlan
+} from './plan.js'
 
 const CLI_BIN = fileURLToPath(new URL('../bin.js', import.meta.url))
 
@@ -143,18 +152,23 @@ export async function stopDaemons(
   )
 }
 
-/** The demo's running nodes: the collective (learners and their evaluator) and the lone baseline. */
-export interface DemoNodes {
-  /** In launch order: learner-1 first. */
+/** The demo's three swarms (no connection between them). */
+export type SwarmName = 'sharing' | 'isolated' | 'lone'
+
+export const SWARMS: readonly SwarmName[] = ['sharing', 'isolated', 'lone']
+
+/** One swarm's nodes: its learners (launch order: the first is the one the others bootstrap to) and its evaluator. */
+export interface Swarm {
   learners: ChildDaemon[]
   evaluator: ChildDaemon
-  lone: ChildDaemon
-  loneEvaluator: ChildDaemon
 }
 
+export type DemoNodes = Record<SwarmName, Swarm>
+
 /**
- * Starts the demo's nodes under plan.out and waits until all serve. The first learner and the
- * lone learner start together; everyone else bootstraps to one of them. Each daemon is passed
+ * Starts the demo's three swarms under plan.out and waits until all serve. The first learner of
+ * each collective and the lone learner start together; in each swarm the other learners
+ * bootstrap to its first, and its evaluator to every one of its learners. Each daemon is passed
  * to onLaunched as soon as it serves, so that the caller can stop every one of them whatever
  * happens next. `start` launches one daemon (tests replace it).
  */
@@ -163,45 +177,76 @@ export async function launchDemoNodes(
   onLaunched: (d: ChildDaemon) => void,
   start: (name: string, dataDir: string, args: string[]) => Promise<ChildDaemon> = launchDaemon
 ): Promise<DemoNodes> {
-  const launching: Array<Promise<ChildDaemon>> = []
-  const launch = (name: string, args: string[]): Promise<ChildDaemon> => {
-    const p = start(name, join(plan.out, name), args)
-    launching.push(p)
-    return p.then(d => {
+  // After one failed launch the demo ends: no new launch begins, and every launch under way is
+  // waited for (below), so each daemon that starts reaches onLaunched and can be stopped.
+  let failed = false
+  const launch = async (name: string, args: string[]): Promise<ChildDaemon> => {
+    if (failed) throw new Error(`${name} not launched: another daemon failed to start`)
+    try {
+      const d = await start(name, join(plan.out, name), args)
       onLaunched(d)
       return d
-    })
+    } catch (err) {
+      failed = true
+      throw err
+    }
   }
-  try {
-    const [first, lone] = await Promise.all([
-      launch(learnerName(0), learnerArgs(plan, 0)),
-      launch(NODE_NAMES.lone, loneLearnerArgs(plan))
-    ])
-    const [rest, loneEvaluator] = await Promise.all([
-      Promise.all(
-        Array.from(
-          { length: plan.agents - 1 },
-          async (_, j) =>
-            await launch(learnerName(j + 1), [...learnerArgs(plan, j + 1), '--bootstrap', addressOf(first)])
-        )
-      ),
-      launch(NODE_NAMES.loneEvaluator, [...evaluatorArgs(plan), '--bootstrap', addressOf(lone)])
-    ])
+  /** A collective: learner 1, then the others bootstrapped to it, then its evaluator. */
+  const collective = async (
+    name: (i: number) => string,
+    args: (plan: DemoPlan, i: number) => string[],
+    evaluatorName: string
+  ): Promise<Swarm> => {
+    const first = await launch(name(0), args(plan, 0))
+    const rest = await allOrFirstError(
+      Array.from(
+        { length: plan.agents - 1 },
+        async (_, j) => await launch(name(j + 1), [...args(plan, j + 1), '--bootstrap', addressOf(first)])
+      )
+    )
     const learners = [first, ...rest]
     // The evaluator is given every learner: what it measures must not depend on gossip, which
     // --drop thins out (its own messages are exempt from loss, as the reference's were).
-    const evaluator = await launch(NODE_NAMES.evaluator, [
+    const evaluator = await launch(evaluatorName, [
       ...evaluatorArgs(plan),
       ...learners.flatMap(d => ['--bootstrap', addressOf(d)])
     ])
-    return { learners, evaluator, lone, loneEvaluator }
-  } catch (err) {
-    // One failed launch ends the demo, but a launch still under way (the lone learner beside
-    // a failed first learner, say) would start a daemon nobody stops: wait for each, so every
-    // one that starts reaches onLaunched.
-    await Promise.allSettled(launching)
-    throw err
+    return { learners, evaluator }
   }
+  const lone = async (): Promise<Swarm> => {
+    const learner = await launch(NODE_NAMES.lone, loneLearnerArgs(plan))
+    const evaluator = await launch(NODE_NAMES.loneEvaluator, [
+      ...evaluatorArgs(plan),
+      '--bootstrap',
+      addressOf(learner)
+    ])
+    return { learners: [learner], evaluator }
+  }
+  const [sharing, isolated, single] = await allOrFirstError([
+    collective(learnerName, learnerArgs, NODE_NAMES.evaluator),
+    collective(isolatedLearnerName, isolatedLearnerArgs, NODE_NAMES.isolatedEvaluator),
+    lone()
+  ])
+  return { sharing: sharing as Swarm, isolated: isolated as Swarm, lone: single as Swarm }
+}
+
+/**
+ * Like Promise.all, but settles only once every promise has: a launch still under way when
+ * another fails must still be awaited. Rejects with the first failure in time (later ones only
+ * say that they were not launched because of it).
+ */
+async function allOrFirstError<T>(promises: ReadonlyArray<Promise<T>>): Promise<T[]> {
+  let first: { err: unknown } | null = null
+  const values = await Promise.all(
+    promises.map(p =>
+      p.catch((err: unknown) => {
+        first ??= { err }
+        return null
+      })
+    )
+  )
+  if (first !== null) throw (first as { err: unknown }).err
+  return values as T[]
 }
 
 /** The address a node announced first: the one the others bootstrap to. */

@@ -99,6 +99,13 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     defaultHelp: d => `${d} or the curriculum's`
   },
   {
+    path: 'fixedBudget',
+    env: 'L2D2C_FIXED_BUDGET',
+    flag: '--fixed-budget',
+    help: 'train every task for its whole --steps-per-task (the reference) instead of moving on once it is mastered',
+    negatable: true
+  },
+  {
     path: 'seed',
     env: 'L2D2C_SEED',
     flag: '--seed <n>',
@@ -193,7 +200,52 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     negatable: true
   },
   { path: 'log.level', env: 'L2D2C_LOG_LEVEL', flag: '--log-level <level>', help: choices },
-  { path: 'log.format', env: 'L2D2C_LOG_FORMAT', flag: '--log-format <f>', help: choices }
+  { path: 'log.format', env: 'L2D2C_LOG_FORMAT', flag: '--log-format <f>', help: choices },
+  {
+    path: 'security.swarmKeyFile',
+    env: 'L2D2C_SWARM_KEY_FILE',
+    flag: '--swarm-key <file>',
+    help: 'private swarm: only nodes with this key file (l2d2c keygen swarm-key) can connect'
+  },
+  {
+    path: 'security.allowPeers',
+    env: 'L2D2C_ALLOW_PEERS',
+    flag: '--allow-peer <id>',
+    help: 'admit only these peers (and the bootstrap peers), repeatable',
+    list: 'repeat'
+  },
+  {
+    path: 'security.allowPeersFile',
+    env: 'L2D2C_ALLOW_PEERS_FILE',
+    flag: '--allow-peers-file <file>',
+    help: 'more peers to admit: one peer id per line, # comments'
+  },
+  {
+    path: 'security.denyPeers',
+    env: 'L2D2C_DENY_PEERS',
+    flag: '--deny-peer <id>',
+    help: 'never admit this peer, repeatable',
+    list: 'repeat'
+  },
+  {
+    path: 'security.maxConnectionsPerIp',
+    env: 'L2D2C_MAX_CONNECTIONS_PER_IP',
+    flag: '--max-connections-per-ip <n>',
+    help: 'inbound connections from one IP address (loopback is not capped)'
+  },
+  {
+    path: 'security.maxConnectionsPerPeer',
+    env: 'L2D2C_MAX_CONNECTIONS_PER_PEER',
+    flag: '--max-connections-per-peer <n>',
+    help: 'connections with one peer'
+  },
+  {
+    path: 'security.allowPrivateDial',
+    env: 'L2D2C_ALLOW_PRIVATE_DIAL',
+    flag: '--allow-private-dial',
+    help: "dial private, loopback and link-local addresses peers announce, even outside this node's own ranges",
+    negatable: true
+  }
 ]
 
 /** L2D2C_* variables that are not daemon settings: the CLI client's token. */

@@ -78,6 +78,24 @@ describe('docker/compose.yaml', () => {
     }
   })
 
+  it('the image runs as a non-root user on a base pinned by digest, and only agent-1 uses the demo key', () => {
+    const dockerfile = readFileSync(join(repo, 'docker/Dockerfile'), 'utf8')
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=[^\s@]+@sha256:[0-9a-f]{64}$/m)
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '))
+    // the USER line with the stage's ARG defaults filled in
+    const user = (/^USER (\S+)$/m.exec(runtime)?.[1] ?? 'root').replace(
+      /\$\{(\w+)\}/g,
+      (_, name: string) => new RegExp(`^ARG ${name}=(\\S+)$`, 'm').exec(runtime)?.[1] ?? ''
+    )
+    expect(user).toMatch(/^[0-9a-z]+(:[0-9a-z]+)?$/)
+    expect(user).not.toMatch(/^(root|0)(:|$)/)
+    expect(runtime.indexOf('USER ')).toBeLessThan(runtime.indexOf('ENTRYPOINT'))
+    for (const n of names) {
+      const uses = JSON.stringify(compose.services[n]).includes('demo-only.key')
+      expect(uses, n).toBe(n === 'agent-1')
+    }
+  })
+
   it("every service's command and environment pass the daemon's own config validation", async () => {
     for (const name of names) {
       const { args, env } = serviceProcess(name, null)
@@ -115,8 +133,12 @@ describe('docker/compose.yaml', () => {
       await new Promise(resolve => setTimeout(resolve, 2000))
       if (!existsSync(dataDirPaths(join(root, 'evaluator')).discovery)) continue
       const status = await runInProcess(['status', '--data-dir', join(root, 'agent-1'), '--json'])
-      if (status.code === 0)
-        expect(JSON.parse(status.stdout).peerId).toBe('12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
+      if (status.code === 0) {
+        const s = JSON.parse(status.stdout)
+        expect(s.peerId).toBe('12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF')
+        // the committed key says so wherever it runs
+        expect(s.exposure).toMatchObject({ demoPeerKey: true, swarmKey: false })
+      }
       const peers = await runInProcess(['peers', '--data-dir', join(root, 'evaluator'), '--json'])
       if (peers.code !== 0) continue
       const known = (JSON.parse(peers.stdout) as { peers: Array<{ peerId: string; role: string; masks: number }> })

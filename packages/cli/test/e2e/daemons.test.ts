@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { dataDirPaths } from '@l2d2c/protocol'
+import { dataDirPaths, type OwnIcrDocument, type StatusDocument } from '@l2d2c/protocol'
 import { CLI, runCli, runInProcess } from '../helpers.js'
 import { awaitExit, childEnvironment, logOutput, stopDaemons } from '../../src/demo/launcher.js'
 import { startDaemon, waitStatus, type RunningDaemon } from '../daemon-harness.js'
@@ -62,9 +62,24 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
       'task',
       'masksHeld',
       'peersConnected',
-      'uptimeSeconds'
+      'uptimeSeconds',
+      'budget',
+      'ownIcr',
+      'tasksLearned',
+      'tasksAdopted',
+      'stepsSaved',
+      'evalSteps',
+      'bytesSent',
+      'bytesReceived'
     ])
       expect(sa).toHaveProperty(k)
+    // 1,280 steps per task is too short to master a task (two evaluations 1,280 apart at 0.9).
+    expect(sa).toMatchObject({ budget: 'mastery', totalSteps: 2560, tasksLearned: 0, tasksAdopted: 0, stepsSaved: 0 })
+    expect(sa.evalSteps).toBeGreaterThan(0)
+    expect(sa.bytesSent).toBeGreaterThan(0)
+    // Its own ICR after the curriculum: the returns it measured itself on both tasks.
+    expect(sa.ownIcr).toBeGreaterThanOrEqual(0)
+    expect(sa.ownIcr).toBeLessThanOrEqual(2)
     await waitStatus(b.dataDir, s => s.curriculum.done === true && s.peersConnected >= 1)
 
     // peers: B knows A, connected.
@@ -137,9 +152,17 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     await again.stop()
   }, 180_000)
 
-  it('serves /health and /metrics without the token, everything else only with it; masks_held is live', async () => {
+  it('serves /health without the token, /metrics and everything else only with it; masks_held is live', async () => {
     const dir = join(root, 'metrics')
-    const d = await startDaemon(dir, ['--tasks', `${X},${Y},${Z}`, '--steps-per-task', '6400', '--no-sharing'])
+    // Fixed budgets: each task trains its 6,400 steps, so the scrape below lands during training.
+    const d = await startDaemon(dir, [
+      '--tasks',
+      `${X},${Y},${Z}`,
+      '--steps-per-task',
+      '6400',
+      '--no-sharing',
+      '--fixed-budget'
+    ])
     running.push(d)
     const { api } = JSON.parse(readFileSync(dataDirPaths(dir).discovery, 'utf8')) as { api: string }
     const token = readFileSync(dataDirPaths(dir).token, 'utf8').trim()
@@ -151,7 +174,7 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
     const steps = (): number => Number(/^l2d2c_env_steps_total ([0-9]+)$/m.exec(text)?.[1] ?? 0)
     while (steps() <= 6400 && Date.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 200))
-      const metrics = await fetch(`${api}/metrics`)
+      const metrics = await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${token}` } })
       expect(metrics.status).toBe(200)
       text = await metrics.text()
     }
@@ -169,20 +192,39 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
       'l2d2c_task_return',
       'l2d2c_bytes',
       'l2d2c_latency_seconds',
-      'l2d2c_event_loop_lag_seconds'
+      'l2d2c_event_loop_lag_seconds',
+      'l2d2c_eval_steps_total',
+      'l2d2c_own_icr',
+      'l2d2c_tasks_learned',
+      'l2d2c_tasks_adopted',
+      'l2d2c_steps_saved'
     ]) {
       expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'))
     }
     expect(text, 'a learner publishes no ICR').not.toMatch(/^# TYPE l2d2c_icr /m)
     expect(text).toMatch(new RegExp(`^l2d2c_task_return\\{task="${X}"\\} `, 'm'))
     expect((await fetch(`${api}/health`)).status).toBe(200)
+    expect((await fetch(`${api}/metrics`)).status).toBe(401)
     expect((await fetch(`${api}/v1/status`)).status).toBe(401)
     expect((await fetch(`${api}/v1/status`, { headers: { authorization: `Bearer ${'0'.repeat(64)}` } })).status).toBe(
       401
     )
     const status = await fetch(`${api}/v1/status`, { headers: { authorization: `Bearer ${token}` } })
     expect(status.status).toBe(200)
-    expect(((await status.json()) as { masksHeld: number }).masksHeld).toBeGreaterThanOrEqual(1)
+    const doc = (await status.json()) as StatusDocument
+    expect(doc.masksHeld).toBeGreaterThanOrEqual(1)
+    expect(doc).toMatchObject({ budget: 'fixed', tasksAdopted: 0, stepsSaved: 0 })
+    expect(Number(/^l2d2c_eval_steps_total ([0-9]+)$/m.exec(text)?.[1])).toBeGreaterThan(0)
+    // The own-ICR samples: one at the start (nothing held yet), one at the first task's end at least.
+    expect((await fetch(`${api}/v1/own-icr`)).status).toBe(401)
+    const own = (await (
+      await fetch(`${api}/v1/own-icr`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as OwnIcrDocument
+    expect(own.tasks).toEqual([X, Y, Z])
+    expect(own.history[0]).toMatchObject({ steps: 0, ownIcr: 0 })
+    expect(own.history.at(-1)!.steps).toBeGreaterThanOrEqual(6400)
+    expect(own.history.at(-1)!.perTask[X]).toBeGreaterThan(0)
+    expect(doc.ownIcr).toBeGreaterThanOrEqual(0)
     expect(await d.stop()).toBe(0)
   }, 120_000)
 

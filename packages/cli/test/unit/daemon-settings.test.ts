@@ -10,6 +10,8 @@ import { run } from '../../src/program.js'
 const X = 'ctgraph/d2b2/img1/leaf10'
 const Y = 'ctgraph/d2b2/img1/leaf11'
 const PEER = '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWBD1UpbFSGfb3jwDbcNszyiopZ44cfhcsSAxkpRCz4fgF'
+const ALLOWED = '12D3KooWJRpe8Qu4qGoiWTqPW14izBBhP1K9UfxCEGTvmrmP8Ny9'
+const DENIED = '12D3KooWDSYwr7zoCHZSTcEW2Wvz7q4X5u77DKA8edkGqXiuEjdm'
 
 /** For every setting: a value that differs from the default, as typed, and as resolved. */
 const SAMPLES: Record<string, { text: string | null; value: unknown }> = {
@@ -25,6 +27,7 @@ const SAMPLES: Record<string, { text: string | null; value: unknown }> = {
   curriculum: { text: null, value: null }, // a file; covered by the config unit tests
   agentIndex: { text: null, value: null }, // only with a curriculum
   stepsPerTask: { text: '640', value: 640 },
+  fixedBudget: { text: null, value: true },
   seed: { text: '42', value: 42 },
   backboneSeed: { text: '43', value: 43 },
   backend: { text: 'wasm', value: 'wasm' },
@@ -45,7 +48,14 @@ const SAMPLES: Record<string, { text: string | null; value: unknown }> = {
   announceIntervalMs: { text: '2000', value: 2000 },
   exitWhenDone: { text: null, value: true },
   'log.level': { text: 'debug', value: 'debug' },
-  'log.format': { text: 'json', value: 'json' }
+  'log.format': { text: 'json', value: 'json' },
+  'security.swarmKeyFile': { text: null, value: null }, // a file; covered by the config unit tests
+  'security.allowPeers': { text: ALLOWED, value: [ALLOWED] },
+  'security.allowPeersFile': { text: null, value: null }, // a file; covered by the config unit tests
+  'security.denyPeers': { text: DENIED, value: [DENIED] },
+  'security.maxConnectionsPerIp': { text: '4', value: 4 },
+  'security.maxConnectionsPerPeer': { text: '2', value: 2 },
+  'security.allowPrivateDial': { text: null, value: true }
 }
 
 const get = (o: unknown, path: string): unknown =>

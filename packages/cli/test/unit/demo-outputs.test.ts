@@ -41,6 +41,8 @@ const PREVIOUS = {
   [`learner-1/${F.masks}/`]: '',
   [`learner-2/${F.log}`]: '{}\n',
   [`evaluator/${F.log}`]: '',
+  [`isolated-1/${F.log}`]: '{}\n',
+  [`isolated-evaluator/${F.log}`]: '',
   [`single/${F.peerKey}`]: 'k', // a daemon that got as far as its key
   [`single-evaluator/${F.log}`]: '',
   'summary.json': SUMMARY,
@@ -49,12 +51,18 @@ const PREVIOUS = {
 
 describe('clearPreviousRun (demo --out reuse)', () => {
   it("removes a previous run's outputs, says so on stderr, and keeps everything else", async () => {
-    const out = outDir({ ...PREVIOUS, 'notes.txt': 'mine', [`learners/${F.log}`]: 'mine', 'single.bak/x': 'mine' })
+    const out = outDir({
+      ...PREVIOUS,
+      'notes.txt': 'mine',
+      [`learners/${F.log}`]: 'mine',
+      'single.bak/x': 'mine',
+      [`isolated/${F.log}`]: 'mine'
+    })
     const err = await clear(out)
     expect(err).toBe(
-      `l2d2c demo: removing the previous run's outputs in ${out}: evaluator, icr.svg, learner-1, learner-2, single, single-evaluator, summary.json\n`
+      `l2d2c demo: removing the previous run's outputs in ${out}: evaluator, icr.svg, isolated-1, isolated-evaluator, learner-1, learner-2, single, single-evaluator, summary.json\n`
     )
-    expect(readdirSync(out).sort()).toEqual(['learners', 'notes.txt', 'single.bak'])
+    expect(readdirSync(out).sort()).toEqual(['isolated', 'learners', 'notes.txt', 'single.bak'])
   })
 
   it('does nothing and says nothing when there is no previous run', async () => {
@@ -68,6 +76,7 @@ describe('clearPreviousRun (demo --out reuse)', () => {
   it.each([
     ['a demo-named directory that is no daemon data dir', { ...PREVIOUS, 'learner-7/thesis.tex': 'mine' }, 'learner-7'],
     ['a demo-named file where a data dir would be', { ...PREVIOUS, 'learner-3': 'mine' }, 'learner-3'],
+    ['an isolated learner name that is no data dir', { ...PREVIOUS, 'isolated-2/notes': 'mine' }, 'isolated-2'],
     [
       'a summary.json that is not a demo summary',
       { ...PREVIOUS, 'summary.json': '{"agents": 3}' },
@@ -104,7 +113,7 @@ describe('clearPreviousRun (demo --out reuse)', () => {
           new RegExp(`previous demo is still running in .*learner-2: daemon pid ${sleeper.pid}`)
         )
       })
-      expect(readdirSync(out).length).toBe(7)
+      expect(readdirSync(out).length).toBe(9)
     } finally {
       sleeper.kill('SIGKILL')
     }

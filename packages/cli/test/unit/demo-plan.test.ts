@@ -2,7 +2,14 @@ import { resolve } from 'node:path'
 import { META_CTGRAPH_TASKS, MINIGRID_CROSSING_TASKS } from '@l2d2c/agent/envs'
 import { describe, expect, it } from 'vitest'
 import { launchDemoNodes, type ChildDaemon } from '../../src/demo/launcher.js'
-import { evaluatorArgs, learnerArgs, loneLearnerArgs, planDemo, type DemoOptions } from '../../src/demo/plan.js'
+import {
+  evaluatorArgs,
+  isolatedLearnerArgs,
+  learnerArgs,
+  loneLearnerArgs,
+  planDemo,
+  type DemoOptions
+} from '../../src/demo/plan.js'
 import { CliError } from '../../src/exit-codes.js'
 
 /** The demo command's defaults, as commander hands them over. */
@@ -28,7 +35,8 @@ describe('planDemo', () => {
       maxMinutes: '30',
       maxMs: 30 * 60_000,
       out: resolve('demo-output'),
-      target: 15
+      target: 15,
+      ownTarget: 15
     })
     // Rotated curricula: the same tasks, each learner starting 16/4 tasks further on.
     expect(plan.curricula.map(c => c[0])).toEqual([0, 4, 8, 12].map(i => META_CTGRAPH_TASKS[i]))
@@ -67,7 +75,7 @@ describe('planDemo', () => {
       '--announce-interval-ms',
       '1000',
       '--query-window-ms',
-      '300',
+      '1000',
       '--drop',
       '0.25'
     ])
@@ -75,6 +83,12 @@ describe('planDemo', () => {
     expect(loneLearnerArgs(plan)).not.toContain('--drop')
     expect(evaluatorArgs(plan).slice(0, 4)).toEqual(['--role', 'evaluator', '--tasks', `${a},${b}`])
     expect(learnerArgs(await planDemo({ ...DEFAULTS, agents: '2' }), 0)).not.toContain('--drop')
+  })
+
+  it("gives the isolated collective's learner i exactly the sharing learner i's flags, with sharing off", async () => {
+    const plan = await planDemo({ ...DEFAULTS, agents: '3', tasks: '6', seed: '7', drop: '0.1' })
+    for (let i = 0; i < 3; i++) expect(isolatedLearnerArgs(plan, i)).toEqual([...learnerArgs(plan, i), '--no-sharing'])
+    expect(plan.ownTarget).toBe(5)
   })
 })
 
@@ -91,37 +105,41 @@ function fakeStart(failing: string | null, ms: (name: string) => number) {
 }
 
 describe('launchDemoNodes', () => {
-  it('starts learner-1 and the lone learner first, bootstraps the others to them, and gives the evaluator every learner', async () => {
+  it('starts three unconnected swarms: in each, learners bootstrap to its first, its evaluator to all of them', async () => {
     const plan = await planDemo({ ...DEFAULTS, agents: '3', tasks: '3', out: '/runs/x' })
     const { start, started } = fakeStart(null, () => 1)
     const launched: string[] = []
     const nodes = await launchDemoNodes(plan, d => launched.push(d.name), start)
-    expect(nodes.learners.map(d => d.name)).toEqual(['learner-1', 'learner-2', 'learner-3'])
-    expect([nodes.evaluator.name, nodes.lone.name, nodes.loneEvaluator.name]).toEqual([
-      'evaluator',
-      'single',
-      'single-evaluator'
-    ])
-    expect(started.slice(0, 2).map(s => s.name)).toEqual(['learner-1', 'single'])
-    expect(started.at(-1)?.name).toBe('evaluator')
+    const names = (swarm: keyof typeof nodes) => [
+      ...nodes[swarm].learners.map(d => d.name),
+      nodes[swarm].evaluator.name
+    ]
+    expect(names('sharing')).toEqual(['learner-1', 'learner-2', 'learner-3', 'evaluator'])
+    expect(names('isolated')).toEqual(['isolated-1', 'isolated-2', 'isolated-3', 'isolated-evaluator'])
+    expect(names('lone')).toEqual(['single', 'single-evaluator'])
+    // The first learner of each swarm starts at once; everything else needs one of them.
+    expect(new Set(started.slice(0, 3).map(s => s.name))).toEqual(new Set(['learner-1', 'isolated-1', 'single']))
     expect(new Set(launched)).toEqual(new Set(started.map(s => s.name)))
+    expect(launched).toHaveLength(10)
     const args = Object.fromEntries(started.map(s => [s.name, s.args]))
-    expect(args['learner-2']?.slice(-2)).toEqual(['--bootstrap', '/addr/learner-1'])
-    expect(args['single-evaluator']?.slice(-2)).toEqual(['--bootstrap', '/addr/single'])
-    expect(args.evaluator?.filter((_, i, a) => a[i - 1] === '--bootstrap')).toEqual([
-      '/addr/learner-1',
-      '/addr/learner-2',
-      '/addr/learner-3'
-    ])
-    expect(started.find(s => s.name === 'learner-3')?.dataDir).toBe('/runs/x/learner-3')
+    const bootstraps = (name: string) => args[name]?.filter((_, i, a) => a[i - 1] === '--bootstrap')
+    expect(bootstraps('learner-2')).toEqual(['/addr/learner-1'])
+    expect(bootstraps('isolated-3')).toEqual(['/addr/isolated-1'])
+    expect(bootstraps('single-evaluator')).toEqual(['/addr/single'])
+    expect(bootstraps('evaluator')).toEqual(['/addr/learner-1', '/addr/learner-2', '/addr/learner-3'])
+    expect(bootstraps('isolated-evaluator')).toEqual(['/addr/isolated-1', '/addr/isolated-2', '/addr/isolated-3'])
+    expect(args['isolated-2']).toContain('--no-sharing')
+    expect(args['learner-2']).not.toContain('--no-sharing')
+    expect(started.find(s => s.name === 'isolated-3')?.dataDir).toBe('/runs/x/isolated-3')
   })
 
-  it('when a launch fails, waits for the others under way, so each daemon that starts can be stopped', async () => {
+  it('when a launch fails, launches nothing more and waits for those under way, so each daemon that starts can be stopped', async () => {
     const plan = await planDemo({ ...DEFAULTS, agents: '2', tasks: '2' })
-    // learner-1 fails at once; the lone learner, started beside it, serves only later.
-    const { start } = fakeStart('learner-1', name => (name === 'single' ? 100 : 1))
+    // learner-1 fails at once; the lone learner and isolated-1, started beside it, serve later.
+    const { start, started } = fakeStart('learner-1', name => (name === 'single' || name === 'isolated-1' ? 100 : 1))
     const launched: string[] = []
     await expect(launchDemoNodes(plan, d => launched.push(d.name), start)).rejects.toThrow(/learner-1 exited/)
-    expect(launched).toEqual(['single'])
+    expect(launched.sort()).toEqual(['isolated-1', 'single'])
+    expect(started.map(s => s.name).sort()).toEqual(['isolated-1', 'learner-1', 'single'])
   })
 })

@@ -2,8 +2,9 @@ import { DATA_DIR_FILES } from './data-dir.js'
 
 /**
  * The daemon's control API (JSON over HTTP on 127.0.0.1 or a Unix socket): the documents
- * `l2d2c status | peers | masks` print with --json. Every route except /health and /metrics
- * needs `Authorization: Bearer <token>` (the token is in the data dir, mode 0600).
+ * `l2d2c status | peers | masks` print with --json. Every route except /health (which only
+ * says the daemon answers) needs `Authorization: Bearer <token>` (the token is in the data dir,
+ * mode 0600), and over TCP the Host header must name the daemon's own address (421 otherwise).
  */
 export const CONTROL_ROUTES = {
   health: '/health',
@@ -52,26 +53,51 @@ export interface StatusDocument {
   masksServed: number
   masksAdopted: number
   /** How a learner moves on: at mastery (default) or after the fixed step budget of each task. */
-  budget?: 'mastery' | 'fixed'
+  budget: 'mastery' | 'fixed'
   /**
    * This agent's own ICR: the sum over its curriculum of its own current return (its learned or
-   * adopted masks, evaluated by itself), from its latest sweep; null before the first sweep and
-   * for evaluators.
+   * adopted masks, evaluated by itself; 0 for a task it holds no mask for), from its latest
+   * sample; null before the first and for evaluators.
    */
-  ownIcr?: number | null
-  /** Curriculum tasks mastered by its own training, and skipped by adopting a peer's mask at threshold. */
-  tasksLearned?: number
-  tasksAdopted?: number
-  /** Estimated env steps adoption saved: per adopted task, the mean steps it needed to master a task itself. */
-  stepsSaved?: number
+  ownIcr: number | null
+  /** Curriculum tasks mastered by its own training, and by adopting a peer's mask at the threshold. */
+  tasksLearned: number
+  tasksAdopted: number
+  /**
+   * Estimated env steps adoption saved: per adopted task, the mean steps it needed to master the
+   * tasks it learned itself, less the steps it had trained on the adopted one (0 while it has
+   * learned none, and under fixed budgets).
+   */
+  stepsSaved: number
   /** Env steps spent in evaluations (not part of totalSteps, which counts training steps). */
-  evalSteps?: number
+  evalSteps: number
   /** Bytes this node sent and received on the l2d2c protocols and announcements since it started. */
-  bytesSent?: number
-  bytesReceived?: number
+  bytesSent: number
+  bytesReceived: number
+  /** Who can reach this node and join its swarm (README, "Daemon: Security"). */
+  exposure?: ExposureDocument
+  /** What admission control refused since the node started, by reason. */
+  admission?: { refused: Record<string, number> }
 }
 
-/** One own-ICR sweep: the agent evaluated every task of its curriculum it holds a mask for. */
+export interface ExposureDocument {
+  /** The node listens on an address other hosts can reach (not loopback; 0.0.0.0 counts). */
+  publicListen: boolean
+  /** A swarm key is set (a private swarm); its fingerprint, safe to compare between nodes. */
+  swarmKey: boolean
+  swarmKeyFingerprint: string | null
+  /** A peer allowlist is set. */
+  allowlist: boolean
+  /** The node runs with a peer key committed to the repository for the compose demo. */
+  demoPeerKey: boolean
+  /** Set when anyone who reaches the node can join: public listen, no swarm key, no allowlist. */
+  warning: string | null
+}
+
+/**
+ * One own-ICR sample: after a sweep (the agent evaluated every task of its curriculum it holds a
+ * mask for) or at a task's end (its latest measurements).
+ */
 export interface OwnIcrPoint {
   /** The agent's training env steps when the sweep ran (the clock of every comparison). */
   steps: number
@@ -81,7 +107,7 @@ export interface OwnIcrPoint {
   perTask: Record<string, number>
 }
 
-/** `GET /v1/own-icr`: the agent's own-ICR sweeps, oldest first (bounded). */
+/** `GET /v1/own-icr`: the agent's own-ICR samples, oldest first (bounded; evaluators: none). */
 export interface OwnIcrDocument {
   tasks: string[]
   history: OwnIcrPoint[]
@@ -123,11 +149,15 @@ export interface MasksDocument {
 export interface EvaluationRow {
   time: string
   icr: number
+  /** Per task, the return of the mask the evaluator holds, measured this cycle with fresh episodes. */
   perTask: Record<string, number>
-  /** Announced total env steps of each learner the evaluator knows. */
+  /**
+   * Total env steps of each learner the evaluator knows, as the learner announced them:
+   * self-reported figures the evaluator cannot check.
+   */
   learners: Record<string, number>
   meanLearnerSteps: number
-  /** Announced own ICR of each learner that reports one. */
+  /** Own ICR of each learner that announces one (self-reported, like `learners`). */
   learnersOwnIcr?: Record<string, number>
 }
 

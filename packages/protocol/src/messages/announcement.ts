@@ -52,6 +52,12 @@ export interface InventoryAnnouncement {
   addrs: Uint8Array[]
   /** Environment steps the publisher has trained in total. */
   totalSteps: number
+  /**
+   * The publisher's own ICR (the sum over its curriculum of the return it gets itself from the
+   * masks it holds), as it last measured it; absent when it has none (evaluators, or a learner
+   * before its first measurement). Finite and >= 0.
+   */
+  ownIcr?: number
 }
 
 const ROLES: readonly NodeRole[] = ['learner', 'evaluator']
@@ -92,6 +98,9 @@ function readAnnouncement(m: pb.IInventoryAnnouncement): InventoryAnnouncement {
   }
   const role = (m.role ?? '') as NodeRole
   if (!ROLES.includes(role)) throw new ProtocolError('INVALID_FIELD', `unknown role ${JSON.stringify(m.role ?? '')}`)
+  const ownIcr = m.ownIcr ?? null
+  if (ownIcr !== null && !(Number.isFinite(ownIcr) && ownIcr >= 0))
+    throw new ProtocolError('INVALID_FIELD', `announced own ICR ${ownIcr} is not a finite number >= 0`)
   return {
     backboneId: backboneIdOf(m.backboneId),
     masks: masks.map(readSummary),
@@ -99,7 +108,8 @@ function readAnnouncement(m: pb.IInventoryAnnouncement): InventoryAnnouncement {
     timestampMs: toSafeInteger(m.timestampMs, 'announcement time'),
     role,
     addrs: addrs.map(plainBytes),
-    totalSteps: toSafeInteger(m.totalSteps, 'announcement total steps')
+    totalSteps: toSafeInteger(m.totalSteps, 'announcement total steps'),
+    ...(ownIcr !== null ? { ownIcr } : {})
   }
 }
 
@@ -115,7 +125,8 @@ export function encodeAnnouncement(a: InventoryAnnouncement): Uint8Array {
     timestampMs: a.timestampMs,
     role: a.role,
     addrs: a.addrs,
-    totalSteps: a.totalSteps
+    totalSteps: a.totalSteps,
+    ...(a.ownIcr !== undefined ? { ownIcr: a.ownIcr } : {})
   }
   readAnnouncement(msg)
   return finish(pb.InventoryAnnouncement.encode(msg), MAX_ANNOUNCEMENT_BYTES, 'announcement')

@@ -5,6 +5,7 @@ import { DEFAULT_BACKBONE_SEED } from '../../learner/backbone.js'
 import { BACKEND_CHOICES, DEFAULT_BACKEND, type BackendChoice } from '../../learner/backend-choice.js'
 import { DEFAULT_PPO_PRESET, PPO_PRESET_NAMES, type PpoPreset } from '../../learner/hyperparams.js'
 import { DEFAULT_NEW_MASK_MODE, NEW_MASK_MODES, type NewMaskMode } from '../../masks/combine.js'
+import { DEFAULT_ADMISSION } from '../../network/connection-gater.js'
 import { DEFAULT_LISTEN } from '../../network/libp2p-node.js'
 import { DEFAULT_ANNOUNCER } from '../../network/mask-exchange/announcer.js'
 import { DEFAULT_LOSS_MODE } from '../../network/mask-exchange/loss.js'
@@ -33,6 +34,11 @@ export interface DaemonConfig {
   role: 'learner' | 'evaluator'
   curriculum: { tasks: string[]; source: string }
   stepsPerTask: number
+  /**
+   * Train every task for its whole stepsPerTask (the reference's schedule) instead of moving on
+   * once it is mastered, with stepsPerTask as a cap (curriculum-driver.ts).
+   */
+  fixedBudget: boolean
   seed: number
   backboneSeed: number
   backend: BackendChoice
@@ -54,6 +60,21 @@ export interface DaemonConfig {
   announceIntervalMs: number
   exitWhenDone: boolean
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'; format: 'auto' | 'json' | 'pretty' }
+  /** Who may connect and what may be dialled (README, "Daemon: Security"). */
+  security: {
+    /** A private swarm's PSK file (`l2d2c keygen swarm-key`); null: an open swarm. */
+    swarmKeyFile: string | null
+    /** Peer ids admitted (with the bootstrap peers); empty: no allowlist. Includes allowPeersFile's ids. */
+    allowPeers: string[]
+    /** A file of peer ids, one per line (# comments), added to allowPeers. */
+    allowPeersFile: string | null
+    /** Peer ids never admitted. */
+    denyPeers: string[]
+    maxConnectionsPerIp: number
+    maxConnectionsPerPeer: number
+    /** Dial loopback/private/link-local addresses learned from peers whatever this node's own addresses. */
+    allowPrivateDial: boolean
+  }
 }
 
 /** Each setting's default, read from the module that owns it (the daemon's own are marked). */
@@ -68,6 +89,7 @@ export const DAEMON_DEFAULTS = {
   role: 'learner',
   // The daemon's own: 20 reference iterations per task.
   stepsPerTask: 25_600,
+  fixedBudget: DEFAULT_DRIVER_CONFIG.budget === 'fixed',
   seed: 1,
   backboneSeed: DEFAULT_BACKBONE_SEED,
   backend: DEFAULT_BACKEND,
@@ -91,7 +113,15 @@ export const DAEMON_DEFAULTS = {
   },
   announceIntervalMs: DEFAULT_ANNOUNCER.intervalMs,
   exitWhenDone: false,
-  log: { level: 'info', format: 'auto' }
+  log: { level: 'info', format: 'auto' },
+  security: {
+    allowPeers: [] as string[],
+    denyPeers: [] as string[],
+    maxConnectionsPerIp: DEFAULT_ADMISSION.maxConnectionsPerIp,
+    maxConnectionsPerPeer: DEFAULT_ADMISSION.maxConnectionsPerPeer,
+    // The daemon's own: only the ranges its own addresses are in (dial-policy.ts).
+    allowPrivateDial: false
+  }
 } as const
 
 /** What kind of value a setting takes; a command line or an environment gives it as text. */
@@ -122,6 +152,7 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'curriculum', kind: 'text' },
   { path: 'agentIndex', kind: 'number' },
   { path: 'stepsPerTask', kind: 'number' },
+  { path: 'fixedBudget', kind: 'boolean' },
   { path: 'seed', kind: 'number' },
   { path: 'backboneSeed', kind: 'number' },
   { path: 'backend', kind: 'choice', choices: BACKEND_CHOICES },
@@ -142,7 +173,14 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'announceIntervalMs', kind: 'number' },
   { path: 'exitWhenDone', kind: 'boolean' },
   { path: 'log.level', kind: 'choice', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'] },
-  { path: 'log.format', kind: 'choice', choices: ['auto', 'json', 'pretty'] }
+  { path: 'log.format', kind: 'choice', choices: ['auto', 'json', 'pretty'] },
+  { path: 'security.swarmKeyFile', kind: 'text' },
+  { path: 'security.allowPeers', kind: 'list' },
+  { path: 'security.allowPeersFile', kind: 'text' },
+  { path: 'security.denyPeers', kind: 'list' },
+  { path: 'security.maxConnectionsPerIp', kind: 'number' },
+  { path: 'security.maxConnectionsPerPeer', kind: 'number' },
+  { path: 'security.allowPrivateDial', kind: 'boolean' }
 ]
 
 /** The spec of a setting; throws on a path that is no setting (a programming error). */

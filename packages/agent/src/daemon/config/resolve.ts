@@ -1,6 +1,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { parsePeerAddress, PeerAddressError } from '../../network/peer-address.js'
 import { curriculumSource, type Picked } from './curriculum-source.js'
+import { resolveSecurity } from './security-settings.js'
 import {
   ConfigError,
   DAEMON_SETTINGS,
@@ -154,17 +155,19 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
     pick('seed').source !== 'default' || curriculum.seed === null ? num('seed', 0, 0xffffffff, true) : curriculum.seed
 
   const drop = num('sharing.drop', 0, 1, false)
+  const bootstrap = addrs('bootstrap', true)
   return {
     dataDir,
     peerKeyFile: str('peerKeyFile') ?? null,
     listen: addrs('listen', false),
     announce: addrs('announce', false),
-    bootstrap: addrs('bootstrap', true),
+    bootstrap,
     mdns: bool('mdns'),
     api,
     role,
     curriculum: { tasks: curriculum.tasks, source: curriculum.source },
     stepsPerTask,
+    fixedBudget: bool('fixedBudget'),
     seed,
     backboneSeed: num('backboneSeed', 0, 0xffffffff, true),
     backend: oneOf('backend'),
@@ -195,6 +198,14 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
     log: {
       level: oneOf('log.level'),
       format: oneOf('log.format')
-    }
+    },
+    security: resolveSecurity({
+      pick,
+      num,
+      bool,
+      str,
+      bootstrap,
+      ...(input.readFile !== undefined ? { readFile: input.readFile } : {})
+    })
   }
 }

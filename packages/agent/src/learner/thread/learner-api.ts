@@ -1,7 +1,7 @@
 import type { Mask } from '@l2d2c/protocol'
 import type { EvaluationResult } from '../policy-evaluation.js'
 import type { PpoConfig } from '../hyperparams.js'
-import type { IterationStats, LearnerOptions, LearnerStatus } from '../lifelong-learner.js'
+import type { EvaluationStream, IterationStats, LearnerOptions, LearnerStatus } from '../lifelong-learner.js'
 import type { BackendChoice } from '../tf-backend.js'
 
 /**
@@ -36,6 +36,8 @@ export interface EvaluateOptions {
   readonly greedy?: boolean
   /** Evaluate this candidate mask instead of the learner's own mask for the task. */
   readonly mask?: Mask
+  /** The stream of episodes to draw (default 'main'; own-ICR sweeps use 'sweep'). */
+  readonly stream?: EvaluationStream
 }
 
 export interface LearnerApi {

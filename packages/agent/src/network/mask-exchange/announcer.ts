@@ -46,6 +46,8 @@ export interface AnnouncerComponents {
   traffic: Traffic
   logger: Logger
   totalSteps: () => number
+  /** This node's own ICR as last measured (null: none, and the field is left out). */
+  ownIcr?: () => number | null
   now: () => number
 }
 
@@ -156,6 +158,7 @@ export class Announcer {
       .getMultiaddrs()
       .slice(0, MAX_ANNOUNCED_ADDRS)
       .map(a => a.bytes)
+    const ownIcr = this.c.ownIcr?.() ?? null
     return {
       backboneId: this.c.masks.backboneId,
       masks,
@@ -163,7 +166,8 @@ export class Announcer {
       timestampMs: this.c.now(),
       role: this.opts.role,
       addrs,
-      totalSteps: this.c.totalSteps()
+      totalSteps: this.c.totalSteps(),
+      ...(ownIcr !== null ? { ownIcr } : {})
     }
   }
 

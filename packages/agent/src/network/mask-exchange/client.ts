@@ -11,10 +11,13 @@ import {
   MAX_ANNOUNCEMENT_BYTES,
   MAX_CHUNK_MESSAGE_BYTES,
   MAX_CONTROL_MESSAGE_BYTES,
+  maxEncodedMaskSize,
+  maxEncodedSizeFromBits,
   ProtocolError,
   QUERY_PROTOCOL,
   TransferAssembler,
   type InventoryAnnouncement,
+  type MaskEncoding,
   type MaskFetch,
   type MaskMeta,
   type MaskOffer,
@@ -173,13 +176,15 @@ export class MaskExchangeClient {
 
   /**
    * Fetches a mask and verifies it against the CID in the transfer header and, when given,
-   * against `expectedCid` (the id that was offered). Decoding and shape checks are the
-   * caller's (it knows the expected backbone and layers).
+   * against `expectedCid` (the id that was offered). `maxBytes` bounds the transfer by the size
+   * the caller expects (fetchBound): a header announcing more is refused (TOO_LARGE) before a
+   * chunk is read, so a peer cannot make the requester receive up to MAX_MASK_BYTES of junk.
+   * Decoding and shape checks are the caller's (it knows the expected backbone and layers).
    */
   async fetch(
     target: DialTarget,
     request: MaskFetch,
-    opts: { signal?: AbortSignal; timeoutMs?: number; expectedCid?: Uint8Array } = {}
+    opts: { signal?: AbortSignal; timeoutMs?: number; expectedCid?: Uint8Array; maxBytes?: number } = {}
   ): Promise<FetchedMask> {
     if (this.c.loss.shouldDrop('fetch', peerOf(target)))
       throw new ProtocolError('TIMEOUT', 'fetch request lost (loss injection)')
@@ -197,7 +202,7 @@ export class MaskExchangeClient {
         // control-message limit (TOO_LARGE) before parsing it.
         const framed = framedStream(stream, { maxBytes: MAX_CHUNK_MESSAGE_BYTES })
         try {
-          return await this.receiveTransfer(framed, request, opts.expectedCid, signal, t0)
+          return await this.receiveTransfer(framed, request, opts.expectedCid, opts.maxBytes, signal, t0)
         } finally {
           framed.unwrap()
         }
@@ -209,6 +214,7 @@ export class MaskExchangeClient {
     framed: FramedStream,
     request: MaskFetch,
     expectedCid: Uint8Array | undefined,
+    maxBytes: number | undefined,
     signal: AbortSignal,
     t0: number
   ): Promise<FetchedMask> {
@@ -227,6 +233,11 @@ export class MaskExchangeClient {
     ) {
       throw new ProtocolError('CID_MISMATCH', 'the transfer is not the mask that was offered')
     }
+    if (maxBytes !== undefined && header.totalSize > maxBytes)
+      throw new ProtocolError(
+        'TOO_LARGE',
+        `the transfer announces ${header.totalSize} bytes, more than the ${maxBytes} this mask can take in ${request.encoding}`
+      )
     const assembler = new TransferAssembler(header)
     while (!assembler.done) {
       const frame = await framed.read({ signal })
@@ -260,6 +271,20 @@ export class MaskExchangeClient {
       }
     )
   }
+}
+
+/**
+ * The most bytes a fetch of an offered mask may bring: the offer's BITS size turned into a
+ * bound for the requested encoding, and, when the requester knows the task's layer table, the
+ * exact size of that table (maxEncodedMaskSize), whichever is smaller.
+ */
+export function fetchBound(
+  offeredBitsSize: number,
+  encoding: MaskEncoding,
+  table?: Parameters<typeof maxEncodedMaskSize>[0]
+): number {
+  const fromOffer = maxEncodedSizeFromBits(offeredBitsSize, encoding)
+  return table === undefined ? fromOffer : Math.min(fromOffer, maxEncodedMaskSize(table, encoding))
 }
 
 function peerOf(target: DialTarget): string | undefined {

@@ -22,6 +22,8 @@ export interface MaskExchangeComponents {
   logger: Logger
   /** Env steps this agent trained in total (announced for observers). */
   totalSteps: () => number
+  /** This agent's own ICR as last measured (announced for observers; null: none yet). */
+  ownIcr?: () => number | null
   now?: () => number
   /** Seeded uniform [0, 1) source for loss injection. */
   random?: () => number
@@ -108,6 +110,7 @@ export class MaskExchange {
         traffic: this.traffic,
         logger: logger.child({ component: 'announcer' }),
         totalSteps: c.totalSteps,
+        ...(c.ownIcr !== undefined ? { ownIcr: c.ownIcr } : {}),
         now: this.now
       },
       { role: init.role, intervalMs: init.announceIntervalMs }

@@ -35,7 +35,12 @@ describe('peer directory over real libp2p', () => {
 
   it('a one-shot client that dialled us is neither persisted nor redialled', async () => {
     const a = await peer({ exchange: { redialIntervalMs: 100 } })
-    const client = await createLibp2pNode({ privateKey: await generateKeyPair('Ed25519'), listen: [] })
+    // listens nowhere, so only allowPrivateDial lets it dial the node on 127.0.0.1 (dial-policy.ts)
+    const client = await createLibp2pNode({
+      privateKey: await generateKeyPair('Ed25519'),
+      listen: [],
+      allowPrivateDial: true
+    })
     await startLibp2pNode(client)
     await client.dial(multiaddr(a.addr))
     const id = client.peerId.toString()

@@ -58,4 +58,25 @@ describe('agent state file', () => {
       expect(r.problem).toMatch(/knowledge\[0\]\.adoptions\[0\]/)
     }
   })
+
+  it("keeps each task's mastery and the evaluation steps, and refuses damaged ones; older states without them still load", async () => {
+    const kb = new KnowledgeBase()
+    kb.recordTraining('t/a', { steps: 2560, reward: 0.96 }, 1)
+    kb.recordMastery('t/a', { by: 'learned', steps: 2560 }, 2)
+    // The first mastery stands.
+    kb.recordMastery('t/a', { by: 'adopted', steps: 9 }, 3)
+    const entry = kb.get('t/a')!
+    expect(entry.mastery).toEqual({ by: 'learned', steps: 2560 })
+    const f = new AgentStateFile(join(dir, 'mastery.json'))
+    await f.save({ ...state(1), evalSteps: 4321, knowledge: [entry] })
+    expect((await f.load(70)).state).toMatchObject({ evalSteps: 4321, knowledge: [entry] })
+    await f.save(state(1))
+    expect((await f.load(71)).state).not.toHaveProperty('evalSteps')
+    for (const [i, bad] of [{ by: 'stolen', steps: 1 }, { by: 'learned', steps: -1 }, 'yes'].entries()) {
+      await f.save({ ...state(1), knowledge: [{ ...entry, mastery: bad as never }] })
+      expect((await f.load(80 + i)).problem).toMatch(/knowledge\[0\]\.mastery is invalid/)
+    }
+    await f.save({ ...state(1), evalSteps: -5 })
+    expect((await f.load(90)).problem).toMatch(/evalSteps is invalid/)
+  })
 })

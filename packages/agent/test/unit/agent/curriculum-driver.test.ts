@@ -23,7 +23,11 @@ interface RewardCtx {
   trained: number
   current: string | null
   imported: boolean
+  stream: 'main' | 'sweep'
 }
+
+/** Env steps each scripted evaluation reports (evaluation steps are counted apart from training steps). */
+const EVAL_STEPS = 7
 
 /**
  * A stand-in learner: training only counts steps, evaluation returns a scripted reward, and every
@@ -35,7 +39,11 @@ class ScriptedLearner implements LearnerApi {
   private readonly trained = new Map<string, number>()
   private readonly imported = new Set<string>()
 
-  constructor(private readonly reward: (c: RewardCtx) => number) {}
+  constructor(
+    private readonly reward: (c: RewardCtx) => number,
+    /** The training reward of the iteration that brings the current task to `trained` steps. */
+    private readonly rolloutReward: (c: { task: string; trained: number }) => number = () => 0
+  ) {}
 
   trainedOn(task: string): number {
     return this.trained.get(task) ?? 0
@@ -73,6 +81,7 @@ class ScriptedLearner implements LearnerApi {
       steps: STEPS,
       taskSteps,
       meanEpisodeReturn: null,
+      rolloutReward: this.rolloutReward({ task, trained: taskSteps }),
       episodes: 0,
       update,
       timings: { rolloutMs: 0, updateMs: 0, totalMs: 0 }
@@ -80,14 +89,22 @@ class ScriptedLearner implements LearnerApi {
   }
 
   async evaluate(taskKey: string, opts: EvaluateOptions = {}): Promise<EvaluationResult> {
-    this.calls.push(`evaluate ${taskKey}`)
+    const stream = opts.stream ?? 'main'
+    this.calls.push(`evaluate ${taskKey}${stream === 'sweep' ? ' (sweep)' : ''}`)
     const meanReturn = this.reward({
       task: taskKey,
       trained: this.trainedOn(taskKey),
       current: this.current,
-      imported: this.imported.has(taskKey)
+      imported: this.imported.has(taskKey),
+      stream
     })
-    return { episodes: opts.episodes ?? 1, meanReturn, returns: [meanReturn], steps: 1, greedy: opts.greedy ?? false }
+    return {
+      episodes: opts.episodes ?? 1,
+      meanReturn,
+      returns: [meanReturn],
+      steps: EVAL_STEPS,
+      greedy: opts.greedy ?? false
+    }
   }
 
   async exportMask(taskKey: string): Promise<Mask> {
@@ -131,21 +148,24 @@ function adoption(taskKey: string, verifiedReward: number): VerifiedMask {
   }
 }
 
+/** The tests of today's loop run it with fixed budgets (what --fixed-budget keeps); the mastery tests say so. */
 function config(over: Partial<DriverConfig>): DriverConfig {
   return {
     ...DEFAULT_DRIVER_CONFIG,
+    budget: 'fixed',
     tasks: [X],
     stepsPerTask: 6 * STEPS,
     evalEpisodes: 1,
     commPerTask: 0,
     checkpointEverySteps: 1e9,
+    sweepEverySteps: 1e9,
     ...over
   }
 }
 
 const never = new Promise<VerifiedMask | null>(() => {})
 
-describe('CurriculumDriver (scripted learner)', () => {
+describe('CurriculumDriver with fixed budgets (scripted learner)', () => {
   it('reports steps to threshold at the first evaluation reaching threshold x optimal, evaluating on the rounded cadence, and re-evaluates at the end', async () => {
     // X is mastered (exactly 0.9) from 5,120 steps on; after the curriculum it has slipped to 0.7.
     const learner = new ScriptedLearner(c => (c.current === null ? 0.7 : c.trained >= 4 * STEPS ? 0.9 : 0.3))
@@ -327,5 +347,250 @@ describe('CurriculumDriver (scripted learner)', () => {
       hooks
     ).run()
     expect(rounds).toEqual([`task-start ${X}`, `task-start ${Y}`])
+  })
+})
+
+const Z = 'ctgraph/d2b2/img1/leaf10'
+
+/**
+ * X's evaluations by steps trained on it (in iterations): a lucky 0.92 at 4 that the next draw
+ * (0.6 at 5) does not confirm, then 0.95 from 8 on.
+ */
+function luckyThenMastered(c: RewardCtx): number {
+  const i = c.trained / STEPS
+  if (i === 4) return 0.92
+  if (i >= 8) return 0.95
+  return 0.1 * Math.min(i, 7)
+}
+
+describe('CurriculumDriver: mastery-driven curricula (scripted learner)', () => {
+  const mastery = (over: Partial<DriverConfig>): DriverConfig => config({ budget: 'mastery', ...over })
+
+  it('is the default', () => {
+    expect(DEFAULT_DRIVER_CONFIG.budget).toBe('mastery')
+  })
+
+  it('a lucky single draw does not count: mastery needs the next regular evaluation at the threshold too', async () => {
+    const learner = new ScriptedLearner(c => (c.task === X ? luckyThenMastered(c) : c.trained >= 2 * STEPS ? 1 : 0))
+    const mastered: Array<{ key: string; by: string; steps: number }> = []
+    const r = await new CurriculumDriver(
+      learner,
+      // Evaluations every 2 iterations, a cap of 20 iterations per task.
+      mastery({ tasks: [X, Y], stepsPerTask: 20 * STEPS, evalEverySteps: 2 * STEPS }),
+      {
+        onMastered: (key, m) => {
+          mastered.push({ key, ...m })
+        }
+      }
+    ).run()
+    const x = r.tasks[0]!
+    // 4 (0.92, lucky) is not confirmed by 6 (0.6); 8 (0.95) is, by 10.
+    expect(x.evaluations.map(e => e.steps / STEPS)).toEqual([0, 2, 4, 6, 8, 10])
+    expect(x.stepsToThreshold).toBe(4 * STEPS) // the first draw at the threshold, as before
+    expect(x.mastery).toEqual({ by: 'learned', steps: 10 * STEPS })
+    // The task ended at mastery: the budget is a cap.
+    expect(x.stepsTrained).toBe(10 * STEPS)
+    expect(learner.trainedOn(X)).toBe(10 * STEPS)
+    const y = r.tasks[1]!
+    expect(y.evaluations.map(e => e.steps / STEPS)).toEqual([0, 2, 4])
+    expect(y.mastery).toEqual({ by: 'learned', steps: 4 * STEPS })
+    expect(r.totalSteps).toBe(14 * STEPS)
+    expect(mastered).toEqual([
+      { key: X, by: 'learned', steps: 10 * STEPS },
+      { key: Y, by: 'learned', steps: 4 * STEPS }
+    ])
+    expect(r.tasks.map(t => t.returnAfterCurriculum)).toEqual([0.95, 1])
+  })
+
+  it('--fixed-budget keeps the old loop: every task trains its whole budget; mastery, by the same rule, is only reported', async () => {
+    const learner = new ScriptedLearner(luckyThenMastered)
+    const r = await new CurriculumDriver(
+      learner,
+      config({ tasks: [X], stepsPerTask: 20 * STEPS, evalEverySteps: 2 * STEPS })
+    ).run()
+    const x = r.tasks[0]!
+    expect(x.evaluations.map(e => e.steps / STEPS)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20])
+    expect(x.stepsTrained).toBe(20 * STEPS)
+    expect(x.stepsToThreshold).toBe(4 * STEPS)
+    expect(x.mastery).toEqual({ by: 'learned', steps: 10 * STEPS })
+  })
+
+  it('a task a peer masters is skipped: an adopted mask verified at the threshold ends it with 0 steps trained', async () => {
+    const learner = new ScriptedLearner(c => (c.imported ? 0.9 : c.trained >= 2 * STEPS ? 1 : 0.1))
+    const rounds: string[] = []
+    const r = await new CurriculumDriver(learner, mastery({ tasks: [X, Y], prefetchNext: false }), {
+      share: async ctx => {
+        rounds.push(`${ctx.reason} ${ctx.taskKey}`)
+        return ctx.taskKey === X ? adoption(X, 0.9) : null
+      }
+    }).run()
+    const x = r.tasks[0]!
+    expect(x).toMatchObject({
+      stepsTrained: 0,
+      adoptions: 1,
+      mastery: { by: 'adopted', steps: 0 },
+      stepsToThreshold: 0
+    })
+    expect(learner.calls).not.toContain(`train ${X}`)
+    // Y, which nobody offers, is learned.
+    expect(r.tasks[1]).toMatchObject({ mastery: { by: 'learned', steps: 3 * STEPS }, stepsTrained: 3 * STEPS })
+    expect(rounds).toEqual([`task-start ${X}`, `task-start ${Y}`])
+  })
+
+  it('a mask prefetched while the previous task trains, verified at the threshold, skips the next task (no start round, no step)', async () => {
+    const learner = new ScriptedLearner(c => (c.imported ? 0.95 : c.trained >= 2 * STEPS ? 1 : 0.1))
+    const rounds: string[] = []
+    const r = await new CurriculumDriver(learner, mastery({ tasks: [X, Y, Z] }), {
+      share: async ctx => {
+        rounds.push(`${ctx.reason} ${ctx.taskKey}`)
+        return ctx.reason === 'prefetch' && ctx.taskKey === Y ? adoption(Y, 0.95) : null
+      }
+    }).run()
+    expect(r.tasks.map(t => [t.key, t.stepsTrained, t.mastery?.by])).toEqual([
+      [X, 3 * STEPS, 'learned'],
+      [Y, 0, 'adopted'],
+      [Z, 3 * STEPS, 'learned']
+    ])
+    expect(learner.calls).not.toContain(`train ${Y}`)
+    // Y's only measurement is the verification of the adopted mask.
+    expect(r.tasks[1]!.evaluations).toEqual([{ steps: 0, reward: 0.95 }])
+    // The skipped task still asks for the next task's mask before it ends.
+    expect(rounds).toEqual([`task-start ${X}`, `prefetch ${Y}`, `prefetch ${Z}`])
+  })
+
+  it('an adopted mask below the threshold is trained from, until the task is mastered', async () => {
+    // The adopted mask scores 0.85; training it for 2 more iterations brings it to 0.95.
+    const learner = new ScriptedLearner(c => (c.imported ? (c.trained >= 2 * STEPS ? 0.95 : 0.85) : 0.1))
+    const r = await new CurriculumDriver(learner, mastery({ tasks: [X] }), {
+      share: async ctx => (ctx.reason === 'task-start' ? adoption(X, 0.85) : null)
+    }).run()
+    expect(r.tasks[0]).toMatchObject({ adoptions: 1, stepsTrained: 3 * STEPS, mastery: { by: 'learned' } })
+  })
+
+  it('a scheduled round that adopts a mask at the threshold ends the task there', async () => {
+    const learner = new ScriptedLearner(c => (c.imported ? 0.92 : 0.2))
+    // A cap of 12 iterations with 2 rounds during the task: after iterations 4 and 8.
+    const r = await new CurriculumDriver(
+      learner,
+      mastery({ tasks: [X], stepsPerTask: 12 * STEPS, commPerTask: 2, prefetchNext: false }),
+      { share: async ctx => (ctx.reason === 'scheduled' ? adoption(X, 0.92) : null) }
+    ).run()
+    // The round starts after iteration 4 and runs while iteration 5 trains; its mask is
+    // installed before iteration 6, and the task ends there.
+    expect(r.tasks[0]).toMatchObject({ stepsTrained: 5 * STEPS, mastery: { by: 'adopted', steps: 5 * STEPS } })
+    expect(learner.trainedOn(X)).toBe(5 * STEPS)
+  })
+
+  it('stepsToThresholdTrain is the first iteration whose training reward reaches the threshold; evaluation steps are counted apart', async () => {
+    // Evaluations reach 0.9 at 4 iterations; the training reward only at 7.
+    const learner = new ScriptedLearner(
+      c => (c.trained >= 4 * STEPS ? 0.95 : 0.1),
+      c => (c.trained >= 7 * STEPS ? 0.9 : 0.5)
+    )
+    const evalSteps: number[] = []
+    const fixed = await new CurriculumDriver(
+      learner,
+      config({ tasks: [X], stepsPerTask: 10 * STEPS, evalEverySteps: STEPS, finalEvaluation: false }),
+      {
+        onEvaluationSteps: n => {
+          evalSteps.push(n)
+        }
+      }
+    ).run()
+    const x = fixed.tasks[0]!
+    expect(x.stepsToThreshold).toBe(4 * STEPS)
+    expect(x.stepsToThresholdTrain).toBe(7 * STEPS)
+    // 11 evaluations of X while it trained (its start, then every iteration).
+    expect(x.evalSteps).toBe(11 * EVAL_STEPS)
+    expect(fixed.totalSteps).toBe(10 * STEPS)
+    // The total adds the closing sweep's evaluation of X (no final evaluation stands in for it).
+    expect(fixed.evalSteps).toBe(12 * EVAL_STEPS)
+    expect(evalSteps.reduce((a, b) => a + b, 0)).toBe(fixed.evalSteps)
+
+    // Under mastery the task ends at 5 iterations, before the training reward got there.
+    const m = await new CurriculumDriver(
+      new ScriptedLearner(
+        c => (c.trained >= 4 * STEPS ? 0.95 : 0.1),
+        c => (c.trained >= 7 * STEPS ? 0.9 : 0.5)
+      ),
+      mastery({ tasks: [X], stepsPerTask: 10 * STEPS, evalEverySteps: STEPS })
+    ).run()
+    expect(m.tasks[0]).toMatchObject({
+      stepsTrained: 5 * STEPS,
+      stepsToThreshold: 4 * STEPS,
+      stepsToThresholdTrain: null
+    })
+    // Its evaluations (start + 5) plus the final one.
+    expect(m.evalSteps).toBe(7 * EVAL_STEPS)
+  })
+
+  it('resumes mastered tasks as mastered (a restart does not train them again)', async () => {
+    const learner = new ScriptedLearner(() => 0.1)
+    const driver = new CurriculumDriver(learner, mastery({ tasks: [X, Y], finalEvaluation: false }))
+    driver.restore(
+      [{ key: X, stepsTrained: 2 * STEPS, reward: 0.95, mastery: { by: 'learned', steps: 2 * STEPS } }],
+      2 * STEPS
+    )
+    const r = await driver.run({ taskIndex: 0, stepsOnTask: 2 * STEPS })
+    expect(learner.trainedOn(X)).toBe(0)
+    expect(r.tasks[0]).toMatchObject({ key: X, stepsTrained: 2 * STEPS, mastery: { by: 'learned', steps: 2 * STEPS } })
+    // Y never reaches the threshold: it trains up to its cap.
+    expect(r.tasks[1]).toMatchObject({ key: Y, stepsTrained: 6 * STEPS, mastery: null })
+  })
+})
+
+describe('CurriculumDriver: own ICR (scripted learner)', () => {
+  it('sums each task it holds (learned or adopted) and counts 0 for the others; sweeps re-measure the held ones on their own stream', async () => {
+    // X is adopted at the start (0.95 when verified); Y and Z are learned in 3 iterations.
+    // Sweeps read 0.8 for any mask, so they are told apart from the main evaluations.
+    const learner = new ScriptedLearner(c =>
+      c.stream === 'sweep' ? 0.8 : c.imported ? 0.95 : c.trained >= 2 * STEPS ? 1 : 0.25
+    )
+    const samples: Array<{ steps: number; ownIcr: number; perTask: Record<string, number>; kind: string }> = []
+    const r = await new CurriculumDriver(
+      learner,
+      config({ budget: 'mastery', tasks: [X, Y, Z], sweepEverySteps: 2 * STEPS, prefetchNext: false }),
+      {
+        share: async ctx => (ctx.taskKey === X ? adoption(X, 0.95) : null),
+        onOwnIcr: s => {
+          samples.push({ ...s, perTask: { ...s.perTask } })
+        }
+      }
+    ).run()
+    expect(samples.map(s => [s.kind, s.steps / STEPS])).toEqual([
+      ['sweep', 0], // the start: nothing held
+      ['task-end', 0], // X adopted
+      ['sweep', 2], // during Y
+      ['task-end', 3], // Y learned
+      ['sweep', 4], // during Z
+      ['sweep', 6], // during Z, after the iteration that masters it
+      ['task-end', 6], // Z learned
+      ['sweep', 6] // the end: the final evaluation stands in
+    ])
+    expect(samples[0]).toMatchObject({ ownIcr: 0, perTask: { [X]: 0, [Y]: 0, [Z]: 0 } })
+    // The adopted mask counts at its verified return; tasks not met yet count 0.
+    expect(samples[1]).toMatchObject({ ownIcr: 0.95, perTask: { [X]: 0.95, [Y]: 0, [Z]: 0 } })
+    // A sweep re-measures X (0.8); Y, the current task, counts its latest evaluation (1 at 2 iterations).
+    expect(samples[2]!.perTask).toEqual({ [X]: 0.8, [Y]: 1, [Z]: 0 })
+    expect(samples[2]!.ownIcr).toBeCloseTo(1.8, 12)
+    expect(samples[4]!.perTask).toEqual({ [X]: 0.8, [Y]: 0.8, [Z]: 0.25 })
+    expect(samples[6]!.perTask).toEqual({ [X]: 0.8, [Y]: 0.8, [Z]: 1 })
+    // At the end, the final evaluation (main stream) measured every task.
+    expect(samples[7]!.perTask).toEqual({ [X]: 0.95, [Y]: 1, [Z]: 1 })
+    expect(r.ownIcr).toMatchObject({ ownIcr: 2.95, steps: 6 * STEPS })
+    // No task was evaluated on the sweep stream before the agent held a mask for it, nor while it trained it.
+    const sweeps = learner.calls.filter(c => c.endsWith('(sweep)'))
+    expect(sweeps).toEqual([X, X, Y, X, Y].map(k => `evaluate ${k} (sweep)`))
+  })
+
+  it('a task whose mask the learner lost counts 0 in a sweep', async () => {
+    const learner = new ScriptedLearner(c => {
+      if (c.stream === 'sweep' && c.task === X) throw new Error(`no mask for task '${X}'`)
+      return 0.5
+    })
+    const driver = new CurriculumDriver(learner, config({ budget: 'mastery', tasks: [X, Y], finalEvaluation: false }))
+    driver.restore([{ key: X, stepsTrained: STEPS, reward: 0.95 }], STEPS)
+    const r = await driver.run({ taskIndex: 1, stepsOnTask: 0 })
+    expect(r.ownIcr?.perTask).toEqual({ [X]: 0, [Y]: 0.5 })
   })
 })

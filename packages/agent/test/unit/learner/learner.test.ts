@@ -167,6 +167,33 @@ describe('lifelong learner: masks per task', () => {
     })
   })
 
+  it("draws sweep evaluations from a stream of their own: they leave the main evaluations' episodes unchanged", () => {
+    // Three learners with the same seed meet A and B and train A one iteration, then run the
+    // same main evaluation of A; in between, `sweeps` evaluates B and A on the sweep stream and
+    // `shared` runs the same evaluations on the main stream.
+    const [plain, sweeps, shared] = [make(), make(), make()]
+    for (const l of [plain, sweeps, shared]) {
+      l.setTask(B)
+      l.setTask(A)
+      l.trainIteration()
+    }
+    const main = (l: LifelongLearner): { returns: number[]; steps: number } => {
+      const r = l.evaluate(A.key, { episodes: 25 })
+      return { returns: r.returns, steps: r.steps }
+    }
+    main(plain)
+    main(sweeps)
+    main(shared)
+    for (const key of [B.key, A.key]) {
+      expect(sweeps.evaluate(key, { episodes: 25, stream: 'sweep' }).episodes).toBe(25)
+      shared.evaluate(key, { episodes: 25 })
+    }
+    const second = main(plain)
+    expect(main(sweeps)).toEqual(second)
+    // The check can fail: the same evaluations on the main stream do change the next draw.
+    expect(main(shared)).not.toEqual(second)
+  })
+
   it('is driven by plain task keys (resolved through the task registry)', () => {
     const learner = make()
     learner.setTask(B.key)

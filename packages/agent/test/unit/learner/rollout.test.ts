@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { AutoResetEnv, type Env, type StepResult } from '../../../src/envs/env.js'
 import { createBackbone } from '../../../src/learner/backbone.js'
 import { JsPolicy } from '../../../src/learner/policy-js.js'
-import { allocateBatch, computeAdvantages, normalizeInPlace, VectorRollout } from '../../../src/learner/rollout.js'
+import {
+  allocateBatch,
+  computeAdvantages,
+  normalizeInPlace,
+  rolloutReward,
+  VectorRollout
+} from '../../../src/learner/rollout.js'
 import { initialTaskScores } from '../../../src/masks/score-init.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
@@ -96,9 +102,21 @@ describe('vectorised rollout', () => {
       expect(batch.rewards[5]).toBeCloseTo(bootstrap ? 0.99 * valueFor(70) : 0, 5) // env 1 at its 3rd step
       expect(stats.episodeReturns).toEqual([0, 0, 0])
       expect(stats.episodeLengths).toEqual([2, 3, 2])
+      expect(stats.episodeEnvs).toEqual([0, 1, 0])
       // Observations are scaled and the one after a reset is the reset observation.
       expect(batch.obs[0]).toBeCloseTo(10 / 255, 6)
       expect(batch.obs[4 * 144]).toBeCloseTo(10 / 255, 6)
     })
   }
+})
+
+describe("the reference's per-iteration reward", () => {
+  it("is the mean over environments of each one's mean finished-episode return, 0 for an environment with none", () => {
+    // env 0 finished two episodes (1 and 0), env 2 one (1); envs 1 and 3 none.
+    const stats = { episodeReturns: [1, 1, 0], episodeLengths: [7, 7, 3], episodeEnvs: [0, 2, 0] }
+    expect(rolloutReward(stats, 4)).toBeCloseTo((0.5 + 0 + 1 + 0) / 4, 12)
+    // Not the mean over episodes (2/3): an environment that finished nothing counts as 0.
+    expect(rolloutReward({ episodeReturns: [], episodeLengths: [], episodeEnvs: [] }, 4)).toBe(0)
+    expect(rolloutReward({ episodeReturns: [1, 1], episodeLengths: [7, 7], episodeEnvs: [0, 1] }, 2)).toBe(1)
+  })
 })

@@ -31,6 +31,21 @@ describe('peer directory', () => {
     expect(d.get('p1')?.totalSteps).toBe(20)
   })
 
+  it("records each peer's announced own ICR next to its steps, null until one is announced or when the latest has none", () => {
+    const d = new PeerDirectory()
+    d.seen('p1', 0)
+    expect(d.get('p1')?.ownIcr).toBeNull()
+    d.announced('p1', { ...ann(1, ['a']), ownIcr: 3.5 }, 1)
+    expect(d.get('p1')).toMatchObject({ ownIcr: 3.5, totalSteps: 10 })
+    d.announced('p1', { ...ann(2, ['a']), ownIcr: 7.25 }, 2)
+    expect(d.get('p1')).toMatchObject({ ownIcr: 7.25, totalSteps: 20 })
+    // A stale announcement changes nothing; a newer one without the field (a restarted node that has not measured yet) clears it.
+    d.announced('p1', { ...ann(1, ['a']), ownIcr: 99 }, 3)
+    expect(d.get('p1')?.ownIcr).toBe(7.25)
+    d.announced('p1', ann(3, ['a']), 4)
+    expect(d.get('p1')?.ownIcr).toBeNull()
+  })
+
   it('prunes peers that keep failing and were not seen for a while, never connected ones', () => {
     const d = new PeerDirectory({ staleAfterMs: 1000, pruneAfterFailures: 2 })
     for (const p of ['dead', 'alive']) {

@@ -1,9 +1,11 @@
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
+  DEMO_PEER_IDS,
   PEER_KEY_FILE_MODE,
   PeerKeyError,
   PeerKeyErrorCode,
@@ -36,7 +38,7 @@ describe('loadOrCreatePeerKey', () => {
 
     const second = await loadOrCreatePeerKey(path)
     expect(second.created).toBe(false)
-    expect(second.permissionsTooOpen).toBe(false)
+    expect(second.demo).toBe(false)
     expect(second.peerId.toString()).toBe(first.peerId.toString())
     expect(second.privateKey.equals(first.privateKey)).toBe(true)
   })
@@ -54,13 +56,33 @@ describe('loadOrCreatePeerKey', () => {
     expect(await readdir(dir)).toEqual(['peer.key'])
   })
 
-  it('flags a key file readable by others, without refusing it', async () => {
+  it('refuses a key file other users can access, with the chmod that fixes it, and leaves it as it was', async () => {
     const path = join(dir, 'peer.key')
-    await loadOrCreatePeerKey(path)
-    await chmod(path, 0o644)
+    const created = await loadOrCreatePeerKey(path)
+    const bytes = await readFile(path)
+    for (const mode of [0o644, 0o640, 0o604, 0o620]) {
+      await chmod(path, mode)
+      const err = await rejectionOf(loadOrCreatePeerKey(path), PeerKeyError)
+      expect(err.code).toBe(PeerKeyErrorCode.PERMISSIONS_TOO_OPEN)
+      expect(err.message).toContain(`chmod 600 ${path}`)
+      expect(err.message).toContain(mode.toString(8))
+      expect(await readFile(path)).toEqual(bytes)
+      await expect(loadPeerKey(path)).rejects.toMatchObject({ code: 'PERMISSIONS_TOO_OPEN' })
+    }
+    await chmod(path, 0o400)
     const loaded = await loadOrCreatePeerKey(path)
-    expect(loaded.created).toBe(false)
-    expect(loaded.permissionsTooOpen).toBe(true)
+    expect(loaded.peerId.toString()).toBe(created.peerId.toString())
+    expect(loaded.demo).toBe(false)
+  })
+
+  it("accepts the compose demo's committed key whatever its mode, and says it is the demo key", async () => {
+    const demoKey = fileURLToPath(new URL('../../../../../docker/config/agent-1.demo-only.key', import.meta.url))
+    const path = join(dir, 'demo.key')
+    await writeFile(path, await readFile(demoKey), { mode: 0o644 })
+    await chmod(path, 0o644)
+    const loaded = await loadPeerKey(path)
+    expect(loaded.demo).toBe(true)
+    expect(DEMO_PEER_IDS).toContain(loaded.peerId.toString())
   })
 })
 

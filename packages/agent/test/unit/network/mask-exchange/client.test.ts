@@ -18,7 +18,7 @@ import {
 import { closeStream, readFrame, writeFrame } from '@l2d2c/protocol/framing'
 import type { Stream } from '@libp2p/interface'
 import { describe, expect, it } from 'vitest'
-import { LOST, MaskExchangeClient, RemoteRefusal } from '../../../../src/network/mask-exchange/client.js'
+import { fetchBound, LOST, MaskExchangeClient, RemoteRefusal } from '../../../../src/network/mask-exchange/client.js'
 import { LossInjector } from '../../../../src/network/mask-exchange/loss.js'
 import { Traffic } from '../../../../src/network/mask-exchange/traffic.js'
 import { closed, InMemoryWire, newPeerId } from '../../../helpers/in-memory-wire.js'
@@ -209,6 +209,50 @@ describe('MaskExchangeClient (in-memory streams)', () => {
     const err = await client.fetch(peer, FETCH).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RemoteRefusal)
     expect(err).toMatchObject({ status: 'busy', message: 'remote refused: busy (too many transfers in progress)' })
+  })
+
+  it('refuses a transfer larger than the bound before reading a chunk, and accepts one within it', async () => {
+    const { wire, client, peer } = await requester()
+    // a liar announcing 100 times the mask it offered, then sending junk chunks
+    const big = BITS.length * 100
+    const chunks = Math.ceil(big / 65_536)
+    let written = 0
+    let liarDone = (): void => {}
+    const liarFinished = new Promise<void>(resolve => {
+      liarDone = resolve
+    })
+    await wire.registrar.handle(MASK_PROTOCOL, async (stream: Stream) => {
+      try {
+        const f = decodeFetch(await readFrame(stream, { maxBytes: MAX_CONTROL_MESSAGE_BYTES }))
+        await writeFrame(stream, encodeTransferHeader({ ...ok(f), totalSize: big, chunkCount: chunks }))
+        for (; written < chunks; written++)
+          await writeFrame(stream, encodeChunk({ index: written, data: new Uint8Array(65_536) }))
+        await closeStream(stream)
+      } catch {
+        // the requester reset the stream: what it should do
+      } finally {
+        liarDone()
+      }
+    })
+    const err = await failure(client.fetch(peer, FETCH, { maxBytes: fetchBound(BITS.length, 'bits') }))
+    expect(err).toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining(`${big} bytes`) })
+    await liarFinished
+    expect(written, 'the requester read the junk instead of resetting').toBeLessThan(chunks)
+
+    const honest = await requester()
+    await holder(honest.wire, ok)
+    const fetched = await honest.client.fetch(honest.peer, FETCH, { maxBytes: BITS.length })
+    expect(fetched.bytes.length).toBe(BITS.length)
+  })
+
+  it('fetchBound: the offer bounds BITS exactly, other encodings by their ratio, the layer table tightens it', () => {
+    const mask = syntheticMask(1)
+    expect(fetchBound(BITS.length, 'bits')).toBe(BITS.length)
+    expect(fetchBound(BITS.length, 'f32')).toBe(32 * BITS.length)
+    expect(fetchBound(BITS.length, 'f32', mask)).toBe(encodeMask(mask, 'f32').length)
+    expect(fetchBound(BITS.length, 'delta', mask)).toBe(BITS.length)
+    // an offer that understates the size wins: the transfer must match what was offered
+    expect(fetchBound(10, 'bits', mask)).toBe(10)
   })
 
   it('a transfer cut after its header fails instead of hanging', async () => {
