@@ -52,10 +52,12 @@ import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
 export type MaskEncoding = 'bits' | 'f16' | 'f32' | 'delta'
 
 /**
- * Encodings the mask exchange offers, serves and fetches, in order of preference (smallest
- * first). The one list for the network: CLI fetch/train flags, config files and offers derive
- * from it. DELTA is not in it yet: a server transcodes a stored mask without the task's base,
- * and peers do not negotiate it yet. (Typed as MaskEncoding[] so `.includes()` takes any encoding.)
+ * The self-contained encodings, in order of preference (smallest first): every holder can
+ * serve them (it transcodes a stored mask without anything else) and every requester can
+ * decode them. CLI fetch/train flags and saved masks derive from it. DELTA is not in it: it
+ * needs the task's base on both sides, so a fetch lists it in its `accept` list and a holder
+ * that can rebuild the base offers and serves it (docs/protocol.md §5.3). (Typed as
+ * MaskEncoding[] so `.includes()` takes any encoding.)
  */
 export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32'] satisfies ReadonlyArray<
   Exclude<MaskEncoding, 'delta'>

@@ -1,7 +1,10 @@
 import {
+  contentIdBytes,
   decodeMask,
+  encodeMask,
   isProtocolError,
   parseContentId,
+  ProtocolError,
   type DecodedMask,
   type LayerSpec,
   type MaskEncoding,
@@ -24,6 +27,8 @@ import type { Traffic } from '../network/mask-exchange/traffic.js'
 import type { PeerDirectory } from '../network/peer-directory.js'
 import { collectOffers, DEFAULT_OFFER_COLLECTION, type OfferCollectionInit } from './offer-collection.js'
 import { withDefaults } from '../util/defaults.js'
+import type { DeltaBaseProvider } from '../masks/initial-mask.js'
+import { equals as sameBytes } from 'multiformats/bytes'
 import type { ReceivedOffer, SharingStrategy } from './policy/strategy.js'
 
 export interface RoundOptions {
@@ -74,7 +79,12 @@ export interface QueryRoundsInit extends OfferCollectionInit {
   /** Offers fetched and evaluated per round at most (a lying peer costs one fetch). */
   readonly maxFetches: number
   readonly fetchTimeoutMs: number
-  /** Encoding requested (BITS by default: 1/32 of the bytes, the policy transfers exactly). */
+  /**
+   * Encoding requested. 'delta' (the default): DELTA or BITS, whichever the holder can produce
+   * smaller (docs/protocol.md §5.3), BITS from holders that predate the negotiation or cannot
+   * rebuild the task's base; both carry the policy exactly, DELTA in about a third of the bytes.
+   * Any other: that encoding only.
+   */
   readonly encoding: MaskEncoding
 }
 
@@ -82,7 +92,20 @@ export const DEFAULT_QUERY_ROUNDS: QueryRoundsInit = {
   ...DEFAULT_OFFER_COLLECTION,
   maxFetches: 3,
   fetchTimeoutMs: DEFAULT_CLIENT.fetchTimeoutMs,
-  encoding: 'bits'
+  encoding: 'delta'
+}
+
+/**
+ * A fetch's `encoding` and `accept` list for the configured encoding: 'delta' accepts DELTA
+ * then BITS (BITS also being what a holder without the list serves) when this node can decode
+ * DELTA, else BITS alone; any other encoding is asked for alone, as before the negotiation.
+ */
+export function fetchEncodings(
+  configured: MaskEncoding,
+  canDecodeDelta: boolean
+): { encoding: MaskEncoding; accept: readonly MaskEncoding[] } {
+  if (configured !== 'delta') return { encoding: configured, accept: [configured] }
+  return canDecodeDelta ? { encoding: 'bits', accept: ['delta', 'bits'] } : { encoding: 'bits', accept: ['bits'] }
 }
 
 export interface QueryRoundsComponents {
@@ -94,6 +117,8 @@ export interface QueryRoundsComponents {
   readonly logger: Logger
   readonly backboneId: string
   readonly now: () => number
+  /** The DELTA bases this node can rebuild; without it, DELTA is not asked for. */
+  readonly deltaBase?: DeltaBaseProvider
 }
 
 /** One offer tried: what the round reports, and the verified mask if it passed every check. */
@@ -218,23 +243,27 @@ export class QueryRounds {
     const base = { peerId: r.peerId, cid, claimedReward: r.offer.reward }
     const offer: MaskOffer = r.offer
     let fetched: FetchedMask
+    const deltaBase = this.c.deltaBase
+    const { encoding, accept } = fetchEncodings(this.init.encoding, deltaBase !== undefined)
     try {
       fetched = await this.c.client.fetch(
         peerIdFromString(r.peerId),
         {
           requestId: newRequestId(),
           target: { cid: offer.cid as Uint8Array },
-          encoding: this.init.encoding,
-          backboneId: this.c.backboneId
+          encoding,
+          backboneId: this.c.backboneId,
+          // A one-entry list says no more than `encoding`: left out, the request is what it was.
+          ...(accept.length > 1 ? { accept } : {})
         },
         {
           timeoutMs: this.init.fetchTimeoutMs,
           expectedCid: offer.cid as Uint8Array,
-          maxBytes: fetchBound(offer.encodedSize, this.init.encoding, {
-            taskKey: o.taskKey,
-            backboneId: this.c.backboneId,
-            layers: o.layers
-          }),
+          maxBytes: Math.max(
+            ...accept.map(e =>
+              fetchBound(offer.encodedSize, e, { taskKey: o.taskKey, backboneId: this.c.backboneId, layers: o.layers })
+            )
+          ),
           ...(o.signal !== undefined ? { signal: o.signal } : {})
         }
       )
@@ -257,14 +286,20 @@ export class QueryRounds {
       mask = decodeMask(fetched.bytes, {
         expectedBackboneId: this.c.backboneId,
         expectedTaskKey: o.taskKey,
-        expectedLayers: o.layers
+        expectedLayers: o.layers,
+        ...(deltaBase !== undefined ? { deltaBase: h => deltaBase(h) ?? missingBase(o.taskKey) } : {})
       })
+      // The offer names the mask by its BITS CID: a DELTA transfer decodes to exactly the
+      // scores BITS carries, so its BITS re-encoding must hash to that CID.
+      if (mask.encoding === 'delta' && !sameBytes(contentIdBytes(encodeMask(mask, 'bits')), offer.cid as Uint8Array))
+        throw new ProtocolError('CID_MISMATCH', 'the DELTA transfer is not the mask that was offered')
     } catch (err) {
       this.c.logger.warn({ task: o.taskKey, peer: r.peerId, err: describeError(err) }, 'received an invalid mask')
       return {
         result: { ...base, outcome: 'invalid', verifiedReward: null, reason: describeError(err) },
         mask: null,
-        contentVerified: true,
+        // A DELTA transfer that is not the offered mask is the peer's fault, like a CID mismatch.
+        contentVerified: !(isProtocolError(err) && err.code === 'CID_MISMATCH'),
         inHandAt: this.c.now()
       }
     }
@@ -279,4 +314,8 @@ export class QueryRounds {
       inHandAt
     }
   }
+}
+
+function missingBase(taskKey: string): never {
+  throw new ProtocolError('MISSING_BASE', `cannot rebuild the initial mask of ${taskKey} to decode a DELTA transfer`)
 }

@@ -1,4 +1,4 @@
-import { SUPPORTED_ENCODINGS, type MaskEncoding } from '@l2d2c/protocol'
+import { CODEC_ENCODINGS, type MaskEncoding } from '@l2d2c/protocol'
 import { DEFAULT_AGENT } from '../../agent/agent-config.js'
 import { DEFAULT_DRIVER_CONFIG } from '../../agent/curriculum-driver.js'
 import { DEFAULT_BACKBONE_SEED } from '../../learner/backbone.js'
@@ -46,7 +46,10 @@ export interface DaemonConfig {
   preset: PpoPreset
   /** Close-to-init penalty weight (PpoConfig.closeToInit); null: the preset's. */
   closeToInit: number | null
-  /** Encoding requested when fetching masks. */
+  /**
+   * Encoding requested when fetching masks: 'delta' (the default) takes DELTA or BITS, whichever
+   * the holder can produce smaller (sharing/query-round.ts fetchEncodings); any other, that one.
+   */
   encoding: MaskEncoding
   sharing: {
     enabled: boolean
@@ -159,7 +162,7 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'maskInit', kind: 'choice', choices: NEW_MASK_MODES },
   { path: 'preset', kind: 'choice', choices: PPO_PRESET_NAMES },
   { path: 'closeToInit', kind: 'number' },
-  { path: 'encoding', kind: 'choice', choices: SUPPORTED_ENCODINGS },
+  { path: 'encoding', kind: 'choice', choices: CODEC_ENCODINGS },
   { path: 'sharing.drop', kind: 'number' },
   { path: 'sharing.dropMode', kind: 'choice', choices: ['all', 'queries'] },
   { path: 'sharing.commPerTask', kind: 'number' },

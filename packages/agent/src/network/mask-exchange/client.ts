@@ -1,4 +1,5 @@
 import {
+  acceptedEncodings,
   decodeAnnouncement,
   decodeChunk,
   decodeOffer,
@@ -224,11 +225,15 @@ export class MaskExchangeClient {
     if (header.requestId !== request.requestId)
       throw new ProtocolError('INVALID_FIELD', `transfer answers request ${header.requestId}, not ${request.requestId}`)
     if (header.status !== 'ok') throw new RemoteRefusal(header.status, header.message)
-    if (header.encoding !== request.encoding)
-      throw new ProtocolError('INVALID_FIELD', `asked for ${request.encoding}, got ${header.encoding ?? 'none'}`)
+    // The holder picks among the accepted encodings (a holder without `accept`: `encoding`).
+    const accepted = acceptedEncodings(request)
+    if (header.encoding === null || !accepted.includes(header.encoding))
+      throw new ProtocolError('INVALID_FIELD', `asked for ${accepted.join(' or ')}, got ${header.encoding ?? 'none'}`)
+    // A BITS transfer must be the offered CID itself; other encodings are checked by the
+    // caller once decoded (DELTA: its BITS re-encoding has that CID).
     if (
       expectedCid !== undefined &&
-      request.encoding === 'bits' &&
+      header.encoding === 'bits' &&
       (header.cid === null || !equalBytes(header.cid, expectedCid))
     ) {
       throw new ProtocolError('CID_MISMATCH', 'the transfer is not the mask that was offered')
@@ -236,7 +241,7 @@ export class MaskExchangeClient {
     if (maxBytes !== undefined && header.totalSize > maxBytes)
       throw new ProtocolError(
         'TOO_LARGE',
-        `the transfer announces ${header.totalSize} bytes, more than the ${maxBytes} this mask can take in ${request.encoding}`
+        `the transfer announces ${header.totalSize} bytes, more than the ${maxBytes} this mask can take in ${header.encoding}`
       )
     const assembler = new TransferAssembler(header)
     while (!assembler.done) {

@@ -25,6 +25,7 @@ import { MaskExchange, type MaskExchangeInit } from '../../../src/network/mask-e
 import { QueryRounds, type QueryRoundsInit } from '../../../src/sharing/query-round.js'
 import { MemoryMaskStore } from '../../../src/masks/store/memory-mask-store.js'
 import { silentLogger } from '../../../src/logging/logger.js'
+import type { DeltaBaseProvider } from '../../../src/masks/initial-mask.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
 import { BACKBONE, meta, TASK } from '../../helpers/masks.js'
@@ -49,6 +50,8 @@ export async function startPeer(
     exchange?: Partial<MaskExchangeInit>
     /** Replaces the test default (a 1.5 s window, 0.5 s grace) as a whole. */
     rounds?: Partial<QueryRoundsInit>
+    /** The DELTA bases this peer rebuilds (it then serves and asks for DELTA); none by default. */
+    deltaBase?: DeltaBaseProvider
   } = {}
 ): Promise<TestPeer> {
   const backboneId = opts.backboneId ?? BACKBONE
@@ -57,8 +60,8 @@ export async function startPeer(
     gossipHeartbeatMs: 100,
     ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {})
   })
-  const store = new MemoryMaskStore(backboneId)
-  const masks = new ServedMasks(store.index, backboneId)
+  const store = new MemoryMaskStore(backboneId, opts.deltaBase)
+  const masks = new ServedMasks(store.index, backboneId, Date.now, opts.deltaBase ?? null)
   const prng = createPrng(42)
   const random = (): number => prng.nextFloat()
   const exchange = new MaskExchange(
@@ -74,7 +77,8 @@ export async function startPeer(
       traffic: exchange.traffic,
       logger: silentLogger,
       backboneId,
-      now: Date.now
+      now: Date.now,
+      ...(opts.deltaBase !== undefined ? { deltaBase: opts.deltaBase } : {})
     },
     opts.rounds ?? { windowMs: 1500, graceMs: 500 }
   )

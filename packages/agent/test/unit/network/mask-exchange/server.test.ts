@@ -59,7 +59,9 @@ function recordingLogger(lines: string[]): Logger {
   return logger
 }
 
-async function serving(over: { masks?: Pick<ServedMasks, 'backboneId' | 'held' | 'load'>; loss?: LossInjector } = {}) {
+async function serving(
+  over: { masks?: Pick<ServedMasks, 'backboneId' | 'held' | 'load' | 'serves'>; loss?: LossInjector } = {}
+) {
   const wire = await InMemoryWire.create()
   const store = new MemoryMaskStore(BACKBONE)
   const served = new ServedMasks(store.index, BACKBONE)
@@ -171,6 +173,7 @@ describe('MaskExchangeServer (in-memory streams)', () => {
     const masks = {
       backboneId: BACKBONE,
       held: () => null,
+      serves: () => true,
       load: () =>
         new Promise<null>(resolve => {
           waiting.push(() => {
