@@ -1,13 +1,16 @@
 /**
- * pnpm bench:sharing [--fetches N] [--tasks K] [--json]
+ * pnpm bench:sharing [--fetches N] [--tasks K] [--encoding delta|bits] [--json]
  *
  * Mask sharing over real libp2p (TCP, 127.0.0.1), in one process with learners in worker
  * threads:
  *  1. bytes per mask per encoding: application bytes of one fetch response (frames and their
  *     length prefixes) and of the request, and the TCP payload bytes the same fetch costs
  *     (counted by a proxy in front of the holder: adds yamux framing and noise encryption);
+ *     'delta' is a fetch accepting DELTA then BITS (the negotiation, docs/protocol.md §5.3);
  *  2. latency from query to verified mask in hand, p50/p99 over N rounds, while two learners
- *     train at full speed on the same machine;
+ *     train at full speed on the same machine, the requester asking for `--encoding` (its
+ *     daemon setting: 'delta', the default, or 'bits' as before the negotiation), and the mask
+ *     bytes it received per round;
  *  3. query answer latency of a node whose learner trains at full speed, and its event-loop lag;
  *  4. transfer benefit: env steps to reach 0.9 on tasks a peer already mastered, with sharing
  *     vs. without.
@@ -36,6 +39,7 @@ const { values } = parseArgs({
   options: {
     fetches: { type: 'string', default: '120' },
     tasks: { type: 'string', default: '3' },
+    encoding: { type: 'string', default: 'delta' },
     json: { type: 'boolean', default: false }
   }
 })
@@ -131,7 +135,7 @@ const bytes: Array<{
   vsReferenceMask: number
   vsReferenceFrame: number
 }> = []
-for (const encoding of ['bits', 'f16', 'f32'] as const) {
+for (const encoding of ['delta', 'bits', 'f16', 'f32'] as const) {
   // Three fetches each; the smallest TCP count has the least unrelated traffic (pings) in it.
   let best: (typeof bytes)[number] | null = null
   for (let i = 0; i < 3; i++) {
@@ -140,13 +144,13 @@ for (const encoding of ['bits', 'f16', 'f32'] as const) {
     const f = await probeClient.fetch(viaProxy, {
       requestId: newRequestId(),
       target: { taskKey: tasks[0]! },
-      encoding,
-      backboneId: student.info.backboneId
+      backboneId: student.info.backboneId,
+      ...(encoding === 'delta' ? { encoding: 'bits', accept: ['delta', 'bits'] } : { encoding })
     })
     await new Promise(resolve => setTimeout(resolve, 100)) // the stream close frames arrive
     const requestBytes = probeTraffic.snapshot().bytes.mask.sent - sentBefore
     const row = {
-      encoding,
+      encoding: f.header.encoding ?? encoding,
       maskBytes: f.bytes.length,
       responseBytes: f.wireBytes,
       requestBytes,
@@ -222,7 +226,7 @@ const requester = await Agent.create(
     tasks: [tasks[0]!],
     seed: 23,
     learnerThread: 'main',
-    sharing: { rounds: { windowMs: 1000, sources: ['connected'] } },
+    sharing: { rounds: { windowMs: 1000, sources: ['connected'], encoding: values.encoding as 'delta' | 'bits' } },
     network: { gossipHeartbeatMs: 200, announceIntervalMs: 60_000, bootstrap: [da!.addrs[0]!] }
   })
 )
@@ -240,6 +244,7 @@ lag.enable()
 const roundLatency: number[] = []
 const answerLatency: number[] = []
 const holder = requester.libp2p.getPeers().find(p => p.toString() === holderId)!
+const maskBytesBefore = requester.exchange.traffic.snapshot().bytes.mask.received
 for (let i = 0; i < FETCHES; i++) {
   const r = await requester.rounds.round({
     taskKey: tasks[0]!,
@@ -259,6 +264,7 @@ for (let i = 0; i < FETCHES; i++) {
   answerLatency.push(performance.now() - t0)
 }
 lag.disable()
+const maskBytesPerRound = (requester.exchange.traffic.snapshot().bytes.mask.received - maskBytesBefore) / FETCHES
 const metricsText = async (dir: string): Promise<number> => {
   const d = JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8')) as { api: string }
   const token = readFileSync(join(dir, 'api.token'), 'utf8').trim()
@@ -277,6 +283,8 @@ for (const d of dirs) rmSync(d, { recursive: true, force: true })
 const result = {
   bytes,
   latency: {
+    encoding: values.encoding,
+    maskBytesPerRound,
     rounds: roundLatency.length,
     queryToVerifiedMaskMs: {
       p50: percentile(roundLatency, 0.5),
@@ -317,7 +325,7 @@ if (values.json) {
   )
   const l = result.latency
   console.log(
-    `query -> verified mask in hand, ${l.rounds} rounds while 2 daemons train at ${l.learnersStepsPerSecond.join(' and ')} steps/s: p50 ${l.queryToVerifiedMaskMs.p50?.toFixed(1)} ms, p99 ${l.queryToVerifiedMaskMs.p99?.toFixed(1)} ms, max ${l.queryToVerifiedMaskMs.max.toFixed(1)} ms (reference: 256-278 ms)`
+    `query -> verified mask in hand, ${l.rounds} rounds asking for ${l.encoding} (${Math.round(l.maskBytesPerRound).toLocaleString('en-US')} mask bytes received per round) while 2 daemons train at ${l.learnersStepsPerSecond.join(' and ')} steps/s: p50 ${l.queryToVerifiedMaskMs.p50?.toFixed(1)} ms, p99 ${l.queryToVerifiedMaskMs.p99?.toFixed(1)} ms, max ${l.queryToVerifiedMaskMs.max.toFixed(1)} ms (reference: 256-278 ms)`
   )
   console.log(
     `query answered by a daemon training at full speed: p50 ${l.queryAnswerMs.p50?.toFixed(1)} ms, p99 ${l.queryAnswerMs.p99?.toFixed(1)} ms (its event-loop lag p99 ${l.holderEventLoopLagP99Ms?.toFixed(1) ?? '?'} ms)`
