@@ -6,7 +6,7 @@
  *  1. bytes per mask per encoding: application bytes of one fetch response (frames and their
  *     length prefixes) and of the request, and the TCP payload bytes the same fetch costs
  *     (counted by a proxy in front of the holder: adds yamux framing and noise encryption);
- *     'delta' is a fetch accepting DELTA then BITS (the negotiation, docs/protocol.md §5.3);
+ *     'delta' is a fetch accepting DELTA then BITS (the negotiation, docs/protocol.md §5.2.1);
  *  2. latency from query to verified mask in hand, p50/p99 over N rounds, while two learners
  *     train at full speed on the same machine, the requester asking for `--encoding` (its
  *     daemon setting: 'delta', the default, or 'bits' as before the negotiation), and the mask

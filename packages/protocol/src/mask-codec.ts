@@ -56,7 +56,7 @@ export type MaskEncoding = 'bits' | 'f16' | 'f32' | 'delta'
  * serve them (it transcodes a stored mask without anything else) and every requester can
  * decode them. CLI fetch/train flags and saved masks derive from it. DELTA is not in it: it
  * needs the task's base on both sides, so a fetch lists it in its `accept` list and a holder
- * that can rebuild the base offers and serves it (docs/protocol.md §5.3). (Typed as
+ * that can rebuild the base offers and serves it (docs/protocol.md §5.2.1). (Typed as
  * MaskEncoding[] so `.includes()` takes any encoding.)
  */
 export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32'] satisfies ReadonlyArray<

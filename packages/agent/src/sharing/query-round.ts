@@ -81,7 +81,7 @@ export interface QueryRoundsInit extends OfferCollectionInit {
   readonly fetchTimeoutMs: number
   /**
    * Encoding requested. 'delta' (the default): DELTA or BITS, whichever the holder can produce
-   * smaller (docs/protocol.md §5.3), BITS from holders that predate the negotiation or cannot
+   * smaller (docs/protocol.md §5.2.1), BITS from holders that predate the negotiation or cannot
    * rebuild the task's base; both carry the policy exactly, DELTA in about a third of the bytes.
    * Any other: that encoding only.
    */

@@ -123,7 +123,12 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     help: "weight of the penalty keeping each mask near its task's initial mask (smaller DELTA masks); 0: off",
     defaultHelp: () => "the preset's"
   },
-  { path: 'encoding', env: 'L2D2C_ENCODING', flag: '--encoding <e>', help: c => `mask encoding to fetch: ${c}` },
+  {
+    path: 'encoding',
+    env: 'L2D2C_ENCODING',
+    flag: '--encoding <e>',
+    help: c => `mask encoding to fetch: ${c} (delta: DELTA or BITS, whichever the holder can make smaller)`
+  },
   {
     path: 'sharing.drop',
     env: 'L2D2C_DROP',

@@ -27,7 +27,7 @@ export interface MaskFetch {
   backboneId: string
   /**
    * The encodings the requester accepts, most preferred first: the holder answers with the
-   * smallest of them it can produce (docs/protocol.md §5.3). Absent or empty: exactly `encoding`.
+   * smallest of them it can produce (docs/protocol.md §5.2.1). Absent or empty: exactly `encoding`.
    */
   accept?: readonly MaskEncoding[]
 }

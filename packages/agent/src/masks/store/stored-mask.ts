@@ -22,7 +22,7 @@ import { MaskStoreError, type StoredMask } from './mask-store.js'
  * A DELTA mask is decoded against its task's base (`deltaBase`; without one it is refused) and
  * kept as its BITS encoding, which carries exactly the same mask: stores hold self-contained
  * encodings only, and the mask exchange produces DELTA from them when a peer asks for it
- * (docs/protocol.md §5.3 says why).
+ * (docs/protocol.md §5.2.1 says why).
  */
 export function makeStoredMask(
   bytes: Uint8Array,

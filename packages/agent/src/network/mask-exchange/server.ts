@@ -247,7 +247,7 @@ export class MaskExchangeServer {
       }
       this.activeTransfers++
       counted = true
-      // The smallest of the accepted encodings this node can produce for the mask (§5.3).
+      // The smallest of the accepted encodings this node can produce for the mask (§5.2.1).
       const held = await masks.load(request.target, accepted).catch((err: unknown) => {
         if (isProtocolError(err) && err.code === 'UNSUPPORTED_ENCODING') return err
         throw err

@@ -32,7 +32,7 @@ import { fetchEncodings } from '../../../../src/sharing/query-round.js'
 import { InMemoryWire, newPeerId } from '../../../helpers/in-memory-wire.js'
 import { CT_BACKBONE, meta, nearInitialMask, TASK } from '../../../helpers/masks.js'
 
-// Encoding negotiation (docs/protocol.md §5.3): which encoding a holder answers a fetch with,
+// Encoding negotiation (docs/protocol.md §5.2.1): which encoding a holder answers a fetch with,
 // for requesters with and without an accept list, over an in-memory stream pair.
 
 const TRAINED = nearInitialMask(0.06) // what a mask at mastery differs from its initial one by
