@@ -222,9 +222,12 @@ export class MaskExchangeClient {
     const headerBytes = await framed.read({ signal })
     let wireBytes = framedLength(headerBytes.length)
     const header = decodeTransferHeader(headerBytes)
-    if (header.requestId !== request.requestId)
+    // A holder that could not decode the fetch refuses it with request id 0 (docs/protocol.md
+    // §5.2): that refusal is the answer, so the status is read before the id is held against it.
+    const refused = header.status !== 'ok'
+    if (header.requestId !== request.requestId && !(refused && header.requestId === 0))
       throw new ProtocolError('INVALID_FIELD', `transfer answers request ${header.requestId}, not ${request.requestId}`)
-    if (header.status !== 'ok') throw new RemoteRefusal(header.status, header.message)
+    if (refused) throw new RemoteRefusal(header.status, header.message)
     // The holder picks among the accepted encodings (a holder without `accept`: `encoding`).
     const accepted = acceptedEncodings(request)
     if (header.encoding === null || !accepted.includes(header.encoding))
