@@ -11,7 +11,9 @@
  * stochastic episodes) at the task's start and every `--eval-every` steps, so steps to threshold
  * is the driver's (first evaluation ≥ 0.9 × optimal return). Per task it records that count, the
  * DELTA bytes and flips (weights differing from the task's initial mask) of the mask at that
- * first evaluation ≥ 0.9 ("mastery") and at the end of the budget, and the mean update time.
+ * first evaluation ≥ 0.9 ("mastery") and at the task's end (the driver's default budget: the
+ * evaluation that confirms mastery, or the `--budget` cap; this is the mask a node stores and
+ * serves), and the mean update time.
  * Step counts are deterministic (seeded); times are not (a shared machine).
  *
  * The report pairs each variant's runs with the 'off' runs of the same task and seed: the mean
@@ -431,7 +433,7 @@ if (isMain) {
             records.push(r)
             if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(r)}\n`)
             process.stderr.write(
-              `${r.variant} seed ${r.seed} task ${String(r.task).padStart(2)}: threshold ${r.stepsToThreshold ?? 'never'}, DELTA ${r.masteryBytes ?? '-'} B at mastery, ${r.finalBytes} B at ${r.budget}, update ${r.updateMs.toFixed(1)} ms\n`
+              `${r.variant} seed ${r.seed} task ${String(r.task).padStart(2)}: threshold ${r.stepsToThreshold ?? 'never'}, DELTA ${r.masteryBytes ?? '-'} B at mastery, ${r.finalBytes} B at the task's end, update ${r.updateMs.toFixed(1)} ms\n`
             )
           },
           values['mask-init'] as NewMaskMode
