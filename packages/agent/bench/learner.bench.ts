@@ -6,7 +6,8 @@
  *
  * 1. ms per PPO gradient step (CT-graph network: 144 → 200 → 200 → 200 → 3 + 1) for each backend,
  *    gradient mode (manual backward, tf.customGrad fused kernel, plain autodiff) and minibatch size
- *    (the default preset's and B = 256, the size docs/dependencies.md §4.2 measured).
+ *    (the default preset's and B = 256, the size docs/dependencies.md §4.2 measured), and the
+ *    manual step with the close-to-init penalty (learner/mask-anchor.ts) on.
  * 2. Inference: µs per batched forward, tfjs vs plain JS.
  * 3. Env steps per second with PPO updates included (default settings, wasm, one core) on the
  *    first task and on the 16th (15 masks already held), for random / LC / BLC new-task masks.
@@ -17,6 +18,7 @@ import { META_CTGRAPH_TASKS, taskSpec } from '../src/envs/index.js'
 import { createBackbone } from '../src/learner/backbone.js'
 import { DEFAULT_PPO, resolvePpoConfig, type PpoPreset } from '../src/learner/hyperparams.js'
 import { LifelongLearner } from '../src/learner/lifelong-learner.js'
+import { MaskAnchor } from '../src/learner/mask-anchor.js'
 import { MaskedNet } from '../src/learner/masked-net.js'
 import { JsPolicy, type Policy } from '../src/learner/policy-js.js'
 import { TfPolicy } from '../src/learner/policy-tf.js'
@@ -92,6 +94,31 @@ async function updateCost(): Promise<void> {
         `${name.padEnd(8)} ${mode.padEnd(9)} ${row.map(v => v.toFixed(2).padStart(10)).join('')}   ${(per * 1000).toFixed(1)} µs`
       )
     }
+    // The manual step with the close-to-init penalty's gradient added (its cost does not depend on
+    // λ), timed in alternation with the plain one so that a busy machine slows both alike.
+    const anchor = new MaskAnchor({ kind: 'l1', lambda: 1e-6 }, net.layers, initialTaskScores(backbone, 'bench'))
+    const anchored = new TaskOptimizer(net, config, anchor)
+    const cells: string[] = []
+    for (const size of sizes) {
+      const mb = randomMinibatch(size, size)
+      const stepWith = (o: TaskOptimizer) => (): void => {
+        tf.tidy(() => {
+          o.step(manualGradients(net, mb, config))
+        })
+      }
+      const reps = name === 'cpu' ? (quick ? 2 : 4) : quick ? 5 : 20
+      let plain = Infinity
+      let withAnchor = Infinity
+      for (let r = 0; r < (quick ? 3 : 8); r++) {
+        plain = Math.min(plain, timeIt(stepWith(optimizer), reps, 1))
+        withAnchor = Math.min(withAnchor, timeIt(stepWith(anchored), reps, 1))
+      }
+      cells.push(
+        `${withAnchor.toFixed(2)} vs ${plain.toFixed(2)} (+${((100 * (withAnchor - plain)) / plain).toFixed(0)}%)`
+      )
+    }
+    console.log(`${name.padEnd(8)} manual + close-to-init: ${sizes.map((b, i) => `B=${b} ${cells[i]}`).join(', ')}`)
+    anchored.dispose()
     optimizer.dispose()
     net.dispose()
   }

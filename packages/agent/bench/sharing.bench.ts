@@ -1,13 +1,17 @@
 /**
- * pnpm bench:sharing [--fetches N] [--tasks K] [--json]
+ * pnpm bench:sharing [--fetches N] [--tasks K] [--encodings delta,bits] [--json]
  *
  * Mask sharing over real libp2p (TCP, 127.0.0.1), in one process with learners in worker
  * threads:
  *  1. bytes per mask per encoding: application bytes of one fetch response (frames and their
  *     length prefixes) and of the request, and the TCP payload bytes the same fetch costs
  *     (counted by a proxy in front of the holder: adds yamux framing and noise encryption);
+ *     'delta' is a fetch accepting DELTA then BITS (the negotiation, docs/protocol.md §5.2.1);
  *  2. latency from query to verified mask in hand, p50/p99 over N rounds, while two learners
- *     train at full speed on the same machine;
+ *     train at full speed on the same machine, and the mask bytes received per round: one
+ *     requester per `--encodings` entry (its daemon setting: 'delta', the default, or 'bits',
+ *     which sends fetches exactly as before the negotiation), taking turns round by round, so
+ *     both see the same load;
  *  3. query answer latency of a node whose learner trains at full speed, and its event-loop lag;
  *  4. transfer benefit: env steps to reach 0.9 on tasks a peer already mastered, with sharing
  *     vs. without.
@@ -36,6 +40,7 @@ const { values } = parseArgs({
   options: {
     fetches: { type: 'string', default: '120' },
     tasks: { type: 'string', default: '3' },
+    encodings: { type: 'string', default: 'delta,bits' },
     json: { type: 'boolean', default: false }
   }
 })
@@ -131,7 +136,7 @@ const bytes: Array<{
   vsReferenceMask: number
   vsReferenceFrame: number
 }> = []
-for (const encoding of ['bits', 'f16', 'f32'] as const) {
+for (const encoding of ['delta', 'bits', 'f16', 'f32'] as const) {
   // Three fetches each; the smallest TCP count has the least unrelated traffic (pings) in it.
   let best: (typeof bytes)[number] | null = null
   for (let i = 0; i < 3; i++) {
@@ -140,13 +145,13 @@ for (const encoding of ['bits', 'f16', 'f32'] as const) {
     const f = await probeClient.fetch(viaProxy, {
       requestId: newRequestId(),
       target: { taskKey: tasks[0]! },
-      encoding,
-      backboneId: student.info.backboneId
+      backboneId: student.info.backboneId,
+      ...(encoding === 'delta' ? { encoding: 'bits', accept: ['delta', 'bits'] } : { encoding })
     })
     await new Promise(resolve => setTimeout(resolve, 100)) // the stream close frames arrive
     const requestBytes = probeTraffic.snapshot().bytes.mask.sent - sentBefore
     const row = {
-      encoding,
+      encoding: f.header.encoding ?? encoding,
       maskBytes: f.bytes.length,
       responseBytes: f.wireBytes,
       requestBytes,
@@ -217,15 +222,22 @@ const discovery = async (dir: string): Promise<{ addrs: string[]; api: string }>
   }
 }
 const [da] = await Promise.all(dirs.map(discovery))
-const requester = await Agent.create(
-  base({
-    tasks: [tasks[0]!],
-    seed: 23,
-    learnerThread: 'main',
-    sharing: { rounds: { windowMs: 1000, sources: ['connected'] } },
-    network: { gossipHeartbeatMs: 200, announceIntervalMs: 60_000, bootstrap: [da!.addrs[0]!] }
-  })
+const encodings = values.encodings.split(',') as Array<'delta' | 'bits'>
+const requesters = await Promise.all(
+  encodings.map(
+    async (encoding, i) =>
+      await Agent.create(
+        base({
+          tasks: [tasks[0]!],
+          seed: 23 + i,
+          learnerThread: 'main',
+          sharing: { rounds: { windowMs: 1000, sources: ['connected'], encoding } },
+          network: { gossipHeartbeatMs: 200, announceIntervalMs: 60_000, bootstrap: [da!.addrs[0]!] }
+        })
+      )
+  )
 )
+const requester = requesters[0]!
 // Wait until the training holder has a mask worth offering (reward > 0).
 const holderId = parsePeerAddress(da!.addrs[0]!).peerId
 for (;;) {
@@ -235,20 +247,29 @@ for (;;) {
   if (inv?.masks.some(m => m.taskKey === tasks[0] && m.reward > 0)) break
   await new Promise(resolve => setTimeout(resolve, 1000))
 }
+await Promise.all(
+  requesters.map(async r => {
+    while (!r.libp2p.getPeers().some(p => p.toString() === holderId))
+      await new Promise(resolve => setTimeout(resolve, 200))
+  })
+)
 const lag = monitorEventLoopDelay({ resolution: 5 })
 lag.enable()
-const roundLatency: number[] = []
+const roundLatency: number[][] = requesters.map(() => [])
 const answerLatency: number[] = []
 const holder = requester.libp2p.getPeers().find(p => p.toString() === holderId)!
+const maskBytesBefore = requesters.map(r => r.exchange.traffic.snapshot().bytes.mask.received)
 for (let i = 0; i < FETCHES; i++) {
-  const r = await requester.rounds.round({
-    taskKey: tasks[0]!,
-    ownReward: null,
-    layers: requester.info.layers,
-    evaluate: async () => 1,
-    currentReward: async () => null
-  })
-  if (r.latencyMs !== null) roundLatency.push(r.latencyMs)
+  for (const [k, q] of requesters.entries()) {
+    const r = await q.rounds.round({
+      taskKey: tasks[0]!,
+      ownReward: null,
+      layers: q.info.layers,
+      evaluate: async () => 1,
+      currentReward: async () => null
+    })
+    if (r.latencyMs !== null) roundLatency[k]!.push(r.latencyMs)
+  }
   const t0 = performance.now()
   await requester.exchange.client.query(holder, {
     requestId: newRequestId(),
@@ -259,6 +280,9 @@ for (let i = 0; i < FETCHES; i++) {
   answerLatency.push(performance.now() - t0)
 }
 lag.disable()
+const maskBytesPerRound = requesters.map(
+  (r, k) => (r.exchange.traffic.snapshot().bytes.mask.received - maskBytesBefore[k]!) / FETCHES
+)
 const metricsText = async (dir: string): Promise<number> => {
   const d = JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8')) as { api: string }
   const token = readFileSync(join(dir, 'api.token'), 'utf8').trim()
@@ -277,12 +301,16 @@ for (const d of dirs) rmSync(d, { recursive: true, force: true })
 const result = {
   bytes,
   latency: {
-    rounds: roundLatency.length,
-    queryToVerifiedMaskMs: {
-      p50: percentile(roundLatency, 0.5),
-      p99: percentile(roundLatency, 0.99),
-      max: Math.max(...roundLatency)
-    },
+    byEncoding: encodings.map((encoding, k) => ({
+      encoding,
+      maskBytesPerRound: maskBytesPerRound[k]!,
+      rounds: roundLatency[k]!.length,
+      queryToVerifiedMaskMs: {
+        p50: percentile(roundLatency[k]!, 0.5),
+        p99: percentile(roundLatency[k]!, 0.99),
+        max: Math.max(...roundLatency[k]!)
+      }
+    })),
     queryAnswerMs: {
       p50: percentile(answerLatency, 0.5),
       p99: percentile(answerLatency, 0.99),
@@ -302,7 +330,7 @@ const result = {
     adoptions: withShare[i]?.adoptions ?? 0
   }))
 }
-await Promise.all([requester.stop(), student.stop(), teacher.stop()])
+await Promise.all([...requesters.map(async r => await r.stop()), student.stop(), teacher.stop()])
 
 if (values.json) {
   console.log(JSON.stringify(result, null, 2))
@@ -316,9 +344,10 @@ if (values.json) {
     '  (application bytes: frames and length prefixes, comparable to the reference frame; TCP payload adds yamux framing and noise encryption, counted by a proxy, best of 3)'
   )
   const l = result.latency
-  console.log(
-    `query -> verified mask in hand, ${l.rounds} rounds while 2 daemons train at ${l.learnersStepsPerSecond.join(' and ')} steps/s: p50 ${l.queryToVerifiedMaskMs.p50?.toFixed(1)} ms, p99 ${l.queryToVerifiedMaskMs.p99?.toFixed(1)} ms, max ${l.queryToVerifiedMaskMs.max.toFixed(1)} ms (reference: 256-278 ms)`
-  )
+  for (const e of l.byEncoding)
+    console.log(
+      `query -> verified mask in hand, ${e.rounds} rounds asking for ${e.encoding} (${Math.round(e.maskBytesPerRound).toLocaleString('en-US')} mask bytes received per round) while 2 daemons train at ${l.learnersStepsPerSecond.join(' and ')} steps/s: p50 ${e.queryToVerifiedMaskMs.p50?.toFixed(1)} ms, p99 ${e.queryToVerifiedMaskMs.p99?.toFixed(1)} ms, max ${e.queryToVerifiedMaskMs.max.toFixed(1)} ms (reference: 256-278 ms)`
+    )
   console.log(
     `query answered by a daemon training at full speed: p50 ${l.queryAnswerMs.p50?.toFixed(1)} ms, p99 ${l.queryAnswerMs.p99?.toFixed(1)} ms (its event-loop lag p99 ${l.holderEventLoopLagP99Ms?.toFixed(1) ?? '?'} ms)`
   )

@@ -12,6 +12,14 @@ export function intArg(text: string, flag: string, min: number, max: number): nu
   return Number(text)
 }
 
+/** A decimal number (digits, optional fraction and exponent: "2e-6", "0.5") in [min, max]. */
+export function numberArg(text: string, flag: string, min: number, max: number): number {
+  const n = Number(text)
+  if (!/^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/.test(text) || !(n >= min && n <= max))
+    throw new CliError(`${flag} must be a number in [${min}, ${max}], got "${text}"`, ExitCode.USAGE)
+  return n
+}
+
 /** One of a fixed list of words. */
 export function choiceArg<T extends string>(text: string, flag: string, choices: readonly T[]): T {
   if (!(choices as readonly string[]).includes(text))

@@ -81,7 +81,8 @@ describe('l2d2c train', () => {
   it('--fixed-budget reproduces the figures of the loop before mastery-driven curricula, exactly', async () => {
     // Recorded with the fixed-budget loop as it was before tasks could end at mastery (commit
     // b06bd0a, `train --task-set leaf00,leaf01 --steps-per-task 3840 --seed 3 --backend wasm`):
-    // --fixed-budget must keep them, evaluation draws included.
+    // --fixed-budget must keep them, evaluation draws included. That loop had no close-to-init
+    // penalty (now the default): --close-to-init 0 turns it off.
     const before = [
       {
         key: 'ctgraph/d2b2/img1/leaf00',
@@ -109,6 +110,8 @@ describe('l2d2c train', () => {
       '--backend',
       'wasm',
       '--fixed-budget',
+      '--close-to-init',
+      '0',
       '--json'
     ])
     expect(r.code, r.stderr).toBe(0)

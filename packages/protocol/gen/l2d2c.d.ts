@@ -379,6 +379,9 @@ export namespace l2d2c {
         /** MaskFetch backboneId. */
         backboneId: string;
 
+        /** MaskFetch accept. */
+        accept: l2d2c.MaskEncoding[];
+
         /** MaskFetch target. */
         target?: ("cid"|"taskKey");
 
@@ -432,6 +435,9 @@ export namespace l2d2c {
             /** MaskFetch backboneId */
             backboneId?: (string|null);
 
+            /** MaskFetch accept */
+            accept?: (l2d2c.MaskEncoding[]|null);
+
             /** MaskFetch target */
             target?: ("cid"|"taskKey");
 
@@ -447,6 +453,7 @@ export namespace l2d2c {
           taskKey?: string|null;
           encoding?: l2d2c.MaskEncoding|null;
           backboneId?: string|null;
+          accept?: l2d2c.MaskEncoding[]|null;
           $unknowns?: Uint8Array[];
         } & (
           ({ target?: undefined; cid?: null; taskKey?: null }|{ target?: "cid"; cid: Uint8Array; taskKey?: null }|{ target?: "taskKey"; cid?: null; taskKey: string })

@@ -879,6 +879,7 @@ export const l2d2c = $root.l2d2c = (() => {
          * @property {string|null} [taskKey] MaskFetch taskKey
          * @property {l2d2c.MaskEncoding|null} [encoding] MaskFetch encoding
          * @property {string|null} [backboneId] MaskFetch backboneId
+         * @property {Array.<l2d2c.MaskEncoding>|null} [accept] MaskFetch accept
          * @property {"cid"|"taskKey"} [target] MaskFetch target
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
@@ -900,6 +901,7 @@ export const l2d2c = $root.l2d2c = (() => {
          *   taskKey?: string|null;
          *   encoding?: l2d2c.MaskEncoding|null;
          *   backboneId?: string|null;
+         *   accept?: Array.<l2d2c.MaskEncoding>|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
          *   ({ target?: undefined; cid?: null; taskKey?: null }|{ target?: "cid"; cid: Uint8Array; taskKey?: null }|{ target?: "taskKey"; cid?: null; taskKey: string })
@@ -915,6 +917,7 @@ export const l2d2c = $root.l2d2c = (() => {
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
         const MaskFetch = function (properties) {
+            this.accept = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -968,6 +971,14 @@ export const l2d2c = $root.l2d2c = (() => {
          * @instance
          */
         MaskFetch.prototype.backboneId = "";
+
+        /**
+         * MaskFetch accept.
+         * @member {Array.<l2d2c.MaskEncoding>} accept
+         * @memberof l2d2c.MaskFetch
+         * @instance
+         */
+        MaskFetch.prototype.accept = $util.emptyArray;
 
         // OneOf field names bound to virtual getters and setters
         let $oneOfFields;
@@ -1027,6 +1038,8 @@ export const l2d2c = $root.l2d2c = (() => {
                 writer.uint32(/* id 5, wireType 0 =*/40).int32(message.encoding);
             if (message.backboneId != null && $Object.hasOwnProperty.call(message, "backboneId") && message.backboneId !== "")
                 writer.uint32(/* id 6, wireType 2 =*/50).string(message.backboneId);
+            if (message.accept != null && message.accept.length)
+                writer.uint32(/* id 7, wireType 2 =*/58).int32s(message.accept);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1119,6 +1132,20 @@ export const l2d2c = $root.l2d2c = (() => {
                             message.backboneId = value;
                         else
                             delete message.backboneId;
+                        continue;
+                    }
+                case 7: {
+                        if (wireType === 2) {
+                            if (!(message.accept && message.accept.length))
+                                message.accept = [];
+                            reader.int32s(message.accept);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.accept && message.accept.length))
+                            message.accept = [];
+                        message.accept.push(reader.int32());
                         continue;
                     }
                 }

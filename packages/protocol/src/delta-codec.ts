@@ -2,7 +2,7 @@ import type { ByteReader, ByteWriter } from './bytes.js'
 import { DELTA_CLASSES, type DeltaBaseLayer } from './delta-base.js'
 import { ProtocolError } from './errors.js'
 import type { MaskLayer } from './mask-codec.js'
-import { MIN_BITS_MAGNITUDE } from './sign-bits.js'
+import { assertStoredMagnitude, MIN_BITS_MAGNITUDE } from './sign-bits.js'
 
 /**
  * The DELTA payload (encoding 4): a trained mask as the few weights that differ from the task's
@@ -298,8 +298,7 @@ export function readDeltaLayer(r: ByteReader, name: string, base: DeltaBaseLayer
   const { order, classStart, initialBits } = base
   const size = order.length
   const c = r.f32(`layer "${name}" magnitude`)
-  if (!Number.isFinite(c)) throw new ProtocolError('NON_FINITE', `layer "${name}" has a non-finite magnitude`)
-  if (!(c > 0)) throw new ProtocolError('INVALID_FIELD', `layer "${name}" has a non-positive magnitude ${c}`)
+  assertStoredMagnitude(c, name)
   const counts = new Int32Array(DELTA_CLASSES)
   const parameters = new Int32Array(DELTA_CLASSES)
   for (let q = 0; q < DELTA_CLASSES; q++) {

@@ -12,7 +12,7 @@ import { assertBaseFits, type DeltaBase, type DeltaBaseSource } from './delta-ba
 import { planDeltaLayer, readDeltaLayer, writeDeltaLayer, type DeltaLayerPlan } from './delta-codec.js'
 import { ProtocolError } from './errors.js'
 import { fromHalfBits, toHalfBits } from './half-float.js'
-import { packSigns, signMagnitude } from './sign-bits.js'
+import { assertStoredMagnitude, packSigns, signMagnitude } from './sign-bits.js'
 import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
 
 /**
@@ -29,10 +29,10 @@ import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
  *   .       1     layer count L (1..64)
  *   .       L x   layer table: name (1-byte length + ASCII), rank R (1..4), R x u32 dims
  *   .       ...   payload, layer by layer in table order, weights row-major ([out][in]):
- *                   BITS: f32 magnitude c (finite, > 0), then ceil(n/8) bytes; weight i is
+ *                   BITS: f32 magnitude c (finite, >= float32(1e-6)), then ceil(n/8) bytes; weight i is
  *                         bit (i & 7) of byte (i >> 3) (LSB first); 1 means score >= 0;
  *                         unused bits of the last byte are 0
- *                   F16:  n x binary16
+ *                   F16:  n x binary16 (finite; zero is +0, never -0)
  *                   F32:  n x binary32 (finite)
  *                 DELTA (not layer by layer): u32 length, then per layer the magnitude c and the
  *                   weights that differ from the task's initial mask, Rice-coded per class
@@ -52,10 +52,12 @@ import { assertBackboneId, assertLayerName, assertTaskKey } from './validate.js'
 export type MaskEncoding = 'bits' | 'f16' | 'f32' | 'delta'
 
 /**
- * Encodings the mask exchange offers, serves and fetches, in order of preference (smallest
- * first). The one list for the network: CLI fetch/train flags, config files and offers derive
- * from it. DELTA is not in it yet: a server transcodes a stored mask without the task's base,
- * and peers do not negotiate it yet. (Typed as MaskEncoding[] so `.includes()` takes any encoding.)
+ * The self-contained encodings, in order of preference (smallest first): every holder can
+ * serve them (it transcodes a stored mask without anything else) and every requester can
+ * decode them. CLI fetch/train flags and saved masks derive from it. DELTA is not in it: it
+ * needs the task's base on both sides, so a fetch lists it in its `accept` list and a holder
+ * that can rebuild the base offers and serves it (docs/protocol.md §5.2.1). (Typed as
+ * MaskEncoding[] so `.includes()` takes any encoding.)
  */
 export const SUPPORTED_ENCODINGS: readonly MaskEncoding[] = ['bits', 'f16', 'f32'] satisfies ReadonlyArray<
   Exclude<MaskEncoding, 'delta'>
@@ -84,6 +86,8 @@ export function encodingFromCode(code: number): MaskEncoding {
 }
 
 const MAGIC = [0x4c, 0x32, 0x44, 0x4d] // "L2DM"
+/** binary16 -0, which the F16 encoder never writes. */
+const NEGATIVE_ZERO_HALF = 0x8000
 export { MIN_BITS_MAGNITUDE } from './sign-bits.js'
 
 export interface LayerSpec {
@@ -444,8 +448,7 @@ function readPayload(r: ByteReader, encoding: Exclude<MaskEncoding, 'delta'>, sp
   switch (encoding) {
     case 'bits': {
       const c = r.f32(`layer "${spec.name}" magnitude`)
-      if (!Number.isFinite(c)) throw new ProtocolError('NON_FINITE', `layer "${spec.name}" has a non-finite magnitude`)
-      if (!(c > 0)) throw new ProtocolError('INVALID_FIELD', `layer "${spec.name}" has a non-positive magnitude ${c}`)
+      assertStoredMagnitude(c, spec.name)
       const bits = r.raw(Math.ceil(n / 8), `layer "${spec.name}" bits`)
       for (let byteIndex = 0, i = 0; i < n; byteIndex++) {
         const byte = bits[byteIndex] as number
@@ -461,7 +464,14 @@ function readPayload(r: ByteReader, encoding: Exclude<MaskEncoding, 'delta'>, sp
     case 'f16': {
       const raw = r.raw(2 * n, `layer "${spec.name}" scores`)
       for (let i = 0; i < n; i++) {
-        const v = fromHalfBits((raw[2 * i] as number) | ((raw[2 * i + 1] as number) << 8))
+        const h = (raw[2 * i] as number) | ((raw[2 * i + 1] as number) << 8)
+        // The encoder writes every zero as +0 (toHalfBits): -0 would be a second encoding of the mask.
+        if (h === NEGATIVE_ZERO_HALF)
+          throw new ProtocolError(
+            'MALFORMED',
+            `layer "${spec.name}" has a -0 score at ${i} (not canonical: zero is +0)`
+          )
+        const v = fromHalfBits(h)
         if (!Number.isFinite(v))
           throw new ProtocolError('NON_FINITE', `layer "${spec.name}" has a non-finite score at ${i}`)
         scores[i] = v

@@ -32,6 +32,24 @@ export function packSigns(scores: Float32Array, out: Uint8Array, offset: number)
 /** BITS magnitudes below this are raised to it, so a rebuilt score is never ±0. */
 export const MIN_BITS_MAGNITUDE = 1e-6
 
+/** The smallest magnitude an encoder writes: MIN_BITS_MAGNITUDE as the float32 it is stored as (just below 1e-6). */
+const MIN_STORED_MAGNITUDE = Math.fround(MIN_BITS_MAGNITUDE)
+
+/**
+ * The decoders' check of a BITS or DELTA layer magnitude: finite (NON_FINITE) and at least
+ * what an encoder writes (INVALID_FIELD). A smaller positive magnitude decodes to a mask whose
+ * re-encoding differs (its magnitude is raised to the minimum), so it would give one mask a
+ * second encoding and a second content id.
+ */
+export function assertStoredMagnitude(c: number, layerName: string): void {
+  if (!Number.isFinite(c)) throw new ProtocolError('NON_FINITE', `layer "${layerName}" has a non-finite magnitude`)
+  if (!(c >= MIN_STORED_MAGNITUDE))
+    throw new ProtocolError(
+      'INVALID_FIELD',
+      `layer "${layerName}" has magnitude ${c}, below the minimum ${MIN_STORED_MAGNITUDE} an encoder writes (not canonical)`
+    )
+}
+
 /**
  * The per-layer magnitude c that BITS and DELTA carry: the mean absolute score (at least
  * MIN_BITS_MAGNITUDE), so a receiver rebuilds scores as ±c and can keep training.

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { DeltaBase, decodeMask, encodeMask, type Mask, maskDigest, readMaskHeader } from '../src/index.js'
 import { mulberry32, TRAINED_FLIP_RATES } from './arbitraries.js'
+import { expectCode } from './helpers.js'
 
 /**
  * Golden vectors of the DELTA encoding (docs/delta-encoding.md), self-contained for other
@@ -149,6 +150,17 @@ describe('DELTA golden vectors (the frozen format, docs/delta-encoding.md)', () 
       expect(maskDigest(decodeMask(unhex(v?.bits ?? '')))).toBe(v?.maskDigest)
     })
   }
+
+  it('tiny: a magnitude below the minimum an encoder writes is refused (a second encoding of the mask)', () => {
+    const spec = specs.find(x => x.name === 'tiny')!
+    const bytes = unhex(golden.find(g => g.name === 'tiny')?.delta ?? '')
+    const at = readMaskHeader(bytes).payloadOffset + 4 // after the length field
+    const view = new DataView(bytes.buffer, bytes.byteOffset)
+    view.setFloat32(at, Math.fround(1e-6), true)
+    expect(Math.abs(decodeMask(bytes, { deltaBase: baseOf(spec) }).layers[0]!.scores[0]!)).toBe(Math.fround(1e-6))
+    view.setFloat32(at, 9e-7, true)
+    expectCode(() => decodeMask(bytes, { deltaBase: baseOf(spec) }), 'INVALID_FIELD')
+  })
 
   it('two-layers: the class-0 count of body.0 takes two bytes', () => {
     const bytes = unhex(golden.find(g => g.name === 'two-layers')?.delta ?? '')

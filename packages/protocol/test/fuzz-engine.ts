@@ -20,6 +20,7 @@ import {
   ProtocolError,
   readMaskFile,
   readMaskHeader,
+  type DecodedMask,
   type Mask,
   type MaskHeader
 } from '../src/index.js'
@@ -35,6 +36,11 @@ export interface DecoderUnderTest {
   name: string
   decode: (bytes: Uint8Array) => unknown
   seeds: Uint8Array[]
+  /**
+   * Canonical encodings: what the encoder makes of a decoded input, which must be the input
+   * itself (one encoding per mask: anything else would be a second content id for it).
+   */
+  reencode?: (decoded: unknown, input: Uint8Array) => Uint8Array
 }
 
 const smallMask: Mask = {
@@ -217,9 +223,15 @@ export const decoders: DecoderUnderTest[] = [
   {
     name: 'mask (canonical encoding)',
     decode: decodeMask,
-    seeds: (['bits', 'f16', 'f32'] as const).map(e => encodeMask(smallMask, e))
+    seeds: (['bits', 'f16', 'f32'] as const).map(e => encodeMask(smallMask, e)),
+    reencode: m => encodeMask(m as DecodedMask, (m as DecodedMask).encoding)
   },
-  { name: 'mask (DELTA, with a base provider)', decode: decodeDelta, seeds: deltaSeeds },
+  {
+    name: 'mask (DELTA, with a base provider)',
+    decode: decodeDelta,
+    seeds: deltaSeeds,
+    reencode: (m, input) => encodeMask(m as DecodedMask, 'delta', { base: baseFor(readMaskHeader(input)) })
+  },
   { name: 'mask header', decode: readMaskHeader, seeds: [encodeMask(smallMask, 'bits'), ...deltaSeeds] },
   { name: 'mask file', decode: readMaskFile, seeds: [encodeMaskFile(encodeMask(smallMask, 'bits'), meta)] }
 ]
@@ -229,7 +241,7 @@ function mutate(seed: Uint8Array, rnd: () => number): Uint8Array {
   let b = Uint8Array.from(seed)
   const rounds = 1 + int(4)
   for (let r = 0; r < rounds; r++) {
-    switch (int(8)) {
+    switch (int(10)) {
       case 0:
         if (b.length > 0) {
           const i = int(b.length)
@@ -276,6 +288,14 @@ function mutate(seed: Uint8Array, rnd: () => number): Uint8Array {
         ])
         break
       }
+      case 7:
+        // binary16 -0 (little-endian), which no F16 encoder writes
+        if (b.length > 1) b.set([0x00, 0x80], int(b.length - 1))
+        break
+      case 8:
+        // a positive float32 below the smallest BITS/DELTA magnitude an encoder writes
+        if (b.length > 4) new DataView(b.buffer, b.byteOffset).setFloat32(int(b.length - 4), rnd() * 1e-6, true)
+        break
       default:
         if (b.length > 4) {
           const i = int(b.length - 4)
@@ -307,8 +327,9 @@ export function fuzzDecoder(d: DecoderUnderTest, frames: number, seed: number): 
   const report: FuzzReport = { name: d.name, frames, decoded: 0, refused: {} }
   for (let i = 0; i < frames; i++) {
     const input = rnd() < 0.25 ? randomFrame(rnd) : mutate(d.seeds[Math.floor(rnd() * d.seeds.length)]!, rnd)
+    let decoded: unknown
     try {
-      d.decode(input)
+      decoded = d.decode(input)
       report.decoded++
     } catch (err) {
       if (!(err instanceof ProtocolError)) {
@@ -316,7 +337,14 @@ export function fuzzDecoder(d: DecoderUnderTest, frames: number, seed: number): 
         throw new Error(`${d.name} threw ${(err as Error)?.name}: ${(err as Error)?.message} on input ${hex}`)
       }
       report.refused[err.code] = (report.refused[err.code] ?? 0) + 1
+      continue
     }
+    if (d.reencode !== undefined && !sameBytes(d.reencode(decoded, input), input))
+      throw new Error(`${d.name} decoded an input its encoder would not write: ${Buffer.from(input).toString('hex')}`)
   }
   return report
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
 }

@@ -22,6 +22,7 @@ import {
   readMaskFile,
   type Mask
 } from '../src/index.js'
+import { expectCode } from './helpers.js'
 
 /**
  * Golden byte vectors freeze the wire format: any change to a message layout or the mask
@@ -143,6 +144,17 @@ const vectors: Record<string, { bytes: Uint8Array; decode: (b: Uint8Array) => un
     bytes: encodeFetch({ requestId: 7, target: { cid }, encoding: 'bits', backboneId: mask.backboneId }),
     decode: decodeFetch,
     value: { requestId: 7, target: { cid }, encoding: 'bits', backboneId: mask.backboneId }
+  },
+  'fetch.accept': {
+    bytes: encodeFetch({
+      requestId: 9,
+      target: { cid },
+      encoding: 'bits',
+      backboneId: mask.backboneId,
+      accept: ['delta', 'bits']
+    }),
+    decode: decodeFetch,
+    value: { requestId: 9, target: { cid }, encoding: 'bits', backboneId: mask.backboneId, accept: ['delta', 'bits'] }
   },
   'fetch.task-key': {
     bytes: encodeFetch({
@@ -275,6 +287,24 @@ describe('golden byte vectors (the frozen wire format)', () => {
       expect(v.decode(Uint8Array.from(Buffer.from(golden[name] ?? '', 'hex')))).toEqual(v.value)
     })
   }
+
+  it('non-canonical variants of the golden masks are refused: F16 -0, a BITS magnitude below the minimum', () => {
+    const bytes = (name: string) => Uint8Array.from(Buffer.from(golden[name] ?? '', 'hex'))
+    // mask.f16: body.0's third score is 0, written +0 (0x0000); as -0 (0x8000) it is the same mask.
+    const f16 = bytes('mask.f16')
+    const third = f16.length - 2 * 18 + 2 * 2
+    expect([f16[third], f16[third + 1]]).toEqual([0, 0])
+    f16[third + 1] = 0x80
+    expectCode(() => decodeMask(f16), 'MALFORMED')
+    // mask.bits: the magnitude of the last layer (value) precedes its one byte of bits.
+    const bits = bytes('mask.bits')
+    const view = new DataView(bits.buffer)
+    const at = bits.length - 1 - 4
+    view.setFloat32(at, Math.fround(1e-6), true)
+    expect(decodeMask(bits).layers[1]!.scores[0]).toBe(-Math.fround(1e-6))
+    view.setFloat32(at, 5e-7, true)
+    expectCode(() => decodeMask(bits), 'INVALID_FIELD')
+  })
 
   it('the mask header is laid out as documented in mask-codec.ts', () => {
     const b = maskBits

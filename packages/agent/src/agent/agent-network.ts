@@ -4,6 +4,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import type { LearnerApi, LearnerInfo } from '../learner/thread/learner-api.js'
 import type { ServedMasks } from '../masks/store/served-masks.js'
+import type { DeltaBaseProvider } from '../masks/initial-mask.js'
 import { createLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
 import { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
 import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
@@ -66,6 +67,8 @@ export async function buildAgentNetwork(
     served: ServedMasks
     /** The site's policy, the reputation book and the held candidates. */
     sharingState: AgentSharingState
+    /** The DELTA bases this node can rebuild (fetches then accept DELTA). */
+    deltaBase: DeltaBaseProvider
     /** The agent's env steps in total, announced to peers. */
     totalSteps: () => number
     /** The agent's own ICR, announced to peers (null: none yet, not announced). */
@@ -140,7 +143,8 @@ export async function buildAgentNetwork(
       traffic: exchange.traffic,
       logger: config.logger.child({ component: 'sharing' }),
       backboneId: p.info.backboneId,
-      now: p.now
+      now: p.now,
+      deltaBase: p.deltaBase
     },
     sharingConfig.rounds
   )

@@ -4,6 +4,7 @@ import {
   encodeMask,
   type DataDirPaths,
   type Mask,
+  type MaskEncoding,
   type MaskMeta,
   type NodeRole,
   type OwnIcrDocument
@@ -13,6 +14,8 @@ import { InProcessLearner } from '../learner/thread/in-process-learner.js'
 import type { LearnerApi, LearnerInfo } from '../learner/thread/learner-api.js'
 import { WorkerLearner } from '../learner/thread/worker-learner.js'
 import { KnowledgeBase } from '../masks/knowledge-base.js'
+import { deltaBaseProvider } from '../masks/initial-mask.js'
+import { DEFAULT_BACKBONE_SEED } from '../learner/backbone.js'
 import { FileMaskStore } from '../masks/store/file-mask-store.js'
 import type { MaskStore } from '../masks/store/mask-store.js'
 import { MemoryMaskStore } from '../masks/store/memory-mask-store.js'
@@ -209,7 +212,11 @@ export class Agent {
       log.info({ backend: info.backend, backboneId: info.backboneId }, 'learner ready')
 
       // Stored masks and state.
-      const store: MaskStore = paths === null ? new MemoryMaskStore() : new FileMaskStore(paths.masks)
+      // The DELTA bases of this node's backbone: DELTA masks are decoded (stores, fetches) and
+      // served against them.
+      const deltaBase = deltaBaseProvider(config.backboneSeed ?? DEFAULT_BACKBONE_SEED)
+      const store: MaskStore =
+        paths === null ? new MemoryMaskStore(null, deltaBase) : new FileMaskStore(paths.masks, null, deltaBase)
       await store.open()
       teardown.add('close the mask store', () => store.close())
       if (store instanceof FileMaskStore)
@@ -218,7 +225,7 @@ export class Agent {
       const kb = new KnowledgeBase()
       const stateFile = paths === null ? null : new AgentStateFile(paths.state)
       const progress = await Agent.restore(config, { stateFile, kb, store, learner, info, now })
-      const served = new ServedMasks(store.index, info.backboneId)
+      const served = new ServedMasks(store.index, info.backboneId, Date.now, deltaBase)
       // The site's policy, the reputation book and held candidates, saved when they change.
       const sharingState = await loadSharingState({ policy: config.policy, paths, info, logger: log })
       for (const save of sharingState.saves) {
@@ -235,6 +242,7 @@ export class Agent {
         info,
         served,
         sharingState,
+        deltaBase,
         totalSteps: () => progress.totalSteps,
         ownIcr: () => (config.role === 'learner' ? ownIcr.latest : null),
         // The sharing rounds' evaluations (candidates and the current mask) count as evaluation steps too.
@@ -379,6 +387,11 @@ export class Agent {
   /** Peers this agent knows of (met, announced, or remembered from the last run), most recently seen first. */
   knownPeers(): PeerRecord[] {
     return this.exchange.directory.list()
+  }
+
+  /** The bytes of a held task mask in each encoding this node serves it in (null: none held). */
+  servedSizes(taskKey: string): Partial<Record<MaskEncoding, number>> | null {
+    return this.served.sizes(taskKey)
   }
 
   /** Masks held now (the store's index, current after every store write). */

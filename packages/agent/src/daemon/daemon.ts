@@ -332,15 +332,19 @@ export class Daemon {
     return {
       peer: this.agent.peerId,
       backboneId: this.agent.info.backboneId,
-      masks: list.map(m => ({
-        taskKey: m.taskKey,
-        cid: m.bitsCid,
-        reward: m.meta.reward,
-        steps: m.meta.stepsTrained,
-        bytes: m.bitsSize,
-        origin: m.meta.origin,
-        encodings: [...SUPPORTED_ENCODINGS]
-      }))
+      masks: list.map(m => {
+        const sizes = this.agent.servedSizes(m.taskKey)
+        return {
+          taskKey: m.taskKey,
+          cid: m.bitsCid,
+          reward: m.meta.reward,
+          steps: m.meta.stepsTrained,
+          bytes: m.bitsSize,
+          origin: m.meta.origin,
+          encodings: sizes === null ? [...SUPPORTED_ENCODINGS] : Object.keys(sizes),
+          ...(sizes !== null ? { sizes } : {})
+        }
+      })
     }
   }
 
@@ -538,6 +542,7 @@ function agentConfig(
     backend: config.backend,
     maskInit: config.maskInit,
     preset: config.preset,
+    ...(config.closeToInit !== null ? { ppo: { closeToInit: config.closeToInit } } : {}),
     driver: {
       budget: config.fixedBudget ? 'fixed' : 'mastery',
       commPerTask: config.sharing.commPerTask,

@@ -16,6 +16,7 @@ import {
 } from './policy-evaluation.js'
 import { DEFAULT_BACKEND } from './backend-choice.js'
 import { DEFAULT_PPO_PRESET, resolvePpoConfig, type PpoConfig, type PpoPreset } from './hyperparams.js'
+import { MaskAnchor } from './mask-anchor.js'
 import { MaskedNet, type Combination } from './masked-net.js'
 import { argmax, JsPolicy } from './policy-js.js'
 import { TfPolicy } from './policy-tf.js'
@@ -230,7 +231,7 @@ export class LifelongLearner {
       }
     }
     record.spec = spec
-    this.installScores(record.scores, combination)
+    this.installScores(spec.key, record.scores, combination)
     const envs = Array.from({ length: this.config.numEnvs }, () => new AutoResetEnv(spec.createEnv()))
     const rollout = new VectorRollout(
       envs,
@@ -404,7 +405,7 @@ export class LifelongLearner {
     record.origin = 'imported'
     this.tasks.set(mask.taskKey, record)
     if (this.current?.record.key === mask.taskKey) {
-      this.installScores(scores, null)
+      this.installScores(mask.taskKey, scores, null)
       this.current.combination = false
     }
   }
@@ -466,11 +467,25 @@ export class LifelongLearner {
   }
 
   /** Loads scores into the network with fresh optimizer state and refreshes the inference weights. */
-  private installScores(wireScores: readonly Float32Array[], combination: Combination | null): void {
+  private installScores(taskKey: string, wireScores: readonly Float32Array[], combination: Combination | null): void {
     this.optimizer?.dispose()
     this.net.load(wireScores, combination)
-    this.optimizer = new TaskOptimizer(this.net, this.config)
+    this.optimizer = new TaskOptimizer(this.net, this.config, this.anchorFor(taskKey))
     this.refreshPolicy()
+  }
+
+  /**
+   * The close-to-init penalty of a task (null when off). Its anchor is always the task's
+   * reproducible initial scores, the DELTA base, whatever the scores being installed: an
+   * imported mask or a resumed one is drawn back towards the base where its policy gradient
+   * does not hold it (docs/delta-encoding.md §11); under LC/BLC it acts on the new mask's own
+   * scores, which start there, not on the combination.
+   */
+  private anchorFor(taskKey: string): MaskAnchor | null {
+    const lambda = this.config.closeToInit
+    if (lambda === 0) return null
+    const rule = { kind: this.config.closeToInitRule, lambda }
+    return new MaskAnchor(rule, this.net.layers, initialTaskScores(this.backbone, taskKey))
   }
 
   private refreshPolicy(): void {

@@ -4,6 +4,7 @@ import type { Prng } from '../rng/prng.js'
 import type { PpoConfig } from './hyperparams.js'
 import type { KernelKind } from './masked-dense.js'
 import type { MaskedNet } from './masked-net.js'
+import type { MaskAnchor } from './mask-anchor.js'
 import { clipScale, DeviceOptimizer, JsOptimizer } from './optimizer.js'
 import { computeAdvantages, normalizeInPlace, type RolloutBatch } from './rollout.js'
 
@@ -257,9 +258,14 @@ export class TaskOptimizer {
   private readonly device: DeviceOptimizer
   private readonly js: JsOptimizer | null
 
+  /**
+   * `anchor`: the close-to-init penalty (mask-anchor.ts), whose gradient joins the score
+   * gradients before clipping and the optimizer, as a term of the loss; null: none.
+   */
   constructor(
     readonly net: MaskedNet,
-    readonly config: PpoConfig
+    readonly config: PpoConfig,
+    private readonly anchor: MaskAnchor | null = null
   ) {
     this.device = new DeviceOptimizer(config.optimizer, net.scores)
     const betas = net.betas
@@ -269,13 +275,14 @@ export class TaskOptimizer {
   /** Clips by the global norm over scores and betas, then steps. Returns the pre-clip norm. */
   step(grads: Gradients): number {
     return tf.tidy(() => {
-      const squared = grads.scores.map(g => tf.square(g))
+      const scores = this.anchor === null ? grads.scores : this.anchor.addGradient(this.net.scores, grads.scores)
+      const squared = scores.map(g => tf.square(g))
       let sq = 0
       for (const v of tf.stack(squared.map(g => tf.sum(g))).dataSync()) sq += v
       for (const g of grads.betas ?? []) for (const v of g) sq += v * v
       const norm = Math.sqrt(sq)
       const scale = clipScale(norm, this.config.maxGradNorm)
-      this.device.apply(grads.scores, squared, scale)
+      this.device.apply(scores, squared, scale)
       if (this.js !== null && grads.betas !== null) this.js.apply(grads.betas, scale)
       return norm
     })
@@ -283,6 +290,7 @@ export class TaskOptimizer {
 
   dispose(): void {
     this.device.dispose()
+    this.anchor?.dispose()
   }
 }
 

@@ -1,12 +1,17 @@
 import {
+  contentIdBytes,
   decodeMask,
+  encodeMask,
   isProtocolError,
+  ProtocolError,
   type DecodedMask,
   type LayerSpec,
   type MaskEncoding,
   type MaskMeta
 } from '@l2d2c/protocol'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { equals as sameBytes } from 'multiformats/bytes'
+import type { DeltaBaseProvider } from '../masks/initial-mask.js'
 import { describeError } from '../errors.js'
 import { fetchBound, newRequestId, RemoteRefusal, type MaskExchangeClient } from '../network/mask-exchange/client.js'
 import type { ReceivedOffer } from './policy/strategy.js'
@@ -46,6 +51,20 @@ export interface FailedCandidate {
 export type FetchedCandidate = VerifiedCandidate | FailedCandidate
 
 /**
+ * A fetch's `encoding` and `accept` list for the configured encoding: 'delta' accepts DELTA
+ * then BITS (BITS also being what a holder without the list serves) when this node can decode
+ * DELTA, else BITS alone; any other encoding is asked for alone, as before the negotiation
+ * (docs/protocol.md §5.2.1).
+ */
+export function fetchEncodings(
+  configured: MaskEncoding,
+  canDecodeDelta: boolean
+): { encoding: MaskEncoding; accept: readonly MaskEncoding[] } {
+  if (configured !== 'delta') return { encoding: configured, accept: [configured] }
+  return canDecodeDelta ? { encoding: 'bits', accept: ['delta', 'bits'] } : { encoding: 'bits', accept: ['bits'] }
+}
+
+/**
  * Protocol errors of a fetch that mean the bytes contradict the offer (TOO_LARGE: more bytes
  * than the offered mask can take, client.ts fetchBound).
  */
@@ -57,7 +76,13 @@ const LIES = new Set(['CID_MISMATCH', 'MALFORMED', 'INCONSISTENT_SHAPE', 'TRAILI
  * `cut` aborts it when the round stops waiting; `signal` is the caller's stop.
  */
 export async function fetchCandidate(
-  c: { client: Pick<MaskExchangeClient, 'fetch'>; backboneId: string; now: () => number },
+  c: {
+    client: Pick<MaskExchangeClient, 'fetch'>
+    backboneId: string
+    now: () => number
+    /** The DELTA bases this node can rebuild; without it, DELTA is not asked for. */
+    deltaBase?: DeltaBaseProvider
+  },
   r: ReceivedOffer,
   o: {
     cid: string
@@ -78,20 +103,29 @@ export async function fetchCandidate(
     reason
   })
   const cid = r.offer.cid as Uint8Array
+  const deltaBase = c.deltaBase
+  const { encoding, accept } = fetchEncodings(o.encoding, deltaBase !== undefined)
   let fetched: Awaited<ReturnType<MaskExchangeClient['fetch']>>
   try {
     fetched = await c.client.fetch(
       peerIdFromString(r.peerId),
-      { requestId: newRequestId(), target: { cid }, encoding: o.encoding, backboneId: c.backboneId },
+      {
+        requestId: newRequestId(),
+        target: { cid },
+        encoding,
+        backboneId: c.backboneId,
+        // A one-entry list says no more than `encoding`: left out, the request is what it was.
+        ...(accept.length > 1 ? { accept } : {})
+      },
       {
         timeoutMs: o.timeoutMs,
         expectedCid: cid,
-        // never more bytes than the offered mask can take in this encoding
-        maxBytes: fetchBound(r.offer.encodedSize, o.encoding, {
-          taskKey: o.taskKey,
-          backboneId: c.backboneId,
-          layers: o.layers
-        }),
+        // never more bytes than the offered mask can take in any accepted encoding
+        maxBytes: Math.max(
+          ...accept.map(e =>
+            fetchBound(r.offer.encodedSize, e, { taskKey: o.taskKey, backboneId: c.backboneId, layers: o.layers })
+          )
+        ),
         signal: o.cut
       }
     )
@@ -106,10 +140,17 @@ export async function fetchCandidate(
     mask = decodeMask(fetched.bytes, {
       expectedBackboneId: c.backboneId,
       expectedTaskKey: o.taskKey,
-      expectedLayers: o.layers
+      expectedLayers: o.layers,
+      ...(deltaBase !== undefined ? { deltaBase: h => deltaBase(h) ?? missingBase(o.taskKey) } : {})
     })
+    // The offer names the mask by its BITS CID: a DELTA transfer decodes to exactly the
+    // scores BITS carries, so its BITS re-encoding must hash to that CID.
+    if (mask.encoding === 'delta' && !sameBytes(contentIdBytes(encodeMask(mask, 'bits')), cid))
+      throw new ProtocolError('CID_MISMATCH', 'the DELTA transfer is not the mask that was offered')
   } catch (err) {
-    return failed('lie', describeError(err), true)
+    // A DELTA transfer that is not the offered mask is the peer's fault (its bytes did not
+    // hash to the offer), not bad content: like a CID mismatch of the transfer.
+    return failed('lie', describeError(err), !(isProtocolError(err) && err.code === 'CID_MISMATCH'))
   }
   return {
     kind: 'verified',
@@ -117,8 +158,12 @@ export async function fetchCandidate(
     cid: o.cid,
     mask,
     bytes: fetched.bytes,
-    encoding: o.encoding,
+    encoding: mask.encoding,
     meta: { ...fetched.meta, origin: fetched.meta.origin === '' ? r.peerId : fetched.meta.origin },
     inHandAt: c.now()
   }
+}
+
+function missingBase(taskKey: string): never {
+  throw new ProtocolError('MISSING_BASE', `cannot rebuild the initial mask of ${taskKey} to decode a DELTA transfer`)
 }

@@ -1,11 +1,14 @@
 import { parseContentId, type DecodedMask, type LayerSpec, type MaskEncoding, type MaskMeta } from '@l2d2c/protocol'
 import type { Logger } from '../logging/logger.js'
+import type { DeltaBaseProvider } from '../masks/initial-mask.js'
 import { DEFAULT_CLIENT, newRequestId, type MaskExchangeClient } from '../network/mask-exchange/client.js'
 import type { PeerFinder } from '../network/mask-exchange/components.js'
 import type { Traffic } from '../network/mask-exchange/traffic.js'
 import type { PeerDirectory } from '../network/peer-directory.js'
 import { withDefaults } from '../util/defaults.js'
 import { fetchCandidate, type FetchedCandidate, type VerifiedCandidate } from './candidate-fetch.js'
+
+export { fetchEncodings } from './candidate-fetch.js'
 import { collectOffers, DEFAULT_OFFER_COLLECTION, type OfferCollectionInit } from './offer-collection.js'
 import { DEFAULT_FETCH_PLAN, planFetches, type FetchPlanInit, type FetchSlot } from './policy/fetch-plan.js'
 import type { ReputationBook } from './policy/reputation.js'
@@ -78,7 +81,12 @@ export interface QueryRoundsInit extends OfferCollectionInit, FetchPlanInit {
    * the fetch timeout.
    */
   readonly fetchGraceMs: number
-  /** Encoding requested (BITS by default: 1/32 of the bytes, the policy transfers exactly). */
+  /**
+   * Encoding requested. 'delta' (the default): DELTA or BITS, whichever the holder can produce
+   * smaller (docs/protocol.md §5.2.1), BITS from holders that predate the negotiation or cannot
+   * rebuild the task's base; both carry the policy exactly, DELTA in about a third of the bytes.
+   * Any other: that encoding only.
+   */
   readonly encoding: MaskEncoding
 }
 
@@ -87,7 +95,7 @@ export const DEFAULT_QUERY_ROUNDS: QueryRoundsInit = {
   ...DEFAULT_FETCH_PLAN,
   fetchTimeoutMs: DEFAULT_CLIENT.fetchTimeoutMs,
   fetchGraceMs: 2_000,
-  encoding: 'bits'
+  encoding: 'delta'
 }
 
 export interface QueryRoundsComponents {
@@ -107,6 +115,8 @@ export interface QueryRoundsComponents {
   readonly logger: Logger
   readonly backboneId: string
   readonly now: () => number
+  /** The DELTA bases this node can rebuild; without it, DELTA is not asked for. */
+  readonly deltaBase?: DeltaBaseProvider
 }
 
 /**

@@ -1,4 +1,6 @@
 import { binaryMask, type DecodedMask, type LayerSpec, type Mask, type MaskMeta } from '@l2d2c/protocol'
+import { createBackbone } from '../../src/learner/backbone.js'
+import { initialTaskScores } from '../../src/masks/score-init.js'
 import { createPrng } from '../../src/rng/prng.js'
 
 // Synthetic masks for sharing tests: a small two-layer backbone, deterministic scores, and an
@@ -44,4 +46,27 @@ export function agreement(mask: DecodedMask | Mask, truth: Mask = syntheticMask(
 
 export function meta(reward: number, origin = ''): MaskMeta {
   return { reward, stepsTrained: 12_800, origin, createdAtMs: 1_790_000_000_000 }
+}
+
+// Masks of the real CT-graph backbone (109,600 weights) for the DELTA paths, which need a
+// backbone whose initial masks a node can rebuild.
+
+export const CT_BACKBONE = createBackbone({ inputSize: 144, numActions: 3 })
+export const CT_LAYERS: LayerSpec[] = CT_BACKBONE.layers.map(l => ({ name: l.name, shape: [l.outSize, l.inSize] }))
+
+/**
+ * The task's initial scores with the sign of a `flip` fraction of weights turned (seeded): a
+ * trained mask differs from its initial one in 4–9 % of weights; 0.5 is as far as a random mask.
+ */
+export function nearInitialMask(flip: number, seed = 1, taskKey = TASK): Mask {
+  const prng = createPrng(seed)
+  return {
+    taskKey,
+    backboneId: CT_BACKBONE.id,
+    layers: initialTaskScores(CT_BACKBONE, taskKey).map((scores, i) => {
+      const l = CT_BACKBONE.layers[i]!
+      const s = Float32Array.from(scores, v => (prng.nextFloat() < flip ? -v : v))
+      return { name: l.name, shape: [l.outSize, l.inSize], scores: s }
+    })
+  }
 }

@@ -82,12 +82,14 @@ function humanMasks(d: MasksDocument): string {
   return [
     `peer ${d.peer}, backbone ${d.backboneId}`,
     table(
-      ['task', 'reward', 'steps', 'bytes', 'origin', 'cid'],
+      ['task', 'reward', 'steps', 'bytes', 'delta', 'origin', 'cid'],
       d.masks.map(m => [
         m.taskKey,
         m.reward.toFixed(3),
         m.steps,
         m.bytes,
+        // DELTA bytes where the holder produces it (a local daemon's sizes; '-' otherwise)
+        m.sizes?.delta ?? '-',
         m.origin === '' ? '-' : short(m.origin),
         m.cid
       ])

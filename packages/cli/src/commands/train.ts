@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { CORRUPT_MASKS_DIR, SUPPORTED_ENCODINGS } from '@l2d2c/protocol'
 import { action } from '../action.js'
-import { choiceArg, intArg } from '../args.js'
+import { choiceArg, intArg, numberArg } from '../args.js'
 import { CliError, ExitCode } from '../exit-codes.js'
 import { table, type Io } from '../output.js'
 import { Progress } from '../progress.js'
@@ -47,6 +47,8 @@ interface TrainOptions {
   backend: string
   maskInit: string
   preset: string
+  /** Absent unless given: the preset's value then applies. */
+  closeToInit?: string
   evalEpisodes: string
   evalEverySteps: string
   saveMasks?: string
@@ -67,6 +69,7 @@ export async function train(opts: TrainOptions, io: Io): Promise<TrainResult> {
   const preset = choiceArg(opts.preset, '--preset', agent.PPO_PRESET_NAMES)
   const encoding = choiceArg(opts.encoding, '--encoding', SUPPORTED_ENCODINGS)
   const seedFlag = opts.seed !== undefined ? intArg(opts.seed, '--seed', 0, 0xffffffff) : undefined
+  const closeToInit = opts.closeToInit !== undefined ? numberArg(opts.closeToInit, '--close-to-init', 0, 1) : undefined
   const evalEpisodes = intArg(opts.evalEpisodes, '--eval-episodes', 1, 10_000)
   const evalEverySteps = intArg(opts.evalEverySteps, '--eval-every-steps', 1, 1_000_000_000)
   const budget = opts.fixedBudget === true ? 'fixed' : 'mastery'
@@ -108,7 +111,14 @@ export async function train(opts: TrainOptions, io: Io): Promise<TrainResult> {
 
   const learner = new agent.InProcessLearner()
   const info = await learner
-    .init({ shapeTask: tasks[0]!, seed, backend, newMaskMode: maskInit, preset })
+    .init({
+      shapeTask: tasks[0]!,
+      seed,
+      backend,
+      newMaskMode: maskInit,
+      preset,
+      ...(closeToInit !== undefined ? { ppo: { closeToInit } } : {})
+    })
     .catch((err: unknown) => {
       // A backend that cannot load here (e.g. tfjs-node without its native addon) is not a bug.
       if (err instanceof agent.TfBackendError)
@@ -117,7 +127,7 @@ export async function train(opts: TrainOptions, io: Io): Promise<TrainResult> {
     })
   for (const s of info.backendSkipped) io.stderr.write(`l2d2c train: backend ${s.backend} skipped: ${s.reason}\n`)
   io.stderr.write(
-    `l2d2c train: backend ${info.backend}, seed ${seed}, backbone ${info.backboneId}, ${tasks.length} tasks x ${budget === 'fixed' ? '' : 'at most '}${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration)\n`
+    `l2d2c train: backend ${info.backend}, seed ${seed}, backbone ${info.backboneId}, ${tasks.length} tasks x ${budget === 'fixed' ? '' : 'at most '}${stepsPerTask.toLocaleString('en-US')} steps, PPO ${preset} (${info.ppo.numEnvs} envs x ${info.ppo.rolloutLength} steps/iteration, close-to-init ${info.ppo.closeToInit})\n`
   )
   // Saved masks use the daemon's store layout (one verified mask file per task), so a data dir can be seeded with them.
   const saved = opts.saveMasks !== undefined ? new agent.FileMaskStore(opts.saveMasks, info.backboneId) : null
@@ -247,6 +257,10 @@ export function registerTrainCommand(program: Command, io: Io): void {
     .option('--backend <b>', 'auto | wasm | cpu | node', 'auto')
     .option('--mask-init <m>', 'new-task mask: random | lc | blc', 'random')
     .option('--preset <p>', 'PPO hyper-parameters: default | reference', 'default')
+    .option(
+      '--close-to-init <lambda>',
+      "weight of the penalty keeping each mask near its task's initial mask (smaller DELTA masks); 0: off (default: the preset's)"
+    )
     .option('--eval-episodes <n>', 'episodes per evaluation', '25')
     .option('--eval-every-steps <n>', 'env steps between evaluations (resolution of steps-to-threshold)', '1280')
     .option('--save-masks <dir>', "write each task's final mask there (mask file format)")

@@ -78,6 +78,8 @@ function frame(
   const y = (v: number): number => H - B - (v / (yMax || 1)) * (H - T - B)
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    // the title element names the chart for screen readers (and Biome's a11y lint)
+    `<title>${esc(title)}</title>`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="24" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`
   ]

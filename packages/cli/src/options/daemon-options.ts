@@ -136,7 +136,19 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
   { path: 'backend', env: 'L2D2C_BACKEND', flag: '--backend <b>', help: choices },
   { path: 'maskInit', env: 'L2D2C_MASK_INIT', flag: '--mask-init <m>', help: choices },
   { path: 'preset', env: 'L2D2C_PRESET', flag: '--preset <p>', help: c => `PPO preset: ${c}` },
-  { path: 'encoding', env: 'L2D2C_ENCODING', flag: '--encoding <e>', help: c => `mask encoding to fetch: ${c}` },
+  {
+    path: 'closeToInit',
+    env: 'L2D2C_CLOSE_TO_INIT',
+    flag: '--close-to-init <lambda>',
+    help: "weight of the penalty keeping each mask near its task's initial mask (smaller DELTA masks); 0: off",
+    defaultHelp: () => "the preset's"
+  },
+  {
+    path: 'encoding',
+    env: 'L2D2C_ENCODING',
+    flag: '--encoding <e>',
+    help: c => `mask encoding to fetch: ${c} (delta: DELTA or BITS, whichever the holder can make smaller)`
+  },
   {
     path: 'sharing.drop',
     env: 'L2D2C_DROP',

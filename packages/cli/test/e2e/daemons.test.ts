@@ -96,6 +96,11 @@ describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 12
       expect(Object.keys(m)).toEqual(expect.arrayContaining(['taskKey', 'cid', 'reward', 'steps', 'bytes', 'origin']))
       expect(m.bytes).toBeLessThanOrEqual(14_000)
       expect(m.origin).toBe(a.peerId)
+      // Each encoding's size: BITS as `bytes`; DELTA (the daemon rebuilds its tasks' bases) far below it.
+      expect(m.encodings).toEqual(['delta', 'bits', 'f16', 'f32'])
+      expect(m.sizes.bits).toBe(m.bytes)
+      expect(m.sizes.f32).toBeGreaterThan(32 * (m.bytes - 200))
+      expect(m.sizes.delta).toBeLessThan(m.bytes / 2)
     }
     const remote = await runCli(['masks', '--peer', a.addr, '--json'])
     expect(remote.code, remote.stderr).toBe(0)

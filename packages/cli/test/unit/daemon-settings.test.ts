@@ -36,6 +36,7 @@ const SAMPLES: Record<string, { text: string | null; value: unknown }> = {
   backend: { text: 'wasm', value: 'wasm' },
   maskInit: { text: 'lc', value: 'lc' },
   preset: { text: 'reference', value: 'reference' },
+  closeToInit: { text: '2e-6', value: 2e-6 },
   encoding: { text: 'f16', value: 'f16' },
   'sharing.drop': { text: '0.25', value: 0.25 },
   'sharing.dropMode': { text: 'queries', value: 'queries' },

@@ -224,7 +224,14 @@ export interface MaskEntry {
   bytes: number
   /** Peer id of the node that trained it. */
   origin: string
+  /** The encodings the holder serves this mask in. */
   encodings?: string[]
+  /**
+   * Bytes of the mask in each encoding the holder can serve it in (a local daemon's masks;
+   * absent from a remote node's inventory, which states the BITS size only). DELTA is left out
+   * where the holder cannot produce it (no base, or larger than BITS).
+   */
+  sizes?: Partial<Record<string, number>>
 }
 
 export interface MasksDocument {

@@ -5,7 +5,9 @@ import { encodingCode, type MaskEncoding } from '../mask-codec.js'
 import {
   backboneIdOf,
   cidToSend,
+  decodeEncodingList,
   decodeWanted,
+  encodingCodes,
   finish,
   parseMessage,
   requestIdOf,
@@ -20,8 +22,19 @@ export type FetchTarget = { cid: Uint8Array } | { taskKey: string }
 export interface MaskFetch {
   requestId: number
   target: FetchTarget
+  /** What a holder that predates `accept` serves; with `accept`, one of its entries. */
   encoding: MaskEncoding
   backboneId: string
+  /**
+   * The encodings the requester accepts, most preferred first: the holder answers with the
+   * smallest of them it can produce (docs/protocol.md §5.2.1). Absent or empty: exactly `encoding`.
+   */
+  accept?: readonly MaskEncoding[]
+}
+
+/** The encodings a holder may answer a fetch with: its `accept` list, or just `encoding`. */
+export function acceptedEncodings(f: Pick<MaskFetch, 'encoding' | 'accept'>): readonly MaskEncoding[] {
+  return f.accept !== undefined && f.accept.length > 0 ? f.accept : [f.encoding]
 }
 
 function readFetch(m: pb.MaskFetch): MaskFetch {
@@ -33,11 +46,17 @@ function readFetch(m: pb.MaskFetch): MaskFetch {
   } else {
     throw new ProtocolError('INVALID_FIELD', 'mask fetch names neither a content id nor a task key')
   }
+  const encoding = decodeWanted(m.encoding)
+  // Unknown codes (a newer requester's) are skipped: the holder chooses among those it knows.
+  const accept = decodeEncodingList(m.accept)
+  if (accept.length > 0 && !accept.includes(encoding))
+    throw new ProtocolError('INVALID_FIELD', `mask fetch asks for ${encoding} but does not accept it`)
   return {
     requestId: requestIdOf(m.requestId),
     target,
-    encoding: decodeWanted(m.encoding),
-    backboneId: backboneIdOf(m.backboneId)
+    encoding,
+    backboneId: backboneIdOf(m.backboneId),
+    ...(accept.length > 0 ? { accept } : {})
   }
 }
 
@@ -49,6 +68,7 @@ export function encodeFetch(f: MaskFetch): Uint8Array {
     requestId: f.requestId,
     encoding: encodingCode(f.encoding),
     backboneId: f.backboneId,
+    accept: encodingCodes(f.accept ?? [], 'mask fetch'),
     ...target
   })
   readFetch(msg)

@@ -7,7 +7,7 @@
 export { assertMeta, type MaskMeta, validateMeta } from './meta.js'
 export { decodeQuery, encodeQuery, type MaskQuery } from './query.js'
 export { decodeOffer, encodeOffer, type MaskOffer, type OfferStatus } from './offer.js'
-export { decodeFetch, encodeFetch, type FetchTarget, type MaskFetch } from './fetch.js'
+export { acceptedEncodings, decodeFetch, encodeFetch, type FetchTarget, type MaskFetch } from './fetch.js'
 export {
   decodeChunk,
   decodeTransferHeader,

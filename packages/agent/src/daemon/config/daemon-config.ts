@@ -1,4 +1,4 @@
-import { SUPPORTED_ENCODINGS, type MaskEncoding } from '@l2d2c/protocol'
+import { CODEC_ENCODINGS, type MaskEncoding } from '@l2d2c/protocol'
 import { DEFAULT_AGENT } from '../../agent/agent-config.js'
 import { DEFAULT_DRIVER_CONFIG } from '../../agent/curriculum-driver.js'
 import { DEFAULT_BACKBONE_SEED } from '../../learner/backbone.js'
@@ -52,7 +52,12 @@ export interface DaemonConfig {
   backend: BackendChoice
   maskInit: NewMaskMode
   preset: PpoPreset
-  /** Encoding requested when fetching masks. */
+  /** Close-to-init penalty weight (PpoConfig.closeToInit); null: the preset's. */
+  closeToInit: number | null
+  /**
+   * Encoding requested when fetching masks: 'delta' (the default) takes DELTA or BITS, whichever
+   * the holder can produce smaller (sharing/query-round.ts fetchEncodings); any other, that one.
+   */
   encoding: MaskEncoding
   sharing: {
     enabled: boolean
@@ -108,6 +113,7 @@ export const DAEMON_DEFAULTS = {
   backend: DEFAULT_BACKEND,
   maskInit: DEFAULT_NEW_MASK_MODE,
   preset: DEFAULT_PPO_PRESET,
+  closeToInit: null,
   encoding: DEFAULT_QUERY_ROUNDS.encoding,
   sharing: {
     enabled: DEFAULT_AGENT.sharingEnabled,
@@ -179,7 +185,8 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'backend', kind: 'choice', choices: BACKEND_CHOICES },
   { path: 'maskInit', kind: 'choice', choices: NEW_MASK_MODES },
   { path: 'preset', kind: 'choice', choices: PPO_PRESET_NAMES },
-  { path: 'encoding', kind: 'choice', choices: SUPPORTED_ENCODINGS },
+  { path: 'closeToInit', kind: 'number' },
+  { path: 'encoding', kind: 'choice', choices: CODEC_ENCODINGS },
   { path: 'sharing.drop', kind: 'number' },
   { path: 'sharing.dropMode', kind: 'choice', choices: LOSS_MODES },
   { path: 'sharing.commPerTask', kind: 'number' },

@@ -208,6 +208,7 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
     backend: oneOf('backend'),
     maskInit: oneOf('maskInit'),
     preset: oneOf('preset'),
+    closeToInit: pick('closeToInit').source === 'default' ? null : num('closeToInit', 0, 1, false),
     encoding: oneOf('encoding'),
     sharing: {
       enabled: bool('sharing.enabled'),

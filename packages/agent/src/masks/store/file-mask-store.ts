@@ -7,8 +7,11 @@ import {
   MAX_MASK_FILE_BYTES,
   parseContentIdString,
   readVerifiedMaskFile,
+  ProtocolError,
+  type MaskHeader,
   type MaskMeta
 } from '@l2d2c/protocol'
+import type { DeltaBaseProvider } from '../initial-mask.js'
 import { isTempFile, writeFileAtomic } from '../../util/atomic-file.js'
 import { infoOf, makeStoredMask } from './stored-mask.js'
 import { MaskIndex } from './mask-index.js'
@@ -20,6 +23,11 @@ import { MaskStoreError, type MaskStore, type StoredMask, type StoredMaskInfo } 
  * fsync + rename), so a crash leaves either the old or the new mask, never a torn file.
  * At open, every file is verified (envelope, content id, task key vs. name, backbone); a
  * file that fails is moved to `dir/corrupt/` and reported, never silently used or deleted.
+ *
+ * With `deltaBase` (the bases this node can rebuild) the store also takes DELTA masks, from a
+ * put or a file dropped into `dir` (`l2d2c mask convert --encoding delta`); it holds them as
+ * their BITS encoding (makeStoredMask) and writes BITS on put. Without it a DELTA file is
+ * refused like any other file it cannot verify.
  */
 export class FileMaskStore implements MaskStore {
   readonly index = new MaskIndex()
@@ -29,7 +37,8 @@ export class FileMaskStore implements MaskStore {
 
   constructor(
     readonly dir: string,
-    private readonly backboneId: string | null = null
+    private readonly backboneId: string | null = null,
+    private readonly deltaBase?: DeltaBaseProvider
   ) {}
 
   static fileName(taskKey: string): string {
@@ -61,10 +70,11 @@ export class FileMaskStore implements MaskStore {
   private async load(path: string, name: string): Promise<StoredMask> {
     const info = await stat(path)
     if (info.size > MAX_MASK_FILE_BYTES) throw new MaskStoreError(`${name} is larger than any mask file`)
-    const file = readVerifiedMaskFile(
-      await readFile(path),
-      this.backboneId !== null ? { expectedBackboneId: this.backboneId } : {}
-    ) // decodes once, checks CID and backbone
+    const deltaBase = this.deltaBase
+    const file = readVerifiedMaskFile(await readFile(path), {
+      ...(this.backboneId !== null ? { expectedBackboneId: this.backboneId } : {}),
+      ...(deltaBase !== undefined ? { deltaBase: (h: MaskHeader) => deltaBase(h) ?? noBase(h) } : {})
+    }) // decodes once, checks CID and backbone
     if (FileMaskStore.fileName(file.header.taskKey) !== name)
       throw new MaskStoreError(`${name} holds the mask of ${file.header.taskKey}`)
     return makeStoredMask(file.maskBytes, file.meta, this.backboneId, { cid: file.cid, mask: file.mask })
@@ -84,7 +94,7 @@ export class FileMaskStore implements MaskStore {
 
   async put(bytes: Uint8Array, meta: MaskMeta): Promise<StoredMaskInfo> {
     this.assertOpen()
-    const entry = makeStoredMask(Uint8Array.from(bytes), meta, this.backboneId)
+    const entry = makeStoredMask(Uint8Array.from(bytes), meta, this.backboneId, undefined, this.deltaBase)
     let file: Uint8Array
     try {
       // makeStoredMask has just decoded the bytes and computed their CID: not done twice.
@@ -121,4 +131,11 @@ export class FileMaskStore implements MaskStore {
     this.index.clear()
     this.opened = false
   }
+}
+
+function noBase(header: MaskHeader): never {
+  throw new ProtocolError(
+    'MISSING_BASE',
+    `this node cannot rebuild the initial mask of ${header.taskKey} on backbone ${header.backboneId}, which this DELTA mask is coded against`
+  )
 }

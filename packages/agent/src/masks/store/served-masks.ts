@@ -2,15 +2,20 @@ import {
   chunkMask,
   contentIdBytes,
   decodeMask,
+  encodedMaskSize,
   encodeChunk,
   encodeMask,
+  encodeMaskCompact,
   MAX_CHUNK_BYTES,
   parseContentIdString,
+  ProtocolError,
+  readMaskHeader,
   SUPPORTED_ENCODINGS,
   type FetchTarget,
   type MaskEncoding,
   type MaskMeta
 } from '@l2d2c/protocol'
+import type { DeltaBaseProvider } from '../initial-mask.js'
 import type { HeldMask } from '../../sharing/policy/strategy.js'
 import { BoundedMemo } from '../../util/memo.js'
 import { cidKey, type MaskIndexChange, type MaskIndexView } from './mask-index.js'
@@ -27,13 +32,14 @@ interface EncodedFrames {
   readonly frames: readonly Uint8Array[]
 }
 
-/** A held mask ready to send, with the holder's metadata as stored now. */
+/** A held mask ready to send, in the encoding chosen for the request, with the holder's metadata as stored now. */
 export interface ServedMask extends EncodedFrames {
   readonly taskKey: string
+  readonly encoding: MaskEncoding
   readonly meta: MaskMeta
 }
 
-/** (mask version, encoding) pairs whose frames are kept: a few tasks in three encodings. */
+/** (mask version, encoding) pairs whose frames are kept: a few tasks in four encodings. */
 const SERVED_CACHE = 32
 /** Versions replaced by a newer checkpoint stay servable by CID this long (an offer may be in flight). */
 const RETIRED_TTL_MS = 60_000
@@ -46,11 +52,16 @@ const RETIRED_MAX = 64
  * computed once and cached, keyed by the stored CID: a replaced checkpoint has a new CID and gets
  * new frames. A replaced version stays servable by CID for a while, since a peer may fetch what
  * was just offered.
+ *
+ * DELTA is produced here, from the stored mask and the task's base, when a request accepts it
+ * and this node can rebuild that base (`deltaBase`): stores keep self-contained encodings only
+ * (makeStoredMask), so a DELTA transfer costs one encoding per mask version (~1 ms, then
+ * cached), and a node that cannot rebuild a base (another backbone seed) still serves BITS.
  */
 export class ServedMasks {
   /** Recently replaced masks, by binary CID key. */
   private readonly retired = new Map<string, { mask: StoredMask; until: number }>()
-  private readonly served = new BoundedMemo<EncodedFrames>(SERVED_CACHE)
+  private readonly served = new BoundedMemo<EncodedFrames | null>(SERVED_CACHE)
   /** Each stored mask as the policy sees it (computed once per stored version). */
   private readonly heldOf = new WeakMap<StoredMask, HeldMask>()
   private readonly listeners = new Set<() => void>()
@@ -58,7 +69,8 @@ export class ServedMasks {
   constructor(
     private readonly index: MaskIndexView,
     readonly backboneId: string,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    private readonly deltaBase: DeltaBaseProvider | null = null
   ) {
     index.onChange(change => {
       this.replaced(change)
@@ -84,8 +96,13 @@ export class ServedMasks {
     return this.index.masks().map(m => this.asHeld(m))
   }
 
-  /** A held mask in an encoding, by its (stored or BITS) CID or by task key; null if not held. */
-  async load(target: FetchTarget, encoding: MaskEncoding): Promise<ServedMask | null> {
+  /**
+   * A held mask, by its (stored or BITS) CID or by task key, in the smallest of the `accepted`
+   * encodings this node can produce for it (equal sizes: the earlier one); null if not held.
+   * Throws ProtocolError UNSUPPORTED_ENCODING when it cannot be produced in any of them (DELTA
+   * alone, without the base or larger than BITS).
+   */
+  async load(target: FetchTarget, accepted: MaskEncoding | readonly MaskEncoding[]): Promise<ServedMask | null> {
     let m: StoredMask | null
     if ('cid' in target) {
       m = this.index.byCid(target.cid)
@@ -98,13 +115,52 @@ export class ServedMasks {
     }
     if (m === null) return null
     const held = m
+    const list = typeof accepted === 'string' ? [accepted] : accepted
+    let best: { encoding: MaskEncoding; size: number } | null = null
+    for (const encoding of list) {
+      const size = this.sizeIn(held, encoding)
+      if (size !== null && (best === null || size < best.size)) best = { encoding, size }
+    }
+    if (best === null)
+      throw new ProtocolError('UNSUPPORTED_ENCODING', `this mask cannot be sent as ${list.join(' or ')}`)
+    const encoding = best.encoding
+    const frames = this.frames(held, encoding) as EncodedFrames
     // The metadata is read now, not cached with the frames: a re-put of the same bytes (same
     // CID) with new metadata must be served with the new metadata.
-    return {
-      ...this.served.get(`${held.cid}:${encoding}`, () => encodedAs(held, encoding)),
-      taskKey: held.taskKey,
-      meta: held.meta
+    return { ...frames, taskKey: held.taskKey, encoding, meta: held.meta }
+  }
+
+  /** Whether this node can ever serve `encoding` (DELTA: only with bases it can rebuild). */
+  serves(encoding: MaskEncoding): boolean {
+    return SUPPORTED_ENCODINGS.includes(encoding) || (encoding === 'delta' && this.deltaBase !== null)
+  }
+
+  /**
+   * The size of each encoding this node can serve a held task mask in (`masks --json`); DELTA
+   * is left out where it cannot be produced. Null if no mask is held for the task.
+   */
+  sizes(taskKey: string): Partial<Record<MaskEncoding, number>> | null {
+    const m = this.index.get(taskKey)
+    if (m === null) return null
+    const sizes: Partial<Record<MaskEncoding, number>> = {}
+    for (const e of ['delta', ...SUPPORTED_ENCODINGS] as const) {
+      const size = this.sizeIn(m, e)
+      if (size !== null) sizes[e] = size
     }
+    return sizes
+  }
+
+  /** Bytes of `m` in `encoding`, or null when this node cannot produce it. */
+  private sizeIn(m: StoredMask, encoding: MaskEncoding): number | null {
+    if (encoding === 'bits') return m.bitsSize
+    if (encoding === 'delta') return this.frames(m, 'delta')?.totalSize ?? null
+    if (!SUPPORTED_ENCODINGS.includes(encoding)) return null
+    return encoding === m.encoding ? m.bytes.length : encodedMaskSize(readMaskHeader(m.bitsBytes), encoding)
+  }
+
+  /** The frames of `m` in `encoding` (cached per stored version); null: DELTA cannot be produced. */
+  private frames(m: StoredMask, encoding: MaskEncoding): EncodedFrames | null {
+    return this.served.get(`${m.cid}:${encoding}`, () => encodedAs(m, encoding, this.deltaBase))
   }
 
   private replaced({ previous, current }: MaskIndexChange): void {
@@ -117,6 +173,10 @@ export class ServedMasks {
     for (const listener of this.listeners) listener()
   }
 
+  private canDelta(m: StoredMask): boolean {
+    return this.deltaBase !== null && this.deltaBase(readMaskHeader(m.bitsBytes)) !== null
+  }
+
   private asHeld(m: StoredMask): HeldMask {
     let held = this.heldOf.get(m)
     if (held === undefined) {
@@ -126,7 +186,9 @@ export class ServedMasks {
         stepsTrained: m.meta.stepsTrained,
         cid: parseContentIdString(m.bitsCid).bytes,
         encodedSize: m.bitsSize,
-        encodings: [...SUPPORTED_ENCODINGS],
+        // DELTA is listed where this node can rebuild the task's base; a mask further from it
+        // than BITS is large is then still served as BITS to a fetch that accepts both.
+        encodings: this.canDelta(m) ? ['delta', ...SUPPORTED_ENCODINGS] : [...SUPPORTED_ENCODINGS],
         origin: m.meta.origin
       }
       this.heldOf.set(m, held)
@@ -135,10 +197,17 @@ export class ServedMasks {
   }
 }
 
-function encodedAs(m: StoredMask, encoding: MaskEncoding): EncodedFrames {
+function encodedAs(m: StoredMask, encoding: MaskEncoding, deltaBase: DeltaBaseProvider | null): EncodedFrames | null {
   let bytes: Uint8Array
   let cid: Uint8Array
-  if (encoding === 'bits') {
+  if (encoding === 'delta') {
+    const base = deltaBase?.(readMaskHeader(m.bitsBytes)) ?? null
+    if (base === null) return null
+    // From BITS: DELTA carries the same signs and per-layer magnitudes, whatever is stored.
+    bytes = encodeMaskCompact(decodeMask(m.bitsBytes), { base })
+    if (readMaskHeader(bytes).encoding !== 'delta') return null // BITS would be smaller
+    cid = contentIdBytes(bytes)
+  } else if (encoding === 'bits') {
     bytes = m.bitsBytes
     cid = parseContentIdString(m.bitsCid).bytes
   } else if (encoding === m.encoding) {

@@ -6,8 +6,11 @@ import {
   isProtocolError,
   type CID,
   type DecodedMask,
-  type MaskMeta
+  type MaskHeader,
+  type MaskMeta,
+  ProtocolError
 } from '@l2d2c/protocol'
+import type { DeltaBaseProvider } from '../initial-mask.js'
 import { MaskStoreError, type StoredMask } from './mask-store.js'
 
 /**
@@ -15,16 +18,34 @@ import { MaskStoreError, type StoredMask } from './mask-store.js'
  * stored CID and the BITS encoding with its CID (computed once, at put or load time).
  * `verified` is what a caller that already decoded the bytes, checked their CID and backbone
  * (a mask file's reader) knows, so they are not decoded and hashed a second time.
+ *
+ * A DELTA mask is decoded against its task's base (`deltaBase`; without one it is refused) and
+ * kept as its BITS encoding, which carries exactly the same mask: stores hold self-contained
+ * encodings only, and the mask exchange produces DELTA from them when a peer asks for it
+ * (docs/protocol.md §5.2.1 says why).
  */
 export function makeStoredMask(
   bytes: Uint8Array,
   meta: MaskMeta,
   backboneId: string | null,
-  verified?: { cid: CID; mask: DecodedMask }
+  verified?: { cid: CID; mask: DecodedMask },
+  deltaBase?: DeltaBaseProvider
 ): StoredMask {
   try {
     assertMeta(meta) // finite reward, safe integers, peer id syntax
-    const mask = verified?.mask ?? decodeMask(bytes, backboneId !== null ? { expectedBackboneId: backboneId } : {})
+    const mask =
+      verified?.mask ??
+      decodeMask(bytes, {
+        ...(backboneId !== null ? { expectedBackboneId: backboneId } : {}),
+        deltaBase: header => deltaBaseOf(header, deltaBase)
+      })
+    if (mask.encoding === 'delta') {
+      const bitsBytes = encodeMask(mask, 'bits')
+      return makeStoredMask(bitsBytes, meta, backboneId, {
+        cid: contentId(bitsBytes),
+        mask: { ...mask, encoding: 'bits' }
+      })
+    }
     const bitsBytes = mask.encoding === 'bits' ? bytes : encodeMask(mask, 'bits')
     const storedCid = (verified?.cid ?? contentId(bytes)).toString()
     return {
@@ -53,4 +74,14 @@ export function makeStoredMask(
 export function infoOf(m: StoredMask): Omit<StoredMask, 'bytes' | 'bitsBytes'> {
   const { bytes: _bytes, bitsBytes: _bits, ...info } = m
   return info
+}
+
+function deltaBaseOf(header: MaskHeader, provider: DeltaBaseProvider | undefined) {
+  const base = provider?.(header) ?? null
+  if (base === null)
+    throw new ProtocolError(
+      'MISSING_BASE',
+      `this store cannot rebuild the initial mask of ${header.taskKey} on backbone ${header.backboneId}, which a DELTA mask is coded against`
+    )
+  return base
 }

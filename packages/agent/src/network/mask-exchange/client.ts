@@ -1,4 +1,5 @@
 import {
+  acceptedEncodings,
   decodeAnnouncement,
   decodeChunk,
   decodeOffer,
@@ -221,14 +222,21 @@ export class MaskExchangeClient {
     const headerBytes = await framed.read({ signal })
     let wireBytes = framedLength(headerBytes.length)
     const header = decodeTransferHeader(headerBytes)
-    if (header.requestId !== request.requestId)
+    // A holder that could not decode the fetch refuses it with request id 0 (docs/protocol.md
+    // §5.2): that refusal is the answer, so the status is read before the id is held against it.
+    const refused = header.status !== 'ok'
+    if (header.requestId !== request.requestId && !(refused && header.requestId === 0))
       throw new ProtocolError('INVALID_FIELD', `transfer answers request ${header.requestId}, not ${request.requestId}`)
-    if (header.status !== 'ok') throw new RemoteRefusal(header.status, header.message)
-    if (header.encoding !== request.encoding)
-      throw new ProtocolError('INVALID_FIELD', `asked for ${request.encoding}, got ${header.encoding ?? 'none'}`)
+    if (refused) throw new RemoteRefusal(header.status, header.message)
+    // The holder picks among the accepted encodings (a holder without `accept`: `encoding`).
+    const accepted = acceptedEncodings(request)
+    if (header.encoding === null || !accepted.includes(header.encoding))
+      throw new ProtocolError('INVALID_FIELD', `asked for ${accepted.join(' or ')}, got ${header.encoding ?? 'none'}`)
+    // A BITS transfer must be the offered CID itself; other encodings are checked by the
+    // caller once decoded (DELTA: its BITS re-encoding has that CID).
     if (
       expectedCid !== undefined &&
-      request.encoding === 'bits' &&
+      header.encoding === 'bits' &&
       (header.cid === null || !equalBytes(header.cid, expectedCid))
     ) {
       throw new ProtocolError('CID_MISMATCH', 'the transfer is not the mask that was offered')
@@ -236,7 +244,7 @@ export class MaskExchangeClient {
     if (maxBytes !== undefined && header.totalSize > maxBytes)
       throw new ProtocolError(
         'TOO_LARGE',
-        `the transfer announces ${header.totalSize} bytes, more than the ${maxBytes} this mask can take in ${request.encoding}`
+        `the transfer announces ${header.totalSize} bytes, more than the ${maxBytes} this mask can take in ${header.encoding}`
       )
     const assembler = new TransferAssembler(header)
     while (!assembler.done) {

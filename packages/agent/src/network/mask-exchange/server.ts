@@ -11,7 +11,7 @@ import {
   MASK_PROTOCOL,
   MAX_CONTROL_MESSAGE_BYTES,
   QUERY_PROTOCOL,
-  SUPPORTED_ENCODINGS,
+  acceptedEncodings,
   type InventoryAnnouncement,
   type MaskFetch,
   type MaskOffer,
@@ -57,7 +57,7 @@ export interface MaskExchangeServerComponents {
   registrar: ProtocolRegistrar
   /** This agent's peer id (a mask it trained is served with an empty origin). */
   peerId: PeerId
-  masks: Pick<ServedMasks, 'backboneId' | 'held' | 'load'>
+  masks: Pick<ServedMasks, 'backboneId' | 'held' | 'load' | 'serves'>
   strategy: SharingStrategy
   loss: Pick<LossInjector, 'shouldDrop'>
   traffic: Traffic
@@ -277,8 +277,10 @@ export class MaskExchangeServer {
         await refuse(request.requestId, 'backbone-mismatch', `this node's backbone is ${masks.backboneId}`)
         return
       }
-      if (!SUPPORTED_ENCODINGS.includes(request.encoding)) {
-        await refuse(request.requestId, 'unsupported-encoding', `encoding ${request.encoding} is not supported`)
+      // The encodings the requester accepts (just `encoding` from a requester without a list).
+      const accepted = acceptedEncodings(request)
+      if (!accepted.some(e => masks.serves(e))) {
+        await refuse(request.requestId, 'unsupported-encoding', `encoding ${accepted.join(', ')} is not supported`)
         return
       }
       if (!this.limiters.fetch.take(peer, this.now())) {
@@ -300,9 +302,17 @@ export class MaskExchangeServer {
       this.activeTransfers++
       this.transfersOf.set(peer, (this.transfersOf.get(peer) ?? 0) + 1)
       counted = peer
-      const held = await masks.load(request.target, request.encoding)
+      // The smallest of the accepted encodings this node can produce for the mask (§5.2.1).
+      const held = await masks.load(request.target, accepted).catch((err: unknown) => {
+        if (isProtocolError(err) && err.code === 'UNSUPPORTED_ENCODING') return err
+        throw err
+      })
       if (held === null) {
         await refuse(request.requestId, 'not-found', 'no such mask here')
+        return
+      }
+      if (held instanceof Error) {
+        await refuse(request.requestId, 'unsupported-encoding', held.message)
         return
       }
       if (!this.c.policy.serves(held.taskKey)) {
@@ -316,7 +326,7 @@ export class MaskExchangeServer {
         requestId: request.requestId,
         status: 'ok',
         cid: held.cid,
-        encoding: request.encoding,
+        encoding: held.encoding,
         totalSize: held.totalSize,
         chunkSize: held.chunkSize,
         chunkCount: held.frames.length,
@@ -335,7 +345,7 @@ export class MaskExchangeServer {
         // The chunk frames are cached per (mask version, encoding): only the header is encoded here.
         if (await this.respond(stream, 'mask', 'transfer', peer, [header, ...held.frames], deadline.signal)) {
           this.transfersServed++
-          this.c.logger.debug({ peer, bytes: held.totalSize, encoding: request.encoding }, 'served mask')
+          this.c.logger.debug({ peer, bytes: held.totalSize, encoding: held.encoding }, 'served mask')
         }
       } finally {
         deadline.clear()

@@ -27,6 +27,7 @@ import { ReputationBook } from '../../../src/sharing/policy/reputation.js'
 import { SitePolicy, type SitePolicyInit } from '../../../src/sharing/policy/site-policy.js'
 import { MemoryMaskStore } from '../../../src/masks/store/memory-mask-store.js'
 import { silentLogger } from '../../../src/logging/logger.js'
+import type { DeltaBaseProvider } from '../../../src/masks/initial-mask.js'
 import { createPrng } from '../../../src/rng/prng.js'
 
 import { BACKBONE, meta, TASK } from '../../helpers/masks.js'
@@ -57,6 +58,8 @@ export async function startPeer(
     seed?: number
     /** Content ids decided elsewhere (held for review): rounds do not fetch them. */
     decided?: (cid: string) => boolean
+    /** The DELTA bases this peer rebuilds (it then serves and asks for DELTA); none by default. */
+    deltaBase?: DeltaBaseProvider
   } = {}
 ): Promise<TestPeer> {
   const backboneId = opts.backboneId ?? BACKBONE
@@ -65,8 +68,8 @@ export async function startPeer(
     gossipHeartbeatMs: 100,
     ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {})
   })
-  const store = new MemoryMaskStore(backboneId)
-  const masks = new ServedMasks(store.index, backboneId)
+  const store = new MemoryMaskStore(backboneId, opts.deltaBase)
+  const masks = new ServedMasks(store.index, backboneId, Date.now, opts.deltaBase ?? null)
   const prng = createPrng(42)
   const random = (): number => prng.nextFloat()
   const planPrng = createPrng(opts.seed ?? 7)
@@ -89,7 +92,8 @@ export async function startPeer(
       traffic: exchange.traffic,
       logger: silentLogger,
       backboneId,
-      now: Date.now
+      now: Date.now,
+      ...(opts.deltaBase !== undefined ? { deltaBase: opts.deltaBase } : {})
     },
     opts.rounds ?? { windowMs: 1500, graceMs: 500 }
   )

@@ -26,11 +26,20 @@ describe('PPO hyper-parameters', () => {
     expect(resolvePpoConfig('reference', { epochs: 3 }).epochs).toBe(3)
   })
 
+  it('close-to-init is on in the default preset (L1) and off in the reference preset, and can be turned off', () => {
+    expect(resolvePpoConfig()).toMatchObject({ closeToInit: 3e-6, closeToInitRule: 'l1' })
+    expect(resolvePpoConfig('reference').closeToInit).toBe(0)
+    expect(resolvePpoConfig('default', { closeToInit: 0 }).closeToInit).toBe(0)
+  })
+
   it('rejects invalid values with a typed error', () => {
     expect(() => resolvePpoConfig('default', { numEnvs: 0 })).toThrow(PpoConfigError)
     expect(() => resolvePpoConfig('default', { gamma: 1.5 })).toThrow(PpoConfigError)
     expect(() => resolvePpoConfig('default', { minibatchSize: 2.5 })).toThrow(PpoConfigError)
     expect(() => resolvePpoConfig('default', { optimizer: { kind: 'adam', lr: 0 } })).toThrow(PpoConfigError)
     expect(() => resolvePpoConfig('nope' as 'default')).toThrow(PpoConfigError)
+    expect(() => resolvePpoConfig('default', { closeToInit: -1e-6 })).toThrow(PpoConfigError)
+    expect(() => resolvePpoConfig('default', { closeToInit: Number.NaN })).toThrow(PpoConfigError)
+    expect(() => resolvePpoConfig('default', { closeToInitRule: 'l3' as 'l1' })).toThrow(PpoConfigError)
   })
 })

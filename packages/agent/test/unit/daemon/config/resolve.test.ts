@@ -40,7 +40,7 @@ describe('resolveDaemonConfig', () => {
       role: 'learner',
       stepsPerTask: DEFAULTS.stepsPerTask,
       seed: DEFAULTS.seed,
-      encoding: 'bits',
+      encoding: 'delta',
       sharing: DEFAULTS.sharing,
       evaluation: DEFAULTS.evaluation,
       log: DEFAULTS.log
@@ -121,7 +121,7 @@ describe('resolveDaemonConfig', () => {
       ],
       [
         { file: { encoding: 'f64' }, flags: base },
-        'encoding: must be one of bits, f16, f32, got "f64" (from the config file)'
+        'encoding: must be one of bits, f16, f32, delta, got "f64" (from the config file)'
       ],
       [{ file: { sharing: { hysterisis: 0.9 } }, flags: base }, 'sharing.hysterisis: unknown setting'],
       [

@@ -64,7 +64,7 @@ function recordingLogger(lines: string[]): Logger {
 
 async function serving(
   over: {
-    masks?: Pick<ServedMasks, 'backboneId' | 'held' | 'load'>
+    masks?: Pick<ServedMasks, 'backboneId' | 'held' | 'load' | 'serves'>
     loss?: LossInjector
     limits?: Partial<PeerLimits>
     serve?: string[]
@@ -190,6 +190,7 @@ describe('MaskExchangeServer (in-memory streams)', () => {
     const masks = {
       backboneId: BACKBONE,
       held: () => null,
+      serves: () => true,
       load: () =>
         new Promise<null>(resolve => {
           waiting.push(() => {
@@ -282,6 +283,7 @@ describe('MaskExchangeServer (in-memory streams)', () => {
     const masks = {
       backboneId: BACKBONE,
       held: () => null,
+      serves: () => true,
       load: () =>
         new Promise<null>(resolve => {
           waiting.push(() => {
