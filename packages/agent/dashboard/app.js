@@ -340,6 +340,11 @@
     }
   }
 
+  // A narrower (or wider) window resizes the charts at once, not at the next snapshot.
+  window.addEventListener('resize', () => {
+    for (const [id, c] of Object.entries(charts)) c.u.setSize({ width: Math.max(200, $(id).clientWidth), height: 200 })
+  })
+
   /** Rows with an x and per-name values → uPlot's aligned columns (null where a name has no value). */
   function columns(rows, names) {
     const xs = rows.map(r => r.x)

@@ -150,9 +150,14 @@ describe.skipIf(chromiumPath.path === null)('the dashboard in a real browser (Ch
       // A narrow window: no horizontal scrolling of the page itself.
       step = 'narrow window'
       await page.setViewportSize({ width: 380, height: 800 })
-      await page.waitForTimeout(1_200) // one snapshot: the charts take the new width
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
       expect(overflow).toBeLessThanOrEqual(0)
+      // the charts follow the window (its resize event redraws them)
+      await page.waitForFunction(
+        () => (document.querySelector('#chart-a canvas')?.getBoundingClientRect().width ?? 0) <= 380,
+        null,
+        { timeout: 5_000 }
+      )
       await page.screenshot({ path: join(SHOTS, 'narrow.png'), fullPage: true })
 
       // The used link does not log in a second browser.
