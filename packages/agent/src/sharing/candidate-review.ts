@@ -1,6 +1,7 @@
 import {
   contentId,
   decodeMask,
+  encodeMask,
   type DecodedMask,
   type LayerSpec,
   type MaskEncoding,
@@ -33,7 +34,7 @@ export interface HeldCandidate {
   readonly stepsTrained: number
   readonly heldAt: number
   readonly encoding: MaskEncoding
-  /** The mask as fetched, and the content id of exactly these bytes (checked when read back). */
+  /** The mask as fetched (a DELTA transfer as BITS), and the content id of exactly these bytes (checked when read back). */
   readonly bytes: Uint8Array
   readonly bytesCid: string
 }
@@ -85,6 +86,9 @@ export class CandidateReview {
     let added = 0
     for (const e of candidates) {
       if (this.held.has(key(taskKey, e.cid))) continue
+      // A DELTA transfer is held as BITS (the offered content id itself): candidates.json is
+      // then read back without the task's base, like the mask store (docs/protocol.md §5.2.1).
+      const bytes = e.encoding === 'delta' ? encodeMask(e.mask, 'bits') : e.bytes
       this.held.set(key(taskKey, e.cid), {
         taskKey,
         cid: e.cid,
@@ -95,9 +99,9 @@ export class CandidateReview {
         currentReward: e.currentReward,
         stepsTrained: e.meta.stepsTrained,
         heldAt: now,
-        encoding: e.encoding,
-        bytes: e.bytes,
-        bytesCid: contentId(e.bytes).toString()
+        encoding: e.encoding === 'delta' ? 'bits' : e.encoding,
+        bytes,
+        bytesCid: contentId(bytes).toString()
       })
       added++
     }

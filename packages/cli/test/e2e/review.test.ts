@@ -40,6 +40,7 @@ describe('review mode through the CLI (real daemons, libp2p over TCP on 127.0.0.
     expect(doc.adopt).toBe('review')
     expect(doc.candidates.map((c: { taskKey: string }) => c.taskKey).sort()).toEqual([X, Y])
     for (const c of doc.candidates) {
+      // fetched as DELTA (both daemons rebuild the task's base), held as BITS: the offered CID itself
       expect(c).toMatchObject({ from: a.peerId, origin: a.peerId, encoding: 'bits' })
       expect(c.verifiedReward).toBeGreaterThanOrEqual(c.currentReward ?? 0)
       expect(c.claimedReward).toBeGreaterThan(0)
