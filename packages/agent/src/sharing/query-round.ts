@@ -7,8 +7,6 @@ import type { Traffic } from '../network/mask-exchange/traffic.js'
 import type { PeerDirectory } from '../network/peer-directory.js'
 import { withDefaults } from '../util/defaults.js'
 import { fetchCandidate, type FetchedCandidate, type VerifiedCandidate } from './candidate-fetch.js'
-
-export { fetchEncodings } from './candidate-fetch.js'
 import { collectOffers, DEFAULT_OFFER_COLLECTION, type OfferCollectionInit } from './offer-collection.js'
 import { DEFAULT_FETCH_PLAN, planFetches, type FetchPlanInit, type FetchSlot } from './policy/fetch-plan.js'
 import type { ReputationBook } from './policy/reputation.js'

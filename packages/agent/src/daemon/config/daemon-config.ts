@@ -56,7 +56,7 @@ export interface DaemonConfig {
   closeToInit: number | null
   /**
    * Encoding requested when fetching masks: 'delta' (the default) takes DELTA or BITS, whichever
-   * the holder can produce smaller (sharing/query-round.ts fetchEncodings); any other, that one.
+   * the holder can produce smaller (sharing/candidate-fetch.ts fetchEncodings); any other, that one.
    */
   encoding: MaskEncoding
   sharing: {

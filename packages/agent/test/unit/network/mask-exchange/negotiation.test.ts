@@ -29,7 +29,7 @@ import { MaskExchangeServer } from '../../../../src/network/mask-exchange/server
 import { Traffic } from '../../../../src/network/mask-exchange/traffic.js'
 import { SitePolicy } from '../../../../src/sharing/policy/site-policy.js'
 import { l2d2cStrategy } from '../../../../src/sharing/policy/l2d2c-strategy.js'
-import { fetchEncodings } from '../../../../src/sharing/query-round.js'
+import { fetchEncodings } from '../../../../src/sharing/candidate-fetch.js'
 import { InMemoryWire, newPeerId } from '../../../helpers/in-memory-wire.js'
 import { CT_BACKBONE, meta, nearInitialMask, TASK } from '../../../helpers/masks.js'
 
