@@ -185,19 +185,7 @@ describe('MaskExchangeServer (in-memory streams)', () => {
   })
 
   it('answers busy beyond the concurrent-transfer limit instead of queueing', async () => {
-    // A store whose loads wait until released: every accepted fetch holds a transfer slot.
-    const waiting: Array<() => void> = []
-    const masks = {
-      backboneId: BACKBONE,
-      held: () => null,
-      serves: () => true,
-      load: () =>
-        new Promise<null>(resolve => {
-          waiting.push(() => {
-            resolve(null)
-          })
-        })
-    }
+    const { waiting, masks } = heldLoads()
     // (All from one in-memory peer: the per-peer cap is lifted to reach the global one.)
     const { wire } = await serving({ masks, limits: { transfersPerPeer: 100 } })
     const accepted = Array.from({ length: SERVER_LIMITS.maxConcurrentTransfers }, async () => await fetchHeader(wire))
@@ -279,18 +267,7 @@ describe('MaskExchangeServer (in-memory streams)', () => {
   })
 
   it('holds at most transfersPerPeer transfers for one peer at once', async () => {
-    const waiting: Array<() => void> = []
-    const masks = {
-      backboneId: BACKBONE,
-      held: () => null,
-      serves: () => true,
-      load: () =>
-        new Promise<null>(resolve => {
-          waiting.push(() => {
-            resolve(null)
-          })
-        })
-    }
+    const { waiting, masks } = heldLoads()
     const { wire } = await serving({ masks })
     const accepted = Array.from({ length: DEFAULT_PEER_LIMITS.transfersPerPeer }, async () => await fetchHeader(wire))
     await expect.poll(() => waiting.length).toBe(DEFAULT_PEER_LIMITS.transfersPerPeer)
@@ -325,3 +302,20 @@ describe('MaskExchangeServer (in-memory streams)', () => {
     expect(other.status).toBe('backbone-mismatch')
   })
 })
+
+/** A store whose loads wait until released: every accepted fetch holds a transfer slot meanwhile. */
+function heldLoads() {
+  const waiting: Array<() => void> = []
+  const masks = {
+    backboneId: BACKBONE,
+    held: () => null,
+    serves: () => true,
+    load: () =>
+      new Promise<null>(resolve => {
+        waiting.push(() => {
+          resolve(null)
+        })
+      })
+  }
+  return { waiting, masks }
+}
