@@ -178,6 +178,18 @@ export class ControlServer {
     return given.length === want.length && timingSafeEqual(given, want)
   }
 
+  /** Whether the request's Origin header is this server's own (`http://` + an accepted Host). */
+  private sameOrigin(req: IncomingMessage): boolean {
+    const origin = req.headers.origin
+    if (origin === undefined || this.hosts === null) return false
+    try {
+      const u = new URL(origin)
+      return u.protocol === 'http:' && u.origin === origin && this.hosts.has(u.host.toLowerCase())
+    } catch {
+      return false // "null" (an opaque origin) or garbage
+    }
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     const send = (status: number, body: unknown, type = 'application/json'): void => {
@@ -199,7 +211,7 @@ export class ControlServer {
       }
       const dashboard = this.opts.dashboard
       if (dashboard !== undefined && Dashboard.handles(path)) {
-        await dashboard.handle(req, res, this.authorised(req))
+        await dashboard.handle(req, res, { bearer: this.authorised(req), sameOrigin: this.sameOrigin(req) })
         return
       }
       if (!this.authorised(req)) {

@@ -31,6 +31,7 @@ import { daemonAdmission, exposureOf, logExposure, type DaemonAdmission } from '
 import type { DaemonConfig } from './config/daemon-config.js'
 import { ControlServer, type RouteHandler } from './control-server.js'
 import { Dashboard, PlayRefused } from './dashboard/dashboard.js'
+import { LinkedDaemons } from './dashboard/linked-daemons.js'
 import { dashboardSnapshot } from './dashboard/snapshot.js'
 import type { LogTail } from '../logging/log-tail.js'
 import { EvaluatorRole } from './evaluator-role.js'
@@ -95,6 +96,7 @@ export class Daemon {
   private readonly stopGraceMs: number
   private readonly exposure: ExposureDocument
   private readonly logTail: LogTail | null
+  private readonly linked: LinkedDaemons
   private readonly loopStop = new AbortController()
   private loop: Promise<void> | null = null
   private stopping: Promise<void> | null = null
@@ -118,6 +120,7 @@ export class Daemon {
       this.finished = resolve
     })
     this.reachabilityLog = new ReachabilityLog({ status: () => this.agent.reachability(), logger: p.logger })
+    this.linked = new LinkedDaemons(p.config.dashboard.links, p.now)
     this.control = new ControlServer({
       listen: p.config.api,
       token: p.token,
@@ -129,7 +132,10 @@ export class Daemon {
       dashboard: new Dashboard(
         {
           snapshot: async () => await this.dashboardSnapshot(),
-          play: async taskKey => await this.play(taskKey)
+          play: async taskKey => await this.play(taskKey),
+          ...(p.config.dashboard.links.length > 0
+            ? { linkedLogin: async (peerId: string) => await this.linked.login(peerId) }
+            : {})
         },
         { now: p.now, logger: p.logger.child({ component: 'dashboard' }) }
       )
@@ -386,7 +392,8 @@ export class Daemon {
       training: this.progress.training(),
       ownIcr: this.agent.ownIcrDocument(),
       evaluation: this.evaluationDocument(),
-      logs: this.logTail?.lines() ?? []
+      logs: this.logTail?.lines() ?? [],
+      linked: await this.linked.list()
     })
   }
 

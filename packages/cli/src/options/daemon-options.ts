@@ -299,6 +299,14 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     flag: '--allow-private-dial',
     help: "dial private, loopback and link-local addresses peers announce, even outside this node's own ranges",
     negatable: true
+  },
+  {
+    path: 'dashboard.links',
+    env: 'L2D2C_LINK_DASHBOARD',
+    flag: '--link-dashboard <data-dir>',
+    help: "data dir of another daemon on this machine whose dashboard this one's page links to (logged in, no token in the browser), repeatable",
+    list: 'repeat',
+    defaultHelp: () => 'none'
   }
 ]
 

@@ -65,7 +65,8 @@ const SAMPLES: Record<string, { text: string | null; value: unknown }> = {
   'security.denyPeers': { text: DENIED, value: [DENIED] },
   'security.maxConnectionsPerIp': { text: '4', value: 4 },
   'security.maxConnectionsPerPeer': { text: '2', value: 2 },
-  'security.allowPrivateDial': { text: null, value: true }
+  'security.allowPrivateDial': { text: null, value: true },
+  'dashboard.links': { text: '/tmp/l2d2c-sibling', value: ['/tmp/l2d2c-sibling'] }
 }
 
 const get = (o: unknown, path: string): unknown =>

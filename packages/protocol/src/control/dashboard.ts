@@ -7,6 +7,12 @@ import type { EvaluationRow, OwnIcrPoint, PeerEntry, StatusDocument } from './ap
  * returns a one-time code, valid for a minute or `ttl` seconds (at most an hour); opening `/login?code=…` exchanges it for an HttpOnly, SameSite=Strict session cookie and
  * redirects to `/`. The page then reads `/v1/dashboard/events` (Server-Sent Events, one
  * `snapshot` event at most once a second) and `/v1/dashboard/play` with that cookie.
+ *
+ * A daemon told about sibling daemons on its machine (`--link-dashboard DATA_DIR`) lists them in
+ * its snapshot (`linked`), and `POST /v1/dashboard/linked-login?peer=PEER_ID` (its session
+ * cookie and a same-origin Origin header) answers with a one-time login URL of that sibling's
+ * own dashboard: the daemon reads the sibling's address and token from its data dir and asks it
+ * for the code, so neither token ever reaches the browser.
  */
 export const DASHBOARD_ROUTES = {
   page: '/',
@@ -15,7 +21,9 @@ export const DASHBOARD_ROUTES = {
   assets: '/dashboard/',
   loginCode: '/v1/dashboard/login-code',
   events: '/v1/dashboard/events',
-  play: '/v1/dashboard/play'
+  play: '/v1/dashboard/play',
+  /** POST ?peer=PEER_ID: a linked sibling's one-time login URL (LinkedLoginDocument). */
+  linkedLogin: '/v1/dashboard/linked-login'
 } as const
 
 /**
@@ -31,6 +39,29 @@ export interface LoginCodeDocument {
   /** Path and query to open on the control API's address: `/login?code=…`. */
   path: string
   expiresAt: string
+}
+
+/** `POST /v1/dashboard/linked-login?peer=…`: where the browser goes to open a linked daemon's page, logged in. */
+export interface LinkedLoginDocument {
+  /** `http://<the sibling's loopback address>/login?code=…`: works once, for a minute. */
+  url: string
+  expiresAt: string
+}
+
+/**
+ * A daemon of the same site whose dashboard this one links to (`--link-dashboard DATA_DIR`), as
+ * its data dir shows it now: running (its discovery file names a control API that answers) or
+ * not, and why.
+ */
+export interface DashboardLinkedDaemon {
+  dataDir: string
+  /** From its discovery file; null while it has none (not started, or stopped). */
+  peerId: string | null
+  role: 'learner' | 'evaluator' | null
+  /** Whether its page can be opened now: it runs and answers on a loopback address. */
+  available: boolean
+  /** Why not, when not available (not started, does not answer, no token readable...). */
+  reason: string | null
 }
 
 /** A peer as the dashboard shows it: the peers document's entry and what it announced. */
@@ -99,6 +130,8 @@ export interface DashboardSnapshot {
   evaluation: EvaluationRow[]
   tasks: string[]
   logs: LogLine[]
+  /** The site's daemons this one links to (`--link-dashboard`), in the order given; empty: none. */
+  linked: DashboardLinkedDaemon[]
 }
 
 /** One drawn state of `GET /v1/dashboard/play?task=…`. */

@@ -88,6 +88,14 @@ export interface DaemonConfig {
     /** Dial loopback/private/link-local addresses learned from peers whatever this node's own addresses. */
     allowPrivateDial: boolean
   }
+  /** The live page (README, "Dashboard"). */
+  dashboard: {
+    /**
+     * Data dirs of other daemons on this machine whose pages this one links to (their discovery
+     * file and token are read from there when a page asks: daemon/dashboard/linked-daemons.ts).
+     */
+    links: string[]
+  }
 }
 
 /** Each setting's default, read from the module that owns it (the daemon's own are marked). */
@@ -145,7 +153,9 @@ export const DAEMON_DEFAULTS = {
     maxConnectionsPerPeer: DEFAULT_ADMISSION.maxConnectionsPerPeer,
     // The daemon's own: only the ranges its own addresses are in (dial-policy.ts).
     allowPrivateDial: false
-  }
+  },
+  // The daemon's own: a page links to no other daemon unless told which.
+  dashboard: { links: [] as string[] }
 } as const
 
 /** What kind of value a setting takes; a command line or an environment gives it as text. */
@@ -211,7 +221,8 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'security.denyPeers', kind: 'list' },
   { path: 'security.maxConnectionsPerIp', kind: 'number' },
   { path: 'security.maxConnectionsPerPeer', kind: 'number' },
-  { path: 'security.allowPrivateDial', kind: 'boolean' }
+  { path: 'security.allowPrivateDial', kind: 'boolean' },
+  { path: 'dashboard.links', kind: 'list' }
 ]
 
 /** The spec of a setting; throws on a path that is no setting (a programming error). */

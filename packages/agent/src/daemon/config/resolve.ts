@@ -1,7 +1,9 @@
+import { resolve as resolvePath } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { parsePeerAddress, PeerAddressError } from '../../network/peer-address.js'
 import { parseTaskGlob, TaskGlobError } from '../../sharing/policy/task-glob.js'
+import { MAX_LINKED_DAEMONS } from '../dashboard/linked-daemons.js'
 import { curriculumSource, type Picked } from './curriculum-source.js'
 import { resolveSecurity } from './security-settings.js'
 import {
@@ -186,6 +188,29 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
   const seed =
     pick('seed').source !== 'default' || curriculum.seed === null ? num('seed', 0, 0xffffffff, true) : curriculum.seed
 
+  /**
+   * The data dirs a page links to, made absolute (a page shows them; the daemon reads them
+   * later). A dir need not exist yet: a sibling started later is shown as not running.
+   */
+  const links = (): string[] => {
+    const own = resolvePath(dataDir)
+    const seen = new Set<string>()
+    const dirs = list('dashboard.links', v => {
+      if (v.trim() === '') throw new Error('must be a data dir path, got ""')
+      const abs = resolvePath(v)
+      if (abs === own) throw new Error("is this daemon's own data dir")
+      if (seen.has(abs)) throw new Error(`${abs} is listed twice`)
+      seen.add(abs)
+    })
+    if (dirs.length > MAX_LINKED_DAEMONS)
+      throw new ConfigError(
+        'dashboard.links',
+        pick('dashboard.links').source,
+        `at most ${MAX_LINKED_DAEMONS} data dirs, got ${dirs.length}`
+      )
+    return dirs.map(d => resolvePath(d))
+  }
+
   const drop = num('sharing.drop', 0, 1, false)
   const bootstrap = addrs('bootstrap', true)
   return {
@@ -247,6 +272,7 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
       str,
       bootstrap,
       ...(input.readFile !== undefined ? { readFile: input.readFile } : {})
-    })
+    }),
+    dashboard: { links: links() }
   }
 }

@@ -1,8 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { DASHBOARD_ROUTES, type DashboardSnapshot, type LoginCodeDocument, type PlayDocument } from '@l2d2c/protocol'
+import {
+  DASHBOARD_ROUTES,
+  type DashboardSnapshot,
+  type LinkedLoginDocument,
+  type LoginCodeDocument,
+  type PlayDocument
+} from '@l2d2c/protocol'
 import type { Logger } from '../../logging/logger.js'
 import { DashboardAssets } from './assets.js'
 import { EventStream, type EventStreamInit } from './event-stream.js'
+import { LinkedDaemonError } from './linked-daemons.js'
 import { DashboardSessions, type DashboardSessionsInit, sessionCookie, sessionFromCookie } from './sessions.js'
 
 /** A request the play route refuses (unknown task, no mask held): 404 with the reason. */
@@ -17,6 +24,21 @@ export interface DashboardSource {
   snapshot: () => Promise<DashboardSnapshot>
   /** One episode with the best mask held for the task; null: this node cannot play (not wired). */
   play: ((taskKey: string) => Promise<PlayDocument>) | null
+  /**
+   * A linked daemon's one-time login URL (linked-daemons.ts; throws LinkedDaemonError); absent:
+   * this daemon links to no other (no --link-dashboard).
+   */
+  linkedLogin?: (peerId: string) => Promise<LinkedLoginDocument>
+}
+
+/**
+ * What the control server knows of a request before the dashboard sees it: whether it carried
+ * the API token, and whether its Origin header names this server (a page of this dashboard
+ * sent it; another site's page, or no Origin at all, does not count).
+ */
+export interface DashboardRequest {
+  bearer: boolean
+  sameOrigin: boolean
 }
 
 export interface DashboardInit {
@@ -40,6 +62,9 @@ const PAGE_HEADERS = {
   'cache-control': 'no-store'
 } as const
 
+/** The routes that change something or mint a secret: POST only, so a link or an image cannot trigger them. */
+const POST_PATHS: readonly string[] = [DASHBOARD_ROUTES.loginCode, DASHBOARD_ROUTES.linkedLogin]
+
 /** Longest task key the play route reads (task keys are short; anything longer is not one). */
 const MAX_TASK_KEY = 200
 
@@ -53,11 +78,13 @@ export class Dashboard {
   readonly sessions: DashboardSessions
   readonly events: EventStream
   private readonly assets = new DashboardAssets()
+  private readonly logger: Logger
 
   constructor(
     private readonly source: DashboardSource,
     init: DashboardInit
   ) {
+    this.logger = init.logger
     this.sessions = new DashboardSessions(init.now, init.sessions)
     this.events = new EventStream(
       source.snapshot,
@@ -76,7 +103,8 @@ export class Dashboard {
       path.startsWith(DASHBOARD_ROUTES.assets) ||
       path === DASHBOARD_ROUTES.loginCode ||
       path === DASHBOARD_ROUTES.events ||
-      path === DASHBOARD_ROUTES.play
+      path === DASHBOARD_ROUTES.play ||
+      path === DASHBOARD_ROUTES.linkedLogin
     )
   }
 
@@ -84,12 +112,12 @@ export class Dashboard {
     this.events.stop()
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, bearer: boolean): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, { bearer, sameOrigin }: DashboardRequest): Promise<void> {
     // The raw path, as the control server matched it (no normalising of dot segments here).
     const [path = '/', query = ''] = (req.url ?? '/').split('?', 2)
     const params = new URLSearchParams(query)
     const method = req.method ?? 'GET'
-    const want = path === DASHBOARD_ROUTES.loginCode ? 'POST' : 'GET'
+    const want = POST_PATHS.includes(path) ? 'POST' : 'GET'
     if (method !== want) {
       json(res, 405, { error: `use ${want} for ${path}` })
       return
@@ -149,6 +177,10 @@ export class Dashboard {
       }
       return
     }
+    if (path === DASHBOARD_ROUTES.linkedLogin) {
+      await this.linkedLogin(res, params, bearer || sameOrigin)
+      return
+    }
     // DASHBOARD_ROUTES.play
     const task = params.get('task') ?? ''
     if (task === '' || task.length > MAX_TASK_KEY) {
@@ -164,6 +196,38 @@ export class Dashboard {
     } catch (err) {
       if (err instanceof PlayRefused) json(res, 404, { error: err.message })
       else throw err
+    }
+  }
+
+  /**
+   * A linked daemon's login URL. With the session cookie the request must come from this
+   * dashboard's own page (its Origin header): SameSite=Strict already keeps other sites' requests
+   * cookieless, and the Origin check holds even where a browser does not. Logged by peer id
+   * only: never the URL or its code.
+   */
+  private async linkedLogin(res: ServerResponse, params: URLSearchParams, fromOwnPage: boolean): Promise<void> {
+    if (!fromOwnPage) {
+      json(res, 403, { error: "this route answers only this dashboard's own page (Origin header)" })
+      return
+    }
+    const peer = params.get('peer') ?? ''
+    if (peer === '') {
+      json(res, 400, { error: 'give ?peer=<peer id of a linked daemon>' })
+      return
+    }
+    if (this.source.linkedLogin === undefined) {
+      json(res, 404, { error: 'this daemon links to no other daemon (see --link-dashboard)' })
+      return
+    }
+    try {
+      const doc = await this.source.linkedLogin(peer)
+      this.logger.info({ peerId: peer }, 'login code minted by a linked daemon')
+      json(res, 200, doc)
+    } catch (err) {
+      if (!(err instanceof LinkedDaemonError)) throw err
+      this.logger.warn({ peerId: peer.slice(0, 128), reason: err.message }, 'cannot open a linked daemon')
+      if (err.code === 'rate-limited') res.setHeader('retry-after', '10')
+      json(res, err.status, { error: err.message })
     }
   }
 

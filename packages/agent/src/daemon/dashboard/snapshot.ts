@@ -1,4 +1,5 @@
 import type {
+  DashboardLinkedDaemon,
   DashboardPeer,
   DashboardSnapshot,
   EvaluationDocument,
@@ -28,6 +29,8 @@ export interface SnapshotParts {
   ownIcr: OwnIcrDocument
   evaluation: EvaluationDocument
   logs: LogLine[]
+  /** The linked daemons of the site (linked-daemons.ts). */
+  linked: DashboardLinkedDaemon[]
 }
 
 /** The dashboard's snapshot (docs/architecture.md §3): the parts, joined the way the page shows them. */
@@ -77,6 +80,7 @@ export function dashboardSnapshot(p: SnapshotParts): DashboardSnapshot {
     ownIcr: p.ownIcr.history.slice(-SNAPSHOT_HISTORY),
     evaluation: p.evaluation.history.slice(-SNAPSHOT_HISTORY),
     tasks: p.evaluation.tasks,
-    logs: p.logs
+    logs: p.logs,
+    linked: p.linked
   }
 }

@@ -202,4 +202,24 @@ describe('resolveDaemonConfig', () => {
       source: 'env'
     })
   })
+
+  it("takes the dashboard's linked data dirs as absolute paths, and refuses its own, a repeated or an empty one", () => {
+    expect(resolveDaemonConfig({ flags: base }).dashboard.links).toEqual([])
+    expect(
+      resolveDaemonConfig({ flags: { ...base, dashboard: { links: ['/site/b', '/site/c/'] } } }).dashboard.links
+    ).toEqual(['/site/b', '/site/c'])
+    expect(resolveDaemonConfig({ env: { dashboard: { links: 'rel/b' } }, flags: base }).dashboard.links).toEqual([
+      `${process.cwd()}/rel/b`
+    ])
+    expect(configError({ flags: { ...base, dashboard: { links: ['/site/b', '/data/'] } } }).message).toBe(
+      "dashboard.links[1]: is this daemon's own data dir (from a flag)"
+    )
+    expect(configError({ file: { dashboard: { links: ['/site/b', '/site/./b'] } }, flags: base }).message).toBe(
+      'dashboard.links[1]: /site/b is listed twice (from the config file)'
+    )
+    expect(configError({ flags: { ...base, dashboard: { links: [' '] } } }).path).toBe('dashboard.links[0]')
+    expect(configError({ flags: { ...base, dashboard: { links: [3] } } }).message).toContain('must be a string')
+    const many = Array.from({ length: 65 }, (_, i) => `/site/${i}`)
+    expect(configError({ flags: { ...base, dashboard: { links: many } } }).message).toContain('at most 64 data dirs')
+  })
 })

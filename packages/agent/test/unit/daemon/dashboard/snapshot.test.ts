@@ -45,7 +45,8 @@ describe('dashboardSnapshot', () => {
       training: [],
       ownIcr: { tasks: [], history: [] },
       evaluation: { tasks: ['t1'], latest: null, history: [] },
-      logs: []
+      logs: [],
+      linked: []
     })
     expect(s.peers.map(p => [p.peerId, p.connected, p.connection])).toEqual([
       ['peerA', true, 'relayed'],
@@ -98,7 +99,8 @@ describe('dashboardSnapshot', () => {
       training: Array.from({ length: SNAPSHOT_HISTORY + 50 }, (_, i) => ({ taskKey: 't', steps: i, meanReturn: 0 })),
       ownIcr: { tasks: [], history: [] },
       evaluation: { tasks: [], latest: null, history: [] },
-      logs: []
+      logs: [],
+      linked: []
     })
     expect(s.adoptions.map(a => [a.taskKey, a.from])).toEqual([
       ['t1', 'p'],
