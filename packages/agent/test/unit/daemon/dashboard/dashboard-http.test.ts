@@ -1,9 +1,10 @@
-import { request, type IncomingHttpHeaders } from 'node:http'
+import { request } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DashboardSnapshot, LoginCodeDocument } from '@l2d2c/protocol'
 import { ControlServer } from '../../../../src/daemon/control-server.js'
 import { Dashboard, PlayRefused } from '../../../../src/daemon/dashboard/dashboard.js'
 import { silentLogger } from '../../../../src/logging/logger.js'
+import { call, login as loginWith } from '../../../helpers/dashboard-http.js'
 
 const TOKEN = 'b'.repeat(64)
 const auth = { authorization: `Bearer ${TOKEN}` }
@@ -39,35 +40,6 @@ async function serve(opts: { maxClients?: number; now?: () => number } = {}): Pr
   return await s.start()
 }
 
-interface Answer {
-  status: number
-  headers: IncomingHttpHeaders
-  body: string
-}
-
-/** One request with chosen headers (fetch would not let a test set Host or read Set-Cookie plainly). */
-async function call(
-  url: string,
-  path: string,
-  o: { method?: string; headers?: Record<string, string> } = {}
-): Promise<Answer> {
-  const u = new URL(url)
-  return await new Promise((resolve, reject) => {
-    const req = request(
-      { hostname: u.hostname, port: Number(u.port), path, method: o.method ?? 'GET', headers: o.headers ?? {} },
-      res => {
-        let body = ''
-        res.on('data', d => {
-          body += String(d)
-        })
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-      }
-    )
-    req.on('error', reject)
-    req.end()
-  })
-}
-
 /** Opens the event stream and resolves once its headers arrive, with a way to close it. */
 async function openEvents(
   url: string,
@@ -95,14 +67,8 @@ async function openEvents(
   })
 }
 
-/** Logs in as `l2d2c dashboard` does, returning the Cookie header a browser would send. */
-async function login(url: string): Promise<string> {
-  const minted = await call(url, '/v1/dashboard/login-code', { method: 'POST', headers: auth })
-  const doc = JSON.parse(minted.body) as LoginCodeDocument
-  const r = await call(url, doc.path)
-  const setCookie = r.headers['set-cookie']?.[0] ?? ''
-  return setCookie.split(';')[0] ?? ''
-}
+/** Logs in with this file's token. */
+const login = async (url: string): Promise<string> => await loginWith(url, TOKEN)
 
 describe('the dashboard over the control server', () => {
   it('only the API token mints a login code; the code becomes an HttpOnly SameSite=Strict cookie, once', async () => {
