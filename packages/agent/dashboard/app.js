@@ -171,7 +171,22 @@
       )
   }
 
+  /** The linked site daemons whose page can be opened now, by peer id. */
+  const openable = s => new Map((s.linked ?? []).filter(l => l.available && l.peerId !== null).map(l => [l.peerId, l]))
+
+  /** The "open dashboard" button of a linked daemon (the click is handled once, below, for every table). */
+  const openButton = peerId =>
+    el('button', {
+      type: 'button',
+      class: 'open-dashboard',
+      'data-open-dashboard': peerId,
+      title: `Open the dashboard of ${peerId}, logged in (a one-time code this daemon asks it for)`,
+      text: 'open dashboard'
+    })
+
   function renderPeers(s) {
+    const linked = openable(s)
+    const site = new Map((s.linked ?? []).filter(l => l.peerId !== null).map(l => [l.peerId, l]))
     $('peers')
       .querySelector('tbody')
       .replaceChildren(
@@ -200,15 +215,77 @@
             ),
             el('td', {}, num(p.ownIcr) ?? unknown()),
             el('td', { text: num(p.totalSteps, 0) ?? '' }),
-            el('td', { title: p.lastSeen, text: ago(p.lastSeen) ?? '' })
+            el('td', { title: p.lastSeen, text: ago(p.lastSeen) ?? '' }),
+            el(
+              'td',
+              {},
+              linked.has(p.peerId)
+                ? openButton(p.peerId)
+                : site.has(p.peerId)
+                  ? el('span', { class: 'unknown', title: site.get(p.peerId).reason ?? '', text: 'unavailable' })
+                  : ''
+            )
           )
         )
       )
     drawGraph(s)
   }
 
-  /** This node in the middle, its peers around it: solid lines to connected peers, dashed to known ones. */
+  /** The site daemons this one links to (--link-dashboard), peers or not; hidden when there are none. */
+  function renderSite(s) {
+    const linked = s.linked ?? []
+    $('site').hidden = linked.length === 0
+    $('site-daemons')
+      .querySelector('tbody')
+      .replaceChildren(
+        ...linked.map(l =>
+          el(
+            'tr',
+            { 'data-site-dir': l.dataDir },
+            el('td', { title: l.dataDir, text: l.dataDir.split('/').filter(Boolean).pop() ?? l.dataDir }),
+            el('td', {}, l.peerId === null ? unknown() : el('span', { title: l.peerId, text: short(l.peerId) })),
+            el('td', {}, l.role ?? unknown()),
+            el('td', { title: l.reason ?? 'runs and answers', text: l.available ? 'running' : 'unavailable' }),
+            el('td', {}, l.available && l.peerId !== null ? openButton(l.peerId) : '')
+          )
+        )
+      )
+  }
+
+  /**
+   * Opens a linked daemon's page: this daemon (with this page's session cookie) asks that daemon
+   * for a one-time login URL and answers with it; the browser then goes there and is logged in.
+   * Only an http:// URL is followed (it is the sibling's loopback address).
+   */
+  document.addEventListener('click', async ev => {
+    const button = ev.target instanceof Element ? ev.target.closest('[data-open-dashboard]') : null
+    if (button === null) return
+    const peer = button.getAttribute('data-open-dashboard')
+    const status = $('linked-status')
+    button.disabled = true
+    status.hidden = true
+    try {
+      const res = await fetch(`/v1/dashboard/linked-login?peer=${encodeURIComponent(peer)}`, {
+        method: 'POST',
+        credentials: 'same-origin'
+      })
+      const body = await res.json()
+      if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`)
+      if (typeof body.url !== 'string' || !body.url.startsWith('http://')) throw new Error('no login URL in the answer')
+      window.location.assign(body.url)
+    } catch (err) {
+      status.textContent = `cannot open the dashboard of ${short(peer)}: ${err.message}`
+      status.hidden = false
+      button.disabled = false
+    }
+  })
+
+  /**
+   * This node in the middle, its peers around it: solid lines to connected peers, dashed to known
+   * ones; a ring marks a site daemon whose dashboard opens from here.
+   */
   function drawGraph(s) {
+    const linked = openable(s)
     const svg = $('swarm-graph')
     const ns = 'http://www.w3.org/2000/svg'
     const node = (tag, attrs) => {
@@ -232,9 +309,18 @@
           'stroke-dasharray': p.connected ? '' : '4 3'
         })
       )
-      const c = node('circle', { cx: x, cy: y, r: 9, fill: p.role === 'evaluator' ? '#f59e0b' : '#60a5fa' })
+      const onSite = linked.has(p.peerId)
+      const c = node('circle', {
+        cx: x,
+        cy: y,
+        r: 9,
+        fill: p.role === 'evaluator' ? '#f59e0b' : '#60a5fa',
+        // a ring: a daemon of this machine whose dashboard opens from here
+        stroke: onSite ? '#1d232a' : 'none',
+        'stroke-width': 2
+      })
       const t = node('title', {})
-      t.textContent = `${p.peerId} (${p.role ?? 'role unknown'}, ${p.connected ? 'connected' : 'not connected'})`
+      t.textContent = `${p.peerId} (${p.role ?? 'role unknown'}, ${p.connected ? 'connected' : 'not connected'}${onSite ? ', a site daemon: open its dashboard from the table' : ''})`
       c.append(t)
       parts.push(c)
       const label = node('text', { x, y: y + 18, 'text-anchor': 'middle' })
@@ -492,7 +578,7 @@
 
   // ---- live updates ----
   function render(s) {
-    const parts = [renderNode, renderMasks, renderPeers, renderContribution, renderCharts]
+    const parts = [renderNode, renderMasks, renderPeers, renderSite, renderContribution, renderCharts]
     for (const part of parts) {
       try {
         part(s)

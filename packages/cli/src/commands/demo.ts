@@ -58,8 +58,9 @@ const DEMO_LINK_TTL_SECONDS = 1_800
 
 /**
  * The dashboards of the sharing swarm, on stderr while the demo runs: its evaluator's page (the
- * swarm as it sees it) and each learner's. Each link logs one browser in, once. A link that
- * cannot be made is reported, and the demo goes on.
+ * swarm as it sees it, with an "open dashboard" link to each learner's page: the launcher links
+ * them) and each learner's own. Each link logs one browser in, once. A link that cannot be made
+ * is reported, and the demo goes on.
  */
 async function dashboardLinks(evaluator: ChildDaemon, learners: readonly ChildDaemon[]): Promise<string> {
   const link = async (d: ChildDaemon): Promise<string> =>
@@ -69,7 +70,8 @@ async function dashboardLinks(evaluator: ChildDaemon, learners: readonly ChildDa
     )
   const lines = [
     `dashboards (each link logs in one browser, once, within ${DEMO_LINK_TTL_SECONDS / 60} min):`,
-    `  sharing swarm, its evaluator: ${await link(evaluator)}`
+    `  sharing swarm, its evaluator: ${await link(evaluator)}`,
+    "  each learner's page opens from the evaluator's (its swarm and site daemons), or directly:"
   ]
   for (const d of learners) lines.push(`  ${d.name}: ${await link(d)}`)
   return lines.join('\n')

@@ -168,7 +168,8 @@ export type DemoNodes = Record<SwarmName, Swarm>
 /**
  * Starts the demo's three swarms under plan.out and waits until all serve. The first learner of
  * each collective and the lone learner start together; in each swarm the other learners
- * bootstrap to its first, and its evaluator to every one of its learners. Each daemon is passed
+ * bootstrap to its first, and its evaluator to every one of its learners (and its dashboard links
+ * to theirs: `--link-dashboard`). Each daemon is passed
  * to onLaunched as soon as it serves, so that the caller can stop every one of them whatever
  * happens next. `start` launches one daemon (tests replace it).
  */
@@ -206,10 +207,12 @@ export async function launchDemoNodes(
     )
     const learners = [first, ...rest]
     // The evaluator is given every learner: what it measures must not depend on gossip, which
-    // --drop thins out (its own messages are exempt from loss, as the reference's were).
+    // --drop thins out (its own messages are exempt from loss, as the reference's were). Its
+    // dashboard links to theirs (the swarm view the demo prints).
     const evaluator = await launch(evaluatorName, [
       ...evaluatorArgs(plan),
-      ...learners.flatMap(d => ['--bootstrap', addressOf(d)])
+      ...learners.flatMap(d => ['--bootstrap', addressOf(d)]),
+      ...linkDashboards(learners)
     ])
     return { learners, evaluator }
   }
@@ -218,7 +221,8 @@ export async function launchDemoNodes(
     const evaluator = await launch(NODE_NAMES.loneEvaluator, [
       ...evaluatorArgs(plan),
       '--bootstrap',
-      addressOf(learner)
+      addressOf(learner),
+      ...linkDashboards([learner])
     ])
     return { learners: [learner], evaluator }
   }
@@ -248,6 +252,13 @@ async function allOrFirstError<T>(promises: ReadonlyArray<Promise<T>>): Promise<
   if (first !== null) throw (first as { err: unknown }).err
   return values as T[]
 }
+
+/**
+ * The flags that make an evaluator's dashboard link to its learners' pages: it reads their
+ * address and token from their data dirs when its page asks (the tokens stay on this machine).
+ */
+const linkDashboards = (learners: readonly ChildDaemon[]): string[] =>
+  learners.flatMap(d => ['--link-dashboard', d.dataDir])
 
 /** The address a node announced first: the one the others bootstrap to. */
 const addressOf = (d: ChildDaemon): string => d.discovery.addrs[0] as string

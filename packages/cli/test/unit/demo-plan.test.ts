@@ -99,7 +99,7 @@ function fakeStart(failing: string | null, ms: (name: string) => number) {
     started.push({ name, dataDir, args })
     await new Promise(resolve => setTimeout(resolve, ms(name)))
     if (name === failing) throw new Error(`${name} exited before serving`)
-    return { name, discovery: { addrs: [`/addr/${name}`] } } as unknown as ChildDaemon
+    return { name, dataDir, discovery: { addrs: [`/addr/${name}`] } } as unknown as ChildDaemon
   }
   return { start, started }
 }
@@ -128,6 +128,12 @@ describe('launchDemoNodes', () => {
     expect(bootstraps('single-evaluator')).toEqual(['/addr/single'])
     expect(bootstraps('evaluator')).toEqual(['/addr/learner-1', '/addr/learner-2', '/addr/learner-3'])
     expect(bootstraps('isolated-evaluator')).toEqual(['/addr/isolated-1', '/addr/isolated-2', '/addr/isolated-3'])
+    // Each evaluator's dashboard links to its learners' (the swarm view the demo prints); nobody else's does.
+    const links = (name: string) => args[name]?.filter((_, i, a) => a[i - 1] === '--link-dashboard')
+    expect(links('evaluator')).toEqual(['/runs/x/learner-1', '/runs/x/learner-2', '/runs/x/learner-3'])
+    expect(links('isolated-evaluator')).toEqual(['/runs/x/isolated-1', '/runs/x/isolated-2', '/runs/x/isolated-3'])
+    expect(links('single-evaluator')).toEqual(['/runs/x/single'])
+    expect(links('learner-2')).toEqual([])
     expect(args['isolated-2']).toContain('--no-sharing')
     expect(args['learner-2']).not.toContain('--no-sharing')
     expect(started.find(s => s.name === 'isolated-3')?.dataDir).toBe('/runs/x/isolated-3')
