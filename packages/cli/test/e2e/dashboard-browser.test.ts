@@ -64,7 +64,10 @@ describe.skipIf(chromiumPath.path === null)('the dashboard in a real browser (Ch
       '--seed',
       '2',
       '--bootstrap',
-      a.addr
+      a.addr,
+      // B's page links to A's (as the demo's evaluator links to its learners')
+      '--link-dashboard',
+      a.dataDir
     ])
     running.push(b)
 
@@ -73,6 +76,7 @@ describe.skipIf(chromiumPath.path === null)('the dashboard in a real browser (Ch
     const url = printed.stdout.split('\n')[0] ?? ''
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?code=[0-9a-f]{64}$/)
     const token = readFileSync(dataDirPaths(b.dataDir).token, 'utf8').trim()
+    const tokenA = readFileSync(dataDirPaths(a.dataDir).token, 'utf8').trim()
     expect(printed.stdout).not.toContain(token)
 
     const browser = await chromium.launch({ executablePath: chromiumPath.path as string, args: ['--no-sandbox'] })
@@ -146,6 +150,45 @@ describe.skipIf(chromiumPath.path === null)('the dashboard in a real browser (Ch
       expect(await page.locator('#play-caption').textContent()).toMatch(/^frame 2\/\d+, action \d/)
       expect(await page.locator('#play-image').isVisible()).toBe(true)
       await page.locator('#play').screenshot({ path: join(SHOTS, 'play.png') })
+
+      // A is a linked daemon of this machine: its "open dashboard" link, in a second tab of the
+      // same browser, leads to A's own page, logged in, without any token in the browser.
+      step = "open A's dashboard from B's page"
+      const tab = await context.newPage()
+      tab.on('pageerror', e => errors.push(e.message))
+      await tab.goto(new URL('/', url).href)
+      const site = tab.locator(`#site-daemons tr[data-site-dir="${a.dataDir}"]`)
+      await site.waitFor({ timeout: 15_000 })
+      await tab.waitForFunction(
+        dir =>
+          document.querySelector(`#site-daemons tr[data-site-dir="${dir}"] td:nth-child(4)`)?.textContent === 'running',
+        a.dataDir,
+        { timeout: 15_000 }
+      )
+      await tab.locator('#site').screenshot({ path: join(SHOTS, 'site-daemons.png') })
+      const apiA = new URL(a.child.discovery.api).origin
+      await Promise.all([
+        tab.waitForURL(u => u.origin === apiA && u.pathname === '/', { timeout: 15_000 }),
+        tab.locator(`#peers button[data-open-dashboard="${a.peerId}"]`).click()
+      ])
+      await tab.waitForFunction(
+        peer => document.querySelector('[data-fact="peer-id"]')?.getAttribute('title')?.endsWith(peer) === true,
+        a.peerId,
+        { timeout: 15_000 }
+      )
+      expect(await tab.locator('#role').textContent()).toContain(a.peerId.slice(-6))
+      // B's session and A's, each named for its daemon (logging in to A kept B's)
+      const names = new Set((await context.cookies()).map(c => c.name))
+      expect(names.size).toBe(2)
+      for (const n of names) expect(n).toMatch(/^l2d2c_session_[0-9a-f]{8}$/)
+      for (const secret of [token, tokenA]) {
+        expect(await tab.content()).not.toContain(secret)
+        expect(tab.url()).not.toContain(secret)
+      }
+      expect(b.log()).not.toContain(tokenA)
+      expect(b.log()).not.toMatch(/code=[0-9a-f]{64}/)
+      await tab.screenshot({ path: join(SHOTS, 'linked-learner.png'), fullPage: true })
+      await tab.close()
 
       // A narrow window: no horizontal scrolling of the page itself.
       step = 'narrow window'
