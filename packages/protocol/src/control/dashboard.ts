@@ -22,7 +22,10 @@ export const DASHBOARD_ROUTES = {
   loginCode: '/v1/dashboard/login-code',
   events: '/v1/dashboard/events',
   play: '/v1/dashboard/play',
-  /** POST ?peer=PEER_ID: a linked sibling's one-time login URL (LinkedLoginDocument). */
+  /**
+   * POST ?peer=PEER_ID: a linked sibling's one-time login URL (LinkedLoginDocument). The peer id
+   * is a query argument, as the play route's task: the routes are matched as exact paths.
+   */
   linkedLogin: '/v1/dashboard/linked-login'
 } as const
 

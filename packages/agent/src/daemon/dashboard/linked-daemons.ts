@@ -104,7 +104,10 @@ interface Sibling {
 export class LinkedDaemons {
   private readonly opts: LinkedDaemonsOptions
   private readonly logins: PeerRateLimiter
-  private listing: { at: number; list: Promise<DashboardLinkedDaemon[]> } | null = null
+  /** The latest listing, when the one under way started (ms), and the one under way. */
+  private last: DashboardLinkedDaemon[] | null = null
+  private listedAt = Number.NEGATIVE_INFINITY
+  private refreshing: Promise<DashboardLinkedDaemon[]> | null = null
 
   constructor(
     /** Absolute data dirs, as the configuration resolved them (daemon-config.ts `dashboard.links`). */
@@ -116,13 +119,23 @@ export class LinkedDaemons {
     this.logins = new PeerRateLimiter(this.opts.loginRate, MAX_LINKED_DAEMONS)
   }
 
-  /** Each linked data dir and whether its daemon's page can be opened now (probed at most every listTtlMs). */
+  /**
+   * Each linked data dir and whether its daemon's page can be opened now, probed at most every
+   * listTtlMs. Once there is a listing, a stale one is answered while the next is made: a sibling
+   * that hangs until the timeout never holds up this daemon's snapshots.
+   */
   async list(): Promise<DashboardLinkedDaemon[]> {
     if (this.dataDirs.length === 0) return []
     const t = this.now()
-    if (this.listing === null || t - this.listing.at >= this.opts.listTtlMs)
-      this.listing = { at: t, list: Promise.all(this.dataDirs.map(async dir => await this.probe(dir))) }
-    return await this.listing.list
+    if (this.refreshing === null && t - this.listedAt >= this.opts.listTtlMs) {
+      this.listedAt = t
+      this.refreshing = Promise.all(this.dataDirs.map(async dir => await this.probe(dir))).then(list => {
+        this.last = list
+        this.refreshing = null
+        return list
+      })
+    }
+    return this.last ?? (await (this.refreshing as Promise<DashboardLinkedDaemon[]>))
   }
 
   /**

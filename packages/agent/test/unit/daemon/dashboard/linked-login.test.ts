@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { dataDirPaths, type DashboardSnapshot, type LinkedLoginDocument } from '@l2d2c/protocol'
 import { ControlServer } from '../../../../src/daemon/control-server.js'
 import { Dashboard } from '../../../../src/daemon/dashboard/dashboard.js'
@@ -177,6 +177,25 @@ describe('POST /v1/dashboard/linked-login: a linked daemon opened from this page
     expect((await s.ask(SIBLING_PEER)).status).toBe(200)
   })
 
+  it('a sibling that accepts but never answers is a 504 after the timeout', async () => {
+    const silent = createServer(() => {}) // accepts connections, never answers
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const hungPeer = `12D3KooW${'H'.repeat(44)}`
+      const hung = siblingDir('hung', {
+        peerId: hungPeer,
+        api: `http://127.0.0.1:${(silent.address() as { port: number }).port}`
+      })
+      const s = await site([hung], { timeoutMs: 300 })
+      const r = await s.ask(hungPeer)
+      expect(r.status).toBe(504)
+      expect(JSON.parse(r.body).error).toContain('did not answer in time')
+      expect((await s.linked.list())[1]).toMatchObject({ peerId: hungPeer, available: false })
+    } finally {
+      silent.close()
+    }
+  })
+
   it('rate-limits the logins to one sibling (429), so a looping page cannot flush its codes', async () => {
     const s = await site([], { loginRate: { burst: 2, perSecond: 0.001 } })
     expect((await s.ask(SIBLING_PEER)).status).toBe(200)
@@ -207,7 +226,7 @@ describe('LinkedDaemons.list: the site daemons a page shows', () => {
     expect(JSON.stringify(list)).not.toContain(SIBLING_TOKEN)
   })
 
-  it('probes the siblings at most once per listTtlMs', async () => {
+  it('probes the siblings at most once per listTtlMs, answering the last listing while the next is made', async () => {
     let t = 0
     const dir = siblingDir('ttl', { peerId: SIBLING_PEER, api: `http://127.0.0.1:${await closedPort()}` })
     const linked = new LinkedDaemons([dir], () => t, { listTtlMs: 5_000 })
@@ -219,6 +238,9 @@ describe('LinkedDaemons.list: the site daemons a page shows', () => {
     t = 4_999
     expect((await linked.list())[0]?.available).toBe(false)
     t = 5_000
-    expect((await linked.list())[0]?.available).toBe(true)
+    expect((await linked.list())[0]?.available).toBe(false) // the last listing; the next is under way
+    await vi.waitFor(async () => {
+      expect((await linked.list())[0]?.available).toBe(true)
+    })
   })
 })
