@@ -70,9 +70,10 @@ const MAX_TASK_KEY = 200
 
 /**
  * The dashboard's routes (docs/architecture.md §3, `daemon/dashboard/`): the page and its files,
- * the login (one-time code → session cookie), the event stream and the play route. The control
- * server has already checked the Host header; it passes whether the request carried the API
- * token. Nothing here logs a URL, a code or a cookie.
+ * the login (one-time code → session cookie), the event stream, the play route, and the login
+ * URL of a linked daemon (linked-daemons.ts). The control server has already checked the Host
+ * header; it passes whether the request carried the API token and a same-origin Origin header.
+ * Nothing here logs a URL, a code or a cookie.
  */
 export class Dashboard {
   readonly sessions: DashboardSessions
