@@ -49,7 +49,9 @@ export class ControlClient {
       ? { socketPath: url.slice(5), path }
       : (() => {
           const u = new URL(url)
-          return { hostname: u.hostname, port: Number(u.port), path }
+          // URL keeps an IPv6 literal in brackets ("[::1]"); http.request wants the bare address.
+          const hostname = u.hostname.replace(/^\[(.*)\]$/, '$1')
+          return { hostname, port: Number(u.port), path }
         })()
     return await new Promise<T>((resolve, reject) => {
       const req = request(
