@@ -37,6 +37,9 @@ export const ANNOUNCE_TOPIC_SCORING = {
   invalidMessageDeliveriesDecay: 0.99
 } as const
 
+/** Below this score gossipsub drops a peer's RPCs unread; peer-banner.ts then bans the peer. */
+export const GRAYLIST_THRESHOLD = -80
+
 /** The gossipsub options that turn the scoring on (libp2p-node.ts spreads them in). */
 export function gossipScoring(): Pick<GossipsubOpts, 'scoreParams' | 'scoreThresholds'> {
   return {
@@ -46,6 +49,6 @@ export function gossipScoring(): Pick<GossipsubOpts, 'scoreParams' | 'scoreThres
       topicScoreCap: 10,
       IPColocationFactorWeight: 0
     },
-    scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 }
+    scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: GRAYLIST_THRESHOLD }
   }
 }

@@ -2,13 +2,18 @@ import { peekAnnouncementSequence } from '@l2d2c/protocol'
 import { PeerRateLimiter, TokenBucket } from '../../util/rate-limiter.js'
 import type { PeerLimits } from './peer-limits.js'
 
-/** Why an announcement was dropped before it was decoded ('peer-flood' is rejected, the others ignored). */
-export type GateRefusal = 'peer-flood' | 'peer-rate' | 'publisher-rate' | 'stale' | 'decode-budget'
+/**
+ * Why an announcement was dropped before it was decoded ('peer-flood' is rejected and gets the
+ * forwarder banned, the others are ignored; 'banned': the forwarder or the publisher is banned).
+ */
+export type GateRefusal = 'banned' | 'peer-flood' | 'peer-rate' | 'publisher-rate' | 'stale' | 'decode-budget'
 
 export interface AnnouncementGateComponents {
   /** The latest sequence applied from a publisher (-1: none). */
   readonly lastSequence: (publisher: string) => number
   readonly now: () => number
+  /** Whether a peer is banned (peer-banner.ts): its messages are dropped first, unread. */
+  readonly banned?: (peer: string) => boolean
 }
 
 /**
@@ -19,7 +24,8 @@ export interface AnnouncementGateComponents {
  * one is ignored (neither delivered nor forwarded, and no penalty for the forwarder, which may
  * be an honest relay); one that passes is decoded, and rejected if it does not decode. A
  * forwarder far beyond its rate (announceFloodFromPeer) is flooding: rejected, so gossipsub's
- * scoring graylists it.
+ * scoring graylists it, and the announcer has it banned (peer-banner.ts); from then on what
+ * it or a banned publisher sent is dropped first of all.
  */
 export class AnnouncementGate {
   private readonly fromPeer: PeerRateLimiter
@@ -28,6 +34,7 @@ export class AnnouncementGate {
   private readonly decodeBudget: TokenBucket
   /** Messages dropped undecoded, by reason (metrics, benches). */
   readonly dropped: Record<GateRefusal, number> = {
+    banned: 0,
     'peer-flood': 0,
     'peer-rate': 0,
     'publisher-rate': 0,
@@ -54,6 +61,8 @@ export class AnnouncementGate {
   }
 
   private refusal(forwarder: string, publisher: string, data: Uint8Array, now: number): GateRefusal | null {
+    // Work a banned peer queued before its connections were closed costs two map lookups.
+    if (this.c.banned !== undefined && (this.c.banned(forwarder) || this.c.banned(publisher))) return 'banned'
     if (!this.floodFromPeer.take(forwarder, now)) return 'peer-flood'
     if (!this.fromPeer.take(forwarder, now)) return 'peer-rate'
     const last = this.c.lastSequence(publisher)
