@@ -423,8 +423,8 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
         // flood is never decoded or signature-checked (peer-banner.ts)
         awaitRpcHandler: true,
         awaitRpcMessageHandler: true,
-        // invalid announcements cost their sender (gossip-scoring.ts)
-        ...gossipScoring()
+        // invalid announcements cost their sender, and a banned peer is graylisted (gossip-scoring.ts)
+        ...gossipScoring(peer => bans.banned(peer, Date.now()) && !gater.trusted(peer))
       })
     }
   }
