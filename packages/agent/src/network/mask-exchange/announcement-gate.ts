@@ -23,13 +23,15 @@ export interface AnnouncementGateComponents {
  * decoding), and a budget of bytes decoded per second over all peers. A message that fails
  * one is ignored (neither delivered nor forwarded, and no penalty for the forwarder, which may
  * be an honest relay); one that passes is decoded, and rejected if it does not decode. A
- * forwarder far beyond its rate (announceFloodFromPeer) is flooding: rejected, so gossipsub's
+ * forwarder far beyond its rate, in messages or in bytes (announceFloodFromPeer,
+ * announceFloodBytesFromPeer), is flooding: rejected, so gossipsub's
  * scoring graylists it, and the announcer has it banned (peer-banner.ts); from then on what
  * it or a banned publisher sent is dropped first of all.
  */
 export class AnnouncementGate {
   private readonly fromPeer: PeerRateLimiter
   private readonly floodFromPeer: PeerRateLimiter
+  private readonly floodBytesFromPeer: PeerRateLimiter
   private readonly fromPublisher: PeerRateLimiter
   private readonly decodeBudget: TokenBucket
   /** Messages dropped undecoded, by reason (metrics, benches). */
@@ -48,6 +50,7 @@ export class AnnouncementGate {
   ) {
     this.fromPeer = new PeerRateLimiter(limits.announceFromPeer, limits.trackedPeers)
     this.floodFromPeer = new PeerRateLimiter(limits.announceFloodFromPeer, limits.trackedPeers)
+    this.floodBytesFromPeer = new PeerRateLimiter(limits.announceFloodBytesFromPeer, limits.trackedPeers)
     this.fromPublisher = new PeerRateLimiter(limits.announceFromPublisher, limits.trackedPeers)
     this.decodeBudget = new TokenBucket(limits.announceDecodeBytes, c.now())
   }
@@ -64,6 +67,7 @@ export class AnnouncementGate {
     // Work a banned peer queued before its connections were closed costs two map lookups.
     if (this.c.banned !== undefined && (this.c.banned(forwarder) || this.c.banned(publisher))) return 'banned'
     if (!this.floodFromPeer.take(forwarder, now)) return 'peer-flood'
+    if (!this.floodBytesFromPeer.take(forwarder, now, data.length)) return 'peer-flood'
     if (!this.fromPeer.take(forwarder, now)) return 'peer-rate'
     const last = this.c.lastSequence(publisher)
     const sequence = peekAnnouncementSequence(data)

@@ -68,11 +68,11 @@ describe('a node under attack (libp2p over TCP)', () => {
     const floodStart = performance.now()
     await injector.sendMessages(messages, 10)
     // Far beyond its rate, the forwarder's announcements were rejected and it was banned: its
-    // connection closed (what it had sent and the victim had not read yet is never read).
+    // connection closed (what it had sent and the victim had not checked yet is dropped undecoded).
     await expect
-      .poll(() => victim.exchange.banner.book.banned(flooder.peerId.toString(), Date.now()), { timeout: 10_000 })
+      .poll(() => victim.exchange.banner.book.banned(flooder.peerId.toString(), Date.now()), { timeout: 30_000 })
       .toBe(true)
-    await expect.poll(() => victim.node.getConnections(flooder.peerId).length, { timeout: 5000 }).toBe(0)
+    await expect.poll(() => victim.node.getConnections(flooder.peerId).length, { timeout: 10_000 }).toBe(0)
     const gate = victim.exchange.announcer.gate.dropped
     expect(gate['peer-flood']).toBeGreaterThan(0)
     expect(gate['peer-rate']).toBeGreaterThan(0)
@@ -87,7 +87,7 @@ describe('a node under attack (libp2p over TCP)', () => {
     expect(dir.get(honest.node.peerId.toString())!.masks).toHaveLength(1)
     expect(scoreOf(victim, honest.node.peerId.toString())).toBeGreaterThanOrEqual(0)
     injector.close()
-  })
+  }, 90_000)
 
   it('undecodable announcements cost their sender: graylisted after a few, then banned; an honest peer untouched', async () => {
     const victim = await peer()
@@ -111,7 +111,8 @@ describe('a node under attack (libp2p over TCP)', () => {
   })
 
   it('a flooding forwarder is banned: disconnected, refused until its ban ends, and an honest peer keeps working', async () => {
-    const BAN_MS = 6_000
+    // Long enough for the checks during the ban on a loaded machine (asserted below).
+    const BAN_MS = 15_000
     const victim = await peer({ bans: { firstMs: BAN_MS } })
     const honest = await peer()
     await victim.hold(syntheticMask(1), 0.9)
@@ -181,7 +182,7 @@ describe('a node under attack (libp2p over TCP)', () => {
     await new Promise(resolve => setTimeout(resolve, Math.max(0, bannedAt + BAN_MS + 200 - Date.now())))
     await flooder.dial(victim.node.getMultiaddrs(), { signal: AbortSignal.timeout(5000) })
     await expect.poll(() => victim.node.getConnections(flooder.peerId).length, { timeout: 5000 }).toBeGreaterThan(0)
-  }, 60_000)
+  }, 120_000)
 
   it('a query flood gets BUSY answers while an honest peer is still served', async () => {
     const victim = await peer()

@@ -89,4 +89,17 @@ describe('announcement gate', () => {
     expect(g.check('relay', 'pub', announcement(1))).toBeNull()
     expect(g.check('relay', 'pub2', announcement(1))).toBe('decode-budget')
   })
+
+  it('judges a forwarder flooding by bytes too, however few its messages', () => {
+    const size = announcement(1).length
+    const { g } = gate({
+      announceFromPeer: { burst: 1000, perSecond: 1000 },
+      announceFloodFromPeer: { burst: 1000, perSecond: 1000 },
+      announceFloodBytesFromPeer: { burst: 3 * size, perSecond: 1 }
+    })
+    for (let i = 1; i <= 3; i++) expect(g.check('relay', `pub${i}`, announcement(i))).toBeNull()
+    expect(g.check('relay', 'pub4', announcement(4))).toBe('peer-flood')
+    // another forwarder has its own budget
+    expect(g.check('other', 'pub5', announcement(5))).toBeNull()
+  })
 })
