@@ -268,6 +268,11 @@ interface IcrRun {
   liarContentIdsEvaluated: number
   maxEvaluationsPerLiarContentId: number
   liarCandidatesFetched: number
+  /** The slow holder's offers fetched (each ends with the round's fetch grace, never verified). */
+  slowCandidatesFetched: number
+  /** Rounds the learners ran, and those that adopted a mask. */
+  rounds: number
+  roundsAdopting: number
   /** The control: the same counts for honest peers' masks. */
   honestCandidatesFetched: number
   honestEvaluations: number
@@ -315,6 +320,8 @@ async function icrRun(run: SharingRun): Promise<IcrRun> {
   const t0 = performance.now()
   // Every candidate of every round each learner ran (its round history keeps the last 200 only).
   const seen: Counted[][] = [[], [], []]
+  let rounds = 0
+  let roundsAdopting = 0
   const config = (i: number, bootstrap: string[]): AgentConfig => ({
     dataDir: null,
     role: 'learner',
@@ -329,6 +336,8 @@ async function icrRun(run: SharingRun): Promise<IcrRun> {
     logger: agentLog?.child({ agent: i, run }) ?? silentLogger,
     observer: {
       round: r => {
+        rounds++
+        if (r.adopted !== null) roundsAdopting++
         for (const c of r.candidates)
           seen[i]?.push({ peerId: c.peerId, cid: c.cid, evaluated: c.verifiedReward !== null })
       }
@@ -372,6 +381,7 @@ async function icrRun(run: SharingRun): Promise<IcrRun> {
     for (const e of a.kb.list()) honestAdoptions += e.adoptions.filter(x => !attackerIds.has(x.from)).length
   const liars = tally(seen, new Set(attackers.liars))
   const honest = tally(seen, new Set(agents.map(a => a.peerId)))
+  const slow = tally(seen, new Set([attackers.slow]))
   await Promise.all(agents.map(async a => await a.stop()))
   return {
     run,
@@ -383,6 +393,9 @@ async function icrRun(run: SharingRun): Promise<IcrRun> {
     liarContentIdsEvaluated: liars.cids,
     maxEvaluationsPerLiarContentId: liars.maxPerCid,
     liarCandidatesFetched: liars.fetched,
+    slowCandidatesFetched: slow.fetched,
+    rounds,
+    roundsAdopting,
     honestCandidatesFetched: honest.fetched,
     honestEvaluations: honest.evaluations,
     honestContentIdsEvaluated: honest.cids,
@@ -703,6 +716,8 @@ if (values.json) {
       console.log(
         `    liars' masks: ${s.liarContentIds} content ids offered, ${s.liarCandidatesFetched} fetched, ${s.liarEvaluations} evaluations of ${s.liarContentIdsEvaluated} content ids; at most ${s.maxEvaluationsPerLiarContentId} evaluation(s) of one content id by one node`
       )
+    if (s.run === 'attacked') console.log(`    the slow holder's masks: ${s.slowCandidatesFetched} fetched`)
+    console.log(`    rounds: ${s.rounds}, ${s.roundsAdopting} adopted a mask`)
     console.log(
       `    control, honest peers' masks: ${s.honestCandidatesFetched} fetched, ${s.honestEvaluations} evaluations of ${s.honestContentIdsEvaluated} content ids; at most ${s.maxEvaluationsPerHonestContentId} of one content id by one node`
     )
