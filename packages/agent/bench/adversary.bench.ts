@@ -1,6 +1,7 @@
 /**
- * pnpm bench:adversary [--fuzz-frames N] [--phase-ms MS] [--skip-resources] [--skip-icr] [--attacked-only] [--json]
- *   (ADVERSARY_LOG=FILE: the sharing run's agents log there, at debug level)
+ * pnpm bench:adversary [--fuzz-frames N] [--phase-ms MS] [--phases LIST] [--skip-resources]
+ *                      [--sharing LIST] [--skip-icr] [--attacked-only] [--json] [--help]
+ *   (ADVERSARY_LOG=FILE: the sharing runs' agents log there, at debug level)
  *
  * A node under attack, over real libp2p (TCP, 127.0.0.1). The attacked node is an l2d2c agent
  * in a process of its own (bench/adversary/victim.ts: its learner trains at full speed in a
@@ -16,11 +17,15 @@
  *     protocol (--fuzz-frames per protocol, 100,000 by default). Figures: heap before and
  *     after, event-loop delay p99, what the victim refused, dropped and kept, the honest
  *     probe's latency and answers;
- *  2. three honest learners sharing masks, without and then with attackers (three liars
- *     claiming 1.0 for random masks with fresh content ids every few seconds, a slow-loris
- *     holder, an announcement flooder, a query flooder): honest collective ICR (Σ over tasks
- *     of the best honest return, 100 episodes each), honest adoptions, evaluations spent on
- *     the liars' masks (at most one per content id per node).
+ *  2. three honest learners sharing masks: without attackers (clean, the control), with the
+ *     liars alone (three liars claiming 1.0 for random masks with fresh content ids every few
+ *     seconds, and nothing else: a liar starved by the floods cannot answer in time, so this
+ *     run is where evaluations per liar content id are measured), and with every attacker (the
+ *     liars, a slow-loris holder, an announcement flooder per learner, a query flooder):
+ *     honest collective ICR (Σ over tasks of the best honest return, 100 episodes each),
+ *     honest adoptions, evaluations spent on the liars' masks (at most one per content id per
+ *     node), counted from every round the learners ran, and the same count for honest peers'
+ *     masks (the control: the count does see evaluations).
  */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -58,18 +63,65 @@ import {
 import { slowRequests } from '../test/helpers/adversary/slow-loris.js'
 import { sleep } from '../test/helpers/adversary/streams.js'
 
+const PHASES = ['idle', 'flood', 'query', 'slowloris', 'exhaust', 'fuzz'] as const
+type PhaseName = (typeof PHASES)[number]
+const SHARING_RUNS = ['clean', 'liars', 'attacked'] as const
+type SharingRun = (typeof SHARING_RUNS)[number]
+const HELP = `pnpm bench:adversary [options]
+  --fuzz-frames N     live-stream fuzz: frames per protocol (default 100000)
+  --phase-ms MS       length of the timed resource phases (default 20000)
+  --phases LIST       resource phases to run, comma-separated: ${PHASES.join(',')} (default: all, in that order)
+  --skip-resources    no resource phase at all
+  --sharing LIST      sharing runs, comma-separated: ${SHARING_RUNS.join(',')} (default: all; each takes minutes)
+  --skip-icr          no sharing run at all
+  --attacked-only     the same as --sharing attacked
+  --json              print the figures as JSON
+  env ADVERSARY_LOG=FILE: the sharing runs' agents log there, at debug level`
 const { values } = parseArgs({
   options: {
     'fuzz-frames': { type: 'string', default: '100000' },
     'phase-ms': { type: 'string', default: '20000' },
+    phases: { type: 'string', default: PHASES.join(',') },
+    sharing: { type: 'string', default: SHARING_RUNS.join(',') },
     'skip-icr': { type: 'boolean', default: false },
     'skip-resources': { type: 'boolean', default: false },
     'attacked-only': { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false }
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false }
   }
 })
+if (values.help) {
+  console.log(HELP)
+  process.exit(0)
+}
+/** A comma-separated list of names from `allowed` (a typo is an error, not a silently skipped run). */
+function pickList<T extends string>(flag: string, text: string, allowed: readonly T[]): Set<T> {
+  const picked = text
+    .split(',')
+    .map(x => x.trim())
+    .filter(x => x.length > 0)
+  const unknown = picked.filter(x => !(allowed as readonly string[]).includes(x))
+  if (unknown.length > 0) {
+    console.error(`--${flag}: unknown ${unknown.join(', ')} (choose from ${allowed.join(', ')})`)
+    process.exit(2)
+  }
+  return new Set(picked as T[])
+}
 const FUZZ_FRAMES = Number(values['fuzz-frames'])
 const PHASE_MS = Number(values['phase-ms'])
+for (const [flag, v] of [
+  ['fuzz-frames', FUZZ_FRAMES],
+  ['phase-ms', PHASE_MS]
+] as const) {
+  if (!Number.isSafeInteger(v) || v < 1) {
+    console.error(`--${flag}: a positive integer, got ${values[flag]}`)
+    process.exit(2)
+  }
+}
+const phasesOn = pickList('phases', values.phases, PHASES)
+const runsOn: Set<SharingRun> = values['attacked-only']
+  ? new Set(['attacked'])
+  : pickList('sharing', values.sharing, SHARING_RUNS)
 const log = (s: string): void => {
   if (!values.json) console.error(s)
 }
@@ -135,6 +187,8 @@ interface Sample {
   connections: number
   peerStore: number
   masksServed: number
+  /** Peers banned now and since start; connections the gater refused because of a ban. */
+  bans: { active: number; total: number; refused: number }
 }
 
 interface ProbeReport {
@@ -205,20 +259,69 @@ const ICR_TASKS = [
   'ctgraph/d2b2/img2/leaf11'
 ]
 interface IcrRun {
-  attacked: boolean
+  run: SharingRun
   icr: number
   perTask: Record<string, number>
   honestAdoptions: number
   liarEvaluations: number
   liarContentIds: number
+  liarContentIdsEvaluated: number
   maxEvaluationsPerLiarContentId: number
   liarCandidatesFetched: number
+  /** The slow holder's offers fetched (each ends with the round's fetch grace, never verified). */
+  slowCandidatesFetched: number
+  /** Rounds the learners ran, and those that adopted a mask. */
+  rounds: number
+  roundsAdopting: number
+  /** The control: the same counts for honest peers' masks. */
+  honestCandidatesFetched: number
+  honestEvaluations: number
+  honestContentIdsEvaluated: number
+  maxEvaluationsPerHonestContentId: number
   minutes: number
 }
 
-async function icrRun(attacked: boolean): Promise<IcrRun> {
-  log(`sharing run ${attacked ? 'with' : 'without'} attackers...`)
+const RUN_LABEL: Record<SharingRun, string> = {
+  clean: 'without attackers',
+  liars: 'with the liars alone',
+  attacked: 'with every attacker'
+}
+
+/** One candidate of a round, as counted: who served it, its content id, whether it was evaluated. */
+interface Counted {
+  peerId: string
+  cid: string
+  evaluated: boolean
+}
+
+/** Per node, evaluations of each content id served by `from`: fetches, evaluations, content ids, the most of one. */
+function tally(seen: readonly (readonly Counted[])[], from: ReadonlySet<string>) {
+  let fetched = 0
+  let evaluations = 0
+  let maxPerCid = 0
+  const cids = new Set<string>()
+  for (const node of seen) {
+    const perCid = new Map<string, number>()
+    for (const c of node) {
+      if (!from.has(c.peerId)) continue
+      fetched++
+      if (!c.evaluated) continue
+      evaluations++
+      cids.add(c.cid)
+      perCid.set(c.cid, (perCid.get(c.cid) ?? 0) + 1)
+    }
+    maxPerCid = Math.max(maxPerCid, ...perCid.values(), 0)
+  }
+  return { fetched, evaluations, maxPerCid, cids: cids.size }
+}
+
+async function icrRun(run: SharingRun): Promise<IcrRun> {
+  log(`sharing run ${RUN_LABEL[run]}...`)
   const t0 = performance.now()
+  // Every candidate of every round each learner ran (its round history keeps the last 200 only).
+  const seen: Counted[][] = [[], [], []]
+  let rounds = 0
+  let roundsAdopting = 0
   const config = (i: number, bootstrap: string[]): AgentConfig => ({
     dataDir: null,
     role: 'learner',
@@ -230,12 +333,20 @@ async function icrRun(attacked: boolean): Promise<IcrRun> {
     learnerThread: 'worker',
     network: { gossipHeartbeatMs: 200, announceIntervalMs: 1000, bootstrap },
     sharing: { rounds: { windowMs: 1000 } },
-    logger: agentLog?.child({ agent: i, attacked }) ?? silentLogger
+    logger: agentLog?.child({ agent: i, run }) ?? silentLogger,
+    observer: {
+      round: r => {
+        rounds++
+        if (r.adopted !== null) roundsAdopting++
+        for (const c of r.candidates)
+          seen[i]?.push({ peerId: c.peerId, cid: c.cid, evaluated: c.verifiedReward !== null })
+      }
+    }
   })
   const first = await Agent.create(config(0, []))
   const hub = first.addresses()[0] as string
   const agents = [first, ...(await Promise.all([1, 2].map(async i => await Agent.create(config(i, [hub])))))]
-  const attackerProcess = (role: 'holders' | 'floods') =>
+  const attackerProcess = (role: 'liars' | 'holders' | 'floods') =>
     child('./adversary/attackers.ts', [], {
       ATTACK: JSON.stringify({
         targets: agents.map(a => a.addresses()[0]),
@@ -245,8 +356,8 @@ async function icrRun(attacked: boolean): Promise<IcrRun> {
         role
       })
     })
-  const attack = attacked ? attackerProcess('holders') : null
-  const floods = attacked ? attackerProcess('floods') : null
+  const attack = run === 'clean' ? null : attackerProcess(run === 'liars' ? 'liars' : 'holders')
+  const floods = run === 'attacked' ? attackerProcess('floods') : null
   await attack?.ready
   await floods?.ready
   await Promise.all(agents.map(async a => await a.runCurriculum()))
@@ -264,35 +375,31 @@ async function icrRun(attacked: boolean): Promise<IcrRun> {
       best = Math.max(best, (await a.learner.evaluate(task, { episodes: 100, greedy: false })).meanReturn)
     perTask[task] = best
   }
-  const liarIds = new Set(attackers.liars)
-  const liarCids = new Set(attackers.liarCids)
+  const attackerIds = new Set([...attackers.liars, attackers.slow])
   let honestAdoptions = 0
-  let liarEvaluations = 0
-  let liarCandidatesFetched = 0
-  let maxPerCid = 0
-  for (const a of agents) {
-    for (const e of a.kb.list()) honestAdoptions += e.adoptions.filter(x => !liarIds.has(x.from)).length
-    const perCid = new Map<string, number>()
-    for (const round of a.sharing.history)
-      for (const c of round.candidates) {
-        if (!liarIds.has(c.peerId)) continue
-        liarCandidatesFetched++
-        if (c.verifiedReward === null) continue
-        liarEvaluations++
-        perCid.set(c.cid, (perCid.get(c.cid) ?? 0) + 1)
-      }
-    maxPerCid = Math.max(maxPerCid, ...perCid.values(), 0)
-  }
+  for (const a of agents)
+    for (const e of a.kb.list()) honestAdoptions += e.adoptions.filter(x => !attackerIds.has(x.from)).length
+  const liars = tally(seen, new Set(attackers.liars))
+  const honest = tally(seen, new Set(agents.map(a => a.peerId)))
+  const slow = tally(seen, new Set([attackers.slow]))
   await Promise.all(agents.map(async a => await a.stop()))
   return {
-    attacked,
+    run,
     icr: Object.values(perTask).reduce((a, b) => a + b, 0),
     perTask,
     honestAdoptions,
-    liarEvaluations,
-    liarContentIds: liarCids.size,
-    maxEvaluationsPerLiarContentId: maxPerCid,
-    liarCandidatesFetched,
+    liarEvaluations: liars.evaluations,
+    liarContentIds: new Set(attackers.liarCids).size,
+    liarContentIdsEvaluated: liars.cids,
+    maxEvaluationsPerLiarContentId: liars.maxPerCid,
+    liarCandidatesFetched: liars.fetched,
+    slowCandidatesFetched: slow.fetched,
+    rounds,
+    roundsAdopting,
+    honestCandidatesFetched: honest.fetched,
+    honestEvaluations: honest.evaluations,
+    honestContentIdsEvaluated: honest.cids,
+    maxEvaluationsPerHonestContentId: honest.maxPerCid,
     minutes: Math.round(((performance.now() - t0) / 60_000) * 10) / 10
   }
 }
@@ -303,10 +410,10 @@ const agentLog =
     : null
 const sharing: IcrRun[] = []
 if (!values['skip-icr']) {
-  for (const attacked of values['attacked-only'] ? [true] : [false, true]) {
-    const run = await icrRun(attacked)
-    sharing.push(run)
-    log(`  ICR ${run.icr.toFixed(3)}, honest adoptions ${run.honestAdoptions}, ${run.minutes} min`)
+  for (const run of SHARING_RUNS.filter(r => runsOn.has(r))) {
+    const r = await icrRun(run)
+    sharing.push(r)
+    log(`  ICR ${r.icr.toFixed(3)}, honest adoptions ${r.honestAdoptions}, ${r.minutes} min`)
   }
 }
 
@@ -343,7 +450,8 @@ async function resourceAttacks(): Promise<string> {
   const probe = child('./adversary/probe.ts', [info.addrs[0] as string, info.tasks[0] as string, info.backboneId])
   await probe.ready
 
-  async function phase(name: string, attack: () => Promise<unknown>): Promise<void> {
+  async function phase(which: PhaseName, name: string, attack: () => Promise<unknown>): Promise<void> {
+    if (!phasesOn.has(which)) return
     log(`phase: ${name}...`)
     const before = await ask<Sample>('sample')
     await ask('reset')
@@ -377,7 +485,7 @@ async function resourceAttacks(): Promise<string> {
 
   // ---- 1. resource attacks ------------------------------------------------------------------
 
-  await phase('idle (the victim trains)', async () => {
+  await phase('idle', 'idle (the victim trains)', async () => {
     await sleep(PHASE_MS)
     return {}
   })
@@ -388,7 +496,7 @@ async function resourceAttacks(): Promise<string> {
   const FLOODERS = 8
   const floods: Array<Array<Awaited<ReturnType<typeof signedMessage>>>> = []
   let floodBytes = 0
-  for (let k = 0; k < FLOODERS; k++) {
+  for (let k = 0; k < (phasesOn.has('flood') ? FLOODERS : 0); k++) {
     const ids = await identities(232)
     const messages = []
     for (const [i, id] of ids.entries()) {
@@ -399,6 +507,7 @@ async function resourceAttacks(): Promise<string> {
     floods.push(messages)
   }
   await phase(
+    'flood',
     `announcement flood: ${FLOODERS * 232} identities over ${FLOODERS} connections (${FLOODERS * 32} maximal announcements)`,
     async () => {
       const nodes = await attackers(FLOODERS)
@@ -429,12 +538,18 @@ async function resourceAttacks(): Promise<string> {
         await sleep(1000)
       }
       await release(nodes)
-      return { announcementsSent: sent, megabytes: MiB(floodBytes), attackersCut: errors.length }
+      return {
+        announcementsSent: sent,
+        of: FLOODERS * 232,
+        megabytes: MiB(floodBytes),
+        attackersCut: errors.length,
+        attackersBanned: (await ask<Sample>('sample')).bans.total
+      }
     }
   )
   floods.length = 0
 
-  await phase('query flood: 8 connections x 8 streams', async () => {
+  await phase('query', 'query flood: 8 connections x 8 streams', async () => {
     const nodes = await attackers(8)
     const reports = await Promise.all(
       nodes.map(
@@ -456,7 +571,7 @@ async function resourceAttacks(): Promise<string> {
     return { sent: reports.reduce((a, r) => a + r.sent, 0), answers, failed: reports.reduce((a, r) => a + r.failed, 0) }
   })
 
-  await phase('slow-loris requesters: 8 connections, every protocol, one byte a second', async () => {
+  await phase('slowloris', 'slow-loris requesters: 8 connections, every protocol, one byte a second', async () => {
     const nodes = await attackers(8)
     const reports = await Promise.all(
       nodes.flatMap(n =>
@@ -484,7 +599,7 @@ async function resourceAttacks(): Promise<string> {
     }
   })
 
-  await phase('connection exhauster: 300 identities from this host', async () => {
+  await phase('exhaust', 'connection exhauster: 300 identities from this host', async () => {
     const r = await exhaustConnections(victimAddr, { identities: 300, settleMs: 3000 })
     const during = await ask<Sample>('sample')
     // Can a newcomer still get in while the exhauster holds what it got?
@@ -512,7 +627,7 @@ async function resourceAttacks(): Promise<string> {
     }
   })
 
-  await phase(`live-stream fuzz: ${FUZZ_FRAMES.toLocaleString('en-US')} frames per protocol`, async () => {
+  await phase('fuzz', `live-stream fuzz: ${FUZZ_FRAMES.toLocaleString('en-US')} frames per protocol`, async () => {
     const nodes = await attackers(8)
     const seeds = seedFrames(info.tasks[0] as string, info.backboneId)
     for (const [protocol, perConnection] of [
@@ -575,7 +690,7 @@ if (values.json) {
       `    heap ${p.heapBeforeMiB} -> ${p.heapAfterMiB} MiB (after GC), event-loop p99 ${p.lagP99Ms} ms (max ${p.lagMaxMs} ms); honest probe: ${p.probe.queries} queries, ${JSON.stringify(p.probe.answers)}, ${p.probe.failed} failed, p50 ${p.probe.latencyMs.p50?.toFixed(1)} ms, p99 ${p.probe.latencyMs.p99?.toFixed(1)} ms`
     )
     console.log(
-      `    victim: directory ${p.victim.directory.peers} peers / ${p.victim.directory.masks} masks (turned away ${JSON.stringify(p.victim.directory.turnedAway)}), peer store ${p.victim.peerStore}, connections ${p.victim.connections}, gate ${JSON.stringify(p.victim.gate)}, refused ${JSON.stringify(p.victim.refused)}`
+      `    victim: directory ${p.victim.directory.peers} peers / ${p.victim.directory.masks} masks (turned away ${JSON.stringify(p.victim.directory.turnedAway)}), peer store ${p.victim.peerStore}, connections ${p.victim.connections}, gate ${JSON.stringify(p.victim.gate)}, refused ${JSON.stringify(p.victim.refused)}, bans ${JSON.stringify(p.victim.bans)}`
     )
     if (!Array.isArray(p.attack)) console.log(`    attack: ${JSON.stringify(p.attack)}`)
   }
@@ -585,19 +700,27 @@ if (values.json) {
       `  ${f.protocol}: ${f.frames} streams (+${f.refused} refused at open): ${JSON.stringify(f.ends)} in ${(f.ms / 1000).toFixed(1)} s`
     )
   console.log(`the victim answered a query afterwards: ${alive}`)
-  for (const s of sharing)
+  const clean = sharing.find(s => s.run === 'clean')
+  for (const s of sharing) {
+    const vsClean = clean !== undefined && s !== clean
     console.log(
-      `sharing ${s.attacked ? 'with' : 'without'} attackers (${s.minutes} min): honest collective ICR ${s.icr.toFixed(3)} (${Object.values(
+      `sharing ${RUN_LABEL[s.run]} (${s.minutes} min): honest collective ICR ${s.icr.toFixed(3)} (${Object.values(
         s.perTask
       )
         .map(v => v.toFixed(2))
         .join(
           ', '
-        )}), honest adoptions ${s.honestAdoptions}${s.attacked ? `, liar masks fetched ${s.liarCandidatesFetched}, evaluated ${s.liarEvaluations} (of ${s.liarContentIds} content ids offered; at most ${s.maxEvaluationsPerLiarContentId} per content id per node)` : ''}`
+        )})${vsClean ? `, ${((s.icr / clean.icr) * 100).toFixed(1)}% of the run without attackers` : ''}; honest adoptions ${s.honestAdoptions}${vsClean ? ` (${clean.honestAdoptions} without attackers)` : ''}`
     )
-  if (sharing.length === 2)
+    if (s.run !== 'clean')
+      console.log(
+        `    liars' masks: ${s.liarContentIds} content ids offered, ${s.liarCandidatesFetched} fetched, ${s.liarEvaluations} evaluations of ${s.liarContentIdsEvaluated} content ids; at most ${s.maxEvaluationsPerLiarContentId} evaluation(s) of one content id by one node`
+      )
+    if (s.run === 'attacked') console.log(`    the slow holder's masks: ${s.slowCandidatesFetched} fetched`)
+    console.log(`    rounds: ${s.rounds}, ${s.roundsAdopting} adopted a mask`)
     console.log(
-      `honest ICR under attack: ${(((sharing[1] as IcrRun).icr / (sharing[0] as IcrRun).icr) * 100).toFixed(1)}% of the run without attackers`
+      `    control, honest peers' masks: ${s.honestCandidatesFetched} fetched, ${s.honestEvaluations} evaluations of ${s.honestContentIdsEvaluated} content ids; at most ${s.maxEvaluationsPerHonestContentId} of one content id by one node`
     )
+  }
 }
 process.exit(0)

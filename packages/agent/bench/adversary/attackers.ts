@@ -5,8 +5,9 @@
  * holder offering every task at 0.99, an announcement flooder per learner (50 identities,
  * 256 masks each, every second) and a query flooder against the first learner.
  * The bench starts two: the holders (liars and slow holder) and the floods, so that building
- * and signing the floods does not keep the liars from answering the queries they want.
- *   env ATTACK: JSON { targets: multiaddrs, tasks, backboneId, layers, role: 'holders' | 'floods' }
+ * and signing the floods does not keep the liars from answering the queries they want; or
+ * one with the liars alone (their run measures evaluations per liar content id).
+ *   env ATTACK: JSON { targets: multiaddrs, tasks, backboneId, layers, role: 'liars' | 'holders' | 'floods' }
  *   { cmd: 'report' } → { liars: peer ids, liarCids: content ids they offered, slow: peer id }
  *   { cmd: 'stop' }   → stops every attacker and exits
  */
@@ -30,7 +31,7 @@ const o = JSON.parse(process.env.ATTACK ?? '{}') as {
   tasks: string[]
   backboneId: string
   layers: LayerSpec[]
-  role: 'holders' | 'floods'
+  role: 'liars' | 'holders' | 'floods'
 }
 const targets = o.targets.map(t => multiaddr(t))
 const hub = targets[0]!
@@ -39,7 +40,7 @@ let running = true
 const holders = o.role === 'holders'
 const floodsOn = o.role === 'floods'
 const liars: Liar[] = []
-for (let i = 0; i < (holders ? 3 : 0); i++)
+for (let i = 0; i < (holders || o.role === 'liars' ? 3 : 0); i++)
   liars.push(
     await startLiar({
       backboneId: o.backboneId,

@@ -12,6 +12,7 @@ import { DEFAULT_PEER_LIMITS } from '../../src/network/mask-exchange/peer-limits
 import { DEFAULT_PROVIDER_STORE_LIMITS, ProviderBoundedDatastore } from '../../src/network/provider-store.js'
 import { DEFAULT_REPUTATION, ReputationBook } from '../../src/sharing/policy/reputation.js'
 import { PeerRateLimiter } from '../../src/util/rate-limiter.js'
+import { BanBook, DEFAULT_BAN_LIMITS } from '../../src/network/ban-book.js'
 import { Key } from 'interface-datastore'
 
 const gc = (globalThis as { gc?: () => void }).gc
@@ -85,8 +86,10 @@ const reputation = measure(DEFAULT_REPUTATION.maxPeers + DEFAULT_REPUTATION.maxR
   return r
 })
 
-// The per-peer token buckets: seven kinds, trackedPeers keys each.
-const limiterKinds = 7
+// The per-peer token buckets: seven kinds (query, fetch, inventory; announcements per
+// forwarder, flooding forwarder in messages and in bytes, per publisher), and one more for the
+// slack (the transfers-at-once counts, kept only while a transfer runs), trackedPeers keys each.
+const limiterKinds = 8
 const limiters = measure(limiterKinds * DEFAULT_PEER_LIMITS.trackedPeers, () => {
   const ids = Array.from({ length: DEFAULT_PEER_LIMITS.trackedPeers }, peerId)
   return Array.from({ length: limiterKinds }, () => {
@@ -105,5 +108,16 @@ const providers = measure(DEFAULT_PROVIDER_STORE_LIMITS.total, () => {
   return s
 })
 
-process.send({ directory, reputation, limiters, providers })
+// Bans: every peer record (with an address) and every address record.
+const bans = measure(DEFAULT_BAN_LIMITS.maxPeers + DEFAULT_BAN_LIMITS.maxIps, () => {
+  const b = new BanBook()
+  for (let p = 0; p < DEFAULT_BAN_LIMITS.maxPeers; p++)
+    b.ban(peerId(), 'announcement-flood', [`203.0.${p % 256}.${Math.floor(p / 256)}`], p)
+  for (let i = 0; i < DEFAULT_BAN_LIMITS.maxIps * DEFAULT_BAN_LIMITS.ipAfterPeers; i++)
+    b.ban(peerId(), 'gossip-graylist', [`198.51.${i % 256}.${Math.floor(i / 256) % 256}`], 10_000)
+  if (b.activeCount(10_000) !== DEFAULT_BAN_LIMITS.maxPeers) throw new Error('ban book not full')
+  return b
+})
+
+process.send({ directory, reputation, limiters, providers, bans })
 process.exit(0)

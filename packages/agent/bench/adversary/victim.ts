@@ -13,6 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import '../../src/polyfill.js'
 import { Agent } from '../../src/agent/agent.js'
 import { silentLogger } from '../../src/logging/logger.js'
+import { admissionRefusals } from '../../src/network/libp2p-node.js'
 
 const tasks = (process.env.VICTIM_TASKS ?? 'ctgraph/d2b2/img1/leaf00').split(',')
 const steps = Number(process.env.VICTIM_STEPS ?? '100000000')
@@ -69,6 +70,11 @@ process.on('message', (m: { cmd: string }) => {
           inventory: server.limiters.inventory.refused
         },
         connections: agent.libp2p.getConnections().length,
+        bans: {
+          active: agent.exchange.banner.book.activeCount(Date.now()),
+          total: agent.exchange.banner.book.bansTotal,
+          refused: admissionRefusals(agent.libp2p).banned
+        },
         peerStore: (await agent.libp2p.peerStore.all()).length,
         masksServed: agent.masksServed
       })

@@ -192,6 +192,11 @@ export class Daemon {
         traffic: () => agent.traffic,
         masksHeld: () => agent.masksHeld,
         peers: () => ({ connected: agent.connectedPeers().length, known: agent.knownPeers().length }),
+        bans: () => {
+          const book = agent.exchange.banner.book
+          const now = Date.now()
+          return { active: book.activeCount(now), activeIps: book.activeIps(now).length, total: book.bansTotal }
+        },
         // An evaluator's knowledge base stays empty: its returns are those of its last cycle.
         taskReturns: () =>
           evaluator !== null

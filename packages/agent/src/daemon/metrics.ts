@@ -16,6 +16,8 @@ export interface MetricsSources {
   ownIcr?: () => number | null
   /** Learners only: curriculum tasks mastered by own training and by adoption, and the steps adoption saved. */
   outcome?: () => { tasksLearned: number; tasksAdopted: number; stepsSaved: number }
+  /** Peers and addresses banned now, and bans since start (peer-banner.ts). */
+  bans?: () => { active: number; activeIps: number; total: number }
 }
 
 /**
@@ -155,6 +157,28 @@ export class DaemonMetrics {
         registers: [r],
         collect() {
           this.set(outcome().stepsSaved)
+        }
+      })
+    }
+    const bans = sources.bans
+    if (bans !== undefined) {
+      new Gauge({
+        name: 'l2d2c_bans_active',
+        help: 'peers and addresses banned now (flooding, graylisted): their connections closed, refused until the ban ends',
+        labelNames: ['kind'],
+        registers: [r],
+        collect() {
+          const b = bans()
+          this.set({ kind: 'peer' }, b.active)
+          this.set({ kind: 'ip' }, b.activeIps)
+        }
+      })
+      new Gauge({
+        name: 'l2d2c_bans_total',
+        help: 'peer bans since start, repeats included',
+        registers: [r],
+        collect() {
+          this.set(bans().total)
         }
       })
     }

@@ -62,11 +62,17 @@ export function reviewRoutes(agent: Agent): Record<string, RouteHandler> {
   }
 }
 
+/** Bans listed in the status at most (the counts cover them all). */
+const STATUS_BANS_LISTED = 32
+
 /** What the node remembers of misbehaving peers, and what its limits refused (status documents). */
 export function defenceDocument(agent: Agent, now: number): DefenceDocument {
   const { server, announcer, directory } = agent.exchange
   const rep = agent.reputation.toJSON()
   const gate = announcer.gate.dropped
+  const banner = agent.exchange.banner
+  const book = banner.book
+  const iso = (ms: number): string => new Date(ms).toISOString()
   return {
     peersRemembered: rep.peers.length,
     peersIgnored: rep.peers.filter(p => p.ignoredUntil > now).length,
@@ -78,13 +84,27 @@ export function defenceDocument(agent: Agent, now: number): DefenceDocument {
       policy: server.refusedByPolicy
     },
     announcements: {
-      ignored: gate['peer-rate'] + gate['publisher-rate'] + gate.stale + gate['decode-budget'],
+      ignored: gate.banned + gate['peer-rate'] + gate['publisher-rate'] + gate.stale + gate['decode-budget'],
       rejected: announcer.rejected + gate['peer-flood']
     },
     directory: {
       peers: directory.size,
       masks: directory.masksKept,
       turnedAway: directory.turnedAway.peers
+    },
+    bans: {
+      active: book.activeCount(now),
+      activeIps: book.activeIps(now).length,
+      total: book.bansTotal,
+      spared: banner.spared,
+      peers: book.active(now, STATUS_BANS_LISTED).map(b => ({
+        peer: b.peer,
+        reason: b.reason,
+        since: iso(b.since),
+        until: iso(b.until),
+        strikes: b.strikes
+      })),
+      ips: book.activeIps(now, STATUS_BANS_LISTED).map(b => ({ ip: b.ip, until: iso(b.until) }))
     }
   }
 }

@@ -15,11 +15,17 @@
  * - **Dialling.** Addresses learned from peers are stored and dialled only when the dial
  *   policy allows them (dial-policy.ts); bootstrap peers are exempt (their addresses are the
  *   operator's configuration).
+ * - **Bans.** A peer in the ban book (ban-book.ts; peer-banner.ts bans flooders) gets no
+ *   connection either way, direct or relayed, nor a relay reservation, until its ban ends; a
+ *   banned address gets no inbound connection. Allowlisted and bootstrap peers are never
+ *   banned (`trusted`), and the address check runs after the handshake, when the peer id is
+ *   known, so a trusted peer on a banned address still gets in.
  *
  * libp2p calls the gater; `attach` gives it the node's connection list once the node exists.
  */
 import type { Connection, ConnectionGater, MultiaddrConnection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { BanBook } from './ban-book.js'
 import { classifyAddress, type DialPolicy } from './dial-policy.js'
 import { peerIdOf } from './peer-address.js'
 
@@ -41,10 +47,13 @@ export interface AdmissionInit {
   readonly maxConnectionsPerIp?: number
   readonly maxConnectionsPerPeer?: number
   readonly dialPolicy: DialPolicy
+  /** The peers and addresses refused for a while (default: an empty book with the default limits). */
+  readonly bans?: BanBook
+  readonly now?: () => number
 }
 
 /** Why a connection or address was refused (counted per reason). */
-export type RefusalReason = 'not-allowed' | 'denied' | 'per-ip-cap' | 'per-peer-cap' | 'private-address'
+export type RefusalReason = 'not-allowed' | 'denied' | 'per-ip-cap' | 'per-peer-cap' | 'private-address' | 'banned'
 
 export type RefusalCounts = Record<RefusalReason, number>
 
@@ -58,6 +67,10 @@ export interface L2d2cGater extends ConnectionGater {
   readonly refused: Readonly<RefusalCounts>
   /** Whether the allowlist is on. */
   readonly allowlist: boolean
+  /** The bans the gater enforces. */
+  readonly bans: BanBook
+  /** Peers never banned: the allowlisted and bootstrap peers (the operator named them), and this node. */
+  trusted(peer: string): boolean
 }
 
 export function createConnectionGater(init: AdmissionInit): L2d2cGater {
@@ -72,8 +85,11 @@ export function createConnectionGater(init: AdmissionInit): L2d2cGater {
     denied: 0,
     'per-ip-cap': 0,
     'per-peer-cap': 0,
-    'private-address': 0
+    'private-address': 0,
+    banned: 0
   }
+  const bans = init.bans ?? new BanBook()
+  const now = init.now ?? Date.now
   /** Live inbound raw connections per remote IP (pending upgrades included). */
   const inbound = new Map<string, Set<MultiaddrConnection>>()
   let connections: (peer?: PeerId) => Connection[] = () => []
@@ -84,11 +100,19 @@ export function createConnectionGater(init: AdmissionInit): L2d2cGater {
     return true
   }
   /** True when the peer must not connect (denied, or not on a non-empty allowlist). */
+  const trusted = (id: string): boolean => allow.has(id) || bootstrap.has(id) || id === selfId
   const peerRefused = (peer: PeerId | string): boolean => {
     const id = peer.toString()
     if (deny.has(id)) return refuse('denied')
     if (allow.size > 0 && !allow.has(id) && !bootstrap.has(id)) return refuse('not-allowed')
+    if (!trusted(id) && bans.banned(id, now())) return refuse('banned')
     return false
+  }
+  /** A banned address (never a relay's: its address is shared by every peer it relays). */
+  const addressBanned = (peer: PeerId, maConn: MultiaddrConnection): boolean => {
+    if (isRelayed(maConn.remoteAddr) || trusted(peer.toString())) return false
+    const ip = hostOf(maConn.remoteAddr)
+    return ip !== null && bans.ipBanned(ip, now()) ? refuse('banned') : false
   }
   const addressRefused = (peer: string | undefined, address: Multiaddr): boolean => {
     if (peer !== undefined && bootstrap.has(peer)) return false
@@ -98,6 +122,8 @@ export function createConnectionGater(init: AdmissionInit): L2d2cGater {
   return {
     refused,
     allowlist: allow.size > 0,
+    bans,
+    trusted,
     attach(self, fn) {
       selfId = self.toString()
       connections = fn
@@ -129,8 +155,12 @@ export function createConnectionGater(init: AdmissionInit): L2d2cGater {
       )
       return false
     },
-    denyInboundEncryptedConnection: peer => peerRefused(peer) || perPeerFull(peer),
-    denyOutboundEncryptedConnection: peer => peerRefused(peer)
+    denyInboundEncryptedConnection: (peer, maConn) =>
+      peerRefused(peer) || addressBanned(peer, maConn) || perPeerFull(peer),
+    denyOutboundEncryptedConnection: peer => peerRefused(peer),
+    // Through a relay: the remote peer is checked like a direct one; a banned peer reserves no slot.
+    denyInboundRelayedConnection: (_relay, remote) => peerRefused(remote),
+    denyInboundRelayReservation: source => peerRefused(source)
   }
 
   function perPeerFull(peer: PeerId): boolean {
@@ -139,12 +169,22 @@ export function createConnectionGater(init: AdmissionInit): L2d2cGater {
   }
 }
 
-/** The IP address of a /ip4/…/tcp/… or /ip6/…/tcp/… multiaddr, or null. */
+/**
+ * The address a ban of this connection's peer may extend to: its IP, unless it is loopback (a
+ * local swarm runs every daemon on 127.0.0.1) or the connection is relayed (the address is the
+ * relay's, shared by every peer it relays); null then.
+ */
+export function bannableIp(address: Multiaddr): string | null {
+  if (isRelayed(address) || classifyAddress(address) === 'loopback') return null
+  return hostOf(address)
+}
+
 /** A relayed connection's address: the relay's, then /p2p-circuit and the remote peer. */
 function isRelayed(address: Multiaddr): boolean {
   return address.getComponents().some(c => c.name === 'p2p-circuit')
 }
 
+/** The IP address of a /ip4/…/tcp/… or /ip6/…/tcp/… multiaddr, or null. */
 function hostOf(address: Multiaddr): string | null {
   const c = address.getComponents()[0]
   return c !== undefined && (c.name === 'ip4' || c.name === 'ip6') && c.value !== undefined ? c.value : null

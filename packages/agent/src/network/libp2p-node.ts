@@ -45,6 +45,7 @@ import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import { InvalidParametersError, type ComponentLogger, type Libp2p, type PrivateKey } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 import { errorMessage, errorName } from '../errors.js'
+import { BanBook, type BanLimits } from './ban-book.js'
 import { createConnectionGater, type L2d2cGater, type RefusalCounts } from './connection-gater.js'
 import { classifyAddress, dialPolicy } from './dial-policy.js'
 import { gossipScoring } from './gossip-scoring.js'
@@ -201,6 +202,8 @@ export interface Libp2pNodeOptions {
    * target is the address the user typed.
    */
   allowPrivateDial?: boolean
+  /** How long misbehaving peers are refused, and how many are remembered (ban-book.ts); tests shorten them. */
+  bans?: Partial<BanLimits>
   /** Bounds on the DHT provider records other peers store here (provider-store.ts); tests lower them. */
   providerStore?: ProviderStoreLimits
   /** Act as a Circuit Relay v2 relay for NAT'd peers (only useful on a public address). */
@@ -241,9 +244,15 @@ export function admissionRefusals(node: Libp2p): Readonly<RefusalCounts> {
       denied: 0,
       'per-ip-cap': 0,
       'per-peer-cap': 0,
-      'private-address': 0
+      'private-address': 0,
+      banned: 0
     }
   )
+}
+
+/** The node's connection gater (null for a node built elsewhere): its bans and trusted peers. */
+export function gaterOf(node: Libp2p): L2d2cGater | null {
+  return GATERS.get(node) ?? null
 }
 
 /** What the node's DHT provider-record store holds and turned away (null for a node built elsewhere). */
@@ -314,7 +323,13 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
     mdns: options.mdns !== undefined && options.mdns !== false,
     allowPrivateDial: options.allowPrivateDial ?? false
   })
-  const gater = createConnectionGater({ ...admission, bootstrapPeers, dialPolicy: policy })
+  let bans: BanBook
+  try {
+    bans = new BanBook(options.bans)
+  } catch (err) {
+    throw new NodeConfigError('bans', errorMessage(err), { cause: err })
+  }
+  const gater = createConnectionGater({ ...admission, bootstrapPeers, dialPolicy: policy, bans })
 
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if (bootstrapList.length > 0) {
@@ -402,8 +417,14 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
         emitSelf: false,
         heartbeatInterval: heartbeat,
         maxInboundDataLength: NODE_LIMITS.gossipMaxMessageBytes,
-        // invalid announcements cost their sender (gossip-scoring.ts)
-        ...gossipScoring()
+        // one RPC of a peer at a time, each message validated before the next is read: what a
+        // peer sends waits in its stream (and TCP pushes back) instead of in a queue of
+        // promises, so when the peer is banned and its connections closed, the rest of its
+        // flood is never decoded or signature-checked (peer-banner.ts)
+        awaitRpcHandler: true,
+        awaitRpcMessageHandler: true,
+        // invalid announcements cost their sender, and a banned peer is graylisted (gossip-scoring.ts)
+        ...gossipScoring(peer => bans.banned(peer, Date.now()) && !gater.trusted(peer))
       })
     }
   }

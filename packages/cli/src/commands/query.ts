@@ -64,6 +64,11 @@ function humanStatus(s: StatusDocument): string {
     ]
     lines.push(`admission    ${admission.join(', ')}`)
     if (e.demoPeerKey) lines.push("DEMO KEY     this node runs with the compose demo's public peer key")
+    const b = s.defence?.bans
+    if (b !== undefined && b.total > 0)
+      lines.push(
+        `bans         ${b.active} peer(s) and ${b.activeIps} address(es) banned now, ${b.total} ban(s) since start${b.peers[0] !== undefined ? ` (latest: ${b.peers[0].peer}, ${b.peers[0].reason}, until ${b.peers[0].until})` : ''}`
+      )
     if (e.warning !== null) lines.push(`WARNING      ${e.warning}`)
   }
   if (s.policy !== undefined) {

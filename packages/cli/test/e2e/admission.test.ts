@@ -4,6 +4,13 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { dataDirPaths } from '@l2d2c/protocol'
 import { loadOrCreatePeerKey } from '../../../agent/src/network/peer-key.js'
+import { bareNode } from '../../../agent/test/helpers/adversary/bare-node.js'
+import {
+  floodAnnouncement,
+  GossipInjector,
+  identities,
+  signedMessage
+} from '../../../agent/test/helpers/adversary/gossip-flooder.js'
 import { runInProcess } from '../helpers.js'
 import { startDaemon, waitStatus, type RunningDaemon } from '../daemon-harness.js'
 
@@ -205,4 +212,52 @@ describe('admission control, end to end (real daemons over TCP on 127.0.0.1)', (
     expect(r.code).toBe(3)
     expect(r.stderr).toContain(`chmod 600 ${join(dir, 'peer.key')}`)
   }, 60_000)
+
+  it('a flooding peer is banned: the log says why once, status --json lists it, /metrics counts it', async () => {
+    const v = await start('flooded', ['--seed', '7'])
+    await waitStatus(v.dataDir, s => s.masksHeld >= 1)
+    const status = await json(['status', '--data-dir', v.dataDir])
+    const flooder = await bareNode()
+    await flooder.start()
+    try {
+      const injector = await GossipInjector.open(flooder, v.addr)
+      const ids = await identities(300)
+      const messages = []
+      for (const id of ids)
+        messages.push(
+          await signedMessage(id, floodAnnouncement(id, { backboneId: status.backboneId, tasks: [X], masks: 1 }))
+        )
+      await injector.sendMessages(messages, 1).catch(() => {}) // cut when it is banned
+      const flooderId = flooder.peerId.toString()
+      const deadline = Date.now() + 20_000
+      let bans: Doc | undefined
+      while (Date.now() < deadline) {
+        bans = (await json(['status', '--data-dir', v.dataDir])).defence?.bans
+        if ((bans?.total ?? 0) >= 1) break
+        await new Promise(resolve => setTimeout(resolve, 250))
+      }
+      expect(bans).toMatchObject({
+        active: 1,
+        total: 1,
+        peers: [{ peer: flooderId, reason: 'announcement-flood', strikes: 1 }]
+      })
+      expect(Date.parse(bans?.peers[0].until) - Date.parse(bans?.peers[0].since)).toBe(60_000)
+      expect((await runInProcess(['status', '--data-dir', v.dataDir])).stdout).toMatch(
+        /^bans +1 peer\(s\) and 0 address\(es\) banned now, 1 ban\(s\) since start/m
+      )
+      const banLines = v
+        .log()
+        .split('\n')
+        .filter(l => l.includes('peer banned'))
+      expect(banLines).toHaveLength(1)
+      expect(JSON.parse(banLines[0] as string)).toMatchObject({ peer: flooderId, reason: 'announcement-flood' })
+      const { api } = JSON.parse(readFileSync(dataDirPaths(v.dataDir).discovery, 'utf8')) as { api: string }
+      const token = readFileSync(dataDirPaths(v.dataDir).token, 'utf8').trim()
+      const metrics = await (await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text()
+      expect(metrics).toMatch(/^l2d2c_bans_active\{kind="peer"\} 1$/m)
+      expect(metrics).toMatch(/^l2d2c_bans_total 1$/m)
+    } finally {
+      await flooder.stop()
+    }
+  }, 120_000)
 })

@@ -126,6 +126,25 @@ export interface DefenceDocument {
   announcements: { ignored: number; rejected: number }
   /** Peers and announced masks the directory keeps (bounded), and what it turned away when full. */
   directory: { peers: number; masks: number; turnedAway: number }
+  /**
+   * Peers banned for flooding or a graylisting gossip score: their connections closed and
+   * refused until the ban ends (1 min, doubling on repeats up to 1 h). Optional: absent from
+   * nodes older than bans.
+   */
+  bans?: BansDocument
+}
+
+export interface BansDocument {
+  /** Peers and addresses banned now. */
+  active: number
+  activeIps: number
+  /** Bans since start (repeats included), and bans asked for trusted peers (allowlist, bootstrap) and not made. */
+  total: number
+  spared: number
+  /** The bans in force, most recent first (at most 32). */
+  peers: Array<{ peer: string; reason: string; since: string; until: string; strikes: number }>
+  /** The addresses banned now, most recent first (at most 32). */
+  ips: Array<{ ip: string; until: string }>
 }
 
 /** One candidate held for review (`GET /v1/candidates`). */

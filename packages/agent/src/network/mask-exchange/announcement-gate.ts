@@ -2,13 +2,18 @@ import { peekAnnouncementSequence } from '@l2d2c/protocol'
 import { PeerRateLimiter, TokenBucket } from '../../util/rate-limiter.js'
 import type { PeerLimits } from './peer-limits.js'
 
-/** Why an announcement was dropped before it was decoded ('peer-flood' is rejected, the others ignored). */
-export type GateRefusal = 'peer-flood' | 'peer-rate' | 'publisher-rate' | 'stale' | 'decode-budget'
+/**
+ * Why an announcement was dropped before it was decoded ('peer-flood' is rejected and gets the
+ * forwarder banned, the others are ignored; 'banned': the forwarder or the publisher is banned).
+ */
+export type GateRefusal = 'banned' | 'peer-flood' | 'peer-rate' | 'publisher-rate' | 'stale' | 'decode-budget'
 
 export interface AnnouncementGateComponents {
   /** The latest sequence applied from a publisher (-1: none). */
   readonly lastSequence: (publisher: string) => number
   readonly now: () => number
+  /** Whether a peer is banned (peer-banner.ts): its messages are dropped first, unread. */
+  readonly banned?: (peer: string) => boolean
 }
 
 /**
@@ -18,16 +23,20 @@ export interface AnnouncementGateComponents {
  * decoding), and a budget of bytes decoded per second over all peers. A message that fails
  * one is ignored (neither delivered nor forwarded, and no penalty for the forwarder, which may
  * be an honest relay); one that passes is decoded, and rejected if it does not decode. A
- * forwarder far beyond its rate (announceFloodFromPeer) is flooding: rejected, so gossipsub's
- * scoring graylists it.
+ * forwarder far beyond its rate, in messages or in bytes (announceFloodFromPeer,
+ * announceFloodBytesFromPeer), is flooding: rejected, so gossipsub's
+ * scoring graylists it, and the announcer has it banned (peer-banner.ts); from then on what
+ * it or a banned publisher sent is dropped first of all.
  */
 export class AnnouncementGate {
   private readonly fromPeer: PeerRateLimiter
   private readonly floodFromPeer: PeerRateLimiter
+  private readonly floodBytesFromPeer: PeerRateLimiter
   private readonly fromPublisher: PeerRateLimiter
   private readonly decodeBudget: TokenBucket
   /** Messages dropped undecoded, by reason (metrics, benches). */
   readonly dropped: Record<GateRefusal, number> = {
+    banned: 0,
     'peer-flood': 0,
     'peer-rate': 0,
     'publisher-rate': 0,
@@ -41,6 +50,7 @@ export class AnnouncementGate {
   ) {
     this.fromPeer = new PeerRateLimiter(limits.announceFromPeer, limits.trackedPeers)
     this.floodFromPeer = new PeerRateLimiter(limits.announceFloodFromPeer, limits.trackedPeers)
+    this.floodBytesFromPeer = new PeerRateLimiter(limits.announceFloodBytesFromPeer, limits.trackedPeers)
     this.fromPublisher = new PeerRateLimiter(limits.announceFromPublisher, limits.trackedPeers)
     this.decodeBudget = new TokenBucket(limits.announceDecodeBytes, c.now())
   }
@@ -54,7 +64,10 @@ export class AnnouncementGate {
   }
 
   private refusal(forwarder: string, publisher: string, data: Uint8Array, now: number): GateRefusal | null {
+    // Work a banned peer queued before its connections were closed costs two map lookups.
+    if (this.c.banned !== undefined && (this.c.banned(forwarder) || this.c.banned(publisher))) return 'banned'
     if (!this.floodFromPeer.take(forwarder, now)) return 'peer-flood'
+    if (!this.floodBytesFromPeer.take(forwarder, now, data.length)) return 'peer-flood'
     if (!this.fromPeer.take(forwarder, now)) return 'peer-rate'
     const last = this.c.lastSequence(publisher)
     const sequence = peekAnnouncementSequence(data)

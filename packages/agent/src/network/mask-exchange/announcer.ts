@@ -12,6 +12,7 @@ import { withDeadline } from '@l2d2c/protocol/framing'
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../../logging/logger.js'
+import type { PeerBanner } from '../peer-banner.js'
 import type { PeerDirectory } from '../peer-directory.js'
 import type { ServedMasks } from '../../masks/store/served-masks.js'
 import type { SitePolicy } from '../../sharing/policy/site-policy.js'
@@ -56,6 +57,8 @@ export interface AnnouncerComponents {
   now: () => number
   /** Only the tasks the site serves are announced and provided. */
   policy: Pick<SitePolicy, 'serves'>
+  /** Bans a flooding forwarder, and says who is banned (absent: nobody is ever banned). */
+  bans?: Pick<PeerBanner, 'ban' | 'banned'>
 }
 
 /**
@@ -93,7 +96,11 @@ export class Announcer {
     const { limits, ...timings } = init
     this.opts = { ...withDefaults(DEFAULT_ANNOUNCER, timings), role: init.role }
     this.gate = new AnnouncementGate(
-      { lastSequence: p => c.directory.lastSequence(p), now: c.now },
+      {
+        lastSequence: p => c.directory.lastSequence(p),
+        now: c.now,
+        ...(c.bans !== undefined ? { banned: (p: string) => c.bans?.banned(p) ?? false } : {})
+      },
       limits ?? DEFAULT_PEER_LIMITS
     )
   }
@@ -240,8 +247,9 @@ export class Announcer {
   }
 
   /**
-   * Topic validator: the gate's cheap checks first (rate limits, a stale sequence, the decode
-   * budget: ignored, no penalty for the forwarder; a flood: rejected), then the decode:
+   * Topic validator: the gate's cheap checks first (a banned forwarder or publisher, rate
+   * limits, a stale sequence, the decode budget: ignored, no penalty for the forwarder; a
+   * flood: rejected, and the forwarder banned), then the decode:
    * malformed announcements are rejected (not forwarded, and gossipsub's scoring penalises the
    * peer that sent them).
    */
@@ -251,7 +259,10 @@ export class Announcer {
       return TopicValidatorResult.Reject
     }
     const refusal = this.gate.check(forwarder, msg.from.toString(), msg.data)
-    if (refusal === 'peer-flood') return TopicValidatorResult.Reject
+    if (refusal === 'peer-flood') {
+      this.c.bans?.ban(forwarder, 'announcement-flood')
+      return TopicValidatorResult.Reject
+    }
     if (refusal !== null) return TopicValidatorResult.Ignore
     try {
       this.validated.set(msg, decodeAnnouncement(msg.data))

@@ -8,7 +8,9 @@ import { l2d2cStrategy } from '../../sharing/policy/l2d2c-strategy.js'
 import type { ReputationBook } from '../../sharing/policy/reputation.js'
 import { SitePolicy } from '../../sharing/policy/site-policy.js'
 import type { SharingStrategy } from '../../sharing/policy/strategy.js'
-import type { Libp2pNode } from '../libp2p-node.js'
+import { BanBook } from '../ban-book.js'
+import { gaterOf, type Libp2pNode } from '../libp2p-node.js'
+import { PeerBanner } from '../peer-banner.js'
 import { PeerDirectory } from '../peer-directory.js'
 import { Redialer } from '../redialer.js'
 import { Announcer } from './announcer.js'
@@ -69,6 +71,8 @@ export class MaskExchange {
   readonly server: MaskExchangeServer
   readonly announcer: Announcer
   readonly strategy: SharingStrategy
+  /** Bans flooders and graylisted peers: their connections closed, the gater refusing them for a while. */
+  readonly banner: PeerBanner
   private readonly redialer: Redialer
   private readonly now: () => number
   private stopWatchingMasks: (() => void) | null = null
@@ -127,6 +131,19 @@ export class MaskExchange {
           )
         : LossInjector.none()
     this.strategy = init.strategy ?? l2d2cStrategy()
+    // The gater's book (a node built without l2d2c's gater gets one nobody enforces at connect).
+    const gater = gaterOf(node)
+    const self = node.peerId.toString()
+    const pubsub = node.services.pubsub as unknown as { getScore?: (peer: string) => number }
+    this.banner = new PeerBanner({
+      connections: () => node.getConnections(),
+      score: peer => pubsub.getScore?.(peer) ?? 0,
+      bans: gater?.bans ?? new BanBook(),
+      trusted: gater !== null ? peer => gater.trusted(peer) : peer => peer === self,
+      logger: logger.child({ component: 'bans' }),
+      now: this.now
+    })
+    const banned = (peer: string): boolean => this.banner.banned(peer)
     this.client = new MaskExchangeClient({ dialer: node, loss: this.loss, traffic: this.traffic })
     this.announcer = new Announcer(
       {
@@ -145,7 +162,8 @@ export class MaskExchange {
         totalSteps: c.totalSteps,
         ...(c.ownIcr !== undefined ? { ownIcr: c.ownIcr } : {}),
         now: this.now,
-        policy
+        policy,
+        bans: this.banner
       },
       { role: init.role, intervalMs: init.announceIntervalMs, limits }
     )
@@ -160,7 +178,8 @@ export class MaskExchange {
         logger: logger.child({ component: 'mask-server' }),
         announcement: () => this.announcer.announcement(),
         policy,
-        now: this.now
+        now: this.now,
+        banned
       },
       limits
     )
@@ -194,6 +213,7 @@ export class MaskExchange {
       }
     }
     await this.announcer.start()
+    this.banner.start()
     // The held masks changed (a checkpoint, an adoption): re-announce and provide.
     this.stopWatchingMasks = this.c.masks.onChange(() => {
       this.announcer.changed()
@@ -205,6 +225,7 @@ export class MaskExchange {
     if (!this.started) return
     this.started = false
     this.redialer.stop()
+    this.banner.stop()
     this.c.node.removeEventListener('peer:connect', this.onConnect)
     this.c.node.removeEventListener('peer:disconnect', this.onDisconnect)
     this.c.node.removeEventListener('peer:update', this.onPeerUpdate)

@@ -27,6 +27,15 @@ export interface PeerLimits {
    * validator runs, so an ignored flood would still cost CPU).
    */
   readonly announceFloodFromPeer: RateLimit
+  /**
+   * The same verdict in bytes: a forwarder sending announcement bytes far beyond what honest
+   * forwarders do is flooding, however few its messages. The largest honest announcement
+   * (1,024 masks) is ~148 KB and goes out every 10 s, so a relay forwarding sixteen such
+   * publishers sends ~240 KB/s; real announcements are a few KB. Maximal announcements cost
+   * the most to check (hashing for the signature, decoding), so a flooder of them is judged
+   * after ~14 instead of 128.
+   */
+  readonly announceFloodBytesFromPeer: RateLimit
   /** Announcements accepted from one publisher (whoever forwards them); beyond: ignored. */
   readonly announceFromPublisher: RateLimit
   /**
@@ -47,6 +56,7 @@ export const DEFAULT_PEER_LIMITS: PeerLimits = {
   inventory: { burst: 4, perSecond: 1 },
   announceFromPeer: { burst: 32, perSecond: 4 },
   announceFloodFromPeer: { burst: 128, perSecond: 16 },
+  announceFloodBytesFromPeer: { burst: 2 * 1024 * 1024, perSecond: 256 * 1024 },
   announceFromPublisher: { burst: 8, perSecond: 1 },
   announceDecodeBytes: { burst: 4 * 1024 * 1024, perSecond: 2 * 1024 * 1024 },
   transfersPerPeer: 2,

@@ -67,6 +67,8 @@ export interface MaskExchangeServerComponents {
   /** Which tasks the site serves (others are refused). */
   policy: Pick<SitePolicy, 'serves'>
   now?: () => number
+  /** Whether a peer is banned (peer-banner.ts): its streams are reset before a byte is read. */
+  banned?: (peer: string) => boolean
 }
 
 /**
@@ -155,6 +157,11 @@ export class MaskExchangeServer {
     handle: (request: Uint8Array, peer: string, signal: AbortSignal) => Promise<void>
   ): Promise<void> {
     const peer = connection.remotePeer.toString()
+    if (this.c.banned?.(peer) === true) {
+      // (a stream opened before the peer's connections were closed)
+      abortStream(stream)
+      return
+    }
     const deadline = withDeadline(timeoutMs)
     try {
       const bytes = await readFrame(stream, {

@@ -10,7 +10,7 @@ import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { RPC } from '@libp2p/gossipsub/message'
 import type { Libp2p, PeerId, PrivateKey, Stream } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 
 /** gossipsub's protocol id (1.1: scoring and backoff) and its signature prefix. */
 export const MESHSUB = '/meshsub/1.1.0'
@@ -82,8 +82,9 @@ export function floodAnnouncement(
 export class GossipInjector {
   private constructor(private readonly stream: Stream) {}
 
-  static async open(attacker: Libp2p, victim: PeerId | Multiaddr | Multiaddr[]): Promise<GossipInjector> {
-    const stream = await attacker.dialProtocol(victim, MESHSUB)
+  /** `victim` as a peer id, multiaddrs, or a multiaddr's text (with /p2p/). */
+  static async open(attacker: Libp2p, victim: PeerId | Multiaddr | Multiaddr[] | string): Promise<GossipInjector> {
+    const stream = await attacker.dialProtocol(typeof victim === 'string' ? multiaddr(victim) : victim, MESHSUB)
     const injector = new GossipInjector(stream)
     await injector.send({ subscriptions: [{ subscribe: true, topic: ANNOUNCE_TOPIC }], messages: [] })
     return injector

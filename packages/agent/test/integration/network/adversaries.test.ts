@@ -9,7 +9,7 @@ import {
 import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { Libp2p } from '@libp2p/interface'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createLibp2pNode, providerStoreOf } from '../../../src/network/libp2p-node.js'
+import { admissionRefusals, createLibp2pNode, providerStoreOf } from '../../../src/network/libp2p-node.js'
 import { DEFAULT_PEER_LIMITS } from '../../../src/network/mask-exchange/peer-limits.js'
 import { bareNode } from '../../helpers/adversary/bare-node.js'
 import { floodQueries } from '../../helpers/adversary/floods.js'
@@ -53,7 +53,7 @@ function scoreOf(victim: TestPeer, peer: string): number {
 }
 
 describe('a node under attack (libp2p over TCP)', () => {
-  it('an announcement flood from many identities over one connection: bounded directory, honest peer kept, flooder graylisted', async () => {
+  it('an announcement flood from many identities over one connection: bounded directory, honest peer kept, flooder banned', async () => {
     const victim = await peer()
     const honest = await peer()
     await connect(honest, victim)
@@ -67,9 +67,12 @@ describe('a node under attack (libp2p over TCP)', () => {
       messages.push(await signedMessage(id, floodAnnouncement(id, { backboneId: BACKBONE, tasks: [TASK], masks: 64 })))
     const floodStart = performance.now()
     await injector.sendMessages(messages, 10)
-    // Far beyond its rate, the forwarder's announcements were rejected: gossipsub graylists it
-    // (from then on its RPCs are dropped unread).
-    await expect.poll(() => scoreOf(victim, flooder.peerId.toString()), { timeout: 10_000 }).toBeLessThan(-80)
+    // Far beyond its rate, the forwarder's announcements were rejected and it was banned: its
+    // connection closed (what it had sent and the victim had not checked yet is dropped undecoded).
+    await expect
+      .poll(() => victim.exchange.banner.book.banned(flooder.peerId.toString(), Date.now()), { timeout: 30_000 })
+      .toBe(true)
+    await expect.poll(() => victim.node.getConnections(flooder.peerId).length, { timeout: 10_000 }).toBe(0)
     const gate = victim.exchange.announcer.gate.dropped
     expect(gate['peer-flood']).toBeGreaterThan(0)
     expect(gate['peer-rate']).toBeGreaterThan(0)
@@ -84,9 +87,9 @@ describe('a node under attack (libp2p over TCP)', () => {
     expect(dir.get(honest.node.peerId.toString())!.masks).toHaveLength(1)
     expect(scoreOf(victim, honest.node.peerId.toString())).toBeGreaterThanOrEqual(0)
     injector.close()
-  })
+  }, 90_000)
 
-  it('undecodable announcements cost their sender: graylisted after a few, an honest peer untouched', async () => {
+  it('undecodable announcements cost their sender: graylisted after a few, then banned; an honest peer untouched', async () => {
     const victim = await peer()
     const honest = await peer()
     await connect(honest, victim)
@@ -99,8 +102,87 @@ describe('a node under attack (libp2p over TCP)', () => {
     await expect.poll(() => victim.exchange.announcer.rejected, { timeout: 5000 }).toBe(6)
     await expect.poll(() => scoreOf(victim, flooder.peerId.toString()), { timeout: 5000 }).toBeLessThan(-80)
     expect(scoreOf(victim, honest.node.peerId.toString())).toBeGreaterThanOrEqual(0)
+    // Graylisted, it is banned (the scores are checked every second): disconnected and refused.
+    const book = victim.exchange.banner.book
+    await expect.poll(() => book.active(Date.now()).map(b => b.reason), { timeout: 5000 }).toEqual(['gossip-graylist'])
+    await expect.poll(() => victim.node.getConnections(flooder.peerId).length, { timeout: 5000 }).toBe(0)
+    expect(victim.node.getConnections(honest.node.peerId).length).toBeGreaterThan(0)
     injector.close()
   })
+
+  it('a flooding forwarder is banned: disconnected, refused until its ban ends, and an honest peer keeps working', async () => {
+    // Long enough for the checks during the ban on a loaded machine (asserted below).
+    const BAN_MS = 15_000
+    const victim = await peer({ bans: { firstMs: BAN_MS } })
+    const honest = await peer()
+    await victim.hold(syntheticMask(1), 0.9)
+    await connect(honest, victim)
+    const flooder = await attacker()
+    const flooderId = flooder.peerId.toString()
+    const injector = await GossipInjector.open(flooder, victim.node.getMultiaddrs())
+    // Small announcements from fresh identities, one per RPC, far beyond the forwarder's flood
+    // rate (a burst of 128, then 16/s): the validator's verdict bans it.
+    const ids = await identities(400)
+    const messages = []
+    for (const id of ids)
+      messages.push(await signedMessage(id, floodAnnouncement(id, { backboneId: BACKBONE, tasks: [TASK], masks: 1 })))
+    const sending = injector.sendMessages(messages, 1).then(
+      () => 'all written',
+      () => 'cut'
+    )
+    const book = victim.exchange.banner.book
+    await expect.poll(() => book.banned(flooderId, Date.now()), { timeout: 15_000 }).toBe(true)
+    const bannedAt = Date.now()
+    await expect.poll(() => victim.node.getConnections(flooder.peerId).length, { timeout: 5000 }).toBe(0)
+    // (the flooder's end learns of the abort when its next read or write fails)
+    await expect.poll(() => flooder.getConnections(victim.node.peerId).length, { timeout: 10_000 }).toBe(0)
+    await sending
+    expect(book.active(Date.now())).toEqual([
+      expect.objectContaining({ peer: flooderId, reason: 'announcement-flood', strikes: 1 })
+    ])
+    const gate = victim.exchange.announcer.gate.dropped
+    expect(gate['peer-flood']).toBeGreaterThanOrEqual(1)
+    // Fewer than all its announcements were looked at: the rest died with its connections.
+    const lookedAt = Object.values(gate).reduce((a, b) => a + b, 0) + victim.exchange.directory.size
+    expect(lookedAt).toBeLessThan(messages.length)
+
+    // During the cool-off it cannot come back (refused after the handshake, by peer id) ...
+    // (its dial may even resolve: the dialer's side negotiates the muxer optimistically, and
+    // learns of the refusal at its first read)
+    await flooder.dial(victim.node.getMultiaddrs(), { signal: AbortSignal.timeout(5000) }).catch(() => null)
+    await expect.poll(() => admissionRefusals(victim.node).banned, { timeout: 5000 }).toBeGreaterThanOrEqual(1)
+    await expect
+      .poll(
+        async () =>
+          await flooder.dialProtocol(victim.node.peerId, QUERY_PROTOCOL, { signal: AbortSignal.timeout(3000) }).then(
+            () => 'stream opened',
+            () => 'refused'
+          ),
+        { timeout: 10_000 }
+      )
+      .toBe('refused')
+    expect(Date.now() - bannedAt).toBeLessThan(BAN_MS) // (else this machine is too slow for the checks above)
+    expect(victim.node.getConnections(flooder.peerId)).toHaveLength(0)
+
+    // ... while the honest peer keeps its connection and its answers.
+    expect(victim.node.getConnections(honest.node.peerId).length).toBeGreaterThan(0)
+    const offer = await honest.exchange.client.query(victim.node.peerId, {
+      requestId: 9,
+      taskKey: TASK,
+      reward: null,
+      backboneId: BACKBONE
+    })
+    expect(offer).toMatchObject({ status: 'has-mask' })
+    await honest.hold(syntheticMask(2), 0.8)
+    await expect
+      .poll(() => victim.exchange.directory.get(honest.node.peerId.toString())?.masks.length ?? 0, { timeout: 10_000 })
+      .toBe(1)
+
+    // Once the ban has ended, it is admitted again.
+    await new Promise(resolve => setTimeout(resolve, Math.max(0, bannedAt + BAN_MS + 200 - Date.now())))
+    await flooder.dial(victim.node.getMultiaddrs(), { signal: AbortSignal.timeout(5000) })
+    await expect.poll(() => victim.node.getConnections(flooder.peerId).length, { timeout: 5000 }).toBeGreaterThan(0)
+  }, 120_000)
 
   it('a query flood gets BUSY answers while an honest peer is still served', async () => {
     const victim = await peer()

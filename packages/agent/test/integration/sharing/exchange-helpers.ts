@@ -20,6 +20,7 @@ import {
   listeningAddresses,
   type Libp2pNode
 } from '../../../src/network/libp2p-node.js'
+import type { BanLimits } from '../../../src/network/ban-book.js'
 import { ServedMasks } from '../../../src/masks/store/served-masks.js'
 import { MaskExchange, type MaskExchangeInit } from '../../../src/network/mask-exchange/mask-exchange.js'
 import { QueryRounds, type QueryRoundsInit } from '../../../src/sharing/query-round.js'
@@ -60,12 +61,15 @@ export async function startPeer(
     decided?: (cid: string) => boolean
     /** The DELTA bases this peer rebuilds (it then serves and asks for DELTA); none by default. */
     deltaBase?: DeltaBaseProvider
+    /** How long it bans misbehaving peers (the node's defaults otherwise). */
+    bans?: Partial<BanLimits>
   } = {}
 ): Promise<TestPeer> {
   const backboneId = opts.backboneId ?? BACKBONE
   const node = await createLibp2pNode({
     privateKey: await generateKeyPair('Ed25519'),
     gossipHeartbeatMs: 100,
+    ...(opts.bans !== undefined ? { bans: opts.bans } : {}),
     ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {})
   })
   const store = new MemoryMaskStore(backboneId, opts.deltaBase)

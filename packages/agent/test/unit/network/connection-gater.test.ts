@@ -3,6 +3,7 @@ import type { Connection, MultiaddrConnection, PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
+import { BanBook } from '../../../src/network/ban-book.js'
 import { createConnectionGater, DEFAULT_ADMISSION } from '../../../src/network/connection-gater.js'
 import { dialPolicy } from '../../../src/network/dial-policy.js'
 
@@ -119,5 +120,57 @@ describe('createConnectionGater', () => {
     expect(await g.denyDialMultiaddr?.(lan.encapsulate(`/p2p/${boot.toString()}`))).toBe(false)
     expect(await g.denyDialMultiaddr?.(multiaddr(`/ip4/8.8.8.8/tcp/1/p2p/${other.toString()}`))).toBe(false)
     expect(g.refused['private-address']).toBe(1)
+  })
+
+  it('refuses banned peers and, after the handshake, untrusted peers on a banned address; never a trusted peer', async () => {
+    const [self, boot, friend, flooder, neighbour] = await Promise.all([
+      newPeer(),
+      newPeer(),
+      newPeer(),
+      newPeer(),
+      newPeer()
+    ])
+    let now = 0
+    const bans = new BanBook({ ipAfterPeers: 1 })
+    const g = createConnectionGater({
+      allowPeers: [friend.toString(), flooder.toString(), neighbour.toString()],
+      bootstrapPeers: [boot.toString()],
+      dialPolicy: publicPolicy,
+      bans,
+      now: () => now
+    })
+    g.attach(self, () => [])
+    expect(g.trusted(friend.toString()) && g.trusted(boot.toString()) && g.trusted(self.toString())).toBe(true)
+    // (an allowlisted peer is trusted: a ban the banner would never ask for is not enforced either)
+    bans.ban(friend.toString(), 'announcement-flood', [], now)
+    expect(await g.denyDialPeer?.(friend)).toBe(false)
+
+    const open = createConnectionGater({
+      bootstrapPeers: [boot.toString()],
+      dialPolicy: publicPolicy,
+      bans,
+      now: () => now
+    })
+    open.attach(self, () => [])
+    expect(open.trusted(flooder.toString())).toBe(false)
+    bans.ban(flooder.toString(), 'announcement-flood', ['203.0.113.7'], now)
+    const fromBannedIp = fakeMaConn('/ip4/203.0.113.7/tcp/5')
+    expect(await open.denyDialPeer?.(flooder)).toBe(true)
+    expect(await open.denyInboundEncryptedConnection?.(flooder, fakeMaConn('/ip4/8.8.8.8/tcp/1'))).toBe(true)
+    expect(await open.denyOutboundEncryptedConnection?.(flooder, fromBannedIp)).toBe(true)
+    expect(await open.denyInboundRelayedConnection?.(boot, flooder)).toBe(true)
+    // Another identity from the banned address is refused once authenticated; the bootstrap
+    // peer on it is not, nor a peer relayed through a relay on it.
+    expect(await open.denyInboundEncryptedConnection?.(neighbour, fromBannedIp)).toBe(true)
+    expect(await open.denyInboundEncryptedConnection?.(boot, fromBannedIp)).toBe(false)
+    const relayed = fakeMaConn(
+      '/ip4/203.0.113.7/tcp/4001/p2p/12D3KooWGaC95TTeZp74dkh9AeC8eYr4JkTZN3BfXpNAy9w1ZtFy/p2p-circuit'
+    )
+    expect(await open.denyInboundEncryptedConnection?.(neighbour, relayed)).toBe(false)
+    expect(open.refused.banned).toBe(5)
+    // When the ban ends, the peer is admitted again.
+    now += 60_001
+    expect(await open.denyDialPeer?.(flooder)).toBe(false)
+    expect(await open.denyInboundEncryptedConnection?.(neighbour, fromBannedIp)).toBe(false)
   })
 })

@@ -72,4 +72,34 @@ describe('announcement gate', () => {
     clock.t += 1000
     expect(g.check('d', 'p4', bytes)).toBeNull()
   })
+
+  it('drops what a banned forwarder or publisher sent first, before it uses any rate or the decode budget', () => {
+    const banned = new Set(['flooder'])
+    const g = new AnnouncementGate(
+      { lastSequence: () => -1, now: () => 0, banned: p => banned.has(p) },
+      // room to decode exactly one announcement
+      { ...DEFAULT_PEER_LIMITS, announceDecodeBytes: { burst: announcement(1).length, perSecond: 1 } }
+    )
+    for (let i = 1; i <= 10; i++) {
+      expect(g.check('flooder', `pub${i}`, announcement(i))).toBe('banned')
+      expect(g.check('relay', 'flooder', announcement(i))).toBe('banned')
+    }
+    expect(g.dropped).toMatchObject({ banned: 20, 'peer-flood': 0, 'peer-rate': 0, 'decode-budget': 0 })
+    // The budget is untouched: an honest announcement still fits, and only one.
+    expect(g.check('relay', 'pub', announcement(1))).toBeNull()
+    expect(g.check('relay', 'pub2', announcement(1))).toBe('decode-budget')
+  })
+
+  it('judges a forwarder flooding by bytes too, however few its messages', () => {
+    const size = announcement(1).length
+    const { g } = gate({
+      announceFromPeer: { burst: 1000, perSecond: 1000 },
+      announceFloodFromPeer: { burst: 1000, perSecond: 1000 },
+      announceFloodBytesFromPeer: { burst: 3 * size, perSecond: 1 }
+    })
+    for (let i = 1; i <= 3; i++) expect(g.check('relay', `pub${i}`, announcement(i))).toBeNull()
+    expect(g.check('relay', 'pub4', announcement(4))).toBe('peer-flood')
+    // another forwarder has its own budget
+    expect(g.check('other', 'pub5', announcement(5))).toBeNull()
+  })
 })
