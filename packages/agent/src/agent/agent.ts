@@ -70,6 +70,8 @@ export interface AgentStatus {
   outcome: SharingOutcome
   bytesSent: number
   bytesReceived: number
+  /** Of those, the query and mask bytes over relayed connections. */
+  relayedBytes: { sent: number; received: number }
 }
 
 /** The parts Agent.create builds, in the order it builds them. */
@@ -579,15 +581,16 @@ export class Agent {
     }
   }
 
-  /** Application bytes sent and received on every l2d2c protocol and the announcements since start. */
-  private bytes(): { bytesSent: number; bytesReceived: number } {
+  /** Application bytes sent and received on every l2d2c protocol and the announcements since start (and over relays). */
+  private bytes(): { bytesSent: number; bytesReceived: number; relayedBytes: { sent: number; received: number } } {
     let bytesSent = 0
     let bytesReceived = 0
-    for (const v of Object.values(this.traffic.snapshot().bytes)) {
+    const t = this.traffic.snapshot()
+    for (const v of Object.values(t.bytes)) {
       bytesSent += v.sent
       bytesReceived += v.received
     }
-    return { bytesSent, bytesReceived }
+    return { bytesSent, bytesReceived, relayedBytes: t.relayed }
   }
 
   /**

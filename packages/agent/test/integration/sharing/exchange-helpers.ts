@@ -18,7 +18,8 @@ import {
   createLibp2pNode,
   startLibp2pNode,
   listeningAddresses,
-  type Libp2pNode
+  type Libp2pNode,
+  type Libp2pNodeOptions
 } from '../../../src/network/libp2p-node.js'
 import { ServedMasks } from '../../../src/masks/store/served-masks.js'
 import { MaskExchange, type MaskExchangeInit } from '../../../src/network/mask-exchange/mask-exchange.js'
@@ -60,13 +61,16 @@ export async function startPeer(
     decided?: (cid: string) => boolean
     /** The DELTA bases this peer rebuilds (it then serves and asks for DELTA); none by default. */
     deltaBase?: DeltaBaseProvider
+    /** More libp2p node options (relay settings, announce addresses). */
+    node?: Partial<Libp2pNodeOptions>
   } = {}
 ): Promise<TestPeer> {
   const backboneId = opts.backboneId ?? BACKBONE
   const node = await createLibp2pNode({
     privateKey: await generateKeyPair('Ed25519'),
     gossipHeartbeatMs: 100,
-    ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {})
+    ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {}),
+    ...opts.node
   })
   const store = new MemoryMaskStore(backboneId, opts.deltaBase)
   const masks = new ServedMasks(store.index, backboneId, Date.now, opts.deltaBase ?? null)
