@@ -19,7 +19,9 @@ describe('relay budget', () => {
     expect(limitedWireBytes([])).toBe(RELAY_BUDGET.perStreamBytes)
     expect(limitedWireBytes([100, 200])).toBe(RELAY_BUDGET.perStreamBytes + 300 + 2 * RELAY_BUDGET.perFrameBytes)
     // a frame longer than one noise message pays for every further message
-    expect(limitedWireBytes([70_000]) - limitedWireBytes([60_000])).toBe(10_000 + RELAY_BUDGET.noiseMessageOverheadBytes)
+    expect(limitedWireBytes([70_000]) - limitedWireBytes([60_000])).toBe(
+      10_000 + RELAY_BUDGET.noiseMessageOverheadBytes
+    )
   })
 
   it('bounds a fetch by the request, the header and the mask in the smallest chunks a holder may use', () => {
@@ -50,7 +52,8 @@ describe('relay budget', () => {
     // F16/F32 never go over a relay, even where one would fit
     expect(encodingsOverRelay({}, ['f16'], () => 100)).toEqual({
       accept: [],
-      reason: 'f16 is not sent over a relayed connection (only delta and bits): waiting for a direct connection or another provider'
+      reason:
+        'f16 is not sent over a relayed connection (only delta and bits): waiting for a direct connection or another provider'
     })
     expect(encodingsOverRelay(FRESH, ['f32', 'bits'], bound).accept).toEqual(['bits'])
     // a relay with 20 kB left: a 14 kB mask plus the reserve does not fit, and the reason says so
