@@ -375,7 +375,7 @@ export class Agent {
 
   /**
    * How each connected peer is connected: 'direct' when any of its connections is, 'relayed'
-   * when all go through a Circuit Relay v2 relay (limited: no mask transfer runs on them).
+   * when all go through a Circuit Relay v2 relay (limited: only queries and DELTA/BITS transfers that fit its limits run on them).
    */
   connectionKinds(): Map<string, 'direct' | 'relayed'> {
     return connectionKinds(this.libp2p.getConnections())

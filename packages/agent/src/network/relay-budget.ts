@@ -1,7 +1,7 @@
 /**
  * What the mask exchange may send over a limited connection: one that runs through a Circuit
  * Relay v2 relay, which resets it once its data limit (both directions together; 128 KiB by
- * default) or its duration limit (2 min) runs out (docs/protocol.md §5.4). Queries are a few
+ * default) or its duration limit (2 min) runs out (docs/protocol.md §5.6). Queries are a few
  * hundred bytes; a DELTA mask (3–4 kB for the CT-graph network) or a BITS mask (13.9 kB) fits
  * well inside; F16 and F32 masks are 16 and 32 times BITS and never cross a relay. Both sides
  * apply the same rule: the fetcher never asks for an encoding whose bound does not fit the

@@ -128,7 +128,7 @@ export class MaskExchangeClient {
   /**
    * Opens a request stream. A direct connection is preferred (libp2p's dial picks an unlimited
    * one); when the only connection to the peer is relayed, the stream runs on it if the request
-   * opted in with `onLimited` and fits (docs/protocol.md §5.4). A peer reached only through a
+   * opted in with `onLimited` and fits (docs/protocol.md §5.6). A peer reached only through a
    * relay and not connected yet is dialled first: libp2p then refuses the stream on the new
    * limited connection (LimitedConnectionError), which is looked up and used the same way.
    */
@@ -423,7 +423,7 @@ function dialError(err: unknown, signal: AbortSignal): ProtocolError {
   if (signal.aborted || failure.code !== 'STREAM_CLOSED') return failure
   const message = errorMessage(err)
   // libp2p opens no protocol stream on a limited (relayed) connection unless the request opts
-  // in: queries and fetches that fit do (docs/protocol.md §5.4), an inventory never does
+  // in: queries and fetches that fit do (docs/protocol.md §5.6), an inventory never does
   if (errorName(err) === 'LimitedConnectionError')
     return new ProtocolError(
       'STREAM_CLOSED',

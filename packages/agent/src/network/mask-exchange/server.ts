@@ -118,7 +118,7 @@ export class MaskExchangeServer {
         void this.onQuery(stream, connection)
       },
       // queries and fetches may arrive over a relayed connection: what does not fit is refused
-      // below (docs/protocol.md §5.4); inventories never run on one
+      // below (docs/protocol.md §5.6); inventories never run on one
       { maxInboundStreams: SERVER_LIMITS.maxInboundQueryStreams, runOnLimitedConnection: true }
     )
     await registrar.handle(
@@ -342,7 +342,7 @@ export class MaskExchangeServer {
         meta: { ...held.meta, origin },
         message: ''
       })
-      // Over a relayed connection only what fits its remaining limits (docs/protocol.md §5.4):
+      // Over a relayed connection only what fits its remaining limits (docs/protocol.md §5.6):
       // the requester should not have asked, but its view of the connection may be older.
       const overRelay = relayRefusal(connection, held.encoding, [header, ...held.frames])
       if (overRelay !== null) {

@@ -10,7 +10,7 @@ export interface TrafficSnapshot {
   bytes: Record<TrafficProtocol, { sent: number; received: number }>
   /**
    * Of those, the query and mask bytes that ran over relayed (limited) connections: what this
-   * node's exchange put through Circuit Relay v2 relays (docs/protocol.md §5.4).
+   * node's exchange put through Circuit Relay v2 relays (docs/protocol.md §5.6).
    */
   relayed: { sent: number; received: number }
   messages: Record<TrafficProtocol, { sent: number; received: number }>

@@ -11,7 +11,7 @@ import type { ReceivedOffer } from './strategy.js'
  *     ignored peers, and keeps one offer per peer and one slot per content id (other holders
  *     of the same content id are the slot's alternates, tried in turn if a fetch fails); a
  *     holder with a direct connection takes the slot before one reached only through a relay
- *     (a relay's data limit is shared by everything on that connection, docs/protocol.md §5.4);
+ *     (a relay's data limit is shared by everything on that connection, docs/protocol.md §5.6);
  *  2. fetches trusted peers' offers first (they delivered verified masks with honest claims),
  *     then neutral ones, deprioritised peers last, each tier in the strategy's ranking;
  *  3. among peers with no record, those claiming within `highClaimBand` of the round's top

@@ -1,6 +1,6 @@
 /**
  * Masks over a relayed connection, on real libp2p nodes over TCP on 127.0.0.1 (docs/protocol.md
- * §5.4): a relay server, a holder B that announces only its circuit address (so, as behind a
+ * §5.6): a relay server, a holder B that announces only its circuit address (so, as behind a
  * NAT, the only way to it is through the relay), and a fetcher A. A's query round reaches B
  * over the relayed connection and adopts its BITS mask there; what does not fit the relay's
  * limits (an F32 transfer, a mask bigger than the data limit) is not asked for by A and is
