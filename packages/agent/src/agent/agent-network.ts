@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises'
 import type { DataDirPaths } from '@l2d2c/protocol'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import type { LearnerApi, LearnerInfo } from '../learner/thread/learner-api.js'
 import type { ServedMasks } from '../masks/store/served-masks.js'
 import type { DeltaBaseProvider } from '../masks/initial-mask.js'
 import { createLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
 import { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
+import { connectionKinds } from '../network/nat-service.js'
 import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
 import { deriveStream } from '../rng/prng.js'
 import { l2d2cStrategy } from '../sharing/policy/l2d2c-strategy.js'
@@ -144,7 +146,8 @@ export async function buildAgentNetwork(
       logger: config.logger.child({ component: 'sharing' }),
       backboneId: p.info.backboneId,
       now: p.now,
-      deltaBase: p.deltaBase
+      deltaBase: p.deltaBase,
+      relayedOnly: id => connectionKinds(libp2p.getConnections(peerIdFromString(id))).get(id) === 'relayed'
     },
     sharingConfig.rounds
   )

@@ -70,6 +70,8 @@ export interface AgentStatus {
   outcome: SharingOutcome
   bytesSent: number
   bytesReceived: number
+  /** Of those, the query and mask bytes over relayed connections. */
+  relayedBytes: { sent: number; received: number }
 }
 
 /** The parts Agent.create builds, in the order it builds them. */
@@ -373,7 +375,7 @@ export class Agent {
 
   /**
    * How each connected peer is connected: 'direct' when any of its connections is, 'relayed'
-   * when all go through a Circuit Relay v2 relay (limited: no mask transfer runs on them).
+   * when all go through a Circuit Relay v2 relay (limited: only queries and DELTA/BITS transfers that fit its limits run on them).
    */
   connectionKinds(): Map<string, 'direct' | 'relayed'> {
     return connectionKinds(this.libp2p.getConnections())
@@ -579,15 +581,16 @@ export class Agent {
     }
   }
 
-  /** Application bytes sent and received on every l2d2c protocol and the announcements since start. */
-  private bytes(): { bytesSent: number; bytesReceived: number } {
+  /** Application bytes sent and received on every l2d2c protocol and the announcements since start (and over relays). */
+  private bytes(): { bytesSent: number; bytesReceived: number; relayedBytes: { sent: number; received: number } } {
     let bytesSent = 0
     let bytesReceived = 0
-    for (const v of Object.values(this.traffic.snapshot().bytes)) {
+    const t = this.traffic.snapshot()
+    for (const v of Object.values(t.bytes)) {
       bytesSent += v.sent
       bytesReceived += v.received
     }
-    return { bytesSent, bytesReceived }
+    return { bytesSent, bytesReceived, relayedBytes: t.relayed }
   }
 
   /**

@@ -10,8 +10,9 @@ import type { VerifiedMask } from '../sharing/task-sharing.js'
  * The lifelong loop of one agent: meet the curriculum's tasks in order, train each until it is
  * mastered (or for its whole step budget, with `budget: 'fixed'`), evaluate as it goes
  * (steps-to-threshold), checkpoint masks, and — when a node shares — ask peers for better masks
- * at the start of each task and `commPerTask` more times during it, installing an adopted mask
- * cleanly between iterations, and (prefetch) for the next task's mask before that task starts
+ * at the start of each task and `commPerTask` more times during it (a round whose turn comes
+ * while another runs waits for it; those training outran run when it ends), installing an
+ * adopted mask cleanly between iterations, and (prefetch) for the next task's mask before that task starts
  * (that round then stands in for the next task's start round: one blocking round per task
  * boundary, not two). A task a peer's verified mask already masters is not trained at all. It
  * also measures what the agent can do by itself (own ICR, see `sweep`). The driver owns no I/O:
@@ -473,6 +474,11 @@ export class CurriculumDriver {
       )
       let pending: Promise<VerifiedMask | null> | null = null
       let ready: VerifiedMask | null = null
+      // Scheduled rounds whose iteration came while another round was still running: training
+      // can outrun the rounds (a small network trains an iteration in tens of ms, a round
+      // collects offers for its whole window), and a round skipped then would be lost. They run
+      // as soon as the running one ends, and those still owed when training ends run right after.
+      let owed = 0
       // The next task's round goes with the last scheduled one (0: none scheduled, so at the end).
       const next = this.prefetchTarget(taskIndex)
       const prefetchAt = Math.max(0, ...schedule)
@@ -511,7 +517,9 @@ export class CurriculumDriver {
           nextSweepAt = (Math.floor(this.totalSteps / sweepEverySteps) + 1) * sweepEverySteps
         }
         await this.hooks.onPosition?.({ taskIndex, stepsOnTask }, this.totalSteps)
-        if (this.hooks.share !== undefined && pending === null && schedule.has(iteration) && !done()) {
+        if (schedule.has(iteration)) owed++
+        if (this.hooks.share !== undefined && pending === null && owed > 0 && !done()) {
+          owed--
           const own = s.lastReward
           pending = this.hooks
             .share({ taskKey: key, ownReward: own, reason: 'scheduled' })
@@ -531,6 +539,17 @@ export class CurriculumDriver {
         const a: VerifiedMask = ready
         ready = null
         await this.install(key, a, stepsOnTask)
+      }
+      // The scheduled rounds training outran, one at a time, while the task is not mastered: a
+      // node that trains its whole task in a second or two still asks the swarm commPerTask
+      // times, also after the announcements of holders it did not know at first arrived.
+      while (this.hooks.share !== undefined && owed > 0 && !done() && !aborted(signal)) {
+        owed--
+        const a = await unlessAborted(
+          this.hooks.share({ taskKey: key, ownReward: s.lastReward, reason: 'scheduled' }).catch(() => null),
+          signal
+        )
+        if (a !== null) await this.install(key, a, stepsOnTask)
       }
       await this.learner.endTask()
       await this.checkpoint(key, true)

@@ -465,6 +465,7 @@ export class Daemon {
       evalSteps: s.evalSteps,
       bytesSent: s.bytesSent,
       bytesReceived: s.bytesReceived,
+      relayedBytes: s.relayedBytes,
       policy: this.agent.policy.describe(),
       defence: defenceDocument(this.agent, this.now()),
       ...reachabilityFields(this.agent.reachability())

@@ -197,6 +197,18 @@ export class DaemonMetrics {
       }
     })
     new Gauge({
+      name: 'l2d2c_relayed_bytes',
+      help: 'query and mask bytes that ran over relayed (Circuit Relay v2) connections, by direction',
+      labelNames: ['direction'],
+      registers: [r],
+      collect() {
+        const t = sources.traffic()?.snapshot()
+        if (t === undefined) return
+        this.set({ direction: 'sent' }, t.relayed.sent)
+        this.set({ direction: 'received' }, t.relayed.received)
+      }
+    })
+    new Gauge({
       name: 'l2d2c_latency_seconds',
       help: 'latency percentiles of recent operations',
       labelNames: ['op', 'quantile'],

@@ -8,8 +8,9 @@
  * direct ones; the NAT service (nat-service.ts) reserves a relay slot when the node turns out
  * to be behind a NAT. `relayServer` makes the node a relay for others, `upnp` asks the router
  * for a port mapping. A relayed connection is "limited": libp2p refuses to open a protocol
- * stream on it unless the protocol opts in, and the mask exchange does not, so masks never
- * run into a relay's data limit.
+ * stream on it unless the protocol opts in; the mask exchange's queries and fetches opt in
+ * only for what fits the relay's remaining limits (relay-budget.ts), so a transfer never runs
+ * into a relay's data limit.
  *
  * Lifecycle: the node is returned NOT started (unless `start: true`), so the caller can
  * register its protocol handlers and topologies before the first peer connects (identify
@@ -113,8 +114,8 @@ export const NODE_LIMITS = {
   relayMaxReservations: 64,
   /**
    * What a relayed connection may carry before the relay resets it (libp2p's default 128 KiB):
-   * enough for identify, pings and DCUtR's address exchange, the only protocols that run on
-   * it; masks never cross a relay (they wait for a direct connection or use another provider).
+   * identify, pings, DCUtR's address exchange, and queries and DELTA/BITS transfers that fit
+   * what is left (relay-budget.ts: a 14 kB BITS mask with a 16 KiB reserve).
    */
   relayDataLimitBytes: 1n << 17n,
   /** ... and how long it may stay open (libp2p's default 2 min): hole punching needs seconds. */

@@ -13,7 +13,14 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { equals as sameBytes } from 'multiformats/bytes'
 import type { DeltaBaseProvider } from '../masks/initial-mask.js'
 import { describeError } from '../errors.js'
-import { fetchBound, newRequestId, RemoteRefusal, type MaskExchangeClient } from '../network/mask-exchange/client.js'
+import {
+  fetchBound,
+  newRequestId,
+  RelayLimitError,
+  RemoteRefusal,
+  type MaskExchangeClient
+} from '../network/mask-exchange/client.js'
+import { RELAY_REFUSAL_MARK } from '../network/relay-budget.js'
 import type { ReceivedOffer } from './policy/strategy.js'
 
 /** A fetched candidate whose bytes passed every check (docs/protocol.md §9, steps 1–4). */
@@ -36,13 +43,15 @@ export interface VerifiedCandidate {
  * (another CID, or a mask that is not for this task, backbone and layer table): a
  * verification failure. `slow`: our round stopped waiting for it (its grace ran out): says
  * nothing about the peer. `busy`: the holder's rate limit or transfer slots: backpressure, not
- * a failure. Otherwise a fetch failure (refused, timed out, stream closed).
+ * a failure. `relay-limit`: the only connection to the holder is relayed and the mask does not
+ * fit what its relay still lets through (never asked, or refused by the holder): the network's
+ * shape, not the peer's fault. Otherwise a fetch failure (refused, timed out, stream closed).
  */
 export interface FailedCandidate {
   readonly kind: 'failed'
   readonly offer: ReceivedOffer
   readonly cid: string
-  readonly cause: 'lie' | 'slow' | 'busy' | 'failure'
+  readonly cause: 'lie' | 'slow' | 'busy' | 'relay-limit' | 'failure'
   /** The bytes hashed to the offered CID: the content itself is bad, whoever serves it. */
   readonly contentVerified: boolean
   readonly reason: string
@@ -105,6 +114,9 @@ export async function fetchCandidate(
   const cid = r.offer.cid as Uint8Array
   const deltaBase = c.deltaBase
   const { encoding, accept } = fetchEncodings(o.encoding, deltaBase !== undefined)
+  // never more bytes than the offered mask can take in encoding `e`
+  const maskBound = (e: MaskEncoding): number =>
+    fetchBound(r.offer.encodedSize, e, { taskKey: o.taskKey, backboneId: c.backboneId, layers: o.layers })
   let fetched: Awaited<ReturnType<MaskExchangeClient['fetch']>>
   try {
     fetched = await c.client.fetch(
@@ -120,18 +132,17 @@ export async function fetchCandidate(
       {
         timeoutMs: o.timeoutMs,
         expectedCid: cid,
-        // never more bytes than the offered mask can take in any accepted encoding
-        maxBytes: Math.max(
-          ...accept.map(e =>
-            fetchBound(r.offer.encodedSize, e, { taskKey: o.taskKey, backboneId: c.backboneId, layers: o.layers })
-          )
-        ),
+        maxBytes: Math.max(...accept.map(maskBound)),
+        // a holder reached only through a relay is asked for what fits the relay's limits
+        maskBound,
         signal: o.cut
       }
     )
   } catch (err) {
     if (o.cut.aborted && o.signal?.aborted !== true) return failed('slow', 'the round stopped waiting for it')
-    if (err instanceof RemoteRefusal) return failed(err.status === 'busy' ? 'busy' : 'failure', err.message)
+    if (err instanceof RelayLimitError) return failed('relay-limit', err.message)
+    if (err instanceof RemoteRefusal)
+      return failed(err.status === 'busy' ? 'busy' : overRelay(err) ? 'relay-limit' : 'failure', err.message)
     const lie = isProtocolError(err) && LIES.has(err.code)
     return failed(lie ? 'lie' : 'failure', describeError(err))
   }
@@ -162,6 +173,15 @@ export async function fetchCandidate(
     meta: { ...fetched.meta, origin: fetched.meta.origin === '' ? r.peerId : fetched.meta.origin },
     inHandAt: c.now()
   }
+}
+
+/**
+ * A holder's refusal to send over a relayed connection (server.ts relayRefusal): a refusal
+ * status with its message, recognised by that message (the status enum has no value for it,
+ * and a new value would break older peers' decoders).
+ */
+function overRelay(err: RemoteRefusal): boolean {
+  return err.status === 'refused' && err.message.includes(RELAY_REFUSAL_MARK)
 }
 
 function missingBase(taskKey: string): never {

@@ -5,7 +5,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
 import { describeError } from '../errors.js'
 import type { Logger } from '../logging/logger.js'
-import { LOST, type MaskExchangeClient } from '../network/mask-exchange/client.js'
+import { LOST, RelayLimitError, type MaskExchangeClient } from '../network/mask-exchange/client.js'
 import type { PeerFinder } from '../network/mask-exchange/components.js'
 import type { PeerDirectory } from '../network/peer-directory.js'
 import type { ReceivedOffer, SharingStrategy } from './policy/strategy.js'
@@ -131,7 +131,8 @@ export async function collectOffers(
             logger.debug({ peer: id, task: query.taskKey, status: offer.status }, 'peer declined the query')
         },
         (err: unknown) => {
-          if (!cutShortByUs()) directory.failed(id)
+          // a relay with too little budget left says nothing about the peer
+          if (!cutShortByUs() && !(err instanceof RelayLimitError)) directory.failed(id)
           logger.debug({ peer: id, err: describeError(err) }, 'query failed')
         }
       )

@@ -115,6 +115,8 @@ export interface QueryRoundsComponents {
   readonly now: () => number
   /** The DELTA bases this node can rebuild; without it, DELTA is not asked for. */
   readonly deltaBase?: DeltaBaseProvider
+  /** Whether the only connection to a peer runs through a relay (its offers yield to direct holders'). */
+  readonly relayedOnly?: (peerId: string) => boolean
 }
 
 /**
@@ -175,7 +177,8 @@ export class QueryRounds {
         cidOf: cidText,
         skip: cid => reputation.isRejected(cid) || this.c.decided?.(cid) === true,
         standing: p => reputation.standing(p, this.c.now()),
-        random: this.c.random
+        random: this.c.random,
+        ...(this.c.relayedOnly !== undefined ? { relayedOnly: this.c.relayedOnly } : {})
       },
       this.init
     )

@@ -48,7 +48,9 @@ export class InMemoryWire {
       this.inbound.push(inbound)
       void handler(inbound, { remotePeer: this.dialerPeer } as Connection)
       return outbound
-    }
+    },
+    // no connection objects in memory: every request takes the direct path, dialProtocol
+    getConnections: () => []
   }
 
   /** Whether a handler is registered for `protocol`. */

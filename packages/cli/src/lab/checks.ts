@@ -243,6 +243,58 @@ function decideRelayed(c: Extract<CheckSpec, { kind: 'relayed' }>, view: LabView
   }
 }
 
+function decideAdoptedOverRelay(
+  c: Extract<CheckSpec, { kind: 'adopted-over-relay' }>,
+  view: LabView
+): CheckResult | null {
+  const n = nodeOf(view, c.node)
+  const from = nodeOf(view, c.from)
+  const event = n.obs.adoptions.find(a => a.task === c.task && a.fromPeer === from.peerId)
+  const relayedAt = [n.obs.relayedSince.get(from.peerId), from.obs.relayedSince.get(n.peerId)].filter(
+    (t): t is number => t !== undefined
+  )
+  const direct = connectedAt(view, c.node, c.from, true)
+  const relayHeldAt = c.relay === null ? undefined : nodeOf(view, c.relay).obs.heldSince.get(c.task)
+  if (event === undefined) {
+    if (!overdue(view, c.withinSeconds, from.firstServing ?? 0)) return null
+    const other = n.obs.adoptions.find(a => a.task === c.task)
+    return {
+      name: c.name,
+      passed: false,
+      value: {
+        adopted: false,
+        ...(other !== undefined ? { adoptedFrom: nameOfPeer(view, other.fromPeer) } : {}),
+        relayedSeconds: relayedAt.length > 0 ? r1(Math.min(...relayedAt)) : null,
+        directSeconds: direct === null ? null : r1(direct),
+        why: `${c.node} did not adopt ${c.task} from ${c.from}`
+      }
+    }
+  }
+  const at = event.atSeconds
+  const wasDirect = direct !== null && direct <= at
+  const relayHeld = relayHeldAt !== undefined && relayHeldAt <= at
+  const bytes = (x: NodeView): { sent: number; received: number } | null => x.obs.status?.relayedBytes ?? null
+  const value = {
+    adopted: true,
+    seconds: r1(at),
+    secondsAfterNodeStart: sinceStart(n, at),
+    latencyMs: event.latencyMs,
+    relayedSeconds: relayedAt.length > 0 ? r1(Math.min(...relayedAt)) : null,
+    directSeconds: direct === null ? null : r1(direct),
+    ...(c.relay !== null ? { relayHeldTask: relayHeld } : {}),
+    // what each end's mask exchange put through relays by the time the check was decided
+    relayedBytes: { [c.node]: bytes(n), [c.from]: bytes(from) },
+    ...(wasDirect
+      ? { why: `${c.node} and ${c.from} had a direct connection at ${r1(direct as number)} s, before the adoption` }
+      : relayHeld
+        ? { why: `${c.relay} held ${c.task} at ${r1(relayHeldAt as number)} s: a provider both reach directly` }
+        : relayedAt.length === 0
+          ? { why: `${c.node} and ${c.from} were never seen connected through a relay` }
+          : {})
+  }
+  return { name: c.name, passed: !wasDirect && !relayHeld && relayedAt.length > 0, value }
+}
+
 function decideHolds(c: Extract<CheckSpec, { kind: 'holds' }>, view: LabView): CheckResult | null {
   const n = nodeOf(view, c.node)
   const at = n.obs.heldSince.get(c.task)
@@ -434,6 +486,8 @@ function decideOne(c: CheckSpec, view: LabView): CheckResult | null {
       return decideDirect(c, view)
     case 'relayed':
       return decideRelayed(c, view)
+    case 'adopted-over-relay':
+      return decideAdoptedOverRelay(c, view)
     case 'holds':
       return decideHolds(c, view)
     case 'no-masks-lost':

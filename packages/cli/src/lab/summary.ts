@@ -1,6 +1,9 @@
 import type { CheckResult } from './checks.js'
 import type { LabNode } from './daemons.js'
-import { cpuPercent, type NodeObservation } from './observe.js'
+import { cpuPercent, protocolBytes, type NodeObservation } from './observe.js'
+
+/** Circuit Relay v2's hop protocol: a relay's end of every circuit it carries. */
+const RELAY_HOP_PROTOCOL = '/libp2p/circuit/relay/0.2.0/hop'
 
 /** The result document of a run: `{ topology, nodes, checks, passed }` (what --json prints). */
 
@@ -40,6 +43,13 @@ export interface LabNodeSummary {
   /** Average share of one core while serving (last process). */
   cpuPercent: number | null
   maskBytesServed: number | null
+  /** Query and mask bytes its exchange sent and received over relayed connections (status `relayedBytes`). */
+  relayedBytes: { sent: number; received: number } | null
+  /**
+   * On a `--relay-server` node: the bytes of the circuits it relayed (libp2p's counters of the
+   * hop protocol's streams, sent + received: every relayed byte once), from its final /metrics.
+   */
+  relayHopBytes: number | null
   errors: string[]
   log: string | null
 }
@@ -104,6 +114,8 @@ export function summariseNode(
     rssPeakMB: o.rssPeakMB,
     cpuPercent: cpuPercent(o),
     maskBytesServed: served,
+    relayedBytes: o.status?.relayedBytes ?? null,
+    relayHopBytes: o.metrics === null ? null : protocolBytes(o.metrics, RELAY_HOP_PROTOCOL),
     errors: o.errors,
     log: n.logFile
   }

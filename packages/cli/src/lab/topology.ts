@@ -130,6 +130,20 @@ export type CheckSpec =
       readonly withinSeconds: number | null
     }
   | {
+      /**
+       * `node` adopted `task` fetched from `from`, which it only ever reached through a relay
+       * (no direct connection between them before the adoption); `relay`, when named, held no
+       * mask for the task then (no provider both reach directly).
+       */
+      readonly kind: 'adopted-over-relay'
+      readonly name: string
+      readonly node: string
+      readonly task: string
+      readonly from: string
+      readonly relay: string | null
+      readonly withinSeconds: number | null
+    }
+  | {
       readonly kind: 'holds'
       readonly name: string
       readonly node: string
@@ -726,6 +740,18 @@ function parseChecks(
         check = { kind, name, between: pair, withinSeconds: within() }
         break
       }
+      case 'adopted-over-relay': {
+        const n = node(f, 'node')
+        const task = f.str('task')
+        learnsTask(f, 'task', n, task)
+        const from = node(f, 'from')
+        if (from.name === n.name) throw new TopologyError(f.at('from'), 'must name another node')
+        if (from.role !== 'learner')
+          throw new TopologyError(f.at('from'), `"${from.name}" is an evaluator: it serves no masks`)
+        const relay = f.has('relay') ? node(f, 'relay').name : null
+        check = { kind, name, node: n.name, task, from: from.name, relay, withinSeconds: within() }
+        break
+      }
       case 'holds': {
         const n = node(f, 'node')
         const task = f.str('task')
@@ -771,7 +797,7 @@ function parseChecks(
       default:
         throw new TopologyError(
           f.at('kind'),
-          `unknown check kind "${kind}" (connected, adopted, direct, relayed, holds, no-masks-lost, collective-target, memory, traffic, fetch-latency)`
+          `unknown check kind "${kind}" (connected, adopted, adopted-over-relay, direct, relayed, holds, no-masks-lost, collective-target, memory, traffic, fetch-latency)`
         )
     }
     const expectFailure = f.has('expectFailure') ? f.str('expectFailure') : null

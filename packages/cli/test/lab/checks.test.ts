@@ -30,6 +30,7 @@ const topology = parseTopology(
       { name: 'origin', kind: 'adopted', adoptions: [{ node: 'b', task: X, origin: 'a' }] },
       { name: 'direct', kind: 'direct', between: ['a', 'b'], withinSeconds: 10, note: 'no hole punching yet' },
       { name: 'relayed', kind: 'relayed', between: ['a', 'b'], withinSeconds: 10 },
+      { name: 'over-relay', kind: 'adopted-over-relay', node: 'b', task: X, from: 'a', withinSeconds: 30 },
       {
         name: 'punch',
         kind: 'direct',
@@ -283,6 +284,77 @@ describe('lab checks', () => {
     expect(decideCheck(check('relayed'), { ...w.view, now: 13 })).toMatchObject({
       passed: true,
       value: { relayedSeconds: 6, directSeconds: null }
+    })
+  })
+
+  it('adopted-over-relay: passes for an adoption from a peer reached only through a relay, with the relayed bytes', () => {
+    const entry = {
+      peerId: peer('a'),
+      connected: true,
+      addrs: [],
+      role: null,
+      masks: 0,
+      totalSteps: 0,
+      lastSeen: '',
+      failures: 0
+    }
+    const adopt = (w: ReturnType<typeof world>): void => {
+      const b = w.nodes.get('b')?.obs
+      recordLogLines(
+        b as never,
+        [
+          log(3, { msg: 'daemon started' }),
+          log(12, { msg: 'adopting mask', task: X, from: peer('a'), verified: 0.9 }),
+          log(12.1, { msg: 'adopted mask', task: X, from: peer('a'), latencyMs: 456 })
+        ],
+        START_MS
+      )
+    }
+    // not adopted yet: open until 30 s after a serves, then failed
+    const w = world({ now: 20 })
+    expect(decideCheck(check('over-relay'), w.view)).toBeNull()
+    expect(decideCheck(check('over-relay'), { ...w.view, now: 33 })).toMatchObject({
+      passed: false,
+      value: { adopted: false, why: 'b did not adopt ctgraph/d2b2/img1/leaf10 from a' }
+    })
+    // relayed from 6 s, adopted at 12 s: passed, with what each end put through relays
+    recordDocuments(w.nodes.get('b')?.obs as never, 6, {
+      peers: { peers: [{ ...entry, connection: 'relayed' } as never] },
+      status: { relayedBytes: { sent: 300, received: 4200 } } as never
+    })
+    adopt(w)
+    expect(decideCheck(check('over-relay'), w.view)).toEqual({
+      name: 'over-relay',
+      passed: true,
+      value: {
+        adopted: true,
+        seconds: 12,
+        secondsAfterNodeStart: 9,
+        latencyMs: 456,
+        relayedSeconds: 6,
+        directSeconds: null,
+        relayedBytes: { b: { sent: 300, received: 4200 }, a: null }
+      }
+    })
+    // a direct connection before the adoption: the mask may have come over it
+    const d = world({ now: 20 })
+    recordDocuments(d.nodes.get('b')?.obs as never, 6, {
+      peers: { peers: [{ ...entry, connection: 'relayed' } as never] }
+    })
+    recordDocuments(d.nodes.get('a')?.obs as never, 8, {
+      peers: { peers: [{ ...entry, peerId: peer('b'), connection: 'direct' } as never] }
+    })
+    adopt(d)
+    expect(decideCheck(check('over-relay'), d.view)).toMatchObject({
+      passed: false,
+      value: { directSeconds: 8, why: 'b and a had a direct connection at 8 s, before the adoption' }
+    })
+    // never seen relayed (e.g. a provider on the same segment): not over a relay
+    const n = world({ now: 20 })
+    adopt(n)
+    expect(decideCheck(check('over-relay'), n.view)).toMatchObject({
+      passed: false,
+      value: { why: 'b and a were never seen connected through a relay' }
     })
   })
 

@@ -46,6 +46,7 @@ interface LabDocument {
     namespace: string
     pids: number[]
     masks: Array<{ task: string; origin: string | null }>
+    relayHopBytes: number | null
   }>
   checks: Check[]
   passed: boolean
@@ -128,20 +129,32 @@ describe.skipIf(unavailable !== null)('l2d2c lab (network namespaces, real daemo
     }
   })
 
-  it.concurrent("two-nat-sites-short: the NAT'd learners reach the relay and each other through it, one adopts the other's mask from the relay, never over a relayed connection", async () => {
+  it.concurrent("two-nat-sites-short: the NAT'd learners reach the relay and each other only through it, and one adopts the other's mask over that relayed connection", async () => {
     const { code, check, doc } = await lab('two-nat-sites-short')
     expect(check('connected').passed, JSON.stringify(doc.checks)).toBe(true)
     expect(check('adopted')).toMatchObject({
       passed: true,
-      value: { adoptions: [{ node: 'a1', from: 'relay', origin: 'b1', adopted: true }] }
+      value: { adoptions: [{ node: 'a1', from: 'b1', origin: 'b1', adopted: true }] }
     })
+    // fetched from b1 itself, which a1 reaches only through the relay, the relay holding no copy
+    const over = check('adopted-over-relay')
+    expect(over, JSON.stringify(over.value)).toMatchObject({
+      passed: true,
+      value: { adopted: true, directSeconds: null, relayHeldTask: false }
+    })
+    const bytes = over.value.relayedBytes as Record<string, { sent: number; received: number } | null>
+    expect(bytes.a1?.received).toBeGreaterThan(3_000) // at least a DELTA mask crossed the relay
+    expect(bytes.b1?.sent).toBeGreaterThan(3_000)
     // a1 and b1 met through the relay's Circuit Relay v2 service...
     expect(check('relayed')).toMatchObject({ passed: true, value: { directSeconds: null } })
     // ...and hole punching cannot turn that into a direct connection here: an expected failure, with the reason
     const direct = check('direct-after-holepunch')
     expect(direct.passed).toBe(false)
     expect(direct.value).toMatchObject({ connected: false, expectedFailure: true })
-    expect(String(direct.value.expectedBecause)).toContain('DCUtR exchanges public addresses only')
+    expect(String(direct.value.expectedBecause)).toContain('DCUtR sends and dials public addresses only')
+    // the relay node counted the circuits' bytes (its hop streams)
+    const relay = doc.nodes.find(n => n.name === 'relay')
+    expect(relay?.relayHopBytes).toBeGreaterThan(3_000)
     expect(doc.passed).toBe(true)
     expect(code).toBe(0)
   }, 300_000)

@@ -262,12 +262,14 @@ describe('the repository topologies', () => {
     expect(t.checks.length).toBeGreaterThan(0)
   })
 
-  it('churn kills at least 20 times; swarm32 has 32 nodes; two-nat-sites checks direct-after-holepunch', async () => {
+  it('churn kills at least 20 times; swarm32 has 32 nodes; two-nat-sites checks adoption over the relay and direct-after-holepunch', async () => {
     expect((await loadTopology('churn')).churn?.kills).toBeGreaterThanOrEqual(20)
     expect((await loadTopology('swarm32')).nodes).toHaveLength(32)
     for (const name of ['two-nat-sites', 'two-nat-sites-short']) {
       const checks = (await loadTopology(name)).checks.map(c => c.name)
-      expect(checks).toEqual(expect.arrayContaining(['connected', 'adopted', 'direct-after-holepunch']))
+      expect(checks).toEqual(
+        expect.arrayContaining(['connected', 'adopted', 'adopted-over-relay', 'direct-after-holepunch'])
+      )
     }
   })
 })

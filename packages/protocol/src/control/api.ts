@@ -81,6 +81,11 @@ export interface StatusDocument {
   /** Bytes this node sent and received on the l2d2c protocols and announcements since it started. */
   bytesSent: number
   bytesReceived: number
+  /**
+   * Of those, the query and mask bytes that ran over relayed connections (Circuit Relay v2:
+   * masks cross a relay only when they fit its limits, docs/protocol.md §5.6).
+   */
+  relayedBytes?: { sent: number; received: number }
   /** Who can reach this node and join its swarm (README, "Daemon: Security"). */
   exposure?: ExposureDocument
   /** What admission control refused since the node started, by reason. */
@@ -225,7 +230,7 @@ export interface PeerEntry {
   standing?: 'trusted' | 'neutral' | 'deprioritised' | 'ignored'
   /**
    * How a connected peer is connected: direct, or relayed through a Circuit Relay v2 relay (a
-   * limited connection: no mask transfer runs on it); null when not connected.
+   * limited connection: only queries and DELTA/BITS transfers that fit its limits run on it); null when not connected.
    */
   connection?: 'direct' | 'relayed' | null
 }

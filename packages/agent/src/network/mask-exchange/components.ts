@@ -9,8 +9,11 @@ import type { ContentRouting, Libp2p, PeerId, PeerStore } from '@libp2p/interfac
 /** Registers and removes protocol handlers (the responder). */
 export type ProtocolRegistrar = Pick<Libp2p, 'handle' | 'unhandle'>
 
-/** Opens a stream for a protocol to a peer (the requester). */
-export type ProtocolDialer = Pick<Libp2p, 'dialProtocol'>
+/**
+ * Opens a stream for a protocol to a peer (the requester), and lists the connections to a
+ * peer (whether the only ones are relayed, and what their relay still lets through).
+ */
+export type ProtocolDialer = Pick<Libp2p, 'dialProtocol' | 'getConnections'>
 
 /** Where a query round looks for holders: connected peers, the peer store, DHT providers. */
 export interface PeerFinder {

@@ -13,6 +13,7 @@ import {
   QUERY_PROTOCOL,
   acceptedEncodings,
   type InventoryAnnouncement,
+  type MaskEncoding,
   type MaskFetch,
   type MaskOffer,
   type MaskTransferHeader,
@@ -26,6 +27,7 @@ import type { SitePolicy } from '../../sharing/policy/site-policy.js'
 import type { Answer, SharingStrategy } from '../../sharing/policy/strategy.js'
 import type { ServedMasks } from '../../masks/store/served-masks.js'
 import { PeerRateLimiter } from '../../util/rate-limiter.js'
+import { fitsLimits, limitedWireBytes, RELAY_BUDGET, RELAY_REFUSAL_MARK } from '../relay-budget.js'
 import type { ProtocolRegistrar } from './components.js'
 import type { LossInjector, OutboundKind } from './loss.js'
 import { DEFAULT_PEER_LIMITS, type PeerLimits } from './peer-limits.js'
@@ -91,6 +93,8 @@ export class MaskExchangeServer {
   }
   /** Queries and fetches refused by the sharing policy. */
   refusedByPolicy = 0
+  /** Fetches refused because the mask would not fit the relayed connection they came over. */
+  refusedOverRelay = 0
   private readonly limits: PeerLimits
   private readonly now: () => number
 
@@ -115,14 +119,16 @@ export class MaskExchangeServer {
       (stream, connection) => {
         void this.onQuery(stream, connection)
       },
-      { maxInboundStreams: SERVER_LIMITS.maxInboundQueryStreams }
+      // queries and fetches may arrive over a relayed connection: what does not fit is refused
+      // below (docs/protocol.md §5.6); inventories never run on one
+      { maxInboundStreams: SERVER_LIMITS.maxInboundQueryStreams, runOnLimitedConnection: true }
     )
     await registrar.handle(
       MASK_PROTOCOL,
       (stream, connection) => {
         void this.onFetch(stream, connection)
       },
-      { maxInboundStreams: SERVER_LIMITS.maxInboundMaskStreams }
+      { maxInboundStreams: SERVER_LIMITS.maxInboundMaskStreams, runOnLimitedConnection: true }
     )
     await registrar.handle(
       INVENTORY_PROTOCOL,
@@ -170,6 +176,7 @@ export class MaskExchangeServer {
         timeoutMs: SERVER_LIMITS.handlerTimeoutMs
       })
       this.c.traffic.received(kind, framedLength(bytes.length))
+      if (connection.limits !== undefined) this.c.traffic.relayed('received', framedLength(bytes.length))
       await handle(bytes, peer, deadline.signal)
     } catch (err) {
       abortStream(stream)
@@ -186,6 +193,7 @@ export class MaskExchangeServer {
    */
   private async respond(
     stream: Stream,
+    connection: Connection,
     kind: TrafficProtocol,
     loss: OutboundKind,
     peer: string,
@@ -202,6 +210,7 @@ export class MaskExchangeServer {
       bytes += framedLength(frame.length)
     }
     this.c.traffic.sent(kind, bytes)
+    if (connection.limits !== undefined) this.c.traffic.relayed('sent', bytes)
     await closeStream(stream, { signal })
     return true
   }
@@ -244,7 +253,7 @@ export class MaskExchangeServer {
               backboneId: masks.backboneId,
               origin: ''
             }
-      if (await this.respond(stream, 'query', 'offer', peer, [encodeOffer(offer)], signal)) {
+      if (await this.respond(stream, connection, 'query', 'offer', peer, [encodeOffer(offer)], signal)) {
         this.c.logger.debug({ peer, task: query.taskKey, status: offer.status }, 'answered query')
       }
     })
@@ -267,7 +276,7 @@ export class MaskExchangeServer {
           meta: null,
           message
         }
-        if (await this.respond(stream, 'mask', 'transfer', peer, [encodeTransferHeader(header)], signal))
+        if (await this.respond(stream, connection, 'mask', 'transfer', peer, [encodeTransferHeader(header)], signal))
           this.c.logger.debug({ peer, status, message }, 'refused fetch')
       }
       let request: MaskFetch
@@ -340,6 +349,14 @@ export class MaskExchangeServer {
         meta: { ...held.meta, origin },
         message: ''
       })
+      // Over a relayed connection only what fits its remaining limits (docs/protocol.md §5.6):
+      // the requester should not have asked, but its view of the connection may be older.
+      const overRelay = relayRefusal(connection, held.encoding, [header, ...held.frames])
+      if (overRelay !== null) {
+        this.refusedOverRelay++
+        await refuse(request.requestId, 'refused', overRelay)
+        return
+      }
       // A slow reader holds the slot no longer than this mask needs (SERVER_LIMITS).
       const deadline = withDeadline(
         Math.min(
@@ -350,7 +367,9 @@ export class MaskExchangeServer {
       )
       try {
         // The chunk frames are cached per (mask version, encoding): only the header is encoded here.
-        if (await this.respond(stream, 'mask', 'transfer', peer, [header, ...held.frames], deadline.signal)) {
+        if (
+          await this.respond(stream, connection, 'mask', 'transfer', peer, [header, ...held.frames], deadline.signal)
+        ) {
           this.transfersServed++
           this.c.logger.debug({ peer, bytes: held.totalSize, encoding: held.encoding }, 'served mask')
         }
@@ -371,7 +390,34 @@ export class MaskExchangeServer {
       decodeInventoryRequest(bytes)
       // The answer has no status to say "busy": over the limit, the stream is reset.
       if (!this.limiters.inventory.take(peer, this.now())) throw new Error('inventory requests over the rate limit')
-      await this.respond(stream, 'inventory', 'inventory', peer, [encodeAnnouncement(this.c.announcement())], signal)
+      await this.respond(
+        stream,
+        connection,
+        'inventory',
+        'inventory',
+        peer,
+        [encodeAnnouncement(this.c.announcement())],
+        signal
+      )
     })
   }
+}
+
+/**
+ * Why a transfer in `encoding` of these frames must not go over `connection`, or null when it
+ * may: always on a direct connection; on a relayed one, a compact encoding whose frames fit the
+ * remaining limits (relay-budget.ts).
+ */
+function relayRefusal(
+  connection: Pick<Connection, 'limits'>,
+  encoding: MaskEncoding,
+  frames: readonly Uint8Array[]
+): string | null {
+  if (connection.limits === undefined) return null
+  if (!RELAY_BUDGET.encodings.includes(encoding))
+    return `${encoding} is not sent ${RELAY_REFUSAL_MARK} (only ${RELAY_BUDGET.encodings.join(' and ')}); fetch it over a direct connection`
+  const v = fitsLimits(connection.limits, limitedWireBytes(frames.map(f => f.length)))
+  return v.fits
+    ? null
+    : `not sent ${RELAY_REFUSAL_MARK}: ${v.reason}; fetch it over a direct connection or a fresh relayed one`
 }

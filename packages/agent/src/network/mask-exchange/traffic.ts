@@ -8,6 +8,11 @@ export type TrafficProtocol = 'query' | 'mask' | 'inventory' | 'announce'
 
 export interface TrafficSnapshot {
   bytes: Record<TrafficProtocol, { sent: number; received: number }>
+  /**
+   * Of those, the query and mask bytes that ran over relayed (limited) connections: what this
+   * node's exchange put through Circuit Relay v2 relays (docs/protocol.md §5.6).
+   */
+  relayed: { sent: number; received: number }
   messages: Record<TrafficProtocol, { sent: number; received: number }>
   latencies: Record<string, { count: number; p50: number | null; p99: number | null }>
 }
@@ -19,12 +24,18 @@ export class Traffic {
   private readonly bytes = new Map<string, number>()
   private readonly messages = new Map<string, number>()
   private readonly samples = new Map<string, number[]>()
+  private readonly relayedBytes = { sent: 0, received: 0 }
 
   sent(protocol: TrafficProtocol, bytes: number): void {
     this.add(protocol, 'sent', bytes)
   }
   received(protocol: TrafficProtocol, bytes: number): void {
     this.add(protocol, 'received', bytes)
+  }
+
+  /** Bytes of a query or transfer (already counted by `sent`/`received`) that crossed a relayed connection. */
+  relayed(dir: 'sent' | 'received', bytes: number): void {
+    this.relayedBytes[dir] += bytes
   }
 
   private add(protocol: TrafficProtocol, dir: 'sent' | 'received', bytes: number): void {
@@ -52,7 +63,7 @@ export class Traffic {
     const latencies: TrafficSnapshot['latencies'] = {}
     for (const [name, s] of this.samples)
       latencies[name] = { count: s.length, p50: percentile(s, 0.5), p99: percentile(s, 0.99) }
-    return { bytes: pick(this.bytes), messages: pick(this.messages), latencies }
+    return { bytes: pick(this.bytes), relayed: { ...this.relayedBytes }, messages: pick(this.messages), latencies }
   }
 }
 

@@ -9,7 +9,9 @@ import type { ReceivedOffer } from './strategy.js'
  *
  *  1. drops offers for content ids already decided (rejected, held for review) and from
  *     ignored peers, and keeps one offer per peer and one slot per content id (other holders
- *     of the same content id are the slot's alternates, tried in turn if a fetch fails);
+ *     of the same content id are the slot's alternates, tried in turn if a fetch fails); a
+ *     holder with a direct connection takes the slot before one reached only through a relay
+ *     (a relay's data limit is shared by everything on that connection, docs/protocol.md §5.6);
  *  2. fetches trusted peers' offers first (they delivered verified masks with honest claims),
  *     then neutral ones, deprioritised peers last, each tier in the strategy's ranking;
  *  3. among peers with no record, those claiming within `highClaimBand` of the round's top
@@ -46,6 +48,8 @@ export interface FetchPlanContext {
   readonly standing: (peerId: string) => Standing
   /** Seeded uniform [0, 1) source. */
   readonly random: () => number
+  /** Whether the only connection to this peer runs through a relay; absent: none does. */
+  readonly relayedOnly?: (peerId: string) => boolean
 }
 
 const TIER: Record<Standing, number> = { trusted: 0, neutral: 1, deprioritised: 2, ignored: 3 }
@@ -67,7 +71,13 @@ export function planFetches(
     peers.add(offer.peerId)
     const same = byCid.get(cid)
     if (same !== undefined) {
-      if (same.alternates.length < MAX_ALTERNATES) same.alternates.push(offer)
+      // the same content from a direct holder: it takes the slot, the relayed one stays an alternate
+      if (c.relayedOnly?.(same.offer.peerId) === true && c.relayedOnly(offer.peerId) !== true) {
+        same.alternates.unshift(same.offer)
+        same.offer = offer
+        same.tier = TIER[standing]
+        if (same.alternates.length > MAX_ALTERNATES) same.alternates.pop()
+      } else if (same.alternates.length < MAX_ALTERNATES) same.alternates.push(offer)
       continue
     }
     const e = { offer, tier: TIER[standing], alternates: [] }

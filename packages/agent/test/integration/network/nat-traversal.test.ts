@@ -1,8 +1,9 @@
 /**
  * NAT traversal on real libp2p nodes over TCP on 127.0.0.1: a relay server grants a
  * reservation, a peer reachable only through it is dialled over the relay, the connection is
- * reported as relayed, and the mask exchange refuses to run on it (a relay's data limit
- * would cut a transfer). "Only through the relay" is arranged by the peer announcing its
+ * reported as relayed, and an inventory (up to 512 KiB, more than a relay lets through) is
+ * not sent on it. Queries and fetches that fit the relay's limits do run on it
+ * (relayed-masks.test.ts). "Only through the relay" is arranged by the peer announcing its
  * circuit address alone: on one host every node could otherwise dial every other directly.
  * Hole punching itself cannot be shown here (see lab/README.md, "NAT traversal").
  */
@@ -35,7 +36,7 @@ async function node(options: Partial<Libp2pNodeOptions> = {}): Promise<Libp2pNod
 }
 
 describe('circuit relay v2', () => {
-  it('a NAT-like peer reserves a slot, is dialled through the relay, and no mask exchange runs on that connection', async () => {
+  it('a NAT-like peer reserves a slot, is dialled through the relay, and no inventory runs on that connection', async () => {
     const relay = await node({ relayServer: true })
     const relayAddr = relay.getMultiaddrs()[0]?.toString() ?? ''
     const bKey = await generateKeyPair('Ed25519')
@@ -65,7 +66,7 @@ describe('circuit relay v2', () => {
     )
     expect(failure).toBeInstanceOf(ProtocolError)
     expect((failure as ProtocolError).message).toMatch(/relayed connection.*not sent through relays/)
-    // and libp2p itself refuses the protocol on the limited connection: nothing crossed the relay
+    // and libp2p itself refuses a protocol stream on the limited connection unless it opts in
     await expect(conn.newStream(MASK_PROTOCOL)).rejects.toThrow(/limited connection/)
   }, 60_000)
 })

@@ -18,7 +18,8 @@ import {
   createLibp2pNode,
   startLibp2pNode,
   listeningAddresses,
-  type Libp2pNode
+  type Libp2pNode,
+  type Libp2pNodeOptions
 } from '../../../src/network/libp2p-node.js'
 import type { BanLimits } from '../../../src/network/ban-book.js'
 import { ServedMasks } from '../../../src/masks/store/served-masks.js'
@@ -63,6 +64,8 @@ export async function startPeer(
     deltaBase?: DeltaBaseProvider
     /** How long it bans misbehaving peers (the node's defaults otherwise). */
     bans?: Partial<BanLimits>
+    /** More libp2p node options (relay settings, announce addresses). */
+    node?: Partial<Libp2pNodeOptions>
   } = {}
 ): Promise<TestPeer> {
   const backboneId = opts.backboneId ?? BACKBONE
@@ -70,7 +73,8 @@ export async function startPeer(
     privateKey: await generateKeyPair('Ed25519'),
     gossipHeartbeatMs: 100,
     ...(opts.bans !== undefined ? { bans: opts.bans } : {}),
-    ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {})
+    ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {}),
+    ...opts.node
   })
   const store = new MemoryMaskStore(backboneId, opts.deltaBase)
   const masks = new ServedMasks(store.index, backboneId, Date.now, opts.deltaBase ?? null)

@@ -234,6 +234,30 @@ describe('CurriculumDriver with fixed budgets (scripted learner)', () => {
     expect(learner.calls.at(-1)).toBe('endTask')
   }, 5_000)
 
+  it('a scheduled round whose turn comes while another runs is not lost: it runs once training is over', async () => {
+    const learner = new ScriptedLearner(() => 0.1)
+    const rounds: string[] = []
+    let trainingOver: () => void = () => {}
+    const over = new Promise<void>(resolve => {
+      trainingOver = resolve
+    })
+    // The first scheduled round (after iteration 2) settles only when training is over, so the
+    // turn of the second (after iteration 4) comes while it is still running.
+    const driver = new CurriculumDriver(learner, config({ tasks: [X], commPerTask: 2 }), {
+      share: async ctx => {
+        rounds.push(`${ctx.reason} after ${learner.trainedOn(X) / STEPS}`)
+        if (ctx.reason === 'scheduled' && rounds.length === 2) await over
+        return null
+      },
+      onPosition: p => {
+        if (p.stepsOnTask === 6 * STEPS) trainingOver()
+      }
+    })
+    const r = await driver.run()
+    expect(r.completed).toBe(true)
+    expect(rounds).toEqual(['task-start after 0', 'scheduled after 2', 'scheduled after 6'])
+  })
+
   it('a stop ends the wait for a task-start round that never settles', async () => {
     const stop = new AbortController()
     const learner = new ScriptedLearner(() => 0.1)

@@ -55,6 +55,19 @@ describe('fetch plan', () => {
     expect(plan[1]!.alternates).toEqual([])
   })
 
+  it("a holder with a direct connection takes a content id's slot before one reached only through a relay", () => {
+    const ranked = [offer('r1', 0.9, 'x'), offer('r2', 0.9, 'x'), offer('d', 0.8, 'x'), offer('r3', 0.7, 'y')]
+    const relayed = new Set(['r1', 'r2', 'r3'])
+    const plan = planFetches(ranked, { ...ctx(), relayedOnly: p => relayed.has(p) })
+    expect(ids(plan)).toEqual(['d', 'r3'])
+    // the relayed holders stay alternates, in ranking order (tried if the direct fetch fails)
+    expect(plan[0]!.alternates.map(o => o.peerId)).toEqual(['r1', 'r2'])
+    // a content id only relayed holders have is still fetched, over the relay
+    expect(plan[1]!.alternates).toEqual([])
+    // without the knowledge, the ranking decides
+    expect(ids(planFetches(ranked, ctx()))).toEqual(['r1', 'r3'])
+  })
+
   it('fetches trusted peers first, deprioritised ones last', () => {
     const ranked = [offer('d', 0.95), offer('n', 0.6), offer('t', 0.5)]
     expect(ids(planFetches(ranked, ctx({ d: 'deprioritised', t: 'trusted' })))).toEqual(['t', 'n', 'd'])
