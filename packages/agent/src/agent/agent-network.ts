@@ -10,10 +10,11 @@ import { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
 import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
 import { deriveStream } from '../rng/prng.js'
 import { l2d2cStrategy } from '../sharing/policy/l2d2c-strategy.js'
+import { BasisImport, DEFAULT_BASIS_IMPORT } from '../sharing/basis-import.js'
 import { QueryRounds } from '../sharing/query-round.js'
 import { TaskSharing } from '../sharing/task-sharing.js'
 import { L2D2C_VERSION } from '../version.js'
-import type { AgentConfig } from './agent-config.js'
+import { DEFAULT_AGENT, type AgentConfig } from './agent-config.js'
 import { DEFAULT_DRIVER_CONFIG } from './curriculum-driver.js'
 import type { AgentSharingState } from './sharing-state.js'
 
@@ -51,6 +52,8 @@ export interface AgentNetwork {
   readonly exchange: MaskExchange
   readonly rounds: QueryRounds
   readonly sharing: TaskSharing
+  /** Transfer's basis import (null unless sharing.importBasis > 0). */
+  readonly basis: BasisImport | null
 }
 
 /**
@@ -79,10 +82,13 @@ export async function buildAgentNetwork(
   }
 ): Promise<AgentNetwork> {
   const { policy, reputation, review } = p.sharingState
-  // The directory keeps announced masks of the curriculum's tasks that the policy accepts.
-  const curriculum = new Set(config.tasks)
   const net = config.network ?? {}
   const sharingConfig = config.sharing ?? {}
+  const importBasis = sharingConfig.importBasis ?? DEFAULT_AGENT.importBasis
+  // The directory keeps announced masks of the curriculum's tasks that the policy accepts (of
+  // every task with a basis to import: those of other tasks are what it imports).
+  const curriculum = new Set(config.tasks)
+  const wanted = (t: string): boolean => (importBasis > 0 || curriculum.has(t)) && policy.accepts(t)
   const libp2p = await createLibp2pNode({
     privateKey: p.privateKey,
     listen: net.listen,
@@ -127,7 +133,7 @@ export async function buildAgentNetwork(
       knownPeers,
       policy,
       reputation,
-      wanted: t => curriculum.has(t) && policy.accepts(t)
+      wanted
     }
   )
   const rounds = new QueryRounds(
@@ -168,5 +174,25 @@ export async function buildAgentNetwork(
       evalGreedy: config.driver?.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
     }
   )
-  return { libp2p, exchange, rounds, sharing }
+  const basis =
+    importBasis > 0
+      ? new BasisImport(
+          {
+            client: exchange.client,
+            directory: exchange.directory,
+            reputation,
+            policy,
+            backboneId: p.info.backboneId,
+            now: p.now,
+            logger: config.logger.child({ component: 'basis' }),
+            deltaBase: p.deltaBase
+          },
+          {
+            ...DEFAULT_BASIS_IMPORT,
+            k: importBasis,
+            encoding: sharingConfig.rounds?.encoding ?? DEFAULT_BASIS_IMPORT.encoding
+          }
+        )
+      : null
+  return { libp2p, exchange, rounds, sharing, basis }
 }

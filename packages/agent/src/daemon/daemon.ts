@@ -566,6 +566,7 @@ function agentConfig(
       enabled: config.sharing.enabled && config.role === 'learner',
       hysteresis: config.sharing.hysteresis,
       rounds: { windowMs: config.sharing.windowMs, encoding: config.encoding },
+      importBasis: config.sharing.importBasis,
       ...(config.sharing.drop > 0
         ? { loss: { probability: config.sharing.drop, mode: config.sharing.dropMode, seed: config.seed } }
         : {})
