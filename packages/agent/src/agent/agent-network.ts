@@ -179,6 +179,7 @@ export async function buildAgentNetwork(
       ? new BasisImport(
           {
             client: exchange.client,
+            connected: () => libp2p.getPeers(),
             directory: exchange.directory,
             reputation,
             policy,

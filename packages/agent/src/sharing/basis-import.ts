@@ -3,12 +3,15 @@ import {
   parseContentIdString,
   type DecodedMask,
   type LayerSpec,
-  type MaskEncoding
+  type MaskEncoding,
+  type MaskSummary
 } from '@l2d2c/protocol'
+import type { PeerId } from '@libp2p/interface'
+import { describeError } from '../errors.js'
 import type { Logger } from '../logging/logger.js'
 import type { DeltaBaseProvider } from '../masks/initial-mask.js'
 import { DEFAULT_CLIENT, type MaskExchangeClient } from '../network/mask-exchange/client.js'
-import type { PeerDirectory } from '../network/peer-directory.js'
+import { DEFAULT_PEER_DIRECTORY, type PeerDirectory } from '../network/peer-directory.js'
 import { fetchCandidate } from './candidate-fetch.js'
 import {
   DEFAULT_BASIS_SELECTION,
@@ -30,7 +33,12 @@ import type { SitePolicy } from './policy/site-policy.js'
  * stored, announced, served or counted as this node's capability, and no task adopts them.
  */
 export interface BasisImportComponents {
-  readonly client: Pick<MaskExchangeClient, 'fetch'>
+  readonly client: Pick<MaskExchangeClient, 'fetch' | 'inventory'>
+  /**
+   * The peers connected now: their inventories are asked for too, so a node that has just
+   * joined (before the first announcements reached it) still sees what its peers hold.
+   */
+  readonly connected?: () => PeerId[]
   readonly directory: Pick<PeerDirectory, 'list'>
   readonly reputation: ReputationBook
   readonly policy: Pick<SitePolicy, 'accepts' | 'acceptsFrom'>
@@ -40,7 +48,13 @@ export interface BasisImportComponents {
   readonly deltaBase?: DeltaBaseProvider
 }
 
+/** Masks read from one peer's inventory at most (the directory keeps as many per peer). */
+const MAX_MASKS_PER_INVENTORY = DEFAULT_PEER_DIRECTORY.maxMasksPerPeer
+
 export interface BasisImportInit extends BasisSelectionInit {
+  /** Connected peers whose inventory is asked for, at most. */
+  readonly maxInventories: number
+  readonly inventoryTimeoutMs: number
   /** Encoding requested ('delta': DELTA or BITS, as a round's fetches). */
   readonly encoding: MaskEncoding
   readonly fetchTimeoutMs: number
@@ -48,6 +62,8 @@ export interface BasisImportInit extends BasisSelectionInit {
 
 export const DEFAULT_BASIS_IMPORT: Omit<BasisImportInit, 'k'> = {
   ...DEFAULT_BASIS_SELECTION,
+  maxInventories: 16,
+  inventoryTimeoutMs: DEFAULT_CLIENT.inventoryTimeoutMs,
   encoding: 'delta',
   fetchTimeoutMs: DEFAULT_CLIENT.fetchTimeoutMs
 }
@@ -64,19 +80,47 @@ export class BasisImport {
     readonly init: BasisImportInit
   ) {}
 
-  /** What the directory holds: every announced mask of a peer on this backbone. */
-  private announced(): AnnouncedMask[] {
-    return this.c.directory.list().flatMap(r =>
-      r.backboneId !== this.c.backboneId
-        ? []
-        : r.masks.map(m => ({
-            peerId: r.peerId,
-            taskKey: m.taskKey,
-            cid: parseContentId(m.cid).toString(),
-            claimedReward: m.reward,
-            encodedSize: m.encodedSize
-          }))
+  /**
+   * What peers hold: every announced mask in the directory, and the inventories of connected
+   * peers (at most maxInventories, asked at once), on this backbone; the inventory wins for a peer
+   * that answered (it is the newer).
+   */
+  private async announced(signal?: AbortSignal): Promise<AnnouncedMask[]> {
+    const summary = (peerId: string, m: MaskSummary): AnnouncedMask => ({
+      peerId,
+      taskKey: m.taskKey,
+      cid: parseContentId(m.cid).toString(),
+      claimedReward: m.reward,
+      encodedSize: m.encodedSize
+    })
+    const byPeer = new Map<string, AnnouncedMask[]>()
+    // An evaluator's masks are copies of learners' (it learns nothing itself).
+    for (const r of this.c.directory.list())
+      if (r.backboneId === this.c.backboneId && r.role !== 'evaluator')
+        byPeer.set(
+          r.peerId,
+          r.masks.map(m => summary(r.peerId, m))
+        )
+    const peers = (this.c.connected?.() ?? []).slice(0, this.init.maxInventories)
+    await Promise.all(
+      peers.map(async peer => {
+        const id = peer.toString()
+        try {
+          const inv = await this.c.client.inventory(peer, {
+            timeoutMs: this.init.inventoryTimeoutMs,
+            ...(signal !== undefined ? { signal } : {})
+          })
+          if (inv.role === 'learner' && inv.backboneId === this.c.backboneId)
+            byPeer.set(
+              id,
+              inv.masks.slice(0, MAX_MASKS_PER_INVENTORY).map(m => summary(id, m))
+            )
+        } catch (err) {
+          this.c.logger.debug({ peer: id, err: describeError(err) }, 'no inventory for the basis')
+        }
+      })
     )
+    return [...byPeer.values()].flat()
   }
 
   /**
@@ -90,7 +134,7 @@ export class BasisImport {
     signal?: AbortSignal
   ): Promise<ImportedBasis> {
     const { reputation, policy, now } = this.c
-    const announced = this.announced()
+    const announced = await this.announced(signal)
     const choices = selectBasis(
       announced,
       {
