@@ -252,7 +252,8 @@ function transferTable(t: TransferAnalysis): string {
       ...t.tasks.map(short),
       'all tasks',
       'speed-up (paired)',
-      'tasks adopted/learner'
+      'tasks adopted/learner',
+      'basis masks imported/task'
     ],
     t.conditions.map(c => [
       c.condition.name,
@@ -262,7 +263,8 @@ function transferTable(t: TransferAnalysis): string {
       ...c.perTask.map(s => cell(s, 0)),
       cell(c.total, 0),
       c.condition.compareTo === null ? '' : `${cell(c.speedup)} vs ${c.condition.compareTo}`,
-      cell(c.adoptedTasks, 1)
+      cell(c.adoptedTasks, 1),
+      (c.condition.importBasis ?? 0) > 0 ? cell(c.basisPerTask, 1) : ''
     ])
   )
 }

@@ -62,6 +62,14 @@ export interface RunResult {
   learnersStartedAt?: string | null
   /** Each learner's tasks at the end (absent in results recorded before it was kept; null: it did not answer). */
   learnerTasks?: Array<LearnerTask[] | null>
+  /** Conditions with importBasis: per learner, each task it started and the tasks of the basis masks it imported then. */
+  basisImports?: BasisImport[][]
+}
+
+/** One task start of a learner with --import-basis: the tasks whose peers' masks it imported (empty: none). */
+export interface BasisImport {
+  task: string
+  from: string[]
 }
 
 export const specFile = (out: string): string => join(out, 'spec.json')

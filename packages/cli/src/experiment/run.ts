@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { launchDaemon, stopDaemons, type ChildDaemon, type LaunchOptions } from '../demo/launcher.js'
 import { stepsAt } from '../demo/metrics.js'
 import { DONE_GRACE_MS, lookAt, rowsAfter, SwarmRecord } from '../demo/watch.js'
-import { CONTROL_ROUTES, type StatusDocument } from '@l2d2c/protocol'
+import { readFile } from 'node:fs/promises'
+import { CONTROL_ROUTES, dataDirPaths, type StatusDocument } from '@l2d2c/protocol'
 import { evaluatorArgs, learnerArgs, teacherArgs } from './run-args.js'
 import {
   clearRun,
@@ -20,6 +21,7 @@ import {
   runDir,
   RUN_FORMAT,
   workDir,
+  type BasisImport,
   type LearnerFinal,
   type LearnerTask,
   type RunResult
@@ -168,6 +170,9 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
       : {}),
     learnerTasks
   }
+  // Which peers' masks each learner imported as a basis, from its log (the daemons have stopped: the logs are complete).
+  if (c.importBasis > 0)
+    result.basisImports = await Promise.all(launched.filter(d => d.name.startsWith('learner-')).map(basisImportsOf))
   const { writeFileAtomic } = await import('@l2d2c/agent')
   const dir = runDir(ctx.out, run)
   await writeFileAtomic(
@@ -216,6 +221,30 @@ async function readTasks(d: ChildDaemon): Promise<LearnerTask[] | null> {
           : null
     }
   })
+}
+
+/** A learner's basis imports as its log recorded them (agent.ts importBasis); [] if the log is unreadable. */
+async function basisImportsOf(d: ChildDaemon): Promise<BasisImport[]> {
+  const text = await readFile(dataDirPaths(d.dataDir).log, 'utf8').catch(() => '')
+  const out: BasisImport[] = []
+  for (const line of text.split('\n')) {
+    if (!line.includes('basis')) continue
+    try {
+      const e = JSON.parse(line) as { task?: unknown; from?: unknown }
+      if (typeof e.task !== 'string' || !Array.isArray(e.from)) continue
+      out.push({
+        task: e.task,
+        from: e.from.flatMap(f =>
+          typeof f === 'object' && f !== null && typeof (f as { taskKey?: unknown }).taskKey === 'string'
+            ? [(f as { taskKey: string }).taskKey]
+            : []
+        )
+      })
+    } catch {
+      /* not a JSON line */
+    }
+  }
+  return out
 }
 
 /** The address a node announced first: the one the others bootstrap to. */

@@ -20,6 +20,8 @@ export interface TransferCondition {
   speedup: Summary
   /** Tasks a learner mastered by adopting a peer's mask (mean per learner): 0 when nobody held them, as transfer needs. */
   adoptedTasks: Summary
+  /** Basis masks imported per task start (mean per run; absent from runs recorded without it). */
+  basisPerTask: Summary
 }
 
 export interface TransferAnalysis {
@@ -71,6 +73,12 @@ export function analyseTransfer(spec: ExperimentSpec, results: readonly RunResul
       perTask: tasks.map((_, i) => summarise(per.map(p => p[i] ?? null))),
       total: summarise(per.map(total)),
       speedup: summarise(speedups),
+      basisPerTask: summarise(
+        mine.map(r => {
+          const starts = (r.basisImports ?? []).flat()
+          return starts.length === 0 ? null : starts.reduce((a, b) => a + b.from.length, 0) / starts.length
+        })
+      ),
       adoptedTasks: summarise(
         mine.map(r =>
           r.learnerTasks === undefined

@@ -263,6 +263,16 @@ describe('transfer figures', () => {
           bytesReceived: 0
         }
       ],
+      ...(condition === 'import'
+        ? {
+            basisImports: [
+              [
+                { task: tasks[0]!, from: ['y/1', 'y/2'] },
+                { task: tasks[1]!, from: [] }
+              ]
+            ]
+          }
+        : {}),
       learnerTasks: [
         tasks.map((key, i) => ({
           key,
@@ -292,6 +302,9 @@ describe('transfer figures', () => {
     const random = t.conditions.find(c => c.condition.name === 'random')!
     expect(random.total.mean).toBe(10_000)
     expect(random.speedup.runs).toBe(0)
+    // 2 basis masks at the first task's start, none at the second's.
+    expect(imp.basisPerTask).toMatchObject({ mean: 1, n: 2 })
+    expect(random.basisPerTask.n).toBe(0)
   })
 
   it('the report of a transfer spec has the per-task table and its plot; other specs have neither', () => {
