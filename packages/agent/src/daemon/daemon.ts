@@ -567,7 +567,7 @@ function agentConfig(
       hysteresis: config.sharing.hysteresis,
       // An evaluator measures the collective's best mask: its round waits for every peer it
       // asked (up to the window), not a short grace after the first better offer, which would
-      // cut off a slower holder of a better mask (docs/reference-fidelity.md §6.2).
+      // cut off a slower holder of a better mask (docs/reference-fidelity.md §9, D30).
       rounds: {
         windowMs: config.sharing.windowMs,
         encoding: config.encoding,
