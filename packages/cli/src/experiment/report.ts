@@ -55,7 +55,7 @@ function settingsTable(a: ExperimentAnalysis): string {
       return [
         k.name,
         String(k.learners),
-        k.learners === 1 ? '(lone)' : k.sharing ? 'on' : 'off',
+        k.learners === 1 && (k.teachers ?? 0) === 0 ? '(lone)' : k.sharing ? 'on' : 'off',
         k.curriculum,
         k.budget,
         k.stepsPerTask.toLocaleString('en-US'),

@@ -311,6 +311,9 @@ describe('transfer figures', () => {
     const section = experimentSection(analyse(tspec, results), 'results', 'l2d2c experiment transfer.json', results)
     expect(section.markdown).toContain('**Transfer**')
     expect(section.markdown).toContain('| import | blc | up to 4 | 2 | 2,500')
+    // A student with teachers shares (it imports from them): not a lone agent.
+    expect(section.markdown).toContain('| import | 1 | on |')
+    expect(section.markdown).toContain('| random | 1 | (lone) |')
     expect(section.markdown).toContain('2.00 (1/2 seeds) vs random')
     expect(Object.keys(section.figures)).toContain('transfer-synthetic-transfer.svg')
     const plain = experimentSection(analyse(spec, [run('lone', 1, 1000)]), 'results', 'x', [run('lone', 1, 1000)])
