@@ -4,6 +4,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import type { LearnerApi, LearnerInfo } from '../learner/thread/learner-api.js'
 import type { ServedMasks } from '../masks/store/served-masks.js'
+import { DEFAULT_NEW_MASK_MODE } from '../masks/combine.js'
 import type { DeltaBaseProvider } from '../masks/initial-mask.js'
 import { createLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
 import { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
@@ -174,6 +175,11 @@ export async function buildAgentNetwork(
       evalGreedy: config.driver?.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
     }
   )
+  if (importBasis > 0 && (config.maskInit ?? DEFAULT_NEW_MASK_MODE) === 'random')
+    config.logger.warn(
+      { importBasis },
+      'importBasis has no effect with random initial masks: a basis is what LC/BLC combine (--mask-init blc)'
+    )
   const basis =
     importBasis > 0
       ? new BasisImport(
