@@ -69,6 +69,12 @@ export interface AgentConfig {
      * That round stands in for the next task's start round. Default true.
      */
     readonly prefetchNext?: boolean
+    /**
+     * Transfer: when a task starts untrained and no peer has a mask for it, import up to this
+     * many peers' verified masks of OTHER tasks as the LC/BLC basis of its initial mask
+     * (sharing/basis-import.ts; needs maskInit 'lc' or 'blc'). 0 (the default): never.
+     */
+    readonly importBasis?: number
   }
   /** What the site serves and accepts, from whom, and how it adopts (default: everything, automatically). */
   readonly policy?: SitePolicyInit
@@ -86,7 +92,8 @@ export const DEFAULT_AGENT = {
   storeEncoding: 'f32',
   bootstrapWaitMs: 5_000,
   sharingEnabled: true,
-  prefetchNext: true
+  prefetchNext: true,
+  importBasis: 0
 } as const
 
 export interface AgentObserver {

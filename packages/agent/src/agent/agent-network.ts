@@ -5,6 +5,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { LearnerApi, LearnerInfo } from '../learner/thread/learner-api.js'
 import type { ServedMasks } from '../masks/store/served-masks.js'
+import { DEFAULT_NEW_MASK_MODE } from '../masks/combine.js'
 import type { DeltaBaseProvider } from '../masks/initial-mask.js'
 import { createLibp2pNode, type Libp2pNode } from '../network/libp2p-node.js'
 import { MaskExchange } from '../network/mask-exchange/mask-exchange.js'
@@ -12,10 +13,11 @@ import { connectionKinds } from '../network/nat-service.js'
 import { loadOrCreatePeerKey, loadPeerKey } from '../network/peer-key.js'
 import { deriveStream } from '../rng/prng.js'
 import { l2d2cStrategy } from '../sharing/policy/l2d2c-strategy.js'
+import { BasisImport, DEFAULT_BASIS_IMPORT } from '../sharing/basis-import.js'
 import { QueryRounds } from '../sharing/query-round.js'
 import { TaskSharing } from '../sharing/task-sharing.js'
 import { L2D2C_VERSION } from '../version.js'
-import type { AgentConfig } from './agent-config.js'
+import { DEFAULT_AGENT, type AgentConfig } from './agent-config.js'
 import { DEFAULT_DRIVER_CONFIG } from './curriculum-driver.js'
 import type { AgentSharingState } from './sharing-state.js'
 
@@ -53,6 +55,8 @@ export interface AgentNetwork {
   readonly exchange: MaskExchange
   readonly rounds: QueryRounds
   readonly sharing: TaskSharing
+  /** Transfer's basis import (null unless sharing.importBasis > 0). */
+  readonly basis: BasisImport | null
 }
 
 /**
@@ -81,10 +85,13 @@ export async function buildAgentNetwork(
   }
 ): Promise<AgentNetwork> {
   const { policy, reputation, review } = p.sharingState
-  // The directory keeps announced masks of the curriculum's tasks that the policy accepts.
-  const curriculum = new Set(config.tasks)
   const net = config.network ?? {}
   const sharingConfig = config.sharing ?? {}
+  const importBasis = sharingConfig.importBasis ?? DEFAULT_AGENT.importBasis
+  // The directory keeps announced masks of the curriculum's tasks that the policy accepts (of
+  // every task with a basis to import: those of other tasks are what it imports).
+  const curriculum = new Set(config.tasks)
+  const wanted = (t: string): boolean => (importBasis > 0 || curriculum.has(t)) && policy.accepts(t)
   const libp2p = await createLibp2pNode({
     privateKey: p.privateKey,
     listen: net.listen,
@@ -129,7 +136,7 @@ export async function buildAgentNetwork(
       knownPeers,
       policy,
       reputation,
-      wanted: t => curriculum.has(t) && policy.accepts(t)
+      wanted
     }
   )
   const rounds = new QueryRounds(
@@ -171,5 +178,31 @@ export async function buildAgentNetwork(
       evalGreedy: config.driver?.evalGreedy ?? DEFAULT_DRIVER_CONFIG.evalGreedy
     }
   )
-  return { libp2p, exchange, rounds, sharing }
+  if (importBasis > 0 && (config.maskInit ?? DEFAULT_NEW_MASK_MODE) === 'random')
+    config.logger.warn(
+      { importBasis },
+      'importBasis has no effect with random initial masks: a basis is what LC/BLC combine (--mask-init blc)'
+    )
+  const basis =
+    importBasis > 0
+      ? new BasisImport(
+          {
+            client: exchange.client,
+            connected: () => libp2p.getPeers(),
+            directory: exchange.directory,
+            reputation,
+            policy,
+            backboneId: p.info.backboneId,
+            now: p.now,
+            logger: config.logger.child({ component: 'basis' }),
+            deltaBase: p.deltaBase
+          },
+          {
+            ...DEFAULT_BASIS_IMPORT,
+            k: importBasis,
+            encoding: sharingConfig.rounds?.encoding ?? DEFAULT_BASIS_IMPORT.encoding
+          }
+        )
+      : null
+  return { libp2p, exchange, rounds, sharing, basis }
 }

@@ -30,6 +30,7 @@ import type { ReputationBook } from '../sharing/policy/reputation.js'
 import type { SitePolicy } from '../sharing/policy/site-policy.js'
 import type { QueryRounds } from '../sharing/query-round.js'
 import type { TaskSharing } from '../sharing/task-sharing.js'
+import type { BasisImport } from '../sharing/basis-import.js'
 import { writeJsonAtomic } from '../util/atomic-file.js'
 import { Teardown } from '../util/teardown.js'
 import { DEFAULT_AGENT, type AgentConfig } from './agent-config.js'
@@ -92,6 +93,7 @@ interface AgentParts {
   readonly exchange: MaskExchange
   readonly rounds: QueryRounds
   readonly sharing: TaskSharing
+  readonly basis: BasisImport | null
   readonly teardown: Teardown
   readonly startedAt: number
 }
@@ -123,6 +125,8 @@ export class Agent {
   readonly exchange: MaskExchange
   readonly rounds: QueryRounds
   readonly sharing: TaskSharing
+  /** Transfer's import of peers' masks of other tasks (null unless sharing.importBasis > 0). */
+  readonly basis: BasisImport | null
   /** What the site serves and accepts, and how it adopts; what peers did; the operator's review (review mode). */
   readonly policy: SitePolicy
   readonly reputation: ReputationBook
@@ -153,6 +157,7 @@ export class Agent {
     this.exchange = p.exchange
     this.rounds = p.rounds
     this.sharing = p.sharing
+    this.basis = p.basis
     this.teardown = p.teardown
     this.startedAt = p.startedAt
     this.peerId = p.libp2p.peerId.toString()
@@ -237,7 +242,7 @@ export class Agent {
       const ownIcr = new OwnIcrHistory()
 
       // The network: node, exchange, rounds and sharing, built but not started.
-      const { libp2p, exchange, rounds, sharing } = await buildAgentNetwork(config, {
+      const { libp2p, exchange, rounds, sharing, basis } = await buildAgentNetwork(config, {
         privateKey,
         paths,
         learner,
@@ -273,6 +278,7 @@ export class Agent {
         exchange,
         rounds,
         sharing,
+        basis,
         teardown,
         startedAt: now()
       })
@@ -437,6 +443,21 @@ export class Agent {
     return info.bitsCid
   }
 
+  /**
+   * Transfer: peers' verified masks of other tasks for the BLC basis of `taskKey` (none if a
+   * peer holds the task itself). Logged; never stored, announced or recorded as knowledge.
+   */
+  private async importBasis(taskKey: string, signal?: AbortSignal): Promise<Mask[]> {
+    if (this.basis === null) return []
+    const held = new Set(this.kb.list().flatMap(e => (e.cid !== null && e.taskKey !== taskKey ? [e.taskKey] : [])))
+    const got = await this.basis.importFor(taskKey, held, this.info.layers, signal)
+    this.config.logger.info(
+      { task: taskKey, imported: got.from.length, from: got.from },
+      got.from.length > 0 ? "imported a basis of peers' masks of other tasks" : 'no basis to import'
+    )
+    return got.masks
+  }
+
   /** Runs (or resumes) the curriculum. Resolves when done or when `signal` aborts (after the current iteration). */
   async runCurriculum(signal?: AbortSignal): Promise<DriverResult> {
     const sharingEnabled = this.config.sharing?.enabled ?? DEFAULT_AGENT.sharingEnabled
@@ -453,6 +474,8 @@ export class Agent {
       // A prefetched mask is installed by the driver like any adoption: onAdopted records its
       // provenance and onCheckpoint stores it, so the next task's setTask starts from it.
       share: sharingEnabled ? async ctx => await this.sharing.share(ctx.taskKey, ctx.ownReward, signal) : undefined,
+      basis:
+        sharingEnabled && this.basis !== null ? async taskKey => await this.importBasis(taskKey, signal) : undefined,
       // Review mode: a candidate the operator adopted for the task in training goes in between two iterations.
       approved: taskKey => this.desk?.take(taskKey) ?? null,
       onTaskStart: taskKey => {

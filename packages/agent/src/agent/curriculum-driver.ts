@@ -159,6 +159,12 @@ export interface DriverHooks {
     ownReward: number | null
     reason: 'task-start' | 'scheduled' | 'prefetch'
   }) => Promise<VerifiedMask | null>
+  /**
+   * Transfer: peers' verified masks of OTHER tasks to start a task from (the BLC basis, with the
+   * learner's own masks), asked for once when a task starts untrained and no peer's mask was
+   * adopted for it. They are a basis only (LearnerApi.setBasis): no task is adopted or stored.
+   */
+  basis?: (taskKey: string) => Promise<Mask[]>
   /** A mask the operator adopted for the task in training (review mode), installed between two iterations. */
   approved?: (taskKey: string) => VerifiedMask | null
   onTaskStart?: (taskKey: string, index: number) => Promise<void> | void
@@ -235,10 +241,7 @@ function aborted(signal: AbortSignal | undefined): boolean {
  * whose network call hangs must not keep the curriculum from returning). The round itself is
  * left to settle on its own.
  */
-async function unlessAborted(
-  round: Promise<VerifiedMask | null>,
-  signal: AbortSignal | undefined
-): Promise<VerifiedMask | null> {
+async function unlessAborted<T>(round: Promise<T | null>, signal: AbortSignal | undefined): Promise<T | null> {
   if (signal === undefined) return await round
   if (signal.aborted) return null
   let onAbort = (): void => {}
@@ -461,6 +464,16 @@ export class CurriculumDriver {
           signal
         )
         if (a !== null) await this.install(key, a, stepsOnTask)
+      }
+
+      // Nobody's mask for it: a task met untrained may start from peers' masks of other tasks.
+      if (this.hooks.basis !== undefined && !done() && stepsOnTask === 0 && s.stepsTrained === 0 && s.adoptions === 0) {
+        const basis = await unlessAborted(
+          this.hooks.basis(key).catch(() => []),
+          signal
+        )
+        if (basis !== null && basis.length > 0 && (await this.learner.setBasis(basis)) > 0)
+          await this.evaluate(key, stepsOnTask)
       }
 
       // Later rounds run while training continues; an adoption is installed between iterations.

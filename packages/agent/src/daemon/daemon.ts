@@ -578,7 +578,15 @@ function agentConfig(
     sharing: {
       enabled: config.sharing.enabled && config.role === 'learner',
       hysteresis: config.sharing.hysteresis,
-      rounds: { windowMs: config.sharing.windowMs, encoding: config.encoding },
+      // An evaluator measures the collective's best mask: its round waits for every peer it
+      // asked (up to the window), not a short grace after the first better offer, which would
+      // cut off a slower holder of a better mask (docs/reference-fidelity.md §9, D30).
+      rounds: {
+        windowMs: config.sharing.windowMs,
+        encoding: config.encoding,
+        ...(config.role === 'evaluator' ? { graceMs: config.sharing.windowMs } : {})
+      },
+      importBasis: config.sharing.importBasis,
       ...(config.sharing.drop > 0
         ? { loss: { probability: config.sharing.drop, mode: config.sharing.dropMode, seed: config.seed } }
         : {})

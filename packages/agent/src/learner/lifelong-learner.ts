@@ -244,6 +244,40 @@ export class LifelongLearner {
     this.current = { record, spec, rollout, combination: combination !== null }
   }
 
+  /**
+   * Transfer: rebuilds the current task's LC/BLC combination over this learner's other masks
+   * plus `basis`, peers' masks of OTHER tasks (validated against this backbone). Only for a task
+   * that still has its own initial scores (never trained here, nothing imported for it) and under
+   * 'lc'/'blc'; otherwise a no-op. The basis masks are kept by no task record: they are not this
+   * learner's masks for their tasks, and consolidation at the task's end leaves no reference to
+   * them. Returns how many basis masks the combination uses.
+   */
+  setBasis(basis: readonly TaskMask[]): number {
+    this.checkAlive()
+    const current = this.current
+    const mode = this.newMaskMode
+    if (current === null || mode === 'random' || basis.length === 0) return 0
+    const record = current.record
+    if (record.origin !== 'initial' || record.stepsTrained > 0) return 0
+    for (const m of basis) validateMask(m, this.backbone)
+    const others = [...this.tasks.values()].filter(r => r.key !== record.key).map(r => r.scores)
+    const earlier = [
+      ...others,
+      ...basis.filter(m => m.taskKey !== record.key).map(m => m.layers.map(l => l.scores.slice()))
+    ]
+    if (earlier.length === others.length) return 0
+    const bodyOnly = this.combineLayers === 'body'
+    const combination: Combination = {
+      earlier,
+      betaLogits: this.backbone.layers.map((_, l) =>
+        bodyOnly && l >= this.backbone.bodyDepth ? null : initialBetaLogits(mode, earlier.length)
+      )
+    }
+    this.installScores(record.key, record.scores, combination)
+    current.combination = true
+    return earlier.length - others.length
+  }
+
   /** Consolidates and unloads the current task (no-op without one). */
   endTask(): void {
     this.checkAlive()

@@ -81,7 +81,7 @@ async function writeReport(dirs: readonly string[], o: ReportOptions): Promise<R
     const results = await readAllResults(dir)
     if (results.length === 0) throw new CliError(`${dir} holds no finished run`, ExitCode.UNAVAILABLE)
     const command = `l2d2c experiment ${saved.source} --out ${relative(process.cwd(), resolve(dir)) || '.'}`
-    const section = experimentSection(analyse(saved.spec, results), 'results', command)
+    const section = experimentSection(analyse(saved.spec, results), 'results', command, results)
     sections.push(section.markdown)
     Object.assign(figures, section.figures)
     experiments.push({ name: saved.spec.name, dir, runs: results.length })

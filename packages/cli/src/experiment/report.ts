@@ -7,6 +7,8 @@ import { colorAt, lineChart, barChart, type ChartSeries, type ReferenceLine } fr
 import type { ConditionSummary, ExperimentAnalysis, Summary } from './aggregate.js'
 import { OWN_ICR_FRACTION } from './aggregate.js'
 import { TA_FRACTIONS } from './metrics.js'
+import type { RunResult } from './results.js'
+import { analyseTransfer, isTransferSpec, type TransferAnalysis } from './transfer.js'
 
 /** One experiment's section and its figures (file name → SVG), the names relative to the document's figure folder. */
 export interface ReportSection {
@@ -53,7 +55,7 @@ function settingsTable(a: ExperimentAnalysis): string {
       return [
         k.name,
         String(k.learners),
-        k.learners === 1 ? '(lone)' : k.sharing ? 'on' : 'off',
+        k.learners === 1 && (k.teachers ?? 0) === 0 ? '(lone)' : k.sharing ? 'on' : 'off',
         k.curriculum,
         k.budget,
         k.stepsPerTask.toLocaleString('en-US'),
@@ -238,10 +240,65 @@ function bytesFigure(a: ExperimentAnalysis): string | null {
   })
 }
 
+/** Steps to mastery per task of the learners' curriculum, per condition (transfer experiments). */
+function transferTable(t: TransferAnalysis): string {
+  const short = (key: string): string => key.split('/').slice(-2).join('/')
+  return table(
+    [
+      'condition',
+      'mask init',
+      'basis imported',
+      'teachers',
+      ...t.tasks.map(short),
+      'all tasks',
+      'speed-up (paired)',
+      'tasks adopted/learner',
+      'basis masks imported/task'
+    ],
+    t.conditions.map(c => [
+      c.condition.name,
+      c.condition.maskInit,
+      (c.condition.importBasis ?? 0) > 0 ? `up to ${c.condition.importBasis}` : 'no',
+      String(c.condition.teachers ?? 0),
+      ...c.perTask.map(s => cell(s, 0)),
+      cell(c.total, 0),
+      c.condition.compareTo === null ? '' : `${cell(c.speedup)} vs ${c.condition.compareTo}`,
+      cell(c.adoptedTasks, 1),
+      (c.condition.importBasis ?? 0) > 0 ? cell(c.basisPerTask, 1) : ''
+    ])
+  )
+}
+
+function transferFigure(name: string, t: TransferAnalysis): string {
+  const p = (s: Summary) =>
+    s.mean === null
+      ? null
+      : {
+          x: 0,
+          y: s.mean / 1000,
+          low: s.low === null ? null : s.low / 1000,
+          high: s.high === null ? null : s.high / 1000
+        }
+  return barChart({
+    title: `${name}: training steps to mastery per task, thousands (mean, 95 % band)`,
+    yLabel: 'k steps to mastery',
+    categories: t.tasks.map(k => k.split('/').slice(-2).join('/')),
+    series: t.conditions.map((c, i) => ({ name: c.condition.name, color: colorAt(i), values: c.perTask.map(p) }))
+  })
+}
+
 /** One experiment's section of the results document; figures are linked as `<figureDir>/<name>`. */
-export function experimentSection(a: ExperimentAnalysis, figureDir: string, command: string): ReportSection {
+export function experimentSection(
+  a: ExperimentAnalysis,
+  figureDir: string,
+  command: string,
+  results: readonly RunResult[] = []
+): ReportSection {
   const name = a.spec.name
-  const figures: Record<string, string> = { [`${name}-icr.svg`]: icrFigure(a) }
+  const transfer = isTransferSpec(a.spec) ? analyseTransfer(a.spec, results) : null
+  const figures: Record<string, string> = {}
+  if (transfer !== null) figures[`${name}-transfer.svg`] = transferFigure(name, transfer)
+  figures[`${name}-icr.svg`] = icrFigure(a)
   const ta = taFigure(a)
   if (ta !== null) figures[`${name}-ta.svg`] = ta
   const loss = lossFigure(a)
@@ -257,6 +314,14 @@ export function experimentSection(a: ExperimentAnalysis, figureDir: string, comm
     '',
     settingsTable(a),
     '',
+    ...(transfer === null
+      ? []
+      : [
+          `**Transfer** (training env steps each learner needed to master each task of its curriculum, from its own knowledge record; mean [95 % Student-t band] over seeds; "all tasks": their sum; speed-up: the compared condition's sum over this one's, seed by seed${a.spec.teacherTasks === null ? '' : `; teachers learned ${a.spec.teacherTasks.join(', ')} first`}):`,
+          '',
+          transferTable(transfer),
+          ''
+        ]),
     "**Collective** (the evaluator's ICR over mean env steps per learner; mean [95 % Student-t band] over seeds):",
     '',
     collectiveTable(a),

@@ -27,6 +27,15 @@ export interface LearnerFinal {
   bytesReceived: number
 }
 
+/** What a learner knew of one task at the end (its /v1/knowledge entry, reduced). */
+export interface LearnerTask {
+  key: string
+  /** Env steps it trained on the task. */
+  stepsTrained: number
+  /** How it mastered the task and its training steps on it then (null: not mastered). */
+  mastery: { by: 'learned' | 'adopted'; steps: number } | null
+}
+
 export interface RunResult {
   format: typeof RUN_FORMAT
   spec: string
@@ -48,6 +57,19 @@ export interface RunResult {
   /** Each learner's own-ICR sweeps over its own env steps. */
   ownIcr: OwnIcrSample[][]
   learners: LearnerFinal[]
+  /** Transfer conditions: the teachers' final counters, and when the learners started (after every teacher finished). */
+  teachers?: LearnerFinal[]
+  learnersStartedAt?: string | null
+  /** Each learner's tasks at the end (absent in results recorded before it was kept; null: it did not answer). */
+  learnerTasks?: Array<LearnerTask[] | null>
+  /** Conditions with importBasis: per learner, each task it started and the tasks of the basis masks it imported then. */
+  basisImports?: BasisImport[][]
+}
+
+/** One task start of a learner with --import-basis: the tasks whose peers' masks it imported (empty: none). */
+export interface BasisImport {
+  task: string
+  from: string[]
 }
 
 export const specFile = (out: string): string => join(out, 'spec.json')

@@ -4,8 +4,17 @@
  * and collect offers for a second; the evaluator is given every learner and cycles at the
  * spec's period.
  */
-import { EVALUATOR_QUERY_WINDOW_MS, LEARNER_QUERY_WINDOW_MS } from '../demo/plan.js'
+import { LEARNER_QUERY_WINDOW_MS } from '../demo/plan.js'
 import type { Condition } from './spec.js'
+
+/**
+ * How long an experiment's evaluator collects offers for one task. The demo's 300 ms under-measured
+ * the collective ICR of the runs in docs/results.md: under load averages of 35–60, busy learners
+ * answered later and their masks were missed for whole cycles. A round ends as soon as every
+ * asked peer answered, so the long window costs time only while a learner is slow to answer
+ * (then the cycle is longer, and its row still right).
+ */
+export const EXPERIMENT_EVALUATOR_QUERY_WINDOW_MS = 5000
 
 /**
  * Learner i's seed in a run of experiment seed s: 100·s + i + 1, so that no two learners of
@@ -26,15 +35,19 @@ export function curricula(tasks: readonly string[], c: Condition): string[][] {
   })
 }
 
-/** The flags of learner i (its --bootstrap peers are added by the run). */
-export function learnerArgs(tasks: readonly string[], c: Condition, seed: number, i: number): string[] {
+/**
+ * The flags of learner i (its --bootstrap peers are added by the run). `seedIndex` (default i)
+ * picks its seed: teachers take theirs after the learners', so a learner's seed does not depend
+ * on whether its condition has teachers.
+ */
+export function learnerArgs(tasks: readonly string[], c: Condition, seed: number, i: number, seedIndex = i): string[] {
   return [
     '--tasks',
     (curricula(tasks, c)[i] ?? tasks).join(','),
     '--steps-per-task',
     String(c.stepsPerTask),
     '--seed',
-    String(learnerSeed(seed, i)),
+    String(learnerSeed(seed, seedIndex)),
     '--encoding',
     c.encoding,
     '--mask-init',
@@ -45,8 +58,27 @@ export function learnerArgs(tasks: readonly string[], c: Condition, seed: number
     String(LEARNER_QUERY_WINDOW_MS),
     ...(c.budget === 'fixed' ? ['--fixed-budget'] : []),
     ...(c.sharing ? [] : ['--no-sharing']),
-    ...(c.drop > 0 ? ['--drop', String(c.drop), '--drop-mode', c.dropMode] : [])
+    ...(c.drop > 0 ? ['--drop', String(c.drop), '--drop-mode', c.dropMode] : []),
+    ...(c.importBasis > 0 ? ['--import-basis', String(c.importBasis)] : [])
   ]
+}
+
+/**
+ * The flags of teacher i of a transfer condition: the teacher tasks rotated among the teachers,
+ * sharing on, random initial masks, no basis import; the condition's budget, encoding and loss;
+ * seed index learners + i.
+ */
+export function teacherArgs(teacherTasks: readonly string[], c: Condition, seed: number, i: number): string[] {
+  const teachers: Condition = {
+    ...c,
+    learners: c.teachers,
+    curriculum: 'rotated',
+    sharing: true,
+    maskInit: 'random',
+    importBasis: 0,
+    teachers: 0
+  }
+  return learnerArgs(teacherTasks, teachers, seed, i, c.learners + i)
 }
 
 /** The evaluator's flags (its --bootstrap peers, every learner, are added by the run). */
@@ -61,7 +93,7 @@ export function evaluatorArgs(tasks: readonly string[], c: Condition, evalInterv
     '--eval-interval-ms',
     String(evalIntervalMs),
     '--query-window-ms',
-    String(EVALUATOR_QUERY_WINDOW_MS),
+    String(EXPERIMENT_EVALUATOR_QUERY_WINDOW_MS),
     '--announce-interval-ms',
     '1000'
   ]

@@ -10,8 +10,22 @@ import { join } from 'node:path'
 import { launchDaemon, stopDaemons, type ChildDaemon, type LaunchOptions } from '../demo/launcher.js'
 import { stepsAt } from '../demo/metrics.js'
 import { DONE_GRACE_MS, lookAt, rowsAfter, SwarmRecord } from '../demo/watch.js'
-import { evaluatorArgs, learnerArgs } from './run-args.js'
-import { clearRun, icrCsv, ownIcrJsonl, resultFile, runDir, RUN_FORMAT, workDir, type RunResult } from './results.js'
+import { readFile } from 'node:fs/promises'
+import { CONTROL_ROUTES, dataDirPaths, type StatusDocument } from '@l2d2c/protocol'
+import { evaluatorArgs, learnerArgs, teacherArgs } from './run-args.js'
+import {
+  clearRun,
+  icrCsv,
+  ownIcrJsonl,
+  resultFile,
+  runDir,
+  RUN_FORMAT,
+  workDir,
+  type BasisImport,
+  type LearnerFinal,
+  type LearnerTask,
+  type RunResult
+} from './results.js'
 import type { ExperimentSpec, RunPlan } from './spec.js'
 import { rm } from 'node:fs/promises'
 
@@ -26,6 +40,8 @@ export interface RunContext {
   spec: ExperimentSpec
   /** The expanded task list and the best achievable ICR / target over it. */
   tasks: string[]
+  /** The teachers' tasks (transfer conditions; empty otherwise). */
+  teacherTasks?: string[]
   optimal: number
   target: number
   out: string
@@ -41,6 +57,10 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
   const work = workDir(ctx.out, run)
   const c = run.condition
   const launched: ChildDaemon[] = []
+  const teachers: ChildDaemon[] = []
+  const teacherStatuses: Array<StatusDocument | null> = []
+  let teachersDoneAt: Date | null = null
+  let learnerTasks: Array<LearnerTask[] | null> = []
   const startedAt = new Date()
   const record = new SwarmRecord(c.learners)
   let stoppedBy: RunResult['stoppedBy'] = 'done'
@@ -50,7 +70,42 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
       launched.push(d)
       return d
     }
-    const first = await start('learner-1', learnerArgs(ctx.tasks, c, run.seed, 0))
+    const limit = startedAt.getTime() + ctx.spec.maxMinutesPerRun * 60_000
+    // Transfer: the teachers learn their tasks first; the learners start once they have all finished.
+    if (c.teachers > 0) {
+      const teacherTasks = ctx.teacherTasks ?? []
+      const head = await start('teacher-1', teacherArgs(teacherTasks, c, run.seed, 0))
+      const others = await Promise.all(
+        Array.from(
+          { length: c.teachers - 1 },
+          async (_, j) =>
+            await start(`teacher-${j + 2}`, [
+              ...teacherArgs(teacherTasks, c, run.seed, j + 1),
+              '--bootstrap',
+              addressOf(head)
+            ])
+        )
+      )
+      teachers.push(head, ...others)
+      for (;;) {
+        await new Promise(resolve => setTimeout(resolve, 1000))
+        if (ctx.interrupted()) return null
+        const looks = await Promise.all(teachers.map(async d => await readStatus(d)))
+        const samples = looks.map(st => st?.totalSteps ?? 0)
+        ctx.onProgress?.({ stepsPerAgent: samples.reduce((a, b) => a + b, 0) / samples.length, icr: 0 })
+        looks.forEach((st, i) => {
+          if (st !== null) teacherStatuses[i] = st
+        })
+        if (teachers.every((d, i) => d.process.exitCode !== null || looks[i]?.curriculum.done === true)) break
+        if (Date.now() > limit) {
+          stoppedBy = 'time-limit'
+          break
+        }
+      }
+      teachersDoneAt = new Date()
+    }
+    const toTeachers = teachers.flatMap(d => ['--bootstrap', addressOf(d)])
+    const first = await start('learner-1', [...learnerArgs(ctx.tasks, c, run.seed, 0), ...toTeachers])
     const rest = await Promise.all(
       Array.from(
         { length: c.learners - 1 },
@@ -58,7 +113,8 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
           await start(`learner-${j + 2}`, [
             ...learnerArgs(ctx.tasks, c, run.seed, j + 1),
             '--bootstrap',
-            addressOf(first)
+            addressOf(first),
+            ...toTeachers
           ])
       )
     )
@@ -68,9 +124,9 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
       ...learners.flatMap(d => ['--bootstrap', addressOf(d)])
     ])
     const swarm = { learners, evaluator }
-    const limit = startedAt.getTime() + ctx.spec.maxMinutesPerRun * 60_000
     let doneAt: number | null = null
     for (;;) {
+      if (stoppedBy === 'time-limit') break
       await new Promise(resolve => setTimeout(resolve, 1000))
       if (ctx.interrupted()) return null
       const look = await lookAt(swarm)
@@ -85,6 +141,9 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
         break
       }
     }
+    // What each learner knows of each task (mastery steps: the transfer figure), and the teachers' last counters.
+    learnerTasks = await Promise.all(learners.map(async d => await readTasks(d)))
+    for (const [i, d] of teachers.entries()) teacherStatuses[i] = (await readStatus(d)) ?? teacherStatuses[i] ?? null
   } finally {
     await stopDaemons(launched)
   }
@@ -102,17 +161,18 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
     stepsPerAgent: Math.round(record.samples.at(-1)?.steps ?? 0),
     curve: record.curve(),
     ownIcr: record.ownIcr.map(h => h.map(p => ({ steps: p.steps, ownIcr: p.ownIcr }))),
-    learners: record.statuses.map(st => ({
-      steps: st?.totalSteps ?? 0,
-      evalSteps: st?.evalSteps ?? 0,
-      masksAdopted: st?.masksAdopted ?? 0,
-      masksServed: st?.masksServed ?? 0,
-      tasksLearned: st?.tasksLearned ?? 0,
-      tasksAdopted: st?.tasksAdopted ?? 0,
-      bytesSent: st?.bytesSent ?? 0,
-      bytesReceived: st?.bytesReceived ?? 0
-    }))
+    learners: record.statuses.map(finalOf),
+    ...(c.teachers > 0
+      ? {
+          teachers: Array.from({ length: c.teachers }, (_, i) => finalOf(teacherStatuses[i] ?? null)),
+          learnersStartedAt: teachersDoneAt?.toISOString() ?? null
+        }
+      : {}),
+    learnerTasks
   }
+  // Which peers' masks each learner imported as a basis, from its log (the daemons have stopped: the logs are complete).
+  if (c.importBasis > 0)
+    result.basisImports = await Promise.all(launched.filter(d => d.name.startsWith('learner-')).map(basisImportsOf))
   const { writeFileAtomic } = await import('@l2d2c/agent')
   const dir = runDir(ctx.out, run)
   await writeFileAtomic(
@@ -123,6 +183,68 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
   await writeFileAtomic(resultFile(ctx.out, run), `${JSON.stringify(result)}\n`)
   await rm(work, { recursive: true, force: true })
   return result
+}
+
+function finalOf(st: StatusDocument | null): LearnerFinal {
+  return {
+    steps: st?.totalSteps ?? 0,
+    evalSteps: st?.evalSteps ?? 0,
+    masksAdopted: st?.masksAdopted ?? 0,
+    masksServed: st?.masksServed ?? 0,
+    tasksLearned: st?.tasksLearned ?? 0,
+    tasksAdopted: st?.tasksAdopted ?? 0,
+    bytesSent: st?.bytesSent ?? 0,
+    bytesReceived: st?.bytesReceived ?? 0
+  }
+}
+
+async function readStatus(d: ChildDaemon): Promise<StatusDocument | null> {
+  if (d.process.exitCode !== null) return null
+  return await d.client.get<StatusDocument>(CONTROL_ROUTES.status).catch(() => null)
+}
+
+/** A learner's knowledge, per task: how and after how many of its training steps it mastered it (null: it did not answer). */
+async function readTasks(d: ChildDaemon): Promise<LearnerTask[] | null> {
+  if (d.process.exitCode !== null) return null
+  const doc = await d.client
+    .get<{ knowledge?: Array<Record<string, unknown>> }>(CONTROL_ROUTES.knowledge)
+    .catch(() => null)
+  if (doc === null || !Array.isArray(doc.knowledge)) return null
+  return doc.knowledge.map(e => {
+    const m = e.mastery as { by?: unknown; steps?: unknown } | null | undefined
+    return {
+      key: String(e.taskKey),
+      stepsTrained: typeof e.stepsTrained === 'number' ? e.stepsTrained : 0,
+      mastery:
+        m !== null && m !== undefined && (m.by === 'learned' || m.by === 'adopted') && typeof m.steps === 'number'
+          ? { by: m.by, steps: m.steps }
+          : null
+    }
+  })
+}
+
+/** A learner's basis imports as its log recorded them (agent.ts importBasis); [] if the log is unreadable. */
+async function basisImportsOf(d: ChildDaemon): Promise<BasisImport[]> {
+  const text = await readFile(dataDirPaths(d.dataDir).log, 'utf8').catch(() => '')
+  const out: BasisImport[] = []
+  for (const line of text.split('\n')) {
+    if (!line.includes('basis')) continue
+    try {
+      const e = JSON.parse(line) as { task?: unknown; from?: unknown }
+      if (typeof e.task !== 'string' || !Array.isArray(e.from)) continue
+      out.push({
+        task: e.task,
+        from: e.from.flatMap(f =>
+          typeof f === 'object' && f !== null && typeof (f as { taskKey?: unknown }).taskKey === 'string'
+            ? [(f as { taskKey: string }).taskKey]
+            : []
+        )
+      })
+    } catch {
+      /* not a JSON line */
+    }
+  }
+  return out
 }
 
 /** The address a node announced first: the one the others bootstrap to. */

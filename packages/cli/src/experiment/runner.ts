@@ -23,6 +23,8 @@ export interface LoadedSpec {
   source: string
   spec: ExperimentSpec
   tasks: string[]
+  /** The teachers' tasks, expanded (empty without teachers). */
+  teacherTasks: string[]
   optimal: number
   target: number
 }
@@ -53,8 +55,22 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   if (spec.taskCount !== null && spec.taskCount > all.length)
     throw new SpecError(file, `taskCount: ${spec.taskCount} is more than the ${all.length} tasks listed`)
   const tasks = spec.taskCount === null ? all : all.slice(0, spec.taskCount)
+  let teacherTasks: string[] = []
+  try {
+    teacherTasks = spec.teacherTasks === null ? [] : envs.expandTaskList(spec.teacherTasks)
+  } catch (err) {
+    if (err instanceof envs.TaskKeyError) throw new SpecError(file, `teacherTasks: ${err.message}`)
+    throw err
+  }
   const returns = tasks.map(t => envs.taskSpec(t).optimalReturn)
-  return { source: file, spec, tasks, optimal: returns.reduce((a, b) => a + b, 0), target: icrTarget(returns) }
+  return {
+    source: file,
+    spec,
+    tasks,
+    teacherTasks,
+    optimal: returns.reduce((a, b) => a + b, 0),
+    target: icrTarget(returns)
+  }
 }
 
 export interface ExperimentOptions {
@@ -130,7 +146,7 @@ export async function runExperiment(
     else
       timings.push({
         condition: run.condition.name,
-        claim: claimOf(run.condition.learners, cores),
+        claim: claimOf(Math.max(run.condition.learners, run.condition.teachers), cores),
         seconds: recorded.wallSeconds,
         elapsed: 0
       })
@@ -158,7 +174,7 @@ export async function runExperiment(
     }))
     const waiting = pending.map(r => ({
       condition: r.condition.name,
-      claim: claimOf(r.condition.learners, cores),
+      claim: claimOf(Math.max(r.condition.learners, r.condition.teachers), cores),
       seconds: null,
       elapsed: 0
     }))
@@ -172,7 +188,7 @@ export async function runExperiment(
   const start = (run: RunPlan): void => {
     const entry: Running = {
       run,
-      claim: claimOf(run.condition.learners, cores),
+      claim: claimOf(Math.max(run.condition.learners, run.condition.teachers), cores),
       started: performance.now(),
       steps: 0,
       icr: 0,
@@ -183,6 +199,7 @@ export async function runExperiment(
         const result = await executeRun(run, {
           spec: loaded.spec,
           tasks: loaded.tasks,
+          teacherTasks: loaded.teacherTasks,
           optimal: loaded.optimal,
           target: loaded.target,
           out,
@@ -214,7 +231,7 @@ export async function runExperiment(
   while (!interrupted() && (pending.length > 0 || running.size > 0)) {
     const free = cores - [...running].reduce((a, r) => a + r.claim, 0)
     const chosen = runsToStart(
-      pending.map(r => claimOf(r.condition.learners, cores)),
+      pending.map(r => claimOf(Math.max(r.condition.learners, r.condition.teachers), cores)),
       running.size === 0 ? Math.max(free, cores) : free
     )
     const next = chosen.map(i => pending[i] as RunPlan)

@@ -31,6 +31,17 @@ export interface Condition {
   maskInit: MaskInit
   /** A condition of the same spec whose agents this one's own-ICR speed-up is measured against (its isolated twin). */
   compareTo: string | null
+  /**
+   * Transfer: at most this many peers' masks of other tasks a learner imports as the BLC basis
+   * of a task nobody holds (the daemon's --import-basis; needs maskInit 'lc' or 'blc'). 0: off.
+   */
+  importBasis: number
+  /**
+   * Transfer: teachers learn the spec's `teacherTasks` (rotated among them, sharing on, random
+   * initial masks) first; the `learners`, whose figures the run records, start once every
+   * teacher has finished its curriculum, and the teachers keep serving. 0: no teachers.
+   */
+  teachers: number
 }
 
 export interface ExperimentSpec {
@@ -38,6 +49,8 @@ export interface ExperimentSpec {
   description: string
   /** Task list as written (keys or catalogue groups), expanded by the caller. */
   tasks: string[]
+  /** The teachers' tasks as written (keys or groups; expanded by the caller), null: none. */
+  teacherTasks: string[] | null
   /** Use only the first K tasks of the expanded list (null: all). */
   taskCount: number | null
   seeds: number[]
@@ -68,7 +81,9 @@ const CONDITION_DEFAULTS: Omit<Condition, 'name' | 'learners'> = {
   drop: 0,
   dropMode: 'all',
   maskInit: 'random',
-  compareTo: null
+  compareTo: null,
+  importBasis: 0,
+  teachers: 0
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/
@@ -174,8 +189,13 @@ function parseCondition(
     drop: f.number('drop', 0, 1, defaults.drop),
     dropMode: f.choice('dropMode', DROP_MODES, defaults.dropMode),
     maskInit: f.choice('maskInit', ['random', 'lc', 'blc'] as const, defaults.maskInit),
-    compareTo: f.has('compareTo') ? f.string('compareTo') : defaults.compareTo
+    compareTo: f.has('compareTo') ? f.string('compareTo') : defaults.compareTo,
+    importBasis: f.int('importBasis', 0, 64, defaults.importBasis),
+    teachers: f.int('teachers', 0, 32, defaults.teachers)
   }
+  if (c.importBasis > 0 && c.maskInit === 'random')
+    f.fail('importBasis', `needs maskInit lc or blc (a basis is what they combine), ${name} has random`)
+  if (c.importBasis > 0 && !c.sharing) f.fail('importBasis', `needs sharing (the basis comes from peers)`)
   f.done()
   return c
 }
@@ -190,6 +210,12 @@ export function parseSpec(doc: unknown, source: string): ExperimentSpec {
     if (typeof t !== 'string') f.fail(`tasks[${i}]`, 'must be a task key or catalogue group name')
     return t
   })
+  const teacherTasks = f.has('teacherTasks')
+    ? f.list('teacherTasks').map((t, i) => {
+        if (typeof t !== 'string') f.fail(`teacherTasks[${i}]`, 'must be a task key or catalogue group name')
+        return t
+      })
+    : null
   const taskCount = f.has('taskCount') ? f.int('taskCount', 1, 1000) : null
   const seeds = f.list('seeds').map((s, i) => {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 1_000_000)
@@ -207,7 +233,9 @@ export function parseSpec(doc: unknown, source: string): ExperimentSpec {
     drop: d.number('drop', 0, 1, CONDITION_DEFAULTS.drop),
     dropMode: d.choice('dropMode', DROP_MODES, CONDITION_DEFAULTS.dropMode),
     maskInit: d.choice('maskInit', ['random', 'lc', 'blc'] as const, CONDITION_DEFAULTS.maskInit),
-    compareTo: null
+    compareTo: null,
+    importBasis: d.int('importBasis', 0, 64, CONDITION_DEFAULTS.importBasis),
+    teachers: d.int('teachers', 0, 32, CONDITION_DEFAULTS.teachers)
   }
   d.done()
   const conditions = f.list('conditions').map((c, i) => parseCondition(c, i, defaults, source))
@@ -224,12 +252,16 @@ export function parseSpec(doc: unknown, source: string): ExperimentSpec {
       f.fail('baseline', `must be a lone-agent condition (1 learner), ${baseline} has ${b.learners}`)
   }
   for (const c of conditions)
+    if (c.teachers > 0 && teacherTasks === null)
+      throw new SpecError(source, `conditions.${c.name}.teachers: the spec lists no teacherTasks for them to learn`)
+  for (const c of conditions)
     if (c.compareTo !== null && !names.has(c.compareTo))
       throw new SpecError(source, `conditions.${c.name}.compareTo names no condition: ${c.compareTo}`)
   const spec: ExperimentSpec = {
     name,
     description,
     tasks,
+    teacherTasks,
     taskCount,
     seeds,
     baseline,

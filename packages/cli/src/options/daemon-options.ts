@@ -168,6 +168,12 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     help: 'sharing rounds per task besides the first'
   },
   {
+    path: 'sharing.importBasis',
+    env: 'L2D2C_IMPORT_BASIS',
+    flag: '--import-basis <k>',
+    help: "transfer: a task nobody holds starts from up to k peers' masks of other tasks (BLC basis; needs --mask-init blc or lc; 0: off)"
+  },
+  {
     path: 'sharing.hysteresis',
     env: 'L2D2C_HYSTERESIS',
     flag: '--hysteresis <h>',

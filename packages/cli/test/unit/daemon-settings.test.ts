@@ -41,6 +41,7 @@ const SAMPLES: Record<string, { text: string | null; value: unknown }> = {
   'sharing.drop': { text: '0.25', value: 0.25 },
   'sharing.dropMode': { text: 'queries', value: 'queries' },
   'sharing.commPerTask': { text: '3', value: 3 },
+  'sharing.importBasis': { text: '4', value: 4 },
   'sharing.hysteresis': { text: '0.5', value: 0.5 },
   'sharing.windowMs': { text: '900', value: 900 },
   'sharing.enabled': { text: null, value: false },

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { curricula, evaluatorArgs, learnerArgs, learnerSeed } from '../../src/experiment/run-args.js'
+import {
+  curricula,
+  evaluatorArgs,
+  EXPERIMENT_EVALUATOR_QUERY_WINDOW_MS,
+  learnerArgs,
+  learnerSeed,
+  teacherArgs
+} from '../../src/experiment/run-args.js'
 import { claimOf, etaSeconds, formatDuration, runsToStart } from '../../src/experiment/schedule.js'
 import { DROP_MODES, parseSpec, runsOf, SpecError } from '../../src/experiment/spec.js'
 
@@ -39,8 +46,11 @@ describe('experiment spec', () => {
       drop: 0.95,
       dropMode: 'queries',
       maskInit: 'random',
-      compareTo: 'isolated-2'
+      compareTo: 'isolated-2',
+      importBasis: 0,
+      teachers: 0
     })
+    expect(s.teacherTasks).toBeNull()
     expect(s.conditions[2]).toMatchObject({ sharing: false, budget: 'fixed', encoding: 'f16', stepsPerTask: 6400 })
   })
 
@@ -87,6 +97,25 @@ describe('experiment spec', () => {
       'a dangling compareTo',
       { ...minimal, conditions: [{ name: 'a', learners: 2, compareTo: 'b' }], baseline: undefined },
       'compareTo names no condition: b'
+    ],
+    [
+      'a basis import under random init',
+      { ...minimal, baseline: undefined, conditions: [{ name: 'a', learners: 1, importBasis: 2 }] },
+      'conditions[0].importBasis: needs maskInit lc or blc'
+    ],
+    [
+      'a basis import without sharing',
+      {
+        ...minimal,
+        baseline: undefined,
+        conditions: [{ name: 'a', learners: 1, importBasis: 2, maskInit: 'blc', sharing: false }]
+      },
+      'conditions[0].importBasis: needs sharing'
+    ],
+    [
+      'teachers with no teacher tasks',
+      { ...minimal, baseline: undefined, conditions: [{ name: 'a', learners: 1, teachers: 2 }] },
+      'conditions.a.teachers: the spec lists no teacherTasks'
     ],
     [
       'two conditions of one name',
@@ -154,6 +183,39 @@ describe('run arguments', () => {
     expect(evaluatorArgs(tasks, isolated, 700).join(' ')).toContain(
       '--role evaluator --tasks a/1,b/2,c/3,d/4 --encoding f16 --eval-interval-ms 700'
     )
+  })
+
+  it("gives an experiment's evaluator the long offer window", () => {
+    expect(evaluatorArgs(tasks, isolated, 700).join(' ')).toContain(
+      `--query-window-ms ${EXPERIMENT_EVALUATOR_QUERY_WINDOW_MS}`
+    )
+    expect(EXPERIMENT_EVALUATOR_QUERY_WINDOW_MS).toBeGreaterThanOrEqual(5000)
+  })
+
+  it('transfer: passes --import-basis; teachers learn the teacher tasks rotated, at random init, with seeds after the learners', () => {
+    const transfer = parseSpec(
+      {
+        name: 'transfer',
+        tasks: ['x'],
+        teacherTasks: ['y'],
+        seeds: [1],
+        conditions: [{ name: 'import', learners: 1, teachers: 2, maskInit: 'blc', importBasis: 3 }]
+      },
+      'transfer.json'
+    )
+    const c = transfer.conditions[0]!
+    expect(transfer.teacherTasks).toEqual(['y'])
+    const student = learnerArgs(tasks, c, 1, 0).join(' ')
+    expect(student).toContain('--seed 101')
+    expect(student).toContain('--mask-init blc')
+    expect(student).toContain('--import-basis 3')
+    const t2 = teacherArgs(['t/1', 't/2'], c, 1, 1).join(' ')
+    expect(t2).toContain('--tasks t/2,t/1')
+    expect(t2).toContain('--seed 103')
+    expect(t2).toContain('--mask-init random')
+    expect(t2).not.toContain('--import-basis')
+    expect(t2).not.toContain('--no-sharing')
+    expect(learnerArgs(tasks, sharing, 1, 0)).not.toContain('--import-basis')
   })
 })
 

@@ -218,3 +218,105 @@ describe('charts', () => {
     expect(bars.match(/<rect x=/g)?.length).toBe(2) // the legend's background and one bar
   })
 })
+
+describe('transfer figures', () => {
+  const tspec = parseSpec(
+    {
+      name: 'transfer-synthetic',
+      tasks: ['x'],
+      teacherTasks: ['y'],
+      seeds: [1, 2],
+      conditions: [
+        { name: 'import', learners: 1, teachers: 2, maskInit: 'blc', importBasis: 4, compareTo: 'random' },
+        { name: 'random', learners: 1 }
+      ]
+    },
+    'transfer.json'
+  )
+  const tasks = ['ctgraph/d2b2/img1/leaf10', 'ctgraph/d2b2/img1/leaf11']
+  /** A student run that mastered each task after the given training steps (null: never). */
+  function student(condition: string, seed: number, steps: Array<number | null>): RunResult {
+    const c = tspec.conditions.find(x => x.name === condition)!
+    return {
+      format: RUN_FORMAT,
+      spec: tspec.name,
+      condition: c,
+      seed,
+      tasks,
+      optimal: 2,
+      target: 1.88,
+      stoppedBy: 'done',
+      startedAt: '2026-12-03T00:00:00.000Z',
+      wallSeconds: 10,
+      stepsPerAgent: 1000,
+      curve: [{ steps: 1000, icr: 2 }],
+      ownIcr: [[{ steps: 1000, ownIcr: 2 }]],
+      learners: [
+        {
+          steps: 1000,
+          evalSteps: 0,
+          masksAdopted: 0,
+          masksServed: 0,
+          tasksLearned: 2,
+          tasksAdopted: 0,
+          bytesSent: 0,
+          bytesReceived: 0
+        }
+      ],
+      ...(condition === 'import'
+        ? {
+            basisImports: [
+              [
+                { task: tasks[0]!, from: ['y/1', 'y/2'] },
+                { task: tasks[1]!, from: [] }
+              ]
+            ]
+          }
+        : {}),
+      learnerTasks: [
+        tasks.map((key, i) => ({
+          key,
+          stepsTrained: steps[i] ?? 12_800,
+          mastery: steps[i] === null ? null : { by: 'learned' as const, steps: steps[i] as number }
+        }))
+      ]
+    }
+  }
+  const results = [
+    student('import', 1, [2000, 3000]),
+    student('random', 1, [4000, 6000]),
+    student('import', 2, [3000, null]),
+    student('random', 2, [5000, 5000])
+  ]
+
+  it('steps to mastery per task over seeds, their sum, and the paired speed-up against compareTo', async () => {
+    const { analyseTransfer } = await import('../../src/experiment/transfer.js')
+    const t = analyseTransfer(tspec, results)
+    const imp = t.conditions.find(c => c.condition.name === 'import')!
+    expect(imp.perTask[0]!.mean).toBe(2500)
+    // Seed 2 never mastered the second task: counted, not averaged in.
+    expect(imp.perTask[1]).toMatchObject({ mean: 3000, n: 1, runs: 2 })
+    expect(imp.total).toMatchObject({ mean: 5000, n: 1 })
+    // Seed 1: 10,000 / 5,000; seed 2 has no sum.
+    expect(imp.speedup).toMatchObject({ mean: 2, n: 1, runs: 2 })
+    const random = t.conditions.find(c => c.condition.name === 'random')!
+    expect(random.total.mean).toBe(10_000)
+    expect(random.speedup.runs).toBe(0)
+    // 2 basis masks at the first task's start, none at the second's.
+    expect(imp.basisPerTask).toMatchObject({ mean: 1, n: 2 })
+    expect(random.basisPerTask.n).toBe(0)
+  })
+
+  it('the report of a transfer spec has the per-task table and its plot; other specs have neither', () => {
+    const section = experimentSection(analyse(tspec, results), 'results', 'l2d2c experiment transfer.json', results)
+    expect(section.markdown).toContain('**Transfer**')
+    expect(section.markdown).toContain('| import | blc | up to 4 | 2 | 2,500')
+    // A student with teachers shares (it imports from them): not a lone agent.
+    expect(section.markdown).toContain('| import | 1 | on |')
+    expect(section.markdown).toContain('| random | 1 | (lone) |')
+    expect(section.markdown).toContain('2.00 (1/2 seeds) vs random')
+    expect(Object.keys(section.figures)).toContain('transfer-synthetic-transfer.svg')
+    const plain = experimentSection(analyse(spec, [run('lone', 1, 1000)]), 'results', 'x', [run('lone', 1, 1000)])
+    expect(plain.markdown).not.toContain('**Transfer**')
+  })
+})

@@ -66,6 +66,8 @@ export interface DaemonConfig {
     windowMs: number
     drop: number
     dropMode: LossMode
+    /** Transfer: peers' masks of other tasks imported as a new task's BLC basis, at most (0: off; AgentConfig sharing.importBasis). */
+    importBasis: number
   }
   evaluation: { episodes: number; greedy: boolean; everySteps: number; intervalMs: number }
   announceIntervalMs: number
@@ -129,7 +131,8 @@ export const DAEMON_DEFAULTS = {
     hysteresis: DEFAULT_L2D2C_STRATEGY.hysteresis,
     windowMs: DEFAULT_QUERY_ROUNDS.windowMs,
     drop: 0,
-    dropMode: DEFAULT_LOSS_MODE
+    dropMode: DEFAULT_LOSS_MODE,
+    importBasis: DEFAULT_AGENT.importBasis
   },
   evaluation: {
     episodes: DEFAULT_DRIVER_CONFIG.evalEpisodes,
@@ -200,6 +203,7 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'sharing.drop', kind: 'number' },
   { path: 'sharing.dropMode', kind: 'choice', choices: LOSS_MODES },
   { path: 'sharing.commPerTask', kind: 'number' },
+  { path: 'sharing.importBasis', kind: 'number' },
   { path: 'sharing.hysteresis', kind: 'number' },
   { path: 'sharing.windowMs', kind: 'number' },
   { path: 'sharing.enabled', kind: 'boolean' },

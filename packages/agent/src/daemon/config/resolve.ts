@@ -27,6 +27,9 @@ export interface ResolveInput {
   readFile?: (path: string) => string
 }
 
+/** Basis masks imported per task at most: 64 covers any catalogue group, and the import's byte cap bounds it anyway. */
+const MAX_IMPORT_BASIS = 64
+
 const TOP = [...new Set(DAEMON_SETTINGS.map(s => s.path.split('.')[0] as string))]
 const NESTED: Record<string, string[]> = {}
 for (const s of DAEMON_SETTINGS) {
@@ -245,7 +248,8 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
       })(),
       windowMs: num('sharing.windowMs', 10, 60_000, true),
       drop,
-      dropMode: oneOf('sharing.dropMode')
+      dropMode: oneOf('sharing.dropMode'),
+      importBasis: num('sharing.importBasis', 0, MAX_IMPORT_BASIS, true)
     },
     evaluation: {
       episodes: num('evaluation.episodes', 1, 10_000, true),

@@ -66,6 +66,10 @@ export class InProcessLearner implements LearnerApi {
   async importMask(mask: Mask): Promise<void> {
     this.l.importMask(mask)
   }
+  async setBasis(basis: Mask[]): Promise<number> {
+    return this.l.setBasis(basis)
+  }
+
   async status(): Promise<LearnerStatus> {
     return this.l.status()
   }

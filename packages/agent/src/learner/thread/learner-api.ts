@@ -61,6 +61,8 @@ export interface LearnerApi {
   /** One episode with the task's mask (or `mask`), every state recorded for a person to watch. */
   play: (taskKey: string, opts?: PlayOptions) => Promise<PlayedEpisode>
   importMask: (mask: Mask) => Promise<void>
+  /** The current, untrained task's LC/BLC combination also over peers' masks of other tasks (transfer); how many it uses. */
+  setBasis: (basis: Mask[]) => Promise<number>
   status: () => Promise<LearnerStatus>
   dispose: () => Promise<void>
 }

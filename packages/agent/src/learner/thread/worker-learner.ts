@@ -99,6 +99,9 @@ export class WorkerLearner implements LearnerApi {
   async importMask(mask: Mask): Promise<void> {
     await this.call('importMask', mask)
   }
+  async setBasis(basis: Mask[]): Promise<number> {
+    return await this.call('setBasis', basis)
+  }
   async status(): Promise<LearnerStatus> {
     return await this.call('status')
   }

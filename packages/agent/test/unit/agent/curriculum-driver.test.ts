@@ -118,6 +118,12 @@ class ScriptedLearner implements LearnerApi {
     this.calls.push(`importMask ${m.taskKey}`)
     this.imported.add(m.taskKey)
   }
+  /** Uses every basis mask of another task (a real learner also needs an untrained task and LC/BLC). */
+  async setBasis(basis: Mask[]): Promise<number> {
+    const used = basis.filter(m => m.taskKey !== this.current).length
+    this.calls.push(`setBasis ${basis.map(m => m.taskKey).join(',')}`)
+    return used
+  }
 
   async status(): Promise<LearnerStatus> {
     return {
@@ -416,6 +422,61 @@ function luckyThenMastered(c: RewardCtx): number {
   if (i >= 8) return 0.95
   return 0.1 * Math.min(i, 7)
 }
+
+describe("CurriculumDriver: a basis of peers' masks of other tasks (transfer)", () => {
+  const Z = 'ctgraph/d2b2/img1/leaf10'
+
+  it('asks for a basis when a task starts untrained and no round adopted a mask, sets it before training, and evaluates the new start', async () => {
+    const learner = new ScriptedLearner(() => 0.1)
+    const asked: string[] = []
+    const hooks: DriverHooks = {
+      share: async () => null,
+      basis: async key => {
+        asked.push(key)
+        return [mask(Z)]
+      }
+    }
+    const r = await new CurriculumDriver(learner, config({ tasks: [X, Y], prefetchNext: false }), hooks).run()
+    expect(asked).toEqual([X, Y])
+    const calls = learner.calls
+    const setX = calls.indexOf(`setTask ${X}`)
+    const basisX = calls.indexOf(`setBasis ${Z}`)
+    expect(basisX).toBeGreaterThan(setX)
+    expect(basisX).toBeLessThan(calls.indexOf(`train ${X}`))
+    // The start is evaluated again once the basis is in: two evaluations at 0 steps.
+    expect(calls[basisX + 1]).toBe(`evaluate ${X}`)
+    expect(r.tasks[0]!.evaluations.filter(e => e.steps === 0)).toHaveLength(2)
+  })
+
+  it("no basis for a task a peer's mask was adopted for, nor for a task resumed part-trained", async () => {
+    const learner = new ScriptedLearner(c => (c.imported ? 0.5 : 0.1))
+    const asked: string[] = []
+    const hooks: DriverHooks = {
+      share: async ({ taskKey }) => (taskKey === X ? adoption(X, 0.5) : null),
+      basis: async key => {
+        asked.push(key)
+        return [mask(Z)]
+      }
+    }
+    await new CurriculumDriver(learner, config({ tasks: [X], prefetchNext: false }), hooks).run()
+    expect(asked).toEqual([])
+    const resumed = new ScriptedLearner(() => 0.1)
+    await new CurriculumDriver(resumed, config({ tasks: [Y] }), hooks).run({ taskIndex: 0, stepsOnTask: 2 * STEPS })
+    expect(asked).toEqual([])
+  })
+
+  it('an empty basis, or one the learner cannot use, changes nothing: no extra evaluation', async () => {
+    const learner = new ScriptedLearner(() => 0.1)
+    const hooks: DriverHooks = { share: async () => null, basis: async () => [] }
+    const r = await new CurriculumDriver(learner, config({ tasks: [X] }), hooks).run()
+    expect(learner.calls.some(c => c.startsWith('setBasis'))).toBe(false)
+    expect(r.tasks[0]!.evaluations.filter(e => e.steps === 0)).toHaveLength(1)
+    const own = new ScriptedLearner(() => 0.1)
+    const r2 = await new CurriculumDriver(own, config({ tasks: [X] }), { basis: async () => [mask(X)] }).run()
+    expect(own.calls).toContain(`setBasis ${X}`)
+    expect(r2.tasks[0]!.evaluations.filter(e => e.steps === 0)).toHaveLength(1)
+  })
+})
 
 describe('CurriculumDriver: mastery-driven curricula (scripted learner)', () => {
   const mastery = (over: Partial<DriverConfig>): DriverConfig => config({ budget: 'mastery', ...over })

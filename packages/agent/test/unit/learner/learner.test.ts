@@ -337,6 +337,51 @@ describe('lifelong learner: LC and BLC', () => {
     }
   })
 
+  it("setBasis (transfer): an untrained BLC task combines peers' masks of other tasks, which stay no task's record here", () => {
+    const donor = make({ seed: 8 })
+    donor.setTask(A)
+    donor.trainIteration()
+    const peerA = throughBits(donor.exportMask(A.key))
+    donor.setTask(C)
+    const peerC = throughBits(donor.exportMask(C.key))
+    const learner = make({ newMaskMode: 'blc' })
+    learner.setTask(B)
+    expect(learner.status().combinationWeights).toBeNull()
+    expect(learner.setBasis([peerA, peerC])).toBe(2)
+    const weights = learner.status().combinationWeights!
+    expect(weights[0]![0]).toBeCloseTo(0.25, 6)
+    expect(weights[0]![2]).toBeCloseTo(0.5, 6)
+    // Body layers start from 0.25·A + 0.25·C + 0.5·own.
+    const own = initialTaskScores(learner.backbone, B.key)
+    const live = learner.exportMask(B.key)
+    for (let k = 0; k < live.layers[0]!.scores.length; k += 97)
+      expect(live.layers[0]!.scores[k]).toBeCloseTo(
+        0.25 * peerA.layers[0]!.scores[k]! + 0.25 * peerC.layers[0]!.scores[k]! + 0.5 * own[0]![k]!,
+        5
+      )
+    learner.trainIteration()
+    expect(learner.status().tasks.map(t => t.key)).toEqual([B.key])
+    expect(() => learner.exportMask(A.key)).toThrow()
+  })
+
+  it('setBasis is a no-op under random init, on a trained task, and for a basis of the task itself; a foreign backbone is refused', () => {
+    const donor = make({ seed: 8 })
+    donor.setTask(A)
+    const peerA = donor.exportMask(A.key)
+    const random = make()
+    random.setTask(B)
+    expect(random.setBasis([peerA])).toBe(0)
+    expect(random.status().combinationWeights).toBeNull()
+    const blc = make({ newMaskMode: 'blc' })
+    blc.setTask(B)
+    expect(blc.setBasis([{ ...peerA, taskKey: B.key }])).toBe(0)
+    blc.trainIteration()
+    expect(blc.setBasis([peerA])).toBe(0)
+    const fresh = make({ newMaskMode: 'blc' })
+    fresh.setTask(B)
+    expect(() => fresh.setBasis([{ ...peerA, backboneId: 'other' }])).toThrow(MaskCompatibilityError)
+  })
+
   it('importing a mask into the current LC task replaces the combination by that mask', () => {
     const learner = make({ newMaskMode: 'lc' })
     learner.setTask(A)
