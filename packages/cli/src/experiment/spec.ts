@@ -7,7 +7,8 @@
 import { CliError, ExitCode } from '../exit-codes.js'
 
 export type Budget = 'mastery' | 'fixed'
-export type Encoding = 'bits' | 'f16' | 'f32'
+/** The wire encoding the learners ask for ('delta': DELTA, or BITS when the holder cannot make it; docs/delta-encoding.md). */
+export type Encoding = 'delta' | 'bits' | 'f16' | 'f32'
 /** The daemon's --drop-mode choices (network/mask-exchange/loss.ts LOSS_MODES; a test keeps them equal). */
 export const DROP_MODES = ['all', 'queries', 'offers', 'fetches', 'transfers', 'announcements', 'inventories'] as const
 export type DropMode = (typeof DROP_MODES)[number]
@@ -185,7 +186,7 @@ function parseCondition(
     curriculum: f.choice('curriculum', ['rotated', 'same'] as const, defaults.curriculum),
     budget: f.choice('budget', ['mastery', 'fixed'] as const, defaults.budget),
     stepsPerTask: f.int('stepsPerTask', 1, 100_000_000, defaults.stepsPerTask),
-    encoding: f.choice('encoding', ['bits', 'f16', 'f32'] as const, defaults.encoding),
+    encoding: f.choice('encoding', ['delta', 'bits', 'f16', 'f32'] as const, defaults.encoding),
     drop: f.number('drop', 0, 1, defaults.drop),
     dropMode: f.choice('dropMode', DROP_MODES, defaults.dropMode),
     maskInit: f.choice('maskInit', ['random', 'lc', 'blc'] as const, defaults.maskInit),
@@ -229,7 +230,7 @@ export function parseSpec(doc: unknown, source: string): ExperimentSpec {
     curriculum: d.choice('curriculum', ['rotated', 'same'] as const, CONDITION_DEFAULTS.curriculum),
     budget: d.choice('budget', ['mastery', 'fixed'] as const, CONDITION_DEFAULTS.budget),
     stepsPerTask: d.int('stepsPerTask', 1, 100_000_000, CONDITION_DEFAULTS.stepsPerTask),
-    encoding: d.choice('encoding', ['bits', 'f16', 'f32'] as const, CONDITION_DEFAULTS.encoding),
+    encoding: d.choice('encoding', ['delta', 'bits', 'f16', 'f32'] as const, CONDITION_DEFAULTS.encoding),
     drop: d.number('drop', 0, 1, CONDITION_DEFAULTS.drop),
     dropMode: d.choice('dropMode', DROP_MODES, CONDITION_DEFAULTS.dropMode),
     maskInit: d.choice('maskInit', ['random', 'lc', 'blc'] as const, CONDITION_DEFAULTS.maskInit),

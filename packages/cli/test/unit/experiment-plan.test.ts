@@ -83,8 +83,8 @@ describe('experiment spec', () => {
     ],
     [
       'a bad encoding',
-      { ...minimal, defaults: { encoding: 'delta' } },
-      'defaults.encoding: must be one of bits, f16, f32'
+      { ...minimal, defaults: { encoding: 'rle' } },
+      'defaults.encoding: must be one of delta, bits, f16, f32'
     ],
     [
       'too many learners',
