@@ -115,7 +115,8 @@ function agentsTable(a: ExperimentAnalysis): string {
       cell(c.finalOwnIcr),
       cell(c.stepsEveryAgentOwn90, 0),
       c.condition.compareTo === null ? '' : `${cell(c.ownSpeedup)} vs ${c.condition.compareTo}`,
-      c.condition.compareTo === null ? '' : String(0.8 * c.condition.learners),
+      // Tenths, computed in integers: 0.8 × 12 is 9.600000000000001 in floating point.
+      c.condition.compareTo === null ? '' : String((8 * c.condition.learners) / 10),
       cell(c.adoptionsPerAgent, 1),
       cell(c.bytesSentPerAgent, 0),
       cell(c.bytesReceivedPerAgent, 0)

@@ -25,13 +25,13 @@ const spec = parseSpec(
 )
 
 /** A run whose ICR rises by one task every `perTask` steps per agent, and whose agents' own ICR does the same. */
-function run(condition: string, seed: number, perTask: number, bytes = 0): RunResult {
-  const c = spec.conditions.find(x => x.name === condition)
+function run(condition: string, seed: number, perTask: number, bytes = 0, of = spec): RunResult {
+  const c = of.conditions.find(x => x.name === condition)
   if (c === undefined) throw new Error(condition)
   const curve = [1, 2, 3, 4].map(k => ({ steps: k * perTask, icr: k }))
   return {
     format: RUN_FORMAT,
-    spec: spec.name,
+    spec: of.name,
     condition: c,
     seed,
     tasks: ['t1', 't2', 't3', 't4'],
@@ -156,6 +156,34 @@ describe('results document', () => {
     )
     for (const svg of Object.values(s.figures)) expect(svg).toMatch(/^<svg[\s\S]*<\/svg>\n$/)
     expect(s.figures['synthetic-ta.svg']).toContain('0.5·N, N = 2')
+  })
+
+  it("prints the 0.8·N reference as tenths, not as a float's digits (0.8 × 12)", () => {
+    const twelve = parseSpec(
+      {
+        name: 'twelve',
+        description: 'made-up runs',
+        tasks: ['meta-ctgraph'],
+        taskCount: 4,
+        seeds: [1],
+        baseline: 'lone',
+        gridSteps: 1000,
+        conditions: [
+          { name: 'lone', learners: 1, sharing: false },
+          { name: 'sharing-12', learners: 12, compareTo: 'isolated-12' },
+          { name: 'isolated-12', learners: 12, sharing: false }
+        ]
+      },
+      'twelve.json'
+    )
+    const runs = [
+      run('lone', 1, 4000, 0, twelve),
+      run('sharing-12', 1, 1000, 0, twelve),
+      run('isolated-12', 1, 2000, 0, twelve)
+    ]
+    const s = experimentSection(analyse(twelve, runs), 'results', 'l2d2c experiment twelve.json --out x')
+    expect(s.markdown).toMatch(/\| sharing-12 \|.*\| 2\.00 \(1 seed\) vs isolated-12 \| 9\.6 \|/)
+    expect(s.markdown).not.toContain('9.600000000000001')
   })
 
   it('draws a loss figure only when the loss probability varies', () => {
