@@ -140,7 +140,12 @@ describe('news rounds (a holder announced for a task the node still needs)', () 
   })
 
   it('tasks are independent: news for two tasks starts two rounds at once', async () => {
-    const { clock, news, started } = setup({ own: new Map([['k', 0.1], ['j', 0.1]]) })
+    const { clock, news, started } = setup({
+      own: new Map([
+        ['k', 0.1],
+        ['j', 0.1]
+      ])
+    })
     news.heard('k', 0.9)
     news.heard('j', 0.9)
     await clock.advance(0)
