@@ -562,7 +562,7 @@ export class Agent {
   }
 
   /**
-   * News rounds (docs/reference-fidelity.md, D-news): a holder new for a task, announced by a
+   * News rounds (docs/reference-fidelity.md §9 D31): a holder new for a task, announced by a
    * peer this site accepts masks from and does not ignore, on this backbone, is told to the
    * driver, which decides whether the task still needs it and when to ask. Also after the
    * curriculum ends (a node whose rounds all ran before the holder announced still gets the

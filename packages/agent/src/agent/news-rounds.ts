@@ -1,6 +1,6 @@
 /**
  * Sharing rounds triggered by news: a holder new for a task the node still needs was announced
- * (docs/reference-fidelity.md, D-news). The reference asks only on its schedule, so a node whose
+ * (docs/reference-fidelity.md §9 D31). The reference asks only on its schedule, so a node whose
  * scheduled rounds all ran before the holder's announcement arrived never asks it; here the
  * news itself starts a round, bounded:
  * - at most one news round per task per `minGapMs` (an announcement flood cannot make a node run
