@@ -473,7 +473,13 @@ export class Agent {
     const driver = new CurriculumDriver(this.learner, cfg, {
       // A prefetched mask is installed by the driver like any adoption: onAdopted records its
       // provenance and onCheckpoint stores it, so the next task's setTask starts from it.
-      share: sharingEnabled ? async ctx => await this.sharing.share(ctx.taskKey, ctx.ownReward, signal) : undefined,
+      share: sharingEnabled
+        ? async ctx => {
+            if (ctx.reason === 'news')
+              this.config.logger.info({ task: ctx.taskKey }, 'a holder new for the task was announced: asking')
+            return await this.sharing.share(ctx.taskKey, ctx.ownReward, signal)
+          }
+        : undefined,
       basis:
         sharingEnabled && this.basis !== null ? async taskKey => await this.importBasis(taskKey, signal) : undefined,
       // Review mode: a candidate the operator adopted for the task in training goes in between two iterations.
@@ -549,9 +555,36 @@ export class Agent {
         .map(e => ({ key: e.taskKey, stepsTrained: e.stepsTrained, reward: e.reward, mastery: e.mastery ?? null })),
       this.progress.totalSteps
     )
+    if (sharingEnabled) this.listenForHolders(driver, signal)
     const result = await driver.run(this.progress.position, signal)
     await this.saveState()
     return result
+  }
+
+  /**
+   * News rounds (docs/reference-fidelity.md §9 D31): a holder new for a task, announced by a
+   * peer this site accepts masks from and does not ignore, on this backbone, is told to the
+   * driver, which decides whether the task still needs it and when to ask. Also after the
+   * curriculum ends (a node whose rounds all ran before the holder announced still gets the
+   * mask), until the curriculum's stop or the agent's.
+   */
+  private listenForHolders(driver: CurriculumDriver, signal: AbortSignal | undefined): void {
+    const stopListening = this.exchange.directory.onHolderAdded(h => {
+      if (h.backboneId !== this.info.backboneId) return
+      if (!this.policy.accepts(h.summary.taskKey) || !this.policy.acceptsFrom(h.peerId)) return
+      if (this.reputation.standing(h.peerId, this.now()) === 'ignored') return
+      this.config.logger.debug(
+        { task: h.summary.taskKey, peer: h.peerId, claimed: h.summary.reward },
+        'a holder new for a task was announced'
+      )
+      driver.holderAnnounced(h.summary.taskKey, h.summary.reward)
+    })
+    const stop = (): void => {
+      stopListening()
+      driver.stopNews()
+    }
+    signal?.addEventListener('abort', stop, { once: true })
+    this.teardown.add('stop the news rounds', stop)
   }
 
   /** How this agent moves on from a task: at mastery (default) or after each task's fixed budget. */

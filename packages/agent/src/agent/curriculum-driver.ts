@@ -5,6 +5,7 @@ import { DEFAULT_EVAL_EPISODES } from '../learner/policy-evaluation.js'
 import type { EvaluateOptions, LearnerApi } from '../learner/thread/learner-api.js'
 import type { TaskMastery } from '../masks/knowledge-base.js'
 import type { VerifiedMask } from '../sharing/task-sharing.js'
+import { DEFAULT_NEWS_GAP_MS, NewsRounds } from './news-rounds.js'
 
 /**
  * The lifelong loop of one agent: meet the curriculum's tasks in order, train each until it is
@@ -152,12 +153,13 @@ export interface DriverHooks {
   /**
    * Runs a sharing round for a task; resolves with a verified mask to install, or null. The
    * reason says when: the task's start, a scheduled round during it, or 'prefetch' (the
-   * curriculum's next task, while the current one trains; its mask is installed for that task).
+   * curriculum's next task, while the current one trains; its mask is installed for that task),
+   * or 'news' (a holder new for a task the agent still needs was announced: `holderAnnounced`).
    */
   share?: (ctx: {
     taskKey: string
     ownReward: number | null
-    reason: 'task-start' | 'scheduled' | 'prefetch'
+    reason: 'task-start' | 'scheduled' | 'prefetch' | 'news'
   }) => Promise<VerifiedMask | null>
   /**
    * Transfer: peers' verified masks of OTHER tasks to start a task from (the BLC basis, with the
@@ -229,6 +231,25 @@ interface TaskState {
   held: boolean
   /** Its latest own measurement of the mask it holds (any evaluation, sweeps included). */
   ownReturn: number | null
+  /** The content id of the last mask adopted for it (a news round joined by another round brings the same one). */
+  adoptedCid: string | null
+}
+
+/** Timers for the news rounds (injected in tests). */
+export interface NewsClock {
+  readonly now: () => number
+  readonly after: (ms: number, fn: () => void) => () => void
+}
+
+const REAL_CLOCK: NewsClock = {
+  now: () => Date.now(),
+  after: (ms, fn) => {
+    const t = setTimeout(fn, ms)
+    t.unref?.()
+    return () => {
+      clearTimeout(t)
+    }
+  }
 }
 
 /** (A function, so TypeScript does not narrow `aborted` across awaits.) */
@@ -265,11 +286,23 @@ export class CurriculumDriver {
   private totalSteps = 0
   private evalStepsTotal = 0
   private lastSample: OwnIcrSample | null = null
+  /** Sharing rounds running per task (every kind), so news never starts one beside another. */
+  private readonly rounds = new Map<string, number>()
+  /** Rounds triggered by holders' announcements (news-rounds.ts). */
+  private readonly news: NewsRounds | null
+  /** The task in training (null between tasks and outside `run`). */
+  private current: string | null = null
+  /** Inside `run`: a news round's adoption waits in `arrived` for the loop to install it between iterations. */
+  private looping = false
+  private readonly arrived = new Map<string, VerifiedMask>()
+  /** Installs outside `run`, one at a time. */
+  private installs: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly learner: LearnerApi,
     private readonly config: DriverConfig,
-    private readonly hooks: DriverHooks = {}
+    private readonly hooks: DriverHooks = {},
+    newsOpts: { gapMs?: number; clock?: NewsClock } = {}
   ) {
     if (config.tasks.length === 0) throw new RangeError('the curriculum has no task')
     if (!(config.stepsPerTask > 0)) throw new RangeError('stepsPerTask must be positive')
@@ -277,6 +310,98 @@ export class CurriculumDriver {
       throw new RangeError('evalEverySteps, checkpointEverySteps and sweepEverySteps must be >= 1')
     if (!BUDGET_MODES.includes(config.budget)) throw new RangeError(`unknown budget mode ${String(config.budget)}`)
     this.distinctTasks = [...new Set(config.tasks)]
+    const clock = newsOpts.clock ?? REAL_CLOCK
+    this.news =
+      hooks.share === undefined
+        ? null
+        : new NewsRounds({
+            minGapMs: newsOpts.gapMs ?? DEFAULT_NEWS_GAP_MS,
+            now: clock.now,
+            after: clock.after,
+            needs: (key, claim) => this.needs(key, claim),
+            busy: key => (this.rounds.get(key) ?? 0) > 0,
+            round: async key => {
+              await this.newsRound(key)
+            }
+          })
+  }
+
+  /**
+   * A holder new for `taskKey` announced a mask it claims `claim` for (the peer directory's
+   * news, already filtered by the site policy and reputation): a round may follow (news-rounds.ts).
+   */
+  holderAnnounced(taskKey: string, claim: number): void {
+    this.news?.heard(taskKey, claim)
+  }
+
+  /** No news round starts after this (the agent stops). */
+  stopNews(): void {
+    this.news?.stop()
+  }
+
+  /** News rounds started so far. */
+  get newsRounds(): number {
+    return this.news?.started ?? 0
+  }
+
+  /**
+   * Whether a holder's claim is worth a round: a task of the curriculum the agent has met
+   * (a task not met yet gets its start or prefetch round), not mastered (under a fixed budget,
+   * the task in training also when mastered: its scheduled rounds run too), whose mask the
+   * claim beats.
+   */
+  private needs(key: string, claim: number): boolean {
+    if (!this.distinctTasks.includes(key)) return false
+    const s = this.states.get(key)
+    if (s === undefined || !s.held) return false
+    const training = this.looping && key === this.current
+    if (s.mastery !== null && !(training && this.config.budget === 'fixed')) return false
+    const own = s.ownReturn ?? s.lastReward
+    return own === null || claim > own
+  }
+
+  /** Every sharing round goes through here, so the news rounds know which tasks have one running. */
+  private async ask(ctx: Parameters<NonNullable<DriverHooks['share']>>[0]): Promise<VerifiedMask | null> {
+    const share = this.hooks.share
+    if (share === undefined) return null
+    this.rounds.set(ctx.taskKey, (this.rounds.get(ctx.taskKey) ?? 0) + 1)
+    try {
+      return await share(ctx)
+    } finally {
+      const n = (this.rounds.get(ctx.taskKey) ?? 1) - 1
+      if (n > 0) this.rounds.set(ctx.taskKey, n)
+      else this.rounds.delete(ctx.taskKey)
+      this.news?.roundEnded(ctx.taskKey)
+    }
+  }
+
+  /** A news round: its adoption is installed between two iterations inside `run`, at once outside. */
+  private async newsRound(key: string): Promise<void> {
+    const a = await this.ask({ taskKey: key, ownReward: this.state(key).lastReward, reason: 'news' })
+    if (a === null) return
+    if (this.looping) {
+      this.arrived.set(key, a)
+      return
+    }
+    const install = this.installs.then(async () => {
+      await this.installNews(key, a, this.state(key).stepsTrained)
+    })
+    this.installs = install.catch(() => {})
+    await install
+  }
+
+  /** A news round's mask, unless the same mask was just adopted (a round it joined brought it too). */
+  private async installNews(key: string, a: VerifiedMask, stepsOnTask: number): Promise<void> {
+    if (this.state(key).adoptedCid === a.cid) return
+    await this.install(key, a, stepsOnTask)
+  }
+
+  /** Installs the masks news rounds brought while the loop ran (the current task's at its steps). */
+  private async installArrived(current: string, stepsOnTask: number): Promise<void> {
+    for (const [key, a] of [...this.arrived]) {
+      this.arrived.delete(key)
+      await this.installNews(key, a, key === current ? stepsOnTask : this.state(key).stepsTrained)
+    }
   }
 
   private state(key: string): TaskState {
@@ -297,7 +422,8 @@ export class CurriculumDriver {
         confirming: false,
         mastery: null,
         held: false,
-        ownReturn: null
+        ownReturn: null,
+        adoptedCid: null
       }
       this.states.set(key, s)
     }
@@ -384,6 +510,7 @@ export class CurriculumDriver {
     const s = this.state(key)
     s.adoptions++
     s.held = true
+    s.adoptedCid = a.cid
     await this.record(key, a.verifiedReward, stepsOnTask, 'adopted')
     await this.hooks.onAdopted?.(key, a, { stepsOnTask })
     await this.checkpoint(key, false)
@@ -428,6 +555,24 @@ export class CurriculumDriver {
    * returns after the current iteration, with completed=false).
    */
   async run(from: CurriculumPosition = { taskIndex: 0, stepsOnTask: 0 }, signal?: AbortSignal): Promise<DriverResult> {
+    this.looping = true
+    try {
+      return await this.runLoop(from, signal)
+    } finally {
+      // From here on news rounds install their masks themselves; those that came in the
+      // meantime go first (the curriculum has ended, or stopped: a stop drops them).
+      this.looping = false
+      this.current = null
+      if (!aborted(signal)) {
+        const pending = [...this.arrived]
+        this.arrived.clear()
+        for (const [key, a] of pending) await this.installNews(key, a, this.state(key).stepsTrained)
+      }
+      this.arrived.clear()
+    }
+  }
+
+  private async runLoop(from: CurriculumPosition, signal: AbortSignal | undefined): Promise<DriverResult> {
     const { tasks, stepsPerTask, commPerTask, sweepEverySteps } = this.config
     const byMastery = this.config.budget === 'mastery'
     const reports: TaskReport[] = []
@@ -443,6 +588,7 @@ export class CurriculumDriver {
       const s = this.state(key)
       s.held = true
       s.confirming = false
+      this.current = key
       // Under 'mastery' a task already mastered (a peer's mask adopted at the threshold, e.g. by
       // the prefetch, or the same task met earlier) is not trained again.
       const done = (): boolean => byMastery && s.mastery !== null
@@ -460,7 +606,7 @@ export class CurriculumDriver {
         s.lastReward < s.optimal
       ) {
         const a = await unlessAborted(
-          this.hooks.share({ taskKey: key, ownReward: s.lastReward, reason: 'task-start' }).catch(() => null),
+          this.ask({ taskKey: key, ownReward: s.lastReward, reason: 'task-start' }).catch(() => null),
           signal
         )
         if (a !== null) await this.install(key, a, stepsOnTask)
@@ -510,6 +656,10 @@ export class CurriculumDriver {
           await this.install(key, a, stepsOnTask)
           if (done()) break
         }
+        if (this.arrived.size > 0) {
+          await this.installArrived(key, stepsOnTask)
+          if (done()) break
+        }
         const stats = await this.learner.trainIteration()
         iteration++
         stepsOnTask += stats.steps
@@ -531,11 +681,11 @@ export class CurriculumDriver {
         }
         await this.hooks.onPosition?.({ taskIndex, stepsOnTask }, this.totalSteps)
         if (schedule.has(iteration)) owed++
-        if (this.hooks.share !== undefined && pending === null && owed > 0 && !done()) {
+        // (While a news round for the task runs, the scheduled one stays owed: it would only join it.)
+        if (this.hooks.share !== undefined && pending === null && owed > 0 && !done() && !this.rounds.has(key)) {
           owed--
           const own = s.lastReward
-          pending = this.hooks
-            .share({ taskKey: key, ownReward: own, reason: 'scheduled' })
+          pending = this.ask({ taskKey: key, ownReward: own, reason: 'scheduled' })
             .catch(() => null)
             .then(a => {
               ready = a
@@ -553,18 +703,21 @@ export class CurriculumDriver {
         ready = null
         await this.install(key, a, stepsOnTask)
       }
+      await this.installArrived(key, stepsOnTask)
       // The scheduled rounds training outran, one at a time, while the task is not mastered: a
       // node that trains its whole task in a second or two still asks the swarm commPerTask
       // times, also after the announcements of holders it did not know at first arrived.
       while (this.hooks.share !== undefined && owed > 0 && !done() && !aborted(signal)) {
         owed--
         const a = await unlessAborted(
-          this.hooks.share({ taskKey: key, ownReward: s.lastReward, reason: 'scheduled' }).catch(() => null),
+          this.ask({ taskKey: key, ownReward: s.lastReward, reason: 'scheduled' }).catch(() => null),
           signal
         )
         if (a !== null) await this.install(key, a, stepsOnTask)
+        await this.installArrived(key, stepsOnTask)
       }
       await this.learner.endTask()
+      this.current = null
       await this.checkpoint(key, true)
       if (next !== null && !aborted(signal)) {
         const early = await unlessAborted(prefetch ?? this.prefetch(next), signal)
@@ -620,8 +773,7 @@ export class CurriculumDriver {
   /** A round that completes (adoption or not) stands in for the task's start round; a failed one does not. */
   private async prefetch(key: string): Promise<VerifiedMask | null> {
     const s = this.state(key)
-    const round =
-      this.hooks.share?.({ taskKey: key, ownReward: s.lastReward, reason: 'prefetch' }) ?? Promise.resolve(null)
+    const round = this.ask({ taskKey: key, ownReward: s.lastReward, reason: 'prefetch' })
     return await round.then(
       a => {
         s.prefetched = true

@@ -58,6 +58,13 @@ export interface PeerDirectoryOptions {
   readonly evicted?: (peerId: string) => void
 }
 
+/** A peer's announcement listed a task it did not list before (it became a holder of that task). */
+export interface HolderAdded {
+  readonly peerId: string
+  readonly backboneId: string | null
+  readonly summary: MaskSummary
+}
+
 export const DEFAULT_PEER_DIRECTORY = {
   staleAfterMs: 10 * 60_000,
   pruneAfterFailures: 3,
@@ -83,6 +90,7 @@ export class PeerDirectory {
   private totalMasks = 0
   /** Records and masks not kept because the directory was full of more valuable peers. */
   turnedAway = { peers: 0, masks: 0 }
+  private readonly holderListeners = new Set<(h: HolderAdded) => void>()
 
   constructor(opts: PeerDirectoryOptions = {}) {
     this.staleAfterMs = opts.staleAfterMs ?? DEFAULT_PEER_DIRECTORY.staleAfterMs
@@ -222,7 +230,8 @@ export class PeerDirectory {
       tasks.add(m.taskKey)
       masks.push(m)
     }
-    return this.set({
+    const before = new Set(r.masks.map(m => m.taskKey))
+    const kept = this.set({
       ...r,
       lastSeen: now,
       role: a.role,
@@ -234,6 +243,26 @@ export class PeerDirectory {
       ownIcr: a.ownIcr ?? null,
       failures: 0
     })
+    if (!kept) return false
+    // News for the rounds: a holder new for a task (what it kept, after the bounds cut the list).
+    const stored = this.peers.get(peerId)
+    if (stored !== undefined && this.holderListeners.size > 0)
+      for (const summary of stored.masks) {
+        if (before.has(summary.taskKey)) continue
+        for (const l of this.holderListeners) l({ peerId, backboneId: stored.backboneId, summary })
+      }
+    return true
+  }
+
+  /**
+   * Listens for holders new for a task: a peer's announcement that lists a task its previous one
+   * did not (the first announcement of a peer lists only new ones). Returns the unsubscribe.
+   */
+  onHolderAdded(listener: (h: HolderAdded) => void): () => void {
+    this.holderListeners.add(listener)
+    return () => {
+      this.holderListeners.delete(listener)
+    }
   }
 
   /** The latest sequence applied from a peer (-1: none), so stale announcements can be dropped undecoded. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../src/logging/logger.js'
 import type { AgentConfig } from '../../../src/agent/agent-config.js'
@@ -179,6 +180,38 @@ describe('nodes sharing masks learned by real learners (libp2p over TCP)', () =>
       expect(b.knownPeers().find(p => p.peerId === peerIdA)).toMatchObject({ ownIcr: announced, role: 'learner' })
     } finally {
       await b.stop()
+    }
+  }, 90_000)
+
+  it("news: N ends its curriculum with nobody around; A connects later, and A's announcement alone makes N ask and adopt", async () => {
+    // N knows no peer: its start and scheduled rounds all end without an offer, and its short
+    // task ends unmastered. No round is scheduled after that: only the news can make it ask.
+    const n = await Agent.create(config({ seed: 5, stepsPerTask: 640 }))
+    try {
+      const r = await n.runCurriculum()
+      expect(r.tasks[0]!.mastery).toBeNull()
+      expect(r.tasks[0]!.adoptions).toBe(0)
+      const scheduled = n.sharing.history.length
+      expect(scheduled).toBeGreaterThanOrEqual(2)
+      expect(n.sharing.history.every(h => h.offers === 0)).toBe(true)
+      expect(n.kb.get(X)!.adoptions).toHaveLength(0)
+      // A, which holds X mastered, connects; N hears its announcement.
+      await n.libp2p.dial(multiaddr(a.addresses()[0]!))
+      const deadline = Date.now() + 20_000
+      while (n.kb.get(X)!.adoptions.length === 0 && Date.now() < deadline)
+        await new Promise(resolve => setTimeout(resolve, 50))
+      const kb = n.kb.get(X)!
+      expect(kb.adoptions).toHaveLength(1)
+      expect(kb.adoptions[0]).toMatchObject({ from: peerIdA, origin: peerIdA })
+      expect(kb.adoptions[0]!.verifiedReward).toBeGreaterThanOrEqual(0.9)
+      // Adopted at the threshold after the curriculum: the task counts as mastered by adoption.
+      expect(kb.mastery?.by).toBe('adopted')
+      // One round after the scheduled ones, the one the news started, and no more.
+      const after = n.sharing.history.slice(scheduled)
+      expect(after).toHaveLength(1)
+      expect(after[0]!.offers).toBeGreaterThanOrEqual(1)
+    } finally {
+      await n.stop()
     }
   }, 90_000)
 

@@ -709,3 +709,112 @@ describe('CurriculumDriver: own ICR (scripted learner)', () => {
     expect(r.ownIcr?.perTask).toEqual({ [X]: 0, [Y]: 0.5 })
   })
 })
+
+describe('CurriculumDriver: news rounds (a holder announced for a task it still needs)', () => {
+  // Timers that fire as microtasks: the scripted learner never yields to the event loop, and
+  // news-rounds.test.ts covers the gap with a manual clock.
+  const clock = {
+    now: () => 0,
+    after: (_ms: number, fn: () => void) => {
+      let live = true
+      queueMicrotask(() => {
+        if (live) fn()
+      })
+      return () => {
+        live = false
+      }
+    }
+  }
+  const mastery = (over: Partial<DriverConfig>): DriverConfig => config({ budget: 'mastery', ...over })
+
+  it('news while the task trains starts a round whose mask is installed between two iterations', async () => {
+    const learner = new ScriptedLearner(c => (c.imported ? 0.95 : 0.1))
+    const reasons: string[] = []
+    const installed: Array<{ task: string; steps: number }> = []
+    const hooks: DriverHooks = {
+      share: async ctx => {
+        reasons.push(ctx.reason)
+        return ctx.reason === 'news' ? adoption(ctx.taskKey, 0.95) : null
+      },
+      onIteration: (_stats, ctx) => {
+        if (ctx.stepsOnTask === 2 * STEPS) driver.holderAnnounced(X, 0.97)
+      },
+      onAdopted: (task, _a, ctx) => {
+        installed.push({ task, steps: ctx.stepsOnTask })
+      }
+    }
+    const driver = new CurriculumDriver(learner, mastery({ stepsPerTask: 10 * STEPS, finalEvaluation: false }), hooks, {
+      gapMs: 0,
+      clock
+    })
+    const r = await driver.run()
+    expect(reasons).toEqual(['task-start', 'news'])
+    expect(installed).toEqual([{ task: X, steps: 2 * STEPS }])
+    expect(r.tasks[0]!.mastery).toEqual({ by: 'adopted', steps: 2 * STEPS })
+    expect(r.tasks[0]!.stepsTrained).toBe(2 * STEPS)
+    expect(driver.newsRounds).toBe(1)
+  })
+
+  it('after the curriculum: news for a task left unmastered starts a round and installs its mask; no round for news it does not need', async () => {
+    const learner = new ScriptedLearner(c => (c.imported ? 0.95 : 0.3))
+    const reasons: Array<{ task: string; reason: string }> = []
+    const mastered: string[] = []
+    const driver = new CurriculumDriver(
+      learner,
+      mastery({ stepsPerTask: 2 * STEPS, finalEvaluation: false }),
+      {
+        share: async ctx => {
+          reasons.push({ task: ctx.taskKey, reason: ctx.reason })
+          return ctx.reason === 'news' ? adoption(ctx.taskKey, 0.95) : null
+        },
+        onMastered: key => {
+          mastered.push(key)
+        }
+      },
+      { gapMs: 0, clock }
+    )
+    const r = await driver.run()
+    expect(r.tasks[0]!.mastery).toBeNull()
+    const before = reasons.length
+    // Not its task; a claim no better than its own mask (0.3): nothing.
+    driver.holderAnnounced(Y, 1)
+    driver.holderAnnounced(X, 0.3)
+    await new Promise(resolve => setTimeout(resolve, 0))
+    expect(reasons).toHaveLength(before)
+    driver.holderAnnounced(X, 0.97)
+    await new Promise(resolve => setTimeout(resolve, 0))
+    expect(reasons.slice(before)).toEqual([{ task: X, reason: 'news' }])
+    expect(learner.calls).toContain(`importMask ${X}`)
+    expect(mastered).toEqual([X])
+    // Mastered now: later news asks nothing.
+    driver.holderAnnounced(X, 1)
+    await new Promise(resolve => setTimeout(resolve, 0))
+    expect(reasons).toHaveLength(before + 1)
+  })
+
+  it('no sharing (no share hook), or after stopNews: news starts nothing', async () => {
+    const learner = new ScriptedLearner(() => 0.1)
+    const quiet = new CurriculumDriver(learner, mastery({ stepsPerTask: STEPS, finalEvaluation: false }), {}, { clock })
+    await quiet.run()
+    quiet.holderAnnounced(X, 1)
+    expect(quiet.newsRounds).toBe(0)
+    let asked = 0
+    const stopped = new CurriculumDriver(
+      learner,
+      mastery({ stepsPerTask: STEPS, finalEvaluation: false }),
+      {
+        share: async () => {
+          asked++
+          return null
+        }
+      },
+      { gapMs: 0, clock }
+    )
+    await stopped.run()
+    const before = asked
+    stopped.stopNews()
+    stopped.holderAnnounced(X, 1)
+    await new Promise(resolve => setTimeout(resolve, 0))
+    expect(asked).toBe(before)
+  })
+})

@@ -31,6 +31,41 @@ describe('peer directory', () => {
     expect(d.get('p1')?.totalSteps).toBe(20)
   })
 
+  it('tells of holders new for a task: first announcements, tasks added later, never a task the peer listed before or one not wanted', () => {
+    const d = new PeerDirectory({ wanted: t => t !== 'unwanted' })
+    const heard: string[] = []
+    const off = d.onHolderAdded(h => {
+      heard.push(`${h.peerId}:${h.summary.taskKey}:${h.summary.reward}:${h.backboneId}`)
+    })
+    d.announced('p1', ann(1, ['a', 'unwanted'], 0.5), 1)
+    expect(heard).toEqual(['p1:a:0.5:bb'])
+    // The same task again (even with a better claim), or a stale announcement: no news.
+    d.announced('p1', ann(2, ['a'], 0.8), 2)
+    d.announced('p1', ann(1, ['a', 'b']), 3)
+    expect(heard).toEqual(['p1:a:0.5:bb'])
+    // A task added, and another peer holding the same task: news for each.
+    d.announced('p1', ann(3, ['a', 'b'], 0.7), 4)
+    d.announced('p2', ann(1, ['a'], 0.95), 5)
+    expect(heard).toEqual(['p1:a:0.5:bb', 'p1:b:0.7:bb', 'p2:a:0.95:bb'])
+    // A task dropped and listed again is new again; after unsubscribing, nothing.
+    d.announced('p1', ann(4, ['a'], 0.7), 6)
+    d.announced('p1', ann(5, ['a', 'b'], 0.7), 7)
+    expect(heard.at(-1)).toBe('p1:b:0.7:bb')
+    expect(heard).toHaveLength(4)
+    off()
+    d.announced('p3', ann(1, ['a']), 8)
+    expect(heard).toHaveLength(4)
+  })
+
+  it('tells of no holder a full directory turned away', () => {
+    const d = new PeerDirectory({ maxPeers: 1, isConnected: p => p === 'p1' })
+    const heard: string[] = []
+    d.onHolderAdded(h => heard.push(h.peerId))
+    d.announced('p1', ann(1, ['a']), 1)
+    expect(d.announced('p2', ann(1, ['a']), 2)).toBe(false)
+    expect(heard).toEqual(['p1'])
+  })
+
   it("records each peer's announced own ICR next to its steps, null until one is announced or when the latest has none", () => {
     const d = new PeerDirectory()
     d.seen('p1', 0)
