@@ -28,7 +28,17 @@ const Z = 'ctgraph/d2b2/img2/leaf00'
 
 describe('daemons and the CLI, end to end (real processes, libp2p over TCP on 127.0.0.1)', () => {
   it('status, peers, masks (local and remote), fetch, graceful stop', async () => {
-    const a = await startDaemon(join(root, 'a'), ['--tasks', `${X},${Y}`, '--steps-per-task', '1280', '--seed', '1'])
+    // A keeps the masks it trained (their origin is checked below): with sharing on, B's later
+    // announcement of a better X would start a round on A and A would adopt B's mask.
+    const a = await startDaemon(join(root, 'a'), [
+      '--tasks',
+      `${X},${Y}`,
+      '--steps-per-task',
+      '1280',
+      '--seed',
+      '1',
+      '--no-sharing'
+    ])
     running.push(a)
     const b = await startDaemon(join(root, 'b'), [
       '--tasks',
