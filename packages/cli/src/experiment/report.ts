@@ -217,26 +217,29 @@ function lossFigure(a: ExperimentAnalysis): string | null {
   })
 }
 
+/** A summary as a bar in thousands (kB, k steps), or null when no seed has a value. */
+function inThousands(s: Summary): { x: number; y: number; low: number | null; high: number | null } | null {
+  if (s.mean === null) return null
+  return {
+    x: 0,
+    y: s.mean / 1000,
+    low: s.low === null ? null : s.low / 1000,
+    high: s.high === null ? null : s.high / 1000
+  }
+}
+
 /** Bytes each agent sent, per condition (the encodings experiment's figure; drawn for every experiment). */
 function bytesFigure(a: ExperimentAnalysis): string | null {
   const shared = a.conditions.filter(c => c.condition.learners > 1)
   if (shared.length === 0) return null
-  const p = (s: Summary) =>
-    s.mean === null
-      ? null
-      : {
-          x: 0,
-          y: s.mean / 1000,
-          low: s.low === null ? null : s.low / 1000,
-          high: s.high === null ? null : s.high / 1000
-        }
+
   return barChart({
     title: `${a.spec.name}: kilobytes per agent (mean, 95 % band)`,
     yLabel: 'kB per agent',
     categories: shared.map(c => c.condition.name),
     series: [
-      { name: 'sent', color: colorAt(0), values: shared.map(c => p(c.bytesSentPerAgent)) },
-      { name: 'received', color: colorAt(3), values: shared.map(c => p(c.bytesReceivedPerAgent)) }
+      { name: 'sent', color: colorAt(0), values: shared.map(c => inThousands(c.bytesSentPerAgent)) },
+      { name: 'received', color: colorAt(3), values: shared.map(c => inThousands(c.bytesReceivedPerAgent)) }
     ]
   })
 }
@@ -271,20 +274,15 @@ function transferTable(t: TransferAnalysis): string {
 }
 
 function transferFigure(name: string, t: TransferAnalysis): string {
-  const p = (s: Summary) =>
-    s.mean === null
-      ? null
-      : {
-          x: 0,
-          y: s.mean / 1000,
-          low: s.low === null ? null : s.low / 1000,
-          high: s.high === null ? null : s.high / 1000
-        }
   return barChart({
     title: `${name}: training steps to mastery per task, thousands (mean, 95 % band)`,
     yLabel: 'k steps to mastery',
     categories: t.tasks.map(k => k.split('/').slice(-2).join('/')),
-    series: t.conditions.map((c, i) => ({ name: c.condition.name, color: colorAt(i), values: c.perTask.map(p) }))
+    series: t.conditions.map((c, i) => ({
+      name: c.condition.name,
+      color: colorAt(i),
+      values: c.perTask.map(inThousands)
+    }))
   })
 }
 
