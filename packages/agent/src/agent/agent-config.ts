@@ -32,6 +32,12 @@ export interface AgentConfig {
   readonly driver?: Partial<Omit<DriverConfig, 'tasks' | 'stepsPerTask' | 'prefetchNext'>>
   /** Run the learner in a worker thread (daemons) or on the calling thread (tests, tools). */
   readonly learnerThread?: 'worker' | 'main'
+  /**
+   * Experiment pacing (step-pace.ts): training waits at a step limit set through `Agent.pace`
+   * (the control API's /v1/pace), which starts at 0. Off by default: only experiment runners
+   * set it.
+   */
+  readonly paced?: boolean
   readonly network?: {
     readonly listen?: readonly string[]
     readonly announce?: readonly string[]

@@ -37,6 +37,7 @@ import { DEFAULT_AGENT, type AgentConfig } from './agent-config.js'
 import { agentPrivateKey, buildAgentNetwork } from './agent-network.js'
 import { AgentStateFile, curriculumId, type AgentState } from './agent-state.js'
 import { ReviewDesk } from './review-desk.js'
+import { StepPace } from './step-pace.js'
 import { loadSharingState, type AgentSharingState } from './sharing-state.js'
 import {
   CurriculumDriver,
@@ -131,6 +132,8 @@ export class Agent {
   readonly policy: SitePolicy
   readonly reputation: ReputationBook
   readonly desk: ReviewDesk | null
+  /** Experiment pacing (null unless config.paced): the training-step limit a runner sets. */
+  readonly pace: StepPace | null
   readonly startedAt: number
   private readonly paths: DataDirPaths | null
   private readonly now: () => number
@@ -163,6 +166,7 @@ export class Agent {
     this.peerId = p.libp2p.peerId.toString()
     this.policy = p.sharingState.policy
     this.reputation = p.sharingState.reputation
+    this.pace = p.config.paced === true ? new StepPace() : null
     const review = p.sharingState.review
     this.desk =
       review === null
@@ -482,6 +486,7 @@ export class Agent {
         : undefined,
       basis:
         sharingEnabled && this.basis !== null ? async taskKey => await this.importBasis(taskKey, signal) : undefined,
+      pace: this.pace === null ? undefined : async steps => await this.pace?.before(steps, signal),
       // Review mode: a candidate the operator adopted for the task in training goes in between two iterations.
       approved: taskKey => this.desk?.take(taskKey) ?? null,
       onTaskStart: taskKey => {

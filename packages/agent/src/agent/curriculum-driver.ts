@@ -167,6 +167,11 @@ export interface DriverHooks {
    * adopted for it. They are a basis only (LearnerApi.setBasis): no task is adopted or stored.
    */
   basis?: (taskKey: string) => Promise<Mask[]>
+  /**
+   * Experiment pacing (step-pace.ts): awaited before each training iteration with the agent's
+   * training steps so far; it resolves when training may go on (or the run's signal aborts).
+   */
+  pace?: (totalSteps: number) => Promise<void>
   /** A mask the operator adopted for the task in training (review mode), installed between two iterations. */
   approved?: (taskKey: string) => VerifiedMask | null
   onTaskStart?: (taskKey: string, index: number) => Promise<void> | void
@@ -659,6 +664,11 @@ export class CurriculumDriver {
         if (this.arrived.size > 0) {
           await this.installArrived(key, stepsOnTask)
           if (done()) break
+        }
+        if (this.hooks.pace !== undefined) {
+          await this.hooks.pace(this.totalSteps)
+          // A stop while it waited: the loop's top checkpoints and returns; news that came is installed first.
+          if (aborted(signal) || this.arrived.size > 0) continue
         }
         const stats = await this.learner.trainIteration()
         iteration++

@@ -15,6 +15,7 @@ import {
   type MasksDocument,
   type OwnIcrDocument,
   type PlayDocument,
+  type PaceDocument,
   type PeersDocument,
   type StatusDocument
 } from '@l2d2c/protocol'
@@ -29,7 +30,7 @@ import { runStopSteps, Teardown } from '../util/teardown.js'
 import { L2D2C_VERSION } from '../version.js'
 import { daemonAdmission, exposureOf, logExposure, type DaemonAdmission } from './admission.js'
 import type { DaemonConfig } from './config/daemon-config.js'
-import { ControlServer, type RouteHandler } from './control-server.js'
+import { ControlServer, RouteError, type RouteHandler } from './control-server.js'
 import { Dashboard, PlayRefused } from './dashboard/dashboard.js'
 import { LinkedDaemons } from './dashboard/linked-daemons.js'
 import { dashboardSnapshot } from './dashboard/snapshot.js'
@@ -329,6 +330,17 @@ export class Daemon {
       [CONTROL_ROUTES.knowledge]: async () => ({ knowledge: this.agent.kb.list() }),
       [CONTROL_ROUTES.ownIcr]: async (): Promise<OwnIcrDocument> => this.agent.ownIcrDocument(),
       [CONTROL_ROUTES.evaluation]: async () => this.evaluationDocument(),
+      [CONTROL_ROUTES.pace]: async (q): Promise<PaceDocument> => {
+        const pace = this.agent.pace
+        if (pace === null)
+          throw new RouteError(409, 'this node is not paced; experiment runners start learners with --paced')
+        const raw = q.get('until')
+        if (raw === null || !/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+          throw new RouteError(400, 'give the training-step limit as ?until=N (an integer from 0 to 2^53 - 1)')
+        pace.setUntil(Number(raw))
+        const { totalSteps } = await this.agent.status()
+        return { untilSteps: pace.untilSteps, totalSteps, waiting: pace.waiting, waitedMs: pace.waitedMs }
+      },
       [CONTROL_ROUTES.stop]: async () => {
         setImmediate(() => {
           void this.stop()
@@ -564,6 +576,7 @@ function agentConfig(
       evalEverySteps: config.evaluation.everySteps
     },
     learnerThread: 'worker',
+    paced: config.paced && config.role === 'learner',
     network: {
       listen: config.listen,
       announce: config.announce,

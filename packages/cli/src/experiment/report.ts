@@ -3,6 +3,7 @@
  * command writes the files). Every number comes from the runs' result files; a figure that a
  * seed never reached is counted, not hidden ("k/n seeds").
  */
+import { isPaced } from './pace.js'
 import { colorAt, lineChart, barChart, type ChartSeries, type ReferenceLine } from './charts.js'
 import type { ConditionSummary, ExperimentAnalysis, Summary } from './aggregate.js'
 import { OWN_ICR_FRACTION } from './aggregate.js'
@@ -47,6 +48,7 @@ function settingsTable(a: ExperimentAnalysis): string {
       'encoding',
       'loss',
       'mask init',
+      'pacing',
       'seeds run',
       'wall (all seeds)'
     ],
@@ -62,6 +64,10 @@ function settingsTable(a: ExperimentAnalysis): string {
         k.encoding,
         k.drop === 0 ? '0' : `${Math.round(k.drop * 100)} % (${k.dropMode})`,
         k.maskInit,
+        // (Runs recorded before pacing existed have no paceSteps: they ran unpaced.)
+        isPaced({ learners: k.learners, paceSteps: k.paceSteps ?? 0 })
+          ? `≤ ${k.paceSteps.toLocaleString('en-US')} steps ahead`
+          : 'off',
         `${c.seeds.join(', ')}${c.timeLimited > 0 ? ` (${c.timeLimited} hit the time limit)` : ''}`,
         `${Math.round(c.wallSeconds)} s`
       ]

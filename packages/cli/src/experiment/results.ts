@@ -64,6 +64,11 @@ export interface RunResult {
   learnerTasks?: Array<LearnerTask[] | null>
   /** Conditions with importBasis: per learner, each task it started and the tasks of the basis masks it imported then. */
   basisImports?: BasisImport[][]
+  /**
+   * Paced conditions: per learner, the milliseconds its training waited for the slowest learner
+   * (its last answer to the pace; null: it never answered). Absent when unpaced.
+   */
+  pacedWaitMs?: Array<number | null>
 }
 
 /** One task start of a learner with --import-basis: the tasks whose peers' masks it imported (empty: none). */

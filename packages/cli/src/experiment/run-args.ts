@@ -5,6 +5,7 @@
  * spec's period.
  */
 import { LEARNER_QUERY_WINDOW_MS } from '../demo/plan.js'
+import { isPaced } from './pace.js'
 import type { Condition } from './spec.js'
 
 /**
@@ -59,7 +60,8 @@ export function learnerArgs(tasks: readonly string[], c: Condition, seed: number
     ...(c.budget === 'fixed' ? ['--fixed-budget'] : []),
     ...(c.sharing ? [] : ['--no-sharing']),
     ...(c.drop > 0 ? ['--drop', String(c.drop), '--drop-mode', c.dropMode] : []),
-    ...(c.importBasis > 0 ? ['--import-basis', String(c.importBasis)] : [])
+    ...(c.importBasis > 0 ? ['--import-basis', String(c.importBasis)] : []),
+    ...(isPaced(c) ? ['--paced'] : [])
   ]
 }
 
@@ -76,7 +78,9 @@ export function teacherArgs(teacherTasks: readonly string[], c: Condition, seed:
     sharing: true,
     maskInit: 'random',
     importBasis: 0,
-    teachers: 0
+    teachers: 0,
+    // The teachers run before the learners, as fast as they can: what they learn is the given.
+    paceSteps: 0
   }
   return learnerArgs(teacherTasks, teachers, seed, i, c.learners + i)
 }

@@ -11,7 +11,8 @@ import { launchDaemon, stopDaemons, type ChildDaemon, type LaunchOptions } from 
 import { stepsAt } from '../demo/metrics.js'
 import { DONE_GRACE_MS, lookAt, rowsAfter, SwarmRecord } from '../demo/watch.js'
 import { readFile } from 'node:fs/promises'
-import { CONTROL_ROUTES, dataDirPaths, type StatusDocument } from '@l2d2c/protocol'
+import { CONTROL_ROUTES, dataDirPaths, type PaceDocument, type StatusDocument } from '@l2d2c/protocol'
+import { isPaced, paceLimit, type PacedLearner } from './pace.js'
 import { evaluatorArgs, learnerArgs, teacherArgs } from './run-args.js'
 import {
   clearRun,
@@ -61,6 +62,7 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
   const teacherStatuses: Array<StatusDocument | null> = []
   let teachersDoneAt: Date | null = null
   let learnerTasks: Array<LearnerTask[] | null> = []
+  let pacedWaitMs: Array<number | null> | null = null
   const startedAt = new Date()
   const record = new SwarmRecord(c.learners)
   let stoppedBy: RunResult['stoppedBy'] = 'done'
@@ -124,12 +126,35 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
       ...learners.flatMap(d => ['--bootstrap', addressOf(d)])
     ])
     const swarm = { learners, evaluator }
+    // Pacing: each poll raises the learners' step limit to the slowest one still training plus the slack.
+    const paced = learners.map(() => ({ steps: 0, training: true }))
+    const waited: Array<number | null> = learners.map(() => null)
+    if (isPaced(c)) pacedWaitMs = waited
+    const pace = async (look: Awaited<ReturnType<typeof lookAt>>): Promise<void> => {
+      if (!isPaced(c)) return
+      learners.forEach((d, i) => {
+        const st = look.learners[i]
+        const p = paced[i] as PacedLearner
+        if (st !== null && st !== undefined) p.steps = st.totalSteps
+        p.training = d.process.exitCode === null && st?.curriculum.done !== true
+      })
+      const until = paceLimit(paced, c.paceSteps)
+      await Promise.all(
+        learners.map(async (d, i) => {
+          const doc = await d.client
+            .post<PaceDocument>(`${CONTROL_ROUTES.pace}?until=${until}`)
+            .catch(() => null /* an exited or busy learner: the next poll tries again */)
+          if (doc !== null) waited[i] = doc.waitedMs
+        })
+      )
+    }
     let doneAt: number | null = null
     for (;;) {
       if (stoppedBy === 'time-limit') break
       await new Promise(resolve => setTimeout(resolve, 1000))
       if (ctx.interrupted()) return null
       const look = await lookAt(swarm)
+      await pace(look)
       const now = Date.now()
       record.add(look, now)
       ctx.onProgress?.({ stepsPerAgent: record.samples.at(-1)?.steps ?? 0, icr: record.latestIcr() })
@@ -168,7 +193,8 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
           learnersStartedAt: teachersDoneAt?.toISOString() ?? null
         }
       : {}),
-    learnerTasks
+    learnerTasks,
+    ...(pacedWaitMs !== null ? { pacedWaitMs } : {})
   }
   // Which peers' masks each learner imported as a basis, from its log (the daemons have stopped: the logs are complete).
   if (c.importBasis > 0)

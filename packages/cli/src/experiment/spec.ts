@@ -43,6 +43,13 @@ export interface Condition {
    * teacher has finished its curriculum, and the teachers keep serving. 0: no teachers.
    */
   teachers: number
+  /**
+   * Pacing (the daemon's --paced, run.ts): no learner trains more than this many env steps
+   * beyond the slowest learner of its run still training, so that learners sharing the cores
+   * advance in steps together, as each on a machine of its own. 0: unpaced (each as fast as
+   * the scheduler lets it).
+   */
+  paceSteps: number
 }
 
 export interface ExperimentSpec {
@@ -84,7 +91,8 @@ const CONDITION_DEFAULTS: Omit<Condition, 'name' | 'learners'> = {
   maskInit: 'random',
   compareTo: null,
   importBasis: 0,
-  teachers: 0
+  teachers: 0,
+  paceSteps: 0
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/
@@ -192,7 +200,8 @@ function parseCondition(
     maskInit: f.choice('maskInit', ['random', 'lc', 'blc'] as const, defaults.maskInit),
     compareTo: f.has('compareTo') ? f.string('compareTo') : defaults.compareTo,
     importBasis: f.int('importBasis', 0, 64, defaults.importBasis),
-    teachers: f.int('teachers', 0, 32, defaults.teachers)
+    teachers: f.int('teachers', 0, 32, defaults.teachers),
+    paceSteps: f.int('paceSteps', 0, 100_000_000, defaults.paceSteps)
   }
   if (c.importBasis > 0 && c.maskInit === 'random')
     f.fail('importBasis', `needs maskInit lc or blc (a basis is what they combine), ${name} has random`)
@@ -236,7 +245,8 @@ export function parseSpec(doc: unknown, source: string): ExperimentSpec {
     maskInit: d.choice('maskInit', ['random', 'lc', 'blc'] as const, CONDITION_DEFAULTS.maskInit),
     compareTo: null,
     importBasis: d.int('importBasis', 0, 64, CONDITION_DEFAULTS.importBasis),
-    teachers: d.int('teachers', 0, 32, CONDITION_DEFAULTS.teachers)
+    teachers: d.int('teachers', 0, 32, CONDITION_DEFAULTS.teachers),
+    paceSteps: d.int('paceSteps', 0, 100_000_000, CONDITION_DEFAULTS.paceSteps)
   }
   d.done()
   const conditions = f.list('conditions').map((c, i) => parseCondition(c, i, defaults, source))

@@ -230,6 +230,13 @@ export const DAEMON_OPTIONS: readonly DaemonOption[] = [
     help: 'exit after the curriculum instead of serving masks',
     negatable: true
   },
+  {
+    path: 'paced',
+    env: 'L2D2C_PACED',
+    flag: '--paced',
+    help: 'experiments: train only below the step limit a runner sets with POST /v1/pace (it starts at 0)',
+    negatable: true
+  },
   { path: 'log.level', env: 'L2D2C_LOG_LEVEL', flag: '--log-level <level>', help: choices },
   { path: 'log.format', env: 'L2D2C_LOG_FORMAT', flag: '--log-format <f>', help: choices },
   {

@@ -56,6 +56,12 @@ describe('l2d2c experiment on the CI spec', () => {
         .split('\n')
         .map(l => JSON.parse(l))
       expect(new Set(own.map(o => o.learner)).size).toBe(learners)
+      // The two sharing learners were paced (the spec's paceSteps): each answered the runner's limit; a lone agent is never paced.
+      if (learners === 1) expect(result.pacedWaitMs).toBeUndefined()
+      else {
+        expect(result.pacedWaitMs).toHaveLength(2)
+        for (const w of result.pacedWaitMs) expect(w).toBeGreaterThanOrEqual(0)
+      }
     }
     // The nodes' data dirs go once a run is recorded.
     expect(existsSync(join(out, 'work', 'lone', 'seed-1'))).toBe(false)
@@ -70,7 +76,9 @@ describe('l2d2c experiment on the CI spec', () => {
     expect(JSON.parse(rep.stdout).experiments).toEqual([{ name: 'ci', dir: out, runs: 2 }])
     const text = readFileSync(doc, 'utf8')
     expect(text).toContain('## ci')
-    expect(text).toContain('| sharing-2 | 2 | on | rotated | mastery | 640 | bits | 50 % (all) | random | 1 |')
+    expect(text).toContain(
+      '| sharing-2 | 2 | on | rotated | mastery | 640 | bits | 50 % (all) | random | ≤ 256 steps ahead | 1 |'
+    )
     expect(text).toContain('![ci-icr.svg](results/ci-icr.svg)')
     expect(readFileSync(join(dir, 'docs', 'results', 'ci-icr.svg'), 'utf8')).toMatch(
       /^<svg[\s\S]*sharing-2 \(1 seed\)[\s\S]*<\/svg>\n$/

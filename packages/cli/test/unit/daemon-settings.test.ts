@@ -51,6 +51,7 @@ const SAMPLES: Record<string, { text: string | null; value: unknown }> = {
   'evaluation.greedy': { text: null, value: true },
   announceIntervalMs: { text: '2000', value: 2000 },
   exitWhenDone: { text: null, value: true },
+  paced: { text: null, value: true },
   'log.level': { text: 'debug', value: 'debug' },
   'log.format': { text: 'json', value: 'json' },
   'policy.serve': { text: 'ctgraph/**', value: ['ctgraph/**'] },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { isPaced, PACE_LIFTED, paceLimit } from '../../src/experiment/pace.js'
 import {
   curricula,
   evaluatorArgs,
@@ -48,7 +49,8 @@ describe('experiment spec', () => {
       maskInit: 'random',
       compareTo: 'isolated-2',
       importBasis: 0,
-      teachers: 0
+      teachers: 0,
+      paceSteps: 0
     })
     expect(s.teacherTasks).toBeNull()
     expect(s.conditions[2]).toMatchObject({ sharing: false, budget: 'fixed', encoding: 'f16', stepsPerTask: 6400 })
@@ -216,6 +218,72 @@ describe('run arguments', () => {
     expect(t2).not.toContain('--import-basis')
     expect(t2).not.toContain('--no-sharing')
     expect(learnerArgs(tasks, sharing, 1, 0)).not.toContain('--import-basis')
+  })
+})
+
+describe('pacing', () => {
+  const tasks = ['a/1', 'b/2']
+  const paced = parseSpec(
+    {
+      name: 'paced',
+      tasks: ['x'],
+      seeds: [1],
+      defaults: { paceSteps: 2560 },
+      conditions: [
+        { name: 'lone', learners: 1, sharing: false },
+        { name: 'four', learners: 4 },
+        { name: 'free', learners: 4, paceSteps: 0 }
+      ]
+    },
+    'paced.json'
+  )
+  const [lone, four, free] = paced.conditions as [never, never, never]
+
+  it('paces the learners of a collective (--paced), never a lone agent or an unpaced condition', () => {
+    expect(learnerArgs(tasks, four, 1, 2)).toContain('--paced')
+    expect(learnerArgs(tasks, lone, 1, 0)).not.toContain('--paced')
+    expect(learnerArgs(tasks, free, 1, 0)).not.toContain('--paced')
+    expect([isPaced(four), isPaced(lone), isPaced(free)]).toEqual([true, false, false])
+  })
+
+  it('refuses a negative or fractional slack', () => {
+    expect(() =>
+      parseSpec(
+        { name: 'p', tasks: ['x'], seeds: [1], conditions: [{ name: 'a', learners: 2, paceSteps: -1 }] },
+        'p.json'
+      )
+    ).toThrow('conditions[0].paceSteps: must be an integer')
+    expect(() =>
+      parseSpec(
+        { name: 'p', tasks: ['x'], seeds: [1], defaults: { paceSteps: 1.5 }, conditions: [{ name: 'a', learners: 2 }] },
+        'p.json'
+      )
+    ).toThrow('defaults.paceSteps: must be an integer')
+  })
+
+  it('limits training to the slowest learner still training plus the slack; lifts it once none trains', () => {
+    expect(
+      paceLimit(
+        [
+          { steps: 5000, training: true },
+          { steps: 1280, training: true },
+          { steps: 9000, training: true }
+        ],
+        2560
+      )
+    ).toBe(3840)
+    // A learner that finished its curriculum (or exited) holds nobody back.
+    expect(
+      paceLimit(
+        [
+          { steps: 5000, training: true },
+          { steps: 1280, training: false }
+        ],
+        2560
+      )
+    ).toBe(7560)
+    expect(paceLimit([{ steps: 1280, training: false }], 2560)).toBe(PACE_LIFTED)
+    expect(PACE_LIFTED).toBe(Number.MAX_SAFE_INTEGER)
   })
 })
 

@@ -147,7 +147,7 @@ describe('results document', () => {
     expect(Object.keys(s.figures).sort()).toEqual(['synthetic-bytes.svg', 'synthetic-icr.svg', 'synthetic-ta.svg'])
     expect(s.markdown).toContain('## synthetic')
     expect(s.markdown).toContain(
-      '| sharing-2 | 2 | on | rotated | mastery | 12,800 | bits | 0 | random | 1, 2 | 20 s |'
+      '| sharing-2 | 2 | on | rotated | mastery | 12,800 | bits | 0 | random | off | 1, 2 | 20 s |'
     )
     expect(s.markdown).toContain('![synthetic-ta.svg](results/synthetic-ta.svg)')
     // Steps to ICR 3.75: 4,000 and 8,000 (mean 6,000, sd 2,828, t(0.975, 1) = 12.706); TA 4 and 2.

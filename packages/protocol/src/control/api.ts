@@ -15,6 +15,8 @@ export const CONTROL_ROUTES = {
   knowledge: '/v1/knowledge',
   evaluation: '/v1/evaluation',
   stop: '/v1/stop',
+  /** Experiment pacing (POST ?until=N): a --paced learner trains only below N training steps. */
+  pace: '/v1/pace',
   ownIcr: '/v1/own-icr',
   /** Review mode: the held candidates (GET), and the operator's decisions (POST ?task=KEY&cid=CID). */
   candidates: '/v1/candidates',
@@ -23,7 +25,12 @@ export const CONTROL_ROUTES = {
 } as const
 
 /** The routes that change something: POST only (every other route is GET). */
-export const CONTROL_POST_ROUTES: readonly string[] = [CONTROL_ROUTES.stop, CONTROL_ROUTES.adopt, CONTROL_ROUTES.reject]
+export const CONTROL_POST_ROUTES: readonly string[] = [
+  CONTROL_ROUTES.stop,
+  CONTROL_ROUTES.pace,
+  CONTROL_ROUTES.adopt,
+  CONTROL_ROUTES.reject
+]
 
 /** Name of the discovery file a running daemon writes in its data dir. */
 export const DAEMON_FILE = DATA_DIR_FILES.discovery
@@ -283,4 +290,13 @@ export interface EvaluationDocument {
   tasks: string[]
   latest: EvaluationRow | null
   history: EvaluationRow[]
+}
+
+/** POST /v1/pace?until=N: the limit now, the learner's training steps, and whether and how long training waited. */
+export interface PaceDocument {
+  untilSteps: number
+  totalSteps: number
+  waiting: boolean
+  /** Milliseconds training has waited at the limit since the daemon started. */
+  waitedMs: number
 }

@@ -72,6 +72,8 @@ export interface DaemonConfig {
   evaluation: { episodes: number; greedy: boolean; everySteps: number; intervalMs: number }
   announceIntervalMs: number
   exitWhenDone: boolean
+  /** Experiment pacing: training waits at the step limit POST /v1/pace sets, from 0 (agent/step-pace.ts). */
+  paced: boolean
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'; format: 'auto' | 'json' | 'pretty' }
   /** What the site serves and accepts (task-key patterns), from which peers, and how it adopts. */
   policy: { serve: string[]; accept: string[]; acceptFrom: string[]; adopt: AdoptMode }
@@ -142,6 +144,8 @@ export const DAEMON_DEFAULTS = {
   },
   announceIntervalMs: DEFAULT_ANNOUNCER.intervalMs,
   exitWhenDone: false,
+  // The daemon's own: a paced learner waits for a runner, so never unless asked.
+  paced: false,
   log: { level: 'info', format: 'auto' },
   policy: {
     serve: [...DEFAULT_SITE_POLICY.serve],
@@ -213,6 +217,7 @@ export const DAEMON_SETTINGS: readonly DaemonSettingSpec[] = [
   { path: 'evaluation.greedy', kind: 'boolean' },
   { path: 'announceIntervalMs', kind: 'number' },
   { path: 'exitWhenDone', kind: 'boolean' },
+  { path: 'paced', kind: 'boolean' },
   { path: 'log.level', kind: 'choice', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'] },
   { path: 'log.format', kind: 'choice', choices: ['auto', 'json', 'pretty'] },
   { path: 'policy.serve', kind: 'list' },

@@ -259,6 +259,7 @@ export function resolveDaemonConfig(input: ResolveInput): DaemonConfig {
     },
     announceIntervalMs: num('announceIntervalMs', 100, 3_600_000, true),
     exitWhenDone: bool('exitWhenDone'),
+    paced: bool('paced'),
     log: {
       level: oneOf('log.level'),
       format: oneOf('log.format')

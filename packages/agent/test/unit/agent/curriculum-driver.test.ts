@@ -818,3 +818,50 @@ describe('CurriculumDriver: news rounds (a holder announced for a task it still 
     expect(asked).toBe(before)
   })
 })
+
+describe('CurriculumDriver: experiment pacing', () => {
+  it('asks the pace before every training iteration with the steps so far, and trains only once it lets it', async () => {
+    const learner = new ScriptedLearner(() => 0.1)
+    const asked: number[] = []
+    let release: (() => void) | null = null
+    const hooks: DriverHooks = {
+      pace: async steps => {
+        asked.push(steps)
+        learner.calls.push(`pace ${steps}`)
+        // The third iteration waits until the test lets it go.
+        if (steps === 2 * STEPS) await new Promise<void>(resolve => (release = resolve))
+      }
+    }
+    const run = new CurriculumDriver(learner, config({ tasks: [X], stepsPerTask: 4 * STEPS }), hooks).run()
+    while (release === null) await new Promise(resolve => setImmediate(resolve))
+    const trainsWhileHeld = learner.calls.filter(c => c.startsWith('train')).length
+    expect(trainsWhileHeld).toBe(2)
+    ;(release as () => void)()
+    const r = await run
+    expect(asked).toEqual([0, STEPS, 2 * STEPS, 3 * STEPS])
+    expect(r.totalSteps).toBe(4 * STEPS)
+    // Every train comes right after its pace.
+    const calls = learner.calls.filter(c => c.startsWith('train') || c.startsWith('pace'))
+    expect(calls).toEqual(asked.flatMap(s => [`pace ${s}`, `train ${X}`]))
+  })
+
+  it('a stop while the pace holds training ends the run without another iteration', async () => {
+    const learner = new ScriptedLearner(() => 0.1)
+    const stop = new AbortController()
+    const hooks: DriverHooks = {
+      pace: async steps => {
+        if (steps >= STEPS) {
+          stop.abort()
+          await Promise.resolve()
+        }
+      }
+    }
+    const r = await new CurriculumDriver(learner, config({ tasks: [X, Y], stepsPerTask: 4 * STEPS }), hooks).run(
+      undefined,
+      stop.signal
+    )
+    expect(r.completed).toBe(false)
+    expect(r.totalSteps).toBe(STEPS)
+    expect(learner.calls.filter(c => c.startsWith('train'))).toHaveLength(1)
+  })
+})
