@@ -6,6 +6,7 @@ import {
   ControlClient,
   ControlError,
   dataDirPaths,
+  type DaemonDiscovery,
   type PaceDocument,
   type StatusDocument
 } from '@l2d2c/protocol'
@@ -31,8 +32,10 @@ async function start(paced: boolean): Promise<{ daemon: Daemon; client: ControlC
   })
   const daemon = await Daemon.start(config, silentLogger)
   daemons.push(daemon)
-  const token = readFileSync(dataDirPaths(dataDir).token, 'utf8').trim()
-  return { daemon, client: new ControlClient({ url: daemon.control.address, token }) }
+  const paths = dataDirPaths(dataDir)
+  const token = readFileSync(paths.token, 'utf8').trim()
+  const { api } = JSON.parse(readFileSync(paths.discovery, 'utf8')) as DaemonDiscovery
+  return { daemon, client: new ControlClient({ url: api, token }) }
 }
 
 const steps = async (c: ControlClient): Promise<number> =>
