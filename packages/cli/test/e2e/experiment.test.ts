@@ -93,7 +93,7 @@ describe('l2d2c experiment on the CI spec', () => {
     expect(resumed.code, resumed.stderr).toBe(0)
     expect(JSON.parse(resumed.stdout)).toMatchObject({ runs: 2, resumed: 2, completed: 0 })
     const other = join(dir, 'other.json')
-    writeFileSync(other, readFileSync(CI_SPEC, 'utf8').replace('"seeds": [\n    1\n  ]', '"seeds": [2]'))
+    writeFileSync(other, JSON.stringify({ ...JSON.parse(readFileSync(CI_SPEC, 'utf8')), seeds: [2] }))
     const mismatch = await runInProcess(['experiment', other, '--out', out, '--resume'])
     expect(mismatch.code).toBe(2)
     expect(mismatch.stderr).toContain('was run with another spec')
