@@ -474,6 +474,7 @@ export class Agent {
       prefetchNext
     }
     const self = this.peerId
+    const pace = this.pace
     const driver = new CurriculumDriver(this.learner, cfg, {
       // A prefetched mask is installed by the driver like any adoption: onAdopted records its
       // provenance and onCheckpoint stores it, so the next task's setTask starts from it.
@@ -486,7 +487,7 @@ export class Agent {
         : undefined,
       basis:
         sharingEnabled && this.basis !== null ? async taskKey => await this.importBasis(taskKey, signal) : undefined,
-      pace: this.pace === null ? undefined : async steps => await this.pace?.before(steps, signal),
+      pace: pace === null ? undefined : async steps => await pace.before(steps, signal),
       // Review mode: a candidate the operator adopted for the task in training goes in between two iterations.
       approved: taskKey => this.desk?.take(taskKey) ?? null,
       onTaskStart: taskKey => {

@@ -5,6 +5,7 @@ import { DEFAULT_EVAL_EPISODES } from '../learner/policy-evaluation.js'
 import type { EvaluateOptions, LearnerApi } from '../learner/thread/learner-api.js'
 import type { TaskMastery } from '../masks/knowledge-base.js'
 import type { VerifiedMask } from '../sharing/task-sharing.js'
+import { aborted } from '../util/aborted.js'
 import { DEFAULT_NEWS_GAP_MS, NewsRounds } from './news-rounds.js'
 
 /**
@@ -255,11 +256,6 @@ const REAL_CLOCK: NewsClock = {
       clearTimeout(t)
     }
   }
-}
-
-/** (A function, so TypeScript does not narrow `aborted` across awaits.) */
-function aborted(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true
 }
 
 /**

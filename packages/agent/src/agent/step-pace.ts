@@ -1,3 +1,5 @@
+import { aborted } from '../util/aborted.js'
+
 /**
  * Experiment pacing (docs/reference-fidelity.md §9 D32): a paced learner trains only while its
  * training steps are below a limit that somebody else sets, an experiment runner, which raises
@@ -15,7 +17,7 @@ export class StepPace {
   private readonly waiters = new Set<() => void>()
   /** Whether training is waiting for the limit now. */
   waiting = false
-  /** Milliseconds training waited in all (the cost of pacing, for the status). */
+  /** Milliseconds training waited in all (the cost of pacing; the pace route answers with it). */
   waitedMs = 0
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -35,11 +37,11 @@ export class StepPace {
 
   /** Resolves once `steps` is below the limit, or when `signal` aborts (the caller checks it). */
   async before(steps: number, signal?: AbortSignal): Promise<void> {
-    if (steps < this.limit || isAborted(signal)) return
+    if (steps < this.limit || aborted(signal)) return
     const since = this.now()
     this.waiting = true
     try {
-      while (steps >= this.limit && !isAborted(signal)) {
+      while (steps >= this.limit && !aborted(signal)) {
         await new Promise<void>(resolve => {
           const wake = (): void => {
             this.waiters.delete(wake)
@@ -55,9 +57,4 @@ export class StepPace {
       this.waitedMs += this.now() - since
     }
   }
-}
-
-/** (A function, so TypeScript does not narrow `aborted` across awaits.) */
-function isAborted(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true
 }

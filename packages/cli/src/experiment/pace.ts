@@ -13,7 +13,7 @@ export const isPaced = (c: Pick<Condition, 'paceSteps' | 'learners'>): boolean =
 export const PACE_LIFTED = Number.MAX_SAFE_INTEGER
 
 export interface PacedLearner {
-  /** Its training steps as last read (a learner that did not answer keeps its previous reading). */
+  /** Its training steps as last read (a learner that did not answer keeps its latest reading). */
   steps: number
   /** Still in its curriculum (not done, not exited). */
   training: boolean

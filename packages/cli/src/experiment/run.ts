@@ -12,7 +12,7 @@ import { stepsAt } from '../demo/metrics.js'
 import { DONE_GRACE_MS, lookAt, rowsAfter, SwarmRecord } from '../demo/watch.js'
 import { readFile } from 'node:fs/promises'
 import { CONTROL_ROUTES, dataDirPaths, type PaceDocument, type StatusDocument } from '@l2d2c/protocol'
-import { isPaced, paceLimit, type PacedLearner } from './pace.js'
+import { isPaced, paceLimit } from './pace.js'
 import { evaluatorArgs, learnerArgs, teacherArgs } from './run-args.js'
 import {
   clearRun,
@@ -126,19 +126,18 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
       ...learners.flatMap(d => ['--bootstrap', addressOf(d)])
     ])
     const swarm = { learners, evaluator }
+    // A learner is still training until it exits or its latest status says its curriculum is done.
+    const training = (d: ChildDaemon, i: number): boolean =>
+      d.process.exitCode === null && record.statuses[i]?.curriculum.done !== true
     // Pacing: each poll raises the learners' step limit to the slowest one still training plus the slack.
-    const paced = learners.map(() => ({ steps: 0, training: true }))
     const waited: Array<number | null> = learners.map(() => null)
     if (isPaced(c)) pacedWaitMs = waited
-    const pace = async (look: Awaited<ReturnType<typeof lookAt>>): Promise<void> => {
+    const pace = async (): Promise<void> => {
       if (!isPaced(c)) return
-      learners.forEach((d, i) => {
-        const st = look.learners[i]
-        const p = paced[i] as PacedLearner
-        if (st !== null && st !== undefined) p.steps = st.totalSteps
-        p.training = d.process.exitCode === null && st?.curriculum.done !== true
-      })
-      const until = paceLimit(paced, c.paceSteps)
+      const until = paceLimit(
+        learners.map((d, i) => ({ steps: record.statuses[i]?.totalSteps ?? 0, training: training(d, i) })),
+        c.paceSteps
+      )
       await Promise.all(
         learners.map(async (d, i) => {
           const doc = await d.client
@@ -154,11 +153,11 @@ export async function executeRun(run: RunPlan, ctx: RunContext): Promise<RunResu
       await new Promise(resolve => setTimeout(resolve, 1000))
       if (ctx.interrupted()) return null
       const look = await lookAt(swarm)
-      await pace(look)
       const now = Date.now()
       record.add(look, now)
+      await pace()
       ctx.onProgress?.({ stepsPerAgent: record.samples.at(-1)?.steps ?? 0, icr: record.latestIcr() })
-      const done = learners.every((d, i) => d.process.exitCode !== null || look.learners[i]?.curriculum.done === true)
+      const done = learners.every((d, i) => !training(d, i))
       if (done) doneAt ??= now
       if (doneAt !== null && (rowsAfter(record, doneAt) >= 2 || now - doneAt > DONE_GRACE_MS)) break
       if (now > limit) {
